@@ -1,0 +1,92 @@
+// One interface for every data store: the embedded SQLite store and an Elasticsearch cluster.
+// Shapes follow Elasticsearch's own API so that the cluster implementation is a thin mapping.
+
+export type Source = Record<string, unknown>;
+
+export interface StoredDocument {
+  _index: string;
+  _id: string;
+  _seq_no: number;
+  _primary_term: number;
+  _source: Source;
+}
+
+export interface WriteOptions {
+  id?: string;
+  /** `create` fails with a version conflict when the id exists. */
+  opType?: 'index' | 'create';
+  /** Compare-and-set: the write applies only if the document is still at this sequence number / primary term. */
+  ifSeqNo?: number;
+  ifPrimaryTerm?: number;
+  /** Make the change visible to ES|QL before returning. */
+  refresh?: boolean;
+}
+
+export interface WriteResult {
+  _index: string;
+  _id: string;
+  _seq_no: number;
+  _primary_term: number;
+  result: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
+}
+
+export interface BulkItem {
+  id?: string;
+  doc: Source;
+}
+
+export interface BulkResult {
+  errors: boolean;
+  items: (WriteResult | { _id?: string; error: { type: string; reason: string } })[];
+}
+
+export interface IndexDefinition {
+  mappings?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+}
+
+export interface EsqlColumn {
+  name: string;
+  type: string;
+}
+
+export interface EsqlResult {
+  columns: EsqlColumn[];
+  values: unknown[][];
+  warnings: string[];
+}
+
+/** ES|QL parameters as Elasticsearch takes them: positional values, or `{name: value}` objects for `?name`. */
+export type EsqlParams = unknown[];
+
+export interface DataStore {
+  readonly kind: 'embedded' | 'elasticsearch';
+  /** Creates the index if it does not exist; `created` says whether this call created it. */
+  createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }>;
+  indexExists(index: string): Promise<boolean>;
+  deleteIndex(index: string): Promise<void>;
+  index(index: string, doc: Source, options?: WriteOptions): Promise<WriteResult>;
+  bulk(index: string, items: BulkItem[], options?: { refresh?: boolean }): Promise<BulkResult>;
+  /** Real-time get by id (sees writes not yet refreshed). */
+  get(index: string, id: string): Promise<StoredDocument | null>;
+  delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
+  refresh(index: string): Promise<void>;
+  esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult>;
+  close(): Promise<void>;
+}
+
+/** A compare-and-set lost: the document changed (or exists, for `create`) since it was read. */
+export class VersionConflictError extends Error {
+  constructor(readonly index: string, readonly id: string, message?: string) {
+    super(message ?? `[${id}]: version conflict in index [${index}]`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** A store could not do what was asked (unreachable cluster, bad request, missing index, ...). */
+export class StoreError extends Error {
+  constructor(message: string, readonly type = 'store_error', readonly status?: number) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
