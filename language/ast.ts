@@ -30,6 +30,7 @@ export interface Param {
   readonly name: string;
   readonly mode: 'IN' | 'OUT' | 'INOUT';
   readonly type?: TypeRef;
+  readonly default?: Expr;
   readonly span: Span;
 }
 

@@ -11,7 +11,7 @@ import { Registry, CallContext, SessionView, signatureOf } from './builtins/regi
 import { scriptBuiltins } from './builtins/library';
 import { Compiler, asScriptError } from './evaluator/compile';
 import type { CompiledRoutine, Host } from './evaluator/host';
-import { Frame, GlobalCell, Runtime, Services, isPromise } from './evaluator/runtime';
+import { GlobalCell, Runtime, Services, isPromise, newFrame } from './evaluator/runtime';
 import { typeText } from './evaluator/types';
 import { toMimeBundle } from './render';
 import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
@@ -67,7 +67,7 @@ export class Session implements Interpreter, Host {
       const { run, frameSize } = this.compiler.compileCell(program);
       this.rt.begin(out, signal);
       this.lastValue = undefined;
-      const frame: Frame = { s: new Array(frameSize), up: null, ret: null };
+      const frame = newFrame(frameSize, null);
       const c = run(frame);
       if (isPromise(c)) await c;
       const v = this.lastValue;

@@ -12,9 +12,10 @@ import * as op from './operators';
 import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
-  CONTINUE, Completion, EXIT, ExprFn, Frame, GlobalCell, MAX_DEPTH, R, RETURN, STACK_HOP, StmtFn, isPromise,
+  AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
+  STACK_HOP, StmtFn, isPromise, newFrame, upOf,
 } from './runtime';
-import { checkType, typeText } from './types';
+import { checkType, checkerFor, typeText } from './types';
 
 const NONE: StmtFn = () => undefined;
 
@@ -72,10 +73,10 @@ interface LValueRef {
 }
 
 export class Compiler {
-  constructor(private readonly host: Host) {}
+  private readonly rt: Runtime;
 
-  private get rt() {
-    return this.host.rt;
+  constructor(private readonly host: Host) {
+    this.rt = host.rt;
   }
 
   // ---------------------------------------------------------------- programs and routines
@@ -104,66 +105,125 @@ export class Compiler {
     const frame = new FrameScope(enclosing, false);
     const scope = new BlockScope(null, frame);
     const paramSlots = decl.params.map((p) => scope.declare(p.name, p.type, false).slot);
+    const defaults = decl.params.map((p) => (p.default ? this.expr(p.default, scope) : undefined));
     let required = decl.params.length;
-    while (required > 0 && decl.params[required - 1].mode === 'OUT') required--;
+    while (required > 0 && (decl.params[required - 1].mode === 'OUT' || defaults[required - 1])) required--;
     const routine: CompiledRoutine = {
-      decl, scope: frame, paramSlots, body: NONE, required,
+      decl, scope: frame, paramSlots, body: NONE, required, defaults,
+      paramChecks: decl.params.map((p) => (p.type ? checkerFor(p.type, `parameter ${p.name} of ${decl.name}`) : undefined)),
+      returnCheck: decl.returns ? checkerFor(decl.returns, `return value of ${decl.name}`) : undefined,
       hasOut: decl.params.some((p) => p.mode !== 'IN'),
+      plain: decl.params.every((p) => p.mode === 'IN' && !p.default),
+      typedParams: decl.params.some((p) => p.type && !(p.type.kind === 'simple' && p.type.name === 'ANY')),
+      simpleReturn: !decl.returns && !decl.params.some((p) => p.mode !== 'IN'),
     };
     routine.body = this.block(decl.body, scope);
     return routine;
   }
 
-  /**
-   * Calls a compiled routine. `setters` write OUT/INOUT parameters back to the caller's variables.
-   * Every STACK_HOP levels the body starts on a fresh native stack (a resolved promise), so deep recursion is
-   * bounded by MAX_DEPTH, not by Node's stack.
-   */
+  /** A fresh activation frame for a routine. */
+  newFrame(r: CompiledRoutine, closure: Frame | null): Frame {
+    return newFrame(r.scope.size, closure);
+  }
+
+  /** Calls a routine with argument values (used for function values and built-in callbacks). */
   invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null,
     setters?: (((v: Value) => void) | undefined)[]): R<Value> {
-    const decl = r.decl;
-    if (args.length < r.required || args.length > decl.params.length) {
-      throw new ScriptError('argument_error',
-        `${decl.routine.toLowerCase()} ${decl.name} expects ${r.required === decl.params.length ? r.required : `${r.required} to ${decl.params.length}`} argument(s), got ${args.length}`, site);
-    }
+    const fr = this.newFrame(r, closure);
+    const n = Math.min(args.length, r.paramSlots.length);
+    for (let i = 0; i < n; i++) fr[r.paramSlots[i]] = args[i];
+    return this.enter(r, fr, args.length, site, setters);
+  }
+
+  /**
+   * Runs a routine whose first `argc` parameter slots already hold the arguments. `setters` write OUT/INOUT
+   * parameters back to the caller's variables. Every STACK_HOP levels the body starts on a fresh native stack
+   * (a resolved promise), so deep recursion is bounded by MAX_DEPTH, not by Node's stack.
+   */
+  enter(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span,
+    setters?: (((v: Value) => void) | undefined)[]): R<Value> {
+    if (argc < r.required || argc > r.paramSlots.length) throw this.arityError(r, argc, site);
     const rt = this.rt;
     if (rt.depth >= MAX_DEPTH) {
-      throw new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${decl.name}`, site);
+      throw new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
     }
-    const fr: Frame = { s: new Array(r.scope.size), up: closure, ret: null };
-    const ps = decl.params;
-    for (let i = 0; i < ps.length; i++) {
-      const p = ps[i];
-      let v = i < args.length && p.mode !== 'OUT' ? args[i] : null;
-      if (v === undefined) v = null;
-      if (p.type !== undefined && v !== null) v = checkType(v, p.type, `parameter ${p.name}`, site);
-      fr.s[r.paramSlots[i]] = v;
+    if (!r.plain) {
+      const pending = this.bindParams(r, fr, argc, site);
+      if (pending !== undefined) return pending.then(() => this.run(r, fr, site, setters));
+    } else if (r.typedParams) {
+      const checks = r.paramChecks;
+      for (let i = 0; i < argc; i++) {
+        const c = checks[i];
+        if (c !== undefined) fr[FIRST_SLOT + i] = c(fr[FIRST_SLOT + i], site);
+      }
     }
-    rt.depth++;
+    return this.run(r, fr, site, setters);
+  }
+
+  /** Runs the body of a routine whose frame is ready. */
+  private run(r: CompiledRoutine, fr: Frame, site: A.Span, setters?: (((v: Value) => void) | undefined)[]): R<Value> {
+    const rt = this.rt;
+    const depth = ++rt.depth;
     let res: R<Completion>;
     try {
-      res = rt.depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
+      res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
     } catch (e) {
       rt.depth--;
-      throw this.unwind(e, decl.name, site);
+      throw this.unwind(e, r.decl.name, site);
     }
     if (isPromise(res)) {
       return res.then(
         (c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); },
-        (e) => { rt.depth--; throw this.unwind(e, decl.name, site); },
+        (e) => { rt.depth--; throw this.unwind(e, r.decl.name, site); },
       );
     }
     rt.depth--;
+    if (res === RETURN && !r.hasOut) {
+      const rc = r.returnCheck;
+      return rc === undefined ? fr[RET] : rc(fr[RET], site);
+    }
     return this.finishCall(r, fr, res, site, setters);
+  }
+
+  /** OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. */
+  private bindParams(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span): Promise<void> | undefined {
+    const ps = r.paramSlots;
+    for (let i = 0; i < ps.length; i++) {
+      const slot = ps[i];
+      if (i >= argc || r.decl.params[i].mode === 'OUT') {
+        const d = r.defaults[i];
+        fr[slot] = null;
+        if (d !== undefined && i >= argc) {
+          const dv = d(fr);
+          if (isPromise(dv)) {
+            return dv.then((x) => {
+              fr[slot] = x;
+              return this.bindParams(r, fr, i + 1, site);
+            });
+          }
+          fr[slot] = dv;
+        }
+      }
+      const c = r.paramChecks[i];
+      if (c !== undefined) fr[slot] = c(fr[slot], site);
+    }
+    return undefined;
+  }
+
+  private arityError(r: CompiledRoutine, argc: number, site: A.Span): ScriptError {
+    const d = r.decl;
+    const n = d.params.length;
+    const expected = r.required === n ? `${n}` : `${r.required} to ${n}`;
+    return new ScriptError('argument_error', `${d.routine.toLowerCase()} ${d.name} expects ${expected} argument(s), got ${argc}`, site);
   }
 
   private finishCall(r: CompiledRoutine, fr: Frame, c: Completion, site: A.Span,
     setters?: (((v: Value) => void) | undefined)[]): Value {
-    let v: Value = c === RETURN ? fr.ret : null;
-    if (r.decl.returns && v !== null) v = checkType(v, r.decl.returns, `return value of ${r.decl.name}`, site);
+    let v: Value = c === RETURN ? fr[RET] : null;
+    if (r.returnCheck !== undefined) v = r.returnCheck(v, site);
     if (r.hasOut && setters) {
       const ps = r.decl.params;
-      for (let i = 0; i < ps.length; i++) if (ps[i].mode !== 'IN' && setters[i]) setters[i]!(fr.s[r.paramSlots[i]]);
+      for (let i = 0; i < ps.length; i++) if (ps[i].mode !== 'IN' && setters[i]) setters[i]!(fr[r.paramSlots[i]]);
     }
     return v;
   }
@@ -185,17 +245,30 @@ export class Compiler {
     if (n === 0) return NONE;
     if (n === 1) return fns[0];
     const rt = this.rt;
+    const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
+      if (c2 !== undefined) return c2;
+      if (next < n) rt.checkAbort(stmts[next].span);
+      return run(f, next);
+    };
+    if (n === 2) {
+      // unrolled: the body of many small routines (e.g. IF ... END IF; RETURN ...)
+      const [a, b] = fns;
+      return (f) => {
+        const c = a(f);
+        if (c !== undefined) {
+          if (isPromise(c)) return c.then((c2) => resume(f, c2, 1));
+          return c;
+        }
+        return b(f);
+      };
+    }
     const run = (f: Frame, i: number): R<Completion> => {
       for (; i < n; i++) {
         const c = fns[i](f);
         if (c !== undefined) {
           if (isPromise(c)) {
             const next = i + 1;
-            return c.then((c2) => {
-              if (c2 !== undefined) return c2;
-              if (next < n) rt.checkAbort(stmts[next].span);
-              return run(f, next);
-            });
+            return c.then((c2) => resume(f, c2, next));
           }
           return c;
         }
@@ -239,12 +312,17 @@ export class Compiler {
         return (f) => then(c(f), (v) => (op.truth(v, sp) ? sig : undefined));
       }
       case 'return': {
-        if (!s.value) return (f) => { f.ret = null; return RETURN; };
+        if (!s.value) return (f) => { f[RET] = null; return RETURN; };
+        const local = s.value.kind === 'var' ? scope.resolve(s.value.name) : undefined;
+        if (local && local.depth === 0) {
+          const slot = local.v.slot;
+          return (f) => { f[RET] = f[slot]; return RETURN; };
+        }
         const e = this.expr(s.value, scope);
         return (f) => {
           const v = e(f);
-          if (isPromise(v)) return v.then((x) => { f.ret = x; return RETURN; });
-          f.ret = v;
+          if (isPromise(v)) return v.then((x) => { f[RET] = x; return RETURN; });
+          f[RET] = v;
           return RETURN;
         };
       }
@@ -320,7 +398,7 @@ export class Compiler {
       }
       const slot = scope.declare(d.name, type, isConst).slot;
       const store = (f: Frame, v: Value): undefined => {
-        f.s[slot] = type && v !== null ? checkType(v, type, label, d.span) : v;
+        f[slot] = type && v !== null ? checkType(v, type, label, d.span) : v;
         return undefined;
       };
       return init ? (f: Frame) => then(init(f), (v) => store(f, v)) : (f: Frame) => store(f, null);
@@ -335,11 +413,11 @@ export class Compiler {
     if (local) {
       const { depth, v } = local;
       const slot = v.slot;
-      const frameAt = (f: Frame): Frame => { let x = f; for (let i = 0; i < depth; i++) x = x.up!; return x; };
+      const frameAt = (f: Frame): Frame => { let x = f; for (let i = 0; i < depth; i++) x = upOf(x); return x; };
       if (depth === 0) {
-        return { get: (f) => f.s[slot], set: (f, x) => { f.s[slot] = x; }, type: v.type, isConst: v.isConst };
+        return { get: (f) => f[slot], set: (f, x) => { f[slot] = x; }, type: v.type, isConst: v.isConst };
       }
-      return { get: (f) => frameAt(f).s[slot], set: (f, x) => { frameAt(f).s[slot] = x; }, type: v.type, isConst: v.isConst };
+      return { get: (f) => frameAt(f)[slot], set: (f, x) => { frameAt(f)[slot] = x; }, type: v.type, isConst: v.isConst };
     }
     const cell = this.host.global(name);
     const undefinedVar = () => new ScriptError('name_error', `undefined variable ${name}`, span);
@@ -483,7 +561,7 @@ export class Compiler {
     // Runs iterations from `i` on; `d` is the signed step, `end` the inclusive bound.
     const run = (f: Frame, i: number, end: number, d: number): R<Completion> => {
       for (; d > 0 ? i <= end : i >= end; i += d) {
-        f.s[slot] = i;
+        f[slot] = i;
         const c = body(f);
         if (c !== undefined) {
           if (isPromise(c)) {
@@ -524,7 +602,7 @@ export class Compiler {
     const span = s.span;
     const run = (f: Frame, items: Value[], i: number): R<Completion> => {
       for (; i < items.length; i++) {
-        f.s[slot] = items[i];
+        f[slot] = items[i];
         const c = body(f);
         if (c !== undefined) {
           if (isPromise(c)) {
@@ -583,7 +661,7 @@ export class Compiler {
       const handler = catches.find((c) => c.type === undefined || c.type === err.kind.toLowerCase()
         || (c.type === 'error' || c.type === 'exception' || c.type === 'others'));
       if (!handler) return finallyThenThrow(f, err);
-      f.s[handler.slot] = errorDocument(err);
+      f[handler.slot] = errorDocument(err);
       let hc: R<Completion>;
       try {
         hc = handler.body(f);
@@ -652,7 +730,7 @@ export class Compiler {
     const slot = scope.declare(s.decl.name, { kind: 'simple', name: 'FUNCTION' }, true).slot;
     const routine = this.compileRoutine(s.decl, scope);
     return (f) => {
-      f.s[slot] = this.routineValue(routine, f, s.span);
+      f[slot] = this.routineValue(routine, f, s.span);
       return undefined;
     };
   }
@@ -700,7 +778,10 @@ export class Compiler {
       case 'at': {
         const name = e.name;
         return (f) => {
-          for (let x: Frame | null = f; x; x = x.up) if (x.at && name in x.at) return x.at[name];
+          for (let x: Frame | null = f; x; x = upOf(x)) {
+            const at = x[AT];
+            if (at !== null && isDoc(at) && name in at) return at[name];
+          }
           throw new ScriptError('name_error', `@${name} is only available inside a pipeline handler`, e.span);
         };
       }
@@ -797,8 +878,8 @@ export class Compiler {
         const body = this.expr(e.body, inner);
         const n = slots.length;
         return (f) => new FunctionValue('lambda', n, (args) => {
-          const fr: Frame = { s: new Array(frame.size), up: f, ret: null };
-          for (let i = 0; i < n; i++) fr.s[slots[i]] = i < args.length ? args[i] : null;
+          const fr = newFrame(frame.size, f);
+          for (let i = 0; i < n; i++) fr[slots[i]] = i < args.length ? args[i] : null;
           return body(fr);
         });
       }
@@ -810,11 +891,11 @@ export class Compiler {
     if (local) {
       const slot = local.v.slot;
       switch (local.depth) {
-        case 0: return (f) => f.s[slot];
-        case 1: return (f) => f.up!.s[slot];
+        case 0: return (f) => f[slot];
+        case 1: return (f) => upOf(f)[slot];
         default: {
           const depth = local.depth;
-          return (f) => { let x = f; for (let i = 0; i < depth; i++) x = x.up!; return x.s[slot]; };
+          return (f) => { let x = f; for (let i = 0; i < depth; i++) x = upOf(x); return x[slot]; };
         }
       }
     }
@@ -854,6 +935,8 @@ export class Compiler {
       }
     }
     const k = fn;
+    const fast = this.numericFastPath(e, scope, k);
+    if (fast) return fast;
     // Specialised fast paths for the hottest shapes: numbers with + - < <= > >=.
     if (e.op === '+') {
       return (f) => {
@@ -892,6 +975,51 @@ export class Compiler {
       if (isPromise(b)) return b.then((y) => k(a, y));
       return k(a, b);
     };
+  }
+
+  /**
+   * Arithmetic and comparisons whose operands are a local variable and a number literal (or two locals) read
+   * the frame directly: `n - 1`, `n < 2`, `i * j`. Other values fall back to the general operator `k`.
+   */
+  private numericFastPath(e: Extract<A.Expr, { kind: 'binary' }>, scope: BlockScope, k: (a: Value, b: Value) => Value): ExprFn | undefined {
+    const slotOf = (x: A.Expr): number | undefined => {
+      if (x.kind !== 'var') return undefined;
+      const r = scope.resolve(x.name);
+      return r && r.depth === 0 ? r.v.slot : undefined;
+    };
+    const numOf = (x: A.Expr): number | undefined => (x.kind === 'literal' && typeof x.value === 'number' ? x.value : undefined);
+    const ls = slotOf(e.left);
+    if (ls === undefined) return undefined;
+    const rn = numOf(e.right);
+    const rs = rn === undefined ? slotOf(e.right) : undefined;
+    if (rn !== undefined) {
+      const c = rn;
+      switch (e.op) {
+        case '+': return (f) => { const a = f[ls]; return typeof a === 'number' ? a + c : k(a, c); };
+        case '-': return (f) => { const a = f[ls]; return typeof a === 'number' ? a - c : k(a, c); };
+        case '*': return (f) => { const a = f[ls]; return typeof a === 'number' ? a * c : k(a, c); };
+        case '<': return (f) => { const a = f[ls]; return typeof a === 'number' ? a < c : k(a, c); };
+        case '<=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a <= c : k(a, c); };
+        case '>': return (f) => { const a = f[ls]; return typeof a === 'number' ? a > c : k(a, c); };
+        case '>=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a >= c : k(a, c); };
+        case '==': return (f) => { const a = f[ls]; return typeof a === 'number' ? a === c : k(a, c); };
+        case '!=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a !== c : k(a, c); };
+        case '%': if (c !== 0) return (f) => { const a = f[ls]; return typeof a === 'number' ? a % c : k(a, c); };
+      }
+      return undefined;
+    }
+    if (rs !== undefined) {
+      switch (e.op) {
+        case '+': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a + b : k(a, b); };
+        case '-': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a - b : k(a, b); };
+        case '*': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a * b : k(a, b); };
+        case '<': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a < b : k(a, b); };
+        case '<=': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a <= b : k(a, b); };
+        case '>': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a > b : k(a, b); };
+        case '>=': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a >= b : k(a, b); };
+      }
+    }
+    return undefined;
   }
 
   private logical(e: Extract<A.Expr, { kind: 'logical' }>, scope: BlockScope): ExprFn {
@@ -948,6 +1076,33 @@ export class Compiler {
     let version = -1;
     let routine: CompiledRoutine | undefined;
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const n = args.length;
+    const rt = this.rt;
+    const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+      const setters = r.hasOut ? refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined)) : undefined;
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return t.then(() => this.enter(r, fr, n, sp, setters));
+      }
+      return this.enter(r, fr, n, sp, setters);
+    };
+    // Evaluates arguments into the callee's parameter slots, going async only if one suspends. Extra
+    // arguments are evaluated (for their effects) and then rejected by the arity check.
+    const fill = (f: Frame, fr: Frame, r: CompiledRoutine, from: number): R<Value> => {
+      for (let i = from; i < n; i++) {
+        const v = args[i](f);
+        if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
+        fr[FIRST_SLOT + i] = v;
+      }
+      return go(f, fr, r);
+    };
+    const a0 = args[0];
+    const fill1 = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+      const v = a0(f);
+      if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT] = x; return go(f, fr, r); });
+      fr[FIRST_SLOT] = v;
+      return go(f, fr, r);
+    };
     return (f) => {
       if (version !== host.routineVersion) {
         routine = host.routine(name, prefer);
@@ -955,13 +1110,9 @@ export class Compiler {
       }
       const r = routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
-        const vs = evalAll(args, f);
-        const setters = r.hasOut ? refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined)) : undefined;
-        if (isPromise(vs)) return vs.then((xs) => this.invoke(r, xs, sp, null, setters));
-        const rt = this.rt;
-        const t = rt.tick(sp);
-        if (t) return t.then(() => this.invoke(r, vs, sp, null, setters));
-        return this.invoke(r, vs, sp, null, setters);
+        // the frame has at least one slot per argument so that extra arguments have somewhere to go
+        const fr = newFrame(Math.max(r.scope.size, FIRST_SLOT + n), null);
+        return n === 1 ? fill1(f, fr, r) : fill(f, fr, r, 0);
       }
       if (cell.defined) {
         const fn = cell.v;

@@ -2,7 +2,8 @@
 import type { RoutineDecl, Span, Stmt } from '../ast';
 import type { Registry, CallContext } from '../builtins/registry';
 import type { Value } from '../values';
-import type { GlobalCell, Runtime, StmtFn } from './runtime';
+import type { ExprFn, GlobalCell, Runtime, StmtFn } from './runtime';
+import type { Checker } from './types';
 import type { FrameScope } from './scope';
 
 /** A routine compiled to closures. `closure` is set for local functions (their enclosing frame). */
@@ -10,9 +11,20 @@ export interface CompiledRoutine {
   readonly decl: RoutineDecl;
   readonly scope: FrameScope;
   readonly paramSlots: number[];
+  /** Per parameter: its type checker (undefined when untyped). */
+  readonly paramChecks: (Checker | undefined)[];
+  /** Per parameter: its DEFAULT expression, evaluated in the callee frame when the argument is missing. */
+  readonly defaults: (ExprFn | undefined)[];
+  readonly returnCheck: Checker | undefined;
   body: StmtFn;
   readonly required: number;
   readonly hasOut: boolean;
+  /** All parameters are IN without DEFAULT (the fast call path). */
+  readonly plain: boolean;
+  /** Some parameter has a declared type to check. */
+  readonly typedParams: boolean;
+  /** No return type and no OUT parameters: a RETURN value passes through unchanged. */
+  readonly simpleReturn: boolean;
 }
 
 export interface Host {

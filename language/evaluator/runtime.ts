@@ -7,14 +7,27 @@ import type { Value } from '../values';
 
 export type R<T> = T | Promise<T>;
 
-/** Local variables of one routine activation (or of a cell); `up` is the lexically enclosing frame. */
-export interface Frame {
-  s: Value[];
-  up: Frame | null;
-  /** The value carried by a RETURN completion. */
-  ret: Value;
-  /** `@result`-style handler arguments when running a pipeline handler. */
-  at?: Record<string, Value>;
+/**
+ * One routine activation (or a cell): a single array, so a call allocates one object. Slot RET holds the value
+ * of a RETURN completion, UP the lexically enclosing frame, AT the `@name` handler arguments of a pipeline
+ * handler; local variables start at FIRST_SLOT.
+ */
+export type Frame = Value[];
+export const RET = 0;
+export const UP = 1;
+export const AT = 2;
+export const FIRST_SLOT = 3;
+
+export function newFrame(size: number, up: Frame | null): Frame {
+  const f = new Array<Value>(size);
+  f[RET] = null;
+  f[UP] = up;
+  f[AT] = null;
+  return f;
+}
+
+export function upOf(f: Frame): Frame {
+  return f[UP] as Frame;
 }
 
 /** Completion signals travel as return values of statement closures; `undefined` means "go on". */
@@ -56,7 +69,8 @@ export class Runtime {
   signal: AbortSignal = new AbortController().signal;
   services: Services = {};
   depth = 0;
-  private budget = TICKS_PER_CHECK;
+  /** Ticks left before the next clock check; hot paths decrement it inline and call `tick` at zero. */
+  budget = TICKS_PER_CHECK;
   private sliceStart = performance.now();
 
   /** Starts a new request: fresh time slice, its output sink and abort signal. */

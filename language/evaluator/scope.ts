@@ -9,7 +9,8 @@ export interface LocalVar {
 }
 
 export class FrameScope {
-  size = 0;
+  /** Slots 0..2 are the frame header (see runtime.ts). */
+  size = 3;
   /** True for a cell's frame: declarations in its outermost block become session (global) variables. */
   constructor(readonly enclosing: BlockScope | null, readonly isCell: boolean) {}
 }

@@ -45,3 +45,18 @@ export function checkType(v: Value, t: TypeRef, label: string, span: Span | unde
     default: return v; // ANY
   }
 }
+
+export type Checker = (v: Value, span: Span | undefined) => Value;
+
+/** A checker specialised for one declared type (the common scalar types avoid the generic switch). */
+export function checkerFor(t: TypeRef, label: string): Checker {
+  if (t.kind === 'simple') {
+    switch (t.name) {
+      case 'NUMBER': return (v, span) => (typeof v === 'number' || v === null ? v : mismatch(v, t, label, span));
+      case 'STRING': return (v, span) => (typeof v === 'string' || v === null ? v : mismatch(v, t, label, span));
+      case 'BOOLEAN': return (v, span) => (typeof v === 'boolean' || v === null ? v : mismatch(v, t, label, span));
+      case 'ANY': return (v) => v;
+    }
+  }
+  return (v, span) => checkType(v, t, label, span);
+}

@@ -96,9 +96,10 @@ const actions: ohm.ActionDict<unknown> = {
     return { kind: 'createRoutine', orReplace: orRep.numChildren > 0, decl, span: span(this) };
   },
   Returns(_r, type) { return type.toAst(); },
-  Param(mode, name, type) {
-    return { name: name.sourceString, mode: mode.numChildren ? upper(mode) : 'IN', type: opt(type), span: span(this) };
+  Param(mode, name, type, def) {
+    return { name: name.sourceString, mode: mode.numChildren ? upper(mode) : 'IN', type: opt(type), default: opt(def), span: span(this) };
   },
+  ParamDefault(_k, e) { return e.toAst(); },
   LocalFunction(_f, name, _o, params, _cl, returns, _as, _b, body, _e, _f2, _s) {
     const decl: A.RoutineDecl = { name: name.sourceString, routine: 'FUNCTION', params: list(params), returns: opt(returns), body: body.toAst(), span: span(this) };
     return { kind: 'localFunction', decl, span: span(this) };
