@@ -65,7 +65,8 @@ export type Expr =
   | { kind: 'field'; object: Expr; name: string; safe: boolean; span: Span }
   | { kind: 'index'; object: Expr; index: Expr; span: Span }
   | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }
-  | { kind: 'lambda'; params: string[]; body: Expr; span: Span };
+  | { kind: 'lambda'; params: string[]; body: Expr; span: Span }
+  | { kind: 'case'; subject?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; span: Span };
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 

@@ -62,6 +62,8 @@ export function errorDocument(e: ScriptError): Doc {
       const at = fr.span ? positionOf(fr.span.source, fr.span.start) : undefined;
       return at ? `${fr.name} (line ${at.line}:${at.column})` : fr.name;
     }),
+    stack_trace: e.report().traceback.join('\n'),
+    cause: null,
   };
 }
 
@@ -871,6 +873,7 @@ export class Compiler {
         const sp = e.span;
         return () => { throw new ScriptError('not_available', `cursor attribute %${e.attr} is not available yet: it needs the data store`, sp); };
       }
+      case 'case': return this.caseExpr(e, scope);
       case 'lambda': {
         const frame = new FrameScope(scope, false);
         const inner = new BlockScope(null, frame);
@@ -884,6 +887,26 @@ export class Compiler {
         });
       }
     }
+  }
+
+  /** `CASE x WHEN v THEN r ... ELSE d END` (compares with =) and `CASE WHEN cond THEN r ... END`. */
+  private caseExpr(e: Extract<A.Expr, { kind: 'case' }>, scope: BlockScope): ExprFn {
+    const subject = e.subject ? this.expr(e.subject, scope) : undefined;
+    const whens = e.whens.map((w) => this.expr(w.when, scope));
+    const spans = e.whens.map((w) => w.when.span);
+    const thens = e.whens.map((w) => this.expr(w.then, scope));
+    const otherwise = e.else ? this.expr(e.else, scope) : () => null;
+    const from = (f: Frame, subj: Value, i: number): R<Value> => {
+      for (; i < whens.length; i++) {
+        const w = whens[i](f);
+        const k = i;
+        const decide = (x: Value): boolean => (subject ? op.eq(subj, x) : op.truth(x, spans[k]));
+        if (isPromise(w)) return w.then((x) => (decide(x) ? thens[k](f) : from(f, subj, k + 1)));
+        if (decide(w)) return thens[i](f);
+      }
+      return otherwise(f);
+    };
+    return subject ? (f) => then(subject(f), (v) => from(f, v, 0)) : (f) => from(f, null, 0);
   }
 
   private varRead(e: Extract<A.Expr, { kind: 'var' }>, scope: BlockScope): ExprFn {
@@ -1051,8 +1074,34 @@ export class Compiler {
 
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
+      if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
       return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
     }
+    const ns = this.namespacedBuiltin(e, scope);
+    if (ns) return ns;
+    return this.generalCall(e, scope);
+  }
+
+  /**
+   * `ARRAY.MAP(a, f)`, `STRING.UPPER(s)`, `DATE.ADD(d, 1)`: a namespace that is not a variable, then a method;
+   * resolved to the built-in NAMESPACE_METHOD, or else METHOD.
+   */
+  private namespacedBuiltin(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn | undefined {
+    const c = e.callee;
+    if (c.kind !== 'field' || c.object.kind !== 'var' || scope.resolve(c.object.name)) return undefined;
+    const ns = c.object.name.toUpperCase();
+    const method = c.name.toUpperCase();
+    const def = this.host.builtins.lookup(`${ns}_${method}`) ?? this.host.builtins.lookup(method);
+    if (!def) return undefined;
+    const cell = this.host.global(c.object.name);
+    const general = this.generalCall(e, scope);
+    const args = e.args.map((a) => this.expr(a, scope));
+    const sp = e.span;
+    // a session variable of that name (e.g. a document holding a function) takes precedence
+    return (f) => (cell.defined ? general(f) : then(evalAll(args, f), (vs) => this.callBuiltin(def, vs, sp)));
+  }
+
+  private generalCall(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     const callee = this.expr(e.callee, scope);
     const args = e.args.map((a) => this.expr(a, scope));
     const sp = e.span;
@@ -1060,6 +1109,22 @@ export class Compiler {
       if (!(fn instanceof FunctionValue)) throw new ScriptError('type_error', `${typeOf(fn)} is not callable`, sp);
       return fn.call(vs);
     }));
+  }
+
+  /** ESCRIPT_VARIABLES() sees the locals visible at the call, which only the compiler knows. */
+  private variablesHere(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
+    const locals = scope.visible().filter((l) => l.name !== 'error' || l.depth === 0);
+    const def = this.host.builtins.lookup('ESCRIPT_VARIABLES')!;
+    const sp = e.span;
+    return (f) => {
+      const docs: Value[] = locals.map((l) => {
+        let x = f;
+        for (let i = 0; i < l.depth; i++) x = upOf(x);
+        const value = x[l.v.slot] ?? null;
+        return { name: l.name, type: l.v.type ? typeText(l.v.type) : typeOf(value), value };
+      });
+      return def.impl([docs], this.host.callContext(sp));
+    };
   }
 
   /**

@@ -241,9 +241,10 @@ const actions: ohm.ActionDict<unknown> = {
 
   Type_array(_a, _of, t) { return { kind: 'array', of: opt(t) }; },
   Type_map(_m, _of, k, _to, v) {
-    // MAP OF v  or  MAP OF k TO v
-    const first = opt<A.TypeRef>(k);
-    const second = opt<A.TypeRef>(v);
+    // MAP, MAP OF v, or MAP OF k TO v (v is an optional inside an optional)
+    const first = k.numChildren ? (k.children[0].toAst() as A.TypeRef) : undefined;
+    const inner = v.numChildren ? v.children[0] : undefined;
+    const second = inner && inner.numChildren ? (inner.children[0].toAst() as A.TypeRef) : undefined;
     return second ? { kind: 'map', key: first, value: second } : { kind: 'map', value: first };
   },
   Type_simple(t) { return { kind: 'simple', name: canonicalType(t.sourceString) }; },
@@ -296,6 +297,13 @@ const actions: ohm.ActionDict<unknown> = {
   PrimaryExp_null(_t) { return { kind: 'literal', value: null, span: span(this) }; },
   PrimaryExp_at(_a, name) { return { kind: 'at', name: name.sourceString, span: span(this) }; },
   PrimaryExp_var(name) { return { kind: 'var', name: name.sourceString, span: span(this) }; },
+  CaseExp(_c, subject, whens, _e, otherwise, _end) {
+    return {
+      kind: 'case', subject: opt(subject), whens: whens.children.map((w) => w.toAst()),
+      else: otherwise.numChildren ? otherwise.children[0].toAst() : undefined, span: span(this),
+    };
+  },
+  CaseWhen(_w, when, _t, then) { return { when: when.toAst(), then: then.toAst() }; },
   CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, args: list(args), span: span(this) }; },
   MapEntry(k, _a, v) { return { key: k.toAst(), value: v.toAst() }; },
   DocField(k, _c, v) {
