@@ -96,10 +96,10 @@ export const stringBuiltins: BuiltinDef[] = [
     impl: ([v]) => (v === null ? null : toText(v)) },
   { name: 'ENV', category: S, params: [{ name: 'name', type: 'STRING' }, { name: 'default_value', type: 'STRING', optional: true }],
     returns: 'STRING', doc: 'The value of an environment variable whose name starts with ESCRIPT_, or default_value (else NULL).',
-    impl: ([n, d]) => {
+    impl: ([n, d], ctx) => {
       const name = str('ENV', n, 'name');
       if (!name.startsWith('ESCRIPT_')) argError('ENV', `only variables whose names start with ESCRIPT_ can be read, not ${name}`);
-      const v = process.env[name];
+      const v = ctx.env[name];
       return v !== undefined ? v : d === undefined ? null : d;
     } },
 ];

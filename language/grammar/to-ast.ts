@@ -30,10 +30,9 @@ function unescape(body: string, quote: string): string {
       case 'n': return '\n';
       case 't': return '\t';
       case 'r': return '\r';
-      case '0': return '\0';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      default: return c ?? m;
+      case '\\': case "'": case '"': case '$': return c;
+      // unknown escapes keep their backslash, so regular expressions like '\d+' read naturally
+      default: return c === undefined ? m : `\\${c}`;
     }
   });
 }
