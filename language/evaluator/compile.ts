@@ -362,6 +362,7 @@ export class Compiler {
       case 'parallel':
       case 'execution':
       case 'executions':
+      case 'esql':
         return this.notAvailable(s);
     }
   }
@@ -373,7 +374,7 @@ export class Compiler {
       close: 'CLOSE cursor', fetch: 'FETCH cursor', forall: 'FORALL', bulkCollect: 'BULK COLLECT',
       indexDoc: 'INDEX ... INTO', deleteWhere: 'DELETE FROM ... WHERE', search: 'SEARCH', refresh: 'REFRESH',
       createIndex: 'CREATE INDEX', asyncCall: 'async pipelines (p() | ON_DONE ...)', parallel: 'PARALLEL',
-      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS',
+      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS', esql: 'ES|QL queries',
     };
     const needs = ['asyncCall', 'parallel', 'execution', 'executions'].includes(s.kind) ? 'the async engine' : 'the data store';
     const message = `${what[s.kind]} is not available yet: it needs ${needs}`;
@@ -868,6 +869,10 @@ export class Compiler {
         const k = this.expr(e.index, scope);
         const sp = e.span;
         return (f) => then(o(f), (v) => then(k(f), (key) => getMember(v, key, sp, false)));
+      }
+      case 'searchExpr': {
+        const sp = e.span;
+        return () => { throw new ScriptError('not_available', 'SEARCH is not available yet: it needs the data store', sp); };
       }
       case 'cursorAttr': {
         const sp = e.span;
