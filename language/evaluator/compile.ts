@@ -247,6 +247,20 @@ export class Compiler {
     if (n === 0) return NONE;
     if (n === 1) return fns[0];
     const rt = this.rt;
+    const run = (f: Frame, i: number): R<Completion> => {
+      for (; i < n; i++) {
+        const c = fns[i](f);
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            const next = i + 1;
+            return c.then((c2) => resume(f, c2, next));
+          }
+          return c;
+        }
+      }
+      return undefined;
+    };
+    // after a statement that suspended: stop on a completion, else check for an interrupt and go on
     const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
       if (c2 !== undefined) return c2;
       if (next < n) rt.checkAbort(stmts[next].span);
@@ -264,19 +278,6 @@ export class Compiler {
         return b(f);
       };
     }
-    const run = (f: Frame, i: number): R<Completion> => {
-      for (; i < n; i++) {
-        const c = fns[i](f);
-        if (c !== undefined) {
-          if (isPromise(c)) {
-            const next = i + 1;
-            return c.then((c2) => resume(f, c2, next));
-          }
-          return c;
-        }
-      }
-      return undefined;
-    };
     return (f) => run(f, 0);
   }
 
@@ -344,6 +345,7 @@ export class Compiler {
         return () => { host.lastValue = host.showRoutines(s.routine, s.name, s.span); return undefined; };
       }
       case 'localFunction': return this.localFunction(s, scope);
+      case 'forall': return this.forall(s, scope);
       case 'declareCursor':
       case 'declareFrom':
       case 'forEsql':
@@ -351,7 +353,6 @@ export class Compiler {
       case 'open':
       case 'close':
       case 'fetch':
-      case 'forall':
       case 'bulkCollect':
       case 'indexDoc':
       case 'deleteWhere':
@@ -633,6 +634,64 @@ export class Compiler {
       if (v instanceof Map) return run(f, [...v.keys()], 0);
       if (isDoc(v)) return run(f, Object.keys(v), 0);
       throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
+    });
+  }
+
+  /**
+   * FORALL x IN items action [SAVE EXCEPTIONS]: runs the action (a CALL or a function call) for each element.
+   * Without SAVE EXCEPTIONS the first error stops it; with it, failures are collected in `bulk_errors`
+   * (documents {index, element, message, type}) and the rest still run.
+   */
+  private forall(s: Extract<A.Stmt, { kind: 'forall' }>, scope: BlockScope): StmtFn {
+    const iterable = this.expr(s.iterable, scope);
+    const inner = scope.child();
+    const slot = inner.declare(s.var, undefined, false).slot;
+    const action = this.expr(s.action, inner);
+    const rt = this.rt;
+    const span = s.span;
+    let saveErrors: ((f: Frame, errors: Value[]) => void) | undefined;
+    if (s.saveExceptions) {
+      if (scope.isCellRoot) {
+        const cell = this.host.global('bulk_errors');
+        saveErrors = (_f, errors) => { cell.v = errors; cell.type = undefined; cell.isConst = false; cell.defined = true; };
+      } else {
+        const errSlot = (scope.resolve('bulk_errors')?.depth === 0 ? scope.resolve('bulk_errors')!.v : scope.declare('bulk_errors', undefined, false)).slot;
+        saveErrors = (f, errors) => { f[errSlot] = errors; };
+      }
+    }
+    const save = saveErrors;
+    const run = (f: Frame, items: Value[], i: number, errors: Value[]): R<Completion> => {
+      for (; i < items.length; i++) {
+        f[slot] = items[i];
+        let r: R<Value>;
+        try {
+          r = action(f);
+        } catch (e) {
+          if (!save) throw e;
+          errors.push(bulkError(e, i, items[i], span));
+          continue;
+        }
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => run(f, items, next, errors), (e) => {
+            if (!save) throw e;
+            errors.push(bulkError(e, next - 1, items[next - 1], span));
+            return run(f, items, next, errors);
+          });
+        }
+        const t = rt.tick(span);
+        if (t) {
+          const next = i + 1;
+          return t.then(() => run(f, items, next, errors));
+        }
+      }
+      if (save) save(f, errors);
+      return undefined;
+    };
+    return (f) => then(iterable(f), (v) => {
+      if (v === null) return run(f, [], 0, []);
+      if (!Array.isArray(v)) throw new ScriptError('type_error', `FORALL needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
+      return run(f, v.slice(), 0, []);
     });
   }
 
@@ -1218,6 +1277,12 @@ export class Compiler {
   builtinValue(def: BuiltinDef, sp: A.Span): FunctionValue {
     return new FunctionValue(def.name, arityOf(def).min, (args) => this.callBuiltin(def, args, sp));
   }
+}
+
+function bulkError(e: unknown, index: number, element: Value, span: A.Span): Doc {
+  const err = asScriptError(e, span);
+  if (err.kind === 'interrupted') throw err;
+  return { index, element, message: err.message, type: err.kind, code: err.code as Value };
 }
 
 /** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
