@@ -36,6 +36,24 @@ interface Sequence {
 
 const DONE = (): Completion => undefined;
 
+/**
+ * `k(x, f)`, or after `x` settles. `k` is made once at compile time and gets the frame as an argument, so the
+ * synchronous case allocates nothing.
+ */
+function thenF<T, U>(x: R<T>, f: Frame, k: (v: T, f: Frame) => R<U>): R<U> {
+  if (isPromise(x)) return thenFLater(x, f, k);
+  return k(x, f);
+}
+
+function thenFLater<T, U>(x: Promise<T>, f: Frame, k: (v: T, f: Frame) => R<U>): Promise<U> {
+  return x.then((v) => k(v, f));
+}
+
+/** `k(x)` now or after `x` settles, for a `k` that does not need the frame. */
+function thenK<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
+  return isPromise(x) ? x.then(k) : k(x);
+}
+
 function resumeSequence(seq: Sequence, f: Frame, pending: Promise<Completion>, next: number): Promise<Completion> {
   return pending.then((c) => {
     if (c !== undefined) return c;
@@ -76,6 +94,19 @@ function direct1After(v: Promise<Value>, f: Frame, r: CompiledRoutine,
 function fillAfter(v: Promise<Value>, f: Frame, fr: Frame, r: CompiledRoutine, i: number,
   fill: (f: Frame, fr: Frame, r: CompiledRoutine, from: number) => R<Value>): Promise<Value> {
   return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
+}
+
+function storeAfter(x: Promise<Value>, f: Frame, k: Value,
+  store: (x: Value, f: Frame, k: Value) => Completion): Promise<Completion> {
+  return x.then((xv) => store(xv, f, k));
+}
+
+function indexAfterObject(v: Promise<Value>, f: Frame, k: ExprFn, sp: A.Span): Promise<Value> {
+  return v.then((x) => thenK(k(f), (key) => getMember(x, key, sp, false)));
+}
+
+function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promise<Value> {
+  return key.then((kv) => getMember(v, kv, sp, false));
 }
 
 function settersFor(refs: (LValueRef | undefined)[], f: Frame): (((v: Value) => void) | undefined)[] {
@@ -372,7 +403,8 @@ export class Compiler {
         if (!s.when) return () => sig;
         const c = this.expr(s.when, scope);
         const sp = s.when.span;
-        return (f) => then(c(f), (v) => (op.truth(v, sp) ? sig : undefined));
+        const decide = (v: Value): Completion => (op.truth(v, sp) ? sig : undefined);
+        return (f) => thenK(c(f), decide);
       }
       case 'return': {
         if (!s.value) return (f) => { f[RET] = null; return RETURN; };
@@ -461,14 +493,15 @@ export class Compiler {
           cell.defined = true;
           return undefined;
         };
-        return init ? (f: Frame) => then(init(f), define) : () => define(null);
+        return init ? (f: Frame) => thenK(init(f), define) : () => define(null);
       }
       const slot = scope.declare(d.name, type, isConst).slot;
-      const store = (f: Frame, v: Value): undefined => {
-        f[slot] = type && v !== null ? checkType(v, type, label, d.span) : v;
+      const check = type ? checkerFor(type, label) : undefined;
+      const store = (v: Value, f: Frame): undefined => {
+        f[slot] = check && v !== null ? check(v, d.span) : v;
         return undefined;
       };
-      return init ? (f: Frame) => then(init(f), (v) => store(f, v)) : (f: Frame) => store(f, null);
+      return init ? (f: Frame) => thenF(init(f), f, store) : (f: Frame) => store(null, f);
     });
     if (parts.length === 1) return parts[0];
     return this.sequence(parts, s.decls.map(() => s));
@@ -544,12 +577,27 @@ export class Compiler {
     const get = ref.get;
     const keys = s.path.map((a) => (a.kind === 'field' ? ((() => a.name) as ExprFn) : this.expr(a.index, scope)));
     const spans = s.path.map((a) => a.span);
-    return (f) => then(evalAll(keys, f), (ks) => then(value(f), (x) => {
-      let target = get(f);
+    const assign = (ks: Value[], f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => {
+      let target = get(f2);
       for (let i = 0; i < ks.length - 1; i++) target = getMember(target, ks[i], spans[i], false);
       setMember(target, ks[ks.length - 1], x, spans[ks.length - 1]);
       return undefined;
-    }));
+    });
+    if (keys.length === 1) {
+      // SET d.k = v / SET a[i] = v: no key array, no closures
+      const key = keys[0];
+      const sp0 = spans[0];
+      const store = (x: Value, f: Frame, k: Value): Completion => { setMember(get(f), k, x, sp0); return undefined; };
+      const later = (k: Value, f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => store(x, f2, k));
+      return (f) => {
+        const k = key(f);
+        if (isPromise(k)) return thenF(k, f, later);
+        const x = value(f);
+        if (isPromise(x)) return storeAfter(x, f, k, store);
+        return store(x, f, k);
+      };
+    }
+    return (f) => thenF(evalAll(keys, f), f, assign);
   }
 
   private ifStmt(s: Extract<A.Stmt, { kind: 'if' }>, scope: BlockScope): StmtFn {
@@ -917,16 +965,17 @@ export class Compiler {
       }
       case 'array': {
         const items = e.items.map((i) => this.expr(i, scope));
-        return (f) => then(evalAll(items, f), (vs) => vs);
+        return (f) => evalAll(items, f);
       }
       case 'document': {
         const keys = e.fields.map((x) => x.key);
         const vals = e.fields.map((x) => this.expr(x.value, scope));
-        return (f) => then(evalAll(vals, f), (vs) => {
+        const build = (vs: Value[]): Value => {
           const d: Doc = {};
           for (let i = 0; i < keys.length; i++) d[keys[i]] = vs[i];
           return d;
-        });
+        };
+        return (f) => thenK(evalAll(vals, f), build);
       }
       case 'map': {
         const ks = e.entries.map((x) => this.expr(x.key, scope));
@@ -951,12 +1000,14 @@ export class Compiler {
       case 'unary': {
         const a = this.expr(e.operand, scope);
         const sp = e.span;
-        if (e.op === '-') return (f) => then(a(f), (v) => op.negate(v, sp));
-        if (e.op === '+') return (f) => then(a(f), (v) => {
+        const neg = (v: Value) => op.negate(v, sp);
+        if (e.op === '-') return (f) => { const v = a(f); return typeof v === 'number' ? -v : thenK(v, neg); };
+        if (e.op === '+') return (f) => thenK(a(f), (v) => {
           if (typeof v !== 'number' && v !== null) throw new ScriptError('type_error', `operator + cannot be applied to ${typeOf(v)}`, sp);
           return v;
         });
-        return (f) => then(a(f), (v) => { const b = op.logicOperand(v, 'NOT', sp); return b === null ? null : !b; });
+        const not = (v: Value): Value => { const b = op.logicOperand(v, 'NOT', sp); return b === null ? null : !b; };
+        return (f) => { const v = a(f); return v === true ? false : v === false ? true : thenK(v, not); };
       }
       case 'binary': return this.binary(e, scope);
       case 'logical': return this.logical(e, scope);
@@ -965,12 +1016,14 @@ export class Compiler {
         const a = this.expr(e.then, scope);
         const b = this.expr(e.else, scope);
         const sp = e.cond.span;
-        return (f) => then(c(f), (v) => (op.truth(v, sp) ? a(f) : b(f)));
+        const pick = (v: Value, f: Frame): R<Value> => (op.truth(v, sp) ? a(f) : b(f));
+        return (f) => thenF(c(f), f, pick);
       }
       case 'isNull': {
         const a = this.expr(e.operand, scope);
         const neg = e.negated;
-        return (f) => then(a(f), (v) => (v === null) !== neg);
+        const test = (v: Value): Value => (v === null) !== neg;
+        return (f) => thenK(a(f), test);
       }
       case 'in': {
         const a = this.expr(e.operand, scope);
@@ -1022,13 +1075,25 @@ export class Compiler {
         const name = e.name;
         const sp = e.span;
         const safe = e.safe;
-        return (f) => then(o(f), (v) => getMember(v, name, sp, safe));
+        const read = (v: Value): Value => getMember(v, name, sp, safe);
+        return (f) => {
+          const v = o(f);
+          if (isPromise(v)) return v.then(read);
+          if (isDoc(v)) return Object.prototype.hasOwnProperty.call(v, name) ? v[name] : null;
+          return read(v);
+        };
       }
       case 'index': {
         const o = this.expr(e.object, scope);
         const k = this.expr(e.index, scope);
         const sp = e.span;
-        return (f) => then(o(f), (v) => then(k(f), (key) => getMember(v, key, sp, false)));
+        return (f) => {
+          const v = o(f);
+          if (isPromise(v)) return indexAfterObject(v, f, k, sp);
+          const key = k(f);
+          if (isPromise(key)) return indexAfterKey(v, key, sp);
+          return getMember(v, key, sp, false);
+        };
       }
       case 'searchExpr': {
         const sp = e.span;
@@ -1232,28 +1297,49 @@ export class Compiler {
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
     const sp = e.span;
-    if (e.op === '??') return (f) => then(l(f), (a) => (a !== null ? a : r(f)));
-    if (e.op === 'AND') {
-      return (f) => then(l(f), (av) => {
-        const a = op.logicOperand(av, 'AND', sp);
-        if (a === false) return false;
-        return then(r(f), (bv) => {
-          const b = op.logicOperand(bv, 'AND', sp);
-          if (b === false) return false;
-          return a === null || b === null ? null : true;
-        });
-      });
+    if (e.op === '??') {
+      const orElse = (a: Value, f: Frame): R<Value> => (a !== null ? a : r(f));
+      return (f) => thenF(l(f), f, orElse);
     }
-    return (f) => then(l(f), (av) => {
-      const a = op.logicOperand(av, 'OR', sp);
-      if (a === true) return true;
-      return then(r(f), (bv) => {
-        const b = op.logicOperand(bv, 'OR', sp);
-        if (b === true) return true;
-        return a === null || b === null ? null : false;
-      });
-    });
+    // Three-valued AND/OR; booleans on both sides (the usual case) are decided without any closure.
+    const isAnd = e.op === 'AND';
+    const name = e.op;
+    const combine = (a: boolean | null, bv: Value): Value => {
+      const b = op.logicOperand(bv, name, sp);
+      if (isAnd) return b === false ? false : a === null || b === null ? null : true;
+      return b === true ? true : a === null || b === null ? null : false;
+    };
+    const right = (av: Value, f: Frame): R<Value> => {
+      const a = op.logicOperand(av, name, sp);
+      if (isAnd ? a === false : a === true) return a;
+      const bv = r(f);
+      if (isPromise(bv)) return bv.then((x) => combine(a, x));
+      return combine(a, bv);
+    };
+    if (isAnd) {
+      return (f) => {
+        const av = l(f);
+        if (av === false) return false;
+        if (av === true) {
+          const bv = r(f);
+          if (bv === true || bv === false) return bv;
+          return isPromise(bv) ? bv.then((x) => combine(true, x)) : combine(true, bv);
+        }
+        return thenF(av, f, right);
+      };
+    }
+    return (f) => {
+      const av = l(f);
+      if (av === true) return true;
+      if (av === false) {
+        const bv = r(f);
+        if (bv === true || bv === false) return bv;
+        return isPromise(bv) ? bv.then((x) => combine(false, x)) : combine(false, bv);
+      }
+      return thenF(av, f, right);
+    };
   }
+
 
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
@@ -1324,6 +1410,7 @@ export class Compiler {
     let version = -1;
     let routine: CompiledRoutine | undefined;
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const viaBuiltin = builtin ? (vs: Value[], f: Frame) => this.callBuiltin(builtin, vs, sp, ctxOf(f)) : undefined;
     const n = args.length;
     const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
       const setters = r.hasOut ? settersFor(refs, f) : undefined;
@@ -1402,9 +1489,9 @@ export class Compiler {
       }
       if (cell.defined) {
         const fn = cell.v;
-        if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs));
+        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
       }
-      if (builtin) return then(evalAll(args, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
+      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
       throw unknown();
     };
   }
