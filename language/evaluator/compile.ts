@@ -557,13 +557,28 @@ export class Compiler {
         const type = ref.type;
         const element = type && type.kind === 'array' && type.of ? checkerFor(type.of, `element of ${s.name}`) : undefined;
         const sp = s.span;
+        const pushAll = (xs: Value[], f: Frame): Completion => {
+          const arr = get(f) as Value[];
+          for (const x of xs) arr.push(element ? element(x, sp) : x);
+          return undefined;
+        };
+        const item = items.length === 1 ? items[0] : undefined;
         return (f) => {
           const arr = get(f);
-          if (!Array.isArray(arr)) return then(value(f), (x) => { set(f, x); return undefined; });
-          return then(evalAll(items, f), (xs) => {
-            for (const x of xs) arr.push(element ? element(x, sp) : x);
+          if (!Array.isArray(arr)) {
+            const x = value(f);
+            if (isPromise(x)) return setAfter(x, f, set);
+            set(f, x);
             return undefined;
-          });
+          }
+          if (item !== undefined) {
+            // one element (the usual loop): no argument array
+            const x = item(f);
+            if (isPromise(x)) return thenF(x, f, (v, f2) => pushAll([v], f2));
+            arr.push(element ? element(x, sp) : x);
+            return undefined;
+          }
+          return thenF(evalAll(items, f), f, pushAll);
         };
       }
       return (f) => {
