@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The `escript` command: the process edges (kernel, install, run, ...) around one Session class.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { Session } from '../language/session';
+import { ConsoleOutput } from './console-output';
+import { readConnectionFile } from './connection';
+import { Kernel } from './dispatch';
+import { History } from './history';
+import { installKernelspec } from './install';
+import { dataDir, packageVersion } from './paths';
+
+const USAGE = `usage: escript <command> [options]
+
+commands:
+  kernel -f CONNECTION_FILE [--name NAME]   run as a Jupyter kernel
+  install [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT] [--env KEY=VALUE ...]
+                                            install the kernelspec (default: --user, name escript)
+  run FILE|-                                run a script with the kernel's language; exit status 1 on error
+  version                                   print the version`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  kernel: runKernel,
+  install,
+  run,
+  version: async () => {
+    console.log(packageVersion());
+    return 0;
+  },
+};
+
+function log(message: string): void {
+  process.stderr.write(`[escript ${new Date().toISOString()}] ${message}\n`);
+}
+
+async function runKernel(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { f: { type: 'string', short: 'f' }, name: { type: 'string' } } });
+  if (!values.f) throw new UsageError('kernel needs -f CONNECTION_FILE');
+  const connection = readConnectionFile(values.f);
+  const name = values.name ?? connection.kernel_name ?? 'escript';
+  // The kernel must outlive anything user code or a client does; log and go on.
+  process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err}`));
+  process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
+  const interpreter = new Session();
+  const kernel = new Kernel({
+    connection,
+    interpreter,
+    history: new History(path.join(dataDir(), 'history.db'), name),
+    implementationVersion: packageVersion(),
+    log,
+    onShutdown: () => process.exit(0),
+  });
+  process.on('SIGINT', () => kernel.interrupt());
+  await kernel.start();
+  log(`kernel ${name} started (pid ${process.pid})`);
+  return new Promise<number>(() => undefined); // runs until shutdown_request
+}
+
+async function install(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      user: { type: 'boolean' },
+      prefix: { type: 'string' },
+      'sys-prefix': { type: 'boolean' },
+      name: { type: 'string', default: 'escript' },
+      'display-name': { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const env = Object.fromEntries(
+    (values.env ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--env takes KEY=VALUE, got ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const target = values.prefix ? { kind: 'prefix' as const, dir: values.prefix } : values['sys-prefix'] ? { kind: 'sys-prefix' as const } : { kind: 'user' as const };
+  const where = installKernelspec({ name: values.name!, displayName: values['display-name'], target, env });
+  console.log(`installed kernelspec ${values.name} in ${where}`);
+  return 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const file = positionals[0];
+  if (!file) throw new UsageError('run needs a FILE (or - for standard input)');
+  const code = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  const session = new Session();
+  const controller = new AbortController();
+  process.on('SIGINT', () => controller.abort());
+  const output = new ConsoleOutput();
+  try {
+    const outcome = await session.execute(code, output, controller.signal);
+    if (outcome.status === 'error') {
+      process.stderr.write(outcome.error.traceback.join('\n') + '\n');
+      return 1;
+    }
+    if (outcome.result) output.display(outcome.result);
+    return 0;
+  } finally {
+    await session.shutdown();
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n${USAGE}` : USAGE);
+    return name === 'help' || name === '--help' ? 0 : 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`escript ${name}: ${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`escript ${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
