@@ -9,6 +9,7 @@ import { readConnectionFile } from './connection';
 import { Kernel } from './dispatch';
 import { History } from './history';
 import { installKernelspec } from './install';
+import { runTutorials } from './tutorials';
 import { dataDir, packageVersion } from './paths';
 
 const USAGE = `usage: escript <command> [options]
@@ -18,6 +19,8 @@ commands:
   install [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT] [--env KEY=VALUE ...]
                                             install the kernelspec (default: --user, name escript)
   run FILE|-                                run a script with the kernel's language; exit status 1 on error
+  tutorials [--out DIR] [--kernel NAME] [NOTEBOOK ...]
+                                            execute the notebooks in notebooks/ with nbconvert (default out: docs)
   version                                   print the version`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -26,6 +29,7 @@ const commands: Record<string, Command> = {
   kernel: runKernel,
   install,
   run,
+  tutorials,
   version: async () => {
     console.log(packageVersion());
     return 0;
@@ -104,6 +108,17 @@ async function run(args: string[]): Promise<number> {
   } finally {
     await session.shutdown();
   }
+}
+
+async function tutorials(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string', default: 'docs' }, kernel: { type: 'string', default: 'escript' } },
+  });
+  const results = runTutorials(path.resolve(values.out!), values.kernel!, positionals);
+  for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.notebook}: ${r.message}`);
+  return results.every((r) => r.ok) ? 0 : 1;
 }
 
 class UsageError extends Error {}
