@@ -1,0 +1,135 @@
+// The elastic-script AST: plain read-only objects, discriminated on `kind`, each with the span of its source.
+// Built by grammar/to-ast.ts; the evaluator never sees Ohm nodes.
+
+/** The text a span points into (a cell, a script file, or a stored procedure's source). */
+export interface SourceText {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly source: SourceText;
+}
+
+export type PrintLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export type TypeRef =
+  | { kind: 'simple'; name: string }
+  | { kind: 'array'; of?: TypeRef }
+  | { kind: 'map'; key?: TypeRef; value?: TypeRef };
+
+/** An ES|QL fragment kept as raw text, with where it sits in the script. */
+export interface EsqlText {
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface Param {
+  readonly name: string;
+  readonly mode: 'IN' | 'OUT' | 'INOUT';
+  readonly type?: TypeRef;
+  readonly default?: Expr;
+  readonly span: Span;
+}
+
+export interface RoutineDecl {
+  readonly name: string;
+  readonly routine: 'PROCEDURE' | 'FUNCTION';
+  readonly params: Param[];
+  readonly returns?: TypeRef;
+  readonly body: Stmt[];
+  readonly span: Span;
+}
+
+// ------------------------------------------------------------------ expressions
+export type Expr =
+  | { kind: 'literal'; value: null | number | string | boolean; span: Span }
+  | { kind: 'template'; parts: (string | Expr)[]; span: Span }
+  | { kind: 'array'; items: Expr[]; span: Span }
+  | { kind: 'document'; fields: { key: string; value: Expr }[]; span: Span }
+  | { kind: 'map'; entries: { key: Expr; value: Expr }[]; span: Span }
+  | { kind: 'var'; name: string; span: Span }
+  | { kind: 'at'; name: string; span: Span }
+  | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; span: Span }
+  | { kind: 'logical'; op: 'AND' | 'OR' | '??'; left: Expr; right: Expr; span: Span }
+  | { kind: 'ternary'; cond: Expr; then: Expr; else: Expr; span: Span }
+  | { kind: 'isNull'; negated: boolean; operand: Expr; span: Span }
+  | { kind: 'in'; negated: boolean; operand: Expr; list: Expr[] | Expr; span: Span }
+  | { kind: 'like'; negated: boolean; operand: Expr; pattern: Expr; span: Span }
+  | { kind: 'between'; negated: boolean; operand: Expr; low: Expr; high: Expr; span: Span }
+  | { kind: 'call'; callee: Expr; args: Expr[]; span: Span }
+  | { kind: 'callProc'; name: string; args: Expr[]; span: Span }
+  | { kind: 'field'; object: Expr; name: string; safe: boolean; span: Span }
+  | { kind: 'index'; object: Expr; index: Expr; span: Span }
+  | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }
+  | { kind: 'lambda'; params: string[]; body: Expr; span: Span };
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+// ------------------------------------------------------------------ statements
+export type Accessor = { kind: 'index'; index: Expr; span: Span } | { kind: 'field'; name: string; span: Span };
+
+export interface VarDecl {
+  readonly name: string;
+  readonly type?: TypeRef;
+  readonly init?: Expr;
+  readonly span: Span;
+}
+
+export interface PipeStage {
+  readonly op: string; // ON_DONE, ON_FAIL, FINALLY, ON_ALL_DONE, ..., TRACK, TIMEOUT, RETRY
+  readonly handler?: { kind: 'call'; name: string; args: Expr[] } | { kind: 'lambda'; params: Expr[]; body: Stmt[] };
+  readonly value?: Expr;
+  readonly unit?: string;
+  readonly option?: Expr | string;
+  readonly span: Span;
+}
+
+export type Stmt =
+  | { kind: 'createRoutine'; orReplace: boolean; decl: RoutineDecl; span: Span }
+  | { kind: 'localFunction'; decl: RoutineDecl; span: Span }
+  | { kind: 'dropRoutine'; routine: 'PROCEDURE' | 'FUNCTION'; name: string; span: Span }
+  | { kind: 'showRoutines'; routine: 'PROCEDURE' | 'FUNCTION'; name?: string; span: Span }
+  | { kind: 'declare'; mode: 'DECLARE' | 'VAR' | 'CONST'; decls: VarDecl[]; span: Span }
+  | { kind: 'declareCursor'; name: string; query: EsqlText; span: Span }
+  | { kind: 'declareFrom'; name: string; type: TypeRef; query: EsqlText; span: Span }
+  | { kind: 'set'; name: string; path: Accessor[]; value: Expr; span: Span }
+  | { kind: 'print'; level?: PrintLevel; value: Expr; span: Span }
+  | { kind: 'display'; value: Expr; span: Span }
+  | { kind: 'if'; branches: { cond: Expr; body: Stmt[] }[]; else?: Stmt[]; span: Span }
+  | { kind: 'forRange'; var: string; reverse: boolean; from: Expr; to: Expr; step?: Expr; body: Stmt[]; span: Span }
+  | { kind: 'forEach'; var: string; iterable: Expr; body: Stmt[]; span: Span }
+  | { kind: 'forEsql'; var: string; query: EsqlText; body: Stmt[]; span: Span }
+  | { kind: 'while'; cond: Expr; body: Stmt[]; span: Span }
+  | { kind: 'loop'; body: Stmt[]; span: Span }
+  | { kind: 'exit'; when?: Expr; span: Span }
+  | { kind: 'continue'; when?: Expr; span: Span }
+  | { kind: 'return'; value?: Expr; span: Span }
+  | { kind: 'try'; body: Stmt[]; catches: { type?: string; body: Stmt[]; span: Span }[]; finally?: Stmt[]; span: Span }
+  | { kind: 'throw'; value: Expr; code?: Expr; span: Span }
+  | { kind: 'switch'; value: Expr; cases: { match: Expr; body: Stmt[] }[]; default?: Stmt[]; span: Span }
+  | { kind: 'expr'; expr: Expr; span: Span }
+  | { kind: 'executeImmediate'; query: Expr; into: string[]; using: Expr[]; span: Span }
+  | { kind: 'open'; cursor: string; span: Span }
+  | { kind: 'close'; cursor: string; span: Span }
+  | { kind: 'fetch'; cursor: string; limit?: Expr; into: string; span: Span }
+  | { kind: 'forall'; var: string; iterable: Expr; action: Expr; saveExceptions: boolean; span: Span }
+  | { kind: 'bulkCollect'; into: string; query: EsqlText; span: Span }
+  | { kind: 'indexDoc'; doc: Expr; target: Expr; span: Span }
+  | { kind: 'deleteWhere'; target: Expr; where: Expr; span: Span }
+  | { kind: 'search'; target: Expr; query: Expr; span: Span }
+  | { kind: 'refresh'; target: Expr; span: Span }
+  | { kind: 'createIndex'; target: Expr; settings?: Expr; mappings?: Expr; body?: Expr; span: Span }
+  | { kind: 'asyncCall'; name: string; args: Expr[]; stages: PipeStage[]; span: Span }
+  | { kind: 'parallel'; calls: { name: string; args: Expr[]; span: Span }[]; max?: Expr; stages: PipeStage[]; span: Span }
+  | { kind: 'execution'; target: Expr; op: string; args: Expr[]; span: Span }
+  | { kind: 'executions'; where?: EsqlText; span: Span }
+  | { kind: 'empty'; span: Span };
+
+export interface Program {
+  readonly body: Stmt[];
+  readonly source: SourceText;
+}

@@ -1,0 +1,90 @@
+// The built-in function table. One entry per function: name, signature, one-line doc and implementation.
+// Evaluation, completion and `inspect` all read this table.
+import type { Output } from '../contract';
+import type { Span } from '../ast';
+import type { Services } from '../evaluator/runtime';
+import type { Value, FunctionValue } from '../values';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: string; // NUMBER, STRING, ANY, ARRAY, FUNCTION, ...
+  readonly optional?: boolean;
+  readonly variadic?: boolean;
+}
+
+/** What a built-in may use besides its arguments. */
+export interface CallContext {
+  readonly out: Output;
+  readonly signal: AbortSignal;
+  readonly services: Services;
+  readonly span: Span | undefined;
+  /** Calls a function value (lambda or routine reference) with arguments. */
+  call(fn: FunctionValue, args: Value[]): Value | Promise<Value>;
+  /** Session introspection (variables, routines) for ESCRIPT_* functions. */
+  readonly session: SessionView;
+}
+
+export interface SessionView {
+  variables(): { name: string; type: string; value: Value }[];
+  routines(kind: 'PROCEDURE' | 'FUNCTION'): { name: string; signature: string; source: string }[];
+  builtins(): BuiltinDef[];
+}
+
+export interface BuiltinDef {
+  readonly name: string;
+  readonly category: string;
+  readonly params: readonly ParamSpec[];
+  readonly returns: string;
+  readonly doc: string;
+  readonly impl: (args: Value[], ctx: CallContext) => Value | Promise<Value>;
+  readonly aliases?: readonly string[];
+}
+
+export function signatureOf(def: BuiltinDef): string {
+  const ps = def.params.map((p) => {
+    const s = `${p.variadic ? '...' : ''}${p.name} ${p.type}`;
+    return p.optional ? `[${s}]` : s;
+  });
+  return `${def.name}(${ps.join(', ')}) RETURNS ${def.returns}`;
+}
+
+export function arityOf(def: BuiltinDef): { min: number; max: number } {
+  const min = def.params.filter((p) => !p.optional && !p.variadic).length;
+  const max = def.params.some((p) => p.variadic) ? Infinity : def.params.length;
+  return { min, max };
+}
+
+export class Registry {
+  private readonly byName = new Map<string, BuiltinDef>();
+
+  define(...defs: BuiltinDef[]): this {
+    for (const def of defs) {
+      for (const n of [def.name, ...(def.aliases ?? [])]) {
+        const key = n.toUpperCase();
+        if (this.byName.has(key)) throw new Error(`built-in ${key} registered twice`);
+        this.byName.set(key, def);
+      }
+    }
+    return this;
+  }
+
+  /** Case-insensitive lookup (built-in names are keywords). */
+  lookup(name: string): BuiltinDef | undefined {
+    return this.byName.get(name.toUpperCase());
+  }
+
+  all(): BuiltinDef[] {
+    return [...new Set(this.byName.values())];
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  /** Markdown help for `inspect`. */
+  describe(name: string): string | undefined {
+    const def = this.lookup(name);
+    if (!def) return undefined;
+    return `**${def.name}** (${def.category})\n\n\`${signatureOf(def)}\`\n\n${def.doc}`;
+  }
+}

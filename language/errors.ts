@@ -1,0 +1,76 @@
+// One error type for everything a script can get wrong: a kind (`syntax_error`, `type_error`, ...), a message,
+// where it happened, and the escript call stack. Hosts show it as `line L:C: message` plus a caret-marked line.
+import type { Span, SourceText } from './ast';
+import type { ReportedError } from './contract';
+
+export type ErrorKind =
+  | 'syntax_error' | 'type_error' | 'division_error' | 'null_reference_error' | 'not_found_error'
+  | 'name_error' | 'argument_error' | 'index_error' | 'esql_error' | 'timeout_error' | 'cancelled' | 'http_error'
+  | 'user_error' | 'interrupted' | 'stack_overflow' | 'not_available' | 'value_error' | 'const_error'
+  | 'runtime_error';
+
+export interface StackFrame {
+  readonly name: string;
+  readonly span?: Span; // the call site
+}
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export function positionOf(source: SourceText, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  const text = source.text;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+const MAX_FRAMES = 20;
+
+export class ScriptError extends Error {
+  /** The escript call stack, innermost first; filled in as the error unwinds through calls. */
+  readonly frames: StackFrame[] = [];
+  /** For THROW: the code given WITH CODE. */
+  code: unknown = null;
+
+  constructor(readonly kind: ErrorKind | string, message: string, public span?: Span) {
+    super(message);
+  }
+
+  get position(): Position | undefined {
+    return this.span ? positionOf(this.span.source, this.span.start) : undefined;
+  }
+
+  /** `line L:C: message` */
+  describe(): string {
+    const p = this.position;
+    return p ? `line ${p.line}:${p.column}: ${this.message}` : this.message;
+  }
+
+  report(): ReportedError {
+    const evalue = this.describe();
+    const traceback = [evalue];
+    if (this.span) {
+      const p = this.position!;
+      const lines = this.span.source.text.split('\n');
+      const src = (lines[p.line - 1] ?? '').replace(/\r$/, '');
+      traceback.push(`  ${src}`, `  ${' '.repeat(Math.max(0, p.column - 1))}^`);
+    }
+    // a runaway recursion has thousands of identical frames: show the innermost ones and a count
+    const shown = this.frames.length > MAX_FRAMES ? this.frames.slice(0, MAX_FRAMES) : this.frames;
+    for (const f of shown) {
+      const at = f.span ? positionOf(f.span.source, f.span.start) : undefined;
+      traceback.push(at ? `  at ${f.name} (${f.span!.source.name} line ${at.line}:${at.column})` : `  at ${f.name}`);
+    }
+    if (shown.length < this.frames.length) traceback.push(`  ... ${this.frames.length - shown.length} more frames`);
+    return { ename: this.kind, evalue, traceback };
+  }
+}
+
+export function fail(kind: ErrorKind, message: string, span?: Span): never {
+  throw new ScriptError(kind, message, span);
+}

@@ -1,0 +1,1197 @@
+// Compiles the AST once into JavaScript closures. Every closure returns `T | Promise<T>`: code without a
+// suspension point (SLEEP, queries, async built-ins, the time-slice yield) runs fully synchronously, and only
+// when a promise shows up does the surrounding construct continue asynchronously. RETURN/EXIT/CONTINUE are
+// completion values, not exceptions.
+import type * as A from '../ast';
+import { ScriptError, positionOf } from '../errors';
+import { Value, Doc, FunctionValue, isDoc, typeOf, toText } from '../values';
+import { arityOf, signatureOf } from '../builtins/registry';
+import type { BuiltinDef } from '../builtins/registry';
+import { toMimeBundle } from '../render';
+import * as op from './operators';
+import { BlockScope, FrameScope } from './scope';
+import type { CompiledRoutine, Host } from './host';
+import {
+  AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
+  STACK_HOP, StmtFn, isPromise, newFrame, upOf,
+} from './runtime';
+import { checkType, checkerFor, typeText } from './types';
+
+const NONE: StmtFn = () => undefined;
+
+function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
+  return isPromise(x) ? x.then(k) : k(x);
+}
+
+/** Converts anything thrown inside the evaluator into a ScriptError (native stack overflow included). */
+export function asScriptError(e: unknown, span: A.Span | undefined): ScriptError {
+  if (e instanceof ScriptError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new ScriptError('stack_overflow', 'maximum recursion depth exceeded', span);
+  }
+  return new ScriptError('runtime_error', e instanceof Error ? e.message : String(e), span);
+}
+
+/** Evaluates argument closures left to right, going async only if one of them suspends. */
+function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
+  const out = new Array<Value>(fns.length);
+  for (let i = 0; i < fns.length; i++) {
+    const v = fns[i](f);
+    if (isPromise(v)) return evalRest(fns, f, out, i, v);
+    out[i] = v;
+  }
+  return out;
+}
+
+async function evalRest(fns: ExprFn[], f: Frame, out: Value[], i: number, pending: Promise<Value>): Promise<Value[]> {
+  out[i] = await pending;
+  for (let j = i + 1; j < fns.length; j++) out[j] = await fns[j](f);
+  return out;
+}
+
+export function errorDocument(e: ScriptError): Doc {
+  const p = e.position;
+  return {
+    message: e.message,
+    code: e.code as Value,
+    type: e.kind,
+    line: p ? p.line : null,
+    column: p ? p.column : null,
+    procedure: e.frames.length ? e.frames[0].name : null,
+    stack: e.frames.map((fr) => {
+      const at = fr.span ? positionOf(fr.span.source, fr.span.start) : undefined;
+      return at ? `${fr.name} (line ${at.line}:${at.column})` : fr.name;
+    }),
+  };
+}
+
+interface LValueRef {
+  get: (f: Frame) => Value;
+  set: (f: Frame, v: Value) => void;
+  type?: A.TypeRef;
+  isConst: boolean;
+}
+
+export class Compiler {
+  private readonly rt: Runtime;
+
+  constructor(private readonly host: Host) {
+    this.rt = host.rt;
+  }
+
+  // ---------------------------------------------------------------- programs and routines
+
+  /** Compiles a cell: returns its body and the frame size it needs. */
+  compileCell(program: A.Program): { run: StmtFn; frameSize: number; scope: BlockScope } {
+    const frame = new FrameScope(null, true);
+    const scope = new BlockScope(null, frame);
+    const stmts = program.body.map((s) => this.cellStatement(s, scope));
+    return { run: this.sequence(stmts, program.body), frameSize: frame.size, scope };
+  }
+
+  /** A top-level statement: an expression statement's value becomes the cell's candidate result. */
+  private cellStatement(s: A.Stmt, scope: BlockScope): StmtFn {
+    if (s.kind === 'expr') {
+      const e = this.expr(s.expr, scope);
+      const host = this.host;
+      return (f) => then(e(f), (v) => { host.lastValue = v; return undefined; });
+    }
+    const fn = this.stmt(s, scope);
+    const host = this.host;
+    return (f) => { host.lastValue = undefined; return fn(f); };
+  }
+
+  compileRoutine(decl: A.RoutineDecl, enclosing: BlockScope | null): CompiledRoutine {
+    const frame = new FrameScope(enclosing, false);
+    const scope = new BlockScope(null, frame);
+    const paramSlots = decl.params.map((p) => scope.declare(p.name, p.type, false).slot);
+    const defaults = decl.params.map((p) => (p.default ? this.expr(p.default, scope) : undefined));
+    let required = decl.params.length;
+    while (required > 0 && (decl.params[required - 1].mode === 'OUT' || defaults[required - 1])) required--;
+    const routine: CompiledRoutine = {
+      decl, scope: frame, paramSlots, body: NONE, required, defaults,
+      paramChecks: decl.params.map((p) => (p.type ? checkerFor(p.type, `parameter ${p.name} of ${decl.name}`) : undefined)),
+      returnCheck: decl.returns ? checkerFor(decl.returns, `return value of ${decl.name}`) : undefined,
+      hasOut: decl.params.some((p) => p.mode !== 'IN'),
+      plain: decl.params.every((p) => p.mode === 'IN' && !p.default),
+      typedParams: decl.params.some((p) => p.type && !(p.type.kind === 'simple' && p.type.name === 'ANY')),
+      simpleReturn: !decl.returns && !decl.params.some((p) => p.mode !== 'IN'),
+    };
+    routine.body = this.block(decl.body, scope);
+    return routine;
+  }
+
+  /** A fresh activation frame for a routine. */
+  newFrame(r: CompiledRoutine, closure: Frame | null): Frame {
+    return newFrame(r.scope.size, closure);
+  }
+
+  /** Calls a routine with argument values (used for function values and built-in callbacks). */
+  invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null,
+    setters?: (((v: Value) => void) | undefined)[]): R<Value> {
+    const fr = this.newFrame(r, closure);
+    const n = Math.min(args.length, r.paramSlots.length);
+    for (let i = 0; i < n; i++) fr[r.paramSlots[i]] = args[i];
+    return this.enter(r, fr, args.length, site, setters);
+  }
+
+  /**
+   * Runs a routine whose first `argc` parameter slots already hold the arguments. `setters` write OUT/INOUT
+   * parameters back to the caller's variables. Every STACK_HOP levels the body starts on a fresh native stack
+   * (a resolved promise), so deep recursion is bounded by MAX_DEPTH, not by Node's stack.
+   */
+  enter(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span,
+    setters?: (((v: Value) => void) | undefined)[]): R<Value> {
+    if (argc < r.required || argc > r.paramSlots.length) throw this.arityError(r, argc, site);
+    const rt = this.rt;
+    if (rt.depth >= MAX_DEPTH) {
+      throw new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
+    }
+    if (!r.plain) {
+      const pending = this.bindParams(r, fr, argc, site);
+      if (pending !== undefined) return pending.then(() => this.run(r, fr, site, setters));
+    } else if (r.typedParams) {
+      const checks = r.paramChecks;
+      for (let i = 0; i < argc; i++) {
+        const c = checks[i];
+        if (c !== undefined) fr[FIRST_SLOT + i] = c(fr[FIRST_SLOT + i], site);
+      }
+    }
+    return this.run(r, fr, site, setters);
+  }
+
+  /** Runs the body of a routine whose frame is ready. */
+  private run(r: CompiledRoutine, fr: Frame, site: A.Span, setters?: (((v: Value) => void) | undefined)[]): R<Value> {
+    const rt = this.rt;
+    const depth = ++rt.depth;
+    let res: R<Completion>;
+    try {
+      res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
+    } catch (e) {
+      rt.depth--;
+      throw this.unwind(e, r.decl.name, site);
+    }
+    if (isPromise(res)) {
+      return res.then(
+        (c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); },
+        (e) => { rt.depth--; throw this.unwind(e, r.decl.name, site); },
+      );
+    }
+    rt.depth--;
+    if (res === RETURN && !r.hasOut) {
+      const rc = r.returnCheck;
+      return rc === undefined ? fr[RET] : rc(fr[RET], site);
+    }
+    return this.finishCall(r, fr, res, site, setters);
+  }
+
+  /** OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. */
+  private bindParams(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span): Promise<void> | undefined {
+    const ps = r.paramSlots;
+    for (let i = 0; i < ps.length; i++) {
+      const slot = ps[i];
+      if (i >= argc || r.decl.params[i].mode === 'OUT') {
+        const d = r.defaults[i];
+        fr[slot] = null;
+        if (d !== undefined && i >= argc) {
+          const dv = d(fr);
+          if (isPromise(dv)) {
+            return dv.then((x) => {
+              fr[slot] = x;
+              return this.bindParams(r, fr, i + 1, site);
+            });
+          }
+          fr[slot] = dv;
+        }
+      }
+      const c = r.paramChecks[i];
+      if (c !== undefined) fr[slot] = c(fr[slot], site);
+    }
+    return undefined;
+  }
+
+  private arityError(r: CompiledRoutine, argc: number, site: A.Span): ScriptError {
+    const d = r.decl;
+    const n = d.params.length;
+    const expected = r.required === n ? `${n}` : `${r.required} to ${n}`;
+    return new ScriptError('argument_error', `${d.routine.toLowerCase()} ${d.name} expects ${expected} argument(s), got ${argc}`, site);
+  }
+
+  private finishCall(r: CompiledRoutine, fr: Frame, c: Completion, site: A.Span,
+    setters?: (((v: Value) => void) | undefined)[]): Value {
+    let v: Value = c === RETURN ? fr[RET] : null;
+    if (r.returnCheck !== undefined) v = r.returnCheck(v, site);
+    if (r.hasOut && setters) {
+      const ps = r.decl.params;
+      for (let i = 0; i < ps.length; i++) if (ps[i].mode !== 'IN' && setters[i]) setters[i]!(fr[r.paramSlots[i]]);
+    }
+    return v;
+  }
+
+  private unwind(e: unknown, name: string, site: A.Span): ScriptError {
+    const err = asScriptError(e, site);
+    if (err.kind !== 'interrupted') err.frames.push({ name, span: site });
+    return err;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
+    return this.sequence(stmts.map((s) => this.stmt(s, scope)), stmts);
+  }
+
+  private sequence(fns: StmtFn[], stmts: A.Stmt[]): StmtFn {
+    const n = fns.length;
+    if (n === 0) return NONE;
+    if (n === 1) return fns[0];
+    const rt = this.rt;
+    const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
+      if (c2 !== undefined) return c2;
+      if (next < n) rt.checkAbort(stmts[next].span);
+      return run(f, next);
+    };
+    if (n === 2) {
+      // unrolled: the body of many small routines (e.g. IF ... END IF; RETURN ...)
+      const [a, b] = fns;
+      return (f) => {
+        const c = a(f);
+        if (c !== undefined) {
+          if (isPromise(c)) return c.then((c2) => resume(f, c2, 1));
+          return c;
+        }
+        return b(f);
+      };
+    }
+    const run = (f: Frame, i: number): R<Completion> => {
+      for (; i < n; i++) {
+        const c = fns[i](f);
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            const next = i + 1;
+            return c.then((c2) => resume(f, c2, next));
+          }
+          return c;
+        }
+      }
+      return undefined;
+    };
+    return (f) => run(f, 0);
+  }
+
+  stmt(s: A.Stmt, scope: BlockScope): StmtFn {
+    switch (s.kind) {
+      case 'empty': return NONE;
+      case 'expr': {
+        const e = this.expr(s.expr, scope);
+        return (f) => then(e(f), () => undefined);
+      }
+      case 'declare': return this.declare(s, scope);
+      case 'set': return this.set(s, scope);
+      case 'print': {
+        const e = this.expr(s.value, scope);
+        const rt = this.rt;
+        const level = s.level;
+        return (f) => then(e(f), (v) => { rt.out.print(toText(v), level); return undefined; });
+      }
+      case 'display': {
+        const e = this.expr(s.value, scope);
+        const rt = this.rt;
+        return (f) => then(e(f), (v) => { rt.out.display(toMimeBundle(v)); return undefined; });
+      }
+      case 'if': return this.ifStmt(s, scope);
+      case 'while': return this.whileLoop(this.expr(s.cond, scope), this.block(s.body, scope.child()), s.span);
+      case 'loop': return this.whileLoop(undefined, this.block(s.body, scope.child()), s.span);
+      case 'forRange': return this.forRange(s, scope);
+      case 'forEach': return this.forEach(s, scope);
+      case 'exit':
+      case 'continue': {
+        const sig = s.kind === 'exit' ? EXIT : CONTINUE;
+        if (!s.when) return () => sig;
+        const c = this.expr(s.when, scope);
+        const sp = s.when.span;
+        return (f) => then(c(f), (v) => (op.truth(v, sp) ? sig : undefined));
+      }
+      case 'return': {
+        if (!s.value) return (f) => { f[RET] = null; return RETURN; };
+        const local = s.value.kind === 'var' ? scope.resolve(s.value.name) : undefined;
+        if (local && local.depth === 0) {
+          const slot = local.v.slot;
+          return (f) => { f[RET] = f[slot]; return RETURN; };
+        }
+        const e = this.expr(s.value, scope);
+        return (f) => {
+          const v = e(f);
+          if (isPromise(v)) return v.then((x) => { f[RET] = x; return RETURN; });
+          f[RET] = v;
+          return RETURN;
+        };
+      }
+      case 'try': return this.tryStmt(s, scope);
+      case 'throw': return this.throwStmt(s, scope);
+      case 'switch': return this.switchStmt(s, scope);
+      case 'createRoutine': {
+        const host = this.host;
+        return () => { host.defineRoutine(s.decl, s.orReplace, s.span); return undefined; };
+      }
+      case 'dropRoutine': {
+        const host = this.host;
+        return () => { host.dropRoutine(s.routine, s.name, s.span); return undefined; };
+      }
+      case 'showRoutines': {
+        const host = this.host;
+        return () => { host.lastValue = host.showRoutines(s.routine, s.name, s.span); return undefined; };
+      }
+      case 'localFunction': return this.localFunction(s, scope);
+      case 'declareCursor':
+      case 'declareFrom':
+      case 'forEsql':
+      case 'executeImmediate':
+      case 'open':
+      case 'close':
+      case 'fetch':
+      case 'forall':
+      case 'bulkCollect':
+      case 'indexDoc':
+      case 'deleteWhere':
+      case 'search':
+      case 'refresh':
+      case 'createIndex':
+      case 'asyncCall':
+      case 'parallel':
+      case 'execution':
+      case 'executions':
+        return this.notAvailable(s);
+    }
+  }
+
+  private notAvailable(s: A.Stmt): StmtFn {
+    const what: Record<string, string> = {
+      declareCursor: 'cursors (DECLARE ... CURSOR FOR)', declareFrom: 'typed query binding (DECLARE x T FROM ...)',
+      forEsql: 'FOR over an ES|QL query', executeImmediate: 'EXECUTE IMMEDIATE', open: 'OPEN cursor',
+      close: 'CLOSE cursor', fetch: 'FETCH cursor', forall: 'FORALL', bulkCollect: 'BULK COLLECT',
+      indexDoc: 'INDEX ... INTO', deleteWhere: 'DELETE FROM ... WHERE', search: 'SEARCH', refresh: 'REFRESH',
+      createIndex: 'CREATE INDEX', asyncCall: 'async pipelines (p() | ON_DONE ...)', parallel: 'PARALLEL',
+      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS',
+    };
+    const needs = ['asyncCall', 'parallel', 'execution', 'executions'].includes(s.kind) ? 'the async engine' : 'the data store';
+    const message = `${what[s.kind]} is not available yet: it needs ${needs}`;
+    return () => { throw new ScriptError('not_available', message, s.span); };
+  }
+
+  private declare(s: Extract<A.Stmt, { kind: 'declare' }>, scope: BlockScope): StmtFn {
+    const parts = s.decls.map((d) => {
+      if (s.mode === 'CONST' && !d.init) throw new ScriptError('syntax_error', `constant ${d.name} needs a value`, d.span);
+      const init = d.init ? this.expr(d.init, scope) : undefined;
+      const type = d.type;
+      const label = `variable ${d.name}`;
+      const isConst = s.mode === 'CONST';
+      if (scope.isCellRoot) {
+        const cell = this.host.global(d.name);
+        const define = (v: Value) => {
+          cell.v = type && v !== null ? checkType(v, type, label, d.span) : v;
+          cell.type = type;
+          cell.isConst = isConst;
+          cell.defined = true;
+          return undefined;
+        };
+        return init ? (f: Frame) => then(init(f), define) : () => define(null);
+      }
+      const slot = scope.declare(d.name, type, isConst).slot;
+      const store = (f: Frame, v: Value): undefined => {
+        f[slot] = type && v !== null ? checkType(v, type, label, d.span) : v;
+        return undefined;
+      };
+      return init ? (f: Frame) => then(init(f), (v) => store(f, v)) : (f: Frame) => store(f, null);
+    });
+    if (parts.length === 1) return parts[0];
+    return this.sequence(parts, s.decls.map(() => s));
+  }
+
+  /** A variable as something to read and write. */
+  private variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
+    const local = scope.resolve(name);
+    if (local) {
+      const { depth, v } = local;
+      const slot = v.slot;
+      const frameAt = (f: Frame): Frame => { let x = f; for (let i = 0; i < depth; i++) x = upOf(x); return x; };
+      if (depth === 0) {
+        return { get: (f) => f[slot], set: (f, x) => { f[slot] = x; }, type: v.type, isConst: v.isConst };
+      }
+      return { get: (f) => frameAt(f)[slot], set: (f, x) => { frameAt(f)[slot] = x; }, type: v.type, isConst: v.isConst };
+    }
+    const cell = this.host.global(name);
+    const undefinedVar = () => new ScriptError('name_error', `undefined variable ${name}`, span);
+    return {
+      get: () => { if (!cell.defined) throw undefinedVar(); return cell.v; },
+      set: (_f, x) => {
+        if (!cell.defined) throw undefinedVar();
+        if (cell.isConst) throw new ScriptError('const_error', `cannot assign to constant ${name}`, span);
+        cell.v = cell.type && x !== null ? checkType(x, cell.type, `variable ${name}`, span) : x;
+      },
+      isConst: false,
+      get type() { return cell.type; },
+    };
+  }
+
+  private set(s: Extract<A.Stmt, { kind: 'set' }>, scope: BlockScope): StmtFn {
+    const ref = this.variable(s.name, s.span, scope);
+    const value = this.expr(s.value, scope);
+    if (s.path.length === 0) {
+      if (ref.isConst) throw new ScriptError('const_error', `cannot assign to constant ${s.name}`, s.span);
+      const type = ref.type;
+      const set = ref.set;
+      const label = `variable ${s.name}`;
+      const sp = s.span;
+      // `SET a = ARRAY_APPEND(a, x)` appends in place: no copy per iteration (arrays are references, as with
+      // `SET a[i] = v`, so other holders of the same array see the change).
+      const v = s.value;
+      if (v.kind === 'call' && v.callee.kind === 'var' && v.callee.name.toUpperCase() === 'ARRAY_APPEND'
+        && v.args.length >= 2 && v.args[0].kind === 'var' && v.args[0].name === s.name
+        && !scope.resolve('ARRAY_APPEND') && !this.host.routine('ARRAY_APPEND', 'FUNCTION')) {
+        const items = v.args.slice(1).map((a) => this.expr(a, scope));
+        const get = ref.get;
+        return (f) => {
+          const arr = get(f);
+          if (!Array.isArray(arr)) return then(value(f), (x) => { set(f, x); return undefined; });
+          return then(evalAll(items, f), (xs) => { for (const x of xs) arr.push(x); return undefined; });
+        };
+      }
+      if (type === undefined) {
+        return (f) => {
+          const x = value(f);
+          if (isPromise(x)) return x.then((y) => { set(f, y); return undefined; });
+          set(f, x);
+          return undefined;
+        };
+      }
+      return (f) => then(value(f), (x) => { set(f, x !== null ? checkType(x, type, label, sp) : x); return undefined; });
+    }
+    // path assignment: walk to the container, then set its last key in place
+    const get = ref.get;
+    const keys = s.path.map((a) => (a.kind === 'field' ? ((() => a.name) as ExprFn) : this.expr(a.index, scope)));
+    const spans = s.path.map((a) => a.span);
+    return (f) => then(evalAll(keys, f), (ks) => then(value(f), (x) => {
+      let target = get(f);
+      for (let i = 0; i < ks.length - 1; i++) target = getMember(target, ks[i], spans[i], false);
+      setMember(target, ks[ks.length - 1], x, spans[ks.length - 1]);
+      return undefined;
+    }));
+  }
+
+  private ifStmt(s: Extract<A.Stmt, { kind: 'if' }>, scope: BlockScope): StmtFn {
+    const conds = s.branches.map((b) => this.expr(b.cond, scope));
+    const spans = s.branches.map((b) => b.cond.span);
+    const bodies = s.branches.map((b) => this.block(b.body, scope.child()));
+    const otherwise = s.else ? this.block(s.else, scope.child()) : NONE;
+    const n = conds.length;
+    if (n === 1) {
+      const c0 = conds[0];
+      const b0 = bodies[0];
+      const sp = spans[0];
+      return (f) => {
+        const v = c0(f);
+        if (v === true) return b0(f);
+        if (isPromise(v)) return v.then((x) => (op.truth(x, sp) ? b0(f) : otherwise(f)));
+        return op.truth(v, sp) ? b0(f) : otherwise(f);
+      };
+    }
+    const from = (f: Frame, i: number): R<Completion> => {
+      for (; i < n; i++) {
+        const v = conds[i](f);
+        if (isPromise(v)) {
+          const k = i;
+          return v.then((x) => (op.truth(x, spans[k]) ? bodies[k](f) : from(f, k + 1)));
+        }
+        if (op.truth(v, spans[i])) return bodies[i](f);
+      }
+      return otherwise(f);
+    };
+    return (f) => from(f, 0);
+  }
+
+  /** WHILE (with a condition) and LOOP (without). */
+  private whileLoop(cond: ExprFn | undefined, body: StmtFn, span: A.Span): StmtFn {
+    const rt = this.rt;
+    const afterBody = (f: Frame, c: Completion): R<Completion> => {
+      if (c === EXIT) return undefined;
+      if (c === RETURN) return RETURN;
+      const t = rt.tick(span);
+      return t ? t.then(() => run(f)) : run(f);
+    };
+    const runBody = (f: Frame): R<Completion> => {
+      const c = body(f);
+      return isPromise(c) ? c.then((c2) => afterBody(f, c2)) : afterBody(f, c);
+    };
+    const run = (f: Frame): R<Completion> => {
+      for (;;) {
+        if (cond) {
+          const v = cond(f);
+          if (v !== true) {
+            if (isPromise(v)) return v.then((x) => (op.truth(x, span) ? runBody(f) : undefined));
+            if (!op.truth(v, span)) return undefined;
+          }
+        }
+        const c = body(f);
+        if (c !== undefined) {
+          if (isPromise(c)) return c.then((c2) => afterBody(f, c2));
+          if (c === EXIT) return undefined;
+          if (c === RETURN) return RETURN;
+        }
+        const t = rt.tick(span);
+        if (t) return t.then(() => run(f));
+      }
+    };
+    return run;
+  }
+
+  private forRange(s: Extract<A.Stmt, { kind: 'forRange' }>, scope: BlockScope): StmtFn {
+    const from = this.expr(s.from, scope);
+    const to = this.expr(s.to, scope);
+    const step = s.step ? this.expr(s.step, scope) : undefined;
+    const inner = scope.child();
+    const slot = inner.declare(s.var, { kind: 'simple', name: 'NUMBER' }, false).slot;
+    const body = this.block(s.body, inner);
+    const rt = this.rt;
+    const span = s.span;
+    const reverse = s.reverse;
+    const num = (v: Value, what: string): number => {
+      if (typeof v !== 'number') throw new ScriptError('type_error', `FOR range ${what} must be a NUMBER, got ${typeOf(v)}`, span);
+      return v;
+    };
+    // Runs iterations from `i` on; `d` is the signed step, `end` the inclusive bound.
+    const run = (f: Frame, i: number, end: number, d: number): R<Completion> => {
+      for (; d > 0 ? i <= end : i >= end; i += d) {
+        f[slot] = i;
+        const c = body(f);
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            const next = i + d;
+            return c.then((c2) => {
+              if (c2 === EXIT) return undefined;
+              if (c2 === RETURN) return RETURN;
+              const t = rt.tick(span);
+              return t ? t.then(() => run(f, next, end, d)) : run(f, next, end, d);
+            });
+          }
+          if (c === EXIT) return undefined;
+          if (c === RETURN) return RETURN;
+        }
+        const t = rt.tick(span);
+        if (t) {
+          const next = i + d;
+          return t.then(() => run(f, next, end, d));
+        }
+      }
+      return undefined;
+    };
+    return (f) => then(from(f), (a) => then(to(f), (b) => then(step ? step(f) : 1, (st) => {
+      const lo = num(a, 'start');
+      const hi = num(b, 'end');
+      const by = num(st, 'STEP');
+      if (by <= 0) throw new ScriptError('value_error', 'FOR STEP must be positive', span);
+      return reverse ? run(f, hi, lo, -by) : run(f, lo, hi, by);
+    })));
+  }
+
+  private forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope): StmtFn {
+    const iterable = this.expr(s.iterable, scope);
+    const inner = scope.child();
+    const slot = inner.declare(s.var, undefined, false).slot;
+    const body = this.block(s.body, inner);
+    const rt = this.rt;
+    const span = s.span;
+    const run = (f: Frame, items: Value[], i: number): R<Completion> => {
+      for (; i < items.length; i++) {
+        f[slot] = items[i];
+        const c = body(f);
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            const next = i + 1;
+            return c.then((c2) => {
+              if (c2 === EXIT) return undefined;
+              if (c2 === RETURN) return RETURN;
+              return run(f, items, next);
+            });
+          }
+          if (c === EXIT) return undefined;
+          if (c === RETURN) return RETURN;
+        }
+        const t = rt.tick(span);
+        if (t) {
+          const next = i + 1;
+          return t.then(() => run(f, items, next));
+        }
+      }
+      return undefined;
+    };
+    return (f) => then(iterable(f), (v) => {
+      if (v === null) return undefined;
+      if (Array.isArray(v)) return run(f, v.slice(), 0);
+      if (v instanceof Map) return run(f, [...v.keys()], 0);
+      if (isDoc(v)) return run(f, Object.keys(v), 0);
+      throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
+    });
+  }
+
+  private tryStmt(s: Extract<A.Stmt, { kind: 'try' }>, scope: BlockScope): StmtFn {
+    const body = this.block(s.body, scope.child());
+    const catches = s.catches.map((c) => {
+      const inner = scope.child();
+      const slot = inner.declare('error', { kind: 'simple', name: 'DOCUMENT' }, false).slot;
+      return { type: c.type?.toLowerCase(), slot, body: this.block(c.body, inner) };
+    });
+    const fin = s.finally ? this.block(s.finally, scope.child()) : undefined;
+    const span = s.span;
+
+    const withFinally = (f: Frame, c: Completion): R<Completion> => {
+      if (!fin) return c;
+      const fc = fin(f);
+      return isPromise(fc) ? fc.then((x) => (x !== undefined ? x : c)) : fc !== undefined ? fc : c;
+    };
+    // FINALLY runs exactly once, then the error goes on.
+    const finallyThenThrow = (f: Frame, err: ScriptError): R<Completion> => {
+      if (!fin) throw err;
+      const fc = fin(f);
+      if (isPromise(fc)) return fc.then(() => { throw err; });
+      throw err;
+    };
+    const onError = (f: Frame, e: unknown): R<Completion> => {
+      const err = asScriptError(e, span);
+      if (err.kind === 'interrupted') return finallyThenThrow(f, err);
+      const handler = catches.find((c) => c.type === undefined || c.type === err.kind.toLowerCase()
+        || (c.type === 'error' || c.type === 'exception' || c.type === 'others'));
+      if (!handler) return finallyThenThrow(f, err);
+      f[handler.slot] = errorDocument(err);
+      let hc: R<Completion>;
+      try {
+        hc = handler.body(f);
+      } catch (e2) {
+        return finallyThenThrow(f, asScriptError(e2, span));
+      }
+      if (isPromise(hc)) {
+        return hc.then((c) => withFinally(f, c), (e2) => finallyThenThrow(f, asScriptError(e2, span)));
+      }
+      return withFinally(f, hc);
+    };
+    return (f) => {
+      let c: R<Completion>;
+      try {
+        c = body(f);
+      } catch (e) {
+        return onError(f, e);
+      }
+      if (isPromise(c)) return c.then((x) => withFinally(f, x), (e) => onError(f, e));
+      return withFinally(f, c);
+    };
+  }
+
+  private throwStmt(s: Extract<A.Stmt, { kind: 'throw' }>, scope: BlockScope): StmtFn {
+    const value = this.expr(s.value, scope);
+    const code = s.code ? this.expr(s.code, scope) : undefined;
+    return (f) => then(value(f), (v) => then(code ? code(f) : null, (c) => {
+      let err: ScriptError;
+      if (isDoc(v)) {
+        const kind = typeof v.type === 'string' ? v.type : 'user_error';
+        err = new ScriptError(kind, typeof v.message === 'string' ? v.message : toText(v), s.span);
+        err.code = c !== null ? c : (v.code ?? null);
+      } else {
+        err = new ScriptError('user_error', toText(v), s.span);
+        err.code = c;
+      }
+      throw err;
+    }));
+  }
+
+  private switchStmt(s: Extract<A.Stmt, { kind: 'switch' }>, scope: BlockScope): StmtFn {
+    const value = this.expr(s.value, scope);
+    const matches = s.cases.map((c) => this.expr(c.match, scope));
+    const bodies = s.cases.map((c) => this.block(c.body, scope.child()));
+    const otherwise = s.default ? this.block(s.default, scope.child()) : NONE;
+    const from = (f: Frame, v: Value, i: number): R<Completion> => {
+      for (; i < matches.length; i++) {
+        const m = matches[i](f);
+        if (isPromise(m)) {
+          const k = i;
+          return m.then((x) => (op.eq(v, x) ? bodies[k](f) : from(f, v, k + 1)));
+        }
+        if (op.eq(v, m)) return bodies[i](f);
+      }
+      return otherwise(f);
+    };
+    return (f) => then(value(f), (v) => from(f, v, 0));
+  }
+
+  private localFunction(s: Extract<A.Stmt, { kind: 'localFunction' }>, scope: BlockScope): StmtFn {
+    if (scope.isCellRoot) {
+      // At the top of a cell a FUNCTION block defines a session function.
+      const host = this.host;
+      return () => { host.defineRoutine(s.decl, true, s.span); return undefined; };
+    }
+    const slot = scope.declare(s.decl.name, { kind: 'simple', name: 'FUNCTION' }, true).slot;
+    const routine = this.compileRoutine(s.decl, scope);
+    return (f) => {
+      f[slot] = this.routineValue(routine, f, s.span);
+      return undefined;
+    };
+  }
+
+  routineValue(routine: CompiledRoutine, closure: Frame | null, span: A.Span): FunctionValue {
+    return new FunctionValue(routine.decl.name, routine.decl.params.length,
+      (args) => this.invoke(routine, args, span, closure));
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  expr(e: A.Expr, scope: BlockScope): ExprFn {
+    switch (e.kind) {
+      case 'literal': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'template': {
+        const parts = e.parts.map((p) => (typeof p === 'string' ? ((() => p) as ExprFn) : this.expr(p, scope)));
+        return (f) => then(evalAll(parts, f), (vs) => vs.map((v) => (typeof v === 'string' ? v : toText(v))).join(''));
+      }
+      case 'array': {
+        const items = e.items.map((i) => this.expr(i, scope));
+        return (f) => then(evalAll(items, f), (vs) => vs);
+      }
+      case 'document': {
+        const keys = e.fields.map((x) => x.key);
+        const vals = e.fields.map((x) => this.expr(x.value, scope));
+        return (f) => then(evalAll(vals, f), (vs) => {
+          const d: Doc = {};
+          for (let i = 0; i < keys.length; i++) d[keys[i]] = vs[i];
+          return d;
+        });
+      }
+      case 'map': {
+        const ks = e.entries.map((x) => this.expr(x.key, scope));
+        const vals = e.entries.map((x) => this.expr(x.value, scope));
+        return (f) => then(evalAll(ks, f), (kv) => then(evalAll(vals, f), (vv) => {
+          const m = new Map<Value, Value>();
+          kv.forEach((k, i) => m.set(k, vv[i]));
+          return m;
+        }));
+      }
+      case 'var': return this.varRead(e, scope);
+      case 'at': {
+        const name = e.name;
+        return (f) => {
+          for (let x: Frame | null = f; x; x = upOf(x)) {
+            const at = x[AT];
+            if (at !== null && isDoc(at) && name in at) return at[name];
+          }
+          throw new ScriptError('name_error', `@${name} is only available inside a pipeline handler`, e.span);
+        };
+      }
+      case 'unary': {
+        const a = this.expr(e.operand, scope);
+        const sp = e.span;
+        if (e.op === '-') return (f) => then(a(f), (v) => op.negate(v, sp));
+        if (e.op === '+') return (f) => then(a(f), (v) => {
+          if (typeof v !== 'number' && v !== null) throw new ScriptError('type_error', `operator + cannot be applied to ${typeOf(v)}`, sp);
+          return v;
+        });
+        return (f) => then(a(f), (v) => { const b = op.logicOperand(v, 'NOT', sp); return b === null ? null : !b; });
+      }
+      case 'binary': return this.binary(e, scope);
+      case 'logical': return this.logical(e, scope);
+      case 'ternary': {
+        const c = this.expr(e.cond, scope);
+        const a = this.expr(e.then, scope);
+        const b = this.expr(e.else, scope);
+        const sp = e.cond.span;
+        return (f) => then(c(f), (v) => (op.truth(v, sp) ? a(f) : b(f)));
+      }
+      case 'isNull': {
+        const a = this.expr(e.operand, scope);
+        const neg = e.negated;
+        return (f) => then(a(f), (v) => (v === null) !== neg);
+      }
+      case 'in': {
+        const a = this.expr(e.operand, scope);
+        const neg = e.negated;
+        if (Array.isArray(e.list)) {
+          const items = e.list.map((x) => this.expr(x, scope));
+          return (f) => then(a(f), (v) => then(evalAll(items, f), (xs) => (v === null ? null : xs.some((x) => op.eq(v, x)) !== neg)));
+        }
+        const coll = this.expr(e.list, scope);
+        const sp = e.span;
+        return (f) => then(a(f), (v) => then(coll(f), (c) => {
+          if (c === null || v === null) return null;
+          let found: boolean;
+          if (Array.isArray(c)) found = c.some((x) => op.eq(v, x));
+          else if (c instanceof Map) found = c.has(v);
+          else if (isDoc(c)) found = typeof v === 'string' && v in c;
+          else if (typeof c === 'string' && typeof v === 'string') found = c.includes(v);
+          else throw new ScriptError('type_error', `IN needs an ARRAY, got ${typeOf(c)}`, sp);
+          return found !== neg;
+        }));
+      }
+      case 'like': {
+        const a = this.expr(e.operand, scope);
+        const p = this.expr(e.pattern, scope);
+        const neg = e.negated;
+        const sp = e.span;
+        return (f) => then(a(f), (v) => then(p(f), (pat) => {
+          const r = op.like(v, pat, sp);
+          return r === null ? null : r !== neg;
+        }));
+      }
+      case 'between': {
+        const a = this.expr(e.operand, scope);
+        const lo = this.expr(e.low, scope);
+        const hi = this.expr(e.high, scope);
+        const neg = e.negated;
+        const sp = e.span;
+        return (f) => then(a(f), (v) => then(lo(f), (l) => then(hi(f), (h) => {
+          const x = op.order('>=', v, l, sp);
+          const y = op.order('<=', v, h, sp);
+          if (x === null || y === null) return null;
+          return (x === true && y === true) !== neg;
+        })));
+      }
+      case 'call': return this.call(e, scope);
+      case 'callProc': return this.callByName(e.name, e.args, e.span, scope, 'PROCEDURE');
+      case 'field': {
+        const o = this.expr(e.object, scope);
+        const name = e.name;
+        const sp = e.span;
+        const safe = e.safe;
+        return (f) => then(o(f), (v) => getMember(v, name, sp, safe));
+      }
+      case 'index': {
+        const o = this.expr(e.object, scope);
+        const k = this.expr(e.index, scope);
+        const sp = e.span;
+        return (f) => then(o(f), (v) => then(k(f), (key) => getMember(v, key, sp, false)));
+      }
+      case 'cursorAttr': {
+        const sp = e.span;
+        return () => { throw new ScriptError('not_available', `cursor attribute %${e.attr} is not available yet: it needs the data store`, sp); };
+      }
+      case 'lambda': {
+        const frame = new FrameScope(scope, false);
+        const inner = new BlockScope(null, frame);
+        const slots = e.params.map((p) => inner.declare(p, undefined, false).slot);
+        const body = this.expr(e.body, inner);
+        const n = slots.length;
+        return (f) => new FunctionValue('lambda', n, (args) => {
+          const fr = newFrame(frame.size, f);
+          for (let i = 0; i < n; i++) fr[slots[i]] = i < args.length ? args[i] : null;
+          return body(fr);
+        });
+      }
+    }
+  }
+
+  private varRead(e: Extract<A.Expr, { kind: 'var' }>, scope: BlockScope): ExprFn {
+    const local = scope.resolve(e.name);
+    if (local) {
+      const slot = local.v.slot;
+      switch (local.depth) {
+        case 0: return (f) => f[slot];
+        case 1: return (f) => upOf(f)[slot];
+        default: {
+          const depth = local.depth;
+          return (f) => { let x = f; for (let i = 0; i < depth; i++) x = upOf(x); return x[slot]; };
+        }
+      }
+    }
+    const cell: GlobalCell = this.host.global(e.name);
+    const name = e.name;
+    const sp = e.span;
+    const host = this.host;
+    return () => {
+      if (cell.defined) return cell.v;
+      // a bare routine name is a function value (e.g. ARRAY_MAP(a, double_it))
+      const r = host.routine(name, 'FUNCTION');
+      if (r) return this.routineValue(r, null, sp);
+      const b = host.builtins.lookup(name);
+      if (b) return this.builtinValue(b, sp);
+      throw new ScriptError('name_error', `undefined variable ${name}`, sp);
+    };
+  }
+
+  private binary(e: Extract<A.Expr, { kind: 'binary' }>, scope: BlockScope): ExprFn {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    const sp = e.span;
+    let fn: (a: Value, b: Value) => Value;
+    switch (e.op) {
+      case '+': fn = (a, b) => (typeof a === 'number' && typeof b === 'number' ? a + b : op.add(a, b, sp)); break;
+      case '-': fn = (a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : op.sub(a, b, sp)); break;
+      case '*': fn = (a, b) => op.mul(a, b, sp); break;
+      case '/': fn = (a, b) => op.div(a, b, sp); break;
+      case '%': fn = (a, b) => op.mod(a, b, sp); break;
+      case '||': fn = op.concat; break;
+      case '==': fn = op.eq; break;
+      case '!=': fn = (a, b) => !op.eq(a, b); break;
+      case '<': case '<=': case '>': case '>=': {
+        const o = e.op;
+        fn = (a, b) => op.order(o, a, b, sp);
+        break;
+      }
+    }
+    const k = fn;
+    const fast = this.numericFastPath(e, scope, k);
+    if (fast) return fast;
+    // Specialised fast paths for the hottest shapes: numbers with + - < <= > >=.
+    if (e.op === '+') {
+      return (f) => {
+        const a = l(f);
+        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        const b = r(f);
+        if (isPromise(b)) return b.then((y) => k(a, y));
+        return typeof a === 'number' && typeof b === 'number' ? a + b : op.add(a, b, sp);
+      };
+    }
+    if (e.op === '-') {
+      return (f) => {
+        const a = l(f);
+        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        const b = r(f);
+        if (isPromise(b)) return b.then((y) => k(a, y));
+        return typeof a === 'number' && typeof b === 'number' ? a - b : op.sub(a, b, sp);
+      };
+    }
+    if (e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=') {
+      const o = e.op;
+      const cmp = o === '<' ? (a: number, b: number) => a < b : o === '<=' ? (a: number, b: number) => a <= b
+        : o === '>' ? (a: number, b: number) => a > b : (a: number, b: number) => a >= b;
+      return (f) => {
+        const a = l(f);
+        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        const b = r(f);
+        if (isPromise(b)) return b.then((y) => k(a, y));
+        return typeof a === 'number' && typeof b === 'number' ? cmp(a, b) : op.order(o, a, b, sp);
+      };
+    }
+    return (f) => {
+      const a = l(f);
+      if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+      const b = r(f);
+      if (isPromise(b)) return b.then((y) => k(a, y));
+      return k(a, b);
+    };
+  }
+
+  /**
+   * Arithmetic and comparisons whose operands are a local variable and a number literal (or two locals) read
+   * the frame directly: `n - 1`, `n < 2`, `i * j`. Other values fall back to the general operator `k`.
+   */
+  private numericFastPath(e: Extract<A.Expr, { kind: 'binary' }>, scope: BlockScope, k: (a: Value, b: Value) => Value): ExprFn | undefined {
+    const slotOf = (x: A.Expr): number | undefined => {
+      if (x.kind !== 'var') return undefined;
+      const r = scope.resolve(x.name);
+      return r && r.depth === 0 ? r.v.slot : undefined;
+    };
+    const numOf = (x: A.Expr): number | undefined => (x.kind === 'literal' && typeof x.value === 'number' ? x.value : undefined);
+    const ls = slotOf(e.left);
+    if (ls === undefined) return undefined;
+    const rn = numOf(e.right);
+    const rs = rn === undefined ? slotOf(e.right) : undefined;
+    if (rn !== undefined) {
+      const c = rn;
+      switch (e.op) {
+        case '+': return (f) => { const a = f[ls]; return typeof a === 'number' ? a + c : k(a, c); };
+        case '-': return (f) => { const a = f[ls]; return typeof a === 'number' ? a - c : k(a, c); };
+        case '*': return (f) => { const a = f[ls]; return typeof a === 'number' ? a * c : k(a, c); };
+        case '<': return (f) => { const a = f[ls]; return typeof a === 'number' ? a < c : k(a, c); };
+        case '<=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a <= c : k(a, c); };
+        case '>': return (f) => { const a = f[ls]; return typeof a === 'number' ? a > c : k(a, c); };
+        case '>=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a >= c : k(a, c); };
+        case '==': return (f) => { const a = f[ls]; return typeof a === 'number' ? a === c : k(a, c); };
+        case '!=': return (f) => { const a = f[ls]; return typeof a === 'number' ? a !== c : k(a, c); };
+        case '%': if (c !== 0) return (f) => { const a = f[ls]; return typeof a === 'number' ? a % c : k(a, c); };
+      }
+      return undefined;
+    }
+    if (rs !== undefined) {
+      switch (e.op) {
+        case '+': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a + b : k(a, b); };
+        case '-': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a - b : k(a, b); };
+        case '*': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a * b : k(a, b); };
+        case '<': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a < b : k(a, b); };
+        case '<=': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a <= b : k(a, b); };
+        case '>': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a > b : k(a, b); };
+        case '>=': return (f) => { const a = f[ls], b = f[rs]; return typeof a === 'number' && typeof b === 'number' ? a >= b : k(a, b); };
+      }
+    }
+    return undefined;
+  }
+
+  private logical(e: Extract<A.Expr, { kind: 'logical' }>, scope: BlockScope): ExprFn {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    const sp = e.span;
+    if (e.op === '??') return (f) => then(l(f), (a) => (a !== null ? a : r(f)));
+    if (e.op === 'AND') {
+      return (f) => then(l(f), (av) => {
+        const a = op.logicOperand(av, 'AND', sp);
+        if (a === false) return false;
+        return then(r(f), (bv) => {
+          const b = op.logicOperand(bv, 'AND', sp);
+          if (b === false) return false;
+          return a === null || b === null ? null : true;
+        });
+      });
+    }
+    return (f) => then(l(f), (av) => {
+      const a = op.logicOperand(av, 'OR', sp);
+      if (a === true) return true;
+      return then(r(f), (bv) => {
+        const b = op.logicOperand(bv, 'OR', sp);
+        if (b === true) return true;
+        return a === null || b === null ? null : false;
+      });
+    });
+  }
+
+  private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
+    if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
+      return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
+    }
+    const callee = this.expr(e.callee, scope);
+    const args = e.args.map((a) => this.expr(a, scope));
+    const sp = e.span;
+    return (f) => then(callee(f), (fn) => then(evalAll(args, f), (vs) => {
+      if (!(fn instanceof FunctionValue)) throw new ScriptError('type_error', `${typeOf(fn)} is not callable`, sp);
+      return fn.call(vs);
+    }));
+  }
+
+  /**
+   * A call by name: a session variable holding a function, a user routine, or a built-in, looked up when the
+   * call runs (and cached until routines change).
+   */
+  private callByName(name: string, argExprs: A.Expr[], sp: A.Span, scope: BlockScope, prefer: 'PROCEDURE' | 'FUNCTION'): ExprFn {
+    const args = argExprs.map((a) => this.expr(a, scope));
+    // OUT/INOUT write-back targets: arguments that are plain variables
+    const refs = argExprs.map((a) => (a.kind === 'var' ? this.variable(a.name, a.span, scope) : undefined));
+    const host = this.host;
+    const cell = host.global(name);
+    const builtin = host.builtins.lookup(name);
+    let version = -1;
+    let routine: CompiledRoutine | undefined;
+    const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const n = args.length;
+    const rt = this.rt;
+    const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+      const setters = r.hasOut ? refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined)) : undefined;
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return t.then(() => this.enter(r, fr, n, sp, setters));
+      }
+      return this.enter(r, fr, n, sp, setters);
+    };
+    // Evaluates arguments into the callee's parameter slots, going async only if one suspends. Extra
+    // arguments are evaluated (for their effects) and then rejected by the arity check.
+    const fill = (f: Frame, fr: Frame, r: CompiledRoutine, from: number): R<Value> => {
+      for (let i = from; i < n; i++) {
+        const v = args[i](f);
+        if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
+        fr[FIRST_SLOT + i] = v;
+      }
+      return go(f, fr, r);
+    };
+    const a0 = args[0];
+    const fill1 = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+      const v = a0(f);
+      if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT] = x; return go(f, fr, r); });
+      fr[FIRST_SLOT] = v;
+      return go(f, fr, r);
+    };
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
+        // the frame has at least one slot per argument so that extra arguments have somewhere to go
+        const fr = newFrame(Math.max(r.scope.size, FIRST_SLOT + n), null);
+        return n === 1 ? fill1(f, fr, r) : fill(f, fr, r, 0);
+      }
+      if (cell.defined) {
+        const fn = cell.v;
+        if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs));
+      }
+      if (builtin) return then(evalAll(args, f), (vs) => this.callBuiltin(builtin, vs, sp));
+      throw unknown();
+    };
+  }
+
+  callBuiltin(def: BuiltinDef, args: Value[], sp: A.Span): R<Value> {
+    const { min, max } = arityOf(def);
+    if (args.length < min || args.length > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw new ScriptError('argument_error', `${def.name} expects ${expected} argument(s), got ${args.length}: ${signatureOf(def)}`, sp);
+    }
+    try {
+      const v = def.impl(args, this.host.callContext(sp));
+      if (isPromise(v)) return v.catch((e) => { throw this.builtinError(e, def, sp); });
+      return v;
+    } catch (e) {
+      throw this.builtinError(e, def, sp);
+    }
+  }
+
+  private builtinError(e: unknown, def: BuiltinDef, sp: A.Span): ScriptError {
+    const err = asScriptError(e, sp);
+    if (!err.span) err.span = sp;
+    if (err.kind === 'runtime_error' && !(e instanceof ScriptError)) return new ScriptError('runtime_error', `${def.name}: ${err.message}`, sp);
+    return err;
+  }
+
+  builtinValue(def: BuiltinDef, sp: A.Span): FunctionValue {
+    return new FunctionValue(def.name, arityOf(def).min, (args) => this.callBuiltin(def, args, sp));
+  }
+}
+
+/** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
+export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
+  if (v === null) {
+    if (safe) return null;
+    throw new ScriptError('null_reference_error', `cannot read ${typeof key === 'string' ? `'${key}'` : toText(key)} of NULL`, sp);
+  }
+  if (Array.isArray(v)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? v.length + key : key;
+    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${v.length})`, sp);
+    return v[i];
+  }
+  if (v instanceof Map) return v.has(key) ? v.get(key)! : null;
+  if (typeof v === 'string') {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `string index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? v.length + key : key;
+    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `string index ${key} out of range (length ${v.length})`, sp);
+    return v[i];
+  }
+  if (isDoc(v)) {
+    const k = typeof key === 'string' ? key : toText(key);
+    return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : null;
+  }
+  throw new ScriptError('type_error', `cannot read a member of ${typeOf(v)}`, sp);
+}
+
+export function setMember(target: Value, key: Value, value: Value, sp: A.Span): void {
+  if (Array.isArray(target)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? target.length + key : key;
+    if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
+    target[i] = value;
+    return;
+  }
+  if (target instanceof Map) { target.set(key, value); return; }
+  if (isDoc(target)) {
+    const k = typeof key === 'string' ? key : toText(key);
+    Object.defineProperty(target, k, { value, writable: true, enumerable: true, configurable: true });
+    return;
+  }
+  if (target === null) throw new ScriptError('null_reference_error', `cannot set ${toText(key)} of NULL`, sp);
+  throw new ScriptError('type_error', `cannot set a member of ${typeOf(target)}`, sp);
+}
+
+export { typeText };

@@ -1,0 +1,46 @@
+// What compiled code needs from the session around it: globals, routines, built-ins, output.
+import type { RoutineDecl, Span, Stmt } from '../ast';
+import type { Registry, CallContext } from '../builtins/registry';
+import type { Value } from '../values';
+import type { ExprFn, GlobalCell, Runtime, StmtFn } from './runtime';
+import type { Checker } from './types';
+import type { FrameScope } from './scope';
+
+/** A routine compiled to closures. `closure` is set for local functions (their enclosing frame). */
+export interface CompiledRoutine {
+  readonly decl: RoutineDecl;
+  readonly scope: FrameScope;
+  readonly paramSlots: number[];
+  /** Per parameter: its type checker (undefined when untyped). */
+  readonly paramChecks: (Checker | undefined)[];
+  /** Per parameter: its DEFAULT expression, evaluated in the callee frame when the argument is missing. */
+  readonly defaults: (ExprFn | undefined)[];
+  readonly returnCheck: Checker | undefined;
+  body: StmtFn;
+  readonly required: number;
+  readonly hasOut: boolean;
+  /** All parameters are IN without DEFAULT (the fast call path). */
+  readonly plain: boolean;
+  /** Some parameter has a declared type to check. */
+  readonly typedParams: boolean;
+  /** No return type and no OUT parameters: a RETURN value passes through unchanged. */
+  readonly simpleReturn: boolean;
+}
+
+export interface Host {
+  readonly rt: Runtime;
+  readonly builtins: Registry;
+  /** The global cell for a name, created (undefined) on first mention so compiled code can keep it. */
+  global(name: string): GlobalCell;
+  /** Bumped whenever a routine is created or dropped, so call sites can cache their target. */
+  readonly routineVersion: number;
+  routine(name: string, prefer: 'PROCEDURE' | 'FUNCTION'): CompiledRoutine | undefined;
+  defineRoutine(decl: RoutineDecl, orReplace: boolean, span: Span): void;
+  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void;
+  showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value;
+  callContext(span: Span | undefined): CallContext;
+  /** A cell-level statement value that may become the cell's result. */
+  lastValue: Value | undefined;
+  readonly outbox?: unknown;
+  readonly keepStatement?: (s: Stmt) => void;
+}

@@ -1,0 +1,105 @@
+// Run-time state shared by compiled closures: frames, completion signals, the cooperative scheduler (time
+// slices, abort checks) and the call-depth guard.
+import type { Output } from '../contract';
+import type { Span, TypeRef } from '../ast';
+import { ScriptError } from '../errors';
+import type { Value } from '../values';
+
+export type R<T> = T | Promise<T>;
+
+/**
+ * One routine activation (or a cell): a single array, so a call allocates one object. Slot RET holds the value
+ * of a RETURN completion, UP the lexically enclosing frame, AT the `@name` handler arguments of a pipeline
+ * handler; local variables start at FIRST_SLOT.
+ */
+export type Frame = Value[];
+export const RET = 0;
+export const UP = 1;
+export const AT = 2;
+export const FIRST_SLOT = 3;
+
+export function newFrame(size: number, up: Frame | null): Frame {
+  const f = new Array<Value>(size);
+  f[RET] = null;
+  f[UP] = up;
+  f[AT] = null;
+  return f;
+}
+
+export function upOf(f: Frame): Frame {
+  return f[UP] as Frame;
+}
+
+/** Completion signals travel as return values of statement closures; `undefined` means "go on". */
+export const EXIT = 1;
+export const CONTINUE = 2;
+export const RETURN = 3;
+export type Completion = undefined | typeof EXIT | typeof CONTINUE | typeof RETURN;
+
+export type ExprFn = (f: Frame) => R<Value>;
+export type StmtFn = (f: Frame) => R<Completion>;
+
+export function isPromise<T>(x: R<T>): x is Promise<T> {
+  return x instanceof Promise;
+}
+
+/** A top-level variable; cells keep the same object for a name so compiled code can hold on to it. */
+export interface GlobalCell {
+  readonly name: string;
+  v: Value;
+  type?: TypeRef;
+  isConst: boolean;
+  defined: boolean;
+}
+
+/** Services that plug in later (data store, ES|QL engine, async executions); absent for now. */
+export interface Services {
+  esql?(query: string, params: Record<string, Value> | Value[], signal: AbortSignal): Promise<Value[]>;
+  executions?: unknown;
+}
+
+const SLICE_MS = 10;
+const TICKS_PER_CHECK = 1024;
+export const MAX_DEPTH = 5000;
+/** Every this many nested calls the evaluator continues on a fresh native stack (see `enterCall`). */
+export const STACK_HOP = 150;
+
+export class Runtime {
+  out: Output = NULL_OUTPUT;
+  signal: AbortSignal = new AbortController().signal;
+  services: Services = {};
+  depth = 0;
+  /** Ticks left before the next clock check; hot paths decrement it inline and call `tick` at zero. */
+  budget = TICKS_PER_CHECK;
+  private sliceStart = performance.now();
+
+  /** Starts a new request: fresh time slice, its output sink and abort signal. */
+  begin(out: Output, signal: AbortSignal): void {
+    this.out = out;
+    this.signal = signal;
+    this.depth = 0;
+    this.budget = TICKS_PER_CHECK;
+    this.sliceStart = performance.now();
+  }
+
+  /**
+   * Called at loop back-edges and calls. Cheap almost always; every TICKS_PER_CHECK ticks it looks at the clock,
+   * and when the slice is used up returns a promise that yields to the event loop (heartbeats, interrupts) first.
+   */
+  tick(span: Span | undefined): Promise<void> | undefined {
+    if (--this.budget > 0) return undefined;
+    this.budget = TICKS_PER_CHECK;
+    this.checkAbort(span);
+    if (performance.now() - this.sliceStart < SLICE_MS) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.sliceStart = performance.now();
+      this.checkAbort(span);
+    });
+  }
+
+  checkAbort(span: Span | undefined): void {
+    if (this.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
+  }
+}
+
+const NULL_OUTPUT: Output = { print() {}, display() {}, updateDisplay() {}, clear() {} };

@@ -1,0 +1,373 @@
+// Ohm semantics for elastic-script: `toAst` turns a successful match into ast.ts nodes with spans.
+import * as ohm from 'ohm-js';
+import type * as A from '../ast';
+import { elasticScriptGrammar } from './grammar';
+
+type N = ohm.Node;
+
+let current: A.SourceText = { name: '<cell>', text: '' };
+
+function span(node: N): A.Span {
+  return { start: node.source.startIdx, end: node.source.endIdx, source: current };
+}
+
+function upper(node: N): string {
+  return node.sourceString.replace(/\s+/g, ' ').toUpperCase();
+}
+
+function opt<T>(node: N): T | undefined {
+  return node.numChildren ? (node.children[0].toAst() as T) : undefined;
+}
+
+function list<T>(node: N): T[] {
+  return node.asIteration().children.map((c: N) => c.toAst() as T);
+}
+
+function unescape(body: string, quote: string): string {
+  return body.replace(/\\(.)|''/gs, (m: string, c: string | undefined) => {
+    if (m === "''" && quote === "'") return "'";
+    switch (c) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case '0': return '\0';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      default: return c ?? m;
+    }
+  });
+}
+
+function parseInterpolation(text: string, offset: number): A.Expr {
+  // A `${expr}` part is parsed on its own with the expression start rule; spans are shifted into the cell.
+  const m = elasticScriptGrammar().match(text, 'Expr');
+  if (m.failed()) {
+    const err = new Error(`invalid interpolation \${${text}}: ${m.shortMessage ?? ''}`) as Error & { offset: number };
+    err.offset = offset;
+    throw err;
+  }
+  const saved = current;
+  const shifted: A.SourceText = { name: saved.name, text: ' '.repeat(offset) + text };
+  current = shifted;
+  try {
+    const pad = elasticScriptGrammar().match(shifted.text, 'Expr');
+    const e = semantics(pad).toAst() as A.Expr;
+    return rebaseSpans(e, saved) as A.Expr;
+  } finally {
+    current = saved;
+  }
+}
+
+/** Points every span of a sub-tree at `source` (used for `${...}` parts parsed from a padded copy). */
+function rebaseSpans(node: unknown, source: A.SourceText): unknown {
+  if (Array.isArray(node)) return node.map((n) => rebaseSpans(n, source));
+  if (node && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      out[k] = k === 'span' ? { ...(v as A.Span), source } : k === 'source' ? v : rebaseSpans(v, source);
+    }
+    return out;
+  }
+  return node;
+}
+
+function bin(op: A.BinaryOp) {
+  return function (this: N, l: N, _o: N, r: N): A.Expr {
+    return { kind: 'binary', op, left: l.toAst(), right: r.toAst(), span: span(this) };
+  };
+}
+
+const CMP: Record<string, A.BinaryOp> = { '==': '==', '=': '==', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+function stage(this: N, ...rest: N[]): A.PipeStage { return rest[0].toAst(); }
+void stage;
+
+const actions: ohm.ActionDict<unknown> = {
+  Program(stmts) { return stmts.children.map((s) => s.toAst()); },
+  Body(stmts) { return stmts.children.map((s) => s.toAst()); },
+  EmptyStmt(_s) { return { kind: 'empty', span: span(this) }; },
+
+  CreateRoutine_procedure(_c, orRep, _p, name, _o, params, _cl, _auth, _as, _b, body, _e, _p2, _s) {
+    const decl: A.RoutineDecl = { name: name.sourceString, routine: 'PROCEDURE', params: list(params), body: body.toAst(), span: span(this) };
+    return { kind: 'createRoutine', orReplace: orRep.numChildren > 0, decl, span: span(this) };
+  },
+  CreateRoutine_function(_c, orRep, _f, name, _o, params, _cl, returns, _auth, _as, _b, body, _e, _f2, _s) {
+    const decl: A.RoutineDecl = { name: name.sourceString, routine: 'FUNCTION', params: list(params), returns: opt(returns), body: body.toAst(), span: span(this) };
+    return { kind: 'createRoutine', orReplace: orRep.numChildren > 0, decl, span: span(this) };
+  },
+  Returns(_r, type) { return type.toAst(); },
+  Param(mode, name, type, def) {
+    return { name: name.sourceString, mode: mode.numChildren ? upper(mode) : 'IN', type: opt(type), default: opt(def), span: span(this) };
+  },
+  ParamDefault(_k, e) { return e.toAst(); },
+  LocalFunction(_f, name, _o, params, _cl, returns, _as, _b, body, _e, _f2, _s) {
+    const decl: A.RoutineDecl = { name: name.sourceString, routine: 'FUNCTION', params: list(params), returns: opt(returns), body: body.toAst(), span: span(this) };
+    return { kind: 'localFunction', decl, span: span(this) };
+  },
+  DropRoutine(_d, kind, name, _s) { return { kind: 'dropRoutine', routine: upper(kind), name: name.sourceString, span: span(this) }; },
+  ShowRoutines_all(_s, which, _semi) {
+    return { kind: 'showRoutines', routine: upper(which) === 'PROCEDURES' ? 'PROCEDURE' : 'FUNCTION', span: span(this) };
+  },
+  ShowRoutines_one(_s, kind, name, _semi) { return { kind: 'showRoutines', routine: upper(kind), name: name.sourceString, span: span(this) }; },
+  CallStmt(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
+
+  DeclareStmt_cursor(_d, name, _c, _f, query, _s) { return { kind: 'declareCursor', name: name.sourceString, query: query.toAst(), span: span(this) }; },
+  DeclareStmt_binding(_d, name, type, _from, query, _s) {
+    return { kind: 'declareFrom', name: name.sourceString, type: type.toAst(), query: query.toAst(), span: span(this) };
+  },
+  DeclareStmt_vars(_d, decls, _s) { return { kind: 'declare', mode: 'DECLARE', decls: list(decls), span: span(this) }; },
+  VarStmt(_v, decls, _s) { return { kind: 'declare', mode: 'VAR', decls: list(decls), span: span(this) }; },
+  ConstStmt(_v, decls, _s) { return { kind: 'declare', mode: 'CONST', decls: list(decls), span: span(this) }; },
+  VarDecl(name, type, init) { return { name: name.sourceString, type: opt(type), init: opt(init), span: span(this) }; },
+  Init(_eq, e) { return e.toAst(); },
+
+  SetStmt(_set, lv, _eq, value, _s) {
+    const { name, path } = lv.toAst() as { name: string; path: A.Accessor[] };
+    return { kind: 'set', name, path, value: value.toAst(), span: span(this) };
+  },
+  LValue(name, accessors) { return { name: name.sourceString, path: accessors.children.map((a) => a.toAst()) }; },
+  Accessor_index(_o, e, _c) { return { kind: 'index', index: e.toAst(), span: span(this) }; },
+  Accessor_field(_d, name) { return { kind: 'field', name: name.sourceString, span: span(this) }; },
+
+  PrintStmt_leveled(_p, level, e, _s) { return { kind: 'print', level: upper(level), value: e.toAst(), span: span(this) }; },
+  PrintStmt_plain(_p, e, _comma, level, _s) {
+    return { kind: 'print', level: level.numChildren ? upper(level) : undefined, value: e.toAst(), span: span(this) };
+  },
+  DisplayStmt(_d, e, _s) { return { kind: 'display', value: e.toAst(), span: span(this) }; },
+
+  IfStmt(_if, cond, _then, body, elifs, els, _e, _i, _s) {
+    const branches = [{ cond: cond.toAst(), body: body.toAst() }, ...elifs.children.map((c) => c.toAst())];
+    return { kind: 'if', branches, else: opt(els), span: span(this) };
+  },
+  ElseIf(_k, cond, _then, body) { return { cond: cond.toAst(), body: body.toAst() }; },
+  Else(_e, body) { return body.toAst(); },
+
+  ForStmt_range(_f, v, _in, rev, from, _dd, to, step, _l, body, _e) {
+    return { kind: 'forRange', var: v.sourceString, reverse: rev.numChildren > 0, from: from.toAst(), to: to.toAst(), step: opt(step), body: body.toAst(), span: span(this) };
+  },
+  ForStmt_esql(_f, v, _in, _o, _look, q, _c, _l, body, _e) {
+    return { kind: 'forEsql', var: v.sourceString, query: q.toAst(), body: body.toAst(), span: span(this) };
+  },
+  ForStmt_each(_f, v, _in, it, _l, body, _e) {
+    return { kind: 'forEach', var: v.sourceString, iterable: it.toAst(), body: body.toAst(), span: span(this) };
+  },
+  Step(_s, e) { return e.toAst(); },
+  WhileStmt(_w, cond, _l, body, _e) { return { kind: 'while', cond: cond.toAst(), body: body.toAst(), span: span(this) }; },
+  LoopStmt(_l, body, _e) { return { kind: 'loop', body: body.toAst(), span: span(this) }; },
+  ExitStmt(_e, _w, cond, _s) { return { kind: 'exit', when: opt(cond), span: span(this) }; },
+  BreakStmt(_e, _w, cond, _s) { return { kind: 'exit', when: opt(cond), span: span(this) }; },
+  ContinueStmt(_e, _w, cond, _s) { return { kind: 'continue', when: opt(cond), span: span(this) }; },
+  ReturnStmt(_r, e, _s) { return { kind: 'return', value: opt(e), span: span(this) }; },
+
+  TryStmt(_t, body, catches, fin, _e, _t2, _s) {
+    return { kind: 'try', body: body.toAst(), catches: catches.children.map((c) => c.toAst()), finally: opt(fin), span: span(this) };
+  },
+  Catch(_c, type, body) { return { type: type.numChildren ? type.sourceString : undefined, body: body.toAst(), span: span(this) }; },
+  Finally(_f, body) { return body.toAst(); },
+  ThrowStmt(_t, e, _w, _c, code, _s) { return { kind: 'throw', value: e.toAst(), code: opt(code), span: span(this) }; },
+
+  SwitchStmt(_s, e, cases, def, _e, _s2, _semi) {
+    return { kind: 'switch', value: e.toAst(), cases: cases.children.map((c) => c.toAst()), default: opt(def), span: span(this) };
+  },
+  Case(_c, e, _colon, body) { return { match: e.toAst(), body: body.toAst() }; },
+  Default(_d, _c, body) { return body.toAst(); },
+  ExprStmt(e, _s) { return { kind: 'expr', expr: e.toAst(), span: span(this) }; },
+
+  ExecuteImmediateStmt(_e, _i, q, _into, ids, _using, exprs, _s) {
+    return {
+      kind: 'executeImmediate', query: q.toAst(),
+      into: ids.numChildren ? ids.children[0].asIteration().children.map((c) => c.sourceString) : [],
+      using: exprs.numChildren ? list(exprs.children[0]) : [], span: span(this),
+    };
+  },
+  OpenStmt(_o, c, _s) { return { kind: 'open', cursor: c.sourceString, span: span(this) }; },
+  CloseStmt(_o, c, _s) { return { kind: 'close', cursor: c.sourceString, span: span(this) }; },
+  FetchStmt(_f, c, _l, limit, _i, into, _s) { return { kind: 'fetch', cursor: c.sourceString, limit: opt(limit), into: into.sourceString, span: span(this) }; },
+  ForallStmt(_f, v, _in, it, action, save, _s) {
+    return { kind: 'forall', var: v.sourceString, iterable: it.toAst(), action: action.toAst(), saveExceptions: save.numChildren > 0, span: span(this) };
+  },
+  BulkCollectStmt(_b, _c, _i, into, _from, q, _s) { return { kind: 'bulkCollect', into: into.sourceString, query: q.toAst(), span: span(this) }; },
+  IndexCmd(_i, doc, _into, target, _s) { return { kind: 'indexDoc', doc: doc.toAst(), target: target.toAst(), span: span(this) }; },
+  DeleteCmd(_d, _f, target, _w, e, _s) { return { kind: 'deleteWhere', target: target.toAst(), where: e.toAst(), span: span(this) }; },
+  SearchCmd(_s, target, _q, e, _semi) { return { kind: 'search', target: target.toAst(), query: e.toAst(), span: span(this) }; },
+  RefreshCmd(_r, target, _s) { return { kind: 'refresh', target: target.toAst(), span: span(this) }; },
+  CreateIndexCmd(_c, _i, target, _w, options, _s) {
+    const o = (opt(options) ?? {}) as Record<string, A.Expr>;
+    return { kind: 'createIndex', target: target.toAst(), ...o, span: span(this) };
+  },
+  IndexOptions_both(_s, s, _m, m) { return { settings: s.toAst(), mappings: m.toAst() }; },
+  IndexOptions_mappings(_m, m) { return { mappings: m.toAst() }; },
+  IndexOptions_settings(_s, s) { return { settings: s.toAst() }; },
+  IndexOptions_body(b) { return { body: b.toAst() }; },
+  IndexTarget(t) {
+    return t.ctorName === 'ident' ? { kind: 'var', name: t.sourceString, span: span(this) } : t.toAst();
+  },
+
+  AsyncCallStmt(name, _o, args, _c, stages, _s) {
+    return { kind: 'asyncCall', name: name.sourceString, args: list(args), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+  },
+  ParallelStmt(_p, _o, calls, _c, _max, max, stages, _s) {
+    return { kind: 'parallel', calls: list(calls), max: opt(max), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+  },
+  CallTarget(name, _o, args, _c) { return { name: name.sourceString, args: list(args), span: span(this) }; },
+  PipeStage(_p, op) { return { ...(op.toAst() as object), span: span(this) }; },
+  PipeOp_handler(kind, handler) { return { op: upper(kind), handler: handler.toAst() }; },
+  PipeOp_track(_t, _a, name, conflict) {
+    return { op: 'TRACK', value: name.toAst(), option: conflict.numChildren ? upper(conflict.children[0].children[2]) : undefined };
+  },
+  PipeOp_timeout(_t, e, unit) { return { op: 'TIMEOUT', value: e.toAst(), unit: unit.numChildren ? upper(unit) : undefined }; },
+  PipeOp_retry(_r, e, _b, backoff, unit) {
+    return { op: 'RETRY', value: e.toAst(), option: backoff.numChildren ? backoff.children[0].toAst() : undefined, unit: unit.numChildren ? upper(unit) : undefined };
+  },
+  Handler_lambda(_o, params, _c, _a, _ob, body, _cb) { return { kind: 'lambda', params: list(params), body: body.toAst() }; },
+  Handler_call(name, _o, args, _c) { return { kind: 'call', name: name.sourceString, args: list(args) }; },
+  HandlerArg(e) { return e.toAst(); },
+  ExecutionStmt(_e, _o, target, _c, _p, op, _s) {
+    const { op: name, args } = op.toAst() as { op: string; args: A.Expr[] };
+    return { kind: 'execution', target: target.toAst(), op: name, args, span: span(this) };
+  },
+  ExecutionOp_status(_k) { return { op: 'STATUS', args: [] }; },
+  ExecutionOp_cancel(_k, force) { return { op: force.numChildren ? 'CANCEL FORCE' : 'CANCEL', args: [] }; },
+  ExecutionOp_retry(_k) { return { op: 'RETRY', args: [] }; },
+  ExecutionOp_wait(_k, _t, timeout, _tu, _e, every, _eu) {
+    return { op: 'WAIT', args: [opt(timeout) ?? { kind: 'literal', value: null, span: span(this) }, opt(every) ?? { kind: 'literal', value: null, span: span(this) }] };
+  },
+  ExecutionOp_complete(_k, _o, e, _c) { return { op: 'COMPLETE', args: [e.toAst()] }; },
+  ExecutionOp_fail(_k, _o, e, _c) { return { op: 'FAIL', args: [e.toAst()] }; },
+  ExecutionOp_ping(_k) { return { op: 'PING', args: [] }; },
+  ExecutionOp_result(_k) { return { op: 'RESULT', args: [] }; },
+  ExecutionOp_history(_k) { return { op: 'HISTORY', args: [] }; },
+  ExecutionsStmt(_e, _w, where, _s) { return { kind: 'executions', where: opt(where), span: span(this) }; },
+
+  Type_array(_a, _of, t) { return { kind: 'array', of: opt(t) }; },
+  Type_map(_m, _of, k, _to, v) {
+    // MAP OF v  or  MAP OF k TO v
+    const first = opt<A.TypeRef>(k);
+    const second = opt<A.TypeRef>(v);
+    return second ? { kind: 'map', key: first, value: second } : { kind: 'map', value: first };
+  },
+  Type_simple(t) { return { kind: 'simple', name: canonicalType(t.sourceString) }; },
+
+  // expressions
+  TernaryExp_ternary(c, _q, a, _c, b) { return { kind: 'ternary', cond: c.toAst(), then: a.toAst(), else: b.toAst(), span: span(this) }; },
+  CoalesceExp_coalesce(l, _o, r) { return { kind: 'logical', op: '??', left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  OrExp_or(l, _o, r) { return { kind: 'logical', op: 'OR', left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  AndExp_and(l, _o, r) { return { kind: 'logical', op: 'AND', left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  NotExp_not(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
+  NotExp_bang(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
+  CmpExp_binary(l, op, r) { return { kind: 'binary', op: CMP[op.sourceString], left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  CmpExp_isNotNull(e, _i, _n, _null) { return { kind: 'isNull', negated: true, operand: e.toAst(), span: span(this) }; },
+  CmpExp_isNull(e, _i, _null) { return { kind: 'isNull', negated: false, operand: e.toAst(), span: span(this) }; },
+  CmpExp_notInList(e, _n, _i, _o, l, _c) { return { kind: 'in', negated: true, operand: e.toAst(), list: list(l), span: span(this) }; },
+  CmpExp_inList(e, _i, _o, l, _c) { return { kind: 'in', negated: false, operand: e.toAst(), list: list(l), span: span(this) }; },
+  CmpExp_notIn(e, _n, _i, r) { return { kind: 'in', negated: true, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
+  CmpExp_in(e, _i, r) { return { kind: 'in', negated: false, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
+  CmpExp_notLike(e, _n, _l, p) { return { kind: 'like', negated: true, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
+  CmpExp_like(e, _l, p) { return { kind: 'like', negated: false, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
+  CmpExp_notBetween(e, _n, _b, lo, _a, hi) { return { kind: 'between', negated: true, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
+  CmpExp_between(e, _b, lo, _a, hi) { return { kind: 'between', negated: false, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
+  ConcatExp_concat: bin('||'),
+  AddExp_plus: bin('+'),
+  AddExp_minus: bin('-'),
+  MulExp_times: bin('*'),
+  MulExp_divide: bin('/'),
+  MulExp_mod: bin('%'),
+  UnaryExp_neg(_m, e) {
+    const inner = e.toAst() as A.Expr;
+    if (inner.kind === 'literal' && typeof inner.value === 'number') return { ...inner, value: -inner.value, span: span(this) };
+    return { kind: 'unary', op: '-', operand: inner, span: span(this) };
+  },
+  UnaryExp_pos(_p, e) { return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) }; },
+  PostfixExp_call(callee, _o, args, _c) { return { kind: 'call', callee: callee.toAst(), args: list(args), span: span(this) }; },
+  PostfixExp_safeField(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: true, span: span(this) }; },
+  PostfixExp_field(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: false, span: span(this) }; },
+  PostfixExp_index(o, _o, i, _c) { return { kind: 'index', object: o.toAst(), index: i.toAst(), span: span(this) }; },
+  PostfixExp_cursorAttr(o, _p, attr) { return { kind: 'cursorAttr', cursor: o.toAst(), attr: upper(attr), span: span(this) }; },
+  PrimaryExp_lambda(_o, params, _c, _a, body) {
+    return { kind: 'lambda', params: params.asIteration().children.map((p) => p.sourceString), body: body.toAst(), span: span(this) };
+  },
+  PrimaryExp_lambda1(p, _a, body) { return { kind: 'lambda', params: [p.sourceString], body: body.toAst(), span: span(this) }; },
+  PrimaryExp_paren(_o, e, _c) { return e.toAst(); },
+  PrimaryExp_map(_m, _o, entries, _c) { return { kind: 'map', entries: list(entries), span: span(this) }; },
+  PrimaryExp_document(_o, fields, _c) { return { kind: 'document', fields: list(fields), span: span(this) }; },
+  PrimaryExp_array(_o, items, _c) { return { kind: 'array', items: list(items), span: span(this) }; },
+  PrimaryExp_true(_t) { return { kind: 'literal', value: true, span: span(this) }; },
+  PrimaryExp_false(_t) { return { kind: 'literal', value: false, span: span(this) }; },
+  PrimaryExp_null(_t) { return { kind: 'literal', value: null, span: span(this) }; },
+  PrimaryExp_at(_a, name) { return { kind: 'at', name: name.sourceString, span: span(this) }; },
+  PrimaryExp_var(name) { return { kind: 'var', name: name.sourceString, span: span(this) }; },
+  CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, args: list(args), span: span(this) }; },
+  MapEntry(k, _a, v) { return { key: k.toAst(), value: v.toAst() }; },
+  DocField(k, _c, v) {
+    const key = k.ctorName === 'stringLit' ? stringValue(k) : k.sourceString;
+    return { key, value: v.toAst() };
+  },
+
+  EsqlToSemi(_chunks) { return { text: this.sourceString.trim(), span: span(this) }; },
+  EsqlFromToSemi(_from, _chunks) { return { text: this.sourceString.trim(), span: span(this) }; },
+  EsqlBalanced(_t) { return { text: this.sourceString.trim(), span: span(this) }; },
+
+  number(_n) { return { kind: 'literal', value: Number(this.sourceString), span: span(this) }; },
+  stringLit(_s) {
+    const node = this;
+    const quote = node.sourceString[0];
+    const inner = node.sourceString.slice(1, -1);
+    const start = node.source.startIdx + 1;
+    if (quote === '"' && inner.includes('${')) return template(inner, start, span(node));
+    return { kind: 'literal', value: unescape(inner, quote), span: span(node) };
+  },
+};
+
+function stringValue(node: N): string {
+  const s = node.sourceString;
+  return unescape(s.slice(1, -1), s[0]);
+}
+
+/** A double-quoted string with `${expr}` parts. */
+function template(inner: string, start: number, sp: A.Span): A.Expr {
+  const parts: (string | A.Expr)[] = [];
+  let text = '';
+  let i = 0;
+  while (i < inner.length) {
+    if (inner[i] === '\\' && i + 1 < inner.length) { text += inner.slice(i, i + 2); i += 2; continue; }
+    if (inner.startsWith('${', i)) {
+      const close = inner.indexOf('}', i + 2);
+      if (text) parts.push(unescape(text, '"'));
+      text = '';
+      parts.push(parseInterpolation(inner.slice(i + 2, close), start + i + 2));
+      i = close + 1;
+      continue;
+    }
+    text += inner[i++];
+  }
+  if (text) parts.push(unescape(text, '"'));
+  return { kind: 'template', parts, span: sp };
+}
+
+const TYPE_ALIASES: Record<string, string> = { INT: 'NUMBER', INTEGER: 'NUMBER', FLOAT: 'NUMBER', DOUBLE: 'NUMBER', LONG: 'NUMBER' };
+
+function canonicalType(name: string): string {
+  const n = name.toUpperCase();
+  return TYPE_ALIASES[n] ?? n;
+}
+
+let sem: ohm.Semantics | undefined;
+
+function semantics(match: ohm.MatchResult): ohm.Dict {
+  if (!sem) {
+    sem = elasticScriptGrammar().createSemantics();
+    sem.addOperation('toAst', actions);
+  }
+  return sem(match);
+}
+
+/** Builds the AST of a successful match of the whole program. */
+export function toProgram(match: ohm.MatchResult, source: A.SourceText): A.Program {
+  const saved = current;
+  current = source;
+  try {
+    return { body: semantics(match).toAst() as A.Stmt[], source };
+  } finally {
+    current = saved;
+  }
+}

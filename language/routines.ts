@@ -1,0 +1,46 @@
+// Stored procedures and functions. The repository holds their definitions (source text) so that a data store
+// can persist them later; the table keeps their compiled form for this session.
+import type { RoutineDecl } from './ast';
+
+export interface StoredRoutine {
+  readonly kind: 'PROCEDURE' | 'FUNCTION';
+  readonly name: string;
+  /** The full `CREATE ...` text, enough to compile it again. */
+  readonly source: string;
+  readonly signature: string;
+  readonly createdAt: string;
+}
+
+/** Where definitions live. The in-memory one is the default until the data store provides a persistent one. */
+export interface RoutineRepository {
+  save(r: StoredRoutine): void | Promise<void>;
+  remove(kind: StoredRoutine['kind'], name: string): void | Promise<void>;
+  list(): StoredRoutine[] | Promise<StoredRoutine[]>;
+}
+
+export class MemoryRoutineRepository implements RoutineRepository {
+  private readonly items = new Map<string, StoredRoutine>();
+  save(r: StoredRoutine): void {
+    this.items.set(`${r.kind}:${r.name}`, r);
+  }
+  remove(kind: StoredRoutine['kind'], name: string): void {
+    this.items.delete(`${kind}:${name}`);
+  }
+  list(): StoredRoutine[] {
+    return [...this.items.values()];
+  }
+}
+
+export function routineSignature(d: RoutineDecl): string {
+  const ps = d.params.map((p) => `${p.mode === 'IN' ? '' : `${p.mode} `}${p.name}${p.type ? ` ${typeTextOf(p.type)}` : ''}`);
+  const ret = d.returns ? ` RETURNS ${typeTextOf(d.returns)}` : '';
+  return `${d.name}(${ps.join(', ')})${ret}`;
+}
+
+function typeTextOf(t: import('./ast').TypeRef): string {
+  switch (t.kind) {
+    case 'simple': return t.name;
+    case 'array': return t.of ? `ARRAY OF ${typeTextOf(t.of)}` : 'ARRAY';
+    case 'map': return 'MAP';
+  }
+}

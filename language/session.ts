@@ -1,0 +1,232 @@
+// The Session: what a host (Jupyter kernel, `escript run`, tests) holds. It owns the variables, procedures and
+// functions that live across cells, compiles each cell to closures and runs it.
+import type {
+  Completeness, Completion, ExecuteOutcome, Interpreter, LanguageInfo, Output,
+} from './contract';
+import type { RoutineDecl, Span } from './ast';
+import { ScriptError } from './errors';
+import { tryParse, parse } from './grammar/parse';
+import { KEYWORDS, elasticScriptGrammar } from './grammar/grammar';
+import { Registry, CallContext, SessionView, signatureOf } from './builtins/registry';
+import { scriptBuiltins } from './builtins/library';
+import { Compiler, asScriptError } from './evaluator/compile';
+import type { CompiledRoutine, Host } from './evaluator/host';
+import { GlobalCell, Runtime, Services, isPromise, newFrame } from './evaluator/runtime';
+import { typeText } from './evaluator/types';
+import { toMimeBundle } from './render';
+import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
+import { Value, typeOf, FunctionValue } from './values';
+
+export interface SessionOptions {
+  /** Where procedure and function definitions are kept (in memory by default). */
+  routines?: RoutineRepository;
+  /** Data store, ES|QL and async engine hooks, when available. */
+  services?: Services;
+}
+
+const VERSION = '0.1.0';
+
+export class Session implements Interpreter, Host {
+  readonly rt = new Runtime();
+  readonly builtins: Registry = scriptBuiltins();
+  routineVersion = 0;
+  lastValue: Value | undefined;
+
+  private readonly globals = new Map<string, GlobalCell>();
+  private readonly procedures = new Map<string, CompiledRoutine>();
+  private readonly functions = new Map<string, CompiledRoutine>();
+  private readonly sources = new Map<CompiledRoutine, string>();
+  private readonly repo: RoutineRepository;
+  private readonly compiler = new Compiler(this);
+  private cellCount = 0;
+
+  constructor(options: SessionOptions = {}) {
+    this.repo = options.routines ?? new MemoryRoutineRepository();
+    if (options.services) this.rt.services = options.services;
+  }
+
+  info(): LanguageInfo {
+    return {
+      name: 'elastic-script',
+      version: VERSION,
+      mimetype: 'text/x-elastic-script',
+      fileExtension: '.escript',
+      codemirrorMode: 'sql',
+      pygmentsLexer: 'sql',
+      banner: `elastic-script ${VERSION}: PL|ESQL procedures, built-ins and ES|QL in a notebook`,
+      helpLinks: [{ text: 'elastic-script reference', url: 'https://github.com/bahaaldine/elastic-script' }],
+    };
+  }
+
+  // ---------------------------------------------------------------- execute
+
+  async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
+    const name = `<cell ${++this.cellCount}>`;
+    try {
+      const program = this.parseCell(code, name);
+      const { run, frameSize } = this.compiler.compileCell(program);
+      this.rt.begin(out, signal);
+      this.lastValue = undefined;
+      const frame = newFrame(frameSize, null);
+      const c = run(frame);
+      if (isPromise(c)) await c;
+      const v = this.lastValue;
+      this.lastValue = undefined;
+      return v === undefined || v === null ? { status: 'ok' } : { status: 'ok', result: toMimeBundle(v) };
+    } catch (e) {
+      return { status: 'error', error: asScriptError(e, undefined).report() };
+    }
+  }
+
+  /** Parses a cell; a last statement without its `;` is accepted when adding one makes the cell valid. */
+  private parseCell(code: string, name: string) {
+    const r = tryParse(code, name);
+    if (r.ok) return r.program;
+    const patched = tryParse(`${code}\n;`, name);
+    if (patched.ok && r.failure.offset >= code.trimEnd().length) return patched.program;
+    return parse(code, name);
+  }
+
+  // ---------------------------------------------------------------- Host (used by compiled code)
+
+  global(name: string): GlobalCell {
+    let cell = this.globals.get(name);
+    if (!cell) {
+      cell = { name, v: null, isConst: false, defined: false };
+      this.globals.set(name, cell);
+    }
+    return cell;
+  }
+
+  routine(name: string, prefer: 'PROCEDURE' | 'FUNCTION'): CompiledRoutine | undefined {
+    const first = prefer === 'PROCEDURE' ? this.procedures : this.functions;
+    const second = prefer === 'PROCEDURE' ? this.functions : this.procedures;
+    return first.get(name) ?? second.get(name);
+  }
+
+  defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): void {
+    const compiled = this.compiler.compileRoutine(decl, null);
+    const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
+    table.set(decl.name, compiled);
+    const source = span.source.text.slice(span.start, span.end);
+    this.sources.set(compiled, source);
+    this.routineVersion++;
+    void this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() });
+  }
+
+  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void {
+    const table = kind === 'PROCEDURE' ? this.procedures : this.functions;
+    if (!table.delete(name)) throw new ScriptError('not_found_error', `${kind.toLowerCase()} ${name} does not exist`, span);
+    this.routineVersion++;
+    void this.repo.remove(kind, name);
+  }
+
+  showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value {
+    const table = kind === 'PROCEDURE' ? this.procedures : this.functions;
+    if (name !== undefined) {
+      const r = table.get(name);
+      if (!r) throw new ScriptError('not_found_error', `${kind.toLowerCase()} ${name} does not exist`, span);
+      return { name, kind, signature: routineSignature(r.decl), source: this.sources.get(r) ?? '' };
+    }
+    return [...table.values()].map((r) => ({ name: r.decl.name, kind, signature: routineSignature(r.decl) }));
+  }
+
+  callContext(span: Span | undefined): CallContext {
+    const rt = this.rt;
+    return {
+      out: rt.out,
+      signal: rt.signal,
+      services: rt.services,
+      span,
+      call: (fn: FunctionValue, args: Value[]) => fn.call(args),
+      session: this.view,
+    };
+  }
+
+  private readonly view: SessionView = {
+    variables: () => [...this.globals.values()].filter((c) => c.defined)
+      .map((c) => ({ name: c.name, type: c.type ? typeText(c.type) : typeOf(c.v), value: c.v })),
+    routines: (kind) => [...(kind === 'PROCEDURE' ? this.procedures : this.functions).values()]
+      .map((r) => ({ name: r.decl.name, signature: routineSignature(r.decl), source: this.sources.get(r) ?? '' })),
+    builtins: () => this.builtins.all(),
+  };
+
+  // ---------------------------------------------------------------- tooling: complete, inspect, isComplete
+
+  complete(code: string, cursor: number): Completion {
+    let start = cursor;
+    while (start > 0 && /[A-Za-z0-9_]/.test(code[start - 1])) start--;
+    let end = cursor;
+    while (end < code.length && /[A-Za-z0-9_]/.test(code[end])) end++;
+    const prefix = code.slice(start, cursor);
+    const upper = prefix.toUpperCase();
+    const names = new Set<string>();
+    const add = (n: string, caseSensitive: boolean) => {
+      if (caseSensitive ? n.startsWith(prefix) : n.toUpperCase().startsWith(upper)) names.add(n);
+    };
+    for (const c of this.globals.values()) if (c.defined) add(c.name, true);
+    for (const m of code.matchAll(/\b(?:DECLARE|VAR|CONST|FOR)\s+([A-Za-z_][A-Za-z0-9_]*)/gi)) add(m[1], true);
+    for (const n of this.procedures.keys()) add(n, true);
+    for (const n of this.functions.keys()) add(n, true);
+    for (const n of this.builtins.names()) add(n, false);
+    for (const k of keywordList()) add(k, false);
+    names.delete(prefix === '' ? '\0' : '');
+    return { matches: [...names].sort(), cursorStart: start, cursorEnd: end };
+  }
+
+  inspect(code: string, cursor: number, _detailLevel: number): string | null {
+    let start = Math.min(cursor, code.length);
+    while (start > 0 && /[A-Za-z0-9_]/.test(code[start - 1])) start--;
+    let end = start;
+    while (end < code.length && /[A-Za-z0-9_]/.test(code[end])) end++;
+    if (end === start) {
+      // cursor right after `NAME(`: describe NAME
+      const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*$/.exec(code.slice(0, cursor));
+      if (!m) return null;
+      return this.describeName(m[1]);
+    }
+    return this.describeName(code.slice(start, end));
+  }
+
+  private describeName(name: string): string | null {
+    const b = this.builtins.describe(name);
+    if (b) return b;
+    const r = this.procedures.get(name) ?? this.functions.get(name);
+    if (r) return `**${r.decl.name}** (${r.decl.routine.toLowerCase()})\n\n\`${routineSignature(r.decl)}\``;
+    const g = this.globals.get(name);
+    if (g && g.defined) {
+      const t = g.type ? typeText(g.type) : typeOf(g.v);
+      return `**${name}** variable, ${t}\n\n\`\`\`\n${toMimeBundle(g.v)['text/plain']}\n\`\`\``;
+    }
+    return null;
+  }
+
+  isComplete(code: string): Completeness {
+    if (code.trim() === '') return { status: 'complete' };
+    const r = tryParse(code);
+    if (r.ok) return { status: 'complete' };
+    if (r.failure.offset >= code.trimEnd().length) {
+      const onlySemicolon = /^expected ";"$/.test(r.failure.expected);
+      return { status: 'incomplete', indent: onlySemicolon ? '' : '  ' };
+    }
+    return { status: 'invalid' };
+  }
+
+  async shutdown(): Promise<void> {
+    // nothing runs in the background yet
+  }
+
+  /** Signatures of all built-ins (for documentation). */
+  builtinSignatures(): string[] {
+    return this.builtins.all().map(signatureOf);
+  }
+}
+
+let keywords: string[] | undefined;
+function keywordList(): string[] {
+  if (!keywords) {
+    elasticScriptGrammar();
+    keywords = KEYWORDS.slice();
+  }
+  return keywords;
+}
