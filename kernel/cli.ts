@@ -58,9 +58,23 @@ async function runKernel(args: string[]): Promise<number> {
     onShutdown: () => process.exit(0),
   });
   process.on('SIGINT', () => kernel.interrupt());
+  exitWithParent(Number(process.env.JPY_PARENT_PID));
   await kernel.start();
   log(`kernel ${name} started (pid ${process.pid})`);
   return new Promise<number>(() => undefined); // runs until shutdown_request
+}
+
+/** Jupyter clients name themselves in JPY_PARENT_PID: a kernel whose client died must not linger. */
+function exitWithParent(parentPid: number): void {
+  if (!Number.isInteger(parentPid) || parentPid <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch {
+      log(`parent process ${parentPid} is gone; exiting`);
+      process.exit(0);
+    }
+  }, 1000).unref();
 }
 
 async function install(args: string[]): Promise<number> {

@@ -138,6 +138,11 @@ export class Kernel {
 
   private async execute(request: Message, channel: ReplyChannel): Promise<void> {
     const code = String(request.content.code ?? '');
+    if (isExitCommand(code)) {
+      // As in IPython: `exit` / `quit` ask the frontend (jupyter console) to leave and stop the kernel.
+      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload: [{ source: 'ask_exit', keepkernel: false }] });
+      return;
+    }
     const silent = request.content.silent === true;
     const storeHistory = !silent && request.content.store_history !== false;
     const stopOnError = request.content.stop_on_error !== false;
@@ -199,7 +204,8 @@ export class Kernel {
   }
 
   private async isComplete(request: Message, channel: ReplyChannel): Promise<void> {
-    const verdict = this.options.interpreter.isComplete(String(request.content.code ?? ''));
+    const code = String(request.content.code ?? '');
+    const verdict = isExitCommand(code) ? { status: 'complete' } : this.options.interpreter.isComplete(code);
     await this.reply(channel, request, 'is_complete_reply', verdict);
   }
 
@@ -276,4 +282,9 @@ export class Kernel {
     const message = makeMessage(msgType, content, this.session, request, metadata);
     return this.sockets.queues[channel].send(encode(message, this.signer));
   }
+}
+
+/** `exit` or `quit` typed alone: a frontend command, not elastic-script (where EXIT only leaves a loop). */
+function isExitCommand(code: string): boolean {
+  return /^\s*(exit|quit)\s*;?\s*$/i.test(code);
 }

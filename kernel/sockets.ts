@@ -1,8 +1,7 @@
 // The kernel's ZeroMQ sockets. zeromq v6 allows one send in flight per socket, so every socket has a queue.
 import * as zmq from 'zeromq';
-import type { Worker } from 'worker_threads';
 import { ConnectionInfo, endpoint } from './connection';
-import { startHeartbeat } from './heartbeat';
+import { Heartbeat } from './heartbeat';
 
 type Sendable = zmq.Router | zmq.Publisher;
 
@@ -32,7 +31,7 @@ export class KernelSockets {
   // A high send water mark: iopub is batched, but a slow client must not lose display updates.
   readonly iopub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 100_000 });
   readonly queues: Record<'shell' | 'control' | 'stdin' | 'iopub', SendQueue>;
-  private heartbeat?: Worker;
+  private heartbeat?: Heartbeat;
 
   constructor(private readonly info: ConnectionInfo, log: (msg: string) => void) {
     this.queues = {
@@ -50,11 +49,12 @@ export class KernelSockets {
       this.stdin.bind(endpoint(this.info, 'stdin')),
       this.iopub.bind(endpoint(this.info, 'iopub')),
     ]);
-    this.heartbeat = startHeartbeat(endpoint(this.info, 'hb'));
+    this.heartbeat = new Heartbeat(endpoint(this.info, 'hb'));
   }
 
+  /** Closes every socket; pending receives end their loops. */
   async close(): Promise<void> {
-    await this.heartbeat?.terminate();
+    await this.heartbeat?.stop();
     for (const socket of [this.shell, this.control, this.stdin, this.iopub]) socket.close();
   }
 }

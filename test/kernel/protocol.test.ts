@@ -209,7 +209,9 @@ describe('kernel lifecycle', function () {
     const dataDir = first.dataDir;
     await first.execute("PRINT 'from the first run';");
     // stop without deleting the data directory
+    const exited = new Promise((r) => first.process.once('exit', r));
     await first.request('shutdown_request', { restart: true }, 'control');
+    await exited;
     const copy = fs.mkdtempSync(dataDir + '-copy');
     fs.cpSync(dataDir, copy, { recursive: true });
     await first.stop();
