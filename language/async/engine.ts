@@ -435,7 +435,10 @@ export class ExecutionEngine implements RunHost {
     const deadline = options.timeoutMs !== undefined ? this.clock.now() + options.timeoutMs : null;
     const every = Math.max(1, options.everyMs ?? this.waitEveryMs);
     for (;;) {
-      const found = await this.mustFind(nameOrId);
+      let found = await this.mustFind(nameOrId);
+      const local = this.runs.get(found.doc.execution_id);
+      // Ours but no longer in the map: it settled (and was forgotten) after the read.
+      if (!local && found.doc.settled_at === null && found.doc.owner.kernel_id === this.owner.kernel_id) found = await this.mustFind(nameOrId);
       const doc = found.doc;
       if (doc.settled_at !== null) {
         const document = await this.view(doc);
@@ -443,7 +446,6 @@ export class ExecutionEngine implements RunHost {
       }
       const remaining = deadline === null ? Infinity : deadline - this.clock.now();
       if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
-      const local = this.runs.get(doc.execution_id);
       if (local) {
         await this.raceTimer(local.settled, remaining);
       } else if (doc.kind !== 'BRANCH' && t.leaseExpired(doc, this.clock.now())) {

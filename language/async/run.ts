@@ -180,6 +180,7 @@ export class Run {
   private finishSettled(): void {
     this.phase = 'settled';
     this.clearTimers();
+    this.abortBody(this.abortReasonFor(this.current.doc));
     this.host.forget(this);
     this.settledSignal.resolve(this.document);
   }

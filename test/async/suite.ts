@@ -1,0 +1,442 @@
+// The engine's behaviour, written once against any DataStore: `defineEngineSuite` is called with the
+// in-memory store here, and with the embedded SQLite store and the Elasticsearch mock when they exist.
+// Time is a manual clock; tests wait on the engine's own promises and events, never on sleeps.
+
+import { expect } from 'chai';
+import { EXECUTIONS_INDEX, TRACKS_INDEX } from '../../language/async/document';
+import type { ExecutionEngine, StatusView } from '../../language/async/engine';
+import { ExecutionError } from '../../language/async/errors';
+import { isExecutionId } from '../../language/async/ids';
+import { Harness, StoreFactory } from './support/harness';
+
+function asView(status: StatusView | string): StatusView {
+  if (typeof status === 'string') throw new Error(`expected a document, got ${status}`);
+  return status;
+}
+
+async function expectError(p: Promise<unknown>, kind: string): Promise<ExecutionError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).to.be.instanceOf(ExecutionError);
+    expect((err as ExecutionError).kind).to.equal(kind);
+    return err as ExecutionError;
+  }
+  throw new Error(`expected an ${kind} error`);
+}
+
+export function defineEngineSuite(storeName: string, makeStore: StoreFactory): void {
+  describe(`async engine on the ${storeName} store`, () => {
+    let h: Harness;
+    let engine: ExecutionEngine;
+
+    beforeEach(async () => {
+      h = new Harness(await makeStore());
+      engine = h.engine({ kernelId: 'kernel-a' });
+      await engine.open();
+    });
+
+    afterEach(async () => {
+      for (const e of h.engines) e.halt();
+      expect(h.backgroundErrors, 'background errors').to.deep.equal([]);
+      await h.store.close();
+    });
+
+    describe('starting work', () => {
+      it('returns the handle at once and runs the body in the background', async () => {
+        const work = h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work', args: [1, 'x'] }));
+        expect(isExecutionId(handle.execution_id)).to.equal(true);
+        expect(handle).to.include({ status: 'RUNNING', state: 'RUNNING', procedure_name: 'work', kind: 'PROCEDURE', attached: false });
+        const call = await work.nth(0);
+        expect(call.args).to.deep.equal([1, 'x']);
+        expect(call.ctx.executionId).to.equal(handle.execution_id);
+        const running = asView(await engine.status(handle.execution_id));
+        expect(running.status).to.equal('RUNNING');
+        expect(running.parameters).to.deep.equal([1, 'x']);
+        call.resolve({ rows: 3 });
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind).to.equal('result');
+        expect(waited.kind === 'result' && waited.value).to.deep.equal({ rows: 3 });
+      });
+
+      it('stores the documented fields, the reference mirrors and a settled retention date', async () => {
+        h.body('quick', async () => 42);
+        h.clock.now();
+        const handle = await engine.start(h.spec({ procedure: 'quick', track: 'nightly', timeoutMs: 60_000 }));
+        await engine.wait(handle.execution_id);
+        const stored = (await h.store.get(EXECUTIONS_INDEX, handle.execution_id))!._source as Record<string, unknown>;
+        expect(stored).to.include({
+          execution_id: handle.execution_id,
+          track_name: 'nightly',
+          name: 'nightly',
+          procedure_name: 'quick',
+          procedure: 'quick',
+          status: 'COMPLETED',
+          state: 'COMPLETED',
+          kind: 'PROCEDURE',
+          result: 42,
+          error: null,
+          attempt: 1,
+          max_attempts: 1,
+          timeout_ms: 60_000,
+          duration_ms: 0,
+        });
+        for (const field of ['created_at', 'started_at', 'completed_at', 'settled_at', 'expires_at', 'deadline_at']) {
+          expect(stored[field], field).to.be.a('string');
+        }
+        expect(Date.parse(stored.expires_at as string) - Date.parse(stored.settled_at as string)).to.equal(7 * 24 * 3600_000);
+        expect(stored.owner).to.include({ kernel_id: 'kernel-a', pid: process.pid });
+        expect((stored.lease as Record<string, unknown>).owner_id).to.equal(engine.ownerId);
+        expect(stored.pipeline).to.deep.equal({ procedure: 'quick', track: 'nightly', timeoutMs: 60_000 });
+      });
+
+      it('hands out execution ids that sort by creation', async () => {
+        h.body('quick', async () => null);
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          ids.push((await engine.start(h.spec({ procedure: 'quick' }))).execution_id);
+          if (i % 2 === 0) await h.clock.advance(1);
+        }
+        expect([...ids].sort()).to.deep.equal(ids);
+      });
+
+      it('creates both indices hidden with an explicit mapping that stores result, parameters and pipeline unindexed', async () => {
+        expect(await h.store.indexExists(EXECUTIONS_INDEX)).to.equal(true);
+        expect(await h.store.indexExists(TRACKS_INDEX)).to.equal(true);
+      });
+    });
+
+    describe('handlers and bindings', () => {
+      it('chains ON_DONE: a non-null return replaces @result, null keeps it; FINALLY runs once; ON_FAIL does not run', async () => {
+        h.body('fetch', async () => 10);
+        h.handler('double', (b) => (b.result as number) * 2);
+        h.handler('keep', () => null);
+        h.handler('plus1', (b) => (b.result as number) + 1);
+        h.handler('onFail');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['double', 'keep', 'plus1'], onFail: ['onFail'], finally: ['cleanup'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(h.handlerCalls.map((c) => [c.name, c.bindings.result])).to.deep.equal([
+          ['double', 10],
+          ['keep', 20],
+          ['plus1', 20],
+          ['cleanup', undefined],
+        ]);
+        expect(await engine.result(handle.execution_id)).to.equal(21);
+      });
+
+      it('binds @error and @error_info on failure, then FINALLY', async () => {
+        h.body('broken', async () => {
+          throw Object.assign(new Error('line 3:5: division by zero'), { kind: 'runtime', span: { start: { line: 3 } } });
+        });
+        h.handler('report');
+        h.handler('cleanup');
+        h.handler('never');
+        const handle = await engine.start(h.spec({ procedure: 'broken', onDone: ['never'], onFail: ['report'], finally: ['cleanup'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind).to.equal('settled');
+        const doc = waited.document;
+        expect(doc).to.include({ status: 'FAILED', state: 'FAILED', error: 'line 3:5: division by zero' });
+        expect(doc.error_info).to.deep.equal({ type: 'runtime', message: 'line 3:5: division by zero', line: 3, procedure: 'broken' });
+        expect(h.handlerCalls.map((c) => c.name)).to.deep.equal(['report', 'cleanup']);
+        expect(h.callsOf('report')[0].bindings).to.deep.equal({ error: 'line 3:5: division by zero', error_info: doc.error_info });
+      });
+
+      it('fails the execution when an ON_DONE handler fails, and runs ON_FAIL with the handler error', async () => {
+        h.body('fetch', async () => 1);
+        h.handler('bad', () => {
+          throw new Error('cannot write');
+        });
+        h.handler('report');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['bad'], onFail: ['report'], finally: ['cleanup'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'FAILED', state_reason: 'HANDLER_FAILED', error: 'cannot write' });
+        expect(waited.document.error_info!.procedure).to.equal('bad');
+        expect(h.callsOf('report')[0].bindings.error).to.equal('cannot write');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('records a failing FINALLY in handler_errors without changing the outcome', async () => {
+        h.body('fetch', async () => 'ok');
+        h.handler('cleanup', () => {
+          throw new Error('disk full');
+        });
+        const handle = await engine.start(h.spec({ procedure: 'fetch', finally: ['cleanup'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind).to.equal('result');
+        expect(waited.document.handler_errors.map((e) => e.message)).to.deep.equal(['disk full']);
+      });
+    });
+
+    describe('TIMEOUT', () => {
+      it('aborts the body with a timeout_error, records TIMED_OUT, then ON_FAIL and FINALLY', async () => {
+        const slow = h.controlled('slow');
+        h.handler('report');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'slow', timeoutMs: 1_000, onFail: ['report'], finally: ['cleanup'] }));
+        const call = await slow.nth(0);
+        await h.clock.advance(999);
+        expect(call.ctx.signal.aborted).to.equal(false);
+        const settled = engine.wait(handle.execution_id);
+        await h.clock.advance(1);
+        const waited = await settled;
+        expect(call.ctx.signal.aborted).to.equal(true);
+        expect((call.ctx.signal.reason as ExecutionError).kind).to.equal('timeout_error');
+        expect(waited.document).to.include({ status: 'FAILED', state: 'TIMED_OUT', state_reason: 'TIMEOUT' });
+        expect(waited.document.error_info!.type).to.equal('timeout_error');
+        expect(h.callsOf('report')[0].bindings.error_info!.type).to.equal('timeout_error');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('PING pushes the deadline out by the TIMEOUT', async () => {
+        const slow = h.controlled('slow');
+        const handle = await engine.start(h.spec({ procedure: 'slow', timeoutMs: 1_000 }));
+        const call = await slow.nth(0);
+        await h.clock.advance(800);
+        const pinged = await engine.ping(handle.execution_id);
+        expect(pinged.changed).to.equal(true);
+        expect(Date.parse(pinged.document.deadline_at!)).to.equal(h.clock.now() + 1_000);
+        await h.clock.advance(800);
+        expect(call.ctx.signal.aborted).to.equal(false);
+        expect(asView(await engine.status(handle.execution_id)).state).to.equal('RUNNING');
+        const timedOut = h.untilState(engine, handle.execution_id, 'TIMED_OUT');
+        await h.clock.advance(200);
+        await timedOut;
+        expect(call.ctx.signal.aborted).to.equal(true);
+      });
+
+      it('PING from another kernel moves the owner deadline too', async () => {
+        const slow = h.controlled('slow');
+        const other = h.engine({ kernelId: 'kernel-b' });
+        const handle = await engine.start(h.spec({ procedure: 'slow', timeoutMs: 30_000 }));
+        const call = await slow.nth(0);
+        await h.clock.advance(25_000);
+        expect((await other.ping(handle.execution_id)).changed).to.equal(true);
+        await h.clock.advance(10_000);
+        expect(call.ctx.signal.aborted).to.equal(false);
+        const timedOut = h.untilState(engine, handle.execution_id, 'TIMED_OUT');
+        await h.clock.advance(20_000);
+        await timedOut;
+      });
+    });
+
+    describe('RETRY n BACKOFF d', () => {
+      it('retries a failing body with exponential backoff, then runs the handlers once', async () => {
+        let attempts = 0;
+        h.body('flaky', async (_args, ctx) => {
+          attempts++;
+          if (ctx.attempt < 3) throw new Error(`attempt ${ctx.attempt} failed`);
+          return 'third time lucky';
+        });
+        h.handler('done');
+        h.handler('report');
+        const handle = await engine.start(h.spec({ procedure: 'flaky', retries: 3, backoffMs: 1_000, onDone: ['done'], onFail: ['report'] }));
+        const id = handle.execution_id;
+        const first = await h.untilState(engine, id, 'RETRY_SCHEDULED');
+        expect(first.document.error).to.equal('attempt 1 failed');
+        expect(Date.parse(first.document.retry_at!)).to.equal(h.clock.now() + 1_000);
+        expect(asView(await engine.status(id)).status).to.equal('PENDING');
+        await h.clock.advance(999);
+        expect(attempts).to.equal(1);
+        const second = h.untilState(engine, id, 'RETRY_SCHEDULED');
+        await h.clock.advance(1);
+        const secondDoc = (await second).document;
+        expect(attempts).to.equal(2);
+        expect(Date.parse(secondDoc.retry_at!)).to.equal(h.clock.now() + 2_000);
+        const done = engine.wait(id);
+        await h.clock.advance(2_000);
+        const waited = await done;
+        expect(waited.kind === 'result' && waited.value).to.equal('third time lucky');
+        expect(waited.document).to.include({ attempt: 3, max_attempts: 4 });
+        expect(h.callsOf('done')).to.have.length(1);
+        expect(h.callsOf('report')).to.have.length(0);
+      });
+
+      it('fails for good when the retries are used up', async () => {
+        h.body('broken', async (_a, ctx) => {
+          throw new Error(`no ${ctx.attempt}`);
+        });
+        h.handler('report');
+        const handle = await engine.start(h.spec({ procedure: 'broken', retries: 1, onFail: ['report'] }));
+        const done = engine.wait(handle.execution_id);
+        await h.untilState(engine, handle.execution_id, 'RETRY_SCHEDULED');
+        await h.clock.advance(0);
+        const waited = await done;
+        expect(waited.document).to.include({ state: 'FAILED', attempt: 2, max_attempts: 2, error: 'no 2' });
+        expect(h.callsOf('report')).to.have.length(1);
+      });
+
+      it('retries after a timeout', async () => {
+        const slow = h.controlled('slow');
+        const handle = await engine.start(h.spec({ procedure: 'slow', timeoutMs: 100, retries: 1 }));
+        await slow.nth(0);
+        await h.clock.advance(100);
+        const second = await slow.nth(1);
+        expect(second.ctx.attempt).to.equal(2);
+        second.resolve('ok');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal('ok');
+      });
+    });
+
+    describe('CANCEL', () => {
+      it('is cooperative: the body sees the signal, FINALLY runs, ON_FAIL does not; a second cancel changes nothing', async () => {
+        const work = h.controlled('work');
+        h.handler('report');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
+        const call = await work.nth(0);
+        const first = await engine.cancel(handle.execution_id);
+        expect(first.changed).to.equal(true);
+        expect(call.ctx.signal.aborted).to.equal(true);
+        expect((call.ctx.signal.reason as ExecutionError).kind).to.equal('cancelled');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'CANCELLED', state: 'CANCELLED', state_reason: 'CANCELLED_BY_USER' });
+        expect(h.callsOf('cleanup')).to.have.length(1);
+        expect(h.callsOf('report')).to.have.length(0);
+        const second = await engine.cancel(handle.execution_id);
+        expect(second.changed).to.equal(false);
+        expect(second.document.state).to.equal('CANCELLED');
+      });
+
+      it('shows CANCEL_REQUESTED (status RUNNING) until a slow body stops; after the grace period it is forced', async () => {
+        const stubborn = h.controlled('stubborn', true);
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'stubborn', finally: ['cleanup'] }));
+        await stubborn.nth(0);
+        await engine.cancel(handle.execution_id);
+        const requested = asView(await engine.status(handle.execution_id));
+        expect(requested).to.include({ state: 'CANCEL_REQUESTED', status: 'RUNNING' });
+        const done = engine.wait(handle.execution_id);
+        await h.clock.advance(5_000); // grace for the body, then the forced cancel
+        await h.clock.advance(5_000); // grace before FINALLY
+        const waited = await done;
+        expect(waited.document.state).to.equal('CANCELLED');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('FORCE records CANCELLED at once and runs FINALLY without waiting for the body', async () => {
+        const stubborn = h.controlled('stubborn', true);
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'stubborn', finally: ['cleanup'] }));
+        const call = await stubborn.nth(0);
+        const forced = await engine.cancel(handle.execution_id, { force: true });
+        expect(forced.changed).to.equal(true);
+        expect(forced.document.state).to.equal('CANCELLED');
+        const done = engine.wait(handle.execution_id);
+        await h.clock.advance(5_000);
+        await done;
+        expect(h.callsOf('cleanup')).to.have.length(1);
+        call.resolve('too late');
+        expect(await engine.result(handle.execution_id)).to.equal(null);
+      });
+
+      it('cancels a run waiting for its retry without starting it again', async () => {
+        let attempts = 0;
+        h.body('broken', async () => {
+          attempts++;
+          throw new Error('no');
+        });
+        const handle = await engine.start(h.spec({ procedure: 'broken', retries: 5, backoffMs: 10_000 }));
+        await h.untilState(engine, handle.execution_id, 'RETRY_SCHEDULED');
+        const cancelled = await engine.cancel(handle.execution_id);
+        expect(cancelled.document.state).to.equal('CANCELLED');
+        await h.clock.advance(60_000);
+        expect(attempts).to.equal(1);
+      });
+    });
+
+    describe('external COMPLETE and FAIL', () => {
+      it('COMPLETE(value) decides the outcome: ON_DONE sees the value, the body is stopped, later calls change nothing', async () => {
+        const work = h.controlled('work');
+        h.handler('done');
+        const handle = await engine.start(h.spec({ procedure: 'work', onDone: ['done'] }));
+        const call = await work.nth(0);
+        const completed = await engine.complete(handle.execution_id, { approved: true });
+        expect(completed.changed).to.equal(true);
+        expect(completed.document).to.include({ status: 'COMPLETED', state_reason: 'COMPLETED_EXTERNALLY' });
+        expect(call.ctx.signal.aborted).to.equal(true);
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.deep.equal({ approved: true });
+        expect(h.callsOf('done')[0].bindings.result).to.deep.equal({ approved: true });
+        expect((await engine.complete(handle.execution_id, 'second')).changed).to.equal(false);
+        expect((await engine.fail(handle.execution_id, 'late')).changed).to.equal(false);
+        expect(await engine.result(handle.execution_id)).to.deep.equal({ approved: true });
+      });
+
+      it('FAIL(message) fails the run and runs ON_FAIL with that message', async () => {
+        h.controlled('work');
+        h.handler('report');
+        const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'] }));
+        await engine.fail(handle.execution_id, 'rejected by reviewer');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'FAILED', error: 'rejected by reviewer', state_reason: 'FAILED_EXTERNALLY' });
+        expect(h.callsOf('report')[0].bindings.error).to.equal('rejected by reviewer');
+      });
+
+      it('cancel then complete: the cancel wins', async () => {
+        h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        const [cancel, complete] = [await engine.cancel(handle.execution_id), await engine.complete(handle.execution_id, 1)];
+        expect([cancel.changed, complete.changed]).to.deep.equal([true, false]);
+        expect((await engine.wait(handle.execution_id)).document.state).to.equal('CANCELLED');
+      });
+
+      it('complete then cancel: the completion wins', async () => {
+        h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        const complete = await engine.complete(handle.execution_id, 1);
+        const cancel = await engine.cancel(handle.execution_id);
+        expect([complete.changed, cancel.changed]).to.deep.equal([true, false]);
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal(1);
+      });
+
+      it('two engines completing the same run at once: exactly one wins, the owner runs ON_DONE once', async () => {
+        h.controlled('work');
+        h.handler('done');
+        const other = h.engine({ kernelId: 'kernel-b' });
+        const handle = await engine.start(h.spec({ procedure: 'work', onDone: ['done'] }));
+        const results = await Promise.all([
+          engine.complete(handle.execution_id, 'from a'),
+          other.complete(handle.execution_id, 'from b'),
+          other.cancel(handle.execution_id),
+        ]);
+        expect(results.filter((r) => r.changed)).to.have.length(1);
+        const winner = results.findIndex((r) => r.changed);
+        // The remote decisions are noticed by the owner at its next lease renewal.
+        const done = engine.wait(handle.execution_id);
+        await h.clock.advance(10_000);
+        const waited = await done;
+        if (winner === 2) {
+          expect(waited.document.state).to.equal('CANCELLED');
+          expect(h.callsOf('done')).to.have.length(0);
+        } else {
+          expect(waited.kind === 'result' && waited.value).to.equal(winner === 0 ? 'from a' : 'from b');
+          expect(h.callsOf('done')).to.have.length(1);
+          expect(h.callsOf('done')[0].executionId).to.equal(handle.execution_id);
+        }
+      });
+
+      it('a cancel from another kernel reaches the owner at its next lease renewal', async () => {
+        const work = h.controlled('work');
+        h.handler('cleanup');
+        const other = h.engine({ kernelId: 'kernel-b' });
+        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        const call = await work.nth(0);
+        await other.cancel(handle.execution_id);
+        expect(call.ctx.signal.aborted).to.equal(false);
+        const done = other.wait(handle.execution_id, { everyMs: 1_000 });
+        await h.clock.advance(10_000);
+        expect(call.ctx.signal.aborted).to.equal(true);
+        await h.clock.advance(1_000);
+        const waited = await done;
+        expect(waited.document.state).to.equal('CANCELLED');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+    });
+  });
+}
