@@ -12,6 +12,8 @@ const FAILED_STATES = new Set(['FAILED', 'TIMED_OUT', 'LOST']);
 /** Runs handlers whose failure does not change the outcome (ON_FAIL, FINALLY, ...); collects their errors. */
 export async function runEach(handlers: Handler[] | undefined, bindings: Bindings, ctx: HandlerContext, describe: Describe, errors: ErrorInfo[]): Promise<void> {
   for (const handler of handlers ?? []) {
+    // This kernel lost the run (lease taken over, engine halted): the new owner decides what remains.
+    if (ctx.signal.aborted) return;
     try {
       await handler.run(bindings, ctx);
     } catch (err) {
@@ -30,6 +32,7 @@ export async function runChain(
 ): Promise<{ result: unknown; failure: ErrorInfo | null }> {
   let result = start;
   for (const handler of handlers ?? []) {
+    if (ctx.signal.aborted) break;
     try {
       const returned = await handler.run(bindingsFor(result), ctx);
       if (returned !== null && returned !== undefined) result = returned;

@@ -331,6 +331,12 @@ export class Run {
     if (this.retryTimer?.at === at) return;
     this.retryTimer?.timer.cancel();
     const ms = msOf(at) ?? this.host.clock.now();
+    if (ms <= this.host.clock.now()) {
+      // No backoff left to wait (BACKOFF 0, or a run taken over after its retry time): go on at once.
+      this.retryTimer = null;
+      this.background(this.update((d) => t.beginRetry(d, this.host.actor())));
+      return;
+    }
     const timer = this.host.clock.setTimer(ms - this.host.clock.now(), () => {
       this.retryTimer = null;
       this.background(this.update((d) => t.beginRetry(d, this.host.actor())));

@@ -438,5 +438,250 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(h.callsOf('cleanup')).to.have.length(1);
       });
     });
+
+    describe('leases, dead kernels and LOST', () => {
+      it('shows RUNNING (owner unreachable) once the lease expired; a sweep moves it to LOST and runs ON_FAIL and FINALLY once', async () => {
+        h.controlled('work');
+        h.handler('report');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
+        const id = handle.execution_id;
+        await h.clock.advance(25_000);
+        expect(asView(await engine.status(id)).status).to.equal('RUNNING'); // renewed at 10 s and 20 s
+        engine.halt(); // the kernel dies: no more renewals, nothing in memory survives
+        const b = h.engine({ kernelId: 'kernel-b' });
+        await h.clock.advance(24_999); // last renewal at 20 s: the lease runs to 50 s
+        expect(asView(await b.status(id))).to.include({ status: 'RUNNING', owner_reachable: true });
+        await h.clock.advance(1);
+        expect(asView(await b.status(id))).to.include({ status: 'RUNNING (owner unreachable)', owner_reachable: false });
+        const c = h.engine({ kernelId: 'kernel-c' });
+        const [rb, rc] = await Promise.all([b.sweep(), c.sweep()]);
+        expect(rb.recovered + rc.recovered).to.equal(1);
+        const waited = await b.wait(id);
+        expect(waited.document).to.include({ status: 'FAILED', state: 'LOST', state_reason: 'WORKER_LOST' });
+        expect(waited.document.error_info!.type).to.equal('WORKER_LOST');
+        expect(h.callsOf('report').map((call) => call.bindings.error_info!.type)).to.deep.equal(['WORKER_LOST']);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+        expect(waited.document.lease!.epoch).to.equal(2);
+        await Promise.all([b.sweep(), c.sweep()]);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('re-runs a lost run when its pipeline asked for retries', async () => {
+        const work = h.controlled('work');
+        h.handler('done');
+        const handle = await engine.start(h.spec({ procedure: 'work', retries: 1, onDone: ['done'] }));
+        await work.nth(0);
+        engine.halt();
+        await h.clock.advance(30_000);
+        const b = h.engine({ kernelId: 'kernel-b' });
+        const report = await b.open();
+        expect(report.recovered).to.equal(1);
+        const second = await work.nth(1);
+        expect(second.ctx.attempt).to.equal(2);
+        second.resolve('recovered');
+        const waited = await b.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal('recovered');
+        expect(waited.document.lease!.owner_id).to.equal(b.ownerId);
+        expect(h.callsOf('done')).to.have.length(1);
+      });
+
+      it('WAIT on a dead kernel run takes it over instead of waiting for ever', async () => {
+        h.controlled('work');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        engine.halt();
+        const b = h.engine({ kernelId: 'kernel-b' });
+        const waiting = b.wait(handle.execution_id, { everyMs: 5_000 });
+        await h.clock.advance(35_000);
+        const waited = await waiting;
+        expect(waited.document.state).to.equal('LOST');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('does not run handlers twice when the owner died while running them', async () => {
+        h.body('quick', async () => 1);
+        let release!: () => void;
+        const entered = new Promise<void>((inside) =>
+          h.handler('slowDone', () => {
+            inside();
+            return new Promise<void>((r) => (release = r));
+          }),
+        );
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'quick', onDone: ['slowDone'], finally: ['cleanup'] }));
+        await entered;
+        engine.halt();
+        release();
+        await h.clock.advance(31_000);
+        const b = h.engine({ kernelId: 'kernel-b' });
+        await b.sweep();
+        const status = asView(await b.status(handle.execution_id));
+        expect(status).to.include({ state: 'COMPLETED', state_reason: 'HANDLERS_INTERRUPTED' });
+        expect(status.settled_at).to.be.a('string');
+        expect(h.callsOf('slowDone')).to.have.length(1);
+        expect(h.callsOf('cleanup')).to.have.length(0);
+      });
+
+      it('a kernel that lost its lease stops and leaves the run to the new owner', async () => {
+        const work = h.controlled('work');
+        h.handler('done');
+        // An owner that stalls: its renewal timer does not come round before the lease runs out.
+        const stalled = h.engine({ kernelId: 'kernel-stalled', renewEveryMs: 3_600_000 });
+        await stalled.open();
+        const handle = await stalled.start(h.spec({ procedure: 'work', retries: 1, onDone: ['done'] }));
+        const first = await work.nth(0);
+        const b = h.engine({ kernelId: 'kernel-b' });
+        await h.clock.advance(30_000);
+        await b.sweep();
+        const second = await work.nth(1);
+        // ...then wakes up: its late result must not overwrite the new owner's run.
+        first.resolve('stale');
+        await stalled.renewAll();
+        expect(stalled.activeIds).to.deep.equal([]);
+        second.resolve('fresh');
+        const waited = await b.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal('fresh');
+        expect(h.callsOf('done')).to.have.length(1);
+      });
+    });
+
+    describe('retention and lookups', () => {
+      it('answers NOT_FOUND for unknown names and ids, EXPIRED after the retention period, before and after the sweep deletes it', async () => {
+        h.body('quick', async () => 'x');
+        expect(await engine.status('nope')).to.equal('NOT_FOUND');
+        expect(await engine.status('exec-01KDWPVNG0EAVWJW1N1PP1THZS')).to.equal('NOT_FOUND');
+        const handle = await engine.start(h.spec({ procedure: 'quick', track: 'daily' }));
+        await engine.wait('daily');
+        await h.clock.advance(7 * 24 * 3600_000 - 1);
+        expect(asView(await engine.status('daily')).status).to.equal('COMPLETED');
+        await h.clock.advance(1);
+        expect(await engine.status('daily')).to.equal('EXPIRED');
+        expect(await engine.status(handle.execution_id)).to.equal('EXPIRED');
+        const report = await engine.sweep();
+        expect(report.expired).to.equal(1);
+        expect(await h.store.get(EXECUTIONS_INDEX, handle.execution_id)).to.equal(null);
+        expect(await engine.status(handle.execution_id)).to.equal('EXPIRED');
+        expect(await engine.status('daily')).to.equal('EXPIRED');
+        await expectError(engine.result('daily'), 'execution_expired');
+        await expectError(engine.wait('nope'), 'execution_not_found');
+      });
+
+      it('honours a configured retention', async () => {
+        const short = h.engine({ kernelId: 'kernel-short', retentionMs: 60_000 });
+        h.body('quick', async () => 'x');
+        const handle = await short.start(h.spec({ procedure: 'quick' }));
+        await short.wait(handle.execution_id);
+        await h.clock.advance(60_000);
+        expect(await short.status(handle.execution_id)).to.equal('EXPIRED');
+      });
+    });
+
+    describe('WAIT', () => {
+      it('returns the status with wait_timed_out when its TIMEOUT passes, and the run goes on', async () => {
+        const work = h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        const waiting = engine.wait(handle.execution_id, { timeoutMs: 2_000 });
+        await h.clock.advance(2_000);
+        const waited = await waiting;
+        expect(waited.kind).to.equal('timed_out');
+        expect(waited.document).to.include({ wait_timed_out: true, status: 'RUNNING' });
+        (await work.nth(0)).resolve('later');
+        const done = await engine.wait(handle.execution_id);
+        expect(done.kind === 'result' && done.value).to.equal('later');
+      });
+
+      it('polls a run of another kernel EVERY n', async () => {
+        const work = h.controlled('work');
+        const b = h.engine({ kernelId: 'kernel-b' });
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        const waiting = b.wait(handle.execution_id, { everyMs: 1_000, timeoutMs: 10_000 });
+        (await work.nth(0)).resolve(7);
+        await h.clock.advance(1_000);
+        const waited = await waiting;
+        expect(waited.kind === 'result' && waited.value).to.equal(7);
+      });
+    });
+
+    describe('TRACK AS ... ON CONFLICT', () => {
+      it('REJECT (the default) refuses a second run while the first has not settled', async () => {
+        const work = h.controlled('work');
+        await engine.start(h.spec({ procedure: 'work', track: 'etl' }));
+        const err = await expectError(engine.start(h.spec({ procedure: 'work', track: 'etl' })), 'track_conflict');
+        expect(err.message).to.match(/track 'etl' is busy/);
+        (await work.nth(0)).resolve(1);
+        await engine.wait('etl');
+        const again = await engine.start(h.spec({ procedure: 'work', track: 'etl' }));
+        expect(asView(await engine.status('etl')).execution_id).to.equal(again.execution_id);
+      });
+
+      it('ATTACH returns the running execution instead of starting one', async () => {
+        const work = h.controlled('work');
+        const first = await engine.start(h.spec({ procedure: 'work', track: 'etl' }));
+        const second = await engine.start(h.spec({ procedure: 'work', track: 'etl', onConflict: 'ATTACH' }));
+        expect(second).to.include({ execution_id: first.execution_id, attached: true });
+        expect(work.invocations).to.have.length(1);
+      });
+
+      it('REPLACE cancels the running execution and starts a new one', async () => {
+        const work = h.controlled('work');
+        const first = await engine.start(h.spec({ procedure: 'work', track: 'etl' }));
+        const second = await engine.start(h.spec({ procedure: 'work', track: 'etl', onConflict: 'REPLACE' }));
+        expect(second.execution_id).to.not.equal(first.execution_id);
+        const old = await engine.wait(first.execution_id);
+        expect(old.document).to.include({ state: 'CANCELLED', state_reason: 'REPLACED' });
+        expect((await work.nth(1)).ctx.executionId).to.equal(second.execution_id);
+        expect(asView(await engine.status('etl')).execution_id).to.equal(second.execution_id);
+      });
+
+      it('ALLOW runs both; the name points at the newest; HISTORY lists every run', async () => {
+        h.controlled('work');
+        const first = await engine.start(h.spec({ procedure: 'work', track: 'etl' }));
+        const second = await engine.start(h.spec({ procedure: 'work', track: 'etl', onConflict: 'ALLOW' }));
+        expect(asView(await engine.status('etl')).execution_id).to.equal(second.execution_id);
+        const history = await engine.history('etl');
+        expect(history.map((d) => d.execution_id)).to.deep.equal([first.execution_id, second.execution_id]);
+      });
+
+      it('two kernels racing for one track with REJECT: exactly one starts', async () => {
+        const work = h.controlled('work');
+        const b = h.engine({ kernelId: 'kernel-b' });
+        const outcomes = await Promise.allSettled([
+          engine.start(h.spec({ procedure: 'work', track: 'once' })),
+          b.start(h.spec({ procedure: 'work', track: 'once' })),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+        const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+        expect((rejected.reason as ExecutionError).kind).to.equal('track_conflict');
+        expect(work.invocations).to.have.length(1);
+        expect((await engine.list()).map((d) => d.execution_id)).to.have.length(1);
+      });
+    });
+
+    describe('RETRY verb', () => {
+      it('re-runs the stored pipeline as a new execution linked by retry_of; the old document is kept', async () => {
+        let fail = true;
+        h.body('sometimes', async () => {
+          if (fail) throw new Error('not yet');
+          return 'now';
+        });
+        const first = await engine.start(h.spec({ procedure: 'sometimes', track: 'job' }));
+        await engine.wait('job');
+        fail = false;
+        const second = await engine.retry('job');
+        expect(second.execution_id).to.not.equal(first.execution_id);
+        const waited = await engine.wait('job');
+        expect(waited.kind === 'result' && waited.value).to.equal('now');
+        expect(waited.document.retry_of).to.equal(first.execution_id);
+        expect(asView(await engine.status(first.execution_id)).status).to.equal('FAILED');
+        expect((await engine.history('job')).map((d) => d.status)).to.deep.equal(['FAILED', 'COMPLETED']);
+      });
+
+      it('refuses to retry a run that has not finished', async () => {
+        h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        await expectError(engine.retry(handle.execution_id), 'execution_active');
+      });
+    });
   });
 }
