@@ -230,8 +230,7 @@ export class ExecutionEngine implements RunHost {
 
   /** `p(args) | ...`: returns the handle at once; the body and handlers run in the background. */
   async start(spec: ProcedureSpec, options: StartOptions = {}): Promise<ExecutionHandle> {
-    this.assertOpen();
-    await this.documents.ensureIndices();
+    await this.prepareToStart();
     const now = this.clock.now();
     const maxAttempts = 1 + Math.max(0, Math.floor(spec.retry?.retries ?? 0));
     const doc = this.newDocument('PROCEDURE', spec.procedure, now, {
@@ -251,8 +250,7 @@ export class ExecutionEngine implements RunHost {
 
   /** `PARALLEL [...] | ...`: one parent document plus one per branch; returns the parent's handle at once. */
   async parallel(spec: ParallelSpec, options: StartOptions = {}): Promise<ExecutionHandle> {
-    this.assertOpen();
-    await this.documents.ensureIndices();
+    await this.prepareToStart();
     const now = this.clock.now();
     const procedures = spec.branches.map((b) => b.procedure);
     const parent = this.newDocument('PARALLEL', `PARALLEL[${procedures.join(', ')}]`, now, {
@@ -437,8 +435,8 @@ export class ExecutionEngine implements RunHost {
     for (;;) {
       let found = await this.mustFind(nameOrId);
       const local = this.runs.get(found.doc.execution_id);
-      // Ours but no longer in the map: it settled (and was forgotten) after the read.
-      if (!local && found.doc.settled_at === null && found.doc.owner.kernel_id === this.owner.kernel_id) found = await this.mustFind(nameOrId);
+      // Not in the map but unsettled: if it was ours, it settled (and was forgotten) after the read.
+      if (!local && found.doc.settled_at === null) found = await this.mustFind(nameOrId);
       const doc = found.doc;
       if (doc.settled_at !== null) {
         const document = await this.view(doc);
@@ -603,8 +601,11 @@ export class ExecutionEngine implements RunHost {
 
   // ----- helpers -----
 
-  private assertOpen(): void {
+  /** Refuses new work after shutdown; makes sure leases will be renewed even if `open` was not called. */
+  private async prepareToStart(): Promise<void> {
     if (this.isHalted || this.closing) throw new ExecutionError('invalid_argument', 'the execution engine is shut down');
+    await this.documents.ensureIndices();
+    if (!this.renewTimer) this.scheduleRenewal();
   }
 
   private isExpired(doc: ExecutionDocument): boolean {

@@ -49,8 +49,11 @@ export class ExecutionIdGenerator {
   }
 }
 
+// A PARALLEL branch's id is its parent's followed by `-` and the zero-padded branch index.
+const ID_PATTERN = new RegExp(`^${EXECUTION_ID_PREFIX}[${ALPHABET}]{${TIME_DIGITS + RANDOM_DIGITS}}(-[0-9]+)?$`);
+
 export function isExecutionId(text: string): boolean {
-  return new RegExp(`^${EXECUTION_ID_PREFIX}[${ALPHABET}]{${TIME_DIGITS + RANDOM_DIGITS}}$`).test(text);
+  return ID_PATTERN.test(text);
 }
 
 /** The creation time encoded in an id, or null when `id` is not an execution id. */

@@ -6,7 +6,7 @@
 import type { Clock, TimerHandle } from './clock';
 import { msOf } from './clock';
 import type { ErrorInfo, ExecutionDocument, StateReason } from './document';
-import { isTerminal, MAX_OUTPUT_LINES } from './document';
+import { MAX_OUTPUT_LINES } from './document';
 import type { Decide, Documents, UpdateOutcome, Versioned } from './documents';
 import { ExecutionError } from './errors';
 import type { BodyContext, HandlerContext } from './spec';
@@ -374,9 +374,5 @@ export class Run {
   /** For `halt`: forget everything without writing, as a killed process would. */
   halt(): void {
     this.abandon();
-  }
-
-  get isTerminalNow(): boolean {
-    return isTerminal(this.current.doc.state);
   }
 }

@@ -683,5 +683,233 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         await expectError(engine.retry(handle.execution_id), 'execution_active');
       });
     });
+
+    describe('PARALLEL', () => {
+      it('joins every branch: ON_ALL_DONE gets @results in call order, ON_ALL_SETTLED @outcomes, then FINALLY', async () => {
+        const a = h.controlled('a');
+        const b = h.controlled('b');
+        h.handler('all', (bindings) => (bindings.results as number[]).reduce((x, y) => x + y, 0));
+        h.handler('settled');
+        h.handler('cleanup');
+        const handle = await engine.parallel(
+          h.parallelSpec({ branches: [{ procedure: 'a', args: [1] }, { procedure: 'b' }], onAllDone: ['all'], onAllSettled: ['settled'], finally: ['cleanup'], track: 'fanout' }),
+        );
+        expect(handle).to.include({ kind: 'PARALLEL', status: 'RUNNING', track_name: 'fanout' });
+        (await b.nth(0)).resolve(20);
+        (await a.nth(0)).resolve(1);
+        const waited = await engine.wait('fanout');
+        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(h.callsOf('all')[0].bindings.results).to.deep.equal([1, 20]);
+        expect(h.callsOf('settled')[0].bindings.outcomes).to.deep.equal([
+          { status: 'COMPLETED', value: 1 },
+          { status: 'COMPLETED', value: 20 },
+        ]);
+        expect(h.handlerCalls.map((c) => c.name)).to.deep.equal(['all', 'settled', 'cleanup']);
+        expect(waited.document).to.include({ join_policy: 'ALL', branch_count: 2 });
+      });
+
+      it('stores one BRANCH document per branch, linked to the parent', async () => {
+        h.body('x', async (args) => args[0]);
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'x', args: ['p'] }, { procedure: 'x', args: ['q'] }] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.deep.equal(['p', 'q']);
+        const ids = (await h.store.esql(`FROM ${EXECUTIONS_INDEX} | WHERE parent_execution_id == ? | SORT branch_index | KEEP execution_id`, [handle.execution_id])).values.map((r) => r[0] as string);
+        expect(ids).to.have.length(2);
+        const branches = await Promise.all(ids.map((id) => engine.status(id)));
+        expect(branches.map((b) => asView(b)).map((b) => [b.kind, b.branch_index, b.status, b.result, b.procedure_name])).to.deep.equal([
+          ['BRANCH', 0, 'COMPLETED', 'p', 'x'],
+          ['BRANCH', 1, 'COMPLETED', 'q', 'x'],
+        ]);
+        expect(ids.every((id) => id.startsWith(handle.execution_id))).to.equal(true);
+        expect((await engine.list()).map((d) => d.execution_id)).to.deep.equal([handle.execution_id]);
+      });
+
+      it('ON_ANY_FAIL fires at the first failure while the other branches keep running', async () => {
+        const slow = h.controlled('slow');
+        h.body('bad', async () => {
+          throw new Error('branch broke');
+        });
+        h.handler('anyFail');
+        h.handler('settled');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'slow' }, { procedure: 'bad' }], onAnyFail: ['anyFail'], onAllSettled: ['settled'] }));
+        const call = await slow.nth(0);
+        await h.until(engine, () => h.callsOf('anyFail').length > 0 || false);
+        expect(h.callsOf('anyFail')[0].bindings).to.deep.include({ error: 'branch broke', results: [null, null] });
+        expect(call.ctx.signal.aborted).to.equal(false);
+        call.resolve('late but fine');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'FAILED', error: 'branch broke' });
+        expect(h.callsOf('anyFail')).to.have.length(1);
+        expect(h.callsOf('settled')[0].bindings.outcomes).to.deep.equal([
+          { status: 'COMPLETED', value: 'late but fine' },
+          { status: 'FAILED', error: 'branch broke' },
+        ]);
+      });
+
+      it('CANCEL SIBLINGS cancels the other branches at the first failure', async () => {
+        const slow = h.controlled('slow');
+        const bad = h.controlled('bad');
+        h.handler('anyFail');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'slow' }, { procedure: 'bad' }], onAnyFail: ['anyFail'], cancelSiblings: true }));
+        const call = await slow.nth(0);
+        (await bad.nth(0)).reject(new Error('boom'));
+        const waited = await engine.wait(handle.execution_id);
+        expect(call.ctx.signal.aborted).to.equal(true);
+        expect(waited.document).to.include({ status: 'FAILED', error: 'boom' });
+        const sibling = asView(await engine.status(`${handle.execution_id}-0000`));
+        expect(sibling).to.include({ state: 'CANCELLED', state_reason: 'SIBLING_CANCELLED' });
+      });
+
+      it('ON_ANY_DONE fires at the first success; with CANCEL SIBLINGS the first result wins', async () => {
+        const slow = h.controlled('slow');
+        const fast = h.controlled('fast');
+        h.handler('first');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'slow' }, { procedure: 'fast' }], onAnyDone: ['first'], cancelSiblings: true }));
+        const slowCall = await slow.nth(0);
+        (await fast.nth(0)).resolve('fast wins');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.equal('fast wins');
+        expect(waited.document.join_policy).to.equal('ANY');
+        expect(h.callsOf('first').map((c) => c.bindings.result)).to.deep.equal(['fast wins']);
+        expect(slowCall.ctx.signal.aborted).to.equal(true);
+      });
+
+      it('MAX n runs at most n branches at a time and runs them all', async () => {
+        const work = h.controlled('work');
+        const branches = Array.from({ length: 5 }, (_, i) => ({ procedure: 'work', args: [i] }));
+        const handle = await engine.parallel(h.parallelSpec({ branches, max: 2 }));
+        let peak = 0;
+        for (let i = 0; i < 5; i++) {
+          const call = await work.nth(i);
+          peak = Math.max(peak, work.running);
+          expect(work.running).to.be.at.most(2);
+          call.resolve((call.args[0] as number) * 10);
+        }
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.kind === 'result' && waited.value).to.deep.equal([0, 10, 20, 30, 40]);
+        expect(peak).to.equal(2);
+        expect(work.invocations.map((c) => c.args[0])).to.deep.equal([0, 1, 2, 3, 4]);
+      });
+
+      it('TIMEOUT cancels the running branches and the queued ones, then ON_ANY_FAIL and FINALLY', async () => {
+        const work = h.controlled('work');
+        h.handler('anyFail');
+        h.handler('cleanup');
+        const handle = await engine.parallel(
+          h.parallelSpec({ branches: [{ procedure: 'work' }, { procedure: 'work' }, { procedure: 'work' }], max: 2, timeoutMs: 1_000, onAnyFail: ['anyFail'], finally: ['cleanup'] }),
+        );
+        await work.nth(1);
+        const done = engine.wait(handle.execution_id);
+        await h.clock.advance(1_000);
+        const waited = await done;
+        expect(waited.document).to.include({ state: 'TIMED_OUT', status: 'FAILED' });
+        expect(work.invocations).to.have.length(2);
+        expect(work.invocations.every((c) => c.ctx.signal.aborted)).to.equal(true);
+        expect(h.callsOf('anyFail').map((c) => c.bindings.error_info!.type)).to.deep.equal(['timeout_error']);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+        const queued = asView(await engine.status(`${handle.execution_id}-0002`));
+        expect(queued).to.include({ state: 'CANCELLED', state_reason: 'TIMEOUT' });
+      });
+
+      it('CANCEL of the parent cancels every branch', async () => {
+        const work = h.controlled('work');
+        h.handler('settled');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'work' }, { procedure: 'work' }], onAllSettled: ['settled'] }));
+        await work.nth(1);
+        await engine.cancel(handle.execution_id);
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document.state).to.equal('CANCELLED');
+        expect(h.callsOf('settled')[0].bindings.outcomes!.map((o) => o.status)).to.deep.equal(['CANCELLED', 'CANCELLED']);
+      });
+
+      it('a PARALLEL whose kernel died is taken over: unfinished branches become LOST, ON_ALL_SETTLED and FINALLY run', async () => {
+        const work = h.controlled('work');
+        h.body('quick', async () => 'done');
+        h.handler('settled');
+        h.handler('cleanup');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'quick' }, { procedure: 'work' }], onAllSettled: ['settled'], finally: ['cleanup'] }));
+        await work.nth(0);
+        await h.until(engine, (e) => e.execution_id.endsWith('-0000') && e.document.settled_at !== null);
+        engine.halt();
+        await h.clock.advance(30_000);
+        const b = h.engine({ kernelId: 'kernel-b' });
+        await b.sweep();
+        const waited = await b.wait(handle.execution_id);
+        expect(waited.document).to.include({ state: 'LOST', kind: 'PARALLEL' });
+        expect(h.callsOf('settled')[0].bindings.outcomes!.map((o) => o.status)).to.deep.equal(['COMPLETED', 'FAILED']);
+        expect(asView(await b.status(`${handle.execution_id}-0001`)).state).to.equal('LOST');
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+    });
+
+    describe('shutdown, events, progress, lists', () => {
+      it('shutdown cancels running executions cooperatively, runs FINALLY and records KERNEL_SHUTDOWN', async () => {
+        const work = h.controlled('work');
+        h.handler('cleanup');
+        const one = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        const two = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'work' }] }));
+        await work.nth(1);
+        await engine.shutdown();
+        const b = h.engine({ kernelId: 'kernel-b' });
+        for (const id of [one.execution_id, two.execution_id]) {
+          expect(asView(await b.status(id))).to.include({ status: 'CANCELLED', state_reason: 'KERNEL_SHUTDOWN' });
+        }
+        expect(h.callsOf('cleanup')).to.have.length(1);
+        await expectError(engine.start(h.spec({ procedure: 'work' })), 'invalid_argument');
+      });
+
+      it('emits an event per transition, PROGRESS and PRINT; progress is stored', async () => {
+        const work = h.controlled('work');
+        const events: string[] = [];
+        engine.onEvent((e) => events.push(`${e.type}:${e.document.state}${e.text ? `:${e.text}` : ''}`));
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        const call = await work.nth(0);
+        call.ctx.print('loading');
+        await call.ctx.progress(40, 'two of five');
+        const stored = asView(await engine.status(handle.execution_id));
+        expect(stored.progress).to.deep.equal({ percent: 40, message: 'two of five' });
+        expect(((await h.store.get(EXECUTIONS_INDEX, handle.execution_id))!._source.progress as object)).to.deep.equal({ percent: 40, message: 'two of five' });
+        call.resolve('ok');
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document.output).to.deep.equal(['loading']);
+        expect(events[0]).to.equal('state:RUNNING');
+        expect(events).to.include('print:RUNNING:loading');
+        expect(events).to.include('progress:RUNNING');
+        expect(events[events.length - 1]).to.equal('state:COMPLETED');
+      });
+
+      it('coalesces a burst of PROGRESS calls into few writes', async () => {
+        const work = h.controlled('work');
+        await engine.start(h.spec({ procedure: 'work' }));
+        const call = await work.nth(0);
+        const store = h.store as unknown as { calls?: Record<string, number> };
+        const before = store.calls?.index ?? 0;
+        await Promise.all(Array.from({ length: 100 }, (_, i) => call.ctx.progress(i)));
+        if (store.calls) expect(store.calls.index - before).to.be.at.most(2);
+        expect(asView(await engine.status(call.ctx.executionId)).progress.percent).to.equal(99);
+      });
+
+      it('PROGRESS through the engine for a run of this kernel', async () => {
+        const work = h.controlled('work');
+        const handle = await engine.start(h.spec({ procedure: 'work' }));
+        await work.nth(0);
+        await engine.progress(handle.execution_id, 75, 'almost');
+        expect(asView(await engine.status(handle.execution_id)).progress).to.deep.equal({ percent: 75, message: 'almost' });
+        await expectError(engine.progress('exec-01KDWPVNG0EAVWJW1N1PP1THZS', 1), 'execution_not_found');
+      });
+
+      it('EXECUTIONS [WHERE] lists top-level executions newest first through ES|QL', async () => {
+        const work = h.controlled('work');
+        h.body('quick', async () => 1);
+        const done = await engine.start(h.spec({ procedure: 'quick' }));
+        await engine.wait(done.execution_id);
+        await h.clock.advance(1);
+        const running = await engine.start(h.spec({ procedure: 'work' }));
+        await work.nth(0);
+        expect((await engine.list()).map((d) => d.execution_id)).to.deep.equal([running.execution_id, done.execution_id]);
+        expect((await engine.list('status == "RUNNING"')).map((d) => d.execution_id)).to.deep.equal([running.execution_id]);
+        expect((await engine.list('procedure_name == "quick"', 10)).map((d) => d.status)).to.deep.equal(['COMPLETED']);
+      });
+    });
   });
 }
