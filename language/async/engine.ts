@@ -125,6 +125,7 @@ export class ExecutionEngine implements RunHost {
   private sweepTimer: TimerHandle | null = null;
   private isHalted = false;
   private closing = false;
+  private stopped = false;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -215,6 +216,7 @@ export class ExecutionEngine implements RunHost {
         await run.settled;
       }),
     );
+    this.stopped = true;
     this.renewTimer?.cancel();
   }
 
@@ -575,7 +577,7 @@ export class ExecutionEngine implements RunHost {
   }
 
   private scheduleRenewal(): void {
-    if (this.isHalted || this.renewEveryMs <= 0) return;
+    if (this.isHalted || this.stopped || this.renewEveryMs <= 0) return;
     this.renewTimer = this.clock.setTimer(this.renewEveryMs, () => {
       this.renewAll().finally(() => this.scheduleRenewal());
     });
