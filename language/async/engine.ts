@@ -78,6 +78,11 @@ export type WaitOutcome =
   /** Not settled within the wait's TIMEOUT: the status with `wait_timed_out = true`. The run goes on. */
   | { kind: 'timed_out'; document: StatusView };
 
+/** The value `EXECUTION(x) | WAIT` evaluates to: the result when it completed, else the status document. */
+export function waitValue(outcome: WaitOutcome): unknown {
+  return outcome.kind === 'result' ? outcome.value : outcome.document;
+}
+
 export interface ControlOutcome {
   /** False when an earlier decision had already won (the call changed nothing). */
   changed: boolean;

@@ -1,6 +1,6 @@
 // Errors the engine raises or records. `kind` is what a script sees as the error's type.
 
-import type { ErrorInfo } from './document';
+import type { ErrorInfo, StateReason } from './document';
 
 export type ExecutionErrorKind =
   | 'timeout_error'
@@ -17,6 +17,14 @@ export class ExecutionError extends Error {
   constructor(readonly kind: ExecutionErrorKind, message: string, readonly info?: ErrorInfo) {
     super(message);
     this.name = 'ExecutionError';
+  }
+}
+
+/** The `signal.reason` a body sees when it is told to stop: the kind (`cancelled`, `timeout_error`) and why. */
+export class StopRequest extends ExecutionError {
+  constructor(kind: 'cancelled' | 'timeout_error' | 'WORKER_LOST', message: string, readonly stateReason: StateReason | null) {
+    super(kind, message);
+    this.name = 'StopRequest';
   }
 }
 

@@ -1,6 +1,6 @@
 // The async engine's public surface, for the session and the evaluator.
 
-export { ExecutionEngine } from './engine';
+export { ExecutionEngine, waitValue } from './engine';
 export type { EngineOptions, ExecutionHandle, StatusView, WaitOutcome, ControlOutcome, Lookup, SweepReport, StartOptions } from './engine';
 export type { ExecutionEvent, ExecutionEventType, ExecutionView } from './run';
 export type {
@@ -20,7 +20,7 @@ export type {
 } from './spec';
 export { isParallelSpec } from './spec';
 export * from './document';
-export { ExecutionError, describeError } from './errors';
+export { ExecutionError, StopRequest, RecordedFailure, describeError } from './errors';
 export type { ExecutionErrorKind } from './errors';
 export { systemClock } from './clock';
 export type { Clock, TimerHandle } from './clock';

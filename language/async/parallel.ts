@@ -4,7 +4,7 @@
 
 import type { ErrorInfo, ExecutionDocument, JoinPolicy, StateReason } from './document';
 import type { Documents } from './documents';
-import { ExecutionError, RecordedFailure } from './errors';
+import { RecordedFailure, StopRequest } from './errors';
 import { Describe, isFailedState, runChain, runEach } from './procedure';
 import type { Run, RunStrategy } from './run';
 import type { Bindings, BodyContext, BranchOutcome, HandlerContext, ParallelSpec } from './spec';
@@ -38,10 +38,9 @@ function failureInfo(doc: ExecutionDocument | null): ErrorInfo {
   );
 }
 
+/** Why the branches are stopped when the parent is: its timeout, a shutdown, a user's CANCEL. */
 function stopReasonOf(reason: unknown): StateReason {
-  if (reason instanceof ExecutionError && reason.kind === 'timeout_error') return 'TIMEOUT';
-  const message = reason instanceof Error ? reason.message : '';
-  if (message.includes('KERNEL_SHUTDOWN')) return 'KERNEL_SHUTDOWN';
+  if (reason instanceof StopRequest) return reason.kind === 'timeout_error' ? 'TIMEOUT' : reason.stateReason ?? 'CANCELLED_BY_USER';
   return 'CANCELLED_BY_USER';
 }
 

@@ -8,7 +8,7 @@ import { msOf } from './clock';
 import type { ErrorInfo, ExecutionDocument, StateReason } from './document';
 import { MAX_OUTPUT_LINES } from './document';
 import type { Decide, Documents, UpdateOutcome, Versioned } from './documents';
-import { ExecutionError } from './errors';
+import { StopRequest } from './errors';
 import type { BodyContext, HandlerContext } from './spec';
 import * as t from './transitions';
 
@@ -159,11 +159,11 @@ export class Run {
         return;
       case 'RETRY_SCHEDULED':
         this.clearDeadline();
-        this.abortBody(new ExecutionError('timeout_error', doc.error ?? 'attempt abandoned for a retry'));
+        this.abortBody(new StopRequest('timeout_error', doc.error ?? 'attempt abandoned for a retry', doc.state_reason));
         this.armRetry(doc.retry_at);
         return;
       case 'CANCEL_REQUESTED':
-        this.abortBody(new ExecutionError('cancelled', `cancelled (${doc.state_reason ?? 'CANCELLED_BY_USER'})`));
+        this.abortBody(this.abortReasonFor(doc));
         this.armGrace();
         return;
       default:
@@ -185,10 +185,11 @@ export class Run {
     this.settledSignal.resolve(this.document);
   }
 
-  private abortReasonFor(doc: ExecutionDocument): ExecutionError {
-    if (doc.state === 'TIMED_OUT') return new ExecutionError('timeout_error', doc.error ?? 'timed out');
-    if (doc.state === 'CANCELLED') return new ExecutionError('cancelled', `cancelled (${doc.state_reason ?? 'CANCELLED_BY_USER'})`);
-    return new ExecutionError('cancelled', `execution already ${doc.state}`);
+  private abortReasonFor(doc: ExecutionDocument): StopRequest {
+    if (doc.state === 'TIMED_OUT') return new StopRequest('timeout_error', doc.error ?? 'timed out', 'TIMEOUT');
+    const reason = doc.state_reason ?? 'CANCELLED_BY_USER';
+    if (doc.state === 'CANCELLED' || doc.state === 'CANCEL_REQUESTED') return new StopRequest('cancelled', `execution ${doc.execution_id} was cancelled (${reason})`, reason);
+    return new StopRequest('cancelled', `execution ${doc.execution_id} is already ${doc.state}`, doc.state_reason);
   }
 
   private startAttempt(attempt: number): void {
@@ -289,13 +290,14 @@ export class Run {
     if (this.phase === 'settled' || this.phase === 'abandoned') return;
     this.phase = 'abandoned';
     this.clearTimers();
-    this.abortBody(new ExecutionError('WORKER_LOST', 'this kernel no longer owns the execution'));
-    this.handlerController.abort(new ExecutionError('WORKER_LOST', 'this kernel no longer owns the execution'));
+    const lost = new StopRequest('WORKER_LOST', `this kernel no longer owns ${this.id}`, 'WORKER_LOST');
+    this.abortBody(lost);
+    this.handlerController.abort(lost);
     this.host.forget(this);
     this.settledSignal.resolve(null);
   }
 
-  private abortBody(reason: ExecutionError): void {
+  private abortBody(reason: StopRequest): void {
     const controller = this.attemptRun?.controller;
     if (controller && !controller.signal.aborted) controller.abort(reason);
   }

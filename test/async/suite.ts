@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { EXECUTIONS_INDEX, TRACKS_INDEX } from '../../language/async/document';
 import type { ExecutionEngine, StatusView } from '../../language/async/engine';
-import { ExecutionError } from '../../language/async/errors';
+import { ExecutionError, StopRequest } from '../../language/async/errors';
 import { isExecutionId } from '../../language/async/ids';
 import { Harness, StoreFactory } from './support/harness';
 
@@ -486,6 +486,19 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(h.callsOf('done')).to.have.length(1);
       });
 
+      it('the periodic sweep of a live kernel takes over runs of a dead one', async () => {
+        h.controlled('work');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        engine.halt();
+        const b = h.engine({ kernelId: 'kernel-b', sweepEveryMs: 60_000 });
+        const lost = h.untilState(b, handle.execution_id, 'LOST');
+        await b.open();
+        await h.clock.advance(60_000);
+        await lost;
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
       it('WAIT on a dead kernel run takes it over instead of waiting for ever', async () => {
         h.controlled('work');
         h.handler('cleanup');
@@ -854,6 +867,10 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         for (const id of [one.execution_id, two.execution_id]) {
           expect(asView(await b.status(id))).to.include({ status: 'CANCELLED', state_reason: 'KERNEL_SHUTDOWN' });
         }
+        expect(asView(await b.status(`${two.execution_id}-0000`))).to.include({ state: 'CANCELLED', state_reason: 'KERNEL_SHUTDOWN' });
+        const reason = work.invocations[0].ctx.signal.reason as StopRequest;
+        expect(reason).to.be.instanceOf(StopRequest);
+        expect([reason.kind, reason.stateReason]).to.deep.equal(['cancelled', 'KERNEL_SHUTDOWN']);
         expect(h.callsOf('cleanup')).to.have.length(1);
         await expectError(engine.start(h.spec({ procedure: 'work' })), 'invalid_argument');
       });
