@@ -45,15 +45,49 @@ function normalise(doc: ExecutionDocument): ExecutionDocument {
 
 export class Documents {
   private ready: Promise<void> | null = null;
+  private inFlight = 0;
+  private quietWaiters: (() => void)[] = [];
 
   constructor(readonly store: DataStore, private readonly refresh: boolean) {}
+
+  /** Store calls started and not yet answered. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves when no store call is in flight (at once if none is). */
+  quiet(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  /** Every store call goes through here, so that `quiet` knows when the engine's I/O has settled. */
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await op();
+    } finally {
+      if (--this.inFlight === 0) {
+        const waiters = this.quietWaiters;
+        this.quietWaiters = [];
+        waiters.forEach((w) => w());
+      }
+    }
+  }
+
+  esql(query: string, params: unknown[]): ReturnType<DataStore['esql']> {
+    return this.call(() => this.store.esql(query, params));
+  }
 
   /** Creates both hidden indices with their mappings before the first write. */
   ensureIndices(): Promise<void> {
     this.ready ??= (async () => {
-      await this.store.createIndex(EXECUTIONS_INDEX, EXECUTIONS_INDEX_DEFINITION);
-      await this.store.createIndex(TRACKS_INDEX, TRACKS_INDEX_DEFINITION);
-    })();
+      await this.call(() => this.store.createIndex(EXECUTIONS_INDEX, EXECUTIONS_INDEX_DEFINITION));
+      await this.call(() => this.store.createIndex(TRACKS_INDEX, TRACKS_INDEX_DEFINITION));
+    })().catch((err) => {
+      this.ready = null; // a store that was down gets asked again next time
+      throw err;
+    });
     return this.ready;
   }
 
@@ -63,7 +97,7 @@ export class Documents {
 
   async create(doc: ExecutionDocument): Promise<Versioned> {
     normalise(doc);
-    const r = await this.store.index(EXECUTIONS_INDEX, asSource(doc), { id: doc.execution_id, opType: 'create', refresh: this.refresh });
+    const r = await this.call(() => this.store.index(EXECUTIONS_INDEX, asSource(doc), { id: doc.execution_id, opType: 'create', refresh: this.refresh }));
     return { doc, seqNo: r._seq_no, primaryTerm: r._primary_term };
   }
 
@@ -71,10 +105,12 @@ export class Documents {
   async createMany(docs: ExecutionDocument[]): Promise<Versioned[]> {
     if (docs.length === 0) return [];
     docs.forEach(normalise);
-    const r = await this.store.bulk(
-      EXECUTIONS_INDEX,
-      docs.map((doc) => ({ id: doc.execution_id, doc: asSource(doc) })),
-      { refresh: this.refresh },
+    const r = await this.call(() =>
+      this.store.bulk(
+        EXECUTIONS_INDEX,
+        docs.map((doc) => ({ id: doc.execution_id, doc: asSource(doc) })),
+        { refresh: this.refresh },
+      ),
     );
     return r.items.map((item, i) => {
       if ('error' in item) throw new Error(`cannot create ${docs[i].execution_id}: ${item.error.reason}`);
@@ -91,11 +127,13 @@ export class Documents {
 
   async remove(current: Versioned): Promise<boolean> {
     try {
-      await this.store.delete(EXECUTIONS_INDEX, current.doc.execution_id, {
-        ifSeqNo: current.seqNo,
-        ifPrimaryTerm: current.primaryTerm,
-        refresh: this.refresh,
-      });
+      await this.call(() =>
+        this.store.delete(EXECUTIONS_INDEX, current.doc.execution_id, {
+          ifSeqNo: current.seqNo,
+          ifPrimaryTerm: current.primaryTerm,
+          refresh: this.refresh,
+        }),
+      );
       return true;
     } catch (err) {
       if (err instanceof VersionConflictError) return false;
@@ -111,11 +149,13 @@ export class Documents {
   async moveTrack(name: string, expected: Versioned<TrackDocument> | null, executionId: string, nowIso: string): Promise<boolean> {
     const doc: TrackDocument = { track_name: name, execution_id: executionId, updated_at: nowIso };
     try {
-      await this.store.index(TRACKS_INDEX, asSource(doc), {
-        id: name,
-        refresh: this.refresh,
-        ...(expected ? { ifSeqNo: expected.seqNo, ifPrimaryTerm: expected.primaryTerm } : { opType: 'create' as const }),
-      });
+      await this.call(() =>
+        this.store.index(TRACKS_INDEX, asSource(doc), {
+          id: name,
+          refresh: this.refresh,
+          ...(expected ? { ifSeqNo: expected.seqNo, ifPrimaryTerm: expected.primaryTerm } : { opType: 'create' as const }),
+        }),
+      );
       return true;
     } catch (err) {
       if (err instanceof VersionConflictError) return false;
@@ -124,7 +164,7 @@ export class Documents {
   }
 
   private async readFrom<T>(index: string, id: string): Promise<Versioned<T> | null> {
-    const stored = await this.store.get(index, id);
+    const stored = await this.call(() => this.store.get(index, id));
     if (!stored) return null;
     return { doc: stored._source as unknown as T, seqNo: stored._seq_no, primaryTerm: stored._primary_term };
   }
@@ -136,12 +176,15 @@ export class Documents {
       const next = decide(clone(current.doc));
       if (!next) return { applied: false, current };
       try {
-        const r = await this.store.index(index, asSource(next), {
-          id,
-          ifSeqNo: current.seqNo,
-          ifPrimaryTerm: current.primaryTerm,
-          refresh: this.refresh,
-        });
+        const expected = current;
+        const r = await this.call(() =>
+          this.store.index(index, asSource(next), {
+            id,
+            ifSeqNo: expected.seqNo,
+            ifPrimaryTerm: expected.primaryTerm,
+            refresh: this.refresh,
+          }),
+        );
         return { applied: true, current: { doc: next, seqNo: r._seq_no, primaryTerm: r._primary_term } };
       } catch (err) {
         if (!(err instanceof VersionConflictError)) throw err;

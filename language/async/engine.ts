@@ -202,6 +202,15 @@ export class ExecutionEngine implements RunHost {
     return () => this.errorListeners.delete(listener);
   }
 
+  /** Store calls this engine has in flight; `quiet` resolves when there are none (tests, shutdown). */
+  get storeCallsInFlight(): number {
+    return this.documents.pending;
+  }
+
+  quiet(): Promise<void> {
+    return this.documents.quiet();
+  }
+
   /** Executions this engine is running or settling now. */
   get activeIds(): string[] {
     return [...this.runs.keys()];
@@ -681,7 +690,7 @@ export class ExecutionEngine implements RunHost {
 
   private async queryIds(query: string, params: unknown[] = []): Promise<string[]> {
     await this.documents.ensureIndices();
-    const result = await this.documents.store.esql(query, params);
+    const result = await this.documents.esql(query, params);
     const column = result.columns.findIndex((c) => c.name === 'execution_id');
     if (column < 0) throw new Error(`ES|QL over ${EXECUTIONS_INDEX} returned no execution_id column`);
     return result.values.map((row) => String(row[column]));

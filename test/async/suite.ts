@@ -101,7 +101,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect([...ids].sort()).to.deep.equal(ids);
       });
 
-      it('creates both indices hidden with an explicit mapping that stores result, parameters and pipeline unindexed', async () => {
+      it('creates the executions and tracks indices before the first write', async () => {
         expect(await h.store.indexExists(EXECUTIONS_INDEX)).to.equal(true);
         expect(await h.store.indexExists(TRACKS_INDEX)).to.equal(true);
       });
@@ -430,7 +430,9 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         await other.cancel(handle.execution_id);
         expect(call.ctx.signal.aborted).to.equal(false);
         const done = other.wait(handle.execution_id, { everyMs: 1_000 });
+        const noticed = h.untilState(engine, handle.execution_id, 'CANCEL_REQUESTED');
         await h.clock.advance(10_000);
+        await noticed;
         expect(call.ctx.signal.aborted).to.equal(true);
         await h.clock.advance(1_000);
         const waited = await done;
@@ -496,6 +498,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         await b.open();
         await h.clock.advance(60_000);
         await lost;
+        await b.wait(handle.execution_id);
         expect(h.callsOf('cleanup')).to.have.length(1);
       });
 
@@ -791,16 +794,17 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         const work = h.controlled('work');
         const branches = Array.from({ length: 5 }, (_, i) => ({ procedure: 'work', args: [i] }));
         const handle = await engine.parallel(h.parallelSpec({ branches, max: 2 }));
-        let peak = 0;
+        await work.nth(1);
+        await h.settle();
+        expect(work.running).to.equal(2);
         for (let i = 0; i < 5; i++) {
           const call = await work.nth(i);
-          peak = Math.max(peak, work.running);
+          await h.settle();
           expect(work.running).to.be.at.most(2);
           call.resolve((call.args[0] as number) * 10);
         }
         const waited = await engine.wait(handle.execution_id);
         expect(waited.kind === 'result' && waited.value).to.deep.equal([0, 10, 20, 30, 40]);
-        expect(peak).to.equal(2);
         expect(work.invocations.map((c) => c.args[0])).to.deep.equal([0, 1, 2, 3, 4]);
       });
 

@@ -7,7 +7,7 @@ import { EngineOptions, ExecutionEngine } from '../../../language/async/engine';
 import type { ExecutionEvent } from '../../../language/async/run';
 import type { Bindings, BodyContext, Handler, HandlerContext, ParallelSpec, PipelineSpec, ProcedureSpec } from '../../../language/async/spec';
 import type { ConflictPolicy, ExecutionState } from '../../../language/async/document';
-import { ManualClock } from './manual-clock';
+import { drain, ManualClock } from './manual-clock';
 
 export type StoreFactory = () => Promise<DataStore>;
 
@@ -107,7 +107,19 @@ export class Harness {
   readonly engines: ExecutionEngine[] = [];
   readonly backgroundErrors: unknown[] = [];
 
-  constructor(readonly store: DataStore) {}
+  constructor(readonly store: DataStore) {
+    this.clock.settle = () => this.settle();
+  }
+
+  /** Until no engine has a store call in flight across a full event-loop turn. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await drain();
+      const busy = this.engines.filter((e) => e.storeCallsInFlight > 0);
+      if (busy.length === 0) return;
+      await Promise.all(busy.map((e) => e.quiet()));
+    }
+  }
 
   engine(options: Partial<EngineOptions> = {}): ExecutionEngine {
     const engine = new ExecutionEngine({

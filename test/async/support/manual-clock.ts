@@ -19,6 +19,8 @@ export class ManualClock implements Clock {
   private time: number;
   private order = 0;
   private timers: Timer[] = [];
+  /** Awaited after each fired timer: lets the work a timer started (store I/O included) finish first. */
+  settle: () => Promise<void> = drain;
 
   constructor(start = Date.UTC(2026, 0, 1, 12, 0, 0)) {
     this.time = start;
@@ -41,7 +43,7 @@ export class ManualClock implements Clock {
 
   async advance(ms: number): Promise<void> {
     const target = this.time + ms;
-    await drain();
+    await this.settle();
     for (;;) {
       this.timers = this.timers.filter((t) => !t.cancelled);
       const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.order - b.order)[0];
@@ -49,9 +51,9 @@ export class ManualClock implements Clock {
       this.timers.splice(this.timers.indexOf(due), 1);
       this.time = Math.max(this.time, due.at);
       due.callback();
-      await drain();
+      await this.settle();
     }
     this.time = target;
-    await drain();
+    await this.settle();
   }
 }
