@@ -239,7 +239,7 @@ export class ExecutionEngine implements RunHost {
     this.isHalted = true;
     this.renewTimer?.cancel();
     this.sweepTimer?.cancel();
-    for (const run of [...this.runs.values()]) run.halt();
+    for (const run of [...this.runs.values()]) run.abandon();
   }
 
   // ----- starting work -----

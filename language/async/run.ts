@@ -372,9 +372,4 @@ export class Run {
   private background(p: Promise<unknown>): void {
     p.catch((err) => this.host.reportError(err, this.id));
   }
-
-  /** For `halt`: forget everything without writing, as a killed process would. */
-  halt(): void {
-    this.abandon();
-  }
 }

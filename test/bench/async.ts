@@ -2,7 +2,7 @@
 // of 1,000 branches. Reports executions per second, the per-execution overhead (bodies do no work, so all
 // of the time is the engine's and the store's), and store calls per execution.
 //
-//   npx tsc -p . && node dist/test/bench/async.js [--store memory]
+//   npx tsc -p . && node dist/test/bench/async.js [--store memory|sqlite-file]
 //
 // The store comes from `STORES`: the in-memory test store today; the embedded SQLite store (and, for the
 // BullMQ comparison, a Redis server) plug in through `STORES` and `COMPETITORS` below.
@@ -10,10 +10,16 @@
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
 import type { ProcedureSpec } from '../../language/async/spec';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { MemoryStore } from '../async/support/memory-store';
+import { SqliteFileStore } from '../async/support/sqlite-file-store';
 
 export const STORES: Record<string, () => Promise<DataStore>> = {
   memory: async () => new MemoryStore(),
+  /** The async tests' SQLite file store (a stand-in: one JSON document per row, no ES|QL engine). */
+  'sqlite-file': async () => new SqliteFileStore(join(mkdtempSync(join(tmpdir(), 'escript-bench-')), 'store.db')),
   // embedded: async () => new EmbeddedStore({ path: ':memory:' }),   // when language/store/embedded.ts lands
 };
 

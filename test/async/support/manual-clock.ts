@@ -36,6 +36,12 @@ export class ManualClock implements Clock {
     return { cancel: () => (timer.cancelled = true) };
   }
 
+  /** Jumps to an absolute time without firing timers (for a fresh clock that must start later). */
+  advanceTo(ms: number): void {
+    if (this.timers.some((t) => !t.cancelled)) throw new Error('advanceTo is for a clock with no timers yet');
+    this.time = Math.max(this.time, ms);
+  }
+
   /** Timers still waiting to fire. */
   get pending(): number {
     return this.timers.filter((t) => !t.cancelled).length;
