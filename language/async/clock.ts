@@ -8,15 +8,18 @@ export interface TimerHandle {
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Calls `callback` once after `ms`; the handle cancels it. Timers never keep the process alive. */
-  setTimer(ms: number, callback: () => void): TimerHandle;
+  /**
+   * Calls `callback` once after `ms`; the handle cancels it. A `background` timer (lease renewal, sweep)
+   * does not keep the process alive; the others (deadlines, retries, WAIT) do, like the work they time.
+   */
+  setTimer(ms: number, callback: () => void, background?: boolean): TimerHandle;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(ms, callback) {
+  setTimer(ms, callback, background = false) {
     const timer = setTimeout(callback, Math.max(0, ms));
-    timer.unref?.();
+    if (background) timer.unref?.();
     return { cancel: () => clearTimeout(timer) };
   },
 };

@@ -592,9 +592,13 @@ export class ExecutionEngine implements RunHost {
 
   private scheduleRenewal(): void {
     if (this.isHalted || this.stopped || this.renewEveryMs <= 0) return;
-    this.renewTimer = this.clock.setTimer(this.renewEveryMs, () => {
-      this.renewAll().finally(() => this.scheduleRenewal());
-    });
+    this.renewTimer = this.clock.setTimer(
+      this.renewEveryMs,
+      () => {
+        this.renewAll().finally(() => this.scheduleRenewal());
+      },
+      true,
+    );
   }
 
   /** Renews the lease of every top-level run this engine owns (and notices changes made by others). */
@@ -608,11 +612,15 @@ export class ExecutionEngine implements RunHost {
 
   private scheduleSweep(): void {
     if (this.isHalted || this.closing || this.sweepEveryMs <= 0) return;
-    this.sweepTimer = this.clock.setTimer(this.sweepEveryMs, () => {
-      this.sweep()
-        .catch((err) => this.reportError(err, ''))
-        .finally(() => this.scheduleSweep());
-    });
+    this.sweepTimer = this.clock.setTimer(
+      this.sweepEveryMs,
+      () => {
+        this.sweep()
+          .catch((err) => this.reportError(err, ''))
+          .finally(() => this.scheduleSweep());
+      },
+      true,
+    );
   }
 
   // ----- helpers -----

@@ -91,6 +91,15 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(stored.pipeline).to.deep.equal({ procedure: 'quick', track: 'nightly', timeoutMs: 60_000 });
       });
 
+      it('renews the lease of a run started by an engine that was never opened', async () => {
+        const work = h.controlled('work');
+        const fresh = h.engine({ kernelId: 'kernel-fresh' });
+        const handle = await fresh.start(h.spec({ procedure: 'work' }));
+        await work.nth(0);
+        await h.clock.advance(45_000);
+        expect(asView(await engine.status(handle.execution_id))).to.include({ status: 'RUNNING', owner_reachable: true });
+      });
+
       it('hands out execution ids that sort by creation', async () => {
         h.body('quick', async () => null);
         const ids: string[] = [];
@@ -157,6 +166,17 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(waited.document.error_info!.procedure).to.equal('bad');
         expect(h.callsOf('report')[0].bindings.error).to.equal('cannot write');
         expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('keeps PRINT lines of the body and of its handlers with the execution', async () => {
+        h.body('talk', async (_a, ctx) => {
+          ctx.print('from the body');
+          return 1;
+        });
+        h.handler('say', (_b, ctx) => ctx.print('from ON_DONE'));
+        const handle = await engine.start(h.spec({ procedure: 'talk', onDone: ['say'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document.output).to.deep.equal(['from the body', 'from ON_DONE']);
       });
 
       it('records a failing FINALLY in handler_errors without changing the outcome', async () => {
