@@ -460,10 +460,11 @@ export class ExecutionEngine implements RunHost {
       }
       const remaining = deadline === null ? Infinity : deadline - this.clock.now();
       if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
+      const leaseHolder = local ? null : await this.leaseHolderOf(found);
       if (local) {
         await this.raceTimer(local.settled, remaining);
-      } else if (doc.kind !== 'BRANCH' && t.leaseExpired(doc, this.clock.now())) {
-        await this.recover(found);
+      } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
+        await this.recover(leaseHolder);
       } else {
         await delay(this.clock, Math.min(every, remaining));
       }
@@ -675,12 +676,17 @@ export class ExecutionEngine implements RunHost {
     return { changed: outcome.applied, document: await this.view(doc) };
   }
 
+  /** Whose lease decides whether a run's owner is alive: its own, or its parent's for a branch. */
+  private async leaseHolderOf(found: Versioned): Promise<Versioned | null> {
+    if (found.doc.kind !== 'BRANCH' || !found.doc.parent_execution_id) return found;
+    return this.documents.read(found.doc.parent_execution_id);
+  }
+
   /** The document as STATUS shows it: a live local copy when this engine runs it, owner reachability. */
   private async view(stored: ExecutionDocument): Promise<StatusView> {
     const local = this.runs.get(stored.execution_id);
     const doc = local ? { ...stored, output: local.document.output, progress: local.document.progress } : stored;
-    let leaseHolder: ExecutionDocument | null = doc;
-    if (doc.kind === 'BRANCH' && doc.parent_execution_id) leaseHolder = (await this.documents.read(doc.parent_execution_id))?.doc ?? null;
+    const leaseHolder = local ? doc : (await this.leaseHolderOf({ doc, seqNo: 0, primaryTerm: 0 }))?.doc ?? null;
     const unreachable = !isTerminal(doc.state) && leaseHolder !== null && leaseHolder.settled_at === null && t.leaseExpired(leaseHolder, this.clock.now());
     return {
       ...doc,

@@ -877,6 +877,18 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(asView(await b.status(`${handle.execution_id}-0001`)).state).to.equal('LOST');
         expect(h.callsOf('cleanup')).to.have.length(1);
       });
+
+      it('WAIT on a branch of a dead kernel takes its PARALLEL over', async () => {
+        h.controlled('work');
+        const handle = await engine.parallel(h.parallelSpec({ branches: [{ procedure: 'work' }] }));
+        engine.halt();
+        const b = h.engine({ kernelId: 'kernel-b' });
+        const branch = `${handle.execution_id}-0000`;
+        const waiting = b.wait(branch, { everyMs: 10_000 });
+        await h.clock.advance(40_000);
+        expect((await waiting).document).to.include({ state: 'LOST', kind: 'BRANCH' });
+        expect(asView(await b.status(handle.execution_id)).state).to.equal('LOST');
+      });
     });
 
     describe('shutdown, events, progress, lists', () => {
