@@ -17,6 +17,7 @@ import {
   TrackDocument,
 } from './document';
 import { Documents, Versioned } from './documents';
+import { newExecutionDocument } from './new-document';
 import { describeError as defaultDescribe, ExecutionError } from './errors';
 import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
 import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
@@ -305,48 +306,15 @@ export class ExecutionEngine implements RunHost {
   }
 
   private newDocument(kind: ExecutionKind, procedure: string, now: number, fields: Partial<ExecutionDocument>): ExecutionDocument {
-    const id = fields.execution_id ?? this.ids.next(now);
-    const timeout = fields.timeout_ms ?? null;
-    return {
-      execution_id: id,
-      track_name: null,
-      procedure_name: procedure,
-      name: null,
-      procedure,
-      status: 'RUNNING',
-      state: 'RUNNING',
-      state_reason: null,
+    return newExecutionDocument({
+      id: fields.execution_id ?? this.ids.next(now),
       kind,
-      parent_execution_id: null,
-      branch_index: null,
-      branch_count: null,
-      join_policy: null,
-      attempt: 1,
-      max_attempts: 1,
-      backoff_ms: 0,
-      retry_of: null,
-      retry_at: null,
-      created_at: isoAt(now),
-      started_at: isoAt(now),
-      completed_at: null,
-      settled_at: null,
-      duration_ms: null,
-      timeout_ms: timeout,
-      deadline_at: timeout !== null ? isoAt(now + timeout) : null,
-      progress: { percent: null, message: null },
+      procedure,
+      now,
+      owner: this.owner,
       lease: { owner_id: this.ownerId, epoch: 1, expires_at: isoAt(now + this.leaseMs) },
-      owner: { ...this.owner },
-      pipeline: null,
-      parameters: null,
-      result: null,
-      error: null,
-      error_info: null,
-      handlers_started_at: null,
-      handler_errors: [],
-      output: [],
-      expires_at: null,
-      ...fields,
-    };
+      fields,
+    });
   }
 
   private adopt(stored: Versioned, strategy: RunStrategy): Run {

@@ -1,50 +1,20 @@
 import { expect } from 'chai';
 import type { ExecutionDocument } from '../../language/async/document';
+import { newExecutionDocument } from '../../language/async/new-document';
 import { formatDuration, renderExecution } from '../../language/async/render';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 
 function doc(overrides: Partial<ExecutionDocument>): ExecutionDocument {
-  return {
-    execution_id: 'exec-01KDWPVNG0EAVWJW1N1PP1THZS',
-    track_name: 'nightly',
-    procedure_name: 'load_sales',
-    name: 'nightly',
-    procedure: 'load_sales',
-    status: 'RUNNING',
-    state: 'RUNNING',
-    state_reason: null,
+  return newExecutionDocument({
+    id: 'exec-01KDWPVNG0EAVWJW1N1PP1THZS',
     kind: 'PROCEDURE',
-    parent_execution_id: null,
-    branch_index: null,
-    branch_count: null,
-    join_policy: null,
-    attempt: 1,
-    max_attempts: 1,
-    backoff_ms: 0,
-    retry_of: null,
-    retry_at: null,
-    created_at: new Date(T0).toISOString(),
-    started_at: new Date(T0).toISOString(),
-    completed_at: null,
-    settled_at: null,
-    duration_ms: null,
-    timeout_ms: null,
-    deadline_at: null,
-    progress: { percent: null, message: null },
-    lease: null,
+    procedure: 'load_sales',
+    now: T0,
     owner: { kernel_id: 'k', host: 'h', pid: 1, notebook: null },
-    pipeline: null,
-    parameters: null,
-    result: null,
-    error: null,
-    error_info: null,
-    handlers_started_at: null,
-    handler_errors: [],
-    output: [],
-    expires_at: null,
-    ...overrides,
-  };
+    lease: null,
+    fields: { track_name: 'nightly', name: 'nightly', ...overrides },
+  });
 }
 
 describe('execution display', () => {

@@ -2,6 +2,7 @@
 
 import { expect } from 'chai';
 import { EXECUTIONS_INDEX_DEFINITION, ExecutionDocument, ExecutionState, isTerminal } from '../../language/async/document';
+import { newExecutionDocument } from '../../language/async/new-document';
 import * as t from '../../language/async/transitions';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -11,46 +12,15 @@ const claim: t.Finish = { claimHandlers: true, settle: false };
 const remote: t.Finish = { claimHandlers: false, settle: false };
 
 function doc(state: ExecutionState, overrides: Partial<ExecutionDocument> = {}): ExecutionDocument {
-  return {
-    execution_id: 'exec-X',
-    track_name: null,
-    procedure_name: 'p',
-    name: null,
-    procedure: 'p',
-    status: 'RUNNING',
-    state,
-    state_reason: null,
+  return newExecutionDocument({
+    id: 'exec-X',
     kind: 'PROCEDURE',
-    parent_execution_id: null,
-    branch_index: null,
-    branch_count: null,
-    join_policy: null,
-    attempt: 1,
-    max_attempts: 1,
-    backoff_ms: 0,
-    retry_of: null,
-    retry_at: null,
-    created_at: new Date(T0).toISOString(),
-    started_at: new Date(T0).toISOString(),
-    completed_at: null,
-    settled_at: null,
-    duration_ms: null,
-    timeout_ms: null,
-    deadline_at: null,
-    progress: { percent: null, message: null },
-    lease: { owner_id: ME, epoch: 1, expires_at: new Date(T0 + 30_000).toISOString() },
+    procedure: 'p',
+    now: T0,
     owner: { kernel_id: 'kernel-a', host: 'h', pid: 1, notebook: null },
-    pipeline: null,
-    parameters: null,
-    result: null,
-    error: null,
-    error_info: null,
-    handlers_started_at: null,
-    handler_errors: [],
-    output: [],
-    expires_at: null,
-    ...overrides,
-  };
+    lease: { owner_id: ME, epoch: 1, expires_at: new Date(T0 + 30_000).toISOString() },
+    fields: { state, ...overrides },
+  });
 }
 
 const ALL_STATES: ExecutionState[] = ['PENDING', 'RETRY_SCHEDULED', 'RUNNING', 'CANCEL_REQUESTED', 'COMPLETED', 'FAILED', 'TIMED_OUT', 'LOST', 'CANCELLED'];
