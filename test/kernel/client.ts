@@ -56,6 +56,14 @@ export class TestClient {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
+    // Connect once the kernel has bound its ports: connecting to a port nobody listens on yet can make a
+    // loopback TCP socket connect to itself (same ephemeral port), and then it never reaches the kernel.
+    await new Promise<void>((resolve, reject) => {
+      const check = () => (this.stderr.includes('started') ? resolve() : undefined);
+      this.process.stderr!.on('data', check);
+      this.process.once('exit', (code) => reject(new Error(`kernel exited (${code}): ${this.stderr}`)));
+      setTimeout(() => reject(new Error(`kernel did not start in 15 s: ${this.stderr}`)), 15000);
+    });
     const url = (port: string) => `tcp://127.0.0.1:${this.connection[port]}`;
     this.shell.connect(url('shell_port'));
     this.control.connect(url('control_port'));
@@ -66,19 +74,32 @@ export class TestClient {
     void this.pumpIopub();
     // The PUB socket drops what it sends before our subscription reaches it: wait for a kernel_info round trip
     // whose status messages arrive, as jupyter_client's wait_for_ready does.
+    let replies = 0;
     for (let i = 0; i < 50; i++) {
       const reply = this.request('kernel_info_request', {}, 'shell');
       const got = await Promise.race([reply, new Promise((r) => setTimeout(() => r(null), 200))]);
+      if (got) replies++;
       if (got && this.iopubMessages.some((m) => m.header.msg_type === 'status')) return;
     }
-    throw new Error(`kernel did not start: ${this.stderr}`);
+    throw new Error(`kernel did not start (${JSON.stringify(this.connection)} ${replies} replies, ${this.iopubMessages.length} iopub messages; ${this.undecodable}): ${this.stderr}`);
+  }
+
+  readonly undecodable: string[] = [];
+
+  private tryDecode(frames: Buffer[]): Message | undefined {
+    try {
+      return decode(frames, this.signer);
+    } catch (err) {
+      this.undecodable.push((err as Error).message);
+      return undefined;
+    }
   }
 
   private async pump(socket: zmq.Dealer): Promise<void> {
     try {
       for await (const frames of socket) {
-        const msg = decode(frames, this.signer); // a DEALER gets no routing identities
-        this.replies.get(String(msg.parent_header.msg_id))?.(msg);
+        const msg = this.tryDecode(frames); // a DEALER gets no routing identities
+        if (msg) this.replies.get(String(msg.parent_header.msg_id))?.(msg);
       }
     } catch {
       /* socket closed */
@@ -88,11 +109,12 @@ export class TestClient {
   private async pumpIopub(): Promise<void> {
     try {
       for await (const frames of this.iopub) {
-        this.iopubMessages.push(decode(frames, this.signer));
+        const msg = this.tryDecode(frames);
+        if (msg) this.iopubMessages.push(msg);
         this.waiters.splice(0).forEach((w) => w());
       }
-    } catch {
-      /* socket closed */
+    } catch (err) {
+      this.undecodable.push(`iopub loop ended: ${err}`);
     }
   }
 

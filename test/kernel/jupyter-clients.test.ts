@@ -73,7 +73,7 @@ describe('real Jupyter clients', function () {
     expect(out.cells[0].outputs[0]).to.include({ output_type: 'stream', name: 'stdout' });
     expect(joined(out.cells[0].outputs[0].text)).to.equal('hello, world\n');
     expect(out.cells[1].outputs[0].output_type).to.equal('execute_result');
-    expect(out.cells[1].outputs[0].data['text/plain']).to.equal('42');
+    expect(joined(out.cells[1].outputs[0].data['text/plain'])).to.equal('42');
     expect(out.cells[2].outputs[0].output_type).to.equal('display_data');
     expect(out.cells[2].outputs[0].data['text/html']).to.include('<table');
   });
