@@ -65,7 +65,9 @@ export type Expr =
   | { kind: 'field'; object: Expr; name: string; safe: boolean; span: Span }
   | { kind: 'index'; object: Expr; index: Expr; span: Span }
   | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }
-  | { kind: 'lambda'; params: string[]; body: Expr; span: Span };
+  | { kind: 'lambda'; params: string[]; body: Expr; span: Span }
+  | { kind: 'case'; subject?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; span: Span }
+  | { kind: 'searchExpr'; target: Expr; query: Expr; span: Span };
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -120,13 +122,14 @@ export type Stmt =
   | { kind: 'bulkCollect'; into: string; query: EsqlText; span: Span }
   | { kind: 'indexDoc'; doc: Expr; target: Expr; span: Span }
   | { kind: 'deleteWhere'; target: Expr; where: Expr; span: Span }
-  | { kind: 'search'; target: Expr; query: Expr; span: Span }
+  | { kind: 'search'; target: Expr; query: Expr; into?: string; span: Span }
   | { kind: 'refresh'; target: Expr; span: Span }
   | { kind: 'createIndex'; target: Expr; settings?: Expr; mappings?: Expr; body?: Expr; span: Span }
   | { kind: 'asyncCall'; name: string; args: Expr[]; stages: PipeStage[]; span: Span }
   | { kind: 'parallel'; calls: { name: string; args: Expr[]; span: Span }[]; max?: Expr; stages: PipeStage[]; span: Span }
   | { kind: 'execution'; target: Expr; op: string; args: Expr[]; span: Span }
   | { kind: 'executions'; where?: EsqlText; span: Span }
+  | { kind: 'esql'; query: EsqlText; into?: Expr; process?: { procedure: string; batch?: Expr }; span: Span }
   | { kind: 'empty'; span: Span };
 
 export interface Program {

@@ -16,12 +16,18 @@ import { typeText } from './evaluator/types';
 import { toMimeBundle } from './render';
 import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
 import { Value, typeOf, FunctionValue } from './values';
+import { MemoryOutbox, Outbox } from './outbox';
+import type { RoutineInfo } from './builtins/registry';
 
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
   /** Data store, ES|QL and async engine hooks, when available. */
   services?: Services;
+  /** Where integrations record requests they do not send (in memory by default). */
+  outbox?: Outbox;
+  /** Environment for integrations and ENV() (defaults to process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const VERSION = '0.1.0';
@@ -37,11 +43,15 @@ export class Session implements Interpreter, Host {
   private readonly functions = new Map<string, CompiledRoutine>();
   private readonly sources = new Map<CompiledRoutine, string>();
   private readonly repo: RoutineRepository;
+  readonly outbox: Outbox;
+  private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
 
   constructor(options: SessionOptions = {}) {
     this.repo = options.routines ?? new MemoryRoutineRepository();
+    this.outbox = options.outbox ?? new MemoryOutbox();
+    this.env = options.env ?? process.env;
     if (options.services) this.rt.services = options.services;
   }
 
@@ -140,6 +150,8 @@ export class Session implements Interpreter, Host {
       span,
       call: (fn: FunctionValue, args: Value[]) => fn.call(args),
       session: this.view,
+      env: this.env,
+      outbox: this.outbox,
     };
   }
 
@@ -147,9 +159,21 @@ export class Session implements Interpreter, Host {
     variables: () => [...this.globals.values()].filter((c) => c.defined)
       .map((c) => ({ name: c.name, type: c.type ? typeText(c.type) : typeOf(c.v), value: c.v })),
     routines: (kind) => [...(kind === 'PROCEDURE' ? this.procedures : this.functions).values()]
-      .map((r) => ({ name: r.decl.name, signature: routineSignature(r.decl), source: this.sources.get(r) ?? '' })),
+      .map((r) => this.routineInfo(r)),
     builtins: () => this.builtins.all(),
   };
+
+  private routineInfo(r: CompiledRoutine): RoutineInfo {
+    const d = r.decl;
+    return {
+      name: d.name,
+      kind: d.routine,
+      params: d.params.map((p) => ({ name: p.name, type: p.type ? typeText(p.type) : 'ANY', mode: p.mode, hasDefault: p.default !== undefined })),
+      returns: d.returns ? typeText(d.returns) : null,
+      signature: routineSignature(d),
+      source: this.sources.get(r) ?? '',
+    };
+  }
 
   // ---------------------------------------------------------------- tooling: complete, inspect, isComplete
 

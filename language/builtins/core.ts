@@ -1,6 +1,7 @@
-// Argument helpers shared by the built-in library files.
+// Argument helpers shared by the built-in library files. Errors thrown here get the call's position from the
+// evaluator.
 import { ScriptError } from '../errors';
-import { Value, typeOf } from '../values';
+import { Value, Doc, FunctionValue, isDoc, typeOf } from '../values';
 
 export function argError(fn: string, message: string): never {
   throw new ScriptError('argument_error', `${fn}: ${message}`);
@@ -25,4 +26,45 @@ export function str(fn: string, v: Value, what = 'argument'): string {
 export function arr(fn: string, v: Value, what = 'argument'): Value[] {
   if (!Array.isArray(v)) argError(fn, `${what} must be an ARRAY, got ${typeOf(v)}`);
   return v;
+}
+
+export function doc(fn: string, v: Value, what = 'argument'): Doc {
+  if (!isDoc(v)) argError(fn, `${what} must be a DOCUMENT, got ${typeOf(v)}`);
+  return v;
+}
+
+export function map(fn: string, v: Value, what = 'argument'): Map<Value, Value> {
+  if (v instanceof Map) return v;
+  if (isDoc(v)) return new Map(Object.entries(v));
+  return argError(fn, `${what} must be a MAP, got ${typeOf(v)}`);
+}
+
+export function func(fn: string, v: Value, what = 'argument'): FunctionValue {
+  if (!(v instanceof FunctionValue)) argError(fn, `${what} must be a function (e.g. (x) => x * 2), got ${typeOf(v)}`);
+  return v;
+}
+
+export function bool(fn: string, v: Value, what = 'argument'): boolean {
+  if (typeof v !== 'boolean') argError(fn, `${what} must be a BOOLEAN, got ${typeOf(v)}`);
+  return v;
+}
+
+/** Runs `step` over items in order; stays synchronous while every step is. */
+export function eachMaybeAsync<T>(items: readonly T[], step: (item: T, i: number) => Value | Promise<Value>,
+  onResult: (v: Value, i: number) => boolean | void): void | Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    const r = step(items[i], i);
+    if (r instanceof Promise) {
+      return r.then(async (v) => {
+        if (onResult(v, i) === false) return;
+        for (let j = i + 1; j < items.length; j++) if (onResult(await step(items[j], j), j) === false) return;
+      });
+    }
+    if (onResult(r, i) === false) return;
+  }
+  return undefined;
+}
+
+export function after<T>(x: void | Promise<void>, k: () => T): T | Promise<T> {
+  return x instanceof Promise ? x.then(k) : k();
 }

@@ -1,9 +1,19 @@
 // The script built-ins, assembled from their category files.
 import { Registry } from './registry';
 import { stringBuiltins } from './strings';
+import { numberBuiltins } from './numbers';
 import { arrayBuiltins } from './arrays';
+import { dateBuiltins } from './dates';
+import { documentBuiltins } from './documents';
+import { mapBuiltins } from './maps';
+import { dataBuiltins } from './data';
+import { introspectionBuiltins } from './introspection';
+import { integrationBuiltins } from './integrations';
 import { systemBuiltins } from './system';
 
 export function scriptBuiltins(): Registry {
-  return new Registry().define(...stringBuiltins, ...arrayBuiltins, ...systemBuiltins);
+  return new Registry().define(
+    ...stringBuiltins, ...numberBuiltins, ...arrayBuiltins, ...dateBuiltins, ...documentBuiltins, ...mapBuiltins,
+    ...dataBuiltins, ...introspectionBuiltins, ...integrationBuiltins, ...systemBuiltins,
+  );
 }

@@ -4,6 +4,7 @@ import type { Output } from '../contract';
 import type { Span } from '../ast';
 import type { Services } from '../evaluator/runtime';
 import type { Value, FunctionValue } from '../values';
+import type { Outbox } from '../outbox';
 
 export interface ParamSpec {
   readonly name: string;
@@ -22,11 +23,25 @@ export interface CallContext {
   call(fn: FunctionValue, args: Value[]): Value | Promise<Value>;
   /** Session introspection (variables, routines) for ESCRIPT_* functions. */
   readonly session: SessionView;
+  /** Environment variables (credentials for integrations, ESCRIPT_* settings). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where integrations record what they would have sent. */
+  readonly outbox: Outbox;
+}
+
+export interface RoutineInfo {
+  readonly name: string;
+  readonly kind: 'PROCEDURE' | 'FUNCTION';
+  readonly params: readonly { name: string; type: string; mode: string; hasDefault: boolean }[];
+  readonly returns: string | null;
+  readonly signature: string;
+  readonly source: string;
 }
 
 export interface SessionView {
+  /** Session (top-level) variables. */
   variables(): { name: string; type: string; value: Value }[];
-  routines(kind: 'PROCEDURE' | 'FUNCTION'): { name: string; signature: string; source: string }[];
+  routines(kind: 'PROCEDURE' | 'FUNCTION'): RoutineInfo[];
   builtins(): BuiltinDef[];
 }
 

@@ -62,6 +62,8 @@ export function errorDocument(e: ScriptError): Doc {
       const at = fr.span ? positionOf(fr.span.source, fr.span.start) : undefined;
       return at ? `${fr.name} (line ${at.line}:${at.column})` : fr.name;
     }),
+    stack_trace: e.report().traceback.join('\n'),
+    cause: null,
   };
 }
 
@@ -245,6 +247,20 @@ export class Compiler {
     if (n === 0) return NONE;
     if (n === 1) return fns[0];
     const rt = this.rt;
+    const run = (f: Frame, i: number): R<Completion> => {
+      for (; i < n; i++) {
+        const c = fns[i](f);
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            const next = i + 1;
+            return c.then((c2) => resume(f, c2, next));
+          }
+          return c;
+        }
+      }
+      return undefined;
+    };
+    // after a statement that suspended: stop on a completion, else check for an interrupt and go on
     const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
       if (c2 !== undefined) return c2;
       if (next < n) rt.checkAbort(stmts[next].span);
@@ -262,19 +278,6 @@ export class Compiler {
         return b(f);
       };
     }
-    const run = (f: Frame, i: number): R<Completion> => {
-      for (; i < n; i++) {
-        const c = fns[i](f);
-        if (c !== undefined) {
-          if (isPromise(c)) {
-            const next = i + 1;
-            return c.then((c2) => resume(f, c2, next));
-          }
-          return c;
-        }
-      }
-      return undefined;
-    };
     return (f) => run(f, 0);
   }
 
@@ -342,6 +345,7 @@ export class Compiler {
         return () => { host.lastValue = host.showRoutines(s.routine, s.name, s.span); return undefined; };
       }
       case 'localFunction': return this.localFunction(s, scope);
+      case 'forall': return this.forall(s, scope);
       case 'declareCursor':
       case 'declareFrom':
       case 'forEsql':
@@ -349,7 +353,6 @@ export class Compiler {
       case 'open':
       case 'close':
       case 'fetch':
-      case 'forall':
       case 'bulkCollect':
       case 'indexDoc':
       case 'deleteWhere':
@@ -360,6 +363,7 @@ export class Compiler {
       case 'parallel':
       case 'execution':
       case 'executions':
+      case 'esql':
         return this.notAvailable(s);
     }
   }
@@ -371,7 +375,7 @@ export class Compiler {
       close: 'CLOSE cursor', fetch: 'FETCH cursor', forall: 'FORALL', bulkCollect: 'BULK COLLECT',
       indexDoc: 'INDEX ... INTO', deleteWhere: 'DELETE FROM ... WHERE', search: 'SEARCH', refresh: 'REFRESH',
       createIndex: 'CREATE INDEX', asyncCall: 'async pipelines (p() | ON_DONE ...)', parallel: 'PARALLEL',
-      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS',
+      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS', esql: 'ES|QL queries',
     };
     const needs = ['asyncCall', 'parallel', 'execution', 'executions'].includes(s.kind) ? 'the async engine' : 'the data store';
     const message = `${what[s.kind]} is not available yet: it needs ${needs}`;
@@ -633,6 +637,64 @@ export class Compiler {
     });
   }
 
+  /**
+   * FORALL x IN items action [SAVE EXCEPTIONS]: runs the action (a CALL or a function call) for each element.
+   * Without SAVE EXCEPTIONS the first error stops it; with it, failures are collected in `bulk_errors`
+   * (documents {index, element, message, type}) and the rest still run.
+   */
+  private forall(s: Extract<A.Stmt, { kind: 'forall' }>, scope: BlockScope): StmtFn {
+    const iterable = this.expr(s.iterable, scope);
+    const inner = scope.child();
+    const slot = inner.declare(s.var, undefined, false).slot;
+    const action = this.expr(s.action, inner);
+    const rt = this.rt;
+    const span = s.span;
+    let saveErrors: ((f: Frame, errors: Value[]) => void) | undefined;
+    if (s.saveExceptions) {
+      if (scope.isCellRoot) {
+        const cell = this.host.global('bulk_errors');
+        saveErrors = (_f, errors) => { cell.v = errors; cell.type = undefined; cell.isConst = false; cell.defined = true; };
+      } else {
+        const errSlot = (scope.resolve('bulk_errors')?.depth === 0 ? scope.resolve('bulk_errors')!.v : scope.declare('bulk_errors', undefined, false)).slot;
+        saveErrors = (f, errors) => { f[errSlot] = errors; };
+      }
+    }
+    const save = saveErrors;
+    const run = (f: Frame, items: Value[], i: number, errors: Value[]): R<Completion> => {
+      for (; i < items.length; i++) {
+        f[slot] = items[i];
+        let r: R<Value>;
+        try {
+          r = action(f);
+        } catch (e) {
+          if (!save) throw e;
+          errors.push(bulkError(e, i, items[i], span));
+          continue;
+        }
+        if (isPromise(r)) {
+          const next = i + 1;
+          return r.then(() => run(f, items, next, errors), (e) => {
+            if (!save) throw e;
+            errors.push(bulkError(e, next - 1, items[next - 1], span));
+            return run(f, items, next, errors);
+          });
+        }
+        const t = rt.tick(span);
+        if (t) {
+          const next = i + 1;
+          return t.then(() => run(f, items, next, errors));
+        }
+      }
+      if (save) save(f, errors);
+      return undefined;
+    };
+    return (f) => then(iterable(f), (v) => {
+      if (v === null) return run(f, [], 0, []);
+      if (!Array.isArray(v)) throw new ScriptError('type_error', `FORALL needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
+      return run(f, v.slice(), 0, []);
+    });
+  }
+
   private tryStmt(s: Extract<A.Stmt, { kind: 'try' }>, scope: BlockScope): StmtFn {
     const body = this.block(s.body, scope.child());
     const catches = s.catches.map((c) => {
@@ -867,10 +929,15 @@ export class Compiler {
         const sp = e.span;
         return (f) => then(o(f), (v) => then(k(f), (key) => getMember(v, key, sp, false)));
       }
+      case 'searchExpr': {
+        const sp = e.span;
+        return () => { throw new ScriptError('not_available', 'SEARCH is not available yet: it needs the data store', sp); };
+      }
       case 'cursorAttr': {
         const sp = e.span;
         return () => { throw new ScriptError('not_available', `cursor attribute %${e.attr} is not available yet: it needs the data store`, sp); };
       }
+      case 'case': return this.caseExpr(e, scope);
       case 'lambda': {
         const frame = new FrameScope(scope, false);
         const inner = new BlockScope(null, frame);
@@ -884,6 +951,26 @@ export class Compiler {
         });
       }
     }
+  }
+
+  /** `CASE x WHEN v THEN r ... ELSE d END` (compares with =) and `CASE WHEN cond THEN r ... END`. */
+  private caseExpr(e: Extract<A.Expr, { kind: 'case' }>, scope: BlockScope): ExprFn {
+    const subject = e.subject ? this.expr(e.subject, scope) : undefined;
+    const whens = e.whens.map((w) => this.expr(w.when, scope));
+    const spans = e.whens.map((w) => w.when.span);
+    const thens = e.whens.map((w) => this.expr(w.then, scope));
+    const otherwise = e.else ? this.expr(e.else, scope) : () => null;
+    const from = (f: Frame, subj: Value, i: number): R<Value> => {
+      for (; i < whens.length; i++) {
+        const w = whens[i](f);
+        const k = i;
+        const decide = (x: Value): boolean => (subject ? op.eq(subj, x) : op.truth(x, spans[k]));
+        if (isPromise(w)) return w.then((x) => (decide(x) ? thens[k](f) : from(f, subj, k + 1)));
+        if (decide(w)) return thens[i](f);
+      }
+      return otherwise(f);
+    };
+    return subject ? (f) => then(subject(f), (v) => from(f, v, 0)) : (f) => from(f, null, 0);
   }
 
   private varRead(e: Extract<A.Expr, { kind: 'var' }>, scope: BlockScope): ExprFn {
@@ -1051,8 +1138,34 @@ export class Compiler {
 
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
+      if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
       return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
     }
+    const ns = this.namespacedBuiltin(e, scope);
+    if (ns) return ns;
+    return this.generalCall(e, scope);
+  }
+
+  /**
+   * `ARRAY.MAP(a, f)`, `STRING.UPPER(s)`, `DATE.ADD(d, 1)`: a namespace that is not a variable, then a method;
+   * resolved to the built-in NAMESPACE_METHOD, or else METHOD.
+   */
+  private namespacedBuiltin(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn | undefined {
+    const c = e.callee;
+    if (c.kind !== 'field' || c.object.kind !== 'var' || scope.resolve(c.object.name)) return undefined;
+    const ns = c.object.name.toUpperCase();
+    const method = c.name.toUpperCase();
+    const def = this.host.builtins.lookup(`${ns}_${method}`) ?? this.host.builtins.lookup(method);
+    if (!def) return undefined;
+    const cell = this.host.global(c.object.name);
+    const general = this.generalCall(e, scope);
+    const args = e.args.map((a) => this.expr(a, scope));
+    const sp = e.span;
+    // a session variable of that name (e.g. a document holding a function) takes precedence
+    return (f) => (cell.defined ? general(f) : then(evalAll(args, f), (vs) => this.callBuiltin(def, vs, sp)));
+  }
+
+  private generalCall(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     const callee = this.expr(e.callee, scope);
     const args = e.args.map((a) => this.expr(a, scope));
     const sp = e.span;
@@ -1060,6 +1173,22 @@ export class Compiler {
       if (!(fn instanceof FunctionValue)) throw new ScriptError('type_error', `${typeOf(fn)} is not callable`, sp);
       return fn.call(vs);
     }));
+  }
+
+  /** ESCRIPT_VARIABLES() sees the locals visible at the call, which only the compiler knows. */
+  private variablesHere(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
+    const locals = scope.visible().filter((l) => l.name !== 'error' || l.depth === 0);
+    const def = this.host.builtins.lookup('ESCRIPT_VARIABLES')!;
+    const sp = e.span;
+    return (f) => {
+      const docs: Value[] = locals.map((l) => {
+        let x = f;
+        for (let i = 0; i < l.depth; i++) x = upOf(x);
+        const value = x[l.v.slot] ?? null;
+        return { name: l.name, type: l.v.type ? typeText(l.v.type) : typeOf(value), value };
+      });
+      return def.impl([docs], this.host.callContext(sp));
+    };
   }
 
   /**
@@ -1148,6 +1277,12 @@ export class Compiler {
   builtinValue(def: BuiltinDef, sp: A.Span): FunctionValue {
     return new FunctionValue(def.name, arityOf(def).min, (args) => this.callBuiltin(def, args, sp));
   }
+}
+
+function bulkError(e: unknown, index: number, element: Value, span: A.Span): Doc {
+  const err = asScriptError(e, span);
+  if (err.kind === 'interrupted') throw err;
+  return { index, element, message: err.message, type: err.kind, code: err.code as Value };
 }
 
 /** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */

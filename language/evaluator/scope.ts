@@ -53,6 +53,20 @@ export class BlockScope {
     return undefined;
   }
 
+  /** Every local visible here, innermost first, with how many frames out it lives. */
+  visible(): { name: string; depth: number; v: LocalVar }[] {
+    const out: { name: string; depth: number; v: LocalVar }[] = [];
+    const seen = new Set<string>();
+    let depth = 0;
+    let b: BlockScope | null = this;
+    while (b) {
+      for (const [name, v] of b.vars) if (!seen.has(name)) { seen.add(name); out.push({ name, depth, v }); }
+      if (b.parent) b = b.parent;
+      else { b = b.frame.enclosing; depth++; }
+    }
+    return out;
+  }
+
   /** Every local name visible here (for completion). */
   names(): string[] {
     const out: string[] = [];

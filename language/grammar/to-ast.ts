@@ -30,10 +30,9 @@ function unescape(body: string, quote: string): string {
       case 'n': return '\n';
       case 't': return '\t';
       case 'r': return '\r';
-      case '0': return '\0';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      default: return c ?? m;
+      case '\\': case "'": case '"': case '$': return c;
+      // unknown escapes keep their backslash, so regular expressions like '\d+' read naturally
+      default: return c === undefined ? m : `\\${c}`;
     }
   });
 }
@@ -96,8 +95,10 @@ const actions: ohm.ActionDict<unknown> = {
     return { kind: 'createRoutine', orReplace: orRep.numChildren > 0, decl, span: span(this) };
   },
   Returns(_r, type) { return type.toAst(); },
-  Param(mode, name, type, def) {
-    return { name: name.sourceString, mode: mode.numChildren ? upper(mode) : 'IN', type: opt(type), default: opt(def), span: span(this) };
+  Param(mode, name, modeAfter, type, def) {
+    // the mode may come before the name (IN x NUMBER) or after it, Oracle style (x IN NUMBER)
+    const m = mode.numChildren ? upper(mode) : modeAfter.numChildren ? upper(modeAfter) : 'IN';
+    return { name: name.sourceString, mode: m, type: opt(type), default: opt(def), span: span(this) };
   },
   ParamDefault(_k, e) { return e.toAst(); },
   LocalFunction(_f, name, _o, params, _cl, returns, _as, _b, body, _e, _f2, _s) {
@@ -109,10 +110,11 @@ const actions: ohm.ActionDict<unknown> = {
     return { kind: 'showRoutines', routine: upper(which) === 'PROCEDURES' ? 'PROCEDURE' : 'FUNCTION', span: span(this) };
   },
   ShowRoutines_one(_s, kind, name, _semi) { return { kind: 'showRoutines', routine: upper(kind), name: name.sourceString, span: span(this) }; },
-  CallStmt(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
+  CallStmt_semi(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
+  CallStmt_bare(call) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
 
   DeclareStmt_cursor(_d, name, _c, _f, query, _s) { return { kind: 'declareCursor', name: name.sourceString, query: query.toAst(), span: span(this) }; },
-  DeclareStmt_binding(_d, name, type, _from, query, _s) {
+  DeclareStmt_binding(_d, name, type, _look, query, _s) {
     return { kind: 'declareFrom', name: name.sourceString, type: type.toAst(), query: query.toAst(), span: span(this) };
   },
   DeclareStmt_vars(_d, decls, _s) { return { kind: 'declare', mode: 'DECLARE', decls: list(decls), span: span(this) }; },
@@ -173,23 +175,32 @@ const actions: ohm.ActionDict<unknown> = {
   Default(_d, _c, body) { return body.toAst(); },
   ExprStmt(e, _s) { return { kind: 'expr', expr: e.toAst(), span: span(this) }; },
 
-  ExecuteImmediateStmt(_e, _i, q, _into, ids, _using, exprs, _s) {
-    return {
-      kind: 'executeImmediate', query: q.toAst(),
-      into: ids.numChildren ? ids.children[0].asIteration().children.map((c) => c.sourceString) : [],
-      using: exprs.numChildren ? list(exprs.children[0]) : [], span: span(this),
-    };
+  ExecuteImmediateStmt_intoFirst(_e, _i, q, into, using, _s) {
+    return { kind: 'executeImmediate', query: q.toAst(), into: opt(into) ?? [], using: opt(using) ?? [], span: span(this) };
   },
+  ExecuteImmediateStmt_usingFirst(_e, _i, q, using, into, _s) {
+    return { kind: 'executeImmediate', query: q.toAst(), into: into.toAst(), using: using.toAst(), span: span(this) };
+  },
+  ImmediateInto(_k, ids) { return ids.asIteration().children.map((c) => c.sourceString); },
+  ImmediateUsing(_k, exprs) { return list(exprs); },
   OpenStmt(_o, c, _s) { return { kind: 'open', cursor: c.sourceString, span: span(this) }; },
   CloseStmt(_o, c, _s) { return { kind: 'close', cursor: c.sourceString, span: span(this) }; },
   FetchStmt(_f, c, _l, limit, _i, into, _s) { return { kind: 'fetch', cursor: c.sourceString, limit: opt(limit), into: into.sourceString, span: span(this) }; },
   ForallStmt(_f, v, _in, it, action, save, _s) {
     return { kind: 'forall', var: v.sourceString, iterable: it.toAst(), action: action.toAst(), saveExceptions: save.numChildren > 0, span: span(this) };
   },
-  BulkCollectStmt(_b, _c, _i, into, _from, q, _s) { return { kind: 'bulkCollect', into: into.sourceString, query: q.toAst(), span: span(this) }; },
+  BulkCollectStmt(_b, _c, _i, into, q, _s) { return { kind: 'bulkCollect', into: into.sourceString, query: q.toAst(), span: span(this) }; },
+  EsqlStmt_into(q, _into, target, _s) { return { kind: 'esql', query: q.toAst(), into: target.toAst(), span: span(this) }; },
+  EsqlStmt_process(q, _p, _w, proc, _b, batch, _s) {
+    return { kind: 'esql', query: q.toAst(), process: { procedure: proc.sourceString, batch: batch.numChildren ? batch.children[0].toAst() : undefined }, span: span(this) };
+  },
+  EsqlStmt_plain(q, _s) { return { kind: 'esql', query: q.toAst(), span: span(this) }; },
+  EsqlQueryText(_look, _units) { return { text: this.sourceString.trim(), span: span(this) }; },
   IndexCmd(_i, doc, _into, target, _s) { return { kind: 'indexDoc', doc: doc.toAst(), target: target.toAst(), span: span(this) }; },
   DeleteCmd(_d, _f, target, _w, e, _s) { return { kind: 'deleteWhere', target: target.toAst(), where: e.toAst(), span: span(this) }; },
-  SearchCmd(_s, target, _q, e, _semi) { return { kind: 'search', target: target.toAst(), query: e.toAst(), span: span(this) }; },
+  SearchCmd(_s, target, _q, e, _into, into, _semi) {
+    return { kind: 'search', target: target.toAst(), query: e.toAst(), into: into.numChildren ? into.children[0].sourceString : undefined, span: span(this) };
+  },
   RefreshCmd(_r, target, _s) { return { kind: 'refresh', target: target.toAst(), span: span(this) }; },
   CreateIndexCmd(_c, _i, target, _w, options, _s) {
     const o = (opt(options) ?? {}) as Record<string, A.Expr>;
@@ -241,9 +252,10 @@ const actions: ohm.ActionDict<unknown> = {
 
   Type_array(_a, _of, t) { return { kind: 'array', of: opt(t) }; },
   Type_map(_m, _of, k, _to, v) {
-    // MAP OF v  or  MAP OF k TO v
-    const first = opt<A.TypeRef>(k);
-    const second = opt<A.TypeRef>(v);
+    // MAP, MAP OF v, or MAP OF k TO v (v is an optional inside an optional)
+    const first = k.numChildren ? (k.children[0].toAst() as A.TypeRef) : undefined;
+    const inner = v.numChildren ? v.children[0] : undefined;
+    const second = inner && inner.numChildren ? (inner.children[0].toAst() as A.TypeRef) : undefined;
     return second ? { kind: 'map', key: first, value: second } : { kind: 'map', value: first };
   },
   Type_simple(t) { return { kind: 'simple', name: canonicalType(t.sourceString) }; },
@@ -295,7 +307,15 @@ const actions: ohm.ActionDict<unknown> = {
   PrimaryExp_false(_t) { return { kind: 'literal', value: false, span: span(this) }; },
   PrimaryExp_null(_t) { return { kind: 'literal', value: null, span: span(this) }; },
   PrimaryExp_at(_a, name) { return { kind: 'at', name: name.sourceString, span: span(this) }; },
+  PrimaryExp_search(_s, target, _q, query) { return { kind: 'searchExpr', target: target.toAst(), query: query.toAst(), span: span(this) }; },
   PrimaryExp_var(name) { return { kind: 'var', name: name.sourceString, span: span(this) }; },
+  CaseExp(_c, subject, whens, _e, otherwise, _end) {
+    return {
+      kind: 'case', subject: opt(subject), whens: whens.children.map((w) => w.toAst()),
+      else: otherwise.numChildren ? otherwise.children[0].toAst() : undefined, span: span(this),
+    };
+  },
+  CaseWhen(_w, when, _t, then) { return { when: when.toAst(), then: then.toAst() }; },
   CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, args: list(args), span: span(this) }; },
   MapEntry(k, _a, v) { return { key: k.toAst(), value: v.toAst() }; },
   DocField(k, _c, v) {
