@@ -1,0 +1,478 @@
+// The embedded store: every index in one SQLite file (WAL), one table per index with one column per mapped
+// field (the value a query reads) beside `_source` (what get returns). Writes run in `BEGIN IMMEDIATE`
+// transactions with synchronous=FULL, so several processes can share the file and an acknowledged write
+// survives a killed process. Get is real-time; refresh is a no-op (everything committed is searchable).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Database from 'better-sqlite3';
+import {
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
+  VersionConflictError, WriteOptions, WriteResult,
+} from './store';
+import { FieldInfo, docValues, dynamicFields, fieldsFromMappings, flattenSource, mappingsFromFields } from './mapping';
+import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, ScanRequest, matchIndices } from '../esql/catalog';
+import { runEsql } from '../esql/engine';
+
+/** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ESCRIPT_DATA_DIR) return env.ESCRIPT_DATA_DIR;
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'escript');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'escript');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'escript');
+}
+
+interface IndexMeta {
+  name: string;
+  table: string;
+  fields: FieldInfo[];
+  /** field name -> column name */
+  columns: Map<string, string>;
+  multiValued: Set<string>;
+  version: number;
+}
+
+const PRIMARY_TERM = 1;
+
+export class EmbeddedStore implements DataStore, EsqlCatalog {
+  readonly kind = 'embedded' as const;
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly metaCache = new Map<string, IndexMeta>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file?: string) {
+    this.file = file ?? path.join(defaultDataDir(), 'store.db');
+    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    this.db = new Database(this.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS es_indices (
+        name TEXT PRIMARY KEY,
+        tbl TEXT NOT NULL UNIQUE,
+        fields TEXT NOT NULL,
+        multi_valued TEXT NOT NULL DEFAULT '[]',
+        settings TEXT,
+        seq_no INTEGER NOT NULL DEFAULT -1,
+        version INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
+    `);
+  }
+
+  // ---- indices ----------------------------------------------------------------------------------------
+
+  async createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }> {
+    validateIndexName(index);
+    return this.db.transaction(() => {
+      if (this.readMeta(index)) return { created: false };
+      this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings);
+      return { created: true };
+    }).immediate();
+  }
+
+  async indexExists(index: string): Promise<boolean> {
+    return this.readMeta(index) !== null;
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    this.db.transaction(() => {
+      const meta = this.readMeta(index);
+      if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+      this.db.exec(`DROP TABLE IF EXISTS "${meta.table}"`);
+      this.stmt('DELETE FROM es_indices WHERE name = ?').run(index);
+      this.metaCache.delete(index);
+    }).immediate();
+  }
+
+  /** The index's mapping in Elasticsearch's shape. */
+  async getMapping(index: string): Promise<Record<string, unknown>> {
+    const meta = this.readMeta(index);
+    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    return mappingsFromFields(meta.fields);
+  }
+
+  async listIndices(): Promise<string[]> {
+    return this.allIndexNames();
+  }
+
+  async refresh(index: string): Promise<void> {
+    if (!this.readMeta(index) && !index.includes('*')) {
+      throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    }
+  }
+
+  // ---- documents --------------------------------------------------------------------------------------
+
+  async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
+    validateIndexName(index);
+    return this.db.transaction(() => this.writeOne(index, options.id, doc, options)).immediate();
+  }
+
+  async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
+    validateIndexName(index);
+    const results: BulkResult['items'] = [];
+    let errors = false;
+    // One transaction for the batch: atomic and one sync; a bad document fails alone, as in Elasticsearch.
+    this.db.transaction(() => {
+      for (const item of items) {
+        try {
+          results.push(this.writeOne(index, item.id, item.doc, {}));
+        } catch (e) {
+          errors = true;
+          const err = e as Error & { type?: string };
+          const type = e instanceof VersionConflictError ? 'version_conflict_engine_exception' : err.type ?? 'error';
+          results.push({ _id: item.id, error: { type, reason: err.message } });
+        }
+      }
+    }).immediate();
+    return { errors, items: results };
+  }
+
+  async get(index: string, id: string): Promise<StoredDocument | null> {
+    const meta = this.readMeta(index);
+    if (!meta) return null;
+    const row = this.stmt(`SELECT _seq_no, _primary_term, _source FROM "${meta.table}" WHERE _id = ?`)
+      .get(id) as { _seq_no: number; _primary_term: number; _source: string } | undefined;
+    if (!row) return null;
+    return { _index: index, _id: id, _seq_no: row._seq_no, _primary_term: row._primary_term, _source: JSON.parse(row._source) };
+  }
+
+  async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.db.transaction((): WriteResult => {
+      const meta = this.readMeta(index);
+      if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+      const current = this.stmt(`SELECT _seq_no, _primary_term FROM "${meta.table}" WHERE _id = ?`)
+        .get(id) as { _seq_no: number; _primary_term: number } | undefined;
+      checkCas(index, id, current, options);
+      const seq = this.nextSeqNo(index);
+      if (!current) return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'not_found' };
+      this.stmt(`DELETE FROM "${meta.table}" WHERE _id = ?`).run(id);
+      return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'deleted' };
+    }).immediate();
+  }
+
+  async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    return runEsql(query, { catalog: this, params, signal });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- EsqlCatalog ------------------------------------------------------------------------------------
+
+  resolveIndices(patterns: string[]): string[] {
+    const { indices, missing } = matchIndices(this.allIndexNames(), patterns);
+    if (missing.length) throw new StoreError(`Unknown index [${missing.join(',')}]`, 'verification_exception', 400);
+    return indices;
+  }
+
+  fields(indices: string[]): CatalogField[] {
+    const byName = new Map<string, CatalogField>();
+    for (const index of indices) {
+      const meta = this.readMeta(index);
+      if (!meta) continue;
+      for (const f of meta.fields) {
+        const known = byName.get(f.name);
+        const mv = meta.multiValued.has(f.name);
+        if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv });
+        else {
+          if (esqlFamily(known.type) !== esqlFamily(f.type)) known.type = 'unsupported';
+          known.multiValued ||= mv;
+        }
+      }
+    }
+    return [...byName.values()];
+  }
+
+  *scan(request: ScanRequest): Iterable<unknown[]> {
+    const metas = request.indices.map((i) => this.readMeta(i)).filter((m): m is IndexMeta => m !== null);
+    if (metas.length === 0) return;
+    const types = new Map(this.fields(request.indices).map((f) => [f.name, f.type]));
+    const sql = buildScanSql(metas, request);
+    const stmt = this.stmt(sql.text).raw(true);
+    const decoders = request.aggregate
+      ? [...request.aggregate.groups.map((g) => decoderFor(types.get(g) ?? 'keyword')),
+        ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
+          ? decoderFor(types.get(a.field) ?? 'long') : identity)]
+      : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
+    const needsDecode = decoders.some((d) => d !== identity);
+    for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+      if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
+      yield row;
+    }
+  }
+
+  /** The SQLite table and column holding `field` of `index` (for benchmarks and tools that compare plans). */
+  physicalName(index: string, field?: string): { table: string; column?: string } {
+    const meta = this.readMeta(index);
+    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    return { table: meta.table, column: field === undefined ? undefined : meta.columns.get(field) };
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------
+
+  /** Prepared statements are reused: preparing costs more than running a small statement. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private allIndexNames(): string[] {
+    return (this.stmt('SELECT name FROM es_indices ORDER BY name').pluck().all() as string[]);
+  }
+
+  /** Reads an index's metadata, from cache unless another writer (or process) changed its mapping. */
+  private readMeta(index: string): IndexMeta | null {
+    const row = this.stmt('SELECT tbl, version FROM es_indices WHERE name = ?').get(index) as
+      | { tbl: string; version: number } | undefined;
+    if (!row) {
+      this.metaCache.delete(index);
+      return null;
+    }
+    const cached = this.metaCache.get(index);
+    if (cached && cached.version === row.version && cached.table === row.tbl) return cached;
+    const full = this.stmt('SELECT fields, multi_valued FROM es_indices WHERE name = ?').get(index) as
+      { fields: string; multi_valued: string };
+    const stored = JSON.parse(full.fields) as (FieldInfo & { column: string })[];
+    const meta: IndexMeta = {
+      name: index,
+      table: row.tbl,
+      fields: stored.map(({ column: _c, ...f }) => f),
+      columns: new Map(stored.map((f) => [f.name, f.column])),
+      multiValued: new Set(JSON.parse(full.multi_valued) as string[]),
+      version: row.version,
+    };
+    this.metaCache.set(index, meta);
+    return meta;
+  }
+
+  private createIndexRow(index: string, fields: FieldInfo[], settings?: Record<string, unknown>): IndexMeta {
+    const n = this.stmt('INSERT INTO es_counter (name) VALUES (?)').run(index).lastInsertRowid;
+    const table = `idx_${n}`;
+    const columns = fields.map((f, i) => ({ ...f, column: `c${i}` }));
+    const columnSql = columns.map((c) => `, "${c.column}"`).join('');
+    this.db.exec(`CREATE TABLE "${table}" (_id TEXT NOT NULL UNIQUE, _seq_no INTEGER NOT NULL,
+      _primary_term INTEGER NOT NULL, _version INTEGER NOT NULL, _source TEXT NOT NULL${columnSql})`);
+    this.stmt('INSERT INTO es_indices (name, tbl, fields, settings) VALUES (?, ?, ?, ?)')
+      .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null);
+    return this.readMeta(index)!;
+  }
+
+  /** Adds dynamically mapped fields (and marks new multivalued ones) in the running transaction. */
+  private extendMeta(meta: IndexMeta, newFields: FieldInfo[], newMulti: string[]): IndexMeta {
+    const stored = JSON.parse((this.stmt('SELECT fields FROM es_indices WHERE name = ?').get(meta.name) as
+      { fields: string }).fields) as (FieldInfo & { column: string })[];
+    let next = stored.length;
+    for (const f of newFields) {
+      if (stored.some((s) => s.name === f.name)) continue;
+      const column = `c${next++}`;
+      this.db.exec(`ALTER TABLE "${meta.table}" ADD COLUMN "${column}"`);
+      stored.push({ ...f, column });
+    }
+    const multi = [...new Set([...meta.multiValued, ...newMulti])];
+    this.stmt('UPDATE es_indices SET fields = ?, multi_valued = ?, version = version + 1 WHERE name = ?')
+      .run(JSON.stringify(stored), JSON.stringify(multi), meta.name);
+    return this.readMeta(meta.name)!;
+  }
+
+  private nextSeqNo(index: string): number {
+    return (this.stmt('UPDATE es_indices SET seq_no = seq_no + 1 WHERE name = ? RETURNING seq_no')
+      .get(index) as { seq_no: number }).seq_no;
+  }
+
+  private writeOne(index: string, id: string | undefined, doc: Source, options: WriteOptions): WriteResult {
+    let meta = this.readMeta(index) ?? this.createIndexRow(index, []);
+    const docId = id ?? generateId();
+    const flat = flattenSource(doc);
+    // Dynamic mapping: the first non-null value of an unknown path decides its type.
+    const known = new Set(meta.fields.map((f) => f.sourcePath));
+    const added: FieldInfo[] = [];
+    for (const [p, values] of flat) {
+      if (known.has(p) || meta.fields.some((f) => f.name === p)) continue;
+      const sample = values.find((v) => v !== null && v !== undefined);
+      if (sample !== undefined) added.push(...dynamicFields(p, sample));
+    }
+    const fields = added.length ? [...meta.fields, ...added] : meta.fields;
+    const values: unknown[] = [];
+    const newMulti: string[] = [];
+    for (const f of fields) {
+      const dv = docValues(f, flat.get(f.sourcePath) ?? [], docId);
+      if (dv.length > 1 && !meta.multiValued.has(f.name)) newMulti.push(f.name);
+      values.push(dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv)));
+    }
+    if (added.length || newMulti.length) meta = this.extendMeta(meta, added, newMulti);
+    const cols = fields.map((f) => meta.columns.get(f.name)!);
+    const current = this.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
+      .get(docId) as { _seq_no: number; _primary_term: number; _version: number } | undefined;
+    if (current && options.opType === 'create') {
+      throw new VersionConflictError(index, docId,
+        `[${docId}]: version conflict, document already exists (current version [${current._version}])`);
+    }
+    checkCas(index, docId, current, options);
+    const seq = this.nextSeqNo(index);
+    const source = JSON.stringify(doc);
+    if (current) {
+      const sets = cols.map((c) => `, "${c}" = ?`).join('');
+      this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
+        _source = ?${sets} WHERE _id = ?`).run(seq, PRIMARY_TERM, source, ...values, docId);
+    } else {
+      const names = cols.map((c) => `, "${c}"`).join('');
+      const marks = cols.map(() => ', ?').join('');
+      this.stmt(`INSERT INTO "${meta.table}" (_id, _seq_no, _primary_term, _version, _source${names})
+        VALUES (?, ?, ?, 1, ?${marks})`).run(docId, seq, PRIMARY_TERM, source, ...values);
+    }
+    return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
+  }
+}
+
+function checkCas(index: string, id: string, current: { _seq_no: number; _primary_term: number } | undefined,
+  options: WriteOptions): void {
+  if (options.ifSeqNo === undefined && options.ifPrimaryTerm === undefined) return;
+  const wantSeq = options.ifSeqNo ?? -2;
+  const wantTerm = options.ifPrimaryTerm ?? PRIMARY_TERM;
+  if (!current) {
+    throw new VersionConflictError(index, id, `[${id}]: version conflict, required seqNo [${wantSeq}], ` +
+      `primary term [${wantTerm}] but no document was found`);
+  }
+  if (current._seq_no !== wantSeq || current._primary_term !== wantTerm) {
+    throw new VersionConflictError(index, id, `[${id}]: version conflict, required seqNo [${wantSeq}], ` +
+      `primary term [${wantTerm}]. current document has seqNo [${current._seq_no}] and primary term ` +
+      `[${current._primary_term}]`);
+  }
+}
+
+function validateIndexName(index: string): void {
+  if (!index || index !== index.toLowerCase() || /[\\/*?"<>| ,#:]/.test(index) || index.startsWith('-') ||
+    index.startsWith('_') || index.startsWith('+') || index === '.' || index === '..') {
+    throw new StoreError(`Invalid index name [${index}], must be lowercase and must not contain ` +
+      `'\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':'`, 'invalid_index_name_exception', 400);
+  }
+}
+
+let idCounter = 0;
+/** Time-ordered, URL-safe ids of 20 characters, like Elasticsearch's auto-generated ones. */
+function generateId(): string {
+  const time = Date.now().toString(36).padStart(9, '0');
+  const count = (idCounter++ & 0xffff).toString(36).padStart(4, '0');
+  const rand = Math.floor(Math.random() * 36 ** 7).toString(36).padStart(7, '0');
+  return time + count + rand;
+}
+
+function esqlFamily(type: string): string {
+  switch (type) {
+    case 'byte': case 'short': case 'integer': return 'integer';
+    case 'float': case 'half_float': case 'scaled_float': case 'double': return 'double';
+    case 'wildcard': case 'constant_keyword': case 'keyword': return 'keyword';
+    case 'match_only_text': case 'text': return 'text';
+    default: return type;
+  }
+}
+
+const identity = (v: unknown): unknown => v;
+const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
+
+function decoderFor(type: string): (v: unknown) => unknown {
+  const one = type === 'boolean' ? bool : identity;
+  return (v: unknown) => {
+    if (v instanceof Uint8Array) {
+      const list = JSON.parse(Buffer.from(v).toString('utf8')) as unknown[];
+      return one === identity ? list : list.map(one);
+    }
+    return one(v);
+  };
+}
+
+// ---- SQL for scans ----------------------------------------------------------------------------------
+
+function quoteIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const wanted = new Set<string>(req.columns);
+  req.sort?.forEach((s) => wanted.add(s.field));
+  req.aggregate?.groups.forEach((g) => wanted.add(g));
+  req.aggregate?.aggs.forEach((a) => a.field && wanted.add(a.field));
+  collectFilterFields(req.filter, wanted);
+  const alias = new Map([...wanted].map((name, i) => [name, `f${i}`]));
+  const physical = (meta: IndexMeta, name: string): string => {
+    if (name === '_index') return `'${meta.name.replace(/'/g, "''")}'`;
+    if (name in METADATA_FIELDS) return name === '_score' ? '0.0' : name;
+    const col = meta.columns.get(name);
+    return col ? quoteIdent(col) : 'NULL';
+  };
+  // Single index: filter against real columns so SQLite can use its indexes; several: a UNION ALL view.
+  let from: string;
+  let ref: (name: string) => string;
+  if (metas.length === 1) {
+    from = quoteIdent(metas[0].table);
+    ref = (name) => physical(metas[0], name);
+  } else {
+    from = '(' + metas.map((m) => 'SELECT ' + [...wanted].map((n) => `${physical(m, n)} AS ${alias.get(n)}`).join(', ') +
+      ` FROM ${quoteIdent(m.table)}`).join(' UNION ALL ') + ')';
+    ref = (name) => alias.get(name)!;
+  }
+  let text: string;
+  if (req.aggregate) {
+    const groups = req.aggregate.groups.map(ref);
+    const aggs = req.aggregate.aggs.map((a) => {
+      switch (a.fn) {
+        case 'count_star': return 'COUNT(*)';
+        case 'count': return `COUNT(${ref(a.field!)})`;
+        case 'sum': return `SUM(${ref(a.field!)})`;
+        case 'min': return `MIN(${ref(a.field!)})`;
+        case 'max': return `MAX(${ref(a.field!)})`;
+      }
+    });
+    text = `SELECT ${[...groups, ...aggs].join(', ') || '1'} FROM ${from}`;
+  } else {
+    text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
+  }
+  if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params)}`;
+  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
+  if (req.sort?.length) {
+    text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+  } else if (!req.aggregate && metas.length === 1) {
+    text += ' ORDER BY rowid';
+  }
+  if (req.limit !== undefined) text += ` LIMIT ${Math.max(0, Math.floor(req.limit))}`;
+  return { text, params };
+}
+
+function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void {
+  if (!f) return;
+  switch (f.op) {
+    case 'and': case 'or': f.args.forEach((a) => collectFilterFields(a, into)); return;
+    case 'not': collectFilterFields(f.arg, into); return;
+    default: into.add(f.field);
+  }
+}
+
+function filterSql(f: PushFilter, ref: (n: string) => string, params: unknown[]): string {
+  switch (f.op) {
+    case 'and': return '(' + f.args.map((a) => filterSql(a, ref, params)).join(' AND ') + ')';
+    case 'or': return '(' + f.args.map((a) => filterSql(a, ref, params)).join(' OR ') + ')';
+    case 'not': return `(NOT ${filterSql(f.arg, ref, params)})`;
+    case 'isnull': return `(${ref(f.field)} IS NULL)`;
+    case 'isnotnull': return `(${ref(f.field)} IS NOT NULL)`;
+    case 'in':
+      params.push(...f.values);
+      return `(${ref(f.field)} IN (${f.values.map(() => '?').join(', ')}))`;
+    case 'cmp': {
+      params.push(f.value);
+      const op = f.cmp === '==' ? '=' : f.cmp;
+      return `(${ref(f.field)} ${op} ?)`;
+    }
+  }
+}
