@@ -350,7 +350,8 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
           if (s.filter && s.filter.fn(row) !== true) continue;
           if (s.star) entry.accs[k].add(1);
           else if (s.fn.name === 'weighted_avg') entry.accs[k].add([s.args[0].fn(row), s.args[1].fn(row)]);
-          else entry.accs[k].add(s.args[0]?.fn(row) ?? 1);
+          else if (s.args.length === 0) entry.accs[k].add(1);
+          else entry.accs[k].add(s.args[0].fn(row));
         }
       };
       if (groups.length === 0) {
@@ -374,7 +375,7 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
           }
         }
       }
-      for (const entry of table.values()) {
+      for (const entry of groupOrder(table, groups.map((g) => g.compiled.type))) {
         const stage: unknown[] = [...entry.keys];
         slots.forEach((s, k) => {
           try {
@@ -389,6 +390,19 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
       }
     },
   };
+}
+
+/** Elasticsearch's block hashes: the null group first; booleans false before true; else first appearance. */
+function groupOrder<T extends { keys: unknown[] }>(table: Map<string, T>, types: DataType[]): T[] {
+  const entries = [...table.values()];
+  if (types.length !== 1) return entries;
+  const rank = (e: T): number => {
+    const k = e.keys[0];
+    if (k === null) return 0;
+    if (types[0] === 'boolean') return k ? 2 : 1;
+    return 1;
+  };
+  return entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map((x) => x.e);
 }
 
 function keyString(v: unknown): string {

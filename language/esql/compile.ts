@@ -202,6 +202,11 @@ export class ExprCompiler {
   private array(e: Expr & { kind: 'array' }): Compiled {
     const items = e.items.map((i) => this.compile(i, []));
     let type: DataType = 'null';
+    const whole = new Set<DataType>(['integer', 'long', 'unsigned_long']);
+    if (items.some((i) => i.type === 'unsigned_long') && items.every((i) => whole.has(i.type) || i.type === 'null')) {
+      const values = items.map((i) => i.constant?.value ?? null).filter((v) => v !== null);
+      return constant(values.length === 1 ? values[0] : values, 'unsigned_long', e.text);
+    }
     for (const it of items) {
       if (it.type === 'null') continue;
       if (type === 'null') type = it.type;
@@ -249,19 +254,18 @@ export class ExprCompiler {
     };
     const lf = l.fn;
     const rf = r.fn;
+    // Both sides are always evaluated (as Elasticsearch's vectorised evaluators do), so warnings match.
     const fn = e.op === 'and'
       ? (row: Row) => {
         const a = value(lf, row);
-        if (a === false) return false;
         const b = value(rf, row);
-        if (b === false) return false;
+        if (a === false || b === false) return false;
         return a === null || b === null ? null : true;
       }
       : (row: Row) => {
         const a = value(lf, row);
-        if (a === true) return true;
         const b = value(rf, row);
-        if (b === true) return true;
+        if (a === true || b === true) return true;
         return a === null || b === null ? null : false;
       };
     return this.foldable([l, r], { type: 'boolean', text: e.text, fn });
@@ -434,7 +438,19 @@ export class ExprCompiler {
     }
     if (e.name === 'bucket') return this.fail(e.span, `BUCKET is only allowed in the BY clause of STATS`);
     const args = e.args.map((a) => this.compile(a, columns, agg));
+    if (f.name === 'case') this.warnNullArms(e, args);
     return this.applyScalar(f, e, args);
+  }
+
+  /** A CASE value that can only be null (e.g. `1 + null`) is almost certainly a mistake: Elasticsearch warns. */
+  private warnNullArms(e: Expr & { kind: 'call' }, args: Compiled[]): void {
+    args.forEach((a, i) => {
+      const isValue = i % 2 === 1 || (i === args.length - 1 && args.length % 2 === 1);
+      const node = e.args[i];
+      if (!isValue || node.kind === 'literal' || !a.constant || a.constant.value !== null) return;
+      const { line, column } = lineColumn(this.env.query, node.span.start);
+      this.env.warnings.note(`null:${node.span.start}`, `Line ${line}:${column}: Expression [${node.text}] always evaluates to NULL.`);
+    });
   }
 
   applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {

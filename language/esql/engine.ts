@@ -60,7 +60,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
     query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
     failures: [] as Failure[], now: options.now ?? Date.now(),
   };
-  const commands = [...query.commands.slice(1)];
+  const commands = combineFilters(query.commands.slice(1));
   if (!commands.some((c) => c.kind === 'limit')) {
     commands.push({ kind: 'limit', span: { start: text.length, end: text.length }, count: DEFAULT_LIMIT });
   }
@@ -226,6 +226,21 @@ function neededFields(query: Query, commands: Command[], fields: CatalogField[])
   void query;
   const regexes = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return new Set(fields.map((f) => f.name).filter((n) => names.has(n) || regexes.some((r) => r.test(n))));
+}
+
+/** Adjacent WHEREs become one AND (Elasticsearch's CombineFilters), so every condition sees every row. */
+function combineFilters(commands: Command[]): Command[] {
+  const out: Command[] = [];
+  for (const c of commands) {
+    const prev = out[out.length - 1];
+    if (c.kind === 'where' && prev?.kind === 'where') {
+      out[out.length - 1] = {
+        kind: 'where', span: prev.span,
+        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `${prev.condition.text} AND ${c.condition.text}` },
+      };
+    } else out.push(c);
+  }
+  return out;
 }
 
 /** `?` parameters are numbered in text order so that any part of the query can be compiled on its own. */

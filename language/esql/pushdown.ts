@@ -144,7 +144,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler): PushFil
       if (!(e.op in FLIP)) return null;
       let col = e.left;
       let lit = e.right;
-      let op: '==' | '!=' | '<' | '<=' | '>' | '>=' = FLIP[e.op];
+      let op: '==' | '!=' | '<' | '<=' | '>' | '>=' = e.op as '==';
       if (col.kind !== 'column') { [col, lit] = [lit, col]; op = FLIP[op]; }
       if (col.kind !== 'column') return null;
       const f = field(col.name);
