@@ -12,7 +12,7 @@ import {
 } from './store';
 import { FieldInfo, docValues, dynamicFields, fieldsFromMappings, flattenSource, mappingsFromFields } from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, ScanRequest, matchIndices } from '../esql/catalog';
-import { runEsql } from '../esql/engine';
+import { runEsqlSync } from '../esql/engine';
 
 /** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -66,6 +66,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   // ---- indices ----------------------------------------------------------------------------------------
 
   async createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }> {
+    return this.createIndexSync(index, definition);
+  }
+
+  createIndexSync(index: string, definition?: IndexDefinition): { created: boolean } {
     validateIndexName(index);
     return this.db.transaction(() => {
       if (this.readMeta(index)) return { created: false };
@@ -79,6 +83,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async deleteIndex(index: string): Promise<void> {
+    this.deleteIndexSync(index);
+  }
+
+  deleteIndexSync(index: string): void {
     this.db.transaction(() => {
       const meta = this.readMeta(index);
       if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
@@ -99,6 +107,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return this.allIndexNames();
   }
 
+  listIndicesSync(): string[] {
+    return this.allIndexNames();
+  }
+
   async refresh(index: string): Promise<void> {
     if (!this.readMeta(index) && !index.includes('*')) {
       throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
@@ -108,11 +120,19 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   // ---- documents --------------------------------------------------------------------------------------
 
   async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.indexSync(index, doc, options);
+  }
+
+  indexSync(index: string, doc: Source, options: WriteOptions = {}): WriteResult {
     validateIndexName(index);
     return this.db.transaction(() => this.writeOne(index, options.id, doc, options)).immediate();
   }
 
   async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
+    return this.bulkSync(index, items);
+  }
+
+  bulkSync(index: string, items: BulkItem[]): BulkResult {
     validateIndexName(index);
     const results: BulkResult['items'] = [];
     let errors = false;
@@ -133,6 +153,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async get(index: string, id: string): Promise<StoredDocument | null> {
+    return this.getSync(index, id);
+  }
+
+  getSync(index: string, id: string): StoredDocument | null {
     const meta = this.readMeta(index);
     if (!meta) return null;
     const row = this.stmt(`SELECT _seq_no, _primary_term, _source FROM "${meta.table}" WHERE _id = ?`)
@@ -142,6 +166,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.deleteSync(index, id, options);
+  }
+
+  deleteSync(index: string, id: string, options: WriteOptions = {}): WriteResult {
     return this.db.transaction((): WriteResult => {
       const meta = this.readMeta(index);
       if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
@@ -156,7 +184,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    return runEsql(query, { catalog: this, params, signal });
+    return this.esqlSync(query, params, signal);
+  }
+
+  esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
+    return runEsqlSync(query, { catalog: this, params, signal });
   }
 
   async close(): Promise<void> {
