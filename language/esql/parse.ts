@@ -87,7 +87,7 @@ const ACTIONS: ohm.ActionDict<unknown> = {
     return list.asIteration().children.map((c) => identifierText(c.sourceString));
   },
   IndexPattern(p) {
-    return p.ctorName === 'stringLiteral' ? p.ast() : p.sourceString;
+    return p.ctorName === 'stringLiteral' ? stringValue(p) : p.sourceString;
   },
   Row(_kw, list) {
     return { kind: 'row', span: span(this), fields: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
@@ -153,12 +153,12 @@ const ACTIONS: ohm.ActionDict<unknown> = {
       appendSeparator = String((value as { value: unknown }).value);
     }
     return {
-      kind: 'dissect', span: span(this), input: input.ast(), pattern: pattern.ast(), patternSpan: span(pattern),
+      kind: 'dissect', span: span(this), input: input.ast(), pattern: stringValue(pattern), patternSpan: span(pattern),
       appendSeparator,
     } satisfies Command;
   },
   Grok(_kw, input, pattern) {
-    return { kind: 'grok', span: span(this), input: input.ast(), pattern: pattern.ast(), patternSpan: span(pattern) } satisfies Command;
+    return { kind: 'grok', span: span(this), input: input.ast(), pattern: stringValue(pattern), patternSpan: span(pattern) } satisfies Command;
   },
   CommandOption(name, _eq, value) {
     return { name: identifierText(name.sourceString), value: value.ast() };
@@ -285,6 +285,10 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   identifier(i) { return identifierText(i.sourceString); },
   _iter(...children) { return children.map((c) => c.ast()); },
 };
+
+function stringValue(n: ohm.Node): string {
+  return String((n.ast() as Expr & { kind: 'literal' }).value);
+}
 
 function decimal(n: ohm.Node): Expr {
   return { kind: 'literal', value: Number(n.sourceString), literalType: 'double', span: span(n), text: n.sourceString };

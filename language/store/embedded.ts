@@ -213,7 +213,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
         const mv = meta.multiValued.has(f.name);
         if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv });
         else {
-          if (esqlFamily(known.type) !== esqlFamily(f.type)) known.type = 'unsupported';
+          const a = esqlFamily(known.type);
+          const b = esqlFamily(f.type);
+          // text and keyword read the same strings: a field mapped as both is queried as keyword.
+          if (a !== b) known.type = (a === 'text' || a === 'keyword') && (b === 'text' || b === 'keyword') ? 'keyword' : 'unsupported';
           known.multiValued ||= mv;
         }
       }
@@ -451,7 +454,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     from = quoteIdent(metas[0].table);
     ref = (name) => physical(metas[0], name);
   } else {
-    from = '(' + metas.map((m) => 'SELECT ' + [...wanted].map((n) => `${physical(m, n)} AS ${alias.get(n)}`).join(', ') +
+    from = '(' + metas.map((m) => 'SELECT ' + ([...wanted].map((n) => `${physical(m, n)} AS ${alias.get(n)}`).join(', ') || '1') +
       ` FROM ${quoteIdent(m.table)}`).join(' UNION ALL ') + ')';
     ref = (name) => alias.get(name)!;
   }
