@@ -9,8 +9,18 @@ export interface CatalogField {
   multiValued: boolean;
 }
 
+/**
+ * A numeric value the store computes: a field, a constant, or + - * with ES|QL's overflow rule (an overflowing
+ * row gives null, and the store calls `onFailure` so the engine can record Elasticsearch's warning).
+ */
+export type PushValue =
+  | { kind: 'field'; field: string }
+  | { kind: 'const'; value: number; double: boolean }
+  | { kind: 'arith'; op: '+' | '-' | '*'; left: PushValue; right: PushValue; type: 'integer' | 'long' | 'double'; onFailure: () => void };
+
 /** A predicate the store evaluates itself. Three-valued like ES|QL; only built for single-valued fields. */
 export type PushFilter =
+  | { op: 'compare'; cmp: '==' | '!=' | '<' | '<=' | '>' | '>='; left: PushValue; right: PushValue }
   | { op: 'and' | 'or'; args: PushFilter[] }
   | { op: 'not'; arg: PushFilter }
   | { op: 'cmp'; cmp: '==' | '!=' | '<' | '<=' | '>' | '>='; field: string; value: number | string }

@@ -2,7 +2,8 @@
 // pushed: comparisons of single-valued fields with constants, ORDER BY on single-valued fields, LIMIT, and
 // COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
 import { Command, Expr } from './ast';
-import { CatalogField, PushAgg, PushFilter, PushSort, ScanRequest } from './catalog';
+import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
+import { EvalFailure } from './errors';
 import { Operator } from './commands';
 import { ExprCompiler } from './compile';
 import { DataType, esqlTypeOf, isNumeric, isString } from './types';
@@ -24,6 +25,8 @@ export function planPushdown(commands: Command[], ops: Operator[], scan: { field
   const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
   // current column name -> source field it still holds unchanged
   const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
+  // current column name -> numeric expression over source fields (EVAL results the store can compute)
+  const values = new Map<string, TypedValue>();
   const filters: PushFilter[] = [];
   let sort: PushSort[] | undefined;
   let limit: number | undefined;
@@ -40,7 +43,7 @@ export function planPushdown(commands: Command[], ops: Operator[], scan: { field
     switch (cmd.kind) {
       case 'where': {
         if (limit !== undefined) break loop;
-        const f = translate(cmd.condition, field, compiler);
+        const f = translate(cmd.condition, field, compiler, values);
         if (!f) break loop;
         filters.push(f);
         consumed.add(i);
@@ -64,14 +67,23 @@ export function planPushdown(commands: Command[], ops: Operator[], scan: { field
         break; // the JS limit stays: harmless, and it ends the stream early
       }
       case 'eval':
-        for (const f of cmd.fields) names.delete(f.name);
+        for (const f of cmd.fields) {
+          const v = translateValue(f.expr, field, values, compiler);
+          names.delete(f.name);
+          if (v) values.set(f.name, v);
+          else values.delete(f.name);
+        }
         break;
       case 'rename':
         for (const r of cmd.renames) {
           const f = names.get(r.from.pattern);
+          const v = values.get(r.from.pattern);
           names.delete(r.from.pattern);
+          values.delete(r.from.pattern);
+          names.delete(r.to.pattern);
+          values.delete(r.to.pattern);
           if (f) names.set(r.to.pattern, f);
-          else names.delete(r.to.pattern);
+          if (v) values.set(r.to.pattern, v);
         }
         break;
       case 'keep': case 'drop':
@@ -121,15 +133,57 @@ function storeValue(fieldType: DataType, c: { value: unknown; type: DataType }):
 
 const FLIP: Record<string, '==' | '!=' | '<' | '<=' | '>' | '>='> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler): PushFilter | null {
+interface TypedValue {
+  value: PushValue;
+  type: 'integer' | 'long' | 'double';
+}
+
+/** A numeric expression the store can compute exactly (fields, constants, + - * with overflow checks). */
+function translateValue(e: Expr, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler): TypedValue | null {
+  switch (e.kind) {
+    case 'column': {
+      const computed = values.get(e.name);
+      if (computed) return computed;
+      const f = field(e.name);
+      if (!f) return null;
+      const t = esqlTypeOf(f.type);
+      return t === 'integer' || t === 'long' || t === 'double' ? { value: { kind: 'field', field: f.name }, type: t } : null;
+    }
+    case 'literal': case 'param': {
+      const c = constantOf(e, compiler);
+      if (!c || typeof c.value !== 'number' || !Number.isFinite(c.value)) return null;
+      if (c.type !== 'integer' && c.type !== 'long' && c.type !== 'double') return null;
+      return { value: { kind: 'const', value: c.value, double: c.type === 'double' }, type: c.type };
+    }
+    case 'binary': {
+      if (e.op !== '+' && e.op !== '-' && e.op !== '*') return null;
+      const l = translateValue(e.left, field, values, compiler);
+      const r = l && translateValue(e.right, field, values, compiler);
+      if (!l || !r) return null;
+      const type = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+      const ctx = compiler.context(e);
+      const message = type === 'double' ? null : overflowMessage(type);
+      const onFailure = (): void => ctx.fail(message ?? new EvalFailure('java.lang.ArithmeticException', 'not a finite double number'));
+      return { value: { kind: 'arith', op: e.op, left: l.value, right: r.value, type, onFailure }, type };
+    }
+    default:
+      return null;
+  }
+}
+
+function overflowMessage(type: 'integer' | 'long'): EvalFailure {
+  return new EvalFailure('java.lang.ArithmeticException', `${type} overflow`);
+}
+
+function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: Map<string, TypedValue>): PushFilter | null {
   switch (e.kind) {
     case 'logical': {
-      const l = translate(e.left, field, compiler);
-      const r = l && translate(e.right, field, compiler);
+      const l = translate(e.left, field, compiler, values);
+      const r = l && translate(e.right, field, compiler, values);
       return l && r ? { op: e.op, args: [l, r] } : null;
     }
     case 'not': {
-      const a = translate(e.arg, field, compiler);
+      const a = translate(e.arg, field, compiler, values);
       return a ? { op: 'not', arg: a } : null;
     }
     case 'isNull': {
@@ -142,6 +196,12 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler): PushFil
     }
     case 'binary': {
       if (!(e.op in FLIP)) return null;
+      const usesComputed = (x: Expr): boolean => x.kind === 'binary' || (x.kind === 'column' && values.has(x.name));
+      if (usesComputed(e.left) || usesComputed(e.right)) {
+        const l = translateValue(e.left, field, values, compiler);
+        const r = l && translateValue(e.right, field, values, compiler);
+        return l && r ? { op: 'compare', cmp: e.op as '==', left: l.value, right: r.value } : null;
+      }
       let col = e.left;
       let lit = e.right;
       let op: '==' | '!=' | '<' | '<=' | '>' | '>=' = e.op as '==';

@@ -11,7 +11,7 @@ import {
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
 import { FieldInfo, docValues, dynamicFields, fieldsFromMappings, flattenSource, mappingsFromFields } from './mapping';
-import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, ScanRequest, matchIndices } from '../esql/catalog';
+import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
 import { runEsqlSync } from '../esql/engine';
 
 /** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
@@ -31,6 +31,9 @@ interface IndexMeta {
   columns: Map<string, string>;
   multiValued: Set<string>;
   version: number;
+  sourcePaths: Set<string>;
+  names: Set<string>;
+  insert?: { width: number; stmt: Database.Statement };
 }
 
 const PRIMARY_TERM = 1;
@@ -61,6 +64,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       );
       CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
     `);
+    // Pushed-down arithmetic reports an overflowing row through this function (see valueSql).
+    this.db.function('esql_fail', { deterministic: false }, (id: unknown) => {
+      failureSinks.get(Number(id))?.();
+      return null;
+    });
   }
 
   // ---- indices ----------------------------------------------------------------------------------------
@@ -138,9 +146,12 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     let errors = false;
     // One transaction for the batch: atomic and one sync; a bad document fails alone, as in Elasticsearch.
     this.db.transaction(() => {
+      const meta = this.readMeta(index) ?? this.createIndexRow(index, []);
+      const seq = (this.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
+      const batch: BatchState = { meta, seqNo: seq };
       for (const item of items) {
         try {
-          results.push(this.writeOne(index, item.id, item.doc, {}));
+          results.push(this.writeOne(index, item.id, item.doc, {}, batch));
         } catch (e) {
           errors = true;
           const err = e as Error & { type?: string };
@@ -148,6 +159,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
           results.push({ _id: item.id, error: { type, reason: err.message } });
         }
       }
+      this.stmt('UPDATE es_indices SET seq_no = ? WHERE name = ?').run(batch.seqNo, index);
     }).immediate();
     return { errors, items: results };
   }
@@ -236,9 +248,13 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
     const needsDecode = decoders.some((d) => d !== identity);
-    for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
-      if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
-      yield row;
+    try {
+      for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
+        yield row;
+      }
+    } finally {
+      for (const id of sql.sinks) failureSinks.delete(id);
     }
   }
 
@@ -286,6 +302,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       columns: new Map(stored.map((f) => [f.name, f.column])),
       multiValued: new Set(JSON.parse(full.multi_valued) as string[]),
       version: row.version,
+      sourcePaths: new Set(stored.map((f) => f.sourcePath)),
+      names: new Set(stored.map((f) => f.name)),
     };
     this.metaCache.set(index, meta);
     return meta;
@@ -295,7 +313,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const n = this.stmt('INSERT INTO es_counter (name) VALUES (?)').run(index).lastInsertRowid;
     const table = `idx_${n}`;
     const columns = fields.map((f, i) => ({ ...f, column: `c${i}` }));
-    const columnSql = columns.map((c) => `, "${c.column}"`).join('');
+    const columnSql = columns.map((c) => `, "${c.column}" ${sqlAffinity(c.type)}`).join('');
     this.db.exec(`CREATE TABLE "${table}" (_id TEXT NOT NULL UNIQUE, _seq_no INTEGER NOT NULL,
       _primary_term INTEGER NOT NULL, _version INTEGER NOT NULL, _source TEXT NOT NULL${columnSql})`);
     this.stmt('INSERT INTO es_indices (name, tbl, fields, settings) VALUES (?, ?, ?, ?)')
@@ -311,7 +329,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (const f of newFields) {
       if (stored.some((s) => s.name === f.name)) continue;
       const column = `c${next++}`;
-      this.db.exec(`ALTER TABLE "${meta.table}" ADD COLUMN "${column}"`);
+      this.db.exec(`ALTER TABLE "${meta.table}" ADD COLUMN "${column}" ${sqlAffinity(f.type)}`);
       stored.push({ ...f, column });
     }
     const multi = [...new Set([...meta.multiValued, ...newMulti])];
@@ -325,50 +343,71 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       .get(index) as { seq_no: number }).seq_no;
   }
 
-  private writeOne(index: string, id: string | undefined, doc: Source, options: WriteOptions): WriteResult {
-    let meta = this.readMeta(index) ?? this.createIndexRow(index, []);
+  /**
+   * Writes one document inside the caller's transaction. A bulk passes `batch` so that the index metadata is read
+   * once and sequence numbers are reserved in memory (written back by `finishBatch`).
+   */
+  private writeOne(index: string, id: string | undefined, doc: Source, options: WriteOptions, batch?: BatchState): WriteResult {
+    let meta = batch?.meta ?? this.readMeta(index) ?? this.createIndexRow(index, []);
     const docId = id ?? generateId();
     const flat = flattenSource(doc);
     // Dynamic mapping: the first non-null value of an unknown path decides its type.
-    const known = new Set(meta.fields.map((f) => f.sourcePath));
-    const added: FieldInfo[] = [];
+    let added: FieldInfo[] | null = null;
     for (const [p, values] of flat) {
-      if (known.has(p) || meta.fields.some((f) => f.name === p)) continue;
+      if (meta.sourcePaths.has(p) || meta.names.has(p)) continue;
       const sample = values.find((v) => v !== null && v !== undefined);
-      if (sample !== undefined) added.push(...dynamicFields(p, sample));
+      if (sample !== undefined) (added ??= []).push(...dynamicFields(p, sample));
     }
-    const fields = added.length ? [...meta.fields, ...added] : meta.fields;
-    const values: unknown[] = [];
-    const newMulti: string[] = [];
-    for (const f of fields) {
-      const dv = docValues(f, flat.get(f.sourcePath) ?? [], docId);
-      if (dv.length > 1 && !meta.multiValued.has(f.name)) newMulti.push(f.name);
-      values.push(dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv)));
+    const fields = added ? [...meta.fields, ...added] : meta.fields;
+    const values: unknown[] = new Array(fields.length);
+    let newMulti: string[] | null = null;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
+      if (dv.length > 1 && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
+      values[i] = dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv));
     }
-    if (added.length || newMulti.length) meta = this.extendMeta(meta, added, newMulti);
-    const cols = fields.map((f) => meta.columns.get(f.name)!);
-    const current = this.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
+    if (added || newMulti) {
+      meta = this.extendMeta(meta, added ?? [], newMulti ?? []);
+      if (batch) batch.meta = meta;
+    }
+    // A generated id is new by construction: no need to look for the current version.
+    const current = id === undefined ? undefined : this.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
       .get(docId) as { _seq_no: number; _primary_term: number; _version: number } | undefined;
     if (current && options.opType === 'create') {
       throw new VersionConflictError(index, docId,
         `[${docId}]: version conflict, document already exists (current version [${current._version}])`);
     }
     checkCas(index, docId, current, options);
-    const seq = this.nextSeqNo(index);
+    const seq = batch ? ++batch.seqNo : this.nextSeqNo(index);
     const source = JSON.stringify(doc);
     if (current) {
-      const sets = cols.map((c) => `, "${c}" = ?`).join('');
+      const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
       this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
         _source = ?${sets} WHERE _id = ?`).run(seq, PRIMARY_TERM, source, ...values, docId);
     } else {
-      const names = cols.map((c) => `, "${c}"`).join('');
-      const marks = cols.map(() => ', ?').join('');
-      this.stmt(`INSERT INTO "${meta.table}" (_id, _seq_no, _primary_term, _version, _source${names})
-        VALUES (?, ?, ?, 1, ?${marks})`).run(docId, seq, PRIMARY_TERM, source, ...values);
+      this.insertStatement(meta, fields.length).run(docId, seq, PRIMARY_TERM, source, ...values);
     }
     return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
   }
+
+  private insertStatement(meta: IndexMeta, width: number): Database.Statement {
+    if (meta.insert && meta.insert.width === width) return meta.insert.stmt;
+    const cols = meta.fields.slice(0, width).map((f) => meta.columns.get(f.name)!);
+    const stmt = this.stmt(`INSERT INTO "${meta.table}" (_id, _seq_no, _primary_term, _version, _source${cols.map((c) => `, "${c}"`).join('')})
+      VALUES (?, ?, ?, 1, ?${cols.map(() => ', ?').join('')})`);
+    meta.insert = { width, stmt };
+    return stmt;
+  }
 }
+
+interface BatchState {
+  meta: IndexMeta;
+  /** Last sequence number handed out. */
+  seqNo: number;
+}
+
+const EMPTY: unknown[] = [];
 
 function checkCas(index: string, id: string, current: { _seq_no: number; _primary_term: number } | undefined,
   options: WriteOptions): void {
@@ -395,12 +434,32 @@ function validateIndexName(index: string): void {
 }
 
 let idCounter = 0;
+let lastTime = '';
+// Distinguishes ids generated in the same millisecond by different processes sharing the file.
+const PROCESS_TAG = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
 /** Time-ordered, URL-safe ids of 20 characters, like Elasticsearch's auto-generated ones. */
 function generateId(): string {
   const time = Date.now().toString(36).padStart(9, '0');
-  const count = (idCounter++ & 0xffff).toString(36).padStart(4, '0');
-  const rand = Math.floor(Math.random() * 36 ** 7).toString(36).padStart(7, '0');
-  return time + count + rand;
+  if (time !== lastTime) { lastTime = time; idCounter = 0; }
+  return time + (idCounter++).toString(36).padStart(5, '0') + PROCESS_TAG;
+}
+
+/**
+ * Column affinity by mapping type: whole numbers, dates and booleans as INTEGER, the float family as REAL,
+ * strings as TEXT (multivalues are BLOBs, which affinity leaves alone). Without it SQLite would keep a JS number
+ * bound as REAL, and integer arithmetic pushed into SQL would not be integer arithmetic.
+ */
+function sqlAffinity(type: string): string {
+  switch (type) {
+    case 'long': case 'integer': case 'short': case 'byte': case 'date': case 'date_nanos': case 'boolean':
+      return 'INTEGER';
+    case 'double': case 'float': case 'half_float': case 'scaled_float':
+      return 'REAL';
+    case 'keyword': case 'text': case 'match_only_text': case 'wildcard': case 'constant_keyword': case 'ip': case 'version':
+      return 'TEXT';
+    default:
+      return '';
+  }
 }
 
 function esqlFamily(type: string): string {
@@ -433,8 +492,9 @@ function quoteIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; params: unknown[] } {
+function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; params: unknown[]; sinks: number[] } {
   const params: unknown[] = [];
+  const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
   req.sort?.forEach((s) => wanted.add(s.field));
   req.aggregate?.groups.forEach((g) => wanted.add(g));
@@ -474,7 +534,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   } else {
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
-  if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params)}`;
+  if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
   if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
@@ -482,7 +542,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     text += ' ORDER BY rowid';
   }
   if (req.limit !== undefined) text += ` LIMIT ${Math.max(0, Math.floor(req.limit))}`;
-  return { text, params };
+  return { text, params, sinks };
 }
 
 function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void {
@@ -490,20 +550,59 @@ function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void
   switch (f.op) {
     case 'and': case 'or': f.args.forEach((a) => collectFilterFields(a, into)); return;
     case 'not': collectFilterFields(f.arg, into); return;
+    case 'compare': collectValueFields(f.left, into); collectValueFields(f.right, into); return;
     default: into.add(f.field);
   }
 }
 
-function filterSql(f: PushFilter, ref: (n: string) => string, params: unknown[]): string {
+function collectValueFields(v: PushValue, into: Set<string>): void {
+  if (v.kind === 'field') into.add(v.field);
+  else if (v.kind === 'arith') { collectValueFields(v.left, into); collectValueFields(v.right, into); }
+}
+
+/** Failure callbacks of the running scans, called from SQL through `esql_fail(id)`. */
+const failureSinks = new Map<number, () => void>();
+let nextSinkId = 1;
+
+function valueSql(v: PushValue, ref: (n: string) => string, params: unknown[], sinks: number[]): string {
+  switch (v.kind) {
+    case 'field': return ref(v.field);
+    case 'const': {
+      // Inlined (the expression text is repeated in the CASE below); a double keeps its decimal point so
+      // that SQLite computes in floating point as ES|QL does.
+      if (!Number.isFinite(v.value)) throw new Error('non-finite constant in pushed expression');
+      const text = String(v.value);
+      return v.double && /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    case 'arith': {
+      const left = valueSql(v.left, ref, params, sinks);
+      const right = valueSql(v.right, ref, params, sinks);
+      const x = `(${left} ${v.op} ${right})`;
+      const id = nextSinkId++;
+      failureSinks.set(id, v.onFailure);
+      sinks.push(id);
+      const ok = v.type === 'long' ? `typeof(${x}) = 'integer'`
+        : v.type === 'integer' ? `${x} BETWEEN -2147483648 AND 2147483647`
+          : `${x} BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308`;
+      return `(CASE WHEN ${x} IS NULL THEN NULL WHEN ${ok} THEN ${x} ELSE esql_fail(${id}) END)`;
+    }
+  }
+}
+
+function filterSql(f: PushFilter, ref: (n: string) => string, params: unknown[], sinks: number[]): string {
   switch (f.op) {
-    case 'and': return '(' + f.args.map((a) => filterSql(a, ref, params)).join(' AND ') + ')';
-    case 'or': return '(' + f.args.map((a) => filterSql(a, ref, params)).join(' OR ') + ')';
-    case 'not': return `(NOT ${filterSql(f.arg, ref, params)})`;
+    case 'and': return '(' + f.args.map((a) => filterSql(a, ref, params, sinks)).join(' AND ') + ')';
+    case 'or': return '(' + f.args.map((a) => filterSql(a, ref, params, sinks)).join(' OR ') + ')';
+    case 'not': return `(NOT ${filterSql(f.arg, ref, params, sinks)})`;
     case 'isnull': return `(${ref(f.field)} IS NULL)`;
     case 'isnotnull': return `(${ref(f.field)} IS NOT NULL)`;
     case 'in':
       params.push(...f.values);
       return `(${ref(f.field)} IN (${f.values.map(() => '?').join(', ')}))`;
+    case 'compare': {
+      const op = f.cmp === '==' ? '=' : f.cmp;
+      return `(${valueSql(f.left, ref, params, sinks)} ${op} ${valueSql(f.right, ref, params, sinks)})`;
+    }
     case 'cmp': {
       params.push(f.value);
       const op = f.cmp === '==' ? '=' : f.cmp;
