@@ -151,3 +151,58 @@ describe('ES|QL engine', () => {
     expect(reg.list().length).to.be.greaterThan(80);
   });
 });
+
+describe('ES|QL pushdown gives the same answers as the JavaScript executor', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-push-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' } } } });
+    const docs = [];
+    for (let n = 0; n < 60; n++) {
+      docs.push({ doc: {
+        i: n % 7 === 0 ? null : n - 30, l: n * 1000 - 7, d: n % 5 === 0 ? null : n / 3, k: n % 4 === 0 ? null : `k${n % 9}`,
+        b: n % 3 === 0 ? null : n % 2 === 0, m: n === 13 ? 5e18 : n,
+      } });
+    }
+    await store.bulk('t', docs);
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  // `OR false` keeps the meaning (null OR false is null) but is never pushed down.
+  const conditions = ['i > 3', 'i <= -4 AND k != "k3"', 'NOT (d < 5.5)', 'k IN ("k1", "k2", "k8")', 'b', 'NOT b', 'i IS NULL OR l >= 20000',
+    'k >= "k4"', 'd == 4.0 OR i == 2'];
+  for (const cond of conditions) {
+    it(`WHERE ${cond}`, () => {
+      const pushed = store.esqlSync(`FROM t | WHERE ${cond} | SORT l | KEEP l`);
+      const local = store.esqlSync(`FROM t | WHERE (${cond}) OR false | SORT l | KEEP l`);
+      expect(pushed.values).to.deep.equal(local.values);
+      expect(pushed.values.length).to.be.greaterThan(0);
+    });
+  }
+
+  it('sorts, limits and aggregates the same way', () => {
+    const pushed = store.esqlSync('FROM t | SORT k DESC, d ASC NULLS FIRST | LIMIT 12 | KEEP k, d');
+    const local = store.esqlSync('FROM t | EVAL k2 = k, d2 = d | SORT k2 DESC, d2 ASC NULLS FIRST | LIMIT 12 | KEEP k, d');
+    expect(pushed.values).to.deep.equal(local.values);
+    const agg = store.esqlSync('FROM t | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
+    const aggLocal = store.esqlSync('FROM t | WHERE true OR false | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
+    expect(agg.values).to.deep.equal(aggLocal.values);
+  });
+
+  it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
+    const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
+    const local = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 OR false | STATS c = COUNT(*)');
+    expect(pushed.values).to.deep.equal([[58]]);
+    expect(local.values).to.deep.equal(pushed.values);
+    expect(pushed.warnings).to.deep.equal([
+      'Line 1:19: evaluation of [m * 2] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:19: java.lang.ArithmeticException: long overflow',
+    ]);
+    expect(local.warnings).to.deep.equal(pushed.warnings);
+  });
+});
