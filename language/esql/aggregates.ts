@@ -1,6 +1,6 @@
 // ES|QL aggregate functions. Each consumes every value of a multivalued input; nulls are skipped.
 import { Accumulator, AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
-import { DataType, isNumeric, normalizeLong } from './types';
+import { isNumeric } from './types';
 import { EvalFailure } from './errors';
 import { comparatorFor, longOp } from './values';
 
@@ -165,6 +165,22 @@ export function registerAggregates(r: FunctionRegistry): void {
     },
   }));
   r.define(agg({
+    name: 'variance', category: 'aggregate', args: 1, signature: 'VARIANCE(number) -> double',
+    doc: 'Population variance.', resolve: (_t, a) => numericArg('VARIANCE', a) ?? 'double',
+    create: () => {
+      let n = 0, mean = 0, m2 = 0;
+      return {
+        add: (v) => each(v, (x) => {
+          n++;
+          const d = Number(x) - mean;
+          mean += d / n;
+          m2 += d * (Number(x) - mean);
+        }),
+        result: () => (n ? m2 / n : null),
+      };
+    },
+  }));
+  r.define(agg({
     name: 'values', category: 'aggregate', args: 1, signature: 'VALUES(field) -> type of field (multivalued)',
     doc: 'All distinct values.', resolve: (t) => (t[0] === 'text' ? 'keyword' : t[0]),
     create: () => {
@@ -212,10 +228,3 @@ export function registerAggregates(r: FunctionRegistry): void {
     },
   }));
 }
-
-export function accumulatorResultType(t: DataType): DataType {
-  return t;
-}
-
-export { normalizeLong };
-export type { Accumulator };

@@ -14,6 +14,8 @@ import { planPushdown } from './pushdown';
 import type { EsqlResult } from '../store/store';
 
 export const DEFAULT_LIMIT = 1000;
+/** Elasticsearch's `esql.query.result_truncation_max_size`: a larger LIMIT is capped to it. */
+export const MAX_LIMIT = 10000;
 export const ESQL_VERSION = '9.1.0-escript';
 
 let registry: FunctionRegistry | null = null;
@@ -61,9 +63,10 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
     failures: [] as Failure[], now: options.now ?? Date.now(),
   };
   const commands = combineFilters(query.commands.slice(1));
-  if (!commands.some((c) => c.kind === 'limit')) {
-    commands.push({ kind: 'limit', span: { start: text.length, end: text.length }, count: DEFAULT_LIMIT });
-  }
+  // Elasticsearch always ends the plan with a limit: 1000 by default, at most 10000.
+  const end = { start: text.length, end: text.length };
+  if (!commands.some((c) => c.kind === 'limit')) commands.push({ kind: 'limit', span: end, count: DEFAULT_LIMIT });
+  else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
   const first = query.commands[0];
   let source = analyzeSource(first, options.catalog, env, text);
   let ops = analyzeAll(commands, source.columns, env);
@@ -154,11 +157,14 @@ function analyzeSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Cons
     case 'from': {
       if (!catalog) throw EsqlError.at(text, cmd.span, 'FROM needs a data store', 'verification_exception');
       let indices: string[];
+      const at = { start: cmd.span.start + 5, end: cmd.span.end };
       try {
         indices = catalog.resolveIndices(cmd.sources);
       } catch (e) {
-        const at = { start: cmd.span.start + 5, end: cmd.span.end };
         throw EsqlError.verification(text, [{ span: at, message: (e as Error).message }]);
+      }
+      if (indices.length === 0) {
+        throw EsqlError.verification(text, [{ span: at, message: `Unknown index [${cmd.sources.join(',')}]` }]);
       }
       const fields = catalog.fields(indices).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const columns: Column[] = fields.map((f) => ({ name: f.name, type: esqlTypeOf(f.type) }));
