@@ -190,6 +190,8 @@ export function roundHalfUp(x: number, decimals: number): number {
 
 function roundWhole(v: number | bigint, decimals: number, type: DataType): number | bigint {
   if (decimals >= 0) return v;
+  // Beyond 20 digits every whole number of these types rounds to zero.
+  if (decimals < -20) return 0;
   const f = 10n ** BigInt(-decimals);
   const b = BigInt(v);
   const half = f / 2n;
@@ -349,6 +351,12 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   r.define(scalar({
     name: 'abs', category: 'math', args: 1, signature: 'ABS(number) -> type of number', doc: 'The absolute value.',
     resolve: (_t, a) => sameTypeNumeric(`ABS(${a[0].text})`, a),
+    // Unsigned values are their own absolute value: the argument passes through (multivalues too).
+    build: (args, ctx, type) => (type === 'unsigned_long' ? args[0].fn : standardEvaluator(args, ctx, ([x], [t]) => {
+      if (t === 'integer') return checkInt(Math.abs(x as number));
+      if (typeof x === 'bigint') return longOp('*', x < 0n ? -1 : 1, x, t);
+      return Math.abs(x as number);
+    })),
     impl: ([x], [t]) => {
       if (t === 'integer') return checkInt(Math.abs(x as number));
       if (typeof x === 'bigint') return longOp('*', x < 0n ? -1 : 1, x, t);
@@ -415,7 +423,7 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
       const [base, x] = v.length === 2 ? [Number(v[0]), Number(v[1])] : [Math.E, Number(v[0])];
       if (x <= 0 || base <= 0) throw new EvalFailure('java.lang.ArithmeticException', 'Log of non-positive number');
       if (base === 1) throw new EvalFailure('java.lang.ArithmeticException', 'Log of base 1');
-      return v.length === 2 ? Math.log(x) / Math.log(base) : Math.log(x);
+      return v.length === 2 ? Math.log10(x) / Math.log10(base) : Math.log(x);
     },
   }));
   r.define(scalar({

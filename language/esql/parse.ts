@@ -208,6 +208,16 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   Unary_sign(op, e) {
     const arg = e.ast() as Expr;
     if (op.sourceString === '+') return { ...arg, ...node(this) };
+    // Elasticsearch folds a minus into a numeric literal: `-2147483648` is an integer, `-9223372036854775808` a long.
+    if (arg.kind === 'literal' && typeof arg.value === 'number' && arg.literalType === 'double') {
+      return { ...arg, value: -arg.value, ...node(this) };
+    }
+    if (arg.kind === 'literal' && (arg.literalType === 'integer' || arg.literalType === 'long' || arg.literalType === 'unsigned_long')) {
+      const digits = String(arg.value).replace(/^-/, '');
+      const negative = !String(arg.value).startsWith('-');
+      const { value, type } = integerLiteral(digits, negative);
+      return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+    }
     return { kind: 'neg', arg, ...node(this) } satisfies Expr;
   },
   Cast_cast(e, _op, type) {

@@ -87,8 +87,9 @@ export function parseSpecFile(file: string): SpecCase[] {
   return cases;
 }
 
+/** Warnings travel in HTTP headers: quotes arrive escaped and `%` percent-encoded. */
 function unescapeWarning(s: string): string {
-  return s.replace(/\\"/g, '"');
+  return s.replace(/\\"/g, '"').replace(/%25/g, '%');
 }
 
 /** Splits a `|`-separated line; `"..."` quotes protect separators. */
