@@ -6,7 +6,7 @@ import { Compiled } from './registry';
 import { DataType } from './types';
 import { comparatorFor } from './values';
 import { Accumulator, AggregateFunction } from './registry';
-import { EvalFailure, Span } from './errors';
+import { EvalFailure, Span, lineColumn } from './errors';
 import { dissectParser, grokParser } from './extract';
 import { bucketCompile } from './bucket';
 
@@ -334,9 +334,19 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
     outputExprs.push({ name: field.name, compiled });
   }
   // Output: aggregates in order, then the groups; a later column of the same name shadows an earlier one.
-  const all = [...outputExprs.map((o) => ({ name: o.name, type: o.compiled.type, kind: 'agg' as const, o })),
-    ...groups.map((g, i) => ({ name: g.name, type: groupColumns[i].type, kind: 'group' as const, i }))];
+  const all = [...outputExprs.map((o, k) => ({ name: o.name, type: o.compiled.type, kind: 'agg' as const, o, span: cmd.aggs[k].field.span })),
+    ...groups.map((g, i) => ({ name: g.name, type: groupColumns[i].type, kind: 'group' as const, i, span: cmd.groups[i].span }))];
   const visible = all.filter((c, k) => !all.slice(k + 1).some((d) => d.name === c.name));
+  // Elasticsearch warns about each STATS column hidden by a later one of the same name.
+  const query = compiler.env.query;
+  for (const c of all) {
+    const winner = visible.find((v) => v.name === c.name)!;
+    if (winner === c) continue;
+    const at = lineColumn(query, c.span.start);
+    const by = lineColumn(query, winner.span.start);
+    compiler.env.warnings.note(`shadow:${c.span.start}`,
+      `Line ${at.line}:${at.column}: Field '${c.name}' shadowed by field at line ${by.line}:${by.column}`);
+  }
   const columns = visible.map((c) => ({ name: c.name, type: c.type }));
   const groupFns = groups.map((g) => g.compiled.fn);
   return {
