@@ -8,7 +8,6 @@ import { comparatorFor } from './values';
 import { Accumulator, AggregateFunction } from './registry';
 import { EvalFailure, Span, lineColumn } from './errors';
 import { dissectParser, grokParser } from './extract';
-import { bucketCompile } from './bucket';
 
 type Row = unknown[];
 
@@ -295,9 +294,7 @@ interface AggSlot {
 function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandContext): Operator {
   const compiler = ctx.compiler;
   const groups = cmd.groups.map((g) => {
-    const c = g.expr.kind === 'call' && g.expr.name === 'bucket'
-      ? bucketCompile(g.expr, input, compiler)
-      : compiler.compile(g.expr, input);
+    const c = compiler.compile(g.expr, input);
     return { name: g.name, compiled: c };
   });
   const groupColumns: Column[] = groups.map((g) => ({ name: g.name, type: g.compiled.type === 'text' ? 'keyword' : g.compiled.type }));

@@ -7,6 +7,7 @@ import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './regi
 import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
+import { bucketCompile } from './bucket';
 
 export interface Column {
   name: string;
@@ -436,7 +437,7 @@ export class ExprCompiler {
       }
       return agg(e) ?? { ...DUMMY, type: 'unsupported' };
     }
-    if (e.name === 'bucket') return this.fail(e.span, `BUCKET is only allowed in the BY clause of STATS`);
+    if (f.name === 'bucket') return bucketCompile(e, columns, this);
     const args = e.args.map((a) => this.compile(a, columns, agg));
     if (f.name === 'case') this.warnNullArms(e, args);
     return this.applyScalar(f, e, args);

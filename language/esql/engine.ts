@@ -26,9 +26,9 @@ export function esqlFunctions(): FunctionRegistry {
     registry = new FunctionRegistry();
     defineScalarFunctions(registry);
     registry.define({
-      kind: 'scalar', name: 'bucket', category: 'grouping', minArgs: 2, maxArgs: 4,
+      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4,
       signature: 'BUCKET(field, span | buckets, [from, to]) -> type of field',
-      doc: 'Groups dates or numbers into buckets of a span (STATS ... BY only).', resolve: () => 'unsupported',
+      doc: 'Rounds dates or numbers down to buckets of a span, or of a size chosen to give about `buckets` buckets between from and to.', resolve: () => 'unsupported',
     });
   }
   return registry;

@@ -544,15 +544,22 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   r.define(scalar({
     name: 'date_trunc', category: 'date', args: 2, signature: 'DATE_TRUNC(interval, date) -> date',
     doc: 'Rounds a date down to the interval (`1 hour`, `1 month`, ...).',
-    resolve: (_t, a) => expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 0, (t) => t === 'time_duration' || t === 'date_period', 'dateperiod or timeduration') ??
-      expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, (t) => t === 'date', 'datetime') ?? 'date',
-    impl: ([i, d]) => truncateDate(d as number, i as Duration | Period),
+    resolve: (t, a) => {
+      if (t[0] === 'date' && (t[1] === 'time_duration' || t[1] === 'date_period')) return 'date'; // older (date, interval) order
+      return expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 0, (x) => x === 'time_duration' || x === 'date_period', 'dateperiod or timeduration') ??
+        expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, (x) => x === 'date', 'datetime') ?? 'date';
+    },
+    impl: ([i, d], [t0]) => (t0 === 'date' ? truncateDate(i as number, d as Duration | Period) : truncateDate(d as number, i as Duration | Period)),
   }));
   r.define(scalar({
     name: 'date_format', category: 'date', args: [1, 2], signature: 'DATE_FORMAT([format,] date) -> keyword',
     doc: 'Formats a date with a Java date pattern (default ISO-8601).',
     resolve: () => 'keyword',
-    impl: (v) => (v.length === 1 ? new Date(v[0] as number).toISOString() : formatJavaDate(v[1] as number, String(v[0]))),
+    impl: (v, t) => {
+      if (v.length === 1) return new Date(v[0] as number).toISOString();
+      // Older releases took (date, format): accept both orders, told apart by type.
+      return t[0] === 'date' ? formatJavaDate(v[0] as number, String(v[1])) : formatJavaDate(v[1] as number, String(v[0]));
+    },
   }));
   r.define(scalar({
     name: 'date_parse', category: 'date', args: [1, 2], signature: 'DATE_PARSE([format,] string) -> date',
