@@ -265,8 +265,8 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
     *run(rows) {
       for (const row of rows) {
         const v = fn(row);
-        const s = Array.isArray(v) ? null : v;
-        const values = s === null || s === undefined ? empty : parser.parse(String(s)) ?? empty;
+        const values = v === null || v === undefined ? empty
+          : Array.isArray(v) ? parseEach(parser, v) : parser.parse(String(v)) ?? empty;
         const out = new Array(keepIdx.length + values.length);
         for (let k = 0; k < keepIdx.length; k++) out[k] = row[keepIdx[k]];
         for (let k = 0; k < values.length; k++) out[keepIdx.length + k] = values[k];
@@ -275,6 +275,17 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
       }
     },
   };
+}
+
+/** A multivalued input is parsed value by value; each output collects the values that matched. */
+function parseEach(parser: Extractor, values: unknown[]): unknown[] {
+  const columns: unknown[][] = parser.names.map(() => []);
+  for (const v of values) {
+    const parsed = parser.parse(String(v));
+    if (!parsed) continue;
+    parsed.forEach((x, i) => { if (x !== null) columns[i].push(x); });
+  }
+  return columns.map((c) => (c.length === 0 ? null : c.length === 1 ? c[0] : c));
 }
 
 // ---- STATS ----------------------------------------------------------------------------------------------

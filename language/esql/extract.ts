@@ -4,7 +4,7 @@ import { DataType } from './types';
 
 /** Elasticsearch's dissect: `%{key}`, `%{?skip}`, `%{+append}`, `%{key->}` (padding), `%{}` (skip). */
 export function dissectParser(pattern: string, appendSeparator: string): Extractor | string {
-  const parts: { key: string | null; mod: string; pad: boolean; delim: string }[] = [];
+  const parts: { key: string | null; mod: string; pad: boolean; delim: string; order: number }[] = [];
   const re = /%\{([^}]*)\}/g;
   let last = 0;
   let m: RegExpExecArray | null;
@@ -18,8 +18,10 @@ export function dissectParser(pattern: string, appendSeparator: string): Extract
     if (body.endsWith('->')) { pad = true; body = body.slice(0, -2); }
     let mod = '';
     if (/^[?+&*]/.test(body)) { mod = body[0]; body = body.slice(1); }
+    // `%{+key/2}`: appended pieces are joined in the order of these numbers
+    const order = /\/(\d+)$/.exec(body);
     body = body.replace(/\/\d+$/, '');
-    parts.push({ key: body === '' ? null : body, mod, pad, delim: '' });
+    parts.push({ key: body === '' ? null : body, mod, pad, delim: '', order: order ? Number(order[1]) : parts.length });
     last = re.lastIndex;
   }
   if (parts.length === 0) return `Invalid pattern for dissect: [${pattern}]`;
@@ -31,7 +33,7 @@ export function dissectParser(pattern: string, appendSeparator: string): Extract
     parse(input: string) {
       if (!input.startsWith(leading)) return null;
       let pos = leading.length;
-      const found = new Map<string, string>();
+      const found = new Map<string, { order: number; value: string }[]>();
       for (let i = 0; i < parts.length; i++) {
         const p = parts[i];
         let end: number;
@@ -44,11 +46,15 @@ export function dissectParser(pattern: string, appendSeparator: string): Extract
         pos = end + p.delim.length;
         if (p.pad && p.delim) while (input.startsWith(p.delim, pos)) pos += p.delim.length;
         if (!p.key || p.mod === '?') continue;
-        if (p.mod === '+' && found.has(p.key)) found.set(p.key, found.get(p.key)! + appendSeparator + value);
-        else found.set(p.key, value);
+        if (p.mod === '+' && found.has(p.key)) found.get(p.key)!.push({ order: p.order, value });
+        else found.set(p.key, [{ order: p.order, value }]);
       }
       if (pos < input.length && parts[parts.length - 1].delim !== '') return null;
-      return names.map((n) => found.get(n) ?? null);
+      return names.map((n) => {
+        const pieces = found.get(n);
+        if (!pieces) return null;
+        return pieces.sort((a, b) => a.order - b.order).map((x) => x.value).join(appendSeparator);
+      });
     },
   };
 }

@@ -38,7 +38,8 @@ export function parseSpecFile(file: string): SpecCase[] {
   const isComment = (l: string): boolean => l.trim().startsWith('//');
   while (i < lines.length) {
     const header = lines[i].trim();
-    if (header === '' || isComment(lines[i])) { i++; continue; }
+    // `#` lines between cases are comments too
+    if (header === '' || isComment(lines[i]) || header.startsWith('#')) { i++; continue; }
     const nameLine = i + 1;
     const name = header.split('#')[0].trim();
     i++;
