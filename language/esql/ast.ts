@@ -48,7 +48,7 @@ export type Command =
   | { kind: 'keep' | 'drop'; span: Span; patterns: NamePattern[] }
   | { kind: 'rename'; span: Span; renames: { from: NamePattern; to: NamePattern }[] }
   | { kind: 'dissect'; span: Span; input: Expr; pattern: string; patternSpan: Span; appendSeparator: string }
-  | { kind: 'grok'; span: Span; input: Expr; pattern: string; patternSpan: Span }
+  | { kind: 'grok'; span: Span; input: Expr; pattern: string; patterns: string[]; patternSpan: Span }
   | { kind: 'mv_expand'; span: Span; column: NamePattern };
 
 export interface Query {

@@ -34,7 +34,7 @@ export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContex
     case 'drop': return drop(cmd.patterns, input, ctx);
     case 'rename': return rename(cmd, input, ctx);
     case 'dissect': return extract(cmd, input, ctx, dissectParser(cmd.pattern, cmd.appendSeparator));
-    case 'grok': return extract(cmd, input, ctx, grokParser(cmd.pattern));
+    case 'grok': return extract(cmd, input, ctx, grokParser(cmd.patterns));
     case 'mv_expand': return mvExpand(cmd, input, ctx);
     default:
       ctx.fail(cmd.span, `[${cmd.kind.toUpperCase()}] can only be used as the first command`);

@@ -90,58 +90,66 @@ const GROK: Record<string, string> = {
 
 const GROK_TYPES: Record<string, DataType> = { int: 'integer', long: 'long', float: 'double', double: 'double', boolean: 'boolean' };
 
-/** Grok: `%{SYNTAX:name[:type]}` plus raw regular expressions with `(?<name>...)` groups. */
-export function grokParser(pattern: string): Extractor | string {
+/**
+ * Grok: `%{SYNTAX:name[:type]}` plus raw `(?<name>...)` groups. A name used twice collects every match (a
+ * multivalue); with several patterns the first that matches wins and the columns are the union of their names.
+ */
+export function grokParser(patterns: string | string[]): Extractor | string {
+  const list = Array.isArray(patterns) ? patterns : [patterns];
   const names: { name: string; type: DataType }[] = [];
-  const groupOf = new Map<string, string>();
+  const compiled: { re: RegExp; groups: Map<string, string[]> }[] = [];
   let counter = 0;
-  const expand = (p: string, depth: number): string => {
-    if (depth > 20) throw new Error('circular grok pattern');
-    return p.replace(/%\{(\w+)(?::([\w.@\[\]-]+))?(?::(\w+))?\}/g, (_m, syntax: string, name?: string, type?: string) => {
-      const body = GROK[syntax];
-      if (body === undefined) throw new Error(`Unable to find pattern [${syntax}] in Grok's pattern dictionary`);
-      const inner = expand(body, depth + 1);
-      if (!name) return `(?:${inner})`;
+  for (const pattern of list) {
+    const groups = new Map<string, string[]>();
+    const addGroup = (name: string, type: DataType): string => {
       const group = `g${counter++}`;
-      if (!groupOf.has(name)) {
-        names.push({ name, type: type ? GROK_TYPES[type] ?? 'keyword' : 'keyword' });
-        groupOf.set(name, group);
-      }
-      return `(?<${group}>${inner})`;
-    });
+      if (!names.some((n) => n.name === name)) names.push({ name, type });
+      groups.set(name, [...(groups.get(name) ?? []), group]);
+      return group;
+    };
+    const expand = (p: string, depth: number): string => {
+      if (depth > 20) throw new Error('circular grok pattern');
+      return p.replace(/%\{(\w+)(?::([\w.@\[\]-]+))?(?::(\w+))?\}/g, (_m, syntax: string, name?: string, type?: string) => {
+        const body = GROK[syntax];
+        if (body === undefined) throw new Error(`Unable to find pattern [${syntax}] in Grok's pattern dictionary`);
+        const inner = expand(body, depth + 1);
+        if (!name) return `(?:${inner})`;
+        return `(?<${addGroup(name, type ? GROK_TYPES[type] ?? 'keyword' : 'keyword')}>${inner})`;
+      });
+    };
+    let source: string;
+    try {
+      source = expand(pattern, 0).replace(/\(\?<([A-Za-z][\w]*)>/g, (m, n: string) => (/^g\d+$/.test(n) ? m : `(?<${addGroup(n, 'keyword')}>`));
+    } catch (e) {
+      return (e as Error).message;
+    }
+    try {
+      compiled.push({ re: new RegExp(source, 'u'), groups });
+    } catch (e) {
+      return `Invalid GROK pattern [${pattern}]: ${(e as Error).message}`;
+    }
+  }
+  const convert = (v: string, type: DataType): unknown => {
+    switch (type) {
+      case 'integer': case 'long': { const n = parseInt(v, 10); return Number.isNaN(n) ? null : n; }
+      case 'double': { const n = Number(v); return Number.isNaN(n) ? null : n; }
+      case 'boolean': return v.toLowerCase() === 'true';
+      default: return v;
+    }
   };
-  let source: string;
-  try {
-    source = expand(pattern, 0).replace(/\(\?<([A-Za-z][\w]*)>/g, (m, n: string) => {
-      if (/^g\d+$/.test(n)) return m;
-      const group = `g${counter++}`;
-      if (!groupOf.has(n)) { names.push({ name: n, type: 'keyword' }); groupOf.set(n, group); }
-      return `(?<${group}>`;
-    });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  let re: RegExp;
-  try {
-    re = new RegExp(source, 'u');
-  } catch (e) {
-    return `Invalid GROK pattern [${pattern}]: ${(e as Error).message}`;
-  }
   return {
     names,
     parse(input: string) {
-      const m = re.exec(input);
-      if (!m || !m.groups) return null;
-      return names.map(({ name, type }) => {
-        const v = m.groups![groupOf.get(name)!];
-        if (v === undefined) return null;
-        switch (type) {
-          case 'integer': case 'long': { const n = parseInt(v, 10); return Number.isNaN(n) ? null : n; }
-          case 'double': { const n = Number(v); return Number.isNaN(n) ? null : n; }
-          case 'boolean': return v.toLowerCase() === 'true';
-          default: return v;
-        }
-      });
+      for (const { re, groups } of compiled) {
+        const m = re.exec(input);
+        if (!m || !m.groups) continue;
+        return names.map(({ name, type }) => {
+          const found = (groups.get(name) ?? []).map((g) => m.groups![g]).filter((v): v is string => v !== undefined);
+          const values = found.map((v) => convert(v, type)).filter((v) => v !== null);
+          return values.length === 0 ? null : values.length === 1 ? values[0] : values;
+        });
+      }
+      return null;
     },
   };
 }

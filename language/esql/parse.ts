@@ -157,8 +157,9 @@ const ACTIONS: ohm.ActionDict<unknown> = {
       appendSeparator,
     } satisfies Command;
   },
-  Grok(_kw, input, pattern) {
-    return { kind: 'grok', span: span(this), input: input.ast(), pattern: stringValue(pattern), patternSpan: span(pattern) } satisfies Command;
+  Grok(_kw, input, patterns) {
+    const list = patterns.asIteration().children.map(stringValue);
+    return { kind: 'grok', span: span(this), input: input.ast(), pattern: list[0], patterns: list, patternSpan: span(patterns) } satisfies Command;
   },
   CommandOption(name, _eq, value) {
     return { name: identifierText(name.sourceString), value: value.ast() };
