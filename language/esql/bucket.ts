@@ -47,9 +47,10 @@ export function bucketCompile(e: Expr & { kind: 'call' }, columns: Column[], com
       const n = Number(args[1].constant?.value);
       const from = Number(args[2].constant?.value);
       const to = Number(args[3].constant?.value);
+      // Elasticsearch's choice: the next power of ten, or half of it when that is still wide enough.
       const precise = (to - from) / n;
-      const magnitude = 10 ** Math.floor(Math.log10(precise));
-      span = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= precise) ?? precise;
+      const nextPowerOfTen = 10 ** Math.ceil(Math.log10(precise));
+      span = precise < nextPowerOfTen / 2 ? nextPowerOfTen / 2 : nextPowerOfTen;
     }
     if (!(span > 0)) return compiler.fail(e.span, `second argument of [${e.text}] must be a positive number`);
     return { type: 'double', text: e.text, fn: standardEvaluator([field], ctx, ([v]) => Math.floor(Number(v) / span) * span) };

@@ -611,6 +611,9 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
     if (!/^[\d.]+$/.test(s) && !s.includes(':')) throw new EvalFailure('java.lang.IllegalArgumentException', `'${s}' is not an IP string literal.`);
     return s;
   }, 'Converts to an IP address.'));
+  const numeric = (t: DataType): boolean => isNumeric(t);
+  r.define(conversion('to_degrees', [], 'double', numeric, (v) => (Number(v) * 180) / Math.PI, 'Converts radians to degrees.'));
+  r.define(conversion('to_radians', [], 'double', numeric, (v) => (Number(v) * Math.PI) / 180, 'Converts degrees to radians.'));
   r.define(conversion('to_version', ['to_ver'], 'version', convertible('version', 'keyword', 'text'), (v) => String(v), 'Converts to a version.'));
 
   // Multivalue

@@ -132,8 +132,9 @@ function numberFormat(s: string): EvalFailure {
   return new EvalFailure('java.lang.NumberFormatException', `For input string: "${s}"`);
 }
 
-function outOfRange(v: unknown, type: string): EvalFailure {
-  const shown = typeof v === 'number' ? javaDouble(v) : String(v);
+/** `v` is shown as Java shows it: doubles as doubles (`1.0E19`), whole numbers as digits. */
+function outOfRange(v: unknown, type: string, fromDouble = false): EvalFailure {
+  const shown = fromDouble && typeof v === 'number' ? javaDouble(v) : String(v);
   return new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `[${shown}] out of [${type}] range`);
 }
 
@@ -175,7 +176,7 @@ export function toLong(v: unknown, from: DataType): number | bigint {
 }
 
 function doubleToLong(d: number): number | bigint {
-  if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long');
+  if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
   return normalizeLong(BigInt(Math.trunc(d)));
 }
 
@@ -191,16 +192,20 @@ export function toInteger(v: unknown, from: DataType): number {
         return n;
       }
       const d = parseJavaNumber(String(v));
-      if (d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer');
+      if (d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer', true);
       return Math.trunc(d);
     }
     case 'double': {
+      // Java goes through long first: the range error names the first conversion that fails.
       const d = v as number;
-      if (!Number.isFinite(d) || d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer');
-      return Math.trunc(d);
+      if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
+      const t = Math.trunc(d);
+      if (t < INT_MIN || t > INT_MAX) throw outOfRange(BigInt(t), 'integer');
+      return t;
     }
     default: {
       const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
+      if (from === 'unsigned_long' && n > LONG_MAX) throw outOfRange(v, 'long');
       if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(v, 'integer');
       return Number(n);
     }
@@ -212,19 +217,25 @@ export function toUnsignedLong(v: unknown, from: DataType): number | bigint {
   switch (from) {
     case 'boolean': return v ? 1 : 0;
     case 'keyword': case 'text': {
+      // Parsed as a BigDecimal, whose error names the first character it cannot read.
       const s = String(v).trim();
-      b = /^\+?\d+$/.test(s) ? BigInt(s) : BigInt(Math.trunc(parseJavaNumber(s)));
+      const bad = /[^0-9.eE+-]/.exec(s);
+      if (bad || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+        const c = bad ? bad[0] : s.slice(-1);
+        throw new EvalFailure('java.lang.NumberFormatException', `Character ${c} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+      }
+      b = /^\+?\d+$/.test(s) ? BigInt(s.replace('+', '')) : BigInt(Math.trunc(Number(s)));
       break;
     }
     case 'double': {
       const d = v as number;
-      if (!Number.isFinite(d)) throw outOfRange(d, 'unsigned_long');
+      if (!Number.isFinite(d)) throw outOfRange(d, 'unsigned_long', true);
       b = BigInt(Math.trunc(d));
       break;
     }
     default: b = BigInt(v as number | bigint);
   }
-  if (b < 0n || b > ULONG_MAX) throw outOfRange(v, 'unsigned_long');
+  if (b < 0n || b > ULONG_MAX) throw outOfRange(v, 'unsigned_long', from === 'double');
   return normalizeLong(b);
 }
 

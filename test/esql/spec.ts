@@ -224,7 +224,10 @@ export function compareResult(c: SpecCase, r: EsqlResult): string | null {
   for (let i = 0; i < names.length; i++) {
     const want = c.expectedColumns[i].type;
     const got = r.columns[i].type;
-    if (want !== got && !(want === 'long' && got === 'integer')) {
+    // ES|QL widens: an integer may stand for long, short or byte; a double for the float family.
+    const widened = (want === 'long' || want === 'short' || want === 'byte') && got === 'integer' ||
+      (want === 'float' || want === 'half_float' || want === 'scaled_float') && got === 'double';
+    if (want !== got && !widened) {
       return `column [${names[i]}] has type [${got}] expected [${want}]`;
     }
   }
@@ -312,9 +315,9 @@ function cellMatches(expected: string, actual: unknown, type: string): boolean {
 function scalarMatches(e: string, a: unknown, type: string): boolean {
   if (a === null || a === undefined) return e === 'null';
   switch (type) {
-    case 'integer': case 'long': case 'unsigned_long':
+    case 'integer': case 'long': case 'unsigned_long': case 'short': case 'byte':
       try { return BigInt(e) === BigInt(a as number | bigint); } catch { return false; }
-    case 'double':
+    case 'double': case 'float': case 'half_float': case 'scaled_float':
       return Number(e) === Number(a) || (Number.isNaN(Number(e)) && Number.isNaN(Number(a)));
     case 'boolean':
       return e.toLowerCase() === String(a);
