@@ -4,6 +4,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { Session } from '../language/session';
+import { formatText } from '../language/esql/format';
+import { loadFile } from '../language/store/load-file';
+import { openStore } from '../language/store/open';
+import { loadSampleData } from '../language/store/sample-data';
+import type { DataStore } from '../language/store/store';
 import { ConsoleOutput } from './console-output';
 import { readConnectionFile } from './connection';
 import { Kernel } from './dispatch';
@@ -19,6 +24,9 @@ commands:
   install [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT] [--env KEY=VALUE ...]
                                             install the kernelspec (default: --user, name escript)
   run FILE|-                                run a script with the kernel's language; exit status 1 on error
+  esql QUERY [--format txt|json]            run an ES|QL query against the configured store and print a table
+  load FILE.ndjson|FILE.csv --index NAME    load documents into an index
+  sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)
   tutorials [--out DIR] [--kernel NAME] [NOTEBOOK ...]
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)
   version                                   print the version`;
@@ -29,6 +37,9 @@ const commands: Record<string, Command> = {
   kernel: runKernel,
   install,
   run,
+  esql,
+  load,
+  'sample-data': sampleData,
   tutorials,
   version: async () => {
     console.log(packageVersion());
@@ -122,6 +133,39 @@ async function run(args: string[]): Promise<number> {
   } finally {
     await session.shutdown();
   }
+}
+
+async function withStore<T>(work: (store: DataStore) => Promise<T>): Promise<T> {
+  const store = openStore();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function esql(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'txt' } } });
+  const query = positionals.join(' ');
+  if (!query) throw new UsageError('esql needs a QUERY');
+  const result = await withStore((store) => store.esql(query));
+  for (const warning of result.warnings) console.error(`warning: ${warning}`);
+  console.log(values.format === 'json' ? JSON.stringify(result, null, 2) : formatText(result));
+  return 0;
+}
+
+async function load(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { index: { type: 'string' } } });
+  if (!positionals[0] || !values.index) throw new UsageError('load needs FILE and --index NAME');
+  const result = await withStore((store) => loadFile(store, positionals[0], values.index!));
+  console.log(JSON.stringify(result));
+  return 0;
+}
+
+async function sampleData(): Promise<number> {
+  const counts = await withStore((store) => loadSampleData(store));
+  for (const [index, count] of Object.entries(counts)) console.log(`${index}: ${count} documents`);
+  return 0;
 }
 
 async function tutorials(args: string[]): Promise<number> {

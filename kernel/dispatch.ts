@@ -177,18 +177,23 @@ export class Kernel {
     }
     const { ename, evalue, traceback } = outcome.error;
     if (!silent) this.publish('error', { ename, evalue, traceback }, request);
+    // Only the cells already queued behind the failed one are aborted, not those sent after seeing its reply.
+    // One turn of the event loop first lets requests waiting in the socket reach the queue.
+    if (stopOnError) await new Promise((resolve) => setImmediate(resolve));
+    const aborted = stopOnError ? this.takeQueuedExecutes() : [];
     await this.reply(channel, request, 'execute_reply', { status: 'error', execution_count: count, ename, evalue, traceback });
-    if (stopOnError) await this.abortQueuedExecutes();
+    await this.abort(aborted);
+  }
+
+  private takeQueuedExecutes(): { request: Message; channel: ReplyChannel }[] {
+    const executes = this.shellQueue.filter((item) => item.request.header.msg_type === 'execute_request');
+    this.shellQueue.splice(0, this.shellQueue.length, ...this.shellQueue.filter((item) => !executes.includes(item)));
+    return executes;
   }
 
   /** After a failed cell, the cells queued behind it are answered `aborted`, as ipykernel does. */
-  private async abortQueuedExecutes(): Promise<void> {
-    const queued = this.shellQueue.splice(0);
+  private async abort(queued: { request: Message; channel: ReplyChannel }[]): Promise<void> {
     for (const item of queued) {
-      if (item.request.header.msg_type !== 'execute_request') {
-        this.shellQueue.push(item);
-        continue;
-      }
       this.publishStatus('busy', item.request);
       await this.reply(item.channel, item.request, 'execute_reply', { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
       this.publishStatus('idle', item.request);

@@ -75,7 +75,7 @@ describe('real Jupyter clients', function () {
     expect(out.cells[1].outputs[0].output_type).to.equal('execute_result');
     expect(joined(out.cells[1].outputs[0].data['text/plain'])).to.equal('42');
     expect(out.cells[2].outputs[0].output_type).to.equal('display_data');
-    expect(out.cells[2].outputs[0].data['text/html']).to.include('<table');
+    expect(joined(out.cells[2].outputs[0].data['text/html'])).to.include('<table');
   });
 
   it('works in jupyter console, including a procedure typed line by line', () => {
