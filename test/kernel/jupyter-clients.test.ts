@@ -78,6 +78,22 @@ describe('real Jupyter clients', function () {
     expect(joined(out.cells[2].outputs[0].data['text/html'])).to.include('<table');
   });
 
+  it('runs every tutorial in notebooks/ top to bottom without an error output', () => {
+    const out = path.join(prefix, 'docs');
+    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '--kernel', KERNEL], env, 170_000);
+    expect(run.status, run.stdout + run.stderr).to.equal(0);
+    const notebooks = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
+    expect(notebooks.length).to.be.at.least(1);
+    for (const name of notebooks) {
+      const executed = JSON.parse(fs.readFileSync(path.join(out, name), 'utf8'));
+      const codeCells = executed.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
+      const errors = codeCells.flatMap((c: { outputs: { output_type: string }[] }) => c.outputs.filter((o) => o.output_type === 'error'));
+      expect(errors, `${name}: ${JSON.stringify(errors)}`).to.have.length(0);
+      expect(codeCells.every((c: { outputs: unknown[] }) => c.outputs.length > 0), `${name} has a cell without output`).to.equal(true);
+      expect(fs.existsSync(path.join(out, name.replace(/\.ipynb$/, '.html')))).to.equal(true);
+    }
+  });
+
   it('works in jupyter console, including a procedure typed line by line', () => {
     const run = sh(PYTHON, [path.join(ROOT, 'test', 'kernel', 'jupyter', 'console_session.py'), KERNEL], env, 120_000);
     expect(run.status, run.stdout + run.stderr).to.equal(0);
