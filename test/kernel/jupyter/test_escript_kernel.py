@@ -44,6 +44,7 @@ class EScriptKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "40 + 2*"
     supported_history_operations = ("tail", "range", "search")
 
+    code_page_something = "UPPER?"
     code_inspect_sample = "UPPER"
     code_clear_output = "CLEAR_OUTPUT();"
 
