@@ -1,0 +1,314 @@
+// The protocol layer: one handler per request type, wrapped in busy/idle, with all the bookkeeping
+// (execution count, execute_input, stop_on_error, interrupts) done here once, so the language only implements
+// the Interpreter contract.
+import { randomUUID } from 'crypto';
+import type { ExecuteOutcome, Interpreter } from '../language/contract';
+import { ConnectionInfo } from './connection';
+import { History } from './history';
+import { IOPubOutput, StreamBuffer } from './output';
+import { KernelSockets } from './sockets';
+import { decode, encode, makeMessage, Message, PROTOCOL_VERSION, Signer } from './wire';
+import { fromCodePoints, toCodePoints } from './unicode';
+
+type ReplyChannel = 'shell' | 'control';
+type Handler = (request: Message, channel: ReplyChannel) => Promise<void>;
+
+export interface KernelOptions {
+  connection: ConnectionInfo;
+  interpreter: Interpreter;
+  history: History;
+  implementationVersion: string;
+  log: (msg: string) => void;
+  /** Called once the kernel has replied to a shutdown request and closed its sockets. */
+  onShutdown: (restart: boolean) => void;
+}
+
+export class Kernel {
+  readonly session = randomUUID();
+  private readonly signer: Signer;
+  private readonly sockets: KernelSockets;
+  private readonly streams: StreamBuffer;
+  private readonly shellQueue: { request: Message; channel: ReplyChannel }[] = [];
+  private shellBusy = false;
+  private executionCount = 0;
+  private running?: { request: Message; controller: AbortController };
+  private shuttingDown = false;
+
+  constructor(private readonly options: KernelOptions) {
+    this.signer = new Signer(options.connection.key, options.connection.signature_scheme);
+    this.sockets = new KernelSockets(options.connection, options.log);
+    this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
+  }
+
+  async start(): Promise<void> {
+    await this.sockets.bind();
+    this.listen(this.sockets.shell, 'shell');
+    this.listen(this.sockets.control, 'control');
+    this.publishStatus('starting');
+  }
+
+  /** Stops the running cell (SIGINT or interrupt_request); the kernel and its variables stay. */
+  interrupt(): void {
+    this.running?.controller.abort(new Error('interrupted'));
+  }
+
+  private readonly handlers: Record<string, Handler> = {
+    kernel_info_request: (r, c) => this.kernelInfo(r, c),
+    execute_request: (r, c) => this.execute(r, c),
+    is_complete_request: (r, c) => this.isComplete(r, c),
+    complete_request: (r, c) => this.complete(r, c),
+    inspect_request: (r, c) => this.inspect(r, c),
+    history_request: (r, c) => this.history(r, c),
+    comm_info_request: (r, c) => this.reply(c, r, 'comm_info_reply', { status: 'ok', comms: {} }),
+    comm_open: async (r) => this.publish('comm_close', { comm_id: r.content.comm_id, data: {} }, r),
+    comm_msg: async () => undefined,
+    comm_close: async () => undefined,
+    interrupt_request: async (r, c) => {
+      this.interrupt();
+      await this.reply(c, r, 'interrupt_reply', { status: 'ok' });
+    },
+    shutdown_request: (r, c) => this.shutdown(r, c),
+  };
+
+  private async listen(socket: AsyncIterable<Buffer[]>, channel: ReplyChannel): Promise<void> {
+    // Control requests are handled in order among themselves but never wait behind the shell queue.
+    let control = Promise.resolve();
+    for await (const frames of socket) {
+      let request: Message;
+      try {
+        request = decode(frames, this.signer);
+      } catch (err) {
+        this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
+        continue;
+      }
+      if (channel === 'control') control = control.then(() => this.dispatch(request, channel));
+      else {
+        this.shellQueue.push({ request, channel });
+        void this.drainShell();
+      }
+    }
+  }
+
+  private async drainShell(): Promise<void> {
+    if (this.shellBusy) return;
+    this.shellBusy = true;
+    try {
+      for (let next = this.shellQueue.shift(); next; next = this.shellQueue.shift()) {
+        await this.dispatch(next.request, next.channel);
+      }
+    } finally {
+      this.shellBusy = false;
+    }
+  }
+
+  private async dispatch(request: Message, channel: ReplyChannel): Promise<void> {
+    const handler = this.handlers[request.header.msg_type];
+    this.publishStatus('busy', request);
+    try {
+      if (handler) await handler(request, channel);
+      else this.options.log(`unknown message type ${request.header.msg_type} on ${channel}`);
+    } catch (err) {
+      this.options.log(`handler for ${request.header.msg_type} failed: ${(err as Error).stack ?? err}`);
+    } finally {
+      this.streams.flush();
+      this.publishStatus('idle', request);
+    }
+  }
+
+  private async kernelInfo(request: Message, channel: ReplyChannel): Promise<void> {
+    const info = this.options.interpreter.info();
+    await this.reply(channel, request, 'kernel_info_reply', {
+      status: 'ok',
+      protocol_version: PROTOCOL_VERSION,
+      implementation: 'escript-kernel',
+      implementation_version: this.options.implementationVersion,
+      language_info: {
+        name: info.name,
+        version: info.version,
+        mimetype: info.mimetype,
+        file_extension: info.fileExtension,
+        codemirror_mode: info.codemirrorMode,
+        pygments_lexer: info.pygmentsLexer,
+      },
+      banner: info.banner,
+      help_links: info.helpLinks,
+      debugger: false,
+    });
+  }
+
+  private async execute(request: Message, channel: ReplyChannel): Promise<void> {
+    const code = String(request.content.code ?? '');
+    const helpTopic = helpRequest(code);
+    if (helpTopic !== undefined) {
+      await this.pageHelp(request, channel, helpTopic);
+      return;
+    }
+    if (isExitCommand(code)) {
+      // As in IPython: `exit` / `quit` ask the frontend (jupyter console) to leave and stop the kernel.
+      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload: [{ source: 'ask_exit', keepkernel: false }] });
+      return;
+    }
+    const silent = request.content.silent === true;
+    const storeHistory = !silent && request.content.store_history !== false;
+    const stopOnError = request.content.stop_on_error !== false;
+    if (storeHistory) {
+      this.executionCount += 1;
+      this.recordHistory(code);
+    }
+    const count = this.executionCount;
+    if (!silent) this.publish('execute_input', { code, execution_count: count }, request);
+
+    const controller = new AbortController();
+    this.running = { request, controller };
+    const output = new IOPubOutput(request, (t, c, p) => this.publish(t, c, p), this.streams, () => this.running?.request, silent);
+    let outcome: ExecuteOutcome;
+    try {
+      outcome = await this.options.interpreter.execute(code, output, controller.signal);
+    } catch (err) {
+      // The language reports user errors as outcomes; a throw is our own bug, still never fatal.
+      const e = err as Error;
+      outcome = { status: 'error', error: { ename: 'internal_error', evalue: String(e?.message ?? e), traceback: [String(e?.stack ?? e)] } };
+    } finally {
+      this.running = undefined;
+    }
+    this.streams.flush();
+
+    if (outcome.status === 'ok') {
+      if (outcome.result && !silent) {
+        this.publish('execute_result', { execution_count: count, data: outcome.result, metadata: {} }, request);
+      }
+      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      return;
+    }
+    const { ename, evalue, traceback } = outcome.error;
+    if (!silent) this.publish('error', { ename, evalue, traceback }, request);
+    // Only the cells already queued behind the failed one are aborted, not those sent after seeing its reply.
+    // One turn of the event loop first lets requests waiting in the socket reach the queue.
+    if (stopOnError) await new Promise((resolve) => setImmediate(resolve));
+    const aborted = stopOnError ? this.takeQueuedExecutes() : [];
+    await this.reply(channel, request, 'execute_reply', { status: 'error', execution_count: count, ename, evalue, traceback });
+    await this.abort(aborted);
+  }
+
+  /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
+  private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
+    const help = this.options.interpreter.inspect(topic, topic.length, 1);
+    const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
+    if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
+    await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
+  }
+
+  private takeQueuedExecutes(): { request: Message; channel: ReplyChannel }[] {
+    const executes = this.shellQueue.filter((item) => item.request.header.msg_type === 'execute_request');
+    this.shellQueue.splice(0, this.shellQueue.length, ...this.shellQueue.filter((item) => !executes.includes(item)));
+    return executes;
+  }
+
+  /** After a failed cell, the cells queued behind it are answered `aborted`, as ipykernel does. */
+  private async abort(queued: { request: Message; channel: ReplyChannel }[]): Promise<void> {
+    for (const item of queued) {
+      this.publishStatus('busy', item.request);
+      await this.reply(item.channel, item.request, 'execute_reply', { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
+      this.publishStatus('idle', item.request);
+    }
+  }
+
+  private recordHistory(code: string): void {
+    try {
+      this.options.history.add(this.executionCount, code);
+    } catch (err) {
+      this.options.log(`history not saved: ${(err as Error).message}`);
+    }
+  }
+
+  private async isComplete(request: Message, channel: ReplyChannel): Promise<void> {
+    const code = String(request.content.code ?? '');
+    const verdict = isExitCommand(code) ? { status: 'complete' } : this.options.interpreter.isComplete(code);
+    await this.reply(channel, request, 'is_complete_reply', verdict);
+  }
+
+  private async complete(request: Message, channel: ReplyChannel): Promise<void> {
+    const code = String(request.content.code ?? '');
+    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
+    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursor);
+    await this.reply(channel, request, 'complete_reply', {
+      status: 'ok',
+      matches,
+      cursor_start: toCodePoints(code, cursorStart),
+      cursor_end: toCodePoints(code, cursorEnd),
+      metadata: {},
+    });
+  }
+
+  private async inspect(request: Message, channel: ReplyChannel): Promise<void> {
+    const code = String(request.content.code ?? '');
+    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
+    const help = this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
+    await this.reply(channel, request, 'inspect_reply', {
+      status: 'ok',
+      found: help !== null,
+      data: help === null ? {} : { 'text/plain': help, 'text/markdown': help },
+      metadata: {},
+    });
+  }
+
+  private async history(request: Message, channel: ReplyChannel): Promise<void> {
+    const c = request.content;
+    const store = this.options.history;
+    const entries =
+      c.hist_access_type === 'tail' ? store.tail(Number(c.n ?? 10))
+      : c.hist_access_type === 'range' ? store.range(Number(c.session ?? 0), Number(c.start ?? 0), c.stop == null ? undefined : Number(c.stop))
+      : c.hist_access_type === 'search' ? store.search(String(c.pattern ?? '*'), Number(c.n ?? 0), c.unique === true)
+      : [];
+    const history = c.output ? entries.map(([s, l, src]) => [s, l, [src, null]]) : entries;
+    await this.reply(channel, request, 'history_reply', { status: 'ok', history });
+  }
+
+  private async shutdown(request: Message, channel: ReplyChannel): Promise<void> {
+    const restart = request.content.restart === true;
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.interrupt();
+    const content = { status: 'ok', restart };
+    await this.reply(channel, request, 'shutdown_reply', content);
+    this.publish('shutdown_reply', content, request);
+    try {
+      await this.options.interpreter.shutdown();
+    } catch (err) {
+      this.options.log(`shutdown: ${(err as Error).message}`);
+    }
+    this.streams.flush();
+    this.publishStatus('idle', request);
+    await this.sockets.queues.iopub.drained();
+    this.options.history.close();
+    await this.sockets.close();
+    this.options.onShutdown(restart);
+  }
+
+  private publishStatus(state: 'starting' | 'busy' | 'idle', parent?: Message): void {
+    this.publish('status', { execution_state: state }, parent);
+  }
+
+  private publish(msgType: string, content: Record<string, unknown>, parent?: Message): void {
+    const message = makeMessage(msgType, content, this.session, parent);
+    // iopub identities are the topic; the message type is the conventional one.
+    message.identities = [Buffer.from(msgType)];
+    void this.sockets.queues.iopub.send(encode(message, this.signer));
+  }
+
+  private reply(channel: ReplyChannel, request: Message, msgType: string, content: object, metadata: Record<string, unknown> = {}): Promise<void> {
+    const message = makeMessage(msgType, content, this.session, request, metadata);
+    return this.sockets.queues[channel].send(encode(message, this.signer));
+  }
+}
+
+/** `exit` or `quit` typed alone: a frontend command, not elastic-script (where EXIT only leaves a loop). */
+function isExitCommand(code: string): boolean {
+  return /^\s*(exit|quit)\s*;?\s*$/i.test(code);
+}
+
+/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, else undefined. */
+function helpRequest(code: string): string | undefined {
+  const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
+  return m ? (m[1] ?? m[2]) : undefined;
+}

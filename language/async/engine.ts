@@ -1,0 +1,691 @@
+// The execution engine of one kernel: starts pipelines and PARALLELs in the background, answers the
+// EXECUTION(...) verbs, keeps its leases alive, takes over runs of kernels that died, and expires old runs.
+
+import { hostname } from 'os';
+import { randomBytes } from 'crypto';
+import type { DataStore } from '../store/store';
+import { Clock, isoAt, msOf, systemClock, TimerHandle, delay } from './clock';
+import {
+  ConflictPolicy,
+  ErrorInfo,
+  EXECUTIONS_INDEX,
+  ExecutionDocument,
+  ExecutionKind,
+  isActive,
+  isTerminal,
+  Owner,
+  TrackDocument,
+} from './document';
+import { Documents, Versioned } from './documents';
+import { newExecutionDocument } from './new-document';
+import { describeError as defaultDescribe, ExecutionError } from './errors';
+import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
+import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
+import { BranchStrategy, ProcedureStrategy } from './procedure';
+import * as q from './queries';
+import { ExecutionEvent, ExecutionView, Run, RunHost, RunStrategy } from './run';
+import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
+import * as t from './transitions';
+
+export interface EngineOptions {
+  store: DataStore;
+  clock?: Clock;
+  /** Turns a stored pipeline back into callbacks: needed for RETRY and for taking over runs with handlers. */
+  resolve?: ResolvePipeline;
+  kernelId?: string;
+  notebook?: string | null;
+  /** How long a lease lasts without renewal (default 30 s); renewed every third of that unless set. */
+  leaseMs?: number;
+  renewEveryMs?: number;
+  /** Settled runs are kept this long, then answer EXPIRED (default 7 days). */
+  retentionMs?: number;
+  /** Period of the background sweep (LOST runs, retention); 0 turns it off (default 60 s). */
+  sweepEveryMs?: number;
+  /** How long a cancelled or timed-out body may take to stop before handlers run anyway (default 5 s). */
+  cancelGraceMs?: number;
+  /** Poll period of WAIT on runs owned by other kernels (default 500 ms). */
+  waitEveryMs?: number;
+  /** Make every write visible to ES|QL at once (slower; lists are otherwise near-real-time). */
+  refresh?: boolean;
+  describeError?: (err: unknown, procedure: string | null) => ErrorInfo;
+}
+
+/** What `start` and `parallel` return at once. */
+export interface ExecutionHandle {
+  execution_id: string;
+  track_name: string | null;
+  name: string | null;
+  procedure_name: string;
+  kind: ExecutionKind;
+  status: ExecutionDocument['status'];
+  state: ExecutionDocument['state'];
+  created_at: string;
+  /** ON CONFLICT ATTACH found a run on the track: this is that run, nothing new was started. */
+  attached: boolean;
+}
+
+export type Lookup = 'NOT_FOUND' | 'EXPIRED';
+
+export interface StatusView extends ExecutionView {
+  owner_reachable: boolean;
+  wait_timed_out?: boolean;
+}
+
+export type WaitOutcome =
+  /** Settled COMPLETED: the final @result. */
+  | { kind: 'result'; value: unknown; document: StatusView }
+  /** Settled otherwise (FAILED, TIMED_OUT, LOST, CANCELLED): the status document. */
+  | { kind: 'settled'; document: StatusView }
+  /** Not settled within the wait's TIMEOUT: the status with `wait_timed_out = true`. The run goes on. */
+  | { kind: 'timed_out'; document: StatusView };
+
+/** The value `EXECUTION(x) | WAIT` evaluates to: the result when it completed, else the status document. */
+export function waitValue(outcome: WaitOutcome): unknown {
+  return outcome.kind === 'result' ? outcome.value : outcome.document;
+}
+
+export interface ControlOutcome {
+  /** False when an earlier decision had already won (the call changed nothing). */
+  changed: boolean;
+  document: StatusView;
+}
+
+export interface SweepReport {
+  recovered: number;
+  expired: number;
+}
+
+export interface StartOptions {
+  /** RETRY verb: the run this one re-runs. */
+  retryOf?: string;
+}
+
+type Listener = (event: ExecutionEvent) => void;
+
+const DEFAULTS = {
+  leaseMs: 30_000,
+  retentionMs: 7 * 24 * 3600_000,
+  sweepEveryMs: 60_000,
+  cancelGraceMs: 5_000,
+  waitEveryMs: 500,
+};
+
+export class ExecutionEngine implements RunHost {
+  readonly documents: Documents;
+  readonly clock: Clock;
+  readonly cancelGraceMs: number;
+  readonly ownerId: string;
+  private readonly owner: Owner;
+  private readonly ids = new ExecutionIdGenerator();
+  private readonly runs = new Map<string, Run>();
+  private readonly listeners = new Set<Listener>();
+  private readonly errorListeners = new Set<(err: unknown, executionId: string) => void>();
+  private readonly leaseMs: number;
+  private readonly renewEveryMs: number;
+  private readonly retentionMs: number;
+  private readonly sweepEveryMs: number;
+  private readonly waitEveryMs: number;
+  private readonly resolvePipeline?: ResolvePipeline;
+  private readonly describe: (err: unknown, procedure: string | null) => ErrorInfo;
+  private renewTimer: TimerHandle | null = null;
+  private sweepTimer: TimerHandle | null = null;
+  private isHalted = false;
+  private closing = false;
+  private stopped = false;
+
+  constructor(options: EngineOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.documents = new Documents(options.store, options.refresh ?? false);
+    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
+    this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
+    this.sweepEveryMs = options.sweepEveryMs ?? DEFAULTS.sweepEveryMs;
+    this.cancelGraceMs = options.cancelGraceMs ?? DEFAULTS.cancelGraceMs;
+    this.waitEveryMs = options.waitEveryMs ?? DEFAULTS.waitEveryMs;
+    this.resolvePipeline = options.resolve;
+    this.describe = options.describeError ?? defaultDescribe;
+    const kernelId = options.kernelId ?? randomBytes(8).toString('hex');
+    this.owner = { kernel_id: kernelId, host: hostname(), pid: process.pid, notebook: options.notebook ?? null };
+    this.ownerId = `${kernelId}:${randomBytes(4).toString('hex')}`;
+  }
+
+  // ----- RunHost -----
+
+  get halted(): boolean {
+    return this.isHalted;
+  }
+
+  actor(): t.Actor {
+    return { me: this.ownerId, now: this.clock.now(), leaseMs: this.leaseMs, retentionMs: this.retentionMs };
+  }
+
+  describeError(err: unknown, procedure: string | null): ErrorInfo {
+    return this.describe(err, procedure);
+  }
+
+  emit(event: ExecutionEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.reportError(err, event.execution_id);
+      }
+    }
+  }
+
+  reportError(err: unknown, executionId: string): void {
+    for (const listener of this.errorListeners) listener(err, executionId);
+  }
+
+  forget(run: Run): void {
+    this.runs.delete(run.id);
+  }
+
+  // ----- lifecycle -----
+
+  /** Creates the indices, takes over what dead kernels left, and starts the lease and sweep timers. */
+  async open(): Promise<SweepReport> {
+    await this.documents.ensureIndices();
+    const report = await this.sweep();
+    this.scheduleRenewal();
+    this.scheduleSweep();
+    return report;
+  }
+
+  /** One live display per execution: every transition, progress and PRINT line. Returns an unsubscribe. */
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onError(listener: (err: unknown, executionId: string) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Store calls this engine has in flight; `quiet` resolves when there are none (tests, shutdown). */
+  get storeCallsInFlight(): number {
+    return this.documents.pending;
+  }
+
+  quiet(): Promise<void> {
+    return this.documents.quiet();
+  }
+
+  /** Executions this engine is running or settling now. */
+  get activeIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /**
+   * Cancels this engine's running executions cooperatively (reason KERNEL_SHUTDOWN), lets their FINALLY
+   * run, waits for them to settle, then stops its timers.
+   */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    this.sweepTimer?.cancel();
+    const topLevel = [...this.runs.values()].filter((run) => run.isTopLevel);
+    await Promise.all(
+      topLevel.map(async (run) => {
+        await run.cancel('KERNEL_SHUTDOWN', false).catch((err) => this.reportError(err, run.id));
+        await run.settled;
+      }),
+    );
+    this.stopped = true;
+    this.renewTimer?.cancel();
+  }
+
+  /** Stops every timer and forgets every run without writing anything: what a killed process leaves behind. */
+  halt(): void {
+    this.isHalted = true;
+    this.renewTimer?.cancel();
+    this.sweepTimer?.cancel();
+    for (const run of [...this.runs.values()]) run.abandon();
+  }
+
+  // ----- starting work -----
+
+  /** `p(args) | ...`: returns the handle at once; the body and handlers run in the background. */
+  async start(spec: ProcedureSpec, options: StartOptions = {}): Promise<ExecutionHandle> {
+    await this.prepareToStart();
+    const now = this.clock.now();
+    const maxAttempts = 1 + Math.max(0, Math.floor(spec.retry?.retries ?? 0));
+    const doc = this.newDocument('PROCEDURE', spec.procedure, now, {
+      parameters: spec.parameters ?? null,
+      pipeline: spec.pipeline ?? null,
+      track_name: spec.track?.name ?? null,
+      timeout_ms: spec.timeoutMs ?? null,
+      max_attempts: maxAttempts,
+      backoff_ms: Math.max(0, spec.retry?.backoffMs ?? 0),
+      retry_of: options.retryOf ?? null,
+    });
+    return this.launchTracked(doc, spec.track?.onConflict, async () => {
+      const stored = await this.documents.create(doc);
+      return () => this.adopt(stored, new ProcedureStrategy(spec, this.describe));
+    });
+  }
+
+  /** `PARALLEL [...] | ...`: one parent document plus one per branch; returns the parent's handle at once. */
+  async parallel(spec: ParallelSpec, options: StartOptions = {}): Promise<ExecutionHandle> {
+    await this.prepareToStart();
+    const now = this.clock.now();
+    const procedures = spec.branches.map((b) => b.procedure);
+    const parent = this.newDocument('PARALLEL', `PARALLEL[${procedures.join(', ')}]`, now, {
+      pipeline: spec.pipeline ?? null,
+      parameters: spec.branches.map((b) => b.parameters ?? null),
+      track_name: spec.track?.name ?? null,
+      timeout_ms: spec.timeoutMs ?? null,
+      join_policy: joinPolicyOf(spec),
+      branch_count: spec.branches.length,
+      retry_of: options.retryOf ?? null,
+    });
+    const ids = branchIds(parent.execution_id, spec.branches.length);
+    return this.launchTracked(parent, spec.track?.onConflict, async () => {
+      const branches = await this.documents.createMany(
+        spec.branches.map((branch, i) => {
+          const doc = this.newDocument('BRANCH', branch.procedure, now, {
+            execution_id: ids[i],
+            parameters: branch.parameters ?? null,
+            parent_execution_id: parent.execution_id,
+            branch_index: i,
+            track_name: null,
+          });
+          doc.state = 'PENDING';
+          doc.started_at = null;
+          doc.lease = null;
+          return doc;
+        }),
+      );
+      const stored = await this.documents.create(parent);
+      return () => {
+        const branchRuns = branches.map((b, i) => this.adopt(b, new BranchStrategy(spec.branches[i].body)));
+        const parentRun = this.adopt(stored, new ParallelStrategy(spec, branchRuns, this));
+        return parentRun;
+      };
+    });
+  }
+
+  private newDocument(kind: ExecutionKind, procedure: string, now: number, fields: Partial<ExecutionDocument>): ExecutionDocument {
+    return newExecutionDocument({
+      id: fields.execution_id ?? this.ids.next(now),
+      kind,
+      procedure,
+      now,
+      owner: this.owner,
+      lease: { owner_id: this.ownerId, epoch: 1, expires_at: isoAt(now + this.leaseMs) },
+      fields,
+    });
+  }
+
+  private adopt(stored: Versioned, strategy: RunStrategy): Run {
+    const run = new Run(this, stored, strategy);
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  /**
+   * Claims the track (if any) for the new run with compare-and-set on the track document, applying
+   * ON CONFLICT when the track's current run has not settled; then starts the run.
+   */
+  private async launchTracked(
+    doc: ExecutionDocument,
+    onConflict: ConflictPolicy | undefined,
+    create: () => Promise<() => Run>,
+  ): Promise<ExecutionHandle> {
+    const name = doc.track_name;
+    if (name === null) {
+      const begin = await create();
+      return this.begin(begin());
+    }
+    const policy = onConflict ?? 'REJECT';
+    let begin: (() => Run) | null = null;
+    for (;;) {
+      const track = await this.documents.readTrack(name);
+      const busy = track ? await this.activeRunOf(track.doc) : null;
+      if (busy && policy !== 'ALLOW') {
+        if (policy === 'ATTACH' || policy === 'REJECT') {
+          if (begin) await this.discard(doc.execution_id);
+          if (policy === 'ATTACH') return { ...this.handleOf(busy.doc), attached: true };
+          throw new ExecutionError(
+            'track_conflict',
+            `track '${name}' is busy with ${busy.doc.execution_id} (${busy.doc.state}); use ON CONFLICT ATTACH, REPLACE or ALLOW`,
+          );
+        }
+        await this.cancelStored(busy, 'REPLACED', false);
+      }
+      begin ??= await create();
+      if (await this.documents.moveTrack(name, track, doc.execution_id, isoAt(this.clock.now()))) {
+        return this.begin(begin());
+      }
+      // Someone else moved the track meanwhile: decide again on what it points at now.
+    }
+  }
+
+  private begin(run: Run): ExecutionHandle {
+    run.begin();
+    return this.handleOf(run.document);
+  }
+
+  private handleOf(doc: ExecutionDocument): ExecutionHandle {
+    return {
+      execution_id: doc.execution_id,
+      track_name: doc.track_name,
+      name: doc.track_name,
+      procedure_name: doc.procedure_name,
+      kind: doc.kind,
+      status: doc.status,
+      state: doc.state,
+      created_at: doc.created_at,
+      attached: false,
+    };
+  }
+
+  /** Removes a run created for a track that turned out to be busy (its handle was never returned). */
+  private async discard(id: string): Promise<void> {
+    const stored = await this.documents.read(id);
+    if (stored) await this.documents.remove(stored);
+    for (const branch of branchIds(id, stored?.doc.branch_count ?? 0)) {
+      const b = await this.documents.read(branch);
+      if (b) await this.documents.remove(b);
+    }
+  }
+
+  private async activeRunOf(track: TrackDocument): Promise<Versioned | null> {
+    const stored = await this.documents.read(track.execution_id);
+    if (!stored || !isActive(stored.doc) || this.isExpired(stored.doc)) return null;
+    if (t.leaseExpired(stored.doc, this.clock.now()) && !this.runs.has(stored.doc.execution_id)) {
+      await this.recover(stored);
+      const again = await this.documents.read(track.execution_id);
+      return again && isActive(again.doc) ? again : null;
+    }
+    return stored;
+  }
+
+  // ----- controlling work: EXECUTION(x) | VERB -----
+
+  /** STATUS: the document, or NOT_FOUND, or EXPIRED. Reads by id are authoritative. */
+  async status(nameOrId: string): Promise<StatusView | Lookup> {
+    const found = await this.lookup(nameOrId);
+    return typeof found === 'string' ? found : this.view(found.doc);
+  }
+
+  /**
+   * WAIT [TIMEOUT n] [EVERY n]: until the run has settled (handlers and FINALLY done). A run of a dead
+   * kernel is taken over on the way, so WAIT never waits on a corpse.
+   */
+  async wait(nameOrId: string, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<WaitOutcome> {
+    const deadline = options.timeoutMs !== undefined ? this.clock.now() + options.timeoutMs : null;
+    const every = Math.max(1, options.everyMs ?? this.waitEveryMs);
+    for (;;) {
+      let found = await this.mustFind(nameOrId);
+      const local = this.runs.get(found.doc.execution_id);
+      // Not in the map but unsettled: if it was ours, it settled (and was forgotten) after the read.
+      if (!local && found.doc.settled_at === null) found = await this.mustFind(nameOrId);
+      const doc = found.doc;
+      if (doc.settled_at !== null) {
+        const document = await this.view(doc);
+        return doc.status === 'COMPLETED' ? { kind: 'result', value: doc.result, document } : { kind: 'settled', document };
+      }
+      const remaining = deadline === null ? Infinity : deadline - this.clock.now();
+      if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
+      const leaseHolder = local ? null : await this.leaseHolderOf(found);
+      if (local) {
+        await this.raceTimer(local.settled, remaining);
+      } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
+        await this.recover(leaseHolder);
+      } else {
+        await delay(this.clock, Math.min(every, remaining));
+      }
+    }
+  }
+
+  /** CANCEL [FORCE]: cooperative unless forced; idempotent; the first decision wins. */
+  async cancel(nameOrId: string, options: { force?: boolean } = {}): Promise<ControlOutcome> {
+    const found = await this.mustFind(nameOrId);
+    return this.control(await this.cancelStored(found, 'CANCELLED_BY_USER', options.force ?? false));
+  }
+
+  /** COMPLETE(value): external completion; first wins, later calls change nothing. */
+  async complete(nameOrId: string, value: unknown): Promise<ControlOutcome> {
+    const found = await this.mustFind(nameOrId);
+    const local = this.runs.get(found.doc.execution_id);
+    const outcome = local
+      ? await local.completeWith(value)
+      : await this.documents.update(found, (d) => t.completeExternally(d, value, this.actor(), { claimHandlers: false, settle: false }));
+    return this.control(outcome);
+  }
+
+  /** FAIL(message): external failure; first wins. */
+  async fail(nameOrId: string, message: string): Promise<ControlOutcome> {
+    const found = await this.mustFind(nameOrId);
+    const local = this.runs.get(found.doc.execution_id);
+    const outcome = local
+      ? await local.fail(message)
+      : await this.documents.update(found, (d) => t.failExternally(d, message, this.actor(), { claimHandlers: false, settle: false }));
+    return this.control(outcome);
+  }
+
+  /** PING: pushes the deadline out to now + TIMEOUT. */
+  async ping(nameOrId: string): Promise<ControlOutcome> {
+    const found = await this.mustFind(nameOrId);
+    const local = this.runs.get(found.doc.execution_id);
+    const outcome = local ? await local.ping() : await this.documents.update(found, (d) => t.ping(d, this.actor()));
+    return this.control(outcome);
+  }
+
+  /** RESULT: the final @result of a COMPLETED run, null while it runs or when it did not complete. */
+  async result(nameOrId: string): Promise<unknown> {
+    const found = await this.mustFind(nameOrId);
+    return found.doc.status === 'COMPLETED' && found.doc.settled_at !== null ? found.doc.result : null;
+  }
+
+  /** RETRY: runs the stored pipeline again as a new execution linked by `retry_of`; the old one is kept. */
+  async retry(nameOrId: string): Promise<ExecutionHandle> {
+    const found = await this.mustFind(nameOrId);
+    const old = found.doc;
+    if (old.kind === 'BRANCH') throw new ExecutionError('invalid_argument', `${old.execution_id} is a PARALLEL branch: retry its parent`);
+    if (old.settled_at === null) throw new ExecutionError('execution_active', `${old.execution_id} has not finished (${old.state}): cancel it first`);
+    const spec = await this.resolveFor(old);
+    const track = old.track_name !== null ? { name: old.track_name, onConflict: spec.track?.onConflict ?? 'REJECT' } : spec.track;
+    const again = { ...spec, track };
+    return isParallelSpec(again) ? this.parallel(again, { retryOf: old.execution_id }) : this.start(again, { retryOf: old.execution_id });
+  }
+
+  /** HISTORY: every run of a track, oldest first (through ES|QL: near-real-time). */
+  async history(track: string): Promise<StatusView[]> {
+    return this.viewsOf(await this.queryIds(q.historyQuery(), [track]));
+  }
+
+  /** EXECUTIONS [WHERE cond]: top-level executions, newest first (through ES|QL: near-real-time). */
+  async list(where?: string, limit = 100): Promise<StatusView[]> {
+    return this.viewsOf(await this.queryIds(q.listQuery(where, limit)));
+  }
+
+  /** PROGRESS(percent, message) for a run of this engine (the body's own ctx.progress does the same). */
+  async progress(executionId: string, percent: number, message?: string): Promise<void> {
+    const run = this.runs.get(executionId);
+    if (!run) throw new ExecutionError('execution_not_found', `${executionId} is not running in this kernel`);
+    await run.setProgress(percent, message);
+  }
+
+  // ----- leases, takeover, retention -----
+
+  /**
+   * Takes over runs whose owner stopped renewing (LOST, then ON_FAIL/FINALLY at most once, or a retry)
+   * and deletes runs past their retention. Safe to run from several kernels at once.
+   */
+  async sweep(): Promise<SweepReport> {
+    await this.documents.ensureIndices();
+    const nowIso = isoAt(this.clock.now());
+    let recovered = 0;
+    for (const id of await this.queryIds(q.staleLeaseQuery(), [nowIso])) {
+      if (this.runs.has(id)) continue;
+      const stored = await this.documents.read(id);
+      if (stored && (await this.recover(stored))) recovered++;
+    }
+    let expired = 0;
+    for (const id of await this.queryIds(q.expiredQuery(), [nowIso])) {
+      const stored = await this.documents.read(id);
+      if (stored && this.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
+    }
+    return { recovered, expired };
+  }
+
+  /** Takes one stale run over (compare-and-set on its lease). False when another engine got there first. */
+  private async recover(stored: Versioned): Promise<boolean> {
+    const canRetry = this.resolvePipeline !== undefined;
+    const outcome = await this.documents.update(stored, (d) => t.takeOver(d, this.actor(), canRetry));
+    if (!outcome.applied || !outcome.current) return false;
+    const taken = outcome.current;
+    this.emit({ type: 'state', execution_id: taken.doc.execution_id, document: taken.doc });
+    if (taken.doc.settled_at !== null) return true;
+    let spec: PipelineSpec;
+    try {
+      spec = await this.resolveFor(taken.doc);
+      if (isParallelSpec(spec) !== (taken.doc.kind === 'PARALLEL')) throw new Error('the stored pipeline is of another kind');
+    } catch (err) {
+      const info = { ...this.describe(err, taken.doc.procedure_name), type: 'pipeline_unavailable' };
+      const closed = await this.documents.update(taken, (d) => t.abandonUnresolvable(d, this.actor(), info));
+      if (closed.current) this.emit({ type: 'state', execution_id: taken.doc.execution_id, document: closed.current.doc });
+      return true;
+    }
+    const strategy = isParallelSpec(spec) ? new ParallelStrategy(spec, [], this) : new ProcedureStrategy(spec, this.describe);
+    this.adopt(taken, strategy).begin();
+    return true;
+  }
+
+  private async resolveFor(doc: ExecutionDocument): Promise<PipelineSpec> {
+    if (!this.resolvePipeline) throw new ExecutionError('pipeline_unavailable', 'this session cannot re-run stored pipelines');
+    return this.resolvePipeline(doc.pipeline);
+  }
+
+  private scheduleRenewal(): void {
+    if (this.isHalted || this.stopped || this.renewEveryMs <= 0) return;
+    this.renewTimer = this.clock.setTimer(
+      this.renewEveryMs,
+      () => {
+        this.renewAll().finally(() => this.scheduleRenewal());
+      },
+      true,
+    );
+  }
+
+  /** Renews the lease of every top-level run this engine owns (and notices changes made by others). */
+  async renewAll(): Promise<void> {
+    await Promise.all(
+      [...this.runs.values()]
+        .filter((run) => run.isTopLevel)
+        .map((run) => run.renewLease().catch((err) => this.reportError(err, run.id))),
+    );
+  }
+
+  private scheduleSweep(): void {
+    if (this.isHalted || this.closing || this.sweepEveryMs <= 0) return;
+    this.sweepTimer = this.clock.setTimer(
+      this.sweepEveryMs,
+      () => {
+        this.sweep()
+          .catch((err) => this.reportError(err, ''))
+          .finally(() => this.scheduleSweep());
+      },
+      true,
+    );
+  }
+
+  // ----- helpers -----
+
+  /** Refuses new work after shutdown; makes sure leases will be renewed even if `open` was not called. */
+  private async prepareToStart(): Promise<void> {
+    if (this.isHalted || this.closing) throw new ExecutionError('invalid_argument', 'the execution engine is shut down');
+    await this.documents.ensureIndices();
+    if (!this.renewTimer) this.scheduleRenewal();
+  }
+
+  private isExpired(doc: ExecutionDocument): boolean {
+    const at = msOf(doc.expires_at);
+    return at !== null && at <= this.clock.now();
+  }
+
+  private async lookup(nameOrId: string): Promise<Versioned | Lookup> {
+    await this.documents.ensureIndices();
+    let id: string | null = null;
+    if (isExecutionId(nameOrId)) {
+      id = nameOrId;
+    } else {
+      const track = await this.documents.readTrack(nameOrId);
+      if (!track) return 'NOT_FOUND';
+      id = track.doc.execution_id;
+    }
+    const stored = await this.documents.read(id);
+    if (stored) return this.isExpired(stored.doc) ? 'EXPIRED' : stored;
+    // Deleted by retention. A track still points at it; an id carries its creation time.
+    const created = executionIdTime(id);
+    if (!isExecutionId(nameOrId) || (created !== null && created <= this.clock.now() - this.retentionMs)) return 'EXPIRED';
+    return 'NOT_FOUND';
+  }
+
+  private async mustFind(nameOrId: string): Promise<Versioned> {
+    const found = await this.lookup(nameOrId);
+    if (found === 'NOT_FOUND') throw new ExecutionError('execution_not_found', `no execution or track named '${nameOrId}'`);
+    if (found === 'EXPIRED') throw new ExecutionError('execution_expired', `execution '${nameOrId}' has expired (its retention period is over)`);
+    return found;
+  }
+
+  private async cancelStored(found: Versioned, reason: 'CANCELLED_BY_USER' | 'REPLACED', force: boolean) {
+    const local = this.runs.get(found.doc.execution_id);
+    if (local) return local.cancel(reason, force);
+    return this.documents.update(found, (d) => t.requestCancel(d, this.actor(), force, reason, { claimHandlers: false, settle: false }));
+  }
+
+  private async control(outcome: { applied: boolean; current: Versioned | null }): Promise<ControlOutcome> {
+    if (!outcome.current) throw new ExecutionError('execution_not_found', 'the execution disappeared');
+    const doc = outcome.current.doc;
+    if (outcome.applied && !this.runs.has(doc.execution_id)) this.emit({ type: 'state', execution_id: doc.execution_id, document: doc });
+    return { changed: outcome.applied, document: await this.view(doc) };
+  }
+
+  /** Whose lease decides whether a run's owner is alive: its own, or its parent's for a branch. */
+  private async leaseHolderOf(found: Versioned): Promise<Versioned | null> {
+    if (found.doc.kind !== 'BRANCH' || !found.doc.parent_execution_id) return found;
+    return this.documents.read(found.doc.parent_execution_id);
+  }
+
+  /** The document as STATUS shows it: a live local copy when this engine runs it, owner reachability. */
+  private async view(stored: ExecutionDocument): Promise<StatusView> {
+    const local = this.runs.get(stored.execution_id);
+    const doc = local ? { ...stored, output: local.document.output, progress: local.document.progress } : stored;
+    const leaseHolder = local ? doc : (await this.leaseHolderOf({ doc, seqNo: 0, primaryTerm: 0 }))?.doc ?? null;
+    const unreachable = !isTerminal(doc.state) && leaseHolder !== null && leaseHolder.settled_at === null && t.leaseExpired(leaseHolder, this.clock.now());
+    return {
+      ...doc,
+      status: unreachable && doc.status === 'RUNNING' ? 'RUNNING (owner unreachable)' : doc.status,
+      owner_reachable: !unreachable,
+    };
+  }
+
+  private async viewsOf(ids: string[]): Promise<StatusView[]> {
+    const docs = await Promise.all(ids.map((id) => this.documents.read(id)));
+    const views: StatusView[] = [];
+    for (const stored of docs) if (stored && !this.isExpired(stored.doc)) views.push(await this.view(stored.doc));
+    return views;
+  }
+
+  private async queryIds(query: string, params: unknown[] = []): Promise<string[]> {
+    await this.documents.ensureIndices();
+    const result = await this.documents.esql(query, params);
+    const column = result.columns.findIndex((c) => c.name === 'execution_id');
+    if (column < 0) throw new Error(`ES|QL over ${EXECUTIONS_INDEX} returned no execution_id column`);
+    return result.values.map((row) => String(row[column]));
+  }
+
+  private raceTimer(promise: Promise<unknown>, ms: number): Promise<void> {
+    if (!Number.isFinite(ms)) return promise.then(() => undefined);
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimer(ms, resolve);
+      promise.then(() => {
+        timer.cancel();
+        resolve();
+      });
+    });
+  }
+}

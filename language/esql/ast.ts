@@ -1,0 +1,57 @@
+// The parsed ES|QL query: a source command and processing commands, each node with its span and, for
+// expressions, the source text (ES|QL names unnamed columns and reports failures by that text).
+import { Span } from './errors';
+
+interface Node {
+  span: Span;
+  text: string;
+}
+
+export type Expr =
+  | (Node & { kind: 'literal'; value: unknown; literalType: string })
+  | (Node & { kind: 'param'; index?: number; name?: string })
+  | (Node & { kind: 'column'; name: string })
+  | (Node & { kind: 'call'; name: string; args: Expr[]; star: boolean })
+  | (Node & { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr })
+  | (Node & { kind: 'logical'; op: 'and' | 'or'; left: Expr; right: Expr })
+  | (Node & { kind: 'not'; arg: Expr })
+  | (Node & { kind: 'neg'; arg: Expr })
+  | (Node & { kind: 'isNull'; arg: Expr; negated: boolean })
+  | (Node & { kind: 'in'; arg: Expr; list: Expr[]; negated: boolean })
+  | (Node & { kind: 'like'; arg: Expr; patterns: Expr[]; rlike: boolean; negated: boolean })
+  | (Node & { kind: 'cast'; arg: Expr; to: string })
+  | (Node & { kind: 'interval'; amount: Expr; unit: string })
+  | (Node & { kind: 'array'; items: Expr[] });
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
+
+export interface Field {
+  name: string;
+  expr: Expr;
+  span: Span;
+}
+
+export interface NamePattern {
+  pattern: string;
+  span: Span;
+}
+
+export type Command =
+  | { kind: 'from'; span: Span; sources: string[]; metadata: string[] }
+  | { kind: 'row'; span: Span; fields: Field[] }
+  | { kind: 'show'; span: Span }
+  | { kind: 'where'; span: Span; condition: Expr }
+  | { kind: 'eval'; span: Span; fields: Field[] }
+  | { kind: 'stats'; span: Span; aggs: { field: Field; filter?: Expr }[]; groups: Field[] }
+  | { kind: 'sort'; span: Span; orders: { expr: Expr; desc: boolean; nullsFirst: boolean }[] }
+  | { kind: 'limit'; span: Span; count: number | Expr }
+  | { kind: 'keep' | 'drop'; span: Span; patterns: NamePattern[] }
+  | { kind: 'rename'; span: Span; renames: { from: NamePattern; to: NamePattern }[] }
+  | { kind: 'dissect'; span: Span; input: Expr; pattern: string; patternSpan: Span; appendSeparator: string }
+  | { kind: 'grok'; span: Span; input: Expr; pattern: string; patterns: string[]; patternSpan: Span }
+  | { kind: 'mv_expand'; span: Span; column: NamePattern };
+
+export interface Query {
+  text: string;
+  commands: Command[];
+}

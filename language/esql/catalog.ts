@@ -1,0 +1,99 @@
+// What the ES|QL engine needs from a store that holds documents locally: which indices a FROM names, their
+// fields, and a scan that can take a filter, an order and a limit (the part of the query the store runs itself).
+
+export interface CatalogField {
+  name: string;
+  /** Elasticsearch mapping type (before ES|QL widening: `short`, `float`, ... are still themselves here). */
+  type: string;
+  /** True when some document holds more than one value: such fields are never pushed down. */
+  multiValued: boolean;
+}
+
+/**
+ * A numeric value the store computes: a field, a constant, or + - * with ES|QL's overflow rule (an overflowing
+ * row gives null, and the store calls `onFailure` so the engine can record Elasticsearch's warning).
+ */
+export type PushValue =
+  | { kind: 'field'; field: string }
+  | { kind: 'const'; value: number; double: boolean }
+  | { kind: 'arith'; op: '+' | '-' | '*'; left: PushValue; right: PushValue; type: 'integer' | 'long' | 'double'; onFailure: () => void };
+
+/** A predicate the store evaluates itself. Three-valued like ES|QL; only built for single-valued fields. */
+export type PushFilter =
+  | { op: 'compare'; cmp: '==' | '!=' | '<' | '<=' | '>' | '>='; left: PushValue; right: PushValue }
+  | { op: 'and' | 'or'; args: PushFilter[] }
+  | { op: 'not'; arg: PushFilter }
+  | { op: 'cmp'; cmp: '==' | '!=' | '<' | '<=' | '>' | '>='; field: string; value: number | string }
+  | { op: 'isnull' | 'isnotnull'; field: string }
+  | { op: 'in'; field: string; values: (number | string)[] };
+
+export interface PushSort {
+  field: string;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+/** An aggregation the store can compute exactly: integer sums, counts, min/max of single-valued fields. */
+export interface PushAgg {
+  fn: 'count' | 'count_star' | 'sum' | 'min' | 'max';
+  field?: string;
+}
+
+export interface ScanRequest {
+  indices: string[];
+  /** Field (or metadata) names to return, in this order. */
+  columns: string[];
+  filter?: PushFilter;
+  sort?: PushSort[];
+  limit?: number;
+  /** When present the scan returns one row per group: group values first, then each aggregate. */
+  aggregate?: { groups: string[]; aggs: PushAgg[] };
+}
+
+export interface EsqlCatalog {
+  /** Concrete indices for FROM patterns (`logs-*`, `-excluded`, `.hidden`), sorted; unknown names throw. */
+  resolveIndices(patterns: string[]): string[];
+  /** The union of the indices' fields; a field mapped with different types gets type `unsupported`. */
+  fields(indices: string[]): CatalogField[];
+  /** Rows as arrays of values: null, a scalar (booleans as booleans, dates as epoch millis) or an array. */
+  scan(request: ScanRequest): Iterable<unknown[]>;
+}
+
+export const METADATA_FIELDS: Record<string, string> = {
+  _id: 'keyword',
+  _index: 'keyword',
+  _version: 'long',
+  _seq_no: 'long',
+  _primary_term: 'long',
+  _score: 'double',
+  _source: 'keyword',
+};
+
+/** Elasticsearch's index-pattern matching: `*` wildcards; hidden indices only for patterns starting with `.`. */
+export function matchIndices(all: string[], patterns: string[]): { indices: string[]; missing: string[] } {
+  const chosen = new Set<string>();
+  const missing: string[] = [];
+  for (const raw of patterns) {
+    const exclude = raw.startsWith('-') && chosen.size > 0;
+    const pattern = exclude ? raw.slice(1) : raw;
+    if (!pattern.includes('*')) {
+      if (exclude) chosen.delete(pattern);
+      else if (all.includes(pattern)) chosen.add(pattern);
+      else missing.push(pattern);
+      continue;
+    }
+    const re = new RegExp('^' + pattern.split('*').map(escapeRegExp).join('.*') + '$');
+    for (const name of all) {
+      if (name.startsWith('.') && !pattern.startsWith('.')) continue;
+      if (re.test(name)) {
+        if (exclude) chosen.delete(name);
+        else chosen.add(name);
+      }
+    }
+  }
+  return { indices: [...chosen].sort(), missing };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,557 @@
+// Expression analysis and compilation: resolves names, types and functions against the input columns, and
+// turns each expression into a closure over a row. Failures are collected (not thrown) so that a query
+// reports all of its problems at once, as Elasticsearch does.
+import { Expr } from './ast';
+import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
+import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
+import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
+import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
+import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
+import { bucketCompile } from './bucket';
+
+export interface Column {
+  name: string;
+  type: DataType;
+}
+
+type Row = unknown[];
+
+/** Warnings as Elasticsearch words them: one header per failing expression, then up to 20 distinct causes. */
+export class Warnings {
+  private readonly entries = new Map<string, { header: string; causes: string[] }>();
+  constructor(private readonly query: string) {}
+
+  record(span: Span, text: string, e: EvalFailure, treatedAs: 'null' | 'false' = 'null'): void {
+    const key = `${span.start}:${span.end}`;
+    let entry = this.entries.get(key);
+    const { line, column } = lineColumn(this.query, span.start);
+    const where = `Line ${line}:${column}: `;
+    if (!entry) {
+      entry = {
+        header: `${where}evaluation of [${text}] failed, treating result as ${treatedAs}. Only first 20 failures recorded.`,
+        causes: [],
+      };
+      this.entries.set(key, entry);
+    }
+    const cause = where + e.warning;
+    if (entry.causes.length < 20 && !entry.causes.includes(cause)) entry.causes.push(cause);
+  }
+
+  /** A warning that is not an evaluation failure (e.g. a null-typed expression). */
+  note(key: string, message: string): void {
+    if (!this.entries.has(key)) this.entries.set(key, { header: message, causes: [] });
+  }
+
+  list(): string[] {
+    return [...this.entries.values()].flatMap((e) => [e.header, ...e.causes]);
+  }
+}
+
+export interface CompileEnv {
+  query: string;
+  registry: FunctionRegistry;
+  params: unknown[];
+  warnings: Warnings;
+  failures: Failure[];
+  now: number;
+}
+
+/** Hook used by STATS: turns an aggregate call into a reference to its result slot. */
+export type AggregateHook = (call: Expr & { kind: 'call' }) => Compiled | null;
+
+const DUMMY: Compiled = { type: 'null', fn: () => null, text: '' };
+
+export class ExprCompiler {
+  private positional = 0;
+
+  constructor(readonly env: CompileEnv) {}
+
+  fail(span: Span, message: string): Compiled {
+    this.env.failures.push({ span, message });
+    return { ...DUMMY, type: 'unsupported' };
+  }
+
+  compile(e: Expr, columns: Column[], aggregate?: AggregateHook): Compiled {
+    const c = this.compileInner(e, columns, aggregate);
+    return { ...c, text: e.text };
+  }
+
+  private compileInner(e: Expr, columns: Column[], agg?: AggregateHook): Compiled {
+    switch (e.kind) {
+      case 'literal':
+        return constant(e.value, e.literalType as DataType, e.text);
+      case 'param':
+        return this.param(e);
+      case 'column': {
+        let i = -1;
+        for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
+        if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]`);
+        const type = columns[i].type;
+        return { type, fn: (row) => row[i], text: e.text };
+      }
+      case 'array':
+        return this.array(e);
+      case 'interval': {
+        const amount = this.compile(e.amount, columns);
+        const n = amount.constant?.value;
+        if (typeof n !== 'number' || !Number.isInteger(n)) return this.fail(e.span, `Interval amount must be a whole number, found [${e.amount.text}]`);
+        const iv = makeInterval(n, e.unit);
+        if (!iv) return this.fail(e.span, `Unexpected temporal unit: '${e.unit}'`);
+        return constant(iv.value, iv.type, e.text);
+      }
+      case 'neg':
+        return this.negate(e, this.compile(e.arg, columns, agg));
+      case 'not': {
+        const a = this.compile(e.arg, columns, agg);
+        if (a.type !== 'boolean' && a.type !== 'null' && a.type !== 'unsupported') {
+          return this.fail(e.span, `argument of [${e.text}] must be [boolean], found value [${a.text}] type [${a.type}]`);
+        }
+        const ctx = this.context(e);
+        return this.foldable([a], { type: 'boolean', text: e.text, fn: (row) => {
+          const v = a.fn(row);
+          if (v === null || v === undefined) return null;
+          if (Array.isArray(v)) { ctx.fail(MV_FAILURE()); return null; }
+          return !v;
+        } });
+      }
+      case 'logical':
+        return this.logical(e, this.compile(e.left, columns, agg), this.compile(e.right, columns, agg));
+      case 'isNull': {
+        const a = this.compile(e.arg, columns, agg);
+        const neg = e.negated;
+        return this.foldable([a], { type: 'boolean', text: e.text, fn: (row) => {
+          const v = a.fn(row);
+          return (v === null || v === undefined) !== neg;
+        } });
+      }
+      case 'binary':
+        return this.binary(e, this.compile(e.left, columns, agg), this.compile(e.right, columns, agg));
+      case 'in':
+        return this.inList(e, this.compile(e.arg, columns, agg), e.list.map((x) => this.compile(x, columns, agg)));
+      case 'like':
+        return this.like(e, this.compile(e.arg, columns, agg), e.patterns.map((p) => this.compile(p, columns)));
+      case 'cast':
+        return this.cast(e, this.compile(e.arg, columns, agg));
+      case 'call':
+        return this.call(e, columns, agg);
+    }
+  }
+
+  /** Marks a compiled expression constant when every input is, evaluating it once without side effects. */
+  private foldable(inputs: Compiled[], c: Compiled, ctxFailed?: { failed: boolean }): Compiled {
+    if (inputs.every((i) => i.constant) && !ctxFailed?.failed) {
+      const probe = { failed: false };
+      const value = this.withProbe(probe, () => c.fn([]));
+      if (!probe.failed) return { ...c, constant: { value } };
+    }
+    return c;
+  }
+
+  private probe: { failed: boolean } | null = null;
+
+  private withProbe<T>(probe: { failed: boolean }, f: () => T): T {
+    const saved = this.probe;
+    this.probe = probe;
+    try {
+      return f();
+    } finally {
+      this.probe = saved;
+    }
+  }
+
+  /** Per-expression warning sink (suppressed while probing constants at compile time). */
+  context(e: { span: Span; text: string }): BuildContext {
+    const warnings = this.env.warnings;
+    return {
+      now: this.env.now,
+      text: e.text,
+      fail: (f, treatedAs) => {
+        if (this.probe) { this.probe.failed = true; return; }
+        warnings.record(e.span, e.text, f, treatedAs);
+      },
+    };
+  }
+
+  private param(e: Expr & { kind: 'param' }): Compiled {
+    const params = this.env.params;
+    let value: unknown;
+    if (e.name !== undefined) {
+      const found = params.find((p) => p !== null && typeof p === 'object' && !Array.isArray(p) && e.name! in (p as object));
+      if (!found) return this.fail(e.span, `Unknown query parameter [${e.name}]`);
+      value = (found as Record<string, unknown>)[e.name];
+    } else {
+      const index = e.index ?? ++this.positional;
+      if (index < 1 || index > params.length) {
+        return this.fail(e.span, `No parameter is defined for position ${index}, did you mean any position between 1 and ${params.length}?`);
+      }
+      value = params[index - 1];
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+        value = Object.values(value as object)[0];
+      }
+    }
+    if (value instanceof Date) return constant(value.getTime(), 'date', e.text);
+    if (Array.isArray(value)) {
+      const items = value.map((v) => paramType(v));
+      const type = items.reduce<DataType>((t, i) => (t === 'null' ? i.type : widenNumeric([t, i.type]) ?? t), 'null');
+      const vals = items.map((i) => i.value).filter((v) => v !== null);
+      return constant(vals.length === 0 ? null : vals.length === 1 ? vals[0] : vals, type, e.text);
+    }
+    const { value: v, type } = paramType(value);
+    return constant(v, type, e.text);
+  }
+
+  private array(e: Expr & { kind: 'array' }): Compiled {
+    const items = e.items.map((i) => this.compile(i, []));
+    let type: DataType = 'null';
+    const whole = new Set<DataType>(['integer', 'long', 'unsigned_long']);
+    if (items.some((i) => i.type === 'unsigned_long') && items.every((i) => whole.has(i.type) || i.type === 'null')) {
+      const values = items.map((i) => i.constant?.value ?? null).filter((v) => v !== null);
+      return constant(values.length === 1 ? values[0] : values, 'unsigned_long', e.text);
+    }
+    for (const it of items) {
+      if (it.type === 'null') continue;
+      if (type === 'null') type = it.type;
+      else if (type !== it.type) {
+        const w = widenNumeric([type, it.type]);
+        if (!w) return this.fail(e.span, `multi-valued literal values must be of the same type, found [${type}] and [${it.type}]`);
+        type = w;
+      }
+    }
+    const values = items.map((i) => coerceNumber(i.constant?.value ?? null, i.type, type)).filter((v) => v !== null);
+    return constant(values.length === 0 ? null : values.length === 1 ? values[0] : values, type, e.text);
+  }
+
+  private negate(e: Expr & { kind: 'neg' }, a: Compiled): Compiled {
+    const ctx = this.context(e);
+    const t = a.type;
+    if (t === 'time_duration') return constant({ kind: 'duration', ms: -(a.constant?.value as Duration).ms }, t, e.text);
+    if (t === 'date_period') {
+      const p = a.constant?.value as Period;
+      return constant({ kind: 'period', months: -p.months, days: -p.days }, t, e.text);
+    }
+    if (!isNumeric(t) && t !== 'null' && t !== 'unsupported') {
+      return this.fail(e.span, `argument of [${e.text}] must be [numeric, date_period or time_duration], found value [${a.text}] type [${t}]`);
+    }
+    if (t === 'unsigned_long') return this.fail(e.span, `argument of [${e.text}] must be [numeric, date_period or time_duration], found value [${a.text}] type [${t}]`);
+    const impl = (v: unknown): unknown => {
+      if (t === 'integer') return checkInt(-(v as number));
+      if (t === 'long') return longOp('-', 0, v, 'long');
+      return -(v as number);
+    };
+    return this.foldable([a], { type: t, text: e.text, fn: standardEvaluator([a], ctx, ([v]) => impl(v)) });
+  }
+
+  private logical(e: Expr & { kind: 'logical' }, l: Compiled, r: Compiled): Compiled {
+    for (const [side, c] of [['first', l], ['second', r]] as const) {
+      if (c.type !== 'boolean' && c.type !== 'null' && c.type !== 'unsupported') {
+        return this.fail(e.span, `${side} argument of [${e.text}] must be [boolean], found value [${c.text}] type [${c.type}]`);
+      }
+    }
+    const ctx = this.context(e);
+    const value = (f: (row: Row) => unknown, row: Row): unknown => {
+      const v = f(row);
+      if (Array.isArray(v)) { ctx.fail(MV_FAILURE()); return null; }
+      return v ?? null;
+    };
+    const lf = l.fn;
+    const rf = r.fn;
+    // Both sides are always evaluated (as Elasticsearch's vectorised evaluators do), so warnings match.
+    const fn = e.op === 'and'
+      ? (row: Row) => {
+        const a = value(lf, row);
+        const b = value(rf, row);
+        if (a === false || b === false) return false;
+        return a === null || b === null ? null : true;
+      }
+      : (row: Row) => {
+        const a = value(lf, row);
+        const b = value(rf, row);
+        if (a === true || b === true) return true;
+        return a === null || b === null ? null : false;
+      };
+    return this.foldable([l, r], { type: 'boolean', text: e.text, fn });
+  }
+
+  /** Makes a string constant comparable with a date/ip/version operand (ES|QL's implicit casting). */
+  private coerceLiteral(other: Compiled, c: Compiled, span: Span): Compiled {
+    if (!c.constant || !isString(c.type)) return c;
+    if (other.type === 'date') {
+      const v = c.constant.value;
+      const conv = (s: unknown): number => toDatetime(s, 'keyword');
+      try {
+        const value = Array.isArray(v) ? v.map(conv) : v === null ? null : conv(v);
+        return constant(value, 'date', c.text);
+      } catch (err) {
+        this.fail(span, `Cannot convert string [${String(v)}] to [DATETIME], error [${(err as Error).message}]`);
+        return c;
+      }
+    }
+    if (other.type === 'ip' || other.type === 'version') return { ...c, type: other.type };
+    return c;
+  }
+
+  private binary(e: Expr & { kind: 'binary' }, l0: Compiled, r0: Compiled): Compiled {
+    const op = e.op;
+    const ctx = this.context(e);
+    if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%') return this.arithmetic(e, l0, r0);
+    // comparison
+    const l = this.coerceLiteral(r0, l0, e.span);
+    const r = this.coerceLiteral(l0, r0, e.span);
+    const lt = l.type;
+    const rt = r.type;
+    if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'boolean' };
+    let cmpType: DataType = lt === 'null' ? rt : lt;
+    if (lt !== 'null' && rt !== 'null') {
+      const compatible = lt === rt || (isNumeric(lt) && isNumeric(rt) && widenNumeric([lt, rt]) !== null) ||
+        (isString(lt) && isString(rt));
+      if (!compatible) {
+        return this.fail(e.span, `first argument of [${e.text}] is [${lt}] so second argument must also be [${lt}] but was [${rt}]`);
+      }
+      if ((op !== '==' && op !== '!=') && lt === 'boolean' && op !== '=~') {
+        // booleans order false < true, as Elasticsearch allows
+      }
+      cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : noText(lt);
+    }
+    if (lt === 'null' || rt === 'null') return constantTyped(null, 'boolean', e.text);
+    if (op === '=~') {
+      if (!isString(lt)) return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${l.text}] type [${lt}]`);
+      return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
+    }
+    const cmp = comparatorFor(cmpType);
+    const test: (c: number) => boolean =
+      op === '==' ? (c) => c === 0 : op === '!=' ? (c) => c !== 0 : op === '<' ? (c) => c < 0 :
+        op === '<=' ? (c) => c <= 0 : op === '>' ? (c) => c > 0 : (c) => c >= 0;
+    return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b))) });
+  }
+
+  private arithmetic(e: Expr & { kind: 'binary' }, l: Compiled, r: Compiled): Compiled {
+    const op = e.op as '+' | '-' | '*' | '/' | '%';
+    const ctx = this.context(e);
+    const lt = l.type;
+    const rt = r.type;
+    if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
+    const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
+    // date +/- interval
+    if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
+      const [d, iv] = lt === 'date' ? [l, r] : [r, l];
+      const sign = op === '-' ? -1 : 1;
+      return this.foldable([l, r], { type: 'date', text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign)) });
+    }
+    if ((op === '+' || op === '-') && temporal(lt) && lt === rt && l.constant && r.constant) {
+      const sign = op === '-' ? -1 : 1;
+      if (lt === 'time_duration') return constant({ kind: 'duration', ms: (l.constant.value as Duration).ms + sign * (r.constant.value as Duration).ms }, lt, e.text);
+      const a = l.constant.value as Period;
+      const b = r.constant.value as Period;
+      return constant({ kind: 'period', months: a.months + sign * b.months, days: a.days + sign * b.days }, lt, e.text);
+    }
+    const numericOrNull = (t: DataType): boolean => isNumeric(t) || t === 'null';
+    if (!numericOrNull(lt) || !numericOrNull(rt)) {
+      const bad = !numericOrNull(lt) ? l : r;
+      const which = bad === l ? 'first' : 'second';
+      const allowed = op === '+' || op === '-' ? 'date_nanos, datetime or numeric' : 'numeric';
+      return this.fail(e.span, `${which} argument of [${e.text}] must be [${allowed}], found value [${bad.text}] type [${bad.type}]`);
+    }
+    let type: DataType;
+    if (lt === 'null' && rt === 'null') type = 'null';
+    else if (lt === 'null') type = rt;
+    else if (rt === 'null') type = lt;
+    else {
+      const w = widenNumeric([lt, rt]);
+      if (!w) return this.fail(e.span, `[${op}] has arguments with incompatible types [${lt}] and [${rt}]`);
+      type = w;
+    }
+    if (type === 'null' || lt === 'null' || rt === 'null') return constantTyped(null, type, e.text);
+    const impl = arithmeticImpl(op, type);
+    const lc = { ...l, fn: (row: Row) => coerceNumber(l.fn(row), lt, type) };
+    const rc = { ...r, fn: (row: Row) => coerceNumber(r.fn(row), rt, type) };
+    return this.foldable([l, r], { type, text: e.text, fn: standardEvaluator([lc, rc], ctx, ([a, b]) => impl(a, b)) });
+  }
+
+  private inList(e: Expr & { kind: 'in' }, arg: Compiled, list0: Compiled[]): Compiled {
+    const ctx = this.context(e);
+    const list = list0.map((x) => this.coerceLiteral(arg, x, e.span));
+    for (const item of list) {
+      if (item.type === 'null' || arg.type === 'null' || item.type === 'unsupported') continue;
+      const ok = item.type === arg.type || (isNumeric(item.type) && isNumeric(arg.type)) || (isString(item.type) && isString(arg.type));
+      if (!ok) {
+        return this.fail(e.span, `${'first'} argument of [${e.text}] must be [${arg.type}], found value [${item.text}] type [${item.type}]`);
+      }
+    }
+    const cmpType = isNumeric(arg.type) ? 'double' : noText(arg.type);
+    const cmp = comparatorFor(cmpType);
+    const neg = e.negated;
+    const argFn = arg.fn;
+    const fns = list.map((c) => c.fn);
+    return this.foldable([arg, ...list], { type: 'boolean', text: e.text, fn: (row) => {
+      const v = argFn(row);
+      if (v === null || v === undefined) return null;
+      if (Array.isArray(v)) { ctx.fail(MV_FAILURE()); return null; }
+      let sawNull = false;
+      for (const f of fns) {
+        const x = f(row);
+        if (x === null || x === undefined) { sawNull = true; continue; }
+        if (Array.isArray(x)) { ctx.fail(MV_FAILURE()); sawNull = true; continue; }
+        if (cmp(v, x) === 0) return !neg;
+      }
+      return sawNull ? null : neg;
+    } });
+  }
+
+  private like(e: Expr & { kind: 'like' }, arg: Compiled, patterns: Compiled[]): Compiled {
+    if (!isString(arg.type) && arg.type !== 'null') {
+      return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${arg.text}] type [${arg.type}]`);
+    }
+    const regexes: RegExp[] = [];
+    for (const p of patterns) {
+      if (!p.constant || typeof p.constant.value !== 'string') return this.fail(e.span, `pattern of [${e.text}] must be a string literal`);
+      regexes.push(e.rlike ? luceneRegex(p.constant.value) : wildcardRegex(p.constant.value));
+    }
+    const ctx = this.context(e);
+    const neg = e.negated;
+    return this.foldable([arg], { type: 'boolean', text: e.text, fn: standardEvaluator([arg], ctx, ([s]) => regexes.some((re) => re.test(String(s))) !== neg) });
+  }
+
+  private cast(e: Expr & { kind: 'cast' }, a: Compiled): Compiled {
+    const target = TYPE_ALIASES[e.to];
+    const fnName: Partial<Record<DataType, string>> = {
+      boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
+      text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
+    };
+    const name = target ? fnName[target] : undefined;
+    if (!name) return this.fail(e.span, `Unsupported conversion to type [${e.to.toUpperCase()}]`);
+    if (a.type === target) return { ...a, text: e.text };
+    if (target === 'date' && a.constant && isString(a.type)) {
+      const c = this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span);
+      return { ...c, text: e.text };
+    }
+    const f = this.env.registry.lookup(name) as ScalarFunction;
+    return this.applyScalar(f, e, [a]);
+  }
+
+  private call(e: Expr & { kind: 'call' }, columns: Column[], agg?: AggregateHook): Compiled {
+    const f = this.env.registry.lookup(e.name);
+    if (!f) return this.fail(e.span, `Unknown function [${e.name}]`);
+    if (f.kind === 'aggregate') {
+      if (!agg) {
+        return this.fail(e.span, `aggregate function [${e.text}] not allowed outside STATS command`);
+      }
+      return agg(e) ?? { ...DUMMY, type: 'unsupported' };
+    }
+    if (f.name === 'bucket') return bucketCompile(e, columns, this);
+    const args = e.args.map((a) => this.compile(a, columns, agg));
+    if (f.name === 'case') this.warnNullArms(e, args);
+    return this.applyScalar(f, e, args);
+  }
+
+  /** A CASE value that can only be null (e.g. `1 + null`) is almost certainly a mistake: Elasticsearch warns. */
+  private warnNullArms(e: Expr & { kind: 'call' }, args: Compiled[]): void {
+    args.forEach((a, i) => {
+      const isValue = i % 2 === 1 || (i === args.length - 1 && args.length % 2 === 1);
+      const node = e.args[i];
+      if (!isValue || node.kind === 'literal' || !a.constant || a.constant.value !== null) return;
+      const { line, column } = lineColumn(this.env.query, node.span.start);
+      this.env.warnings.note(`null:${node.span.start}`, `Line ${line}:${column}: Expression [${node.text}] always evaluates to NULL.`);
+    });
+  }
+
+  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {
+    if (args.length < f.minArgs || args.length > f.maxArgs) {
+      const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : `${f.minArgs}..${f.maxArgs}`;
+      return this.fail(e.span, `error building [${f.name}]: expects ${f.minArgs === f.maxArgs ? 'exactly' : 'between'} ${expected.replace('..', ' and ')} argument${f.maxArgs === 1 ? '' : 's'}`);
+    }
+    if (args.some((a) => a.type === 'unsupported')) return { ...DUMMY, type: 'unsupported' };
+    const resolved = f.resolve(args.map((a) => a.type), args);
+    if (!isDataType(resolved)) return this.fail(e.span, resolved);
+    const type = resolved;
+    const ctx = this.context(e);
+    let fn: (row: Row) => unknown;
+    if (f.build) fn = f.build(args, ctx, type);
+    else {
+      const impl = f.impl!;
+      fn = standardEvaluator(args, ctx, impl);
+    }
+    const c: Compiled = { type, fn, text: e.text };
+    if (f.name === 'now') return { ...c, constant: { value: this.env.now } };
+    return this.foldable(args, c);
+  }
+}
+
+const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
+function isDataType(s: string): s is DataType {
+  return DATA_TYPES.has(s);
+}
+
+export function constant(value: unknown, type: DataType, text: string): Compiled {
+  return { type, fn: () => value, constant: { value }, text };
+}
+
+function constantTyped(value: unknown, type: DataType, text: string): Compiled {
+  return constant(value, type, text);
+}
+
+export function paramType(v: unknown): { value: unknown; type: DataType } {
+  if (v === null || v === undefined) return { value: null, type: 'null' };
+  if (typeof v === 'boolean') return { value: v, type: 'boolean' };
+  if (typeof v === 'bigint') return { value: normalizeLong(v), type: 'long' };
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return { value: v, type: v >= INT_MIN && v <= INT_MAX ? 'integer' : 'long' };
+    return { value: v, type: 'double' };
+  }
+  if (v instanceof Date) return { value: v.getTime(), type: 'date' };
+  return { value: typeof v === 'object' ? JSON.stringify(v) : String(v), type: 'keyword' };
+}
+
+function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: unknown, b: unknown) => unknown {
+  if (type === 'double') {
+    return (a, b) => {
+      const x = a as number;
+      const y = b as number;
+      let r: number;
+      switch (op) {
+        case '+': r = x + y; break;
+        case '-': r = x - y; break;
+        case '*': r = x * y; break;
+        case '/': if (y === 0) throw divByZero(); r = x / y; break;
+        case '%': if (y === 0) throw divByZero(); r = x % y; break;
+      }
+      if (!Number.isFinite(r)) throw new EvalFailure('java.lang.ArithmeticException', `not a finite double number: ${r}`);
+      return r;
+    };
+  }
+  if (type === 'integer') {
+    return (a, b) => {
+      const x = a as number;
+      const y = b as number;
+      switch (op) {
+        case '+': return checkInt(x + y);
+        case '-': return checkInt(x - y);
+        case '*': return checkInt(Math.imul(x, y) === x * y ? x * y : x * y);
+        case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
+        case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
+      }
+    };
+  }
+  return (a, b) => longOp(op, a, b, type);
+}
+
+/** ES|QL LIKE: `*` any run, `?` one character, `\` escapes; matches the whole string. */
+export function wildcardRegex(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRegExp(pattern[++i]);
+    else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else re += escapeRegExp(c);
+  }
+  return new RegExp(`^${re}$`, 'u');
+}
+
+/** Lucene regular expressions (RLIKE) match the whole string; `.` matches any character. */
+export function luceneRegex(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 'su');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

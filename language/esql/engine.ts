@@ -1,0 +1,266 @@
+// The embedded ES|QL engine: parse -> analyse (names, types, functions; all failures collected) -> push the
+// exact part (filters, order, limit, simple aggregations over single-valued fields) into the store's scan ->
+// run the remaining operators over the row stream in JavaScript.
+import { Command, Expr, Query } from './ast';
+import { parseQuery } from './parse';
+import { EsqlError, EvalFailure, Failure } from './errors';
+import { Column, ExprCompiler, Warnings } from './compile';
+import { FunctionRegistry } from './registry';
+import { defineScalarFunctions } from './functions';
+import { DataType, esqlTypeOf, toResponseValue } from './types';
+import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest } from './catalog';
+import { Operator, analyzeCommand, limit } from './commands';
+import { planPushdown } from './pushdown';
+import type { EsqlResult } from '../store/store';
+
+export const DEFAULT_LIMIT = 1000;
+/** Elasticsearch's `esql.query.result_truncation_max_size`: a larger LIMIT is capped to it. */
+export const MAX_LIMIT = 10000;
+export const ESQL_VERSION = '9.1.0-escript';
+
+let registry: FunctionRegistry | null = null;
+
+/** The ES|QL function table (one instance, built on first use). */
+export function esqlFunctions(): FunctionRegistry {
+  if (!registry) {
+    registry = new FunctionRegistry();
+    defineScalarFunctions(registry);
+    registry.define({
+      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4,
+      signature: 'BUCKET(field, span | buckets, [from, to]) -> type of field',
+      doc: 'Rounds dates or numbers down to buckets of a span, or of a size chosen to give about `buckets` buckets between from and to.', resolve: () => 'unsupported',
+    });
+  }
+  return registry;
+}
+
+export interface RunOptions {
+  catalog?: EsqlCatalog;
+  params?: unknown[];
+  signal?: AbortSignal;
+  /** Fixed clock for NOW() (tests). */
+  now?: number;
+}
+
+type Row = unknown[];
+
+interface Source {
+  columns: Column[];
+  /** Present for FROM: what the store must scan. */
+  scan?: { indices: string[]; fields: CatalogField[]; names: string[] };
+  rows?: Row[];
+}
+
+export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
+  return runEsqlSync(text, options);
+}
+
+export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult {
+  const query = parseQuery(text);
+  numberPositionalParams(query);
+  const env = {
+    query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
+    failures: [] as Failure[], now: options.now ?? Date.now(),
+  };
+  const commands = combineFilters(query.commands.slice(1));
+  // Elasticsearch always ends the plan with a limit: 1000 by default, at most 10000.
+  const end = { start: text.length, end: text.length };
+  if (!commands.some((c) => c.kind === 'limit')) commands.push({ kind: 'limit', span: end, count: DEFAULT_LIMIT });
+  else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
+  const first = query.commands[0];
+  let source = analyzeSource(first, options.catalog, env, text);
+  let ops = analyzeAll(commands, source.columns, env);
+  if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
+
+  let input: Iterable<Row>;
+  let remaining = ops;
+  if (source.scan && options.catalog) {
+    // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
+    const needed = neededFields(query, commands, source.scan.fields);
+    if (needed) {
+      source = narrowSource(source, needed);
+      env.failures.length = 0;
+      ops = analyzeAll(commands, source.columns, env);
+    }
+    const plan = planPushdown(commands, ops, source.scan!, new ExprCompiler({ ...env, failures: [] }));
+    const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
+    input = options.catalog.scan(request);
+    if (plan.aggregate) input = plan.aggregate.finish(input);
+    remaining = ops.filter((_op, i) => !plan.consumed.has(i));
+  } else {
+    input = source.rows ?? [];
+  }
+  let stream: Iterable<Row> = input;
+  for (const op of remaining) stream = op.run(stream);
+  const out: Row[] = [];
+  const signal = options.signal;
+  for (const row of stream) {
+    out.push(row);
+    if (signal && (out.length & 1023) === 0 && signal.aborted) throw signal.reason ?? new Error('aborted');
+  }
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+  const columns = ops.length ? ops[ops.length - 1].columns : source.columns;
+  return {
+    columns: columns.map((c) => ({ name: c.name, type: c.type })),
+    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type))),
+    warnings: env.warnings.list(),
+  };
+}
+
+function normalize(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.length === 0 ? null : v.length === 1 ? v[0] : v;
+  return v;
+}
+
+function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0]): Operator[] {
+  const compiler = new ExprCompiler(env);
+  const ops: Operator[] = [];
+  let cols = columns;
+  for (const cmd of commands) {
+    const op = analyzeCommand(cmd, cols, {
+      compiler,
+      fail: (span, message) => env.failures.push({ span, message }),
+      warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
+    });
+    ops.push(op);
+    cols = op.columns;
+  }
+  return ops;
+}
+
+function dedupeFailures(failures: Failure[]): Failure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => {
+    const k = `${f.span.start}:${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((a, b) => a.span.start - b.span.start);
+}
+
+function analyzeSource(cmd: Command, catalog: EsqlCatalog | undefined, env: ConstructorParameters<typeof ExprCompiler>[0], text: string): Source {
+  switch (cmd.kind) {
+    case 'row': {
+      const compiler = new ExprCompiler(env);
+      const compiled = cmd.fields.map((f) => ({ name: f.name, c: compiler.compile(f.expr, []) }));
+      return {
+        columns: compiled.map(({ name, c }) => ({ name, type: c.type })),
+        rows: [compiled.map(({ c }) => normalize(c.fn([])))],
+      };
+    }
+    case 'show':
+      return {
+        columns: [{ name: 'version', type: 'keyword' }, { name: 'date', type: 'keyword' }, { name: 'hash', type: 'keyword' }],
+        rows: [[ESQL_VERSION, '2026-01-01T00:00:00.000Z', 'escript-embedded']],
+      };
+    case 'from': {
+      if (!catalog) throw EsqlError.at(text, cmd.span, 'FROM needs a data store', 'verification_exception');
+      let indices: string[];
+      const at = { start: cmd.span.start + 5, end: cmd.span.end };
+      try {
+        indices = catalog.resolveIndices(cmd.sources);
+      } catch (e) {
+        throw EsqlError.verification(text, [{ span: at, message: (e as Error).message }]);
+      }
+      if (indices.length === 0) {
+        throw EsqlError.verification(text, [{ span: at, message: `Unknown index [${cmd.sources.join(',')}]` }]);
+      }
+      const fields = catalog.fields(indices).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const columns: Column[] = fields.map((f) => ({ name: f.name, type: esqlTypeOf(f.type) }));
+      const names = fields.map((f) => f.name);
+      for (const m of cmd.metadata) {
+        if (!(m in METADATA_FIELDS)) {
+          env.failures.push({ span: cmd.span, message: `unsupported metadata field [${m}]` });
+          continue;
+        }
+        columns.push({ name: m, type: METADATA_FIELDS[m] as DataType });
+        names.push(m);
+        fields.push({ name: m, type: METADATA_FIELDS[m], multiValued: false });
+      }
+      return { columns, scan: { indices, fields, names } };
+    }
+    default:
+      throw EsqlError.at(text, cmd.span, `mismatched input '${cmd.kind}' expecting {'from', 'row', 'show'}`, 'parsing_exception');
+  }
+}
+
+function narrowSource(source: Source, needed: Set<string>): Source {
+  const keep = source.scan!.names.map((n, i) => (needed.has(n) ? i : -1)).filter((i) => i >= 0);
+  return {
+    columns: keep.map((i) => source.columns[i]),
+    scan: {
+      indices: source.scan!.indices,
+      fields: keep.map((i) => source.scan!.fields[i]),
+      names: keep.map((i) => source.scan!.names[i]),
+    },
+  };
+}
+
+/** Fields a query can observe, or null when it may output all of them (no KEEP or STATS). */
+function neededFields(query: Query, commands: Command[], fields: CatalogField[]): Set<string> | null {
+  if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
+  const names = new Set<string>();
+  const patterns: string[] = [];
+  const visit = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.kind) {
+      case 'column': names.add(e.name); return;
+      case 'call': e.args.forEach(visit); return;
+      case 'binary': case 'logical': visit(e.left); visit(e.right); return;
+      case 'not': case 'neg': case 'isNull': case 'cast': visit(e.arg); return;
+      case 'in': visit(e.arg); e.list.forEach(visit); return;
+      case 'like': visit(e.arg); return;
+      case 'interval': visit(e.amount); return;
+      case 'array': e.items.forEach(visit); return;
+      default: return;
+    }
+  };
+  for (const c of commands) {
+    switch (c.kind) {
+      case 'where': visit(c.condition); break;
+      case 'eval': c.fields.forEach((f) => visit(f.expr)); break;
+      case 'stats': c.aggs.forEach((a) => { visit(a.field.expr); visit(a.filter); }); c.groups.forEach((g) => visit(g.expr)); break;
+      case 'sort': c.orders.forEach((o) => visit(o.expr)); break;
+      case 'keep': case 'drop': c.patterns.forEach((p) => patterns.push(p.pattern)); break;
+      case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
+      case 'dissect': case 'grok': visit(c.input); break;
+      case 'mv_expand': names.add(c.column.pattern); break;
+      default: break;
+    }
+  }
+  void query;
+  const regexes = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
+  return new Set(fields.map((f) => f.name).filter((n) => names.has(n) || regexes.some((r) => r.test(n))));
+}
+
+/** Adjacent WHEREs become one AND (Elasticsearch's CombineFilters), so every condition sees every row. */
+function combineFilters(commands: Command[]): Command[] {
+  const out: Command[] = [];
+  for (const c of commands) {
+    const prev = out[out.length - 1];
+    if (c.kind === 'where' && prev?.kind === 'where') {
+      out[out.length - 1] = {
+        kind: 'where', span: prev.span,
+        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `${prev.condition.text} AND ${c.condition.text}` },
+      };
+    } else out.push(c);
+  }
+  return out;
+}
+
+/** `?` parameters are numbered in text order so that any part of the query can be compiled on its own. */
+function numberPositionalParams(query: Query): void {
+  const found: (Expr & { kind: 'param' })[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    const n = node as Record<string, unknown>;
+    if (n.kind === 'param' && n.index === undefined && n.name === undefined) found.push(n as unknown as Expr & { kind: 'param' });
+    for (const [k, v] of Object.entries(n)) if (k !== 'span') visit(v);
+  };
+  visit(query.commands);
+  found.sort((a, b) => a.span.start - b.span.start).forEach((p, i) => { p.index = i + 1; });
+}
+
+export { limit };

@@ -1,0 +1,66 @@
+// ES|QL errors worded as Elasticsearch words them: `line 1:23: Unknown column [x]`, several collected under
+// `Found N problem(s)`. `type` is Elasticsearch's error type (`parsing_exception`, `verification_exception`).
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** 1-based line and column of an offset, as Elasticsearch reports them. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export interface Failure {
+  span: Span;
+  message: string;
+}
+
+export class EsqlError extends Error {
+  constructor(
+    message: string,
+    readonly type: 'parsing_exception' | 'verification_exception' | 'illegal_argument_exception' | 'esql_exception',
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'EsqlError';
+  }
+
+  static at(query: string, span: Span, message: string, type: EsqlError['type'] = 'verification_exception'): EsqlError {
+    const { line, column } = lineColumn(query, span.start);
+    return new EsqlError(`line ${line}:${column}: ${message}`, type, line, column);
+  }
+
+  /** Elasticsearch's VerificationException text for a list of failures. */
+  static verification(query: string, failures: Failure[]): EsqlError {
+    const first = lineColumn(query, failures[0].span.start);
+    const lines = failures.map((f) => {
+      const { line, column } = lineColumn(query, f.span.start);
+      return `line ${line}:${column}: ${f.message}`;
+    });
+    return new EsqlError(`Found ${failures.length} problem${failures.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
+      'verification_exception', first.line, first.column);
+  }
+}
+
+/** Raised by a function on one row: the row's value becomes null and the message a warning. */
+export class EvalFailure extends Error {
+  constructor(readonly javaException: string, message: string) {
+    super(message);
+  }
+  get warning(): string {
+    return `${this.javaException}: ${this.message}`;
+  }
+}
+
+export const MV_FAILURE = (): EvalFailure =>
+  new EvalFailure('java.lang.IllegalArgumentException', 'single-value function encountered multi-value');

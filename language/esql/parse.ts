@@ -1,0 +1,306 @@
+// Text -> Query: Ohm matches `language/grammar/esql.ohm`, the semantics below build the AST with spans.
+import * as ohm from 'ohm-js';
+import { loadGrammars } from '../grammar/load';
+import { Command, Expr, Field, NamePattern, Query, BinaryOp } from './ast';
+import { EsqlError, Span } from './errors';
+import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
+
+let cached: { grammar: ohm.Grammar; semantics: ohm.Semantics } | null = null;
+
+function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
+  if (cached) return cached;
+  const g = loadGrammars('esql.ohm').Esql;
+  const s = g.createSemantics();
+  s.addOperation('ast', ACTIONS);
+  cached = { grammar: g, semantics: s };
+  return cached;
+}
+
+/** The keywords of ES|QL commands, for completion. */
+export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'STATS', 'BY', 'SORT', 'LIMIT', 'KEEP',
+  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
+  'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
+
+export function parseQuery(text: string): Query {
+  const { grammar: g, semantics } = grammar();
+  const match = g.match(text, 'Query');
+  if (match.failed()) {
+    const pos = match.getRightmostFailurePosition();
+    const expected = match.getExpectedText();
+    const found = pos < text.length ? `'${text.slice(pos).split(/\s/)[0]}'` : '<EOF>';
+    throw EsqlError.at(text, { start: pos, end: pos }, `mismatched input ${found} expecting ${expected}`,
+      'parsing_exception');
+  }
+  return { text, commands: semantics(match).ast() as Command[] };
+}
+
+function span(node: ohm.Node): Span {
+  return { start: node.source.startIdx, end: node.source.endIdx };
+}
+
+function node(n: ohm.Node): { span: Span; text: string } {
+  return { span: span(n), text: n.sourceString };
+}
+
+function binary(n: ohm.Node, left: ohm.Node, op: ohm.Node, right: ohm.Node): Expr {
+  return { kind: 'binary', op: op.sourceString as BinaryOp, left: left.ast(), right: right.ast(), ...node(n) };
+}
+
+/** An integer literal typed as Elasticsearch types it: integer, long, unsigned_long, or double when too big. */
+export function integerLiteral(digits: string, negative = false): { value: unknown; type: string } {
+  let big = BigInt(digits);
+  if (negative) big = -big;
+  if (big >= BigInt(INT_MIN) && big <= BigInt(INT_MAX)) return { value: Number(big), type: 'integer' };
+  if (big >= LONG_MIN && big <= LONG_MAX) return { value: normalizeLong(big), type: 'long' };
+  if (big > 0n && big <= ULONG_MAX) return { value: big, type: 'unsigned_long' };
+  return { value: Number(digits) * (negative ? -1 : 1), type: 'double' };
+}
+
+function unescapeString(raw: string): string {
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, c: string) => {
+    switch (c[0]) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case 'u': return c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : 'u';
+      default: return c;
+    }
+  });
+}
+
+function identifierText(s: string): string {
+  return s.startsWith('`') ? s.slice(1, -1).replace(/``/g, '`') : s;
+}
+
+const ACTIONS: ohm.ActionDict<unknown> = {
+  Query(source, _pipes, commands) {
+    return [source.ast(), ...commands.children.map((c) => c.ast())];
+  },
+  SourceCommand(c) { return c.ast(); },
+  From(_kw, list, metadata) {
+    return {
+      kind: 'from', span: span(this), sources: list.asIteration().children.map((c) => c.ast()),
+      metadata: metadata.children.length ? metadata.children[0].ast() : [],
+    } satisfies Command;
+  },
+  Metadata(_kw, list) {
+    return list.asIteration().children.map((c) => identifierText(c.sourceString));
+  },
+  IndexPattern(p) {
+    return p.ctorName === 'stringLiteral' ? stringValue(p) : p.sourceString;
+  },
+  Row(_kw, list) {
+    return { kind: 'row', span: span(this), fields: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  Show(_a, _b) {
+    return { kind: 'show', span: span(this) } satisfies Command;
+  },
+  ProcessingCommand(c) { return c.ast(); },
+  Where(_kw, e) {
+    return { kind: 'where', span: span(this), condition: e.ast() } satisfies Command;
+  },
+  Eval(_kw, list) {
+    return { kind: 'eval', span: span(this), fields: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  Stats(_kw, aggs, by) {
+    return {
+      kind: 'stats', span: span(this), aggs: aggs.asIteration().children.map((c) => c.ast()),
+      groups: by.children.length ? by.children[0].ast() : [],
+    } satisfies Command;
+  },
+  AggField(field, filter) {
+    return { field: field.ast(), filter: filter.children.length ? filter.children[0].ast() : undefined };
+  },
+  AggFilter(_kw, e) { return e.ast(); },
+  By(_kw, list) { return list.asIteration().children.map((c) => c.ast()); },
+  Sort(_kw, list) {
+    return { kind: 'sort', span: span(this), orders: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  SortItem(e, order, nulls) {
+    const desc = order.children.length > 0 && order.sourceString.toLowerCase() === 'desc';
+    const nullsText = nulls.sourceString.toLowerCase();
+    const nullsFirst = nullsText ? nullsText.endsWith('first') : desc;
+    return { expr: e.ast(), desc, nullsFirst };
+  },
+  Limit(_kw, n) {
+    return { kind: 'limit', span: span(this), count: n.ctorName === 'param' ? n.ast() : Number(n.sourceString) } satisfies Command;
+  },
+  Keep(_kw, list) {
+    return { kind: 'keep', span: span(this), patterns: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  Drop(_kw, list) {
+    return { kind: 'drop', span: span(this), patterns: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  namePattern(_p) {
+    return { pattern: identifierText(this.sourceString), span: span(this) } satisfies NamePattern;
+  },
+  Rename(_kw, list) {
+    return { kind: 'rename', span: span(this), renames: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
+  },
+  RenameClause_as(from, _as, to) {
+    return { from: from.ast(), to: to.ast() };
+  },
+  RenameClause_assign(to, _eq, from) {
+    return { from: { pattern: from.ast(), span: span(from) }, to: { pattern: to.ast(), span: span(to) } };
+  },
+  Dissect(_kw, input, pattern, options) {
+    let appendSeparator = '';
+    for (const o of options.children) {
+      const { name, value } = o.ast() as { name: string; value: Expr };
+      if (name.toLowerCase() !== 'append_separator') {
+        throw EsqlError.at(this.source.sourceString, span(o), `Invalid option for dissect: [${name}]`, 'parsing_exception');
+      }
+      appendSeparator = String((value as { value: unknown }).value);
+    }
+    return {
+      kind: 'dissect', span: span(this), input: input.ast(), pattern: stringValue(pattern), patternSpan: span(pattern),
+      appendSeparator,
+    } satisfies Command;
+  },
+  Grok(_kw, input, patterns) {
+    const list = patterns.asIteration().children.map(stringValue);
+    return { kind: 'grok', span: span(this), input: input.ast(), pattern: list[0], patterns: list, patternSpan: span(patterns) } satisfies Command;
+  },
+  CommandOption(name, _eq, value) {
+    return { name: identifierText(name.sourceString), value: value.ast() };
+  },
+  MvExpand(_kw, name) {
+    return { kind: 'mv_expand', span: span(this), column: { pattern: name.ast(), span: span(name) } } satisfies Command;
+  },
+  Field_named(name, _eq, e) {
+    return { name: name.ast(), expr: e.ast(), span: span(this) } satisfies Field;
+  },
+  Field_unnamed(e) {
+    return { name: e.sourceString, expr: e.ast(), span: span(this) } satisfies Field;
+  },
+  Expr(e) { return e.ast(); },
+  OrExpr_or(l, _op, r) {
+    return { kind: 'logical', op: 'or', left: l.ast(), right: r.ast(), ...node(this) } satisfies Expr;
+  },
+  AndExpr_and(l, _op, r) {
+    return { kind: 'logical', op: 'and', left: l.ast(), right: r.ast(), ...node(this) } satisfies Expr;
+  },
+  NotExpr_not(_kw, e) {
+    return { kind: 'not', arg: e.ast(), ...node(this) } satisfies Expr;
+  },
+  Predicate_isNull(e, _is, not, _null) {
+    return { kind: 'isNull', arg: e.ast(), negated: not.children.length > 0, ...node(this) } satisfies Expr;
+  },
+  Predicate_in(e, not, _in, _open, list, _close) {
+    return {
+      kind: 'in', arg: e.ast(), list: list.asIteration().children.map((c) => c.ast()),
+      negated: not.children.length > 0, ...node(this),
+    } satisfies Expr;
+  },
+  Predicate_like(e, not, op, patterns) {
+    return {
+      kind: 'like', arg: e.ast(), patterns: patterns.ast(), rlike: op.sourceString.toLowerCase() === 'rlike',
+      negated: not.children.length > 0, ...node(this),
+    } satisfies Expr;
+  },
+  PatternList_list(_o, list, _c) { return list.asIteration().children.map((c) => c.ast()); },
+  PatternList_single(p) { return [p.ast()]; },
+  PatternValue(p) { return p.ast(); },
+  Predicate_compare(l, op, r) { return binary(this, l, op, r); },
+  Predicate(e) { return e.ast(); },
+  ValueExpr(e) { return e.ast(); },
+  Additive_binary(l, op, r) { return binary(this, l, op, r); },
+  Multiplicative_binary(l, op, r) { return binary(this, l, op, r); },
+  Unary_sign(op, e) {
+    const arg = e.ast() as Expr;
+    if (op.sourceString === '+') return { ...arg, ...node(this) };
+    // Elasticsearch folds a minus into a numeric literal: `-2147483648` is an integer, `-9223372036854775808` a long.
+    if (arg.kind === 'literal' && typeof arg.value === 'number' && arg.literalType === 'double') {
+      return { ...arg, value: -arg.value, ...node(this) };
+    }
+    if (arg.kind === 'literal' && (arg.literalType === 'integer' || arg.literalType === 'long' || arg.literalType === 'unsigned_long')) {
+      const digits = String(arg.value).replace(/^-/, '');
+      const negative = !String(arg.value).startsWith('-');
+      const { value, type } = integerLiteral(digits, negative);
+      return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+    }
+    return { kind: 'neg', arg, ...node(this) } satisfies Expr;
+  },
+  Cast_cast(e, _op, type) {
+    return { kind: 'cast', arg: e.ast(), to: identifierText(type.sourceString).toLowerCase(), ...node(this) } satisfies Expr;
+  },
+  Primary_paren(_o, e, _c) {
+    return e.ast();
+  },
+  Primary_column(name) {
+    return { kind: 'column', name: name.ast(), ...node(this) } satisfies Expr;
+  },
+  FunctionCall_star(name, _o, _star, _c) {
+    return { kind: 'call', name: identifierText(name.sourceString).toLowerCase(), args: [], star: true, ...node(this) } satisfies Expr;
+  },
+  FunctionCall_args(name, _o, args, _c) {
+    return {
+      kind: 'call', name: identifierText(name.sourceString).toLowerCase(),
+      args: args.asIteration().children.map((c) => c.ast()), star: false, ...node(this),
+    } satisfies Expr;
+  },
+  Literal(l) { return l.ast(); },
+  Literal_null(_k) { return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr; },
+  Literal_true(_k) { return { kind: 'literal', value: true, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  Literal_false(_k) { return { kind: 'literal', value: false, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  Interval(amount, unit) {
+    return { kind: 'interval', amount: amount.ast(), unit: unit.sourceString.toLowerCase(), ...node(this) } satisfies Expr;
+  },
+  ArrayLiteral_items(_o, list, _c) {
+    return { kind: 'array', items: list.asIteration().children.map((c) => c.ast()), ...node(this) } satisfies Expr;
+  },
+  ArrayLiteral_empty(_o, _c) {
+    return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr;
+  },
+  ArrayItem(i) { return i.ast(); },
+  ArrayItem_null(_k) { return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr; },
+  ArrayItem_true(_k) { return { kind: 'literal', value: true, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  ArrayItem_false(_k) { return { kind: 'literal', value: false, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  ArrayItem_param(p) { return p.ast(); },
+  SignedNumber_sign(op, n) {
+    const inner = n.ast() as Expr & { kind: 'literal' };
+    if (op.sourceString === '+') return { ...inner, ...node(this) };
+    const digits = n.sourceString.replace(/\s+/g, '').replace(/^[+-]+/, '');
+    const negative = (n.sourceString.replace(/[^-]/g, '').length % 2 === 0);
+    if (inner.literalType === 'double') return { ...inner, value: -(inner.value as number), ...node(this) };
+    if (/^\d+$/.test(digits)) {
+      const { value, type } = integerLiteral(digits, negative);
+      return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+    }
+    return { ...inner, value: -(inner.value as number), ...node(this) };
+  },
+  SignedNumber_plain(n) { return n.ast(); },
+  numberLiteral(n) { return n.ast(); },
+  decimalLiteral_fraction(_a, _dot, _b, _e) { return decimal(this); },
+  decimalLiteral_trailingDot(_a, _dot, _b, _e) { return decimal(this); },
+  decimalLiteral_exponent(_a, _e) { return decimal(this); },
+  integerLiteral(_d) {
+    const { value, type } = integerLiteral(this.sourceString);
+    return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+  },
+  stringLiteral_triple(_o, chars, _c) {
+    return { kind: 'literal', value: chars.sourceString, literalType: 'keyword', ...node(this) } satisfies Expr;
+  },
+  stringLiteral_plain(_o, chars, _c) {
+    return { kind: 'literal', value: unescapeString(chars.sourceString), literalType: 'keyword', ...node(this) } satisfies Expr;
+  },
+  param(_q, name) {
+    const n = name.sourceString;
+    if (n === '') return { kind: 'param', ...node(this) } satisfies Expr;
+    if (/^\d+$/.test(n)) return { kind: 'param', index: Number(n), ...node(this) } satisfies Expr;
+    return { kind: 'param', name: identifierText(n), ...node(this) } satisfies Expr;
+  },
+  qualifiedName(list) {
+    return list.asIteration().children.map((c) => identifierText(c.sourceString)).join('.');
+  },
+  identifier(i) { return identifierText(i.sourceString); },
+  _iter(...children) { return children.map((c) => c.ast()); },
+};
+
+function stringValue(n: ohm.Node): string {
+  return String((n.ast() as Expr & { kind: 'literal' }).value);
+}
+
+function decimal(n: ohm.Node): Expr {
+  return { kind: 'literal', value: Number(n.sourceString), literalType: 'double', span: span(n), text: n.sourceString };
+}

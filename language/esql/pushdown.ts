@@ -1,0 +1,301 @@
+// Decides which leading commands the store runs itself. Only what gives exactly the engine's answer is
+// pushed: comparisons of single-valued fields with constants, ORDER BY on single-valued fields, LIMIT, and
+// COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
+import { Command, Expr } from './ast';
+import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
+import { EvalFailure } from './errors';
+import { Operator } from './commands';
+import { ExprCompiler } from './compile';
+import { DataType, esqlTypeOf, isNumeric, isString } from './types';
+import { toDatetime } from './values';
+
+type Row = unknown[];
+
+export interface PushdownPlan {
+  request: Pick<ScanRequest, 'filter' | 'sort' | 'limit' | 'aggregate'>;
+  /** Operators (by index) the scan already did. */
+  consumed: Set<number>;
+  /** When STATS is pushed: turns the store's group rows into the STATS output rows. */
+  aggregate?: { finish(rows: Iterable<Row>): Iterable<Row> };
+}
+
+const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
+
+export function planPushdown(commands: Command[], ops: Operator[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
+  const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
+  // current column name -> source field it still holds unchanged
+  const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
+  // current column name -> numeric expression over source fields (EVAL results the store can compute)
+  const values = new Map<string, TypedValue>();
+  const filters: PushFilter[] = [];
+  let sort: PushSort[] | undefined;
+  let limit: number | undefined;
+  const consumed = new Set<number>();
+  const plan: PushdownPlan = { request: {}, consumed };
+  const field = (name: string): CatalogField | null => {
+    const f = names.get(name);
+    if (!f || f.multiValued || !PUSHABLE_TYPES.has(esqlTypeOf(f.type)) || !fieldByName.has(f.name)) return null;
+    return f;
+  };
+  loop:
+  for (let i = 0; i < commands.length; i++) {
+    const cmd = commands[i];
+    switch (cmd.kind) {
+      case 'where': {
+        if (limit !== undefined) break loop;
+        const f = translate(cmd.condition, field, compiler, values);
+        if (!f) break loop;
+        filters.push(f);
+        consumed.add(i);
+        break;
+      }
+      case 'sort': {
+        if (limit !== undefined) break loop;
+        const keys: PushSort[] = [];
+        for (const o of cmd.orders) {
+          const f = o.expr.kind === 'column' ? field(o.expr.name) : null;
+          if (!f) break loop;
+          keys.push({ field: f.name, desc: o.desc, nullsFirst: o.nullsFirst });
+        }
+        sort = keys;
+        consumed.add(i);
+        break;
+      }
+      case 'limit': {
+        if (typeof cmd.count !== 'number') break loop;
+        limit = limit === undefined ? cmd.count : Math.min(limit, cmd.count);
+        break; // the JS limit stays: harmless, and it ends the stream early
+      }
+      case 'eval':
+        for (const f of cmd.fields) {
+          const v = translateValue(f.expr, field, values, compiler);
+          names.delete(f.name);
+          if (v) values.set(f.name, v);
+          else values.delete(f.name);
+        }
+        break;
+      case 'rename':
+        for (const r of cmd.renames) {
+          const f = names.get(r.from.pattern);
+          const v = values.get(r.from.pattern);
+          names.delete(r.from.pattern);
+          values.delete(r.from.pattern);
+          names.delete(r.to.pattern);
+          values.delete(r.to.pattern);
+          if (f) names.set(r.to.pattern, f);
+          if (v) values.set(r.to.pattern, v);
+        }
+        break;
+      case 'keep': case 'drop':
+        break;
+      case 'stats': {
+        if (limit !== undefined || sort) break loop;
+        const agg = translateStats(cmd, ops[i], field);
+        if (!agg) break loop;
+        plan.request.aggregate = agg.request;
+        plan.aggregate = { finish: agg.finish };
+        for (let k = 0; k <= i; k++) consumed.add(k);
+        break loop;
+      }
+      default:
+        break loop;
+    }
+  }
+  if (filters.length) plan.request.filter = filters.length === 1 ? filters[0] : { op: 'and', args: filters };
+  if (sort && !plan.request.aggregate) plan.request.sort = sort;
+  if (limit !== undefined && !plan.request.aggregate) plan.request.limit = limit;
+  return plan;
+}
+
+type FieldLookup = (name: string) => CatalogField | null;
+
+function constantOf(e: Expr, compiler: ExprCompiler): { value: unknown; type: DataType } | null {
+  if (e.kind !== 'literal' && e.kind !== 'param') return null;
+  const failures = compiler.env.failures.length;
+  const c = compiler.compile(e, []);
+  if (compiler.env.failures.length !== failures || !c.constant) return null;
+  return { value: c.constant.value, type: c.type };
+}
+
+/** The store-side value for comparing a field of `fieldType` with a constant, or undefined if not exact. */
+function storeValue(fieldType: DataType, c: { value: unknown; type: DataType }): number | string | undefined {
+  const v = c.value;
+  if (v === null || Array.isArray(v) || typeof v === 'bigint') return undefined;
+  if (isNumeric(fieldType) && isNumeric(c.type) && typeof v === 'number') return v;
+  if (isString(fieldType) && isString(c.type)) return String(v);
+  if (fieldType === 'boolean' && c.type === 'boolean') return v ? 1 : 0;
+  if (fieldType === 'date' && c.type === 'date' && typeof v === 'number') return v;
+  if (fieldType === 'date' && isString(c.type)) {
+    try { return toDatetime(v, 'keyword'); } catch { return undefined; }
+  }
+  return undefined;
+}
+
+const FLIP: Record<string, '==' | '!=' | '<' | '<=' | '>' | '>='> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+interface TypedValue {
+  value: PushValue;
+  type: 'integer' | 'long' | 'double';
+}
+
+/** A numeric expression the store can compute exactly (fields, constants, + - * with overflow checks). */
+function translateValue(e: Expr, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler): TypedValue | null {
+  switch (e.kind) {
+    case 'column': {
+      const computed = values.get(e.name);
+      if (computed) return computed;
+      const f = field(e.name);
+      if (!f) return null;
+      const t = esqlTypeOf(f.type);
+      return t === 'integer' || t === 'long' || t === 'double' ? { value: { kind: 'field', field: f.name }, type: t } : null;
+    }
+    case 'literal': case 'param': {
+      const c = constantOf(e, compiler);
+      if (!c || typeof c.value !== 'number' || !Number.isFinite(c.value)) return null;
+      if (c.type !== 'integer' && c.type !== 'long' && c.type !== 'double') return null;
+      return { value: { kind: 'const', value: c.value, double: c.type === 'double' }, type: c.type };
+    }
+    case 'binary': {
+      if (e.op !== '+' && e.op !== '-' && e.op !== '*') return null;
+      const l = translateValue(e.left, field, values, compiler);
+      const r = l && translateValue(e.right, field, values, compiler);
+      if (!l || !r) return null;
+      const type = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+      const ctx = compiler.context(e);
+      const message = type === 'double' ? null : overflowMessage(type);
+      const onFailure = (): void => ctx.fail(message ?? new EvalFailure('java.lang.ArithmeticException', 'not a finite double number'));
+      return { value: { kind: 'arith', op: e.op, left: l.value, right: r.value, type, onFailure }, type };
+    }
+    default:
+      return null;
+  }
+}
+
+function overflowMessage(type: 'integer' | 'long'): EvalFailure {
+  return new EvalFailure('java.lang.ArithmeticException', `${type} overflow`);
+}
+
+function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: Map<string, TypedValue>): PushFilter | null {
+  switch (e.kind) {
+    case 'logical': {
+      const l = translate(e.left, field, compiler, values);
+      const r = l && translate(e.right, field, compiler, values);
+      return l && r ? { op: e.op, args: [l, r] } : null;
+    }
+    case 'not': {
+      const a = translate(e.arg, field, compiler, values);
+      return a ? { op: 'not', arg: a } : null;
+    }
+    case 'isNull': {
+      const f = e.arg.kind === 'column' ? field(e.arg.name) : null;
+      return f ? { op: e.negated ? 'isnotnull' : 'isnull', field: f.name } : null;
+    }
+    case 'column': {
+      const f = field(e.name);
+      return f && esqlTypeOf(f.type) === 'boolean' ? { op: 'cmp', cmp: '==', field: f.name, value: 1 } : null;
+    }
+    case 'binary': {
+      if (!(e.op in FLIP)) return null;
+      const usesComputed = (x: Expr): boolean => x.kind === 'binary' || (x.kind === 'column' && values.has(x.name));
+      if (usesComputed(e.left) || usesComputed(e.right)) {
+        const l = translateValue(e.left, field, values, compiler);
+        const r = l && translateValue(e.right, field, values, compiler);
+        return l && r ? { op: 'compare', cmp: e.op as '==', left: l.value, right: r.value } : null;
+      }
+      let col = e.left;
+      let lit = e.right;
+      let op: '==' | '!=' | '<' | '<=' | '>' | '>=' = e.op as '==';
+      if (col.kind !== 'column') { [col, lit] = [lit, col]; op = FLIP[op]; }
+      if (col.kind !== 'column') return null;
+      const f = field(col.name);
+      const c = f && constantOf(lit, compiler);
+      if (!f || !c) return null;
+      const v = storeValue(esqlTypeOf(f.type), c);
+      return v === undefined ? null : { op: 'cmp', cmp: op, field: f.name, value: v };
+    }
+    case 'in': {
+      const f = e.arg.kind === 'column' ? field(e.arg.name) : null;
+      if (!f) return null;
+      const values: (number | string)[] = [];
+      for (const item of e.list) {
+        const c = constantOf(item, compiler);
+        const v = c && storeValue(esqlTypeOf(f.type), c);
+        if (v === undefined || v === null) return null;
+        values.push(v);
+      }
+      const inFilter: PushFilter = { op: 'in', field: f.name, values };
+      return e.negated ? { op: 'not', arg: inFilter } : inFilter;
+    }
+    default:
+      return null;
+  }
+}
+
+function translateStats(cmd: Command & { kind: 'stats' }, op: Operator, field: FieldLookup):
+  { request: NonNullable<ScanRequest['aggregate']>; finish: (rows: Iterable<Row>) => Iterable<Row> } | null {
+  const groups: string[] = [];
+  for (const g of cmd.groups) {
+    if (g.expr.kind !== 'column' || g.name !== g.expr.name) return null;
+    const f = field(g.expr.name);
+    if (!f || esqlTypeOf(f.type) === 'text') return null;
+    groups.push(f.name);
+  }
+  const aggs: PushAgg[] = [];
+  // For each output aggregate: how to build it from the store's columns.
+  const builders: ((row: Row) => unknown)[] = [];
+  const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
+  if (new Set(names).size !== names.length) return null;
+  for (const { field: f, filter } of cmd.aggs) {
+    if (filter || f.expr.kind !== 'call') return null;
+    const call = f.expr;
+    const base = groups.length;
+    if (call.name === 'count' && (call.star || call.args.length === 0)) {
+      const k = aggs.push({ fn: 'count_star' }) - 1;
+      builders.push((row) => row[base + k]);
+      continue;
+    }
+    if (call.args.length !== 1 || call.args[0].kind !== 'column') return null;
+    const src = field(call.args[0].name);
+    if (!src) return null;
+    const t = esqlTypeOf(src.type);
+    const whole = t === 'integer' || t === 'long';
+    switch (call.name) {
+      case 'count': {
+        const k = aggs.push({ fn: 'count', field: src.name }) - 1;
+        builders.push((row) => row[base + k]);
+        break;
+      }
+      case 'sum': {
+        if (!whole) return null;
+        const k = aggs.push({ fn: 'sum', field: src.name }) - 1;
+        builders.push((row) => row[base + k]);
+        break;
+      }
+      case 'avg': {
+        if (!whole) return null;
+        const s = aggs.push({ fn: 'sum', field: src.name }) - 1;
+        const c = aggs.push({ fn: 'count', field: src.name }) - 1;
+        builders.push((row) => {
+          const n = row[base + c] as number;
+          return n ? Number(row[base + s]) / n : null;
+        });
+        break;
+      }
+      case 'min': case 'max': {
+        if (!(whole || t === 'double' || t === 'date' || t === 'keyword' || t === 'boolean')) return null;
+        const k = aggs.push({ fn: call.name, field: src.name }) - 1;
+        builders.push((row) => row[base + k]);
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  void op;
+  return {
+    request: { groups, aggs },
+    *finish(rows) {
+      for (const row of rows) yield [...builders.map((b) => b(row)), ...row.slice(0, groups.length)];
+    },
+  };
+}

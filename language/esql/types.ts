@@ -1,0 +1,126 @@
+// ES|QL data types, how values of each type live in memory, and how they are rendered the way Elasticsearch
+// renders them (ISO-8601 dates, Java's double formatting).
+
+export type DataType =
+  | 'boolean' | 'integer' | 'long' | 'unsigned_long' | 'double' | 'keyword' | 'text' | 'date' | 'date_nanos'
+  | 'ip' | 'version' | 'null' | 'time_duration' | 'date_period' | 'unsupported' | 'geo_point' | 'geo_shape'
+  | 'cartesian_point' | 'cartesian_shape';
+
+/** In memory: null, a scalar, or an array of two or more scalars (a multivalue). Longs may be bigint. */
+export type Value = unknown;
+
+export interface Duration { kind: 'duration'; ms: number }
+export interface Period { kind: 'period'; months: number; days: number }
+
+export const NUMERIC: ReadonlySet<DataType> = new Set(['integer', 'long', 'unsigned_long', 'double']);
+export const STRING_TYPES: ReadonlySet<DataType> = new Set(['keyword', 'text']);
+
+export function isNumeric(t: DataType): boolean {
+  return NUMERIC.has(t);
+}
+export function isString(t: DataType): boolean {
+  return t === 'keyword' || t === 'text';
+}
+export function isWholeNumber(t: DataType): boolean {
+  return t === 'integer' || t === 'long' || t === 'unsigned_long';
+}
+
+/** Mapping type -> ES|QL type (byte/short widen to integer, the float family to double). */
+export function esqlTypeOf(mappingType: string): DataType {
+  switch (mappingType) {
+    case 'byte': case 'short': case 'integer': return 'integer';
+    case 'long': return 'long';
+    case 'unsigned_long': return 'unsigned_long';
+    case 'float': case 'half_float': case 'scaled_float': case 'double': return 'double';
+    case 'keyword': case 'wildcard': case 'constant_keyword': return 'keyword';
+    case 'text': case 'match_only_text': return 'text';
+    case 'boolean': return 'boolean';
+    case 'date': return 'date';
+    case 'date_nanos': return 'date_nanos';
+    case 'ip': return 'ip';
+    case 'version': return 'version';
+    case 'geo_point': return 'geo_point';
+    case 'geo_shape': return 'geo_shape';
+    default: return 'unsupported';
+  }
+}
+
+/** Type names accepted by `::` casts and in csv-spec headers, mapped to ES|QL types. */
+export const TYPE_ALIASES: Record<string, DataType> = {
+  boolean: 'boolean', bool: 'boolean', integer: 'integer', int: 'integer', i: 'integer', long: 'long', l: 'long',
+  unsigned_long: 'unsigned_long', ul: 'unsigned_long', double: 'double', d: 'double', keyword: 'keyword',
+  k: 'keyword', s: 'keyword', string: 'keyword', text: 'text', txt: 'text', date: 'date', datetime: 'date',
+  dt: 'date', date_nanos: 'date_nanos', ip: 'ip', version: 'version', v: 'version', null: 'null',
+  time_duration: 'time_duration', date_period: 'date_period', geo_point: 'geo_point', geo_shape: 'geo_shape',
+  unsupported: 'unsupported',
+};
+
+export const INT_MIN = -2147483648;
+export const INT_MAX = 2147483647;
+export const LONG_MIN = -(2n ** 63n);
+export const LONG_MAX = 2n ** 63n - 1n;
+export const ULONG_MAX = 2n ** 64n - 1n;
+
+/** A whole number as a JS number when exact, otherwise as a bigint. */
+export function normalizeLong(v: bigint): number | bigint {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+export function toBigInt(v: unknown): bigint {
+  return typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
+}
+
+/** Java's `Double.toString`: `1.0`, `0.001`, `1.0E7`, `1.8446744073709552E19`, `NaN`, `Infinity`. */
+export function javaDouble(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(n);
+    return s.includes('.') ? s : s + '.0';
+  }
+  const [mant, exp] = n.toExponential().split('e');
+  const m = mant.includes('.') ? mant : mant + '.0';
+  return `${m}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
+}
+
+/** `yyyy-MM-ddTHH:mm:ss.SSSZ` as ES|QL prints dates. */
+export function formatDate(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return String(ms);
+  const iso = d.toISOString();
+  // toISOString uses a 6-digit signed year outside 0..9999; Elasticsearch does the same shape.
+  return iso;
+}
+
+/** One value as the ES|QL JSON response carries it (dates as strings, everything else as JSON scalars). */
+export function toResponseValue(v: Value, type: DataType): unknown {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map((x) => toResponseValue(x, type));
+  switch (type) {
+    case 'date': return formatDate(v as number);
+    case 'date_nanos': return formatDate(v as number);
+    case 'unsigned_long': case 'long': return typeof v === 'bigint' ? normalizeLong(v) : v;
+    case 'time_duration': return `${(v as Duration).ms}ms`;
+    case 'date_period': return `P${(v as Period).months}M${(v as Period).days}D`;
+    default: return v;
+  }
+}
+
+/** Text for one scalar as ES|QL's text format and csv-spec files show it. */
+export function scalarText(v: Value, type: DataType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (type) {
+    case 'double': return javaDouble(v as number);
+    case 'date': case 'date_nanos': return typeof v === 'number' ? formatDate(v) : String(v);
+    case 'time_duration': case 'date_period': return String(toResponseValue(v, type));
+    default: return String(v);
+  }
+}
+
+export function valueText(v: Value, type: DataType): string {
+  if (Array.isArray(v)) return '[' + v.map((x) => scalarText(x, type)).join(', ') + ']';
+  return scalarText(v, type);
+}

@@ -1,0 +1,427 @@
+// Value helpers shared by operators and functions: comparison in ES|QL's order, whole-number arithmetic with
+// Java's overflow rules, conversions that fail the way Elasticsearch's do, and date arithmetic.
+import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, javaDouble, normalizeLong } from './types';
+import { EvalFailure } from './errors';
+import { compareUtf8, parseDateMillis } from '../store/mapping';
+
+export function overflow(type: DataType): EvalFailure {
+  const what = type === 'integer' ? 'integer' : type === 'unsigned_long' ? 'unsigned_long' : 'long';
+  return new EvalFailure('java.lang.ArithmeticException', `${what} overflow`);
+}
+
+/** Applies an integer result: within int range, or overflow. */
+export function checkInt(v: number): number {
+  if (v < INT_MIN || v > INT_MAX || !Number.isFinite(v)) throw overflow('integer');
+  return v;
+}
+
+/** Whole-number arithmetic for long/unsigned_long: exact as numbers when safe, bigint otherwise. */
+export function longOp(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown, type: DataType): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    let r: number;
+    switch (op) {
+      case '+': r = a + b; break;
+      case '-': r = a - b; break;
+      case '*': r = a * b; break;
+      case '/': if (b === 0) throw divByZero(); r = Math.trunc(a / b); break;
+      case '%': if (b === 0) throw divByZero(); r = a % b; break;
+    }
+    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+  }
+  const x = BigInt(a as number | bigint);
+  const y = BigInt(b as number | bigint);
+  let r: bigint;
+  switch (op) {
+    case '+': r = x + y; break;
+    case '-': r = x - y; break;
+    case '*': r = x * y; break;
+    case '/': if (y === 0n) throw divByZero(); r = x / y; break;
+    case '%': if (y === 0n) throw divByZero(); r = x % y; break;
+  }
+  if (type === 'unsigned_long') {
+    if (r < 0n || r > ULONG_MAX) throw overflow('unsigned_long');
+  } else if (r < LONG_MIN || r > LONG_MAX) throw overflow('long');
+  return normalizeLong(r);
+}
+
+export function divByZero(): EvalFailure {
+  return new EvalFailure('java.lang.ArithmeticException', '/ by zero');
+}
+
+/** Compares two non-null single values of the same ES|QL family. */
+export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    if (typeof a === 'number' && !Number.isInteger(a)) return a < Number(b) ? -1 : a > Number(b) ? 1 : 0;
+    if (typeof b === 'number' && !Number.isInteger(b)) return Number(a) < b ? -1 : Number(a) > b ? 1 : 0;
+    const x = BigInt(a as number | bigint);
+    const y = BigInt(b as number | bigint);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = a as number;
+  const y = b as number;
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  // NaN sorts after everything, as Double.compare does.
+  return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
+}
+
+/** Version strings compare numerically by dotted parts, then by suffix. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    if (nx && ny) {
+      const d = Number(x) - Number(y);
+      if (d) return d;
+    } else if (nx !== ny) return nx ? 1 : -1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** IPs compare by their 16-byte (IPv4-mapped) form, as Elasticsearch stores them. */
+export function ipBytes(ip: string): number[] {
+  if (ip.includes(':')) {
+    const [head, tail] = ip.split('::');
+    const parse = (s: string): number[] => (s ? s.split(':').flatMap((h) => {
+      if (h.includes('.')) return ipv4(h).reduce<number[]>((acc, b, i) => (i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] * 256 + b, acc) : [...acc, b]), []);
+      return [parseInt(h, 16)];
+    }) : []);
+    const hs = parse(head);
+    const ts = tail !== undefined ? parse(tail) : [];
+    const groups = [...hs, ...new Array(8 - hs.length - ts.length).fill(0), ...ts];
+    return groups.flatMap((g) => [g >> 8, g & 255]);
+  }
+  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...ipv4(ip)];
+}
+
+function ipv4(s: string): number[] {
+  const parts = s.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+    throw new EvalFailure('java.lang.IllegalArgumentException', `'${s}' is not an IP string literal.`);
+  }
+  return parts;
+}
+
+export function compareIps(a: string, b: string): number {
+  const x = ipBytes(a);
+  const y = ipBytes(b);
+  for (let i = 0; i < 16; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/** Comparator for a column of `type` (single values). */
+export function comparatorFor(type: DataType): (a: unknown, b: unknown) => number {
+  if (type === 'version') return (a, b) => compareVersions(String(a), String(b));
+  if (type === 'ip') return (a, b) => compareIps(String(a), String(b));
+  return compareValues;
+}
+
+// ---- conversions ------------------------------------------------------------------------------------
+
+function numberFormat(s: string): EvalFailure {
+  return new EvalFailure('java.lang.NumberFormatException', `For input string: "${s}"`);
+}
+
+/** `v` is shown as Java shows it: doubles as doubles (`1.0E19`), whole numbers as digits. */
+function outOfRange(v: unknown, type: string, fromDouble = false): EvalFailure {
+  const shown = fromDouble && typeof v === 'number' ? javaDouble(v) : String(v);
+  return new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `[${shown}] out of [${type}] range`);
+}
+
+function parseJavaNumber(s: string): number {
+  const t = s.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw numberFormat(s);
+  return Number(t);
+}
+
+export function toDouble(v: unknown, from: DataType): number {
+  switch (from) {
+    case 'boolean': return v ? 1 : 0;
+    case 'keyword': case 'text': return parseJavaNumber(String(v));
+    default: return Number(v);
+  }
+}
+
+export function toLong(v: unknown, from: DataType): number | bigint {
+  switch (from) {
+    case 'boolean': return v ? 1 : 0;
+    case 'integer': case 'long': case 'date': case 'date_nanos': return v as number;
+    case 'unsigned_long': {
+      const b = BigInt(v as number | bigint);
+      if (b > LONG_MAX) throw outOfRange(v, 'long');
+      return normalizeLong(b);
+    }
+    case 'keyword': case 'text': {
+      const s = String(v).trim();
+      if (/^[+-]?\d+$/.test(s)) {
+        const b = BigInt(s);
+        if (b < LONG_MIN || b > LONG_MAX) throw numberFormat(String(v));
+        return normalizeLong(b);
+      }
+      const d = parseJavaNumber(String(v));
+      return doubleToLong(d);
+    }
+    default: return doubleToLong(Number(v));
+  }
+}
+
+function doubleToLong(d: number): number | bigint {
+  if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
+  return normalizeLong(BigInt(Math.trunc(d)));
+}
+
+export function toInteger(v: unknown, from: DataType): number {
+  switch (from) {
+    case 'boolean': return v ? 1 : 0;
+    case 'integer': return v as number;
+    case 'keyword': case 'text': {
+      const s = String(v).trim();
+      if (/^[+-]?\d+$/.test(s)) {
+        const n = Number(s);
+        if (n < INT_MIN || n > INT_MAX) throw numberFormat(String(v));
+        return n;
+      }
+      const d = parseJavaNumber(String(v));
+      if (d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer', true);
+      return Math.trunc(d);
+    }
+    case 'double': {
+      // Java goes through long first: the range error names the first conversion that fails.
+      const d = v as number;
+      if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
+      const t = Math.trunc(d);
+      if (t < INT_MIN || t > INT_MAX) throw outOfRange(BigInt(t), 'integer');
+      return t;
+    }
+    default: {
+      const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
+      if (from === 'unsigned_long' && n > LONG_MAX) throw outOfRange(v, 'long');
+      if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(v, 'integer');
+      return Number(n);
+    }
+  }
+}
+
+export function toUnsignedLong(v: unknown, from: DataType): number | bigint {
+  let b: bigint;
+  switch (from) {
+    case 'boolean': return v ? 1 : 0;
+    case 'keyword': case 'text': {
+      // Parsed as a BigDecimal, whose error names the first character it cannot read.
+      const s = String(v).trim();
+      const bad = /[^0-9.eE+-]/.exec(s);
+      if (bad || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+        const c = bad ? bad[0] : s.slice(-1);
+        throw new EvalFailure('java.lang.NumberFormatException', `Character ${c} is neither a decimal digit number, decimal point, nor "e" notation exponential mark.`);
+      }
+      b = /^\+?\d+$/.test(s) ? BigInt(s.replace('+', '')) : BigInt(Math.trunc(Number(s)));
+      break;
+    }
+    case 'double': {
+      const d = v as number;
+      if (!Number.isFinite(d)) throw outOfRange(d, 'unsigned_long', true);
+      b = BigInt(Math.trunc(d));
+      break;
+    }
+    default: b = BigInt(v as number | bigint);
+  }
+  if (b < 0n || b > ULONG_MAX) throw outOfRange(v, 'unsigned_long', from === 'double');
+  return normalizeLong(b);
+}
+
+export function toBoolean(v: unknown, from: DataType): boolean {
+  switch (from) {
+    case 'keyword': case 'text': return String(v).toLowerCase() === 'true';
+    case 'boolean': return v as boolean;
+    default: return typeof v === 'bigint' ? v !== 0n : (v as number) !== 0;
+  }
+}
+
+export function toDatetime(v: unknown, from: DataType): number {
+  switch (from) {
+    case 'keyword': case 'text': {
+      const ms = parseDateMillis(String(v));
+      if (Number.isNaN(ms) || /^-?\d+$/.test(String(v).trim())) {
+        throw new EvalFailure('java.lang.IllegalArgumentException',
+          `failed to parse date field [${String(v)}] with format [strict_date_optional_time]`);
+      }
+      return ms;
+    }
+    case 'double': return Math.trunc(v as number);
+    default: return Number(v);
+  }
+}
+
+export function toStringValue(v: unknown, from: DataType): string {
+  switch (from) {
+    case 'double': return javaDouble(v as number);
+    case 'date': case 'date_nanos': return new Date(v as number).toISOString();
+    default: return String(v);
+  }
+}
+
+// ---- dates --------------------------------------------------------------------------------------------
+
+export function addPeriod(ms: number, p: Period, sign: 1 | -1): number {
+  const d = new Date(ms);
+  if (p.months) {
+    const day = d.getUTCDate();
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + sign * p.months);
+    const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    d.setUTCDate(Math.min(day, last));
+  }
+  return d.getTime() + sign * p.days * 86400000;
+}
+
+export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1): number {
+  return interval.kind === 'duration' ? ms + sign * interval.ms : addPeriod(ms, interval, sign);
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, sec: 1000, s: 1000,
+  minute: 60000, minutes: 60000, min: 60000, hour: 3600000, hours: 3600000, h: 3600000,
+};
+const PERIOD_UNITS: Record<string, { months: number; days: number }> = {
+  day: { months: 0, days: 1 }, days: { months: 0, days: 1 }, d: { months: 0, days: 1 },
+  week: { months: 0, days: 7 }, weeks: { months: 0, days: 7 }, w: { months: 0, days: 7 },
+  month: { months: 1, days: 0 }, months: { months: 1, days: 0 }, mo: { months: 1, days: 0 },
+  quarter: { months: 3, days: 0 }, quarters: { months: 3, days: 0 }, q: { months: 3, days: 0 },
+  year: { months: 12, days: 0 }, years: { months: 12, days: 0 }, yr: { months: 12, days: 0 }, y: { months: 12, days: 0 },
+};
+
+/** `1 hour` -> a time_duration, `1 day` -> a date_period; null for an unknown unit. */
+export function makeInterval(amount: number, unit: string): { type: DataType; value: Duration | Period } | null {
+  const u = unit.toLowerCase();
+  if (u in DURATION_UNITS) return { type: 'time_duration', value: { kind: 'duration', ms: amount * DURATION_UNITS[u] } };
+  if (u in PERIOD_UNITS) {
+    const p = PERIOD_UNITS[u];
+    return { type: 'date_period', value: { kind: 'period', months: p.months * amount, days: p.days * amount } };
+  }
+  return null;
+}
+
+/** Rounds a date down to the interval: calendar units for periods, fixed milliseconds for durations. */
+export function truncateDate(ms: number, interval: Duration | Period): number {
+  if (interval.kind === 'duration') {
+    if (interval.ms <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
+    return Math.floor(ms / interval.ms) * interval.ms;
+  }
+  const d = new Date(ms);
+  if (interval.months) {
+    const total = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    const rounded = Math.floor(total / interval.months) * interval.months;
+    return Date.UTC(Math.floor(rounded / 12), rounded % 12, 1);
+  }
+  const dayMs = 86400000;
+  if (interval.days === 7) {
+    // Weeks start on Monday; 1970-01-05 was a Monday.
+    const monday = 4 * dayMs;
+    return Math.floor((ms - monday) / (7 * dayMs)) * 7 * dayMs + monday;
+  }
+  if (interval.days <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
+  return Math.floor(ms / (interval.days * dayMs)) * interval.days * dayMs;
+}
+
+/** Java DateTimeFormatter patterns (the common letters) applied in UTC. */
+export function formatJavaDate(ms: number, pattern: string): string {
+  const d = new Date(ms);
+  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  let out = '';
+  for (let i = 0; i < pattern.length;) {
+    const c = pattern[i];
+    if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      out += end === i + 1 ? "'" : pattern.slice(i + 1, end < 0 ? undefined : end);
+      i = end < 0 ? pattern.length : end + 1;
+      continue;
+    }
+    if (!/[A-Za-z]/.test(c)) { out += c; i++; continue; }
+    let n = 1;
+    while (pattern[i + n] === c) n++;
+    i += n;
+    switch (c) {
+      case 'y': case 'u': case 'Y': out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n); break;
+      case 'M': case 'L': out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()].slice(0, 3) : pad(d.getUTCMonth() + 1, n); break;
+      case 'd': out += pad(d.getUTCDate(), n); break;
+      case 'D': out += pad(Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1, n); break;
+      case 'H': out += pad(d.getUTCHours(), n); break;
+      case 'h': out += pad(d.getUTCHours() % 12 || 12, n); break;
+      case 'm': out += pad(d.getUTCMinutes(), n); break;
+      case 's': out += pad(d.getUTCSeconds(), n); break;
+      case 'S': out += pad(d.getUTCMilliseconds(), 3).padEnd(n, '0').slice(0, n); break;
+      case 'a': out += d.getUTCHours() < 12 ? 'AM' : 'PM'; break;
+      case 'E': out += n >= 4 ? DAYS[d.getUTCDay()] : DAYS[d.getUTCDay()].slice(0, 3); break;
+      case 'e': out += String(((d.getUTCDay() + 6) % 7) + 1); break;
+      case 'X': case 'Z': case 'x': out += c === 'X' ? 'Z' : '+0000'; break;
+      case 'z': case 'V': out += 'UTC'; break;
+      default: out += c.repeat(n);
+    }
+  }
+  return out;
+}
+
+/** Parses `text` with a Java DateTimeFormatter pattern (common letters); NaN when it does not match. */
+export function parseJavaDate(text: string, pattern: string): number {
+  const fields: string[] = [];
+  let re = '';
+  for (let i = 0; i < pattern.length;) {
+    const c = pattern[i];
+    if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      re += escapeRe(pattern.slice(i + 1, end < 0 ? undefined : end));
+      i = end < 0 ? pattern.length : end + 1;
+      continue;
+    }
+    if (!/[A-Za-z]/.test(c)) { re += escapeRe(c); i++; continue; }
+    let n = 1;
+    while (pattern[i + n] === c) n++;
+    i += n;
+    fields.push(c);
+    if (c === 'M' && n >= 3) re += '([A-Za-z]+)';
+    else if (c === 'a') re += '(AM|PM|am|pm)';
+    else if (c === 'X' || c === 'Z' || c === 'x') re += '(Z|[+-]\\d{2}:?\\d{2})';
+    else if (c === 'E') re += '([A-Za-z]+)';
+    else re += n === 1 ? '(\\d+)' : `(\\d{${n}})`;
+  }
+  const m = new RegExp(`^${re}$`).exec(text);
+  if (!m) return NaN;
+  let y = 1970, mo = 0, day = 1, h = 0, mi = 0, s = 0, ms = 0, pm = false, offset = 0;
+  fields.forEach((c, k) => {
+    const v = m[k + 1];
+    switch (c) {
+      case 'y': case 'u': case 'Y': y = Number(v); break;
+      case 'M': mo = /^\d+$/.test(v) ? Number(v) - 1 : ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(v.slice(0, 3).toLowerCase()); break;
+      case 'd': day = Number(v); break;
+      case 'H': case 'h': h = Number(v); break;
+      case 'm': mi = Number(v); break;
+      case 's': s = Number(v); break;
+      case 'S': ms = Number(v.padEnd(3, '0').slice(0, 3)); break;
+      case 'a': pm = v.toUpperCase() === 'PM'; break;
+      case 'X': case 'Z': case 'x':
+        if (v !== 'Z') {
+          const digits = v.slice(1).replace(':', '');
+          offset = (v[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+        }
+        break;
+    }
+  });
+  if (pm && h < 12) h += 12;
+  return Date.UTC(y, mo, day, h, mi, s, ms) - offset * 60000;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

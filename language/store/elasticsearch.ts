@@ -1,0 +1,179 @@
+// The Elasticsearch store: a thin mapping of DataStore onto the official client. ES|QL goes to `_query`
+// with the variables as `params`; compare-and-set writes carry `if_seq_no`/`if_primary_term`; a 409 becomes
+// a VersionConflictError.
+import { Client, errors } from '@elastic/elasticsearch';
+import {
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
+  VersionConflictError, WriteOptions, WriteResult,
+} from './store';
+import { EsqlError } from '../esql/errors';
+
+export class ElasticsearchStore implements DataStore {
+  readonly kind = 'elasticsearch' as const;
+
+  constructor(readonly client: Client) {}
+
+  async createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }> {
+    try {
+      await this.client.indices.create({
+        index,
+        ...(definition?.mappings ? { mappings: definition.mappings as never } : {}),
+        ...(definition?.settings ? { settings: definition.settings as never } : {}),
+      });
+      return { created: true };
+    } catch (e) {
+      if (errorType(e) === 'resource_already_exists_exception') return { created: false };
+      throw translate(e, index);
+    }
+  }
+
+  async indexExists(index: string): Promise<boolean> {
+    try {
+      return await this.client.indices.exists({ index });
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    try {
+      await this.client.indices.delete({ index });
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
+  async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
+    try {
+      const r = await this.client.index({
+        index, document: doc,
+        ...(options.id !== undefined ? { id: options.id } : {}),
+        ...(options.opType ? { op_type: options.opType } : {}),
+        ...(options.ifSeqNo !== undefined ? { if_seq_no: options.ifSeqNo } : {}),
+        ...(options.ifPrimaryTerm !== undefined ? { if_primary_term: options.ifPrimaryTerm } : {}),
+        ...(options.refresh ? { refresh: 'wait_for' as const } : {}),
+      });
+      return {
+        _index: r._index, _id: r._id, _seq_no: r._seq_no ?? -1, _primary_term: r._primary_term ?? 1,
+        result: r.result as WriteResult['result'],
+      };
+    } catch (e) {
+      throw translate(e, index, options.id);
+    }
+  }
+
+  async bulk(index: string, items: BulkItem[], options: { refresh?: boolean } = {}): Promise<BulkResult> {
+    if (items.length === 0) return { errors: false, items: [] };
+    const operations = items.flatMap((it) => [{ index: { _index: index, ...(it.id !== undefined ? { _id: it.id } : {}) } }, it.doc]);
+    try {
+      const r = await this.client.bulk({ operations, ...(options.refresh ? { refresh: 'wait_for' as const } : {}) });
+      return {
+        errors: r.errors,
+        items: r.items.map((entry) => {
+          const item = Object.values(entry)[0]!;
+          if (item.error) return { _id: item._id ?? undefined, error: { type: item.error.type, reason: item.error.reason ?? '' } };
+          return {
+            _index: item._index, _id: item._id!, _seq_no: item._seq_no ?? -1, _primary_term: item._primary_term ?? 1,
+            result: item.result as WriteResult['result'],
+          };
+        }),
+      };
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
+  async get(index: string, id: string): Promise<StoredDocument | null> {
+    try {
+      const r = await this.client.get<Source>({ index, id });
+      if (!r.found) return null;
+      return { _index: r._index, _id: r._id, _seq_no: r._seq_no ?? -1, _primary_term: r._primary_term ?? 1, _source: r._source ?? {} };
+    } catch (e) {
+      if (e instanceof errors.ResponseError && e.statusCode === 404) return null;
+      throw translate(e, index, id);
+    }
+  }
+
+  async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
+    try {
+      const r = await this.client.delete({
+        index, id,
+        ...(options.ifSeqNo !== undefined ? { if_seq_no: options.ifSeqNo } : {}),
+        ...(options.ifPrimaryTerm !== undefined ? { if_primary_term: options.ifPrimaryTerm } : {}),
+        ...(options.refresh ? { refresh: 'wait_for' as const } : {}),
+      });
+      return { _index: r._index, _id: r._id, _seq_no: r._seq_no ?? -1, _primary_term: r._primary_term ?? 1, result: r.result as WriteResult['result'] };
+    } catch (e) {
+      if (e instanceof errors.ResponseError && e.statusCode === 404 && errorType(e) === undefined) {
+        const body = e.body as { _index?: string; _seq_no?: number; _primary_term?: number } | undefined;
+        return { _index: body?._index ?? index, _id: id, _seq_no: body?._seq_no ?? -1, _primary_term: body?._primary_term ?? 1, result: 'not_found' };
+      }
+      throw translate(e, index, id);
+    }
+  }
+
+  async refresh(index: string): Promise<void> {
+    try {
+      await this.client.indices.refresh({ index });
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
+  async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    try {
+      const r = await this.client.esql.query(
+        { query, ...(params && params.length ? { params: params as never } : {}) },
+        { meta: true, ...(signal ? { signal } : {}) },
+      );
+      const body = r.body as unknown as { columns: { name: string; type: string }[]; values: unknown[][] };
+      return {
+        columns: body.columns.map((c) => ({ name: c.name, type: c.type })),
+        values: body.values,
+        warnings: parseWarningHeaders(r.warnings ?? []),
+      };
+    } catch (e) {
+      const type = errorType(e);
+      if (type === 'verification_exception' || type === 'parsing_exception') {
+        const reason = ((e as errors.ResponseError).body as { error: { reason: string } }).error.reason;
+        throw new EsqlError(reason, type);
+      }
+      throw translate(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+/** `299 Elasticsearch-9.4.0-abc "Line 1:2: text \"quoted\""` -> `Line 1:2: text "quoted"`. */
+export function parseWarningHeaders(headers: string[]): string[] {
+  return headers.map((h) => {
+    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h);
+    return m ? m[1].replace(/\\(.)/g, '$1') : h;
+  });
+}
+
+function errorType(e: unknown): string | undefined {
+  if (!(e instanceof errors.ResponseError)) return undefined;
+  const body = e.body as { error?: { type?: string } | string } | undefined;
+  return typeof body?.error === 'object' ? body.error.type : undefined;
+}
+
+function translate(e: unknown, index?: string, id?: string): Error {
+  if (e instanceof errors.ResponseError) {
+    const body = e.body as { error?: { type?: string; reason?: string; root_cause?: { reason?: string }[] } } | undefined;
+    const type = body?.error?.type ?? 'http_error';
+    const reason = body?.error?.reason ?? e.message;
+    if (e.statusCode === 409 || type === 'version_conflict_engine_exception') {
+      return new VersionConflictError(index ?? '', id ?? '', reason);
+    }
+    return new StoreError(reason, type, e.statusCode);
+  }
+  if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
+    return new StoreError(`cannot reach Elasticsearch: ${(e as Error).message}`, 'connection_error');
+  }
+  if (e instanceof errors.RequestAbortedError) return e;
+  return e instanceof Error ? e : new StoreError(String(e));
+}

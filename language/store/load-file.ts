@@ -1,0 +1,129 @@
+// `escript load FILE --index NAME`: loads an `.ndjson` (one JSON document per line; Elasticsearch bulk
+// action lines are understood) or a `.csv` file (header row; `name:type` headers also set the mapping)
+// into an index, in batches.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { BulkItem, DataStore, Source, StoreError } from './store';
+
+export interface LoadResult {
+  index: string;
+  loaded: number;
+  failed: number;
+  errors: string[];
+}
+
+const BATCH = 5000;
+
+export async function loadFile(store: DataStore, file: string, index: string): Promise<LoadResult> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext !== '.ndjson' && ext !== '.jsonl' && ext !== '.json' && ext !== '.csv') {
+    throw new StoreError(`cannot load [${file}]: expected a .ndjson or .csv file`, 'illegal_argument_exception', 400);
+  }
+  const result: LoadResult = { index, loaded: 0, failed: 0, errors: [] };
+  let batch: BulkItem[] = [];
+  const flush = async (): Promise<void> => {
+    if (!batch.length) return;
+    const r = await store.bulk(index, batch);
+    for (const item of r.items) {
+      if ('error' in item) {
+        result.failed++;
+        if (result.errors.length < 10) result.errors.push(`${item._id ?? '?'}: ${item.error.reason}`);
+      } else result.loaded++;
+    }
+    batch = [];
+  };
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let lineNo = 0;
+  if (ext === '.csv') {
+    let header: { name: string; type?: string }[] | null = null;
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      const cells = parseCsvLine(line);
+      if (!header) {
+        header = cells.map((c) => {
+          const [name, type] = c.trim().split(':');
+          return { name: name.trim(), type: type?.trim() };
+        });
+        if (header.some((h) => h.type)) {
+          const properties = Object.fromEntries(header.filter((h) => h.type).map((h) => [h.name, { type: h.type }]));
+          await store.createIndex(index, { mappings: { properties } });
+        }
+        continue;
+      }
+      const doc: Source = {};
+      header.forEach((h, i) => {
+        const v = csvValue(cells[i], h.type);
+        if (v !== null) doc[h.name] = v;
+      });
+      batch.push({ doc });
+      if (batch.length >= BATCH) await flush();
+    }
+  } else {
+    let pendingId: string | undefined;
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (e) {
+        throw new StoreError(`${path.basename(file)}:${lineNo}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
+      }
+      const action = bulkAction(value);
+      if (action) { pendingId = action.id; continue; }
+      batch.push({ id: pendingId, doc: value as Source });
+      pendingId = undefined;
+      if (batch.length >= BATCH) await flush();
+    }
+  }
+  await flush();
+  await store.refresh(index).catch(() => undefined);
+  return result;
+}
+
+/** `{"index": {"_id": "1"}}` / `{"create": {...}}` lines of a bulk file. */
+function bulkAction(v: unknown): { id?: string } | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || !['index', 'create'].includes(keys[0])) return null;
+  const meta = (v as Record<string, unknown>)[keys[0]];
+  if (!meta || typeof meta !== 'object') return null;
+  const id = (meta as Record<string, unknown>)._id;
+  return { id: id === undefined ? undefined : String(id) };
+}
+
+/** One CSV line: `"..."` quoting (`""` escapes a quote); commas inside `[...]` belong to a multivalue. */
+export function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',' && depth === 0) { cells.push(cur); cur = ''; } else {
+      if (ch === '[') depth++;
+      else if (ch === ']' && depth > 0) depth--;
+      cur += ch;
+    }
+  }
+  cells.push(cur);
+  return cells;
+}
+
+/** An empty cell is null; `[a,b]` a multivalue; numbers and booleans are typed when the column is untyped. */
+function csvValue(raw: string | undefined, type?: string): unknown {
+  if (raw === undefined) return null;
+  const s = raw.trim();
+  if (s === '') return null;
+  if (s.startsWith('[') && s.endsWith(']')) return s.slice(1, -1).split(',').map((x) => csvValue(x, type)).filter((x) => x !== null);
+  if (type) return s;
+  if (s === 'true' || s === 'false') return s === 'true';
+  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) && Number.isFinite(Number(s))) return Number(s);
+  return s;
+}

@@ -1,0 +1,269 @@
+// Index mappings as the embedded store keeps them: a flat list of leaf fields (dotted names), each with its
+// Elasticsearch type, plus the rules Elasticsearch applies when it maps a field dynamically and when it turns
+// a `_source` value into the value a query reads (doc values: sorted multivalues, float precision, ...).
+import { StoreError } from './store';
+
+export interface FieldInfo {
+  /** Dotted field name as queries see it (`languages.long`). */
+  name: string;
+  /** Elasticsearch mapping type (`keyword`, `text`, `long`, `float`, `date`, ...). */
+  type: string;
+  /** Path in the flattened `_source` the value comes from (differs from `name` for multi-fields). */
+  sourcePath: string;
+  scalingFactor?: number;
+  ignoreAbove?: number;
+}
+
+const LEAF_TYPES = new Set([
+  'keyword', 'text', 'match_only_text', 'wildcard', 'constant_keyword', 'long', 'integer', 'short', 'byte',
+  'unsigned_long', 'double', 'float', 'half_float', 'scaled_float', 'boolean', 'date', 'date_nanos', 'ip',
+  'version', 'geo_point', 'geo_shape', 'point', 'shape', 'binary', 'flattened', 'dense_vector',
+]);
+
+/** Reads an Elasticsearch `mappings` object (`{properties: {...}}`) into leaf fields. */
+export function fieldsFromMappings(mappings: Record<string, unknown> | undefined): FieldInfo[] {
+  const out: FieldInfo[] = [];
+  const props = (mappings?.properties ?? {}) as Record<string, Record<string, unknown>>;
+  walkProperties(props, '', out);
+  return out;
+}
+
+function walkProperties(props: Record<string, Record<string, unknown>>, prefix: string, out: FieldInfo[]): void {
+  for (const [key, def] of Object.entries(props)) {
+    const name = prefix + key;
+    const type = (def.type as string | undefined) ?? (def.properties ? 'object' : 'object');
+    if (type === 'object' || type === 'nested') {
+      walkProperties((def.properties ?? {}) as Record<string, Record<string, unknown>>, name + '.', out);
+      continue;
+    }
+    if (type === 'alias') continue;
+    out.push(leaf(name, type, name, def));
+    const subFields = (def.fields ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [sub, subDef] of Object.entries(subFields)) {
+      out.push(leaf(`${name}.${sub}`, (subDef.type as string) ?? 'keyword', name, subDef));
+    }
+  }
+}
+
+function leaf(name: string, type: string, sourcePath: string, def: Record<string, unknown>): FieldInfo {
+  const f: FieldInfo = { name, type: LEAF_TYPES.has(type) ? type : type, sourcePath };
+  if (typeof def.scaling_factor === 'number') f.scalingFactor = def.scaling_factor;
+  if (typeof def.ignore_above === 'number') f.ignoreAbove = def.ignore_above;
+  return f;
+}
+
+/** Back to an Elasticsearch-shaped `mappings` object (multi-fields nested under `fields`). */
+export function mappingsFromFields(fields: FieldInfo[]): Record<string, unknown> {
+  const root: Record<string, any> = {};
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  for (const f of fields) {
+    if (f.sourcePath !== f.name && byName.has(f.sourcePath)) continue; // emitted under its parent
+    const parts = f.name.split('.');
+    let node = root;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= { properties: {} };
+      node[p].properties ??= {};
+      node = node[p].properties;
+    }
+    const def: Record<string, unknown> = { type: f.type };
+    if (f.scalingFactor !== undefined) def.scaling_factor = f.scalingFactor;
+    if (f.ignoreAbove !== undefined) def.ignore_above = f.ignoreAbove;
+    const subs = fields.filter((s) => s.sourcePath === f.name && s.name !== f.name);
+    if (subs.length) {
+      def.fields = Object.fromEntries(subs.map((s) => {
+        const sd: Record<string, unknown> = { type: s.type };
+        if (s.ignoreAbove !== undefined) sd.ignore_above = s.ignoreAbove;
+        return [s.name.slice(f.name.length + 1), sd];
+      }));
+    }
+    node[parts[parts.length - 1]] = def;
+  }
+  return { properties: root };
+}
+
+/** Flattens a document to dotted leaf paths; arrays (also of objects) collect their leaf values. */
+export function flattenSource(doc: Record<string, unknown>): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const visit = (value: unknown, path: string): void => {
+    if (value === null || value === undefined) {
+      if (!out.has(path)) out.set(path, []);
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (!out.has(path) && value.length === 0) out.set(path, []);
+      for (const v of value) visit(v, path);
+      return;
+    }
+    if (typeof value === 'object' && !(value instanceof Date)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(v, path ? `${path}.${k}` : k);
+      return;
+    }
+    let list = out.get(path);
+    if (!list) out.set(path, (list = []));
+    list.push(value);
+  };
+  visit(doc, '');
+  return out;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/** The fields Elasticsearch's dynamic mapping adds for a first value seen at `path`. */
+export function dynamicFields(path: string, sample: unknown): FieldInfo[] {
+  if (typeof sample === 'boolean') return [{ name: path, type: 'boolean', sourcePath: path }];
+  if (typeof sample === 'number') {
+    return [{ name: path, type: Number.isInteger(sample) ? 'long' : 'float', sourcePath: path }];
+  }
+  if (typeof sample === 'bigint') return [{ name: path, type: 'long', sourcePath: path }];
+  if (sample instanceof Date) return [{ name: path, type: 'date', sourcePath: path }];
+  const s = String(sample);
+  if (ISO_DATE.test(s) && !Number.isNaN(parseDateMillis(s))) return [{ name: path, type: 'date', sourcePath: path }];
+  return [
+    { name: path, type: 'text', sourcePath: path },
+    { name: `${path}.keyword`, type: 'keyword', sourcePath: path, ignoreAbove: 256 },
+  ];
+}
+
+/** Parses a date as Elasticsearch's default `strict_date_optional_time||epoch_millis` does (UTC unless told). */
+export function parseDateMillis(value: unknown): number {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.getTime();
+  const s = String(value).trim();
+  if (/^-?\d+$/.test(s)) return Number(s);
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return NaN;
+  const [, y, mo, d, h, mi, se, frac, zone] = m;
+  let ms = Date.UTC(+y, mo ? +mo - 1 : 0, d ? +d : 1, h ? +h : 0, mi ? +mi : 0, se ? +se : 0,
+    frac ? Math.trunc(+(frac + '00').slice(0, 3)) : 0);
+  if (y.length === 4 && +y < 100) ms = new Date(ms).setUTCFullYear(+y);
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    ms -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60000;
+  }
+  return ms;
+}
+
+const f32 = new Float32Array(1);
+
+/** Rounds to the nearest IEEE half-precision value (Elasticsearch's `half_float`). */
+export function toHalfFloat(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const abs = Math.abs(x);
+  if (abs >= 65520) return x > 0 ? Infinity : -Infinity;
+  const exp = Math.max(Math.floor(Math.log2(abs)), -14);
+  const step = 2 ** (exp - 10);
+  let q = abs / step;
+  const r = Math.floor(q);
+  const diff = q - r;
+  q = diff > 0.5 || (diff === 0.5 && r % 2 === 1) ? r + 1 : r;
+  return Math.sign(x) * q * step;
+}
+
+/**
+ * Turns the `_source` values of one field into what a query reads: typed, converted (float precision, dates as
+ * epoch millis, booleans), with multivalues sorted as doc values are (keywords also deduplicated).
+ * Throws a `document_parsing_exception` when a value does not fit the type, as Elasticsearch refuses the document.
+ */
+export function docValues(field: FieldInfo, values: unknown[], id: string | undefined): unknown[] {
+  const out: unknown[] = [];
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const c = convertOne(field, v);
+    if (c === undefined) continue;
+    if (c === INVALID) {
+      throw new StoreError(
+        `failed to parse field [${field.name}] of type [${field.type}] in document with id '${id ?? ''}'. ` +
+          `Preview of field's value: '${typeof v === 'object' ? JSON.stringify(v) : String(v)}'`,
+        'document_parsing_exception', 400);
+    }
+    out.push(c);
+  }
+  if (out.length > 1) sortDocValues(field.type, out);
+  return out;
+}
+
+const INVALID = Symbol('invalid');
+
+function convertOne(field: FieldInfo, v: unknown): unknown {
+  switch (field.type) {
+    case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': {
+      const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (field.ignoreAbove !== undefined && s.length > field.ignoreAbove) return undefined;
+      return s;
+    }
+    case 'text': case 'match_only_text':
+      return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    case 'long': case 'integer': case 'short': case 'byte': case 'unsigned_long': {
+      if (typeof v === 'bigint') return Number(v);
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return INVALID;
+      const t = Math.trunc(n);
+      const limits: Record<string, [number, number]> = {
+        integer: [-2147483648, 2147483647], short: [-32768, 32767], byte: [-128, 127],
+      };
+      const lim = limits[field.type];
+      if (lim && (t < lim[0] || t > lim[1])) return INVALID;
+      if (field.type === 'unsigned_long' && t < 0) return INVALID;
+      return t;
+    }
+    case 'double': case 'float': case 'half_float': case 'scaled_float': {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return INVALID;
+      if (field.type === 'float') { f32[0] = n; return f32[0]; }
+      if (field.type === 'half_float') return toHalfFloat(n);
+      if (field.type === 'scaled_float') {
+        const sf = field.scalingFactor ?? 100;
+        return Math.round(n * sf) / sf;
+      }
+      return n;
+    }
+    case 'boolean':
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (v === 'true') return 1;
+      if (v === 'false' || v === '') return 0;
+      return INVALID;
+    case 'date': case 'date_nanos': {
+      const ms = parseDateMillis(v);
+      return Number.isNaN(ms) ? INVALID : ms;
+    }
+    case 'ip':
+      return typeof v === 'string' ? v : INVALID;
+    default:
+      return typeof v === 'object' ? JSON.stringify(v) : v;
+  }
+}
+
+function sortDocValues(type: string, out: unknown[]): void {
+  switch (type) {
+    case 'text': case 'match_only_text':
+      return; // read from _source: the order given
+    case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': case 'ip': {
+      out.sort((a, b) => compareUtf8(String(a), String(b)));
+      let w = 0;
+      for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i];
+      out.length = w;
+      return;
+    }
+    default:
+      out.sort((a, b) => (a as number) - (b as number));
+  }
+}
+
+/** Byte-wise UTF-8 order, which is how Lucene orders terms (differs from UTF-16 order for astral characters). */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      const sx = x >= 0xd800 && x <= 0xdfff;
+      const sy = y >= 0xd800 && y <= 0xdfff;
+      if (sx !== sy) return sx ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,125 @@
+// Benchmark of the async engine: 10,000 tracked executions each with an ON_DONE handler, and one PARALLEL
+// of 1,000 branches. Reports executions per second, the per-execution overhead (bodies do no work, so all
+// of the time is the engine's and the store's), and store calls per execution.
+//
+//   npx tsc -p . && node dist/test/bench/async.js [--store memory|sqlite-file]
+//
+// The store comes from `STORES`: the in-memory test store today; the embedded SQLite store (and, for the
+// BullMQ comparison, a Redis server) plug in through `STORES` and `COMPETITORS` below.
+
+import type { DataStore } from '../../language/store/store';
+import { ExecutionEngine } from '../../language/async/engine';
+import type { ProcedureSpec } from '../../language/async/spec';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { MemoryStore } from '../async/support/memory-store';
+import { SqliteFileStore } from '../async/support/sqlite-file-store';
+
+export const STORES: Record<string, () => Promise<DataStore>> = {
+  memory: async () => new MemoryStore(),
+  /** The async tests' SQLite file store (a stand-in: one JSON document per row, no ES|QL engine). */
+  'sqlite-file': async () => new SqliteFileStore(join(mkdtempSync(join(tmpdir(), 'escript-bench-')), 'store.db')),
+  // embedded: async () => new EmbeddedStore({ path: ':memory:' }),   // when language/store/embedded.ts lands
+};
+
+/** Another job system run on the same workload (e.g. BullMQ on Redis): n jobs, each with a completion hook. */
+export interface Competitor {
+  name: string;
+  /** Runs n trivial jobs with a completion callback each; resolves when all callbacks ran. */
+  run(n: number): Promise<void>;
+}
+
+/** Filled in when a Redis server is available: `bullmq` Queue + Worker + QueueEvents('completed'). */
+export const COMPETITORS: Competitor[] = [];
+
+interface Measure {
+  label: string;
+  count: number;
+  ms: number;
+  storeCalls?: number;
+}
+
+function report(m: Measure): void {
+  const perSecond = (m.count / m.ms) * 1000;
+  const overheadUs = (m.ms / m.count) * 1000;
+  const calls = m.storeCalls !== undefined ? `, ${(m.storeCalls / m.count).toFixed(1)} store calls/execution` : '';
+  console.log(`${m.label}: ${m.count} in ${m.ms.toFixed(0)} ms = ${perSecond.toFixed(0)} executions/s, ${overheadUs.toFixed(0)} µs/execution${calls}`);
+}
+
+function totalCalls(store: DataStore): number | undefined {
+  const calls = (store as Partial<MemoryStore>).calls;
+  return calls ? Object.values(calls).reduce((a, b) => a + b, 0) : undefined;
+}
+
+async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number): Promise<Measure[]> {
+  const store = await makeStore();
+  const engine = new ExecutionEngine({ store, sweepEveryMs: 0 });
+  await engine.open();
+  let handled = 0;
+  const spec = (i: number): ProcedureSpec => ({
+    procedure: 'noop',
+    parameters: [i],
+    pipeline: { procedure: 'noop', args: [i] },
+    body: async () => i,
+    onDone: [{ name: 'count', run: async (b) => ((handled += 1), (b.result as number) + 1) }],
+    track: { name: `bench-${i}` },
+  });
+  const before = totalCalls(store) ?? 0;
+  const t0 = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await engine.start(spec(i))).execution_id);
+  const started = performance.now();
+  for (const id of ids) await engine.wait(id);
+  const t1 = performance.now();
+  if (handled !== n) throw new Error(`ON_DONE ran ${handled} times, expected ${n}`);
+  const calls = totalCalls(store);
+  await engine.shutdown();
+  await store.close();
+  return [
+    { label: 'start (handle returned)', count: n, ms: started - t0 },
+    { label: 'tracked execution + ON_DONE, end to end', count: n, ms: t1 - t0, storeCalls: calls !== undefined ? calls - before : undefined },
+  ];
+}
+
+async function parallelBranches(makeStore: () => Promise<DataStore>, n: number): Promise<Measure> {
+  const store = await makeStore();
+  const engine = new ExecutionEngine({ store, sweepEveryMs: 0 });
+  await engine.open();
+  let settled = 0;
+  const before = totalCalls(store) ?? 0;
+  const t0 = performance.now();
+  const handle = await engine.parallel({
+    pipeline: { parallel: n },
+    branches: Array.from({ length: n }, (_, i) => ({ procedure: 'noop', parameters: [i], body: async () => i })),
+    onAllSettled: [{ name: 'count', run: async (b) => void (settled = b.outcomes!.length) }],
+  });
+  const waited = await engine.wait(handle.execution_id);
+  const t1 = performance.now();
+  if (waited.kind !== 'result' || (waited.value as unknown[]).length !== n || settled !== n) throw new Error('PARALLEL did not join every branch');
+  const calls = totalCalls(store);
+  await engine.shutdown();
+  await store.close();
+  return { label: `PARALLEL of ${n} branches (per branch)`, count: n, ms: t1 - t0, storeCalls: calls !== undefined ? calls - before : undefined };
+}
+
+export async function run(): Promise<void> {
+  const name = process.argv.includes('--store') ? process.argv[process.argv.indexOf('--store') + 1] : 'memory';
+  const makeStore = STORES[name];
+  if (!makeStore) throw new Error(`unknown store ${name}; one of ${Object.keys(STORES).join(', ')}`);
+  console.log(`async engine benchmark on the ${name} store`);
+  for (const m of await trackedExecutions(makeStore, 10_000)) report(m);
+  report(await parallelBranches(makeStore, 1_000));
+  for (const competitor of COMPETITORS) {
+    const t0 = performance.now();
+    await competitor.run(10_000);
+    report({ label: `${competitor.name}: 10,000 jobs with a completion hook`, count: 10_000, ms: performance.now() - t0 });
+  }
+}
+
+if (require.main === module) {
+  run().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

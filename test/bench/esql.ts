@@ -1,0 +1,165 @@
+// ES|QL on the embedded store, beside the same queries written by hand in SQL on the same SQLite file and
+// beside DuckDB on the same data. Reports bulk loading speed and time ratios.
+//   node dist/test/bench/esql.js [--docs N]
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import Database from 'better-sqlite3';
+import { EmbeddedStore } from '../../language/store/embedded';
+
+const SERVICES = ['api-gateway', 'user-service', 'order-service', 'payment-service', 'notification-service',
+  'inventory-service', 'auth-service', 'search-service'];
+const LEVELS = ['INFO', 'INFO', 'INFO', 'INFO', 'DEBUG', 'DEBUG', 'WARN', 'ERROR'];
+
+interface LogDoc {
+  '@timestamp': string;
+  level: string;
+  service: string;
+  duration_ms: number;
+  status_code: number;
+  message: string;
+}
+
+function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
+  let s = seed >>> 0;
+  const rnd = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const start = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const level = LEVELS[Math.floor(rnd() * LEVELS.length)];
+    yield {
+      '@timestamp': new Date(start + Math.floor(rnd() * 30 * 86400000)).toISOString(),
+      level,
+      service: SERVICES[Math.floor(rnd() * SERVICES.length)],
+      duration_ms: Math.floor(rnd() * 2000),
+      status_code: level === 'ERROR' ? 500 : 200,
+      message: `request ${i} handled`,
+    };
+  }
+}
+
+function time<T>(f: () => T, repeat = 3): { ms: number; result: T } {
+  let best = Infinity;
+  let result!: T;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = process.hrtime.bigint();
+    result = f();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ms: best, result };
+}
+
+async function timeAsync<T>(f: () => Promise<T>, repeat = 3): Promise<{ ms: number; result: T }> {
+  let best = Infinity;
+  let result!: T;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = process.hrtime.bigint();
+    result = await f();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ms: best, result };
+}
+
+export async function run(options: { docs?: number } = {}): Promise<void> {
+  const n = options.docs ?? 1_000_000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-esql-'));
+  const file = path.join(dir, 'store.db');
+  const store = new EmbeddedStore(file);
+  try {
+    await store.createIndex('logs', { mappings: { properties: {
+      '@timestamp': { type: 'date' }, level: { type: 'keyword' }, service: { type: 'keyword' },
+      duration_ms: { type: 'long' }, status_code: { type: 'integer' }, message: { type: 'text' },
+    } } });
+
+    // Bulk loading
+    const batchSize = 10_000;
+    let batch: { doc: Record<string, unknown> }[] = [];
+    let loadNs = 0n;
+    const flush = (): void => {
+      const t0 = process.hrtime.bigint();
+      store.bulkSync('logs', batch);
+      loadNs += process.hrtime.bigint() - t0;
+      batch = [];
+    };
+    // Only the bulk calls are timed, not the generation of the documents.
+    for (const doc of generateLogs(n)) {
+      batch.push({ doc: doc as unknown as Record<string, unknown> });
+      if (batch.length === batchSize) flush();
+    }
+    if (batch.length) flush();
+    const loadSeconds = Number(loadNs) / 1e9;
+    console.log(`bulk load: ${n} docs in ${loadSeconds.toFixed(2)} s = ${Math.round(n / loadSeconds)} docs/s (target >= 100000)`);
+
+    // Hand-written SQL on the same file
+    const db = new Database(file, { readonly: true });
+    const { table } = store.physicalName('logs');
+    const col = (f: string): string => `"${store.physicalName('logs', f).column}"`;
+
+    // DuckDB on the same data
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const duck = await DuckDBInstance.create(':memory:');
+    const conn = await duck.connect();
+    await conn.run('CREATE TABLE logs (ts BIGINT, level VARCHAR, service VARCHAR, duration_ms BIGINT, status_code INTEGER, message VARCHAR)');
+    const appender = await conn.createAppender('logs');
+    for (const d of generateLogs(n)) {
+      appender.appendBigInt(BigInt(Date.parse(d['@timestamp'])));
+      appender.appendVarchar(d.level);
+      appender.appendVarchar(d.service);
+      appender.appendBigInt(BigInt(d.duration_ms));
+      appender.appendInteger(d.status_code);
+      appender.appendVarchar(d.message);
+      appender.endRow();
+    }
+    appender.closeSync();
+
+    const cases = [
+      {
+        name: 'STATS COUNT/AVG BY service',
+        esql: 'FROM logs | STATS c = COUNT(*), p = AVG(duration_ms) BY service',
+        sql: `SELECT COUNT(*), AVG(${col('duration_ms')}), ${col('service')} FROM "${table}" GROUP BY ${col('service')}`,
+        duck: 'SELECT COUNT(*), AVG(duration_ms), service FROM logs GROUP BY service',
+      },
+      {
+        name: 'WHERE level == ERROR | SORT @timestamp DESC | LIMIT 100',
+        esql: 'FROM logs | WHERE level == "ERROR" | SORT @timestamp DESC | LIMIT 100',
+        sql: `SELECT * FROM "${table}" WHERE ${col('level')} = 'ERROR' ORDER BY ${col('@timestamp')} DESC LIMIT 100`,
+        duck: "SELECT * FROM logs WHERE level = 'ERROR' ORDER BY ts DESC LIMIT 100",
+      },
+      {
+        name: 'EVAL + WHERE over all rows',
+        esql: 'FROM logs | EVAL slow = duration_ms * 2 | WHERE slow > 3000 | STATS c = COUNT(*)',
+        sql: `SELECT COUNT(*) FROM "${table}" WHERE ${col('duration_ms')} * 2 > 3000`,
+        duck: 'SELECT COUNT(*) FROM logs WHERE duration_ms * 2 > 3000',
+      },
+    ];
+    for (const c of cases) {
+      const e = time(() => store.esqlSync(c.esql));
+      const s = time(() => db.prepare(c.sql).raw(true).all());
+      const d = await timeAsync(async () => (await conn.runAndReadAll(c.duck)).getRows());
+      if (e.result.values.length !== (s.result as unknown[]).length) {
+        throw new Error(`${c.name}: ES|QL gave ${e.result.values.length} rows, SQL ${(s.result as unknown[]).length}`);
+      }
+      console.log(`${c.name}: esql ${e.ms.toFixed(1)} ms, sqlite ${s.ms.toFixed(1)} ms (x${(e.ms / s.ms).toFixed(2)}, target <= 2), ` +
+        `duckdb ${d.ms.toFixed(1)} ms (esql/duckdb x${(e.ms / d.ms).toFixed(1)})`);
+    }
+    db.close();
+    conn.closeSync();
+    duck.closeSync();
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--docs');
+  run({ docs: i > 0 ? Number(process.argv[i + 1]) : undefined }).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,208 @@
+// ES|QL semantics beyond the csv-spec sample: sources, commands, functions, errors and warnings.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expect } from 'chai';
+import { EmbeddedStore } from '../../language/store/embedded';
+import { EsqlError } from '../../language/esql/errors';
+import { runEsqlSync, esqlFunctions } from '../../language/esql/engine';
+
+describe('ES|QL engine', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  const q = (query: string, params?: unknown[]) => store.esqlSync(query, params);
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-engine-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+    await store.createIndex('logs-a', { mappings: { properties: {
+      '@timestamp': { type: 'date' }, level: { type: 'keyword' }, message: { type: 'text' },
+      service: { type: 'keyword' }, duration_ms: { type: 'long' }, tags: { type: 'keyword' },
+    } } });
+    await store.bulk('logs-a', [
+      { id: '1', doc: { '@timestamp': '2024-01-01T10:15:00Z', level: 'INFO', message: 'GET /home 200', service: 'web', duration_ms: 12, tags: ['b', 'a'] } },
+      { id: '2', doc: { '@timestamp': '2024-01-01T10:45:00Z', level: 'ERROR', message: 'POST /login 500', service: 'auth', duration_ms: 340 } },
+      { id: '3', doc: { '@timestamp': '2024-01-01T11:05:00Z', level: 'ERROR', message: 'GET /admin 403', service: 'web', duration_ms: 7, tags: 'a' } },
+    ]);
+    await store.createIndex('logs-b');
+    await store.index('logs-b', { level: 'WARN', service: 'db', duration_ms: 1000 }, { id: 'b1' });
+    await store.index('.hidden-logs', { level: 'DEBUG' }, { id: 'h1' });
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('FROM patterns skip hidden indices unless named, and exclusions apply', () => {
+    expect(q('FROM logs-* | STATS c = COUNT(*)').values).to.deep.equal([[4]]);
+    expect(q('FROM logs-*, -logs-b | STATS c = COUNT(*)').values).to.deep.equal([[3]]);
+    expect(q('FROM * | STATS c = COUNT(*)').values).to.deep.equal([[4]]);
+    expect(q('FROM .hidden-logs | KEEP level').values).to.deep.equal([['DEBUG']]);
+  });
+
+  it('METADATA adds _id and _index', () => {
+    const r = q('FROM logs-* METADATA _id, _index | WHERE level == "WARN" | KEEP _id, _index');
+    expect(r.values).to.deep.equal([['b1', 'logs-b']]);
+    expect(r.columns.map((c) => c.type)).to.deep.equal(['keyword', 'keyword']);
+  });
+
+  it('reports unknown indices and columns with line and column', () => {
+    expect(() => q('FROM nope')).to.throw(EsqlError, /line 1:6: Unknown index \[nope\]/);
+    try {
+      q('FROM logs-a\n| EVAL x = y + 1\n| KEEP zz');
+      expect.fail('should throw');
+    } catch (e) {
+      expect((e as EsqlError).message).to.equal('Found 2 problems\nline 2:12: Unknown column [y]\nline 3:8: Unknown column [zz]');
+      expect((e as EsqlError).type).to.equal('verification_exception');
+    }
+  });
+
+  it('reports syntax errors as parsing_exception with a position', () => {
+    try {
+      q('FROM logs-a | WHERE');
+      expect.fail('should throw');
+    } catch (e) {
+      expect((e as EsqlError).type).to.equal('parsing_exception');
+      expect((e as EsqlError).message).to.match(/^line 1:20: /);
+    }
+  });
+
+  it('sorts with multivalues by min ascending, nulls last by default and first for DESC', () => {
+    expect(q('FROM logs-a | SORT tags, @timestamp | KEEP tags').values).to.deep.equal([[['a', 'b']], ['a'], [null]]);
+    expect(q('FROM logs-a | SORT tags DESC | KEEP tags').values[0]).to.deep.equal([null]);
+  });
+
+  it('groups a multivalued key into each of its values, null being a group', () => {
+    const r = q('FROM logs-a | STATS c = COUNT(*) BY tags | SORT tags');
+    expect(r.values).to.deep.equal([[2, 'a'], [1, 'b'], [1, null]]);
+  });
+
+  it('STATS BY alone gives distinct values; aggregates can be filtered and combined', () => {
+    expect(q('FROM logs-a | STATS BY service | SORT service').values).to.deep.equal([['auth'], ['web']]);
+    const r = q('FROM logs-a | STATS errors = COUNT(*) WHERE level == "ERROR", total = SUM(duration_ms), r = MAX(duration_ms) - MIN(duration_ms)');
+    expect(r.values).to.deep.equal([[2, 359, 333]]);
+    expect(r.columns.map((c) => c.type)).to.deep.equal(['long', 'long', 'long']);
+  });
+
+  it('buckets and truncates dates', () => {
+    const r = q('FROM logs-a | STATS c = COUNT(*) BY h = BUCKET(@timestamp, 1 hour) | SORT h');
+    expect(r.values).to.deep.equal([[2, '2024-01-01T10:00:00.000Z'], [1, '2024-01-01T11:00:00.000Z']]);
+    expect(q('ROW d = TO_DATETIME("2024-03-17T13:45:10Z") | EVAL m = DATE_TRUNC(1 month, d), w = DATE_TRUNC(1 week, d) | KEEP m, w').values)
+      .to.deep.equal([['2024-03-01T00:00:00.000Z', '2024-03-11T00:00:00.000Z']]);
+  });
+
+  it('compares a date with a string literal as a date', () => {
+    expect(q('FROM logs-a | WHERE @timestamp >= "2024-01-01T10:30:00Z" | STATS c = COUNT(*)').values).to.deep.equal([[2]]);
+  });
+
+  it('adds intervals to dates', () => {
+    expect(q('ROW d = TO_DATETIME("2024-01-31T00:00:00Z") | EVAL a = d + 1 month, b = d - 2 hours | KEEP a, b').values)
+      .to.deep.equal([['2024-02-29T00:00:00.000Z', '2024-01-30T22:00:00.000Z']]);
+  });
+
+  it('takes ?, ?n and ?name parameters', () => {
+    const r = q('FROM logs-a | WHERE duration_ms > ? AND service == ?svc | KEEP duration_ms', [10, { svc: 'auth' }]);
+    expect(r.values).to.deep.equal([[340]]);
+    expect(q('ROW a = ?2, b = ?1', ['x', 5]).values).to.deep.equal([[5, 'x']]);
+  });
+
+  it('DISSECT and GROK extract columns', () => {
+    const d = q('FROM logs-a | SORT @timestamp | DISSECT message "%{method} %{path} %{status}" | KEEP method, path, status | LIMIT 1');
+    expect(d.values).to.deep.equal([['GET', '/home', '200']]);
+    const g = q('FROM logs-a | SORT @timestamp | GROK message "%{WORD:method} %{NOTSPACE:path} %{NUMBER:status:int}" | KEEP method, status | LIMIT 1');
+    expect(g.values).to.deep.equal([['GET', 200]]);
+    expect(g.columns.map((c) => c.type)).to.deep.equal(['keyword', 'integer']);
+  });
+
+  it('MV_EXPAND gives one row per value', () => {
+    expect(q('ROW a = [1, 2, 3], b = "x" | MV_EXPAND a').values).to.deep.equal([[1, 'x'], [2, 'x'], [3, 'x']]);
+  });
+
+  it('integer overflow and division by zero give null with Elasticsearch warnings', () => {
+    const r = runEsqlSync('ROW a = 2147483647 | EVAL b = a + 1, c = a / 0');
+    expect(r.values).to.deep.equal([[2147483647, null, null]]);
+    expect(r.warnings).to.deep.equal([
+      'Line 1:31: evaluation of [a + 1] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:31: java.lang.ArithmeticException: integer overflow',
+      'Line 1:42: evaluation of [a / 0] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:42: java.lang.ArithmeticException: / by zero',
+    ]);
+  });
+
+  it('applies the implicit LIMIT 1000', () => {
+    expect(runEsqlSync('ROW a = [' + Array.from({ length: 1500 }, (_v, i) => i).join(',') + '] | MV_EXPAND a').values).to.have.length(1000);
+  });
+
+  it('SHOW INFO returns the version', () => {
+    expect(runEsqlSync('SHOW INFO').columns.map((c) => c.name)).to.deep.equal(['version', 'date', 'hash']);
+  });
+
+  it('string, math, conditional and multivalue functions', () => {
+    const r = runEsqlSync(`ROW s = " Hello ", n = [3, 1, 2] | EVAL t = TRIM(s), u = TO_UPPER(t), l = LENGTH(t), sub = SUBSTRING(t, 2, 3),
+      mv = MV_SORT(n, "DESC"), c = MV_CONCAT(TO_STRING(n), "-"), m = MV_MEDIAN(n), g = GREATEST(1, 5, 3), p = ROUND(PI(), 2),
+      co = COALESCE(null, "x"), sp = SPLIT("a,b", ",") | DROP s, n`);
+    expect(r.values).to.deep.equal([['Hello', 'HELLO', 5, 'ell', [3, 2, 1], '3-1-2', 2, 5, 3.14, 'x', ['a', 'b']]]);
+  });
+
+  it('the function registry is data: names, signatures, docs', () => {
+    const reg = esqlFunctions();
+    expect(reg.lookup('TO_INT')?.name).to.equal('to_integer');
+    expect(reg.describe('avg')).to.match(/AVG\(number\) -> double/);
+    expect(reg.list().length).to.be.greaterThan(80);
+  });
+});
+
+describe('ES|QL pushdown gives the same answers as the JavaScript executor', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-push-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' } } } });
+    const docs = [];
+    for (let n = 0; n < 60; n++) {
+      docs.push({ doc: {
+        i: n % 7 === 0 ? null : n - 30, l: n * 1000 - 7, d: n % 5 === 0 ? null : n / 3, k: n % 4 === 0 ? null : `k${n % 9}`,
+        b: n % 3 === 0 ? null : n % 2 === 0, m: n === 13 ? 5e18 : n,
+      } });
+    }
+    await store.bulk('t', docs);
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  // `OR false` keeps the meaning (null OR false is null) but is never pushed down.
+  const conditions = ['i > 3', 'i <= -4 AND k != "k3"', 'NOT (d < 5.5)', 'k IN ("k1", "k2", "k8")', 'b', 'NOT b', 'i IS NULL OR l >= 20000',
+    'k >= "k4"', 'd == 4.0 OR i == 2'];
+  for (const cond of conditions) {
+    it(`WHERE ${cond}`, () => {
+      const pushed = store.esqlSync(`FROM t | WHERE ${cond} | SORT l | KEEP l`);
+      const local = store.esqlSync(`FROM t | WHERE (${cond}) OR false | SORT l | KEEP l`);
+      expect(pushed.values).to.deep.equal(local.values);
+      expect(pushed.values.length).to.be.greaterThan(0);
+    });
+  }
+
+  it('sorts, limits and aggregates the same way', () => {
+    const pushed = store.esqlSync('FROM t | SORT k DESC, d ASC NULLS FIRST | LIMIT 12 | KEEP k, d');
+    const local = store.esqlSync('FROM t | EVAL k2 = k, d2 = d | SORT k2 DESC, d2 ASC NULLS FIRST | LIMIT 12 | KEEP k, d');
+    expect(pushed.values).to.deep.equal(local.values);
+    const agg = store.esqlSync('FROM t | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
+    const aggLocal = store.esqlSync('FROM t | WHERE true OR false | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
+    expect(agg.values).to.deep.equal(aggLocal.values);
+  });
+
+  it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
+    const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
+    const local = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 OR false | STATS c = COUNT(*)');
+    expect(pushed.values).to.deep.equal([[58]]);
+    expect(local.values).to.deep.equal(pushed.values);
+    expect(pushed.warnings).to.deep.equal([
+      'Line 1:19: evaluation of [m * 2] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:19: java.lang.ArithmeticException: long overflow',
+    ]);
+    expect(local.warnings).to.deep.equal(pushed.warnings);
+  });
+});

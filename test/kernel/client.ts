@@ -1,0 +1,186 @@
+// A Jupyter client for tests: starts the real kernel process and talks to it over ZeroMQ.
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as zmq from 'zeromq';
+import { decode, encode, makeMessage, Message, Signer } from '../../kernel/wire';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'kernel', 'cli.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export class TestClient {
+  readonly key = 'test-key-' + Math.random().toString(36).slice(2);
+  readonly signer = new Signer(this.key);
+  readonly session = 'test-session';
+  readonly shell = new zmq.Dealer({ linger: 0 });
+  readonly control = new zmq.Dealer({ linger: 0 });
+  readonly iopub = new zmq.Subscriber({ linger: 0 });
+  readonly iopubMessages: Message[] = [];
+  stderr = '';
+  process!: ChildProcess;
+  dataDir!: string;
+  connection!: Record<string, unknown>;
+  private waiters: (() => void)[] = [];
+  private replies = new Map<string, (m: Message) => void>();
+
+  static async start(env: Record<string, string> = {}): Promise<TestClient> {
+    const client = new TestClient();
+    await client.launch(env);
+    return client;
+  }
+
+  private async launch(env: Record<string, string>): Promise<void> {
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'escript-test-'));
+    this.connection = {
+      transport: 'tcp', ip: '127.0.0.1', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'escript-test',
+      shell_port: await freePort(), control_port: await freePort(), stdin_port: await freePort(),
+      iopub_port: await freePort(), hb_port: await freePort(),
+    };
+    const file = path.join(this.dataDir, 'connection.json');
+    fs.writeFileSync(file, JSON.stringify(this.connection));
+    this.process = spawn(process.execPath, [CLI, 'kernel', '-f', file], {
+      env: { ...process.env, ESCRIPT_DATA_DIR: this.dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process.stderr!.on('data', (d) => (this.stderr += d));
+    // Connect once the kernel has bound its ports: connecting to a port nobody listens on yet can make a
+    // loopback TCP socket connect to itself (same ephemeral port), and then it never reaches the kernel.
+    await new Promise<void>((resolve, reject) => {
+      const check = () => (this.stderr.includes('started') ? resolve() : undefined);
+      this.process.stderr!.on('data', check);
+      this.process.once('exit', (code) => reject(new Error(`kernel exited (${code}): ${this.stderr}`)));
+      setTimeout(() => reject(new Error(`kernel did not start in 15 s: ${this.stderr}`)), 15000);
+    });
+    const url = (port: string) => `tcp://127.0.0.1:${this.connection[port]}`;
+    this.shell.connect(url('shell_port'));
+    this.control.connect(url('control_port'));
+    this.iopub.connect(url('iopub_port'));
+    this.iopub.subscribe();
+    void this.pump(this.shell);
+    void this.pump(this.control);
+    void this.pumpIopub();
+    // The PUB socket drops what it sends before our subscription reaches it: wait for a kernel_info round trip
+    // whose status messages arrive, as jupyter_client's wait_for_ready does.
+    let replies = 0;
+    for (let i = 0; i < 50; i++) {
+      const reply = this.request('kernel_info_request', {}, 'shell');
+      const got = await Promise.race([reply, new Promise((r) => setTimeout(() => r(null), 200))]);
+      if (got) replies++;
+      if (got && this.iopubMessages.some((m) => m.header.msg_type === 'status')) return;
+    }
+    throw new Error(`kernel did not start (${JSON.stringify(this.connection)} ${replies} replies, ${this.iopubMessages.length} iopub messages; ${this.undecodable}): ${this.stderr}`);
+  }
+
+  readonly undecodable: string[] = [];
+
+  private tryDecode(frames: Buffer[]): Message | undefined {
+    try {
+      return decode(frames, this.signer);
+    } catch (err) {
+      this.undecodable.push((err as Error).message);
+      return undefined;
+    }
+  }
+
+  private async pump(socket: zmq.Dealer): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        const msg = this.tryDecode(frames); // a DEALER gets no routing identities
+        if (msg) this.replies.get(String(msg.parent_header.msg_id))?.(msg);
+      }
+    } catch {
+      /* socket closed */
+    }
+  }
+
+  private async pumpIopub(): Promise<void> {
+    try {
+      for await (const frames of this.iopub) {
+        const msg = this.tryDecode(frames);
+        if (msg) this.iopubMessages.push(msg);
+        this.waiters.splice(0).forEach((w) => w());
+      }
+    } catch (err) {
+      this.undecodable.push(`iopub loop ended: ${err}`);
+    }
+  }
+
+  /** Sends a request; resolves with its reply. */
+  send(msgType: string, content: object, channel: 'shell' | 'control' = 'shell'): { msgId: string; reply: Promise<Message> } {
+    const message = makeMessage(msgType, content, this.session);
+    const reply = new Promise<Message>((resolve) => this.replies.set(message.header.msg_id, resolve));
+    void (channel === 'shell' ? this.shell : this.control).send(encode(message, this.signer));
+    return { msgId: message.header.msg_id, reply };
+  }
+
+  request(msgType: string, content: object, channel: 'shell' | 'control' = 'shell'): Promise<Message> {
+    return this.send(msgType, content, channel).reply;
+  }
+
+  /** iopub messages whose parent is `msgId`, once its `idle` status has arrived. */
+  async outputs(msgId: string, timeoutMs = 10000): Promise<Message[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mine = this.iopubMessages.filter((m) => m.parent_header.msg_id === msgId);
+      if (mine.some((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle')) return mine;
+      if (Date.now() > deadline) throw new Error(`no idle for ${msgId}; got ${mine.map((m) => m.header.msg_type)}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+
+  /** Runs code; resolves with the reply and the iopub messages of the request. */
+  async execute(code: string, extra: object = {}): Promise<{ reply: Message; outputs: Message[] }> {
+    const { msgId, reply } = this.send('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+    const r = await reply;
+    return { reply: r, outputs: await this.outputs(msgId) };
+  }
+
+  async heartbeat(timeoutMs = 1000): Promise<boolean> {
+    const hb = new zmq.Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
+    hb.connect(`tcp://127.0.0.1:${this.connection.hb_port}`);
+    try {
+      await hb.send('ping');
+      const [echo] = await hb.receive();
+      return echo.toString() === 'ping';
+    } catch {
+      return false;
+    } finally {
+      hb.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null) {
+      const exited = new Promise((r) => this.process.once('exit', r));
+      await Promise.race([this.request('shutdown_request', { restart: false }, 'control'), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (this.process.exitCode === null) this.process.kill('SIGKILL');
+    }
+    for (const s of [this.shell, this.control, this.iopub]) s.close();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export function streamText(outputs: Message[], name = 'stdout'): string {
+  return outputs.filter((m) => m.header.msg_type === 'stream' && m.content.name === name).map((m) => m.content.text).join('');
+}
+
+export function ofType(outputs: Message[], type: string): Message[] {
+  return outputs.filter((m) => m.header.msg_type === type);
+}

@@ -1,0 +1,109 @@
+// Embedded store specifics: dynamic mapping, doc values, data directory, and safety across processes.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn } from 'child_process';
+import { expect } from 'chai';
+import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
+import { StoreError } from '../../language/store/store';
+
+const WORKER = path.join(__dirname, 'fixtures', 'store-worker.js');
+
+function run(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+describe('EmbeddedStore', () => {
+  let dir: string;
+  let file: string;
+  let store: EmbeddedStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-'));
+    file = path.join(dir, 'store.db');
+    store = new EmbeddedStore(file);
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps fields dynamically as Elasticsearch does and flattens objects', async () => {
+    await store.index('dyn', { msg: 'hello', n: 3, f: 1.5, ok: true, at: '2024-05-01T10:00:00Z', user: { name: 'ada', tags: ['x', 'y'] } });
+    const mapping = await store.getMapping('dyn') as { properties: Record<string, any> };
+    expect(mapping.properties.msg).to.deep.equal({ type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } });
+    expect(mapping.properties.n.type).to.equal('long');
+    expect(mapping.properties.f.type).to.equal('float');
+    expect(mapping.properties.ok.type).to.equal('boolean');
+    expect(mapping.properties.at.type).to.equal('date');
+    expect(mapping.properties.user.properties.name.type).to.equal('text');
+    const r = await store.esql('FROM dyn | KEEP user.name, user.tags.keyword, at, f');
+    expect(r.values).to.deep.equal([['ada', ['x', 'y'], '2024-05-01T10:00:00.000Z', 1.5]]);
+  });
+
+  it('refuses a value that does not fit the mapped type', async () => {
+    await store.createIndex('typed', { mappings: { properties: { n: { type: 'integer' } } } });
+    try {
+      await store.index('typed', { n: 'abc' }, { id: '1' });
+      expect.fail('should throw');
+    } catch (e) {
+      expect(e).to.be.instanceOf(StoreError);
+      expect((e as StoreError).type).to.equal('document_parsing_exception');
+    }
+    expect(await store.get('typed', '1')).to.equal(null);
+  });
+
+  it('reads floats with float precision and sorts keyword multivalues as doc values do', async () => {
+    await store.createIndex('dv', { mappings: { properties: { h: { type: 'float' }, k: { type: 'keyword' }, t: { type: 'text' } } } });
+    await store.index('dv', { h: 2.05, k: ['b', 'a', 'b'], t: ['b', 'a'] });
+    expect((await store.esql('FROM dv | KEEP h, k, t')).values).to.deep.equal([[2.049999952316284, ['a', 'b'], ['b', 'a']]]);
+  });
+
+  it('validates index names', async () => {
+    for (const bad of ['Upper', 'a b', '_x', 'a*']) {
+      let threw = false;
+      try { await store.createIndex(bad); } catch (e) { threw = e instanceof StoreError; }
+      expect(threw, bad).to.equal(true);
+    }
+  });
+
+  it('puts the file under ESCRIPT_DATA_DIR when set, else the user data directory', () => {
+    expect(defaultDataDir({ ESCRIPT_DATA_DIR: '/tmp/x' })).to.equal('/tmp/x');
+    expect(defaultDataDir({ XDG_DATA_HOME: '/data' })).to.equal(process.platform === 'linux' ? '/data/escript' : defaultDataDir({ XDG_DATA_HOME: '/data' }));
+  });
+
+  it('keeps compare-and-set exact across processes sharing the file', async function () {
+    this.timeout(60000);
+    const codes = await Promise.all([run([file, 'increment', '40']), run([file, 'increment', '40']), run([file, 'increment', '40'])]);
+    expect(codes).to.deep.equal([0, 0, 0]);
+    expect((await store.get('counter', 'c'))?._source).to.deep.equal({ value: 120 });
+  });
+
+  it('loses no acknowledged write when the writing process is killed', async function () {
+    this.timeout(30000);
+    const acked = await new Promise<string[]>((resolve, reject) => {
+      const child = spawn(process.execPath, [WORKER, file, 'write'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const ids: string[] = [];
+      let buffer = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        ids.push(...lines);
+        if (ids.length >= 200) child.kill('SIGKILL');
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve(ids));
+    });
+    expect(acked.length).to.be.at.least(200);
+    const reopened = new EmbeddedStore(file);
+    try {
+      for (const id of acked) expect(await reopened.get('acked', id), id).to.not.equal(null);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
