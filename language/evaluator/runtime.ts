@@ -82,8 +82,9 @@ export interface Services {
 const SLICE_MS = 10;
 const TICKS_PER_CHECK = 1024;
 export const MAX_DEPTH = 5000;
-/** Every this many nested calls the evaluator continues on a fresh native stack (see `enterCall`). */
-export const STACK_HOP = 150;
+/** Every this many nested calls the evaluator continues on a fresh native stack (a power of two: tested by mask). */
+export const STACK_HOP = 128;
+export const STACK_HOP_MASK = STACK_HOP - 1;
 
 /**
  * The state of one running execution (a cell, later also a background execution): where output goes, its abort
