@@ -4,7 +4,7 @@ import type { BuiltinDef, CallContext } from './registry';
 import { ScriptError } from '../errors';
 import { Value, Doc, isDoc, fromJson, toJsonable, typeOf } from '../values';
 import type { DataStore, Source } from '../store/store';
-import { prepareQuery, runQuery } from '../evaluator/queries';
+import { prepareQuery, runQuery, toParam } from '../evaluator/queries';
 import { arr, doc, str } from './core';
 
 const DATA = 'data';
@@ -28,11 +28,6 @@ async function storeCall<T>(name: string, f: () => Promise<T>): Promise<T> {
     const type = (e as { type?: string }).type;
     throw new ScriptError(type === 'index_not_found_exception' ? 'not_found_error' : 'store_error', `${name}: ${(e as Error).message}`);
   }
-}
-
-function toParam(v: Value): unknown {
-  if (v instanceof Date) return v.toISOString();
-  return v !== null && typeof v === 'object' ? toJsonable(v) : v;
 }
 
 export const dataBuiltins: BuiltinDef[] = [

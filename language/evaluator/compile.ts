@@ -3,9 +3,8 @@
 // when a promise shows up does the surrounding construct continue asynchronously. RETURN/EXIT/CONTINUE are
 // completion values, not exceptions.
 import type * as A from '../ast';
-import { ScriptError, positionOf } from '../errors';
-import { Value, Doc, FunctionValue, isDoc, typeOf, toText, toJsonable } from '../values';
-import { Cursor, prepareQuery, runQuery } from './queries';
+import { ScriptError } from '../errors';
+import { Value, Doc, FunctionValue, isDoc, typeOf, toText } from '../values';
 import { arityOf, signatureOf } from '../builtins/registry';
 import type { BuiltinDef } from '../builtins/registry';
 import { toMimeBundle } from '../render';
@@ -13,160 +12,26 @@ import * as op from './operators';
 import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
-  AT, CONTINUE, CTX, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
+  AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
   STACK_HOP_MASK, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
-import { checkType, checkerFor, typeText } from './types';
+import { checkerFor, typeText } from './types';
+import { Cursor } from './queries';
+import { asScriptError, bulkError, errorDocument } from './error-values';
+import { getMember, setMember } from './members';
+import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
+import {
+  DONE, LValueRef, NONE, Sequence, binaryAfterLeft, binaryAfterRight, direct1After, evalAll, fillAfter, ifAfter,
+  indexAfterKey, indexAfterObject, resumeSequence, returnAfter, setAfter, settersFor, storeAfter, then, thenF, thenK,
+} from './steps';
+import {
+  bulkCollect, cursorStatement, declareCursor, declareFrom, esqlStatement, executeImmediate, forEsql, indexCommand,
+} from './query-statements';
 
-const NONE: StmtFn = () => undefined;
-
-function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-// ---------------------------------------------------------------- suspended halves
-// Hot closures call these when a value turns out to be a promise, instead of creating an arrow function
-// inline: an inline arrow capturing the closure's locals makes V8 allocate a context on every call.
-
-interface Sequence {
-  readonly fns: StmtFn[];
-  readonly stmts: A.Stmt[];
-  readonly n: number;
-  run: (f: Frame, i: number) => R<Completion>;
-}
-
-const DONE = (): Completion => undefined;
-
-/**
- * `k(x, f)`, or after `x` settles. `k` is made once at compile time and gets the frame as an argument, so the
- * synchronous case allocates nothing.
- */
-function thenF<T, U>(x: R<T>, f: Frame, k: (v: T, f: Frame) => R<U>): R<U> {
-  if (isPromise(x)) return thenFLater(x, f, k);
-  return k(x, f);
-}
-
-function thenFLater<T, U>(x: Promise<T>, f: Frame, k: (v: T, f: Frame) => R<U>): Promise<U> {
-  return x.then((v) => k(v, f));
-}
-
-/** `k(x)` now or after `x` settles, for a `k` that does not need the frame. */
-function thenK<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-function resumeSequence(seq: Sequence, f: Frame, pending: Promise<Completion>, next: number): Promise<Completion> {
-  return pending.then((c) => {
-    if (c !== undefined) return c;
-    if (next < seq.n) ctxOf(f).checkAbort(seq.stmts[next].span);
-    return seq.run(f, next);
-  });
-}
-
-function ifAfter(v: Promise<Value>, f: Frame, sp: A.Span, yes: StmtFn, no: StmtFn): Promise<Completion> {
-  return v.then((x) => (op.truth(x, sp) ? yes(f) : no(f)));
-}
-
-function returnAfter(v: Promise<Value>, f: Frame): Promise<Completion> {
-  return v.then((x) => { f[RET] = x; return RETURN; });
-}
-
-function setAfter(v: Promise<Value>, f: Frame, set: (f: Frame, x: Value) => void): Promise<Completion> {
-  return v.then((x) => { set(f, x); return undefined; });
-}
-
-function binaryAfterLeft(a: Promise<Value>, f: Frame, r: ExprFn, k: (a: Value, b: Value) => Value): Promise<Value> {
-  return a.then((x) => then(r(f), (y) => k(x, y)));
-}
-
-function binaryAfterRight(a: Value, b: Promise<Value>, k: (a: Value, b: Value) => Value): Promise<Value> {
-  return b.then((y) => k(a, y));
-}
-
-function direct1After(v: Promise<Value>, f: Frame, r: CompiledRoutine,
-  go: (f: Frame, fr: Frame, r: CompiledRoutine) => R<Value>): Promise<Value> {
-  return v.then((x) => {
-    const fr = acquire(r, ctxOf(f));
-    fr[FIRST_SLOT] = x;
-    return go(f, fr, r);
-  });
-}
-
-function fillAfter(v: Promise<Value>, f: Frame, fr: Frame, r: CompiledRoutine, i: number,
-  fill: (f: Frame, fr: Frame, r: CompiledRoutine, from: number) => R<Value>): Promise<Value> {
-  return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
-}
-
-function storeAfter(x: Promise<Value>, f: Frame, k: Value,
-  store: (x: Value, f: Frame, k: Value) => Completion): Promise<Completion> {
-  return x.then((xv) => store(xv, f, k));
-}
-
-function indexAfterObject(v: Promise<Value>, f: Frame, k: ExprFn, sp: A.Span): Promise<Value> {
-  return v.then((x) => thenK(k(f), (key) => getMember(x, key, sp, false)));
-}
-
-function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promise<Value> {
-  return key.then((kv) => getMember(v, kv, sp, false));
-}
-
-function settersFor(refs: (LValueRef | undefined)[], f: Frame): (((v: Value) => void) | undefined)[] {
-  return refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined));
-}
-
-/** Converts anything thrown inside the evaluator into a ScriptError (native stack overflow included). */
-export function asScriptError(e: unknown, span: A.Span | undefined): ScriptError {
-  if (e instanceof ScriptError) return e;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new ScriptError('stack_overflow', 'maximum recursion depth exceeded', span);
-  }
-  return new ScriptError('runtime_error', e instanceof Error ? e.message : String(e), span);
-}
-
-/** Evaluates argument closures left to right, going async only if one of them suspends. */
-function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
-  const out = new Array<Value>(fns.length);
-  for (let i = 0; i < fns.length; i++) {
-    const v = fns[i](f);
-    if (isPromise(v)) return evalRest(fns, f, out, i, v);
-    out[i] = v;
-  }
-  return out;
-}
-
-async function evalRest(fns: ExprFn[], f: Frame, out: Value[], i: number, pending: Promise<Value>): Promise<Value[]> {
-  out[i] = await pending;
-  for (let j = i + 1; j < fns.length; j++) out[j] = await fns[j](f);
-  return out;
-}
-
-export function errorDocument(e: ScriptError): Doc {
-  const p = e.position;
-  return {
-    message: e.message,
-    code: e.code as Value,
-    type: e.kind,
-    line: p ? p.line : null,
-    column: p ? p.column : null,
-    procedure: e.frames.length ? e.frames[0].name : null,
-    stack: e.frames.map((fr) => {
-      const at = fr.span ? positionOf(fr.span.source, fr.span.start) : undefined;
-      return at ? `${fr.name} (line ${at.line}:${at.column})` : fr.name;
-    }),
-    stack_trace: e.report().traceback.join('\n'),
-    cause: null,
-  };
-}
-
-interface LValueRef {
-  get: (f: Frame) => Value;
-  set: (f: Frame, v: Value) => void;
-  type?: A.TypeRef;
-  isConst: boolean;
-}
+export { asScriptError, errorDocument, getMember, setMember };
 
 export class Compiler {
-  constructor(private readonly host: Host) {}
+  constructor(readonly host: Host) {}
 
   // ---------------------------------------------------------------- programs and routines
 
@@ -439,18 +304,18 @@ export class Compiler {
       }
       case 'localFunction': return this.localFunction(s, scope);
       case 'forall': return this.forall(s, scope);
-      case 'declareCursor': return this.declareCursor(s, scope);
+      case 'declareCursor': return declareCursor(this, s, scope);
       case 'open':
       case 'close':
-      case 'fetch': return this.cursorStatement(s, scope);
-      case 'declareFrom': return this.declareFrom(s, scope);
-      case 'forEsql': return this.forEsql(s, scope);
-      case 'bulkCollect': return this.bulkCollect(s, scope);
-      case 'executeImmediate': return this.executeImmediate(s, scope);
-      case 'esql': return this.esqlStatement(s, scope);
+      case 'fetch': return cursorStatement(this, s, scope);
+      case 'declareFrom': return declareFrom(this, s, scope);
+      case 'forEsql': return forEsql(this, s, scope);
+      case 'bulkCollect': return bulkCollect(this, s, scope);
+      case 'executeImmediate': return executeImmediate(this, s, scope);
+      case 'esql': return esqlStatement(this, s, scope);
       case 'indexDoc':
       case 'refresh':
-      case 'createIndex': return this.indexCommand(s, scope);
+      case 'createIndex': return indexCommand(this, s, scope);
       case 'deleteWhere':
       case 'search':
       case 'asyncCall':
@@ -509,7 +374,8 @@ export class Compiler {
   }
 
   /** A variable as something to read and write. */
-  private variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
+  /** A variable as something to read and write (a local slot or a session variable). */
+  variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
     const local = scope.resolve(name);
     if (local) {
       const { depth, v } = local;
@@ -758,7 +624,7 @@ export class Compiler {
     })));
   }
 
-  private forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope, source?: ExprFn): StmtFn {
+  forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope, source?: ExprFn): StmtFn {
     const iterable = source ?? this.expr(s.iterable, scope);
     const inner = scope.child();
     const slot = inner.declare(s.var, undefined, false).slot;
@@ -859,218 +725,6 @@ export class Compiler {
       if (!Array.isArray(v)) throw new ScriptError('type_error', `FORALL needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
       return run(f, v.slice(), 0, []);
     });
-  }
-
-  // ---------------------------------------------------------------- ES|QL statements and cursors
-
-  /** Builds the `?name` parameters of a query from the variables visible here (never pasted into the text). */
-  private queryParams(names: string[], span: A.Span, scope: BlockScope): (f: Frame) => unknown[] {
-    const refs = names.map((n) => ({ n, get: this.variable(n, span, scope).get }));
-    return (f) => refs.map((r) => ({ [r.n]: toParam(r.get(f)) }));
-  }
-
-  /** A compiled query: prepared text and its parameters, run with the frame's execution. */
-  private query(q: A.EsqlText, scope: BlockScope, what: string): (f: Frame, at?: A.Span) => Promise<Value[]> {
-    const prepared = prepareQuery(q.text);
-    const params = this.queryParams(prepared.names, q.span, scope);
-    // the query text starts at q.span.start (trimmed), so ES|QL positions map into the script
-    const start = q.span.start + (q.span.source.text.slice(q.span.start, q.span.end).length - q.span.source.text.slice(q.span.start, q.span.end).trimStart().length);
-    const located: A.Span = { start, end: q.span.end, source: q.span.source };
-    return (f, at) => runQuery(ctxOf(f), prepared.text, params(f), at ?? q.span, what, located);
-  }
-
-  /**
-   * Where a statement stores its result (INTO, BULK COLLECT, FETCH, cursors): an existing variable, or a new
-   * one (a session variable at the top of a cell, a local elsewhere), as the reference auto-declares them.
-   */
-  private target(name: string, span: A.Span, scope: BlockScope): (f: Frame, v: Value) => void {
-    if (scope.resolve(name)) return this.variable(name, span, scope).set;
-    if (scope.isCellRoot) {
-      const cell = this.host.global(name);
-      return (_f, v) => {
-        if (cell.defined && cell.isConst) throw new ScriptError('const_error', `cannot assign to constant ${name}`, span);
-        if (cell.defined && cell.check && v !== null) v = cell.check(v, span);
-        cell.v = v;
-        cell.defined = true;
-      };
-    }
-    const slot = scope.declare(name, undefined, false).slot;
-    return (f, v) => { f[slot] = v; };
-  }
-
-  private declareCursor(s: Extract<A.Stmt, { kind: 'declareCursor' }>, scope: BlockScope): StmtFn {
-    const run = this.query(s.query, scope, 'cursors (DECLARE ... CURSOR FOR)');
-    // the cursor keeps this frame to read its parameters at OPEN, so the frame must not be reused
-    scope.frame.captured = true;
-    const store = this.target(s.name, s.span, scope);
-    const name = s.name;
-    return (f) => { store(f, new Cursor(name, (at) => run(f, at))); return undefined; };
-  }
-
-  private cursorStatement(s: Extract<A.Stmt, { kind: 'open' | 'close' | 'fetch' }>, scope: BlockScope): StmtFn {
-    const get = this.variable(s.cursor, s.span, scope).get;
-    const span = s.span;
-    const cursorOf = (f: Frame): Cursor => {
-      const c = get(f);
-      if (!(c instanceof Cursor)) throw new ScriptError('type_error', `${s.cursor} is not a CURSOR, it is ${typeOf(c)}`, span);
-      return c;
-    };
-    if (s.kind === 'open') return (f) => cursorOf(f).open(span).then(DONE);
-    if (s.kind === 'close') return (f) => { cursorOf(f).close(); return undefined; };
-    const into = this.target(s.into, span, scope);
-    if (!s.limit) {
-      // FETCH c INTO r: the next row; past the end r keeps its value and %NOTFOUND turns TRUE
-      return (f) => {
-        const [row] = cursorOf(f).take(1, span);
-        if (row !== undefined) into(f, row);
-        return undefined;
-      };
-    }
-    const limit = this.expr(s.limit, scope);
-    return (f) => thenK(limit(f), (n) => {
-      if (typeof n !== 'number' || n < 0) throw new ScriptError('type_error', `FETCH LIMIT needs a non-negative NUMBER, got ${toText(n)}`, span);
-      into(f, cursorOf(f).take(Math.floor(n), span));
-      return undefined;
-    });
-  }
-
-  /** DECLARE x T FROM <query>: an ARRAY gets the rows, a DOCUMENT the first row, a scalar its first column. */
-  private declareFrom(s: Extract<A.Stmt, { kind: 'declareFrom' }>, scope: BlockScope): StmtFn {
-    const run = this.query(s.query, scope, 'typed query binding (DECLARE x T FROM ...)');
-    const type = s.type;
-    const label = `variable ${s.name}`;
-    const check = checkerFor(type, label);
-    let store: (f: Frame, v: Value) => void;
-    if (scope.isCellRoot) {
-      const cell = this.host.global(s.name);
-      store = (_f, v) => { cell.v = v; cell.type = type; cell.check = check; cell.isConst = false; cell.defined = true; };
-    } else {
-      const slot = scope.declare(s.name, type, false).slot;
-      store = (f, v) => { f[slot] = v; };
-    }
-    const span = s.span;
-    return (f) => run(f).then((rows) => {
-      let v: Value;
-      if (type.kind === 'array') v = rows;
-      else if (type.kind === 'simple' && type.name === 'DOCUMENT') v = rows[0] ?? null;
-      else {
-        const first = rows[0];
-        v = first !== undefined && isDoc(first) ? (Object.values(first)[0] ?? null) : null;
-      }
-      store(f, v === null ? null : check(v, span));
-      return undefined;
-    });
-  }
-
-  private forEsql(s: Extract<A.Stmt, { kind: 'forEsql' }>, scope: BlockScope): StmtFn {
-    const run = this.query(s.query, scope, 'FOR over an ES|QL query');
-    const loop = this.forEach({ kind: 'forEach', var: s.var, iterable: { kind: 'literal', value: null, span: s.query.span }, body: s.body, span: s.span }, scope, (f) => run(f));
-    return loop;
-  }
-
-  private bulkCollect(s: Extract<A.Stmt, { kind: 'bulkCollect' }>, scope: BlockScope): StmtFn {
-    const run = this.query(s.query, scope, 'BULK COLLECT');
-    const into = this.target(s.into, s.span, scope);
-    return (f) => run(f).then((rows) => { into(f, rows); return undefined; });
-  }
-
-  /**
-   * EXECUTE IMMEDIATE text [INTO a, b] [USING x, y]: `:1`/`?1` take the USING values. One INTO variable gets
-   * the rows; several get the columns of the first row, in order.
-   */
-  private executeImmediate(s: Extract<A.Stmt, { kind: 'executeImmediate' }>, scope: BlockScope): StmtFn {
-    const query = this.expr(s.query, scope);
-    const using = s.using.map((u) => this.expr(u, scope));
-    const targets = s.into.map((n) => this.target(n, s.span, scope));
-    const span = s.span;
-    const isCell = scope.isCellRoot;
-    const host = this.host;
-    return (f) => thenK(query(f), (q) => thenK(evalAll(using, f), async (values) => {
-      if (typeof q !== 'string') throw new ScriptError('type_error', `EXECUTE IMMEDIATE needs a STRING query, got ${typeOf(q)}`, span);
-      const prepared = prepareQuery(q);
-      if (prepared.names.length) {
-        throw new ScriptError('esql_error', `EXECUTE IMMEDIATE binds values with USING (:1, :2, ...), not :${prepared.names[0]}`, span);
-      }
-      const rows = await runQuery(ctxOf(f), prepared.text, values.map(toParam), span, 'EXECUTE IMMEDIATE');
-      if (targets.length === 1) targets[0](f, rows);
-      else if (targets.length > 1) {
-        const first = rows[0];
-        const cols = first !== undefined && isDoc(first) ? Object.values(first) : [];
-        targets.forEach((t, i) => t(f, cols[i] ?? null));
-      } else if (isCell) host.lastValue = rows;
-      return undefined;
-    }));
-  }
-
-  /** A query statement: its rows are the cell's value, go INTO a variable or an index, or to a procedure. */
-  private esqlStatement(s: Extract<A.Stmt, { kind: 'esql' }>, scope: BlockScope): StmtFn {
-    const run = this.query(s.query, scope, 'ES|QL queries');
-    const span = s.span;
-    if (s.process) {
-      const procName = s.process.procedure;
-      const batch = s.process.batch ? this.expr(s.process.batch, scope) : undefined;
-      const host = this.host;
-      return (f) => run(f).then(async (rows) => {
-        const r = host.routine(procName, 'PROCEDURE');
-        if (!r) throw new ScriptError('not_found_error', `unknown procedure ${procName}`, span);
-        const size = batch ? await batch(f) : undefined;
-        if (size !== undefined && (typeof size !== 'number' || size < 1)) throw new ScriptError('type_error', 'PROCESS WITH ... BATCH needs a positive NUMBER', span);
-        const chunks: Value[] = size === undefined ? rows : [];
-        if (size !== undefined) for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-        for (const item of chunks) {
-          ctxOf(f).checkAbort(span);
-          await this.invoke(r, [item], span, null);
-        }
-        return undefined;
-      });
-    }
-    if (s.into && s.into.kind === 'var') {
-      const into = this.target(s.into.name, span, scope);
-      return (f) => run(f).then((rows) => { into(f, rows); return undefined; });
-    }
-    if (s.into) {
-      const index = this.expr(s.into, scope);
-      return (f) => run(f).then(async (rows) => {
-        const name = await index(f);
-        const store = ctxOf(f).services.store;
-        if (!store) throw new ScriptError('not_available', 'INTO an index is not available yet: it needs the data store', span);
-        await store.bulk(toText(name), rows.map((r) => ({ doc: (isDoc(r) ? toJsonable(r) : { value: toJsonable(r) }) as Record<string, unknown> })), { refresh: true });
-        return undefined;
-      });
-    }
-    const host = this.host;
-    const isCell = scope.isCellRoot;
-    return (f) => run(f).then((rows) => { if (isCell) host.lastValue = rows; return undefined; });
-  }
-
-  /** INDEX doc INTO idx, REFRESH idx, CREATE INDEX idx [WITH ...], through the host's data store. */
-  private indexCommand(s: Extract<A.Stmt, { kind: 'indexDoc' | 'refresh' | 'createIndex' }>, scope: BlockScope): StmtFn {
-    const target = this.expr(s.target, scope);
-    const span = s.span;
-    const what = s.kind === 'indexDoc' ? 'INDEX ... INTO' : s.kind === 'refresh' ? 'REFRESH' : 'CREATE INDEX';
-    const parts = s.kind === 'indexDoc' ? [this.expr(s.doc, scope)]
-      : s.kind === 'createIndex' ? [s.settings, s.mappings, s.body].map((x) => (x ? this.expr(x, scope) : () => null))
-      : [];
-    return (f) => thenK(target(f), (t) => thenK(evalAll(parts, f), async (vs) => {
-      const store = ctxOf(f).services.store;
-      if (!store) throw new ScriptError('not_available', `${what} is not available yet: it needs the data store`, span);
-      if (typeof t !== 'string') throw new ScriptError('type_error', `${what} needs an index name (STRING), got ${typeOf(t)}`, span);
-      try {
-        if (s.kind === 'indexDoc') {
-          if (!isDoc(vs[0])) throw new ScriptError('type_error', `INDEX needs a DOCUMENT, got ${typeOf(vs[0])}`, span);
-          await store.index(t, toJsonable(vs[0]) as Record<string, unknown>);
-        } else if (s.kind === 'refresh') {
-          await store.refresh(t);
-        } else {
-          const [settings, mappings, body] = vs.map((v) => (v === null ? undefined : toJsonable(v) as Record<string, unknown>));
-          await store.createIndex(t, body ? { mappings: body.mappings as never, settings: body.settings as never } : { mappings, settings });
-        }
-      } catch (e) {
-        if (e instanceof ScriptError) throw e;
-        throw new ScriptError('store_error', `${what}: ${(e as Error).message}`, span);
-      }
-      return undefined;
-    }));
   }
 
   private tryStmt(s: Extract<A.Stmt, { kind: 'try' }>, scope: BlockScope): StmtFn {
@@ -1777,16 +1431,6 @@ export class Compiler {
   }
 }
 
-/** How a declared type is checked on the hot call path: not at all, inline for NUMBER, or by its checker. */
-const KIND_ANY = 0;
-const KIND_NUMBER = 1;
-const KIND_CHECKER = 2;
-
-function kindOf(t: A.TypeRef | undefined): number {
-  if (t === undefined || (t.kind === 'simple' && t.name === 'ANY')) return KIND_ANY;
-  return t.kind === 'simple' && t.name === 'NUMBER' ? KIND_NUMBER : KIND_CHECKER;
-}
-
 const NUMERIC_TESTS = {
   '<': (a: number, b: number) => a < b,
   '<=': (a: number, b: number) => a <= b,
@@ -1796,78 +1440,3 @@ const NUMERIC_TESTS = {
   '!=': (a: number, b: number) => a !== b,
 };
 
-const POOL_LIMIT = 64;
-
-/** A frame for a call of `r`: a pooled one when available (see CompiledRoutine.pool). */
-function acquire(r: CompiledRoutine, ctx: Runtime): Frame {
-  // an explicit top index: push/pop on a shrinking and growing array would reallocate its storage
-  if (r.poolTop === 0) return newFrame(r.scope.size, null, ctx);
-  const fr = r.pool[--r.poolTop];
-  fr[RET] = null;
-  fr[CTX] = ctx as unknown as Value;
-  return fr;
-}
-
-function release(r: CompiledRoutine, fr: Frame): void {
-  if (r.poolTop < POOL_LIMIT) r.pool[r.poolTop++] = fr;
-}
-
-/** A value as an ES|QL parameter: dates as ISO-8601 text, documents and maps as plain objects. */
-export function toParam(v: Value): unknown {
-  if (v instanceof Date) return v.toISOString();
-  if (v !== null && typeof v === 'object') return toJsonable(v);
-  return v;
-}
-
-function bulkError(e: unknown, index: number, element: Value, span: A.Span, rt: Runtime, base: number): Doc {
-  const err = asScriptError(e, span);
-  rt.unwindTo(err, base);
-  if (err.kind === 'interrupted') throw err;
-  return { index, element, message: err.message, type: err.kind, code: err.code as Value };
-}
-
-/** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
-export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
-  if (v === null) {
-    if (safe) return null;
-    throw new ScriptError('null_reference_error', `cannot read ${typeof key === 'string' ? `'${key}'` : toText(key)} of NULL`, sp);
-  }
-  if (Array.isArray(v)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${v.length})`, sp);
-    return v[i];
-  }
-  if (v instanceof Map) return v.has(key) ? v.get(key)! : null;
-  if (typeof v === 'string') {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `string index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `string index ${key} out of range (length ${v.length})`, sp);
-    return v[i];
-  }
-  if (isDoc(v)) {
-    const k = typeof key === 'string' ? key : toText(key);
-    return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : null;
-  }
-  throw new ScriptError('type_error', `cannot read a member of ${typeOf(v)}`, sp);
-}
-
-export function setMember(target: Value, key: Value, value: Value, sp: A.Span): void {
-  if (Array.isArray(target)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? target.length + key : key;
-    if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
-    target[i] = value;
-    return;
-  }
-  if (target instanceof Map) { target.set(key, value); return; }
-  if (isDoc(target)) {
-    const k = typeof key === 'string' ? key : toText(key);
-    Object.defineProperty(target, k, { value, writable: true, enumerable: true, configurable: true });
-    return;
-  }
-  if (target === null) throw new ScriptError('null_reference_error', `cannot set ${toText(key)} of NULL`, sp);
-  throw new ScriptError('type_error', `cannot set a member of ${typeOf(target)}`, sp);
-}
-
-export { typeText };

@@ -2,7 +2,7 @@
 // a query through the host's services, and cursors.
 import type { Span } from '../ast';
 import { ScriptError } from '../errors';
-import { HostValue, Value, Doc, fromJson } from '../values';
+import { HostValue, Value, Doc, fromJson, toJsonable } from '../values';
 import type { EsqlResult } from '../store/store';
 import type { Services } from './runtime';
 
@@ -136,4 +136,11 @@ export class Cursor extends HostValue {
   toText(): string {
     return `<cursor ${this.name}${this.isOpen ? ' (open)' : ''}>`;
   }
+}
+
+/** A value as an ES|QL parameter: dates as ISO-8601 text, documents and maps as plain objects. */
+export function toParam(v: Value): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object') return toJsonable(v);
+  return v;
 }
