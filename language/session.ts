@@ -16,7 +16,7 @@ import type { CompiledRoutine, Host } from './evaluator/host';
 import { GlobalCell, Runtime, Services, isPromise, newFrame } from './evaluator/runtime';
 import { typeText } from './evaluator/types';
 import { toMimeBundle } from './render';
-import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
+import { MemoryRoutineRepository, RoutineRepository, StoredRoutine, routineSignature } from './routines';
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
 import type { RoutineInfo } from './builtins/registry';
@@ -55,6 +55,31 @@ export class Session implements Interpreter, Host {
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
     if (options.services) this.rt.services = options.services;
+    this.restored = this.restoreRoutines();
+  }
+
+  /** Stored definitions are compiled before the first cell runs (a store may hold them from earlier sessions). */
+  private readonly restored: Promise<void>;
+  /** Definitions that could not be restored, with why (they stay in the repository untouched). */
+  readonly restoreProblems: string[] = [];
+
+  private async restoreRoutines(): Promise<void> {
+    let stored: StoredRoutine[];
+    try {
+      stored = await this.repo.list();
+    } catch (e) {
+      this.restoreProblems.push(`cannot list stored routines: ${(e as Error).message}`);
+      return;
+    }
+    for (const r of stored) {
+      const parsed = tryParse(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
+      const stmt = parsed.ok ? parsed.program.body[0] : undefined;
+      if (!stmt || (stmt.kind !== 'createRoutine' && stmt.kind !== 'localFunction')) {
+        this.restoreProblems.push(`${r.kind.toLowerCase()} ${r.name}: its stored source does not parse`);
+        continue;
+      }
+      this.install(stmt.decl, stmt.span, false);
+    }
   }
 
   info(): LanguageInfo {
@@ -74,6 +99,7 @@ export class Session implements Interpreter, Host {
 
   async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
     const name = `<cell ${++this.cellCount}>`;
+    await this.restored;
     try {
       const program = this.parseCell(code, name);
       const { run, frameSize } = this.compiler.compileCell(program);
@@ -118,14 +144,22 @@ export class Session implements Interpreter, Host {
     return first.get(name) ?? second.get(name);
   }
 
+  /** CREATE [OR REPLACE]: like the reference, CREATE of an existing name replaces it. */
   defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): void {
+    this.install(decl, span, true);
+  }
+
+  private install(decl: RoutineDecl, span: Span, persist: boolean): void {
     const compiled = this.compiler.compileRoutine(decl, null);
     const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
     table.set(decl.name, compiled);
     const source = span.source.text.slice(span.start, span.end);
     this.sources.set(compiled, source);
     this.routineVersion++;
-    void this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() });
+    if (persist) {
+      void Promise.resolve(this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() }))
+        .catch((e) => { this.restoreProblems.push(`cannot store ${decl.name}: ${(e as Error).message}`); });
+    }
   }
 
   dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void {

@@ -203,3 +203,29 @@ describe('integrations', () => {
     });
   });
 });
+
+describe('routine repository', () => {
+  it('stores definitions and a new session on the same repository compiles them again', async () => {
+    const { MemoryRoutineRepository } = await import('../../language/routines');
+    const repo = new MemoryRoutineRepository();
+    const first = new Session({ routines: repo });
+    await first.execute('CREATE FUNCTION twice(x NUMBER) RETURNS NUMBER AS BEGIN RETURN x * 2; END FUNCTION;\nCREATE PROCEDURE hello() BEGIN RETURN \'hi\'; END PROCEDURE;', quiet, new AbortController().signal);
+    expect(repo.list().map((r) => `${r.kind} ${r.name}`).sort()).to.deep.equal(['FUNCTION twice', 'PROCEDURE hello']);
+    expect(repo.list().find((r) => r.name === 'twice')!.source).to.equal('CREATE FUNCTION twice(x NUMBER) RETURNS NUMBER AS BEGIN RETURN x * 2; END FUNCTION;');
+    const second = new Session({ routines: repo });
+    const out = await second.execute("PRINT twice(21); CALL hello()", quiet, new AbortController().signal);
+    expect(out).to.deep.equal({ status: 'ok', result: { 'text/plain': 'hi' } });
+    await second.execute('DROP FUNCTION twice;', quiet, new AbortController().signal);
+    expect(repo.list().map((r) => r.name)).to.deep.equal(['hello']);
+  });
+
+  it('skips a stored definition that no longer parses and says so', async () => {
+    const { MemoryRoutineRepository } = await import('../../language/routines');
+    const repo = new MemoryRoutineRepository();
+    repo.save({ kind: 'PROCEDURE', name: 'broken', source: 'CREATE PROCEDURE broken( BEGIN', signature: 'broken()', createdAt: '' });
+    const s = new Session({ routines: repo });
+    const out = await s.execute('CALL broken();', quiet, new AbortController().signal);
+    expect(out.status === 'error' && out.error.ename).to.equal('not_found_error');
+    expect(s.restoreProblems).to.deep.equal(['procedure broken: its stored source does not parse']);
+  });
+});
