@@ -401,6 +401,15 @@ export class ExprCompiler {
     if (!isString(arg.type) && arg.type !== 'null') {
       return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${arg.text}] type [${arg.type}]`);
     }
+    // Elasticsearch rewrites LIKE "*" to IS NOT NULL (so NOT LIKE "*" keeps exactly the nulls).
+    if (!e.rlike && patterns.some((p) => p.constant?.value === '*')) {
+      const argFn = arg.fn;
+      const neg = e.negated;
+      return this.foldable([arg], { type: 'boolean', text: e.text, fn: (row) => {
+        const v = argFn(row);
+        return (v !== null && v !== undefined) !== neg;
+      } });
+    }
     const regexes: RegExp[] = [];
     for (const p of patterns) {
       if (!p.constant || typeof p.constant.value !== 'string') return this.fail(e.span, `pattern of [${e.text}] must be a string literal`);

@@ -35,11 +35,11 @@ export function parseSpecFile(file: string): SpecCase[] {
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   const cases: SpecCase[] = [];
   let i = 0;
-  const isComment = (l: string): boolean => l.trim().startsWith('//');
+  const isComment = (l: string): boolean => l.trim().startsWith('//') || l.trim().startsWith('#');
   while (i < lines.length) {
     const header = lines[i].trim();
     // `#` lines between cases are comments too
-    if (header === '' || isComment(lines[i]) || header.startsWith('#')) { i++; continue; }
+    if (header === '' || isComment(lines[i])) { i++; continue; }
     const nameLine = i + 1;
     const name = header.split('#')[0].trim();
     i++;
