@@ -376,6 +376,20 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
         const entry = { keys: [], accs: newAccs() };
         table.set('', entry);
         for (const row of rows) addRow(entry, row);
+      } else if (groupFns.length === 1) {
+        // One key: the value itself keys the map (Map compares numbers, strings and bigints by value).
+        const g = groupFns[0];
+        const single = new Map<unknown, { keys: unknown[]; accs: Accumulator[] }>();
+        const add = (k: unknown, row: Row): void => {
+          let entry = single.get(k);
+          if (!entry) { entry = { keys: [k], accs: newAccs() }; single.set(k, entry); table.set(keyString(k), entry); }
+          addRow(entry, row);
+        };
+        for (const row of rows) {
+          const v = g(row);
+          if (Array.isArray(v)) for (const k of new Set(v)) add(k, row);
+          else add(v ?? null, row);
+        }
       } else {
         for (const row of rows) {
           // A multivalued key puts the row in the group of each of its values.
