@@ -405,8 +405,8 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   r.define(mathFn('sin', 'Sine (radians).', Math.sin));
   r.define(mathFn('cos', 'Cosine (radians).', Math.cos));
   r.define(mathFn('tan', 'Tangent (radians).', Math.tan));
-  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? `asin requires input between -1 and 1, got ${x}` : null)));
-  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? `acos requires input between -1 and 1, got ${x}` : null)));
+  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? 'Asin input out of range' : null)));
+  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? 'Acos input out of range' : null)));
   r.define(mathFn('atan', 'Arctangent.', Math.atan));
   r.define(mathFn('sinh', 'Hyperbolic sine.', Math.sinh));
   r.define(mathFn('cosh', 'Hyperbolic cosine.', Math.cosh));
