@@ -304,10 +304,9 @@ interface AggSlot {
 
 function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandContext): Operator {
   const compiler = ctx.compiler;
-  const groups = cmd.groups.map((g) => {
-    const c = compiler.compile(g.expr, input);
-    return { name: g.name, compiled: c };
-  });
+  const allGroups = cmd.groups.map((g) => ({ name: g.name, compiled: compiler.compile(g.expr, input), span: g.span }));
+  // A grouping shadowed by a later one of the same name does not group at all.
+  const groups = allGroups.filter((g, k) => !allGroups.slice(k + 1).some((d) => d.name === g.name));
   const groupColumns: Column[] = groups.map((g) => ({ name: g.name, type: g.compiled.type === 'text' ? 'keyword' : g.compiled.type }));
   const slots: AggSlot[] = [];
   const outputExprs: { name: string; compiled: Compiled }[] = [];
@@ -322,6 +321,8 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
         ctx.fail(call.span, `error building [${def.name}]: expects ${def.minArgs === def.maxArgs ? 'exactly ' + def.minArgs : `between ${def.minArgs} and ${def.maxArgs}`} arguments`);
         return null;
       }
+      // An argument that already failed to resolve has been reported: do not report its type as well.
+      if (args.some((a) => a.type === 'unsupported')) return null;
       const resolved = def.resolve(args.map((a) => a.type), args);
       if (!isType(resolved)) { ctx.fail(call.span, resolved); return null; }
       for (const extra of args.slice(1)) {
@@ -343,7 +344,10 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
   }
   // Output: aggregates in order, then the groups; a later column of the same name shadows an earlier one.
   const all = [...outputExprs.map((o, k) => ({ name: o.name, type: o.compiled.type, kind: 'agg' as const, o, span: cmd.aggs[k].field.span })),
-    ...groups.map((g, i) => ({ name: g.name, type: groupColumns[i].type, kind: 'group' as const, i, span: cmd.groups[i].span }))];
+    ...allGroups.map((g) => {
+      const i = groups.indexOf(g);
+      return { name: g.name, type: i >= 0 ? groupColumns[i].type : g.compiled.type, kind: 'group' as const, i, span: g.span };
+    })];
   const visible = all.filter((c, k) => !all.slice(k + 1).some((d) => d.name === c.name));
   // Elasticsearch warns about each STATS column hidden by a later one of the same name.
   const query = compiler.env.query;
