@@ -1,5 +1,5 @@
 // ES|QL aggregate functions. Each consumes every value of a multivalued input; nulls are skipped.
-import { Accumulator, AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
+import { AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
 import { isNumeric } from './types';
 import { EvalFailure } from './errors';
 import { comparatorFor, longOp } from './values';

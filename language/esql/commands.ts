@@ -256,7 +256,6 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
   }
   let columns = input;
   for (const n of parser.names) columns = assign(columns, n.name, n.type);
-  const width = input.length;
   const keepIdx = input.map((c, i) => (parser.names.some((n) => n.name === c.name) ? -1 : i)).filter((i) => i >= 0);
   const fn = source.fn;
   const empty = parser.names.map(() => null);
@@ -270,7 +269,6 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
         const out = new Array(keepIdx.length + values.length);
         for (let k = 0; k < keepIdx.length; k++) out[k] = row[keepIdx[k]];
         for (let k = 0; k < values.length; k++) out[keepIdx.length + k] = values[k];
-        void width;
         yield out;
       }
     },

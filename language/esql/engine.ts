@@ -76,7 +76,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let remaining = ops;
   if (source.scan && options.catalog) {
     // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
-    const needed = neededFields(query, commands, source.scan.fields);
+    const needed = neededFields(commands, source.scan.fields);
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
@@ -198,7 +198,7 @@ function narrowSource(source: Source, needed: Set<string>): Source {
 }
 
 /** Fields a query can observe, or null when it may output all of them (no KEEP or STATS). */
-function neededFields(query: Query, commands: Command[], fields: CatalogField[]): Set<string> | null {
+function neededFields(commands: Command[], fields: CatalogField[]): Set<string> | null {
   if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
   const names = new Set<string>();
   const patterns: string[] = [];
@@ -229,7 +229,6 @@ function neededFields(query: Query, commands: Command[], fields: CatalogField[])
       default: break;
     }
   }
-  void query;
   const regexes = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return new Set(fields.map((f) => f.name).filter((n) => names.has(n) || regexes.some((r) => r.test(n))));
 }

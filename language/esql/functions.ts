@@ -39,8 +39,6 @@ function expect(call: string, args: Compiled[], i: number, ok: (t: DataType) => 
   return typeError(call, i, args.length, expected, args[i]);
 }
 
-const NUMERIC_NAMES = 'double, integer, long or unsigned_long';
-const STRING_NAMES = 'keyword or text';
 
 function sameTypeNumeric(text: string, args: Compiled[]): DataType | string {
   return expect(text, args, 0, isNumeric, 'numeric') ?? args[0].type;

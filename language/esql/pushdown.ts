@@ -90,7 +90,7 @@ export function planPushdown(commands: Command[], ops: Operator[], scan: { field
         break;
       case 'stats': {
         if (limit !== undefined || sort) break loop;
-        const agg = translateStats(cmd, ops[i], field);
+        const agg = translateStats(cmd, field);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
         plan.aggregate = { finish: agg.finish };
@@ -231,7 +231,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
   }
 }
 
-function translateStats(cmd: Command & { kind: 'stats' }, op: Operator, field: FieldLookup):
+function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup):
   { request: NonNullable<ScanRequest['aggregate']>; finish: (rows: Iterable<Row>) => Iterable<Row> } | null {
   const groups: string[] = [];
   for (const g of cmd.groups) {
@@ -291,7 +291,6 @@ function translateStats(cmd: Command & { kind: 'stats' }, op: Operator, field: F
         return null;
     }
   }
-  void op;
   return {
     request: { groups, aggs },
     *finish(rows) {
