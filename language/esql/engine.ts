@@ -82,7 +82,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
       env.failures.length = 0;
       ops = analyzeAll(commands, source.columns, env);
     }
-    const plan = planPushdown(commands, ops, source.scan!, new ExprCompiler({ ...env, failures: [] }));
+    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }));
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
     input = options.catalog.scan(request);
     if (plan.aggregate) input = plan.aggregate.finish(input);

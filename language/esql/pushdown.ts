@@ -4,7 +4,6 @@
 import { Command, Expr } from './ast';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
 import { EvalFailure } from './errors';
-import { Operator } from './commands';
 import { ExprCompiler } from './compile';
 import { DataType, esqlTypeOf, isNumeric, isString } from './types';
 import { toDatetime } from './values';
@@ -21,7 +20,7 @@ export interface PushdownPlan {
 
 const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
 
-export function planPushdown(commands: Command[], ops: Operator[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
+export function planPushdown(commands: Command[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
   const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
   // current column name -> source field it still holds unchanged
   const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
