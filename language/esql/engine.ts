@@ -51,7 +51,14 @@ interface Source {
   rows?: Row[];
 }
 
+/**
+ * Runs a query. The embedded executor is synchronous (a pushed-down plan over a million documents takes well
+ * under a second); this entry point first lets the event loop run, so a host answering heartbeats or
+ * interrupts gets its turn, and honours an already aborted signal.
+ */
 export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
   return runEsqlSync(text, options);
 }
 
