@@ -166,27 +166,31 @@ function project(input: Column[], indices: number[], kind: 'keep' | 'drop'): Ope
 }
 
 function keep(patterns: NamePattern[], input: Column[], ctx: CommandContext): Operator {
-  // A column's place is its last exact mention, else its last wildcard match (Elasticsearch's rule).
-  const place = new Map<number, number>();
-  const exact = new Set<number>();
+  // Elasticsearch's precedence: an exact name beats a partial wildcard, which beats `*`; between equals the
+  // rightmost wins. A column is placed where its winning pattern stands.
+  const place = new Map<number, { priority: number; order: number }>();
   patterns.forEach((p, order) => {
-    if (!p.pattern.includes('*')) {
+    const priority = !p.pattern.includes('*') ? 3 : p.pattern === '*' ? 1 : 2;
+    const claim = (i: number): void => {
+      const current = place.get(i);
+      if (!current || priority > current.priority || (priority === current.priority && order >= current.order)) {
+        place.set(i, { priority, order });
+      }
+    };
+    if (priority === 3) {
       const i = input.findIndex((c) => c.name === p.pattern);
-      if (i < 0) { ctx.fail(p.span, `Unknown column [${p.pattern}]`); return; }
-      place.set(i, order);
-      exact.add(i);
+      if (i < 0) ctx.fail(p.span, `Unknown column [${p.pattern}]`);
+      else claim(i);
       return;
     }
     const re = patternRegex(p.pattern);
     let matched = false;
     input.forEach((c, i) => {
-      if (!re.test(c.name)) return;
-      matched = true;
-      if (!exact.has(i)) place.set(i, order);
+      if (re.test(c.name)) { matched = true; claim(i); }
     });
     if (!matched && p.pattern !== '*') ctx.fail(p.span, `No matches found for pattern [${p.pattern}]`);
   });
-  const indices = [...place.keys()].sort((a, b) => place.get(a)! - place.get(b)! || a - b);
+  const indices = [...place.keys()].sort((a, b) => place.get(a)!.order - place.get(b)!.order || a - b);
   return project(input, indices, 'keep');
 }
 
