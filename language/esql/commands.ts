@@ -1,7 +1,7 @@
 // Analysis of each processing command into an operator: its output columns and a transformation of a row
 // stream. Rows are arrays in column order; operators are generators so that LIMIT stops the scan early.
 import { Command, Expr, NamePattern } from './ast';
-import { Column, ExprCompiler } from './compile';
+import { Column, ExprCompiler, didYouMean } from './compile';
 import { Compiled } from './registry';
 import { DataType } from './types';
 import { comparatorFor } from './values';
@@ -179,7 +179,7 @@ function keep(patterns: NamePattern[], input: Column[], ctx: CommandContext): Op
     };
     if (priority === 3) {
       const i = input.findIndex((c) => c.name === p.pattern);
-      if (i < 0) ctx.fail(p.span, `Unknown column [${p.pattern}]`);
+      if (i < 0) ctx.fail(p.span, `Unknown column [${p.pattern}]${didYouMean(p.pattern, input.map((c) => c.name))}`);
       else claim(i);
       return;
     }
@@ -203,7 +203,7 @@ function drop(patterns: NamePattern[], input: Column[], ctx: CommandContext): Op
       if (re.test(c.name)) { removed.add(i); matched = true; }
     });
     if (!matched) {
-      ctx.fail(p.span, p.pattern.includes('*') ? `No matches found for pattern [${p.pattern}]` : `Unknown column [${p.pattern}]`);
+      ctx.fail(p.span, p.pattern.includes('*') ? `No matches found for pattern [${p.pattern}]` : `Unknown column [${p.pattern}]${didYouMean(p.pattern, input.map((c) => c.name))}`);
     }
   }
   return project(input, input.map((_c, i) => i).filter((i) => !removed.has(i)), 'drop');
@@ -214,7 +214,7 @@ function rename(cmd: Command & { kind: 'rename' }, input: Column[], ctx: Command
   let cols = input.map((c, i) => ({ ...c, src: i }));
   for (const { from, to } of cmd.renames) {
     const i = cols.findIndex((c) => c.name === from.pattern);
-    if (i < 0) { ctx.fail(from.span, `Unknown column [${from.pattern}]`); continue; }
+    if (i < 0) { ctx.fail(from.span, `Unknown column [${from.pattern}]${didYouMean(from.pattern, cols.map((c) => c.name))}`); continue; }
     const moved = { ...cols[i], name: to.pattern };
     cols = cols.map((c, k) => (k === i ? moved : c)).filter((c, k) => k === i || c.name !== to.pattern);
   }
