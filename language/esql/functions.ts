@@ -4,10 +4,11 @@ import { BuildContext, Compiled, FunctionRegistry, ScalarFunction, typeError } f
 import { DataType, Duration, Period, isNumeric, isString, isWholeNumber, normalizeLong } from './types';
 import { EvalFailure, MV_FAILURE } from './errors';
 import {
-  checkInt, comparatorFor, compareValues, formatJavaDate, longOp, parseJavaDate, toBoolean, toDatetime, toDouble,
+  checkInt, comparatorFor, compareValues, formatJavaDate, ipBytes, longOp, parseJavaDate, toBoolean, toDatetime, toDouble,
   toInteger, toLong, toStringValue, toUnsignedLong, truncateDate,
 } from './values';
 import { registerAggregates } from './aggregates';
+import { createHash } from 'crypto';
 
 type Row = unknown[];
 
@@ -688,7 +689,98 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
     },
   }));
 
+  // Hashing and encoding
+  const hash = (name: string, algorithm: string, doc: string): void => {
+    r.define(scalar({
+      name, category: 'string', args: 1, signature: `${name.toUpperCase()}(input) -> keyword`, doc,
+      resolve: (_t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text})`, a, [0]) ?? 'keyword',
+      impl: ([v]) => createHash(algorithm).update(String(v), 'utf8').digest('hex'),
+    }));
+  };
+  hash('md5', 'md5', 'The MD5 hash of the input, in hexadecimal.');
+  hash('sha1', 'sha1', 'The SHA-1 hash of the input, in hexadecimal.');
+  hash('sha256', 'sha256', 'The SHA-256 hash of the input, in hexadecimal.');
+  r.define(scalar({
+    name: 'hash', category: 'string', args: 2, signature: 'HASH(algorithm, input) -> keyword',
+    doc: 'The hash of the input with the named algorithm (MD5, SHA-1, SHA-256, ...), in hexadecimal.',
+    resolve: (_t, a) => stringArgs(`HASH(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'keyword',
+    impl: ([alg, v]) => {
+      const name = String(alg).toLowerCase().replace(/-/g, '');
+      try {
+        return createHash(name).update(String(v), 'utf8').digest('hex');
+      } catch {
+        throw new EvalFailure('java.security.NoSuchAlgorithmException', `${alg} MessageDigest not available`);
+      }
+    },
+  }));
+  r.define(scalar({
+    name: 'to_base64', category: 'string', args: 1, signature: 'TO_BASE64(string) -> keyword', doc: 'Base64 encoding of the UTF-8 bytes.',
+    resolve: (_t, a) => stringArgs(`TO_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'utf8').toString('base64'),
+  }));
+  r.define(scalar({
+    name: 'from_base64', category: 'string', args: 1, signature: 'FROM_BASE64(string) -> keyword', doc: 'Decodes a base64 string.',
+    resolve: (_t, a) => stringArgs(`FROM_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'base64').toString('utf8'),
+  }));
+
+  // IP
+  r.define(scalar({
+    name: 'cidr_match', category: 'ip', args: [2, 255], signature: 'CIDR_MATCH(ip, block1, ...) -> boolean',
+    doc: 'Whether the IP is in one of the CIDR blocks (e.g. "10.0.0.0/8").',
+    resolve: (_t, a) => expect(`CIDR_MATCH(${a.map((x) => x.text).join(', ')})`, a, 0, (t) => t === 'ip' || isString(t), 'ip') ?? 'boolean',
+    impl: ([ip, ...blocks]) => blocks.some((b) => cidrContains(String(b), String(ip))),
+  }));
+  r.define(scalar({
+    name: 'ip_prefix', category: 'ip', args: 3, signature: 'IP_PREFIX(ip, prefixLengthV4, prefixLengthV6) -> ip',
+    doc: 'The IP truncated to a prefix length (IPv4 or IPv6 length by the address family).',
+    resolve: () => 'ip',
+    impl: ([ip, v4, v6]) => ipPrefix(String(ip), Number(v4), Number(v6)),
+  }));
+
+  // More multivalue
+  r.define(mvFunction('mv_percentile', 'The percentile of the values.', 'MV_PERCENTILE(number, percentile) -> type of number', 2,
+    (t, a) => expect(`MV_PERCENTILE(${a[0].text}, ${a[1].text})`, a, 0, isNumeric, 'numeric') ?? (t[0] === 'double' ? 'double' : t[0]),
+    (v, [p], [t]) => {
+      const sorted = v.map(Number).sort((x, y) => x - y);
+      const pct = Number(p);
+      if (pct < 0 || pct > 100) throw new EvalFailure('java.lang.IllegalArgumentException', `Percentile parameter must be a number between 0 and 100, found [${pct}]`);
+      const rank = (pct / 100) * (sorted.length - 1);
+      const lo = Math.floor(rank);
+      const value = sorted[lo] + (sorted[Math.ceil(rank)] - sorted[lo]) * (rank - lo);
+      return t === 'double' ? value : Math.trunc(value);
+    }));
+
   registerAggregates(r);
+}
+
+/** IPv4 and IPv6 CIDR containment on the 16-byte form. */
+function cidrContains(block: string, ip: string): boolean {
+  const [base, bitsText] = block.split('/');
+  const v4 = !base.includes(':');
+  const bits = bitsText === undefined ? (v4 ? 32 : 128) : Number(bitsText) + (v4 ? 96 : 0);
+  const a = ipBytes(base);
+  const b = ipBytes(ip);
+  for (let i = 0; i < 16; i++) {
+    const take = Math.max(0, Math.min(8, bits - i * 8));
+    const mask = take === 0 ? 0 : (0xff << (8 - take)) & 0xff;
+    if ((a[i] & mask) !== (b[i] & mask)) return false;
+  }
+  return true;
+}
+
+function ipPrefix(ip: string, v4: number, v6: number): string {
+  const bytes = ipBytes(ip);
+  const isV4 = !ip.includes(':');
+  const bits = isV4 ? v4 + 96 : v6;
+  const out = bytes.map((byte, i) => {
+    const take = Math.max(0, Math.min(8, bits - i * 8));
+    return take === 0 ? 0 : byte & ((0xff << (8 - take)) & 0xff);
+  });
+  if (isV4) return out.slice(12).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((out[i] << 8) | out[i + 1]).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
 export function kahanSum(values: number[]): number {
