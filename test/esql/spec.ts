@@ -194,17 +194,25 @@ export async function loadCsvDataset(store: EmbeddedStore, index: string, text: 
 
 // ---- running and comparing ----------------------------------------------------------------------------
 
-/** Index patterns a case reads (from a leading FROM), or [] for ROW / SHOW. */
+/** Index patterns a case reads (a leading FROM, LOOKUP JOIN targets), or [] for ROW / SHOW. */
 function sourcePatterns(query: string): string[] {
+  const out: string[] = [];
   const m = /^\s*from\s+(.+?)(?:\s+metadata\b.*)?(?:\||$)/is.exec(query);
-  if (!m) return [];
-  return m[1].split(',').map((s) => s.trim()).filter((s) => s && !s.startsWith('-'));
+  if (m) out.push(...m[1].split(',').map((s) => s.trim()).filter((s) => s && !s.startsWith('-')));
+  for (const j of query.matchAll(/\|\s*lookup\s+join\s+([^\s|]+)/gi)) out.push(j[1]);
+  return out;
+}
+
+/** ENRICH reads a policy built from another dataset; the harness has no policies, so such cases are skipped. */
+function usesEnrichPolicy(query: string): boolean {
+  return /\|\s*enrich\s/i.test(query);
 }
 
 export async function runSpecCase(store: EmbeddedStore, datasets: string[], c: SpecCase): Promise<Outcome> {
   if (c.ignored) return { status: 'skipped', message: 'marked -Ignore' };
   const missing = sourcePatterns(c.query).filter((p) => matchIndices(datasets, [p]).indices.length === 0);
   if (missing.length) return { status: 'skipped', message: `dataset not present: ${missing.join(', ')}` };
+  if (usesEnrichPolicy(c.query)) return { status: 'skipped', message: 'enrich policy not present' };
   let result: EsqlResult;
   try {
     result = await store.esql(c.query);
