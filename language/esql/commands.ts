@@ -8,6 +8,8 @@ import { comparatorFor } from './values';
 import { Accumulator, AggregateFunction } from './registry';
 import { EvalFailure, Span, lineColumn } from './errors';
 import { dissectParser, grokParser } from './extract';
+import { EsqlCatalog } from './catalog';
+import { esqlTypeOf, isNumeric as isNumericType, isString as isStringType } from './types';
 
 type Row = unknown[];
 
@@ -19,6 +21,8 @@ export interface Operator {
 
 export interface CommandContext {
   compiler: ExprCompiler;
+  /** Needed by LOOKUP JOIN, which reads a second index. */
+  catalog?: EsqlCatalog;
   fail(span: Span, message: string): void;
   warn(span: Span, text: string, e: EvalFailure): void;
 }
@@ -36,6 +40,7 @@ export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContex
     case 'dissect': return extract(cmd, input, ctx, dissectParser(cmd.pattern, cmd.appendSeparator));
     case 'grok': return extract(cmd, input, ctx, grokParser(cmd.patterns));
     case 'mv_expand': return mvExpand(cmd, input, ctx);
+    case 'lookup_join': return lookupJoin(cmd, input, ctx);
     default:
       ctx.fail(cmd.span, `[${cmd.kind.toUpperCase()}] can only be used as the first command`);
       return { kind: cmd.kind, columns: input, run: (rows) => rows };
@@ -237,6 +242,74 @@ function mvExpand(cmd: Command & { kind: 'mv_expand' }, input: Column[], ctx: Co
           copy[i] = x;
           yield copy;
         }
+      }
+    },
+  };
+}
+
+/**
+ * LOOKUP JOIN: a left join on equal keys with another index. The lookup's other fields are added after the
+ * input's (replacing same-named columns); a row matching several lookup documents is repeated, one matching
+ * none gets nulls.
+ */
+function lookupJoin(cmd: Command & { kind: 'lookup_join' }, input: Column[], ctx: CommandContext): Operator {
+  const passThrough: Operator = { kind: 'lookup_join', columns: input, run: (rows) => rows };
+  if (!ctx.catalog) {
+    ctx.fail(cmd.span, 'LOOKUP JOIN needs a data store');
+    return passThrough;
+  }
+  let indices: string[];
+  try {
+    indices = ctx.catalog.resolveIndices([cmd.index]);
+  } catch (e) {
+    ctx.fail(cmd.indexSpan, (e as Error).message);
+    return passThrough;
+  }
+  if (indices.length !== 1) {
+    ctx.fail(cmd.indexSpan, `invalid [${cmd.index}] resolution in lookup mode to [${indices.length}] indices`);
+    return passThrough;
+  }
+  const catalog = ctx.catalog;
+  const fields = catalog.fields(indices).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const keys = cmd.on.map((k) => k.pattern);
+  const keyIdx: number[] = [];
+  for (const k of cmd.on) {
+    const i = input.findIndex((c) => c.name === k.pattern);
+    const f = fields.find((x) => x.name === k.pattern);
+    if (i < 0) { ctx.fail(k.span, `Unknown column [${k.pattern}] in left side of join`); continue; }
+    if (!f) { ctx.fail(k.span, `Unknown column [${k.pattern}] in right side of join`); continue; }
+    const lt = input[i].type;
+    const rt = esqlTypeOf(f.type);
+    const compatible = lt === rt || (isStringType(lt) && isStringType(rt)) || (isNumericType(lt) && isNumericType(rt) && lt !== 'double' && rt !== 'double');
+    if (!compatible) ctx.fail(k.span, `JOIN left field [${k.pattern}] of type [${lt.toUpperCase()}] is incompatible with right field [${k.pattern}] of type [${rt.toUpperCase()}]`);
+    keyIdx.push(i);
+  }
+  const added = fields.filter((f) => !keys.includes(f.name)).map((f) => ({ name: f.name, type: esqlTypeOf(f.type) as DataType }));
+  const kept = input.map((c, i) => (added.some((a) => a.name === c.name) ? -1 : i)).filter((i) => i >= 0);
+  const columns = [...kept.map((i) => input[i]), ...added];
+  const scanColumns = [...keys, ...added.map((a) => a.name)];
+  const index = indices[0];
+  return {
+    kind: 'lookup_join', columns,
+    *run(rows) {
+      // Build the hash table on first use: key values -> lookup rows (multivalued lookup keys never match).
+      const table = new Map<string, unknown[][]>();
+      for (const r of catalog.scan({ indices: [index], columns: scanColumns })) {
+        const k = r.slice(0, keys.length);
+        if (k.some((v) => v === null || Array.isArray(v))) continue;
+        const key = k.map(keyString).join('\u0000');
+        let list = table.get(key);
+        if (!list) table.set(key, (list = []));
+        list.push(r.slice(keys.length));
+      }
+      const empty = added.map(() => null);
+      for (const row of rows) {
+        const k = keyIdx.map((i) => row[i]);
+        const matches = k.some((v) => v === null || v === undefined || Array.isArray(v)) ? undefined
+          : table.get(k.map(keyString).join('\u0000'));
+        const base = kept.map((i) => row[i]);
+        if (!matches) { yield [...base, ...empty]; continue; }
+        for (const m of matches) yield [...base, ...m];
       }
     },
   };

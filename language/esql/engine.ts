@@ -76,7 +76,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
   const first = query.commands[0];
   let source = analyzeSource(first, options.catalog, env, text);
-  let ops = analyzeAll(commands, source.columns, env);
+  let ops = analyzeAll(commands, source.columns, env, options.catalog);
   if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
 
   let input: Iterable<Row>;
@@ -87,7 +87,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
-      ops = analyzeAll(commands, source.columns, env);
+      ops = analyzeAll(commands, source.columns, env, options.catalog);
     }
     const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }));
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
@@ -120,13 +120,14 @@ function normalize(v: unknown): unknown {
   return v;
 }
 
-function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0]): Operator[] {
+function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0], catalog?: EsqlCatalog): Operator[] {
   const compiler = new ExprCompiler(env);
   const ops: Operator[] = [];
   let cols = columns;
   for (const cmd of commands) {
     const op = analyzeCommand(cmd, cols, {
       compiler,
+      catalog,
       fail: (span, message) => env.failures.push({ span, message }),
       warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
     });
@@ -233,6 +234,7 @@ function neededFields(commands: Command[], fields: CatalogField[]): Set<string> 
       case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
       case 'dissect': case 'grok': visit(c.input); break;
       case 'mv_expand': names.add(c.column.pattern); break;
+      case 'lookup_join': c.on.forEach((k) => names.add(k.pattern)); break;
       default: break;
     }
   }

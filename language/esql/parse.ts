@@ -18,7 +18,7 @@ function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
 
 /** The keywords of ES|QL commands, for completion. */
 export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'STATS', 'BY', 'SORT', 'LIMIT', 'KEEP',
-  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
+  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
   'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
 
 export function parseQuery(text: string): Query {
@@ -166,6 +166,12 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   },
   MvExpand(_kw, name) {
     return { kind: 'mv_expand', span: span(this), column: { pattern: name.ast(), span: span(name) } } satisfies Command;
+  },
+  LookupJoin(_lookup, _join, index, _on, keys) {
+    return {
+      kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index),
+      on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })),
+    } satisfies Command;
   },
   Field_named(name, _eq, e) {
     return { name: name.ast(), expr: e.ast(), span: span(this) } satisfies Field;
