@@ -110,6 +110,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   /** The index's mapping in Elasticsearch's shape. */
   async getMapping(index: string): Promise<Record<string, unknown>> {
+    return this.getMappingSync(index);
+  }
+
+  getMappingSync(index: string): Record<string, unknown> {
     const meta = this.readMeta(index);
     if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
     return mappingsFromFields(meta.fields, meta.rules);
