@@ -40,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Fixed clock for NOW() (tests). */
   now?: number;
+  /** Keep whole numbers beyond 2^53 exact, as bigints (by default they are numbers, as a JSON client reads them). */
+  exactLongs?: boolean;
 }
 
 type Row = unknown[];
@@ -109,7 +111,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   const columns = ops.length ? ops[ops.length - 1].columns : source.columns;
   return {
     columns: columns.map((c) => ({ name: c.name, type: c.type })),
-    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type))),
+    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type, options.exactLongs))),
     warnings: env.warnings.list(),
   };
 }

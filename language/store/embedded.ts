@@ -48,7 +48,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly metaCache = new Map<string, IndexMeta>();
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file?: string) {
+  /** `exactLongs`: ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
+  constructor(file?: string, private readonly options: { exactLongs?: boolean } = {}) {
     this.file = file ?? path.join(defaultDataDir(), 'store.db');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.db = new Database(this.file);
@@ -204,11 +205,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    return runEsql(query, { catalog: this, params, signal });
+    return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
-    return runEsqlSync(query, { catalog: this, params, signal });
+    return runEsqlSync(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   async close(): Promise<void> {

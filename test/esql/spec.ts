@@ -146,7 +146,7 @@ function cellValue(raw: string): unknown {
 /** Loads `DIR/data/*.csv` into a fresh embedded store in a temporary file. */
 export async function openSpecStore(dir: string): Promise<{ store: EmbeddedStore; datasets: string[]; close(): Promise<void> }> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-spec-'));
-  const store = new EmbeddedStore(path.join(tmp, 'store.db'));
+  const store = new EmbeddedStore(path.join(tmp, 'store.db'), { exactLongs: true });
   const dataDir = path.join(dir, 'data');
   const datasets: string[] = [];
   if (fs.existsSync(dataDir)) {
