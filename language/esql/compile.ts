@@ -307,12 +307,9 @@ export class ExprCompiler {
       if (!compatible) {
         return this.fail(e.span, `first argument of [${e.text}] is [${lt}] so second argument must also be [${lt}] but was [${rt}]`);
       }
-      if ((op !== '==' && op !== '!=') && lt === 'boolean' && op !== '=~') {
-        // booleans order false < true, as Elasticsearch allows
-      }
       cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : noText(lt);
     }
-    if (lt === 'null' || rt === 'null') return constantTyped(null, 'boolean', e.text);
+    if (lt === 'null' || rt === 'null') return constant(null, 'boolean', e.text);
     if (op === '=~') {
       if (!isString(lt)) return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${l.text}] type [${lt}]`);
       return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
@@ -360,7 +357,7 @@ export class ExprCompiler {
       if (!w) return this.fail(e.span, `[${op}] has arguments with incompatible types [${lt}] and [${rt}]`);
       type = w;
     }
-    if (type === 'null' || lt === 'null' || rt === 'null') return constantTyped(null, type, e.text);
+    if (type === 'null' || lt === 'null' || rt === 'null') return constant(null, type, e.text);
     const impl = arithmeticImpl(op, type);
     const lc = { ...l, fn: (row: Row) => coerceNumber(l.fn(row), lt, type) };
     const rc = { ...r, fn: (row: Row) => coerceNumber(r.fn(row), rt, type) };
@@ -520,9 +517,6 @@ export function constant(value: unknown, type: DataType, text: string): Compiled
   return { type, fn: () => value, constant: { value }, text };
 }
 
-function constantTyped(value: unknown, type: DataType, text: string): Compiled {
-  return constant(value, type, text);
-}
 
 export function paramType(v: unknown): { value: unknown; type: DataType } {
   if (v === null || v === undefined) return { value: null, type: 'null' };
@@ -560,7 +554,7 @@ function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: un
       switch (op) {
         case '+': return checkInt(x + y);
         case '-': return checkInt(x - y);
-        case '*': return checkInt(Math.imul(x, y) === x * y ? x * y : x * y);
+        case '*': return checkInt(x * y); // a product within int range is exact in a double; others overflow
         case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
         case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
       }
