@@ -26,12 +26,31 @@ export function parseQuery(text: string): Query {
   const match = g.match(text, 'Query');
   if (match.failed()) {
     const pos = match.getRightmostFailurePosition();
-    const expected = match.getExpectedText();
-    const found = pos < text.length ? `'${text.slice(pos).split(/\s/)[0]}'` : '<EOF>';
-    throw EsqlError.at(text, { start: pos, end: pos }, `mismatched input ${found} expecting ${expected}`,
-      'parsing_exception');
+    const rest = text.slice(pos);
+    const found = pos < text.length ? `'${rest.split(/\s/)[0]}'` : '<EOF>';
+    // ES|QL strings take double quotes; a SQL habit deserves a direct hint.
+    const hint = rest.startsWith("'") ? ' (ES|QL strings take double quotes)' : '';
+    throw EsqlError.at(text, { start: pos, end: pos },
+      `mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}${hint}`, 'parsing_exception');
   }
   return { text, commands: semantics(match).ast() as Command[] };
+}
+
+/** Ohm's "Expected a, b, or c" in the `{<EOF>, 'a', 'b'}` shape of Elasticsearch's parser errors. */
+function expectedTokens(text: string): string {
+  const items = text.replace(/^Expected /, '').split(/, or |, | or /).map((t) => t.trim()).filter(Boolean);
+  const identifierPieces = new Set(['"@"', '"_"', 'a letter', '"`"']);
+  const hasColumn = items.includes('a column name');
+  const out = new Set<string>();
+  for (const item of items) {
+    if (hasColumn && identifierPieces.has(item)) continue;
+    const keyword = /^"(.*)" \(case-insensitive\)$/.exec(item);
+    if (keyword) out.add(`'${keyword[1]}'`);
+    else if (/^".*"$/.test(item)) out.add(`'${item.slice(1, -1)}'`);
+    else if (item === 'end of input') out.add('<EOF>');
+    else out.add(item);
+  }
+  return `{${[...out].join(', ')}}`;
 }
 
 function span(node: ohm.Node): Span {
