@@ -252,7 +252,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const sql = buildScanSql(metas, request);
     const stmt = this.stmt(sql.text).raw(true);
     const decoders = request.aggregate
-      ? [...request.aggregate.groups.map((g) => decoderFor(types.get(g) ?? 'keyword')),
+      ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
@@ -516,7 +516,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
   req.sort?.forEach((s) => wanted.add(s.field));
-  req.aggregate?.groups.forEach((g) => wanted.add(g));
+  req.aggregate?.groups.forEach((g) => collectValueFields(g.value, wanted));
   req.aggregate?.aggs.forEach((a) => a.field && wanted.add(a.field));
   collectFilterFields(req.filter, wanted);
   const alias = new Map([...wanted].map((name, i) => [name, `f${i}`]));
@@ -539,7 +539,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   }
   let text: string;
   if (req.aggregate) {
-    const groups = req.aggregate.groups.map(ref);
+    const groups = req.aggregate.groups.map((g) => valueSql(g.value, ref, params, sinks));
     const aggs = req.aggregate.aggs.map((a) => {
       switch (a.fn) {
         case 'count_star': return 'COUNT(*)';
@@ -554,7 +554,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
   if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
-  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
+  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map((_g, i) => i + 1).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   } else if (!req.aggregate && metas.length === 1) {
@@ -577,6 +577,7 @@ function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void
 function collectValueFields(v: PushValue, into: Set<string>): void {
   if (v.kind === 'field') into.add(v.field);
   else if (v.kind === 'arith') { collectValueFields(v.left, into); collectValueFields(v.right, into); }
+  else if (v.kind === 'trunc') collectValueFields(v.value, into);
 }
 
 /** Failure callbacks of the running scans, called from SQL through `esql_fail(id)`. */
@@ -592,6 +593,12 @@ function valueSql(v: PushValue, ref: (n: string) => string, params: unknown[], s
       if (!Number.isFinite(v.value)) throw new Error('non-finite constant in pushed expression');
       const text = String(v.value);
       return v.double && /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    case 'trunc': {
+      // Floor, not SQLite's truncation toward zero, so that dates before 1970 round down too.
+      const x = valueSql(v.value, ref, params, sinks);
+      const shifted = v.offset ? `(${x} - ${v.offset})` : x;
+      return `(${x} - ((${shifted} % ${v.unit}) + ${v.unit}) % ${v.unit})`;
     }
     case 'arith': {
       const left = valueSql(v.left, ref, params, sinks);

@@ -158,12 +158,13 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-push-'));
     store = new EmbeddedStore(path.join(dir, 'store.db'));
-    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' } } } });
+    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' }, t: { type: 'date' } } } });
     const docs = [];
     for (let n = 0; n < 60; n++) {
       docs.push({ doc: {
         i: n % 7 === 0 ? null : n - 30, l: n * 1000 - 7, d: n % 5 === 0 ? null : n / 3, k: n % 4 === 0 ? null : `k${n % 9}`,
         b: n % 3 === 0 ? null : n % 2 === 0, m: n === 13 ? 5e18 : n,
+        t: n % 11 === 0 ? null : -86400000 * 3 + n * 7777777,
       } });
     }
     await store.bulk('t', docs);
@@ -193,6 +194,17 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     const aggLocal = store.esqlSync('FROM t | WHERE true OR false | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
     expect(agg.values).to.deep.equal(aggLocal.values);
   });
+
+  for (const bucket of ['DATE_TRUNC(1 hour, t)', 'BUCKET(t, 1 day)', 'DATE_TRUNC(1 week, t)', 'BUCKET(t, 90 minutes)']) {
+    it(`groups by ${bucket} in the store and in JavaScript alike`, () => {
+      const pushed = store.esqlSync(`FROM t | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      const inline = store.esqlSync(`FROM t | STATS c = COUNT(*), s = SUM(i) BY h = ${bucket} | SORT h`);
+      const local = store.esqlSync(`FROM t | WHERE true OR false | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      expect(pushed.values).to.deep.equal(local.values);
+      expect(inline.values).to.deep.equal(local.values);
+      expect(local.values.length).to.be.at.least(2);
+    });
+  }
 
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
     const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
