@@ -106,38 +106,81 @@ function sort(cmd: Command & { kind: 'sort' }, input: Column[], ctx: CommandCont
     const c = ctx.compiler.compile(o.expr, input);
     return { fn: c.fn, cmp: comparatorFor(c.type), desc: o.desc, nullsFirst: o.nullsFirst };
   });
-  return {
+  type Item = { row: Row; keys: unknown[]; seq: number };
+  // Ties keep their input order (the sequence number), so the sort is stable.
+  const compare = (a: Item, b: Item): number => {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const x = a.keys[i];
+      const y = b.keys[i];
+      if (x === null || y === null) {
+        if (x === y) continue;
+        return (x === null) === k.nullsFirst ? -1 : 1;
+      }
+      const c = k.cmp(x, y);
+      if (c !== 0) return k.desc ? -c : c;
+    }
+    return a.seq - b.seq;
+  };
+  const decorate = (row: Row, seq: number): Item => ({
+    row, seq,
+    keys: keys.map((k) => {
+      const v = k.fn(row);
+      if (!Array.isArray(v)) return v ?? null;
+      // A multivalue sorts by its smallest value ascending, its largest descending.
+      return v.reduce((a, b) => ((k.desc ? k.cmp(b, a) > 0 : k.cmp(b, a) < 0) ? b : a));
+    }),
+  });
+  const op: Operator & { topN?: number } = {
     kind: 'sort', columns: input,
     *run(rows) {
-      const decorated: { row: Row; keys: unknown[] }[] = [];
-      for (const row of rows) {
-        decorated.push({
-          row,
-          keys: keys.map((k) => {
-            const v = k.fn(row);
-            if (!Array.isArray(v)) return v ?? null;
-            // A multivalue sorts by its smallest value ascending, its largest descending.
-            return v.reduce((a, b) => ((k.desc ? k.cmp(b, a) > 0 : k.cmp(b, a) < 0) ? b : a));
-          }),
-        });
+      const n = op.topN;
+      let items: Item[];
+      if (n === undefined) {
+        items = [];
+        let seq = 0;
+        for (const row of rows) items.push(decorate(row, seq++));
+      } else {
+        items = topN(rows, n, decorate, compare);
       }
-      decorated.sort((a, b) => {
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i];
-          const x = a.keys[i];
-          const y = b.keys[i];
-          if (x === null || y === null) {
-            if (x === y) continue;
-            return (x === null) === k.nullsFirst ? -1 : 1;
-          }
-          const c = k.cmp(x, y);
-          if (c !== 0) return k.desc ? -c : c;
-        }
-        return 0;
-      });
-      for (const d of decorated) yield d.row;
+      items.sort(compare);
+      for (const d of items) yield d.row;
     },
   };
+  return op;
+}
+
+/** The n smallest items under `compare`, kept in a max-heap: O(rows · log n) instead of a full sort. */
+function topN<T>(rows: Iterable<Row>, n: number, decorate: (row: Row, seq: number) => T, compare: (a: T, b: T) => number): T[] {
+  const heap: T[] = [];
+  if (n <= 0) return heap;
+  const up = (i: number): void => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (compare(heap[i], heap[p]) <= 0) return;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
+    }
+  };
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && compare(heap[l], heap[m]) > 0) m = l;
+      if (r < heap.length && compare(heap[r], heap[m]) > 0) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  let seq = 0;
+  for (const row of rows) {
+    const item = decorate(row, seq++);
+    if (heap.length < n) { heap.push(item); up(heap.length - 1); }
+    else if (compare(item, heap[0]) < 0) { heap[0] = item; down(0); }
+  }
+  return heap;
 }
 
 export function limit(n: number, input: Column[]): Operator {

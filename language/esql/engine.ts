@@ -136,6 +136,13 @@ function analyzeAll(commands: Command[], columns: Column[], env: ConstructorPara
     ops.push(op);
     cols = op.columns;
   }
+  // SORT directly followed by LIMIT keeps only the top rows while sorting.
+  for (let i = 0; i + 1 < commands.length; i++) {
+    const next = commands[i + 1];
+    if (commands[i].kind === 'sort' && next.kind === 'limit' && typeof next.count === 'number') {
+      (ops[i] as Operator & { topN?: number }).topN = next.count;
+    }
+  }
   return ops;
 }
 

@@ -226,6 +226,19 @@ function codePoints(s: string): string[] {
   return Array.from(s);
 }
 
+/** Number of code points, without allocating (a surrogate pair counts once). */
+function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+    }
+  }
+  return n;
+}
+
 function javaRegex(pattern: string): RegExp {
   try {
     return new RegExp(pattern.replace(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g, '(?<$1>'), 'gu');
@@ -448,7 +461,7 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
       impl: ([s]) => f(String(s)),
     }));
   };
-  str1('length', 'Number of characters.', 'integer', (s) => codePoints(s).length);
+  str1('length', 'Number of characters.', 'integer', codePointLength);
   str1('byte_length', 'Number of UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8'));
   str1('bit_length', 'Number of bits of the UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8') * 8);
   str1('trim', 'Removes leading and trailing whitespace.', 'same', (s) => s.replace(/^\s+|\s+$/g, ''));

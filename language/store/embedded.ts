@@ -69,11 +69,25 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       );
       CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
     `);
+    this.migrate();
     // Pushed-down arithmetic reports an overflowing row through this function (see valueSql).
     this.db.function('esql_fail', { deterministic: false }, (id: unknown) => {
       failureSinks.get(Number(id))?.();
       return null;
     });
+  }
+
+  /** Brings a file written by an earlier version up to the current schema (columns are only ever added). */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(es_indices)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('rules')) {
+      try {
+        this.db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}'`);
+      } catch (e) {
+        // Another process may have added it a moment ago.
+        if (!/duplicate column/i.test((e as Error).message)) throw e;
+      }
+    }
   }
 
   // ---- indices ----------------------------------------------------------------------------------------
