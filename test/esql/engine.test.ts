@@ -206,6 +206,13 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     });
   }
 
+  it('keeps only the top rows for SORT + LIMIT, exactly as a full sort would', () => {
+    const top = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | LIMIT 7 | KEEP x, k, l');
+    const full = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | EVAL z = 1 | LIMIT 7 | KEEP x, k, l');
+    expect(top.values).to.deep.equal(full.values);
+    expect(top.values).to.have.length(7);
+  });
+
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
     const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
     const local = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 OR false | STATS c = COUNT(*)');
