@@ -460,7 +460,10 @@ export class ExprCompiler {
     });
   }
 
-  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {
+  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args0: Compiled[]): Compiled {
+    // String literals where a function takes a date are read as dates (ES|QL's implicit casting).
+    const dateAt = DATE_PARAMETERS[f.name]?.(args0.length) ?? [];
+    const args = args0.map((a, i) => (dateAt.includes(i) ? this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span) : a));
     if (args.length < f.minArgs || args.length > f.maxArgs) {
       const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : `${f.minArgs}..${f.maxArgs}`;
       return this.fail(e.span, `error building [${f.name}]: expects ${f.minArgs === f.maxArgs ? 'exactly' : 'between'} ${expected.replace('..', ' and ')} argument${f.maxArgs === 1 ? '' : 's'}`);
@@ -481,6 +484,16 @@ export class ExprCompiler {
     return this.foldable(args, c);
   }
 }
+
+/** Argument positions that take a date, per function (by argument count where it varies). */
+const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
+  date_diff: () => [1, 2],
+  date_trunc: () => [1],
+  date_extract: () => [1],
+  date_format: (n) => [n - 1],
+  day_name: () => [0],
+  month_name: () => [0],
+};
 
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {

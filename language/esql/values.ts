@@ -258,6 +258,9 @@ export function toDatetime(v: unknown, from: DataType): number {
       return ms;
     }
     case 'double': return Math.trunc(v as number);
+    case 'unsigned_long':
+      if (typeof v === 'bigint' && v > LONG_MAX) throw outOfRange(v, 'long');
+      return Number(v);
     default: return Number(v);
   }
 }

@@ -1,7 +1,7 @@
 // Date functions: NOW, DATE_TRUNC, DATE_FORMAT, DATE_PARSE, DATE_EXTRACT, DATE_DIFF.
 import type { Duration, Period } from '../types';
 import { EvalFailure } from '../errors';
-import { checkInt, formatJavaDate, parseJavaDate, toDatetime, truncateDate } from '../values';
+import { formatJavaDate, parseJavaDate, toDatetime, truncateDate } from '../values';
 import { expect, scalar } from './common';
 import type { FunctionRegistry } from '../registry';
 
@@ -107,6 +107,14 @@ function dateExtract(part: string, ms: number): number | bigint {
   }
 }
 
+/** DATE_DIFF answers an integer; a larger difference is an InvalidArgumentException, as in Elasticsearch. */
+function intRange(v: number): number {
+  if (v < -2147483648 || v > 2147483647) {
+    throw new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `[${v}] out of [integer] range`);
+  }
+  return v;
+}
+
 /** `end - start` in whole units, truncated toward zero, as java.time's ChronoUnit.between. */
 function dateDiff(unit: string, a: number, b: number): number {
   const fixed: Record<string, number> = {
@@ -116,9 +124,9 @@ function dateDiff(unit: string, a: number, b: number): number {
     weekday: 86400000, weekdays: 86400000, dw: 86400000, week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
   };
   const u = unit.toLowerCase();
-  if (u in fixed) return checkInt(Math.trunc((b - a) / fixed[u]));
-  if (['microsecond', 'microseconds', 'mcs'].includes(u)) return checkInt((b - a) * 1000);
-  if (['nanosecond', 'nanoseconds', 'ns'].includes(u)) return checkInt((b - a) * 1000000);
+  if (u in fixed) return intRange(Math.trunc((b - a) / fixed[u]));
+  if (['microsecond', 'microseconds', 'mcs'].includes(u)) return intRange((b - a) * 1000);
+  if (['nanosecond', 'nanoseconds', 'ns'].includes(u)) return intRange((b - a) * 1000000);
   const da = new Date(a);
   const db = new Date(b);
   let months = (db.getUTCFullYear() - da.getUTCFullYear()) * 12 + (db.getUTCMonth() - da.getUTCMonth());
