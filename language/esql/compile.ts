@@ -169,6 +169,7 @@ export class ExprCompiler {
         if (this.probe) { this.probe.failed = true; return; }
         warnings.record(e.span, e.text, f, treatedAs);
       },
+      note: (message) => warnings.note(`note:${message}`, message),
     };
   }
 
@@ -328,6 +329,10 @@ export class ExprCompiler {
     const rt = r.type;
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
     const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
+    // Date math with a null operand is null, typed as the other side.
+    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (lt === 'date' || rt === 'date' || temporal(lt) || temporal(rt))) {
+      return constant(null, lt === 'null' ? rt : lt, e.text);
+    }
     // date +/- interval
     if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
       const [d, iv] = lt === 'date' ? [l, r] : [r, l];

@@ -2,7 +2,7 @@
 import type { Duration, Period } from '../types';
 import { EvalFailure } from '../errors';
 import { formatJavaDate, parseJavaDate, toDatetime, truncateDate } from '../values';
-import { expect, scalar } from './common';
+import { expect, scalar, standardEvaluator } from './common';
 import type { FunctionRegistry } from '../registry';
 
 export function defineDateFunctions(r: FunctionRegistry): void {
@@ -24,10 +24,17 @@ export function defineDateFunctions(r: FunctionRegistry): void {
     name: 'date_format', category: 'date', args: [1, 2], signature: 'DATE_FORMAT([format,] date) -> keyword',
     doc: 'Formats a date with a Java date pattern (default ISO-8601).',
     resolve: () => 'keyword',
-    impl: (v, t) => {
-      if (v.length === 1) return new Date(v[0] as number).toISOString();
-      // Older releases took (date, format): accept both orders, told apart by type.
-      return t[0] === 'date' ? formatJavaDate(v[0] as number, String(v[1])) : formatJavaDate(v[1] as number, String(v[0]));
+    build: (args, ctx) => {
+      // Elasticsearch warns that month and day names may change with the JDK's locale data.
+      const format = args.length === 2 ? args[args[0].type === 'date' ? 1 : 0].constant?.value : undefined;
+      if (typeof format === 'string' && /MMM|E|a|G/.test(format.replace(/'[^']*'/g, ''))) {
+        ctx.note(`Date format [${format}] contains textual field specifiers that could change in JDK 23`);
+      }
+      return standardEvaluator(args, ctx, (v, t) => {
+        if (v.length === 1) return new Date(v[0] as number).toISOString();
+        // Older releases took (date, format): accept both orders, told apart by type.
+        return t[0] === 'date' ? formatJavaDate(v[0] as number, String(v[1])) : formatJavaDate(v[1] as number, String(v[0]));
+      });
     },
   }));
   r.define(scalar({
