@@ -271,8 +271,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
     const needsDecode = decoders.some((d) => d !== identity);
+    // SQL needs at least one output column: with none requested, each row is an empty array.
+    const empty = !request.aggregate && request.columns.length === 0;
     try {
       for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (empty) { yield []; continue; }
         if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
         yield row;
       }

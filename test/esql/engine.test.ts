@@ -40,6 +40,11 @@ describe('ES|QL engine', () => {
     expect(q('FROM .hidden-logs | KEEP level').values).to.deep.equal([['DEBUG']]);
   });
 
+  it('reads no field when the query needs none', () => {
+    expect(q('FROM logs-a | EVAL x = 5, y = "2024-01-01" + 1 day | KEEP x, y | LIMIT 2').values)
+      .to.deep.equal([[5, '2024-01-02T00:00:00.000Z'], [5, '2024-01-02T00:00:00.000Z']]);
+  });
+
   it('METADATA adds _id and _index', () => {
     const r = q('FROM logs-* METADATA _id, _index | WHERE level == "WARN" | KEEP _id, _index');
     expect(r.values).to.deep.equal([['b1', 'logs-b']]);
