@@ -259,7 +259,7 @@ function combineFilters(commands: Command[]): Command[] {
     if (c.kind === 'where' && prev?.kind === 'where') {
       out[out.length - 1] = {
         kind: 'where', span: prev.span,
-        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `${prev.condition.text} AND ${c.condition.text}` },
+        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `(${prev.condition.text}) AND (${c.condition.text})` },
       };
     } else out.push(c);
   }
