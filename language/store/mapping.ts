@@ -247,17 +247,22 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
     case 'text': case 'match_only_text':
       return typeof v === 'object' ? JSON.stringify(v) : String(v);
     case 'long': case 'integer': case 'short': case 'byte': case 'unsigned_long': {
-      if (typeof v === 'bigint') return Number(v);
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n)) return INVALID;
-      const t = Math.trunc(n);
-      const limits: Record<string, [number, number]> = {
-        integer: [-2147483648, 2147483647], short: [-32768, 32767], byte: [-128, 127],
+      // Whole numbers stay exact: digits are read as BigInt, a result beyond 2^53 stays a bigint.
+      let b: bigint;
+      if (typeof v === 'bigint') b = v;
+      else if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) b = BigInt(v.trim());
+      else {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isFinite(n)) return INVALID;
+        b = BigInt(Math.trunc(n));
+      }
+      const limits: Record<string, [bigint, bigint]> = {
+        integer: [-2147483648n, 2147483647n], short: [-32768n, 32767n], byte: [-128n, 127n],
+        long: [-(2n ** 63n), 2n ** 63n - 1n], unsigned_long: [0n, 2n ** 64n - 1n],
       };
-      const lim = limits[field.type];
-      if (lim && (t < lim[0] || t > lim[1])) return INVALID;
-      if (field.type === 'unsigned_long' && t < 0) return INVALID;
-      return t;
+      const [lo, hi] = limits[field.type];
+      if (b < lo || b > hi) return INVALID;
+      return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
     }
     case 'double': case 'float': case 'half_float': case 'scaled_float': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -298,8 +303,18 @@ function sortDocValues(type: string, out: unknown[]): void {
       return;
     }
     default:
-      out.sort((a, b) => (a as number) - (b as number));
+      out.sort((a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0));
   }
+}
+
+/**
+ * The column value for a field's doc values: null, a scalar, or a BLOB with the JSON list when the value is
+ * multivalued or a whole number beyond 2^53 (kept exact as a decimal string). BLOBs are never pushed down.
+ */
+export function columnValue(values: unknown[]): { value: unknown; blob: boolean } {
+  if (values.length === 0) return { value: null, blob: false };
+  if (values.length === 1 && typeof values[0] !== 'bigint') return { value: values[0], blob: false };
+  return { value: Buffer.from(JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))), blob: true };
 }
 
 /** Byte-wise UTF-8 order, which is how Lucene orders terms (differs from UTF-16 order for astral characters). */
