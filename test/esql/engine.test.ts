@@ -224,8 +224,8 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     const r = store.esqlSync('FROM overflow | STATS s = SUM(v), c = COUNT(*)');
     expect(r.values).to.deep.equal([[null, 3]]);
     expect(r.warnings).to.deep.equal([
-      'Line 1:30: evaluation of [SUM(v)] failed, treating result as null. Only first 20 failures recorded.',
-      'Line 1:30: java.lang.ArithmeticException: long overflow',
+      'Line 1:27: evaluation of [SUM(v)] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:27: java.lang.ArithmeticException: long overflow',
     ]);
   });
 
