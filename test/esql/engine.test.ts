@@ -218,6 +218,17 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     expect(top.values).to.have.length(7);
   });
 
+  it('answers a SUM that overflows 64 bits with null and a warning, as Elasticsearch does', async () => {
+    await store.createIndex('overflow', { mappings: { properties: { v: { type: 'long' } } } });
+    await store.bulk('overflow', [{ doc: { v: 5e18 } }, { doc: { v: 5e18 } }, { doc: { v: 1 } }]);
+    const r = store.esqlSync('FROM overflow | STATS s = SUM(v), c = COUNT(*)');
+    expect(r.values).to.deep.equal([[null, 3]]);
+    expect(r.warnings).to.deep.equal([
+      'Line 1:27: evaluation of [SUM(v)] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:27: java.lang.ArithmeticException: long overflow',
+    ]);
+  });
+
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
     const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
     const local = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 OR false | STATS c = COUNT(*)');
