@@ -1,6 +1,7 @@
 // Run-time state shared by compiled closures: frames, completion signals, the cooperative scheduler (time
 // slices, abort checks) and the call-depth guard.
 import type { Output } from '../contract';
+import type { DataStore } from '../store/store';
 import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import type { Value } from '../values';
@@ -62,17 +63,28 @@ export interface GlobalCell {
   defined: boolean;
 }
 
-/** Services that plug in later (data store, ES|QL engine, async executions); absent for now. */
+/**
+ * What the language uses from the rest of the system, when the host provides it: a data store (first-class
+ * index commands, data built-ins, and ES|QL through `store.esql` when no `esql` is given), an ES|QL runner,
+ * and the async execution engine. Absent services make the statements that need them fail with
+ * `not_available`.
+ */
 export interface Services {
-  esql?(query: string, params: Record<string, Value> | Value[], signal: AbortSignal): Promise<Value[]>;
+  /**
+   * Runs an ES|QL query and returns its rows as documents (column name -> value). `params` follow the
+   * Elasticsearch request: positional values, or `{name: value}` objects for `?name` placeholders.
+   */
+  esql?(query: string, params: unknown[], signal: AbortSignal): Promise<Value[]>;
+  store?: DataStore;
   executions?: unknown;
 }
 
 const SLICE_MS = 10;
 const TICKS_PER_CHECK = 1024;
 export const MAX_DEPTH = 5000;
-/** Every this many nested calls the evaluator continues on a fresh native stack (see `enterCall`). */
-export const STACK_HOP = 150;
+/** Every this many nested calls the evaluator continues on a fresh native stack (a power of two: tested by mask). */
+export const STACK_HOP = 128;
+export const STACK_HOP_MASK = STACK_HOP - 1;
 
 /**
  * The state of one running execution (a cell, later also a background execution): where output goes, its abort
