@@ -4,10 +4,11 @@ import { BuildContext, Compiled, FunctionRegistry, ScalarFunction, typeError } f
 import { DataType, Duration, Period, isNumeric, isString, isWholeNumber, normalizeLong } from './types';
 import { EvalFailure, MV_FAILURE } from './errors';
 import {
-  checkInt, comparatorFor, compareValues, formatJavaDate, longOp, parseJavaDate, toBoolean, toDatetime, toDouble,
+  checkInt, comparatorFor, compareValues, formatJavaDate, ipBytes, longOp, parseJavaDate, toBoolean, toDatetime, toDouble,
   toInteger, toLong, toStringValue, toUnsignedLong, truncateDate,
 } from './values';
 import { registerAggregates } from './aggregates';
+import { createHash } from 'crypto';
 
 type Row = unknown[];
 
@@ -39,8 +40,6 @@ function expect(call: string, args: Compiled[], i: number, ok: (t: DataType) => 
   return typeError(call, i, args.length, expected, args[i]);
 }
 
-const NUMERIC_NAMES = 'double, integer, long or unsigned_long';
-const STRING_NAMES = 'keyword or text';
 
 function sameTypeNumeric(text: string, args: Compiled[]): DataType | string {
   return expect(text, args, 0, isNumeric, 'numeric') ?? args[0].type;
@@ -405,8 +404,8 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   r.define(mathFn('sin', 'Sine (radians).', Math.sin));
   r.define(mathFn('cos', 'Cosine (radians).', Math.cos));
   r.define(mathFn('tan', 'Tangent (radians).', Math.tan));
-  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? `asin requires input between -1 and 1, got ${x}` : null)));
-  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? `acos requires input between -1 and 1, got ${x}` : null)));
+  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? 'Asin input out of range' : null)));
+  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? 'Acos input out of range' : null)));
   r.define(mathFn('atan', 'Arctangent.', Math.atan));
   r.define(mathFn('sinh', 'Hyperbolic sine.', Math.sinh));
   r.define(mathFn('cosh', 'Hyperbolic cosine.', Math.cosh));
@@ -690,7 +689,98 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
     },
   }));
 
+  // Hashing and encoding
+  const hash = (name: string, algorithm: string, doc: string): void => {
+    r.define(scalar({
+      name, category: 'string', args: 1, signature: `${name.toUpperCase()}(input) -> keyword`, doc,
+      resolve: (_t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text})`, a, [0]) ?? 'keyword',
+      impl: ([v]) => createHash(algorithm).update(String(v), 'utf8').digest('hex'),
+    }));
+  };
+  hash('md5', 'md5', 'The MD5 hash of the input, in hexadecimal.');
+  hash('sha1', 'sha1', 'The SHA-1 hash of the input, in hexadecimal.');
+  hash('sha256', 'sha256', 'The SHA-256 hash of the input, in hexadecimal.');
+  r.define(scalar({
+    name: 'hash', category: 'string', args: 2, signature: 'HASH(algorithm, input) -> keyword',
+    doc: 'The hash of the input with the named algorithm (MD5, SHA-1, SHA-256, ...), in hexadecimal.',
+    resolve: (_t, a) => stringArgs(`HASH(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'keyword',
+    impl: ([alg, v]) => {
+      const name = String(alg).toLowerCase().replace(/-/g, '');
+      try {
+        return createHash(name).update(String(v), 'utf8').digest('hex');
+      } catch {
+        throw new EvalFailure('java.security.NoSuchAlgorithmException', `${alg} MessageDigest not available`);
+      }
+    },
+  }));
+  r.define(scalar({
+    name: 'to_base64', category: 'string', args: 1, signature: 'TO_BASE64(string) -> keyword', doc: 'Base64 encoding of the UTF-8 bytes.',
+    resolve: (_t, a) => stringArgs(`TO_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'utf8').toString('base64'),
+  }));
+  r.define(scalar({
+    name: 'from_base64', category: 'string', args: 1, signature: 'FROM_BASE64(string) -> keyword', doc: 'Decodes a base64 string.',
+    resolve: (_t, a) => stringArgs(`FROM_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'base64').toString('utf8'),
+  }));
+
+  // IP
+  r.define(scalar({
+    name: 'cidr_match', category: 'ip', args: [2, 255], signature: 'CIDR_MATCH(ip, block1, ...) -> boolean',
+    doc: 'Whether the IP is in one of the CIDR blocks (e.g. "10.0.0.0/8").',
+    resolve: (_t, a) => expect(`CIDR_MATCH(${a.map((x) => x.text).join(', ')})`, a, 0, (t) => t === 'ip' || isString(t), 'ip') ?? 'boolean',
+    impl: ([ip, ...blocks]) => blocks.some((b) => cidrContains(String(b), String(ip))),
+  }));
+  r.define(scalar({
+    name: 'ip_prefix', category: 'ip', args: 3, signature: 'IP_PREFIX(ip, prefixLengthV4, prefixLengthV6) -> ip',
+    doc: 'The IP truncated to a prefix length (IPv4 or IPv6 length by the address family).',
+    resolve: () => 'ip',
+    impl: ([ip, v4, v6]) => ipPrefix(String(ip), Number(v4), Number(v6)),
+  }));
+
+  // More multivalue
+  r.define(mvFunction('mv_percentile', 'The percentile of the values.', 'MV_PERCENTILE(number, percentile) -> type of number', 2,
+    (t, a) => expect(`MV_PERCENTILE(${a[0].text}, ${a[1].text})`, a, 0, isNumeric, 'numeric') ?? (t[0] === 'double' ? 'double' : t[0]),
+    (v, [p], [t]) => {
+      const sorted = v.map(Number).sort((x, y) => x - y);
+      const pct = Number(p);
+      if (pct < 0 || pct > 100) throw new EvalFailure('java.lang.IllegalArgumentException', `Percentile parameter must be a number between 0 and 100, found [${pct}]`);
+      const rank = (pct / 100) * (sorted.length - 1);
+      const lo = Math.floor(rank);
+      const value = sorted[lo] + (sorted[Math.ceil(rank)] - sorted[lo]) * (rank - lo);
+      return t === 'double' ? value : Math.trunc(value);
+    }));
+
   registerAggregates(r);
+}
+
+/** IPv4 and IPv6 CIDR containment on the 16-byte form. */
+function cidrContains(block: string, ip: string): boolean {
+  const [base, bitsText] = block.split('/');
+  const v4 = !base.includes(':');
+  const bits = bitsText === undefined ? (v4 ? 32 : 128) : Number(bitsText) + (v4 ? 96 : 0);
+  const a = ipBytes(base);
+  const b = ipBytes(ip);
+  for (let i = 0; i < 16; i++) {
+    const take = Math.max(0, Math.min(8, bits - i * 8));
+    const mask = take === 0 ? 0 : (0xff << (8 - take)) & 0xff;
+    if ((a[i] & mask) !== (b[i] & mask)) return false;
+  }
+  return true;
+}
+
+function ipPrefix(ip: string, v4: number, v6: number): string {
+  const bytes = ipBytes(ip);
+  const isV4 = !ip.includes(':');
+  const bits = isV4 ? v4 + 96 : v6;
+  const out = bytes.map((byte, i) => {
+    const take = Math.max(0, Math.min(8, bits - i * 8));
+    return take === 0 ? 0 : byte & ((0xff << (8 - take)) & 0xff);
+  });
+  if (isV4) return out.slice(12).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((out[i] << 8) | out[i + 1]).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
 export function kahanSum(values: number[]): number {
@@ -705,36 +795,61 @@ export function kahanSum(values: number[]): number {
   return sum;
 }
 
-function dateExtract(part: string, ms: number): number {
+/** java.time ChronoField values of a UTC date-time. */
+function dateExtract(part: string, ms: number): number | bigint {
   const d = new Date(ms);
+  const dayMs = 86400000;
+  const milliOfDay = ms - Math.floor(ms / dayMs) * dayMs;
+  const dayOfYear = Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / dayMs) + 1;
+  const dayOfWeek = ((d.getUTCDay() + 6) % 7) + 1;
+  const hour = d.getUTCHours();
   switch (part.toLowerCase()) {
-    case 'year': return d.getUTCFullYear();
+    case 'year': case 'year_of_era': return d.getUTCFullYear();
+    case 'era': return d.getUTCFullYear() > 0 ? 1 : 0;
     case 'month_of_year': return d.getUTCMonth() + 1;
+    case 'proleptic_month': return d.getUTCFullYear() * 12 + d.getUTCMonth();
     case 'day_of_month': return d.getUTCDate();
-    case 'hour_of_day': return d.getUTCHours();
+    case 'day_of_week': return dayOfWeek;
+    case 'day_of_year': return dayOfYear;
+    case 'aligned_day_of_week_in_month': return ((d.getUTCDate() - 1) % 7) + 1;
+    case 'aligned_day_of_week_in_year': return ((dayOfYear - 1) % 7) + 1;
+    case 'aligned_week_of_month': return Math.floor((d.getUTCDate() - 1) / 7) + 1;
+    case 'aligned_week_of_year': return Math.floor((dayOfYear - 1) / 7) + 1;
+    case 'epoch_day': return Math.floor(ms / dayMs);
+    case 'hour_of_day': return hour;
+    case 'clock_hour_of_day': return hour === 0 ? 24 : hour;
+    case 'hour_of_ampm': return hour % 12;
+    case 'clock_hour_of_ampm': return hour % 12 === 0 ? 12 : hour % 12;
+    case 'ampm_of_day': return hour < 12 ? 0 : 1;
     case 'minute_of_hour': return d.getUTCMinutes();
+    case 'minute_of_day': return Math.floor(milliOfDay / 60000);
     case 'second_of_minute': return d.getUTCSeconds();
+    case 'second_of_day': return Math.floor(milliOfDay / 1000);
     case 'milli_of_second': return d.getUTCMilliseconds();
-    case 'day_of_week': return ((d.getUTCDay() + 6) % 7) + 1;
-    case 'day_of_year': return Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1;
-    case 'aligned_week_of_year': return Math.floor((Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000)) / 7) + 1;
-    case 'epoch_day': return Math.floor(ms / 86400000);
-    case 'minute_of_day': return d.getUTCHours() * 60 + d.getUTCMinutes();
-    case 'second_of_day': return d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
-    case 'milli_of_day': return ms - Math.floor(ms / 86400000) * 86400000;
+    case 'milli_of_day': return milliOfDay;
+    case 'micro_of_second': return d.getUTCMilliseconds() * 1000;
+    case 'micro_of_day': return milliOfDay * 1000;
+    case 'nano_of_second': return d.getUTCMilliseconds() * 1000000;
+    case 'nano_of_day': return BigInt(milliOfDay) * 1000000n;
+    case 'instant_seconds': return Math.floor(ms / 1000);
+    case 'offset_seconds': return 0;
     default:
       throw new EvalFailure('java.lang.IllegalArgumentException', `No enum constant java.time.temporal.ChronoField.${part.toUpperCase()}`);
   }
 }
 
+/** `end - start` in whole units, truncated toward zero, as java.time's ChronoUnit.between. */
 function dateDiff(unit: string, a: number, b: number): number {
   const fixed: Record<string, number> = {
-    millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, ss: 1000, s: 1000, minute: 60000, minutes: 60000,
-    mi: 60000, n: 60000, hour: 3600000, hours: 3600000, hh: 3600000, day: 86400000, days: 86400000, dd: 86400000, d: 86400000,
-    week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
+    millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, ss: 1000, s: 1000,
+    minute: 60000, minutes: 60000, mi: 60000, n: 60000, hour: 3600000, hours: 3600000, hh: 3600000,
+    day: 86400000, days: 86400000, dd: 86400000, d: 86400000, dayofyear: 86400000, dy: 86400000, y: 86400000,
+    weekday: 86400000, weekdays: 86400000, dw: 86400000, week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
   };
   const u = unit.toLowerCase();
   if (u in fixed) return checkInt(Math.trunc((b - a) / fixed[u]));
+  if (['microsecond', 'microseconds', 'mcs'].includes(u)) return checkInt((b - a) * 1000);
+  if (['nanosecond', 'nanoseconds', 'ns'].includes(u)) return checkInt((b - a) * 1000000);
   const da = new Date(a);
   const db = new Date(b);
   let months = (db.getUTCFullYear() - da.getUTCFullYear()) * 12 + (db.getUTCMonth() - da.getUTCMonth());

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { EsqlError } from '../../language/esql/errors';
-import { runEsqlSync, esqlFunctions } from '../../language/esql/engine';
+import { runEsql, runEsqlSync, esqlFunctions } from '../../language/esql/engine';
 
 describe('ES|QL engine', () => {
   let dir: string;
@@ -204,5 +204,45 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
       'Line 1:19: java.lang.ArithmeticException: long overflow',
     ]);
     expect(local.warnings).to.deep.equal(pushed.warnings);
+  });
+});
+
+describe('ES|QL cancellation', () => {
+  it('does not start a query whose signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted'));
+    let error: unknown;
+    try {
+      await runEsql('ROW a = 1', { signal: controller.signal });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).to.equal('interrupted');
+  });
+});
+
+describe('ES|QL LOOKUP JOIN', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-join-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+    await store.createIndex('events', { mappings: { properties: { code: { type: 'integer' }, host: { type: 'keyword' } } } });
+    await store.bulk('events', [{ doc: { code: 1, host: 'a' } }, { doc: { code: 2, host: 'b' } }, { doc: { code: 9, host: 'c' } }]);
+    await store.createIndex('codes', { mappings: { properties: { code: { type: 'integer' }, label: { type: 'keyword' }, host: { type: 'keyword' } } } });
+    await store.bulk('codes', [{ doc: { code: 1, label: 'one', host: 'x' } }, { doc: { code: 2, label: 'two' } }, { doc: { code: 2, label: 'deux' } }]);
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds the lookup fields, repeating rows with several matches and nulls without any', () => {
+    const r = store.esqlSync('FROM events | LOOKUP JOIN codes ON code | SORT code, label | KEEP code, host, label');
+    expect(r.values).to.deep.equal([[1, 'x', 'one'], [2, null, 'deux'], [2, null, 'two'], [9, null, null]]);
+  });
+
+  it('reports a key missing on either side', () => {
+    expect(() => store.esqlSync('FROM events | LOOKUP JOIN codes ON nope')).to.throw(/Unknown column \[nope\] in left side of join/);
   });
 });
