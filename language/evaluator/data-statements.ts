@@ -602,19 +602,27 @@ function freeNames(e: A.Expr, out = new Set<string>(), bound = new Set<string>()
   return out;
 }
 
-/** A row with dotted column names (`user.name`) as nested documents, so `user.name` reads it in a condition. */
+/**
+ * A row with dotted column names (`user.name`) also as nested documents, so `user.name` reads it in a
+ * condition. A name that is itself a column keeps its value (`level` beside its multi-field `level.keyword`).
+ */
 function nested(row: Doc): Doc {
-  const out: Doc = {};
+  const out: Doc = { ...row };
+  const made = new Set<Doc>();
   for (const [k, v] of Object.entries(row)) {
     const parts = k.split('.');
-    let at = out;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const next = at[parts[i]];
-      if (!isDoc(next)) at[parts[i]] = {};
-      at = at[parts[i]] as Doc;
+    if (parts.length < 2) continue;
+    let at: Doc | undefined = out;
+    for (let i = 0; i < parts.length - 1 && at; i++) {
+      const next: Value | undefined = at[parts[i]];
+      if (next === undefined) {
+        const d: Doc = {};
+        made.add(d);
+        at[parts[i]] = d;
+        at = d;
+      } else at = isDoc(next) && made.has(next) ? next : undefined;
     }
-    at[parts[parts.length - 1]] = v;
-    if (parts.length > 1) out[k] = v;
+    if (at) at[parts[parts.length - 1]] = v;
   }
   return out;
 }
