@@ -6,6 +6,8 @@ import type {
 import type { RoutineDecl, Span } from './ast';
 import { ScriptError } from './errors';
 import { tryParse, parse } from './grammar/parse';
+import { openAtEnd } from './grammar/open-at-end';
+import { endsInsideLiteral } from './grammar/open-literal';
 import { KEYWORDS, elasticScriptGrammar } from './grammar/grammar';
 import { Registry, CallContext, SessionView, signatureOf } from './builtins/registry';
 import { scriptBuiltins } from './builtins/library';
@@ -286,7 +288,9 @@ export class Session implements Interpreter, Host {
     if (code.trim() === '') return { status: 'complete' };
     const r = tryParse(code);
     if (r.ok) return { status: 'complete' };
-    if (r.failure.offset >= code.trimEnd().length) {
+    if (endsInsideLiteral(code)) return { status: 'incomplete', indent: '' };
+    // an open bracket also means the input merely stops early (`{"a": 1,`)
+    if (r.failure.offset >= code.trimEnd().length || openAtEnd(code)) {
       const onlySemicolon = /^expected ";"$/.test(r.failure.expected);
       return { status: 'incomplete', indent: onlySemicolon ? '' : '  ' };
     }

@@ -4,7 +4,7 @@
 // completion values, not exceptions.
 import type * as A from '../ast';
 import { ScriptError, positionOf } from '../errors';
-import { Value, Doc, FunctionValue, isDoc, typeOf, toText } from '../values';
+import { Value, Doc, FunctionValue, isDoc, typeOf, toText, toJsonable } from '../values';
 import { arityOf, signatureOf } from '../builtins/registry';
 import type { BuiltinDef } from '../builtins/registry';
 import { toMimeBundle } from '../render';
@@ -13,7 +13,7 @@ import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
   AT, CONTINUE, CTX, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
-  STACK_HOP, StmtFn, ctxOf, isPromise, newFrame, upOf,
+  STACK_HOP_MASK, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
 import { checkType, checkerFor, typeText } from './types';
 import { DataStatements, cursorLoopRows } from './data-statements';
@@ -279,7 +279,7 @@ export class Compiler {
     rt.names[depth] = r.decl.name;
     rt.sites[depth] = site;
     // no try/catch here: an error leaves the stack as it is for whoever handles it (see Runtime.unwindTo)
-    const res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
+    const res = (depth & STACK_HOP_MASK) === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
     if (isPromise(res)) return this.finishAfter(res, rt, r, fr, site, setters);
     rt.depth--;
     if (res === RETURN && !r.hasOut) {
@@ -762,8 +762,8 @@ export class Compiler {
     })));
   }
 
-  private forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope): StmtFn {
-    const iterable = this.expr(s.iterable, scope);
+  private forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope, source?: ExprFn): StmtFn {
+    const iterable = source ?? this.expr(s.iterable, scope);
     const inner = scope.child();
     const slot = inner.declare(s.var, undefined, false).slot;
     const body = this.block(s.body, inner);
@@ -1454,7 +1454,36 @@ export class Compiler {
     const shifted = n === 1 ? this.slotPlusNumber(argExprs[0], scope) : undefined;
     const argSlot = shifted ? shifted.slot : -1;
     const delta = shifted ? shifted.delta : 0;
-    const direct1 = (f: Frame, r: CompiledRoutine): R<Value> => {
+    const general = (f: Frame): R<Value> => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
+        // the frame has at least one slot per argument so that extra arguments have somewhere to go
+        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
+        return fill(f, fr, r, 0);
+      }
+      if (cell.defined) {
+        const fn = cell.v;
+        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
+      }
+      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
+      throw unknown();
+    };
+    if (n !== 1) return general;
+    // The hot path of recursive code: one IN argument, no DEFAULT, no OUT. Everything `enter` and `run` would
+    // do is done here inline, with the NUMBER check spelled out instead of calling a checker.
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) {
+        return general(f);
+      }
       let v: R<Value>;
       if (argSlot >= 0) {
         // f(n - 1): computed here instead of calling the argument's closure
@@ -1474,7 +1503,7 @@ export class Compiler {
       }
       const depth = rt.depth + 1;
       if (depth > MAX_DEPTH) throw this.depthError(r, sp);
-      if (depth % STACK_HOP === 0 || r.hasOut) return this.run(r, fr, sp, undefined);
+      if ((depth & STACK_HOP_MASK) === 0 || r.hasOut) return this.run(r, fr, sp, undefined);
       // `run` spelled out for the common case (see there)
       rt.depth = depth;
       rt.names[depth] = r.decl.name;
@@ -1491,25 +1520,6 @@ export class Compiler {
       if (!r.scope.captured) release(r, fr);
       const rk = r.returnKind;
       return rk === KIND_ANY || (rk === KIND_NUMBER && (typeof out === 'number' || out === null)) ? out : r.returnCheck!(out, sp);
-    };
-    return (f) => {
-      if (version !== host.routineVersion) {
-        routine = host.routine(name, prefer);
-        version = host.routineVersion;
-      }
-      const r = routine;
-      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
-        // the frame has at least one slot per argument so that extra arguments have somewhere to go
-        if (n === 1 && r.plain && r.paramSlots.length === 1) return direct1(f, r);
-        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
-        return fill(f, fr, r, 0);
-      }
-      if (cell.defined) {
-        const fn = cell.v;
-        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
-      }
-      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
-      throw unknown();
     };
   }
 

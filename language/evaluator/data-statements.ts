@@ -10,7 +10,7 @@ import { toMimeBundle } from '../render';
 import { prepareQuery, PreparedQuery } from '../data/query-text';
 import { QueryOrigin, dataError } from '../data/errors';
 import { firstValue, paramValue, rowsOf, sourceOf } from '../data/rows';
-import { storeOf } from '../data/services';
+import { runQuery, storeOf } from '../data/services';
 import { Cursor } from '../data/cursor';
 import { searchQuery } from '../data/search';
 import { createIndexDefinition } from '../data/commands';
@@ -304,6 +304,8 @@ export class DataStatements {
   private declareCursor(s: Extract<A.Stmt, { kind: 'declareCursor' }>, scope: BlockScope): StmtFn {
     const q = this.staticQuery(s.query, scope);
     const define = this.declared(s.name, undefined, s.span, scope);
+    // the cursor reads its variables from this frame at OPEN, so the frame must not go back to the pool
+    scope.frame.captured = true;
     // the cursor keeps the frame it was declared in: OPEN binds the variables as they are then
     return (f) => { define(f, new Cursor(s.name, (at) => this.runStatic(f, q, at).then(rowsOf))); return undefined; };
   }
@@ -538,10 +540,9 @@ function guard<T>(p: Promise<T>, span: A.Span): Promise<T> {
 /** Runs a query on the frame's store; warnings are printed as WARN; failures become script errors. */
 async function execute(f: Frame, text: string, params: unknown[], span: A.Span, origin?: QueryOrigin): Promise<EsqlResult> {
   const rt = ctxOf(f);
-  const store = storeAt(f, span);
   let result: EsqlResult;
   try {
-    result = await store.esql(text, params, rt.signal);
+    result = await runQuery(rt.services, text, params, rt.signal);
   } catch (e) {
     if (rt.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
     throw dataError(e, span, origin);
