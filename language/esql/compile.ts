@@ -169,6 +169,7 @@ export class ExprCompiler {
         if (this.probe) { this.probe.failed = true; return; }
         warnings.record(e.span, e.text, f, treatedAs);
       },
+      note: (message) => warnings.note(`note:${message}`, message),
     };
   }
 
@@ -321,13 +322,22 @@ export class ExprCompiler {
     return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b))) });
   }
 
-  private arithmetic(e: Expr & { kind: 'binary' }, l: Compiled, r: Compiled): Compiled {
+  private arithmetic(e: Expr & { kind: 'binary' }, l0: Compiled, r0: Compiled): Compiled {
     const op = e.op as '+' | '-' | '*' | '/' | '%';
     const ctx = this.context(e);
+    // A string literal added to (or minus) a time interval is read as a date.
+    const interval = (c: Compiled): boolean => c.type === 'time_duration' || c.type === 'date_period';
+    const asDate: Compiled = { ...DUMMY, type: 'date' };
+    const l = (op === '+' || op === '-') && interval(r0) ? this.coerceLiteral(asDate, l0, e.span) : l0;
+    const r = op === '+' && interval(l0) ? this.coerceLiteral(asDate, r0, e.span) : r0;
     const lt = l.type;
     const rt = r.type;
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
     const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
+    // Date math with a null operand is null, typed as the other side.
+    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (lt === 'date' || rt === 'date' || temporal(lt) || temporal(rt))) {
+      return constant(null, lt === 'null' ? rt : lt, e.text);
+    }
     // date +/- interval
     if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
       const [d, iv] = lt === 'date' ? [l, r] : [r, l];
@@ -460,7 +470,10 @@ export class ExprCompiler {
     });
   }
 
-  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {
+  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args0: Compiled[]): Compiled {
+    // String literals where a function takes a date are read as dates (ES|QL's implicit casting).
+    const dateAt = DATE_PARAMETERS[f.name]?.(args0.length) ?? [];
+    const args = args0.map((a, i) => (dateAt.includes(i) ? this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span) : a));
     if (args.length < f.minArgs || args.length > f.maxArgs) {
       const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : `${f.minArgs}..${f.maxArgs}`;
       return this.fail(e.span, `error building [${f.name}]: expects ${f.minArgs === f.maxArgs ? 'exactly' : 'between'} ${expected.replace('..', ' and ')} argument${f.maxArgs === 1 ? '' : 's'}`);
@@ -481,6 +494,16 @@ export class ExprCompiler {
     return this.foldable(args, c);
   }
 }
+
+/** Argument positions that take a date, per function (by argument count where it varies). */
+const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
+  date_diff: () => [1, 2],
+  date_trunc: () => [1],
+  date_extract: () => [1],
+  date_format: (n) => [n - 1],
+  day_name: () => [0],
+  month_name: () => [0],
+};
 
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {

@@ -268,6 +268,10 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   Literal_null(_k) { return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr; },
   Literal_true(_k) { return { kind: 'literal', value: true, literalType: 'boolean', ...node(this) } satisfies Expr; },
   Literal_false(_k) { return { kind: 'literal', value: false, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  intervalAmount(_d) {
+    const { value, type } = integerLiteral(this.sourceString);
+    return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+  },
   Interval(amount, unit) {
     return { kind: 'interval', amount: amount.ast(), unit: unit.sourceString.toLowerCase(), ...node(this) } satisfies Expr;
   },

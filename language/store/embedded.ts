@@ -11,7 +11,7 @@ import {
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
 import {
-  FieldInfo, MappingRules, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
+  FieldInfo, MappingRules, columnValue, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
 } from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
 import { runEsql, runEsqlSync } from '../esql/engine';
@@ -69,11 +69,25 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       );
       CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
     `);
+    this.migrate();
     // Pushed-down arithmetic reports an overflowing row through this function (see valueSql).
     this.db.function('esql_fail', { deterministic: false }, (id: unknown) => {
       failureSinks.get(Number(id))?.();
       return null;
     });
+  }
+
+  /** Brings a file written by an earlier version up to the current schema (columns are only ever added). */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(es_indices)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('rules')) {
+      try {
+        this.db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}'`);
+      } catch (e) {
+        // Another process may have added it a moment ago.
+        if (!/duplicate column/i.test((e as Error).message)) throw e;
+      }
+    }
   }
 
   // ---- indices ----------------------------------------------------------------------------------------
@@ -252,13 +266,16 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const sql = buildScanSql(metas, request);
     const stmt = this.stmt(sql.text).raw(true);
     const decoders = request.aggregate
-      ? [...request.aggregate.groups.map((g) => decoderFor(types.get(g) ?? 'keyword')),
+      ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
     const needsDecode = decoders.some((d) => d !== identity);
+    // SQL needs at least one output column: with none requested, each row is an empty array.
+    const empty = !request.aggregate && request.columns.length === 0;
     try {
       for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (empty) { yield []; continue; }
         if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
         yield row;
       }
@@ -383,8 +400,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
-      if (dv.length > 1 && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
-      values[i] = dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv));
+      const column = columnValue(dv);
+      // A BLOB (multivalue or huge whole number) makes the field one the store no longer filters on.
+      if (column.blob && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
+      values[i] = column.value;
     }
     if (added || newMulti) {
       meta = this.extendMeta(meta, added ?? [], newMulti ?? []);
@@ -399,7 +418,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     checkCas(index, docId, current, options);
     const seq = batch ? ++batch.seqNo : this.nextSeqNo(index);
-    const source = JSON.stringify(doc);
+    const source = JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     if (current) {
       const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
       this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
@@ -494,14 +513,23 @@ function esqlFamily(type: string): string {
 const identity = (v: unknown): unknown => v;
 const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
 
+/** Whole numbers written as decimal strings inside BLOB lists come back exact (bigint beyond 2^53). */
+const wholeNumber = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  const b = BigInt(v);
+  return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+};
+
 function decoderFor(type: string): (v: unknown) => unknown {
-  const one = type === 'boolean' ? bool : identity;
+  const whole = ['long', 'integer', 'short', 'byte', 'unsigned_long'].includes(type);
+  const one = type === 'boolean' ? bool : whole ? wholeNumber : identity;
   return (v: unknown) => {
     if (v instanceof Uint8Array) {
       const list = JSON.parse(Buffer.from(v).toString('utf8')) as unknown[];
-      return one === identity ? list : list.map(one);
+      const decoded = one === identity ? list : list.map(one);
+      return decoded.length === 1 ? decoded[0] : decoded;
     }
-    return one(v);
+    return one === wholeNumber ? v : one(v);
   };
 }
 
@@ -516,7 +544,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
   req.sort?.forEach((s) => wanted.add(s.field));
-  req.aggregate?.groups.forEach((g) => wanted.add(g));
+  req.aggregate?.groups.forEach((g) => collectValueFields(g.value, wanted));
   req.aggregate?.aggs.forEach((a) => a.field && wanted.add(a.field));
   collectFilterFields(req.filter, wanted);
   const alias = new Map([...wanted].map((name, i) => [name, `f${i}`]));
@@ -539,7 +567,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   }
   let text: string;
   if (req.aggregate) {
-    const groups = req.aggregate.groups.map(ref);
+    const groups = req.aggregate.groups.map((g) => valueSql(g.value, ref, params, sinks));
     const aggs = req.aggregate.aggs.map((a) => {
       switch (a.fn) {
         case 'count_star': return 'COUNT(*)';
@@ -554,7 +582,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
   if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
-  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
+  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map((_g, i) => i + 1).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   } else if (!req.aggregate && metas.length === 1) {
@@ -577,6 +605,7 @@ function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void
 function collectValueFields(v: PushValue, into: Set<string>): void {
   if (v.kind === 'field') into.add(v.field);
   else if (v.kind === 'arith') { collectValueFields(v.left, into); collectValueFields(v.right, into); }
+  else if (v.kind === 'trunc') collectValueFields(v.value, into);
 }
 
 /** Failure callbacks of the running scans, called from SQL through `esql_fail(id)`. */
@@ -592,6 +621,12 @@ function valueSql(v: PushValue, ref: (n: string) => string, params: unknown[], s
       if (!Number.isFinite(v.value)) throw new Error('non-finite constant in pushed expression');
       const text = String(v.value);
       return v.double && /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    case 'trunc': {
+      // Floor, not SQLite's truncation toward zero, so that dates before 1970 round down too.
+      const x = valueSql(v.value, ref, params, sinks);
+      const shifted = v.offset ? `(${x} - ${v.offset})` : x;
+      return `(${x} - ((${shifted} % ${v.unit}) + ${v.unit}) % ${v.unit})`;
     }
     case 'arith': {
       const left = valueSql(v.left, ref, params, sinks);

@@ -40,6 +40,11 @@ describe('ES|QL engine', () => {
     expect(q('FROM .hidden-logs | KEEP level').values).to.deep.equal([['DEBUG']]);
   });
 
+  it('reads no field when the query needs none', () => {
+    expect(q('FROM logs-a | EVAL x = 5, y = "2024-01-01" + 1 day | KEEP x, y | LIMIT 2').values)
+      .to.deep.equal([[5, '2024-01-02T00:00:00.000Z'], [5, '2024-01-02T00:00:00.000Z']]);
+  });
+
   it('METADATA adds _id and _index', () => {
     const r = q('FROM logs-* METADATA _id, _index | WHERE level == "WARN" | KEEP _id, _index');
     expect(r.values).to.deep.equal([['b1', 'logs-b']]);
@@ -158,12 +163,13 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-push-'));
     store = new EmbeddedStore(path.join(dir, 'store.db'));
-    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' } } } });
+    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' }, t: { type: 'date' } } } });
     const docs = [];
     for (let n = 0; n < 60; n++) {
       docs.push({ doc: {
         i: n % 7 === 0 ? null : n - 30, l: n * 1000 - 7, d: n % 5 === 0 ? null : n / 3, k: n % 4 === 0 ? null : `k${n % 9}`,
         b: n % 3 === 0 ? null : n % 2 === 0, m: n === 13 ? 5e18 : n,
+        t: n % 11 === 0 ? null : -86400000 * 3 + n * 7777777,
       } });
     }
     await store.bulk('t', docs);
@@ -192,6 +198,35 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     const agg = store.esqlSync('FROM t | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
     const aggLocal = store.esqlSync('FROM t | WHERE true OR false | STATS c = COUNT(*), n = COUNT(i), s = SUM(i), a = AVG(l), lo = MIN(k), hi = MAX(d) BY b | SORT b');
     expect(agg.values).to.deep.equal(aggLocal.values);
+  });
+
+  for (const bucket of ['DATE_TRUNC(1 hour, t)', 'BUCKET(t, 1 day)', 'DATE_TRUNC(1 week, t)', 'BUCKET(t, 90 minutes)']) {
+    it(`groups by ${bucket} in the store and in JavaScript alike`, () => {
+      const pushed = store.esqlSync(`FROM t | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      const inline = store.esqlSync(`FROM t | STATS c = COUNT(*), s = SUM(i) BY h = ${bucket} | SORT h`);
+      const local = store.esqlSync(`FROM t | WHERE true OR false | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      expect(pushed.values).to.deep.equal(local.values);
+      expect(inline.values).to.deep.equal(local.values);
+      expect(local.values.length).to.be.at.least(2);
+    });
+  }
+
+  it('keeps only the top rows for SORT + LIMIT, exactly as a full sort would', () => {
+    const top = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | LIMIT 7 | KEEP x, k, l');
+    const full = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | EVAL z = 1 | LIMIT 7 | KEEP x, k, l');
+    expect(top.values).to.deep.equal(full.values);
+    expect(top.values).to.have.length(7);
+  });
+
+  it('answers a SUM that overflows 64 bits with null and a warning, as Elasticsearch does', async () => {
+    await store.createIndex('overflow', { mappings: { properties: { v: { type: 'long' } } } });
+    await store.bulk('overflow', [{ doc: { v: 5e18 } }, { doc: { v: 5e18 } }, { doc: { v: 1 } }]);
+    const r = store.esqlSync('FROM overflow | STATS s = SUM(v), c = COUNT(*)');
+    expect(r.values).to.deep.equal([[null, 3]]);
+    expect(r.warnings).to.deep.equal([
+      'Line 1:27: evaluation of [SUM(v)] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:27: java.lang.ArithmeticException: long overflow',
+    ]);
   });
 
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {

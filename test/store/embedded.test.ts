@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
 import { StoreError } from '../../language/store/store';
 
@@ -60,6 +61,21 @@ describe('EmbeddedStore', () => {
     await store.createIndex('dv', { mappings: { properties: { h: { type: 'float' }, k: { type: 'keyword' }, t: { type: 'text' } } } });
     await store.index('dv', { h: 2.05, k: ['b', 'a', 'b'], t: ['b', 'a'] });
     expect((await store.esql('FROM dv | KEEP h, k, t')).values).to.deep.equal([[2.049999952316284, ['a', 'b'], ['b', 'a']]]);
+  });
+
+  it('opens a file written before the mapping-rules column existed', async () => {
+    const old = path.join(dir, 'old.db');
+    const raw = new Database(old);
+    raw.exec(`CREATE TABLE es_indices (name TEXT PRIMARY KEY, tbl TEXT NOT NULL UNIQUE, fields TEXT NOT NULL,
+      multi_valued TEXT NOT NULL DEFAULT '[]', settings TEXT, seq_no INTEGER NOT NULL DEFAULT -1, version INTEGER NOT NULL DEFAULT 0)`);
+    raw.close();
+    const reopened = new EmbeddedStore(old);
+    try {
+      await reopened.index('x', { a: 1 }, { id: '1' });
+      expect((await reopened.get('x', '1'))?._source).to.deep.equal({ a: 1 });
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('validates index names', async () => {
@@ -138,5 +154,26 @@ describe('EmbeddedStore mapping rules', () => {
     try { await store.index('tight', { a: 1, extra: 'x' }); } catch (e) { error = e; }
     expect((error as StoreError).type).to.equal('strict_dynamic_mapping_exception');
     expect((error as Error).message).to.equal('mapping set to strict, dynamic introduction of [extra] within [_doc] is not allowed');
+  });
+});
+
+describe('EmbeddedStore whole numbers', () => {
+  it('keeps longs and unsigned longs beyond 2^53 exact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'big-'));
+    const store = new EmbeddedStore(path.join(dir, 'store.db'), { exactLongs: true });
+    try {
+      await store.createIndex('big', { mappings: { properties: { l: { type: 'long' }, u: { type: 'unsigned_long' } } } });
+      await store.bulk('big', [
+        { doc: { l: '9223372036854775807', u: '18446744073709551615' } },
+        { doc: { l: 5, u: 7 } },
+      ]);
+      const r = await store.esql('FROM big | SORT l | KEEP l, u');
+      expect(r.values).to.deep.equal([[5, 7], [9223372036854775807n, 18446744073709551615n]]);
+      const w = await store.esql('FROM big | WHERE u > TO_UL(10) | KEEP l');
+      expect(w.values).to.deep.equal([[9223372036854775807n]]);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
