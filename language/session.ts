@@ -61,6 +61,8 @@ export class Session implements Interpreter, Host {
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
   private routineSyncPausedUntil = 0;
+  /** Stored definitions that no longer parse (e.g. saved by a newer version). */
+  private readonly brokenSources = new Set<string>();
 
   constructor(options: SessionOptions = {}) {
     this.repo = options.routines ?? new MemoryRoutineRepository();
@@ -181,10 +183,17 @@ export class Session implements Interpreter, Host {
       const table = r.kind === 'PROCEDURE' ? this.procedures : this.functions;
       const have = table.get(r.name);
       if (have && this.sources.get(have) === r.source) { keep.add(have); continue; }
-      const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
-      if (!decl) { out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled`, 'WARN'); continue; }
-      this.installRoutine(decl, r.source);
-      keep.add(table.get(r.name)!);
+      if (this.brokenSources.has(r.source)) continue;
+      try {
+        const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
+        if (!decl) throw new ScriptError('syntax_error', 'it does not parse');
+        this.installRoutine(decl, r.source);
+        keep.add(table.get(r.name)!);
+      } catch (e) {
+        // said once per definition, not at every cell
+        this.brokenSources.add(r.source);
+        out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled: ${e instanceof Error ? e.message : String(e)}`, 'WARN');
+      }
     }
     for (const table of [this.procedures, this.functions]) {
       for (const [name, r] of table) if (!keep.has(r)) { table.delete(name); this.routineVersion++; }

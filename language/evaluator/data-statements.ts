@@ -673,4 +673,3 @@ function literalOrigin(e: A.Expr): QueryOrigin | undefined {
   return { source: e.span.source, start: e.span.start + 1, prepared: prepareQuery(e.value) };
 }
 
-export type { Doc };
