@@ -8,7 +8,8 @@ import * as path from 'path';
 import { CorpusActual, CorpusCase, checkCase, loadCorpus } from '../language/corpus';
 import { CLI, TestClient } from './client';
 
-const ENV = { ESCRIPT_INTEGRATIONS: 'dry-run' };
+// The corpus describes a session without a data store (its data cases run in test/language/data).
+const ENV = { ESCRIPT_INTEGRATIONS: 'dry-run', ESCRIPT_STORE: 'none' };
 
 function linesOf(text: string): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
