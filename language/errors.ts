@@ -53,7 +53,7 @@ export class ScriptError extends Error {
 
   report(): ReportedError {
     const evalue = this.describe();
-    const traceback = [evalue];
+    const traceback = [`${this.kind}: ${evalue}`]; // frontends show the traceback, not ename: name the kind here
     if (this.span) {
       const p = this.position!;
       const lines = this.span.source.text.split('\n');

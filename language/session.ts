@@ -16,9 +16,10 @@ import type { CompiledRoutine, Host } from './evaluator/host';
 import { GlobalCell, Runtime, Services, isPromise, newFrame } from './evaluator/runtime';
 import { typeText } from './evaluator/types';
 import { toMimeBundle } from './render';
-import { MemoryRoutineRepository, RoutineRepository, StoredRoutine, routineSignature } from './routines';
+import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
+import { dataError } from './data/errors';
 import type { RoutineInfo } from './builtins/registry';
 
 export interface SessionOptions {
@@ -33,6 +34,16 @@ export interface SessionOptions {
 }
 
 const VERSION = '0.1.0';
+/** After a failed read of the stored routines, cells run without them for this long before trying again. */
+const ROUTINE_SYNC_RETRY_MS = 30_000;
+
+/** The declaration in a stored `CREATE PROCEDURE|FUNCTION ...` text, or undefined when it no longer compiles. */
+function storedDecl(source: string, name: string): RoutineDecl | undefined {
+  const r = tryParse(source, name);
+  if (!r.ok) return undefined;
+  const s = r.program.body.find((x) => x.kind === 'createRoutine' || x.kind === 'localFunction');
+  return s && (s.kind === 'createRoutine' || s.kind === 'localFunction') ? s.decl : undefined;
+}
 
 export class Session implements Interpreter, Host {
   readonly rt = new Runtime();
@@ -49,37 +60,15 @@ export class Session implements Interpreter, Host {
   private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
+  private routineSyncPausedUntil = 0;
+  /** Stored definitions that no longer parse (e.g. saved by a newer version). */
+  private readonly brokenSources = new Set<string>();
 
   constructor(options: SessionOptions = {}) {
     this.repo = options.routines ?? new MemoryRoutineRepository();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
     if (options.services) this.rt.services = options.services;
-    this.restored = this.restoreRoutines();
-  }
-
-  /** Stored definitions are compiled before the first cell runs (a store may hold them from earlier sessions). */
-  private readonly restored: Promise<void>;
-  /** Definitions that could not be restored, with why (they stay in the repository untouched). */
-  readonly restoreProblems: string[] = [];
-
-  private async restoreRoutines(): Promise<void> {
-    let stored: StoredRoutine[];
-    try {
-      stored = await this.repo.list();
-    } catch (e) {
-      this.restoreProblems.push(`cannot list stored routines: ${(e as Error).message}`);
-      return;
-    }
-    for (const r of stored) {
-      const parsed = tryParse(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
-      const stmt = parsed.ok ? parsed.program.body[0] : undefined;
-      if (!stmt || (stmt.kind !== 'createRoutine' && stmt.kind !== 'localFunction')) {
-        this.restoreProblems.push(`${r.kind.toLowerCase()} ${r.name}: its stored source does not parse`);
-        continue;
-      }
-      this.install(stmt.decl, stmt.span, false);
-    }
   }
 
   info(): LanguageInfo {
@@ -99,9 +88,9 @@ export class Session implements Interpreter, Host {
 
   async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
     const name = `<cell ${++this.cellCount}>`;
-    await this.restored;
     try {
       const program = this.parseCell(code, name);
+      await this.syncRoutines(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       this.rt.begin(out, signal);
       this.lastValue = undefined;
@@ -144,29 +133,71 @@ export class Session implements Interpreter, Host {
     return first.get(name) ?? second.get(name);
   }
 
-  /** CREATE [OR REPLACE]: like the reference, CREATE of an existing name replaces it. */
-  defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): void {
-    this.install(decl, span, true);
+  /** Defines a routine here and saves it in the repository (a store write the statement waits for). */
+  defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): undefined | Promise<undefined> {
+    const source = span.source.text.slice(span.start, span.end);
+    const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
+    const previous = table.get(decl.name);
+    this.installRoutine(decl, source);
+    const saved = this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() });
+    if (!isPromise(saved)) return undefined;
+    return saved.then(() => undefined, (e) => {
+      // not stored means not defined: put back what was there
+      if (previous) table.set(decl.name, previous); else table.delete(decl.name);
+      this.routineVersion++;
+      throw dataError(e, span);
+    });
   }
 
-  private install(decl: RoutineDecl, span: Span, persist: boolean): void {
+  private installRoutine(decl: RoutineDecl, source: string): void {
     const compiled = this.compiler.compileRoutine(decl, null);
-    const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
-    table.set(decl.name, compiled);
-    const source = span.source.text.slice(span.start, span.end);
+    (decl.routine === 'PROCEDURE' ? this.procedures : this.functions).set(decl.name, compiled);
     this.sources.set(compiled, source);
     this.routineVersion++;
-    if (persist) {
-      void Promise.resolve(this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() }))
-        .catch((e) => { this.restoreProblems.push(`cannot store ${decl.name}: ${(e as Error).message}`); });
-    }
   }
 
-  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void {
+  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): undefined | Promise<undefined> {
     const table = kind === 'PROCEDURE' ? this.procedures : this.functions;
     if (!table.delete(name)) throw new ScriptError('not_found_error', `${kind.toLowerCase()} ${name} does not exist`, span);
     this.routineVersion++;
-    void this.repo.remove(kind, name);
+    const removed = this.repo.remove(kind, name);
+    return isPromise(removed) ? removed.then(() => undefined, (e) => { throw dataError(e, span); }) : undefined;
+  }
+
+  /**
+   * Brings the routine tables in line with the repository (definitions made or dropped by other kernels on
+   * the same store, or before a restart). A store that cannot be read is reported once, then retried later.
+   */
+  private async syncRoutines(out: Output): Promise<void> {
+    if (Date.now() < this.routineSyncPausedUntil) return;
+    let stored;
+    try {
+      stored = await this.repo.list();
+    } catch (e) {
+      this.routineSyncPausedUntil = Date.now() + ROUTINE_SYNC_RETRY_MS;
+      out.print(`stored procedures and functions could not be loaded: ${e instanceof Error ? e.message : String(e)}`, 'WARN');
+      return;
+    }
+    const keep = new Set<CompiledRoutine>();
+    for (const r of stored) {
+      const table = r.kind === 'PROCEDURE' ? this.procedures : this.functions;
+      const have = table.get(r.name);
+      if (have && this.sources.get(have) === r.source) { keep.add(have); continue; }
+      if (this.brokenSources.has(r.source)) continue;
+      try {
+        const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
+        if (!decl) throw new ScriptError('syntax_error', 'it does not parse');
+        this.installRoutine(decl, r.source);
+        keep.add(table.get(r.name)!);
+      } catch (e) {
+        // said once per definition, not at every cell
+        this.brokenSources.add(r.source);
+        out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled: ${e instanceof Error ? e.message : String(e)}`, 'WARN');
+      }
+    }
+    for (const table of [this.procedures, this.functions]) {
+      for (const [name, r] of table) if (!keep.has(r)) { table.delete(name); this.routineVersion++; }
+    }
   }
 
   showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value {
@@ -276,7 +307,7 @@ export class Session implements Interpreter, Host {
   }
 
   async shutdown(): Promise<void> {
-    // nothing runs in the background yet
+    await this.rt.services.close?.();
   }
 
   /** Signatures of all built-ins (for documentation). */

@@ -85,7 +85,7 @@ export class ExprCompiler {
       case 'column': {
         let i = -1;
         for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
-        if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]`);
+        if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]${didYouMean(e.name, columns.map((c) => c.name))}`);
         const type = columns[i].type;
         return { type, fn: (row) => row[i], text: e.text };
       }
@@ -169,6 +169,7 @@ export class ExprCompiler {
         if (this.probe) { this.probe.failed = true; return; }
         warnings.record(e.span, e.text, f, treatedAs);
       },
+      note: (message) => warnings.note(`note:${message}`, message),
     };
   }
 
@@ -307,12 +308,9 @@ export class ExprCompiler {
       if (!compatible) {
         return this.fail(e.span, `first argument of [${e.text}] is [${lt}] so second argument must also be [${lt}] but was [${rt}]`);
       }
-      if ((op !== '==' && op !== '!=') && lt === 'boolean' && op !== '=~') {
-        // booleans order false < true, as Elasticsearch allows
-      }
       cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : noText(lt);
     }
-    if (lt === 'null' || rt === 'null') return constantTyped(null, 'boolean', e.text);
+    if (lt === 'null' || rt === 'null') return constant(null, 'boolean', e.text);
     if (op === '=~') {
       if (!isString(lt)) return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${l.text}] type [${lt}]`);
       return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
@@ -324,13 +322,22 @@ export class ExprCompiler {
     return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b))) });
   }
 
-  private arithmetic(e: Expr & { kind: 'binary' }, l: Compiled, r: Compiled): Compiled {
+  private arithmetic(e: Expr & { kind: 'binary' }, l0: Compiled, r0: Compiled): Compiled {
     const op = e.op as '+' | '-' | '*' | '/' | '%';
     const ctx = this.context(e);
+    // A string literal added to (or minus) a time interval is read as a date.
+    const interval = (c: Compiled): boolean => c.type === 'time_duration' || c.type === 'date_period';
+    const asDate: Compiled = { ...DUMMY, type: 'date' };
+    const l = (op === '+' || op === '-') && interval(r0) ? this.coerceLiteral(asDate, l0, e.span) : l0;
+    const r = op === '+' && interval(l0) ? this.coerceLiteral(asDate, r0, e.span) : r0;
     const lt = l.type;
     const rt = r.type;
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
     const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
+    // Date math with a null operand is null, typed as the other side.
+    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (lt === 'date' || rt === 'date' || temporal(lt) || temporal(rt))) {
+      return constant(null, lt === 'null' ? rt : lt, e.text);
+    }
     // date +/- interval
     if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
       const [d, iv] = lt === 'date' ? [l, r] : [r, l];
@@ -360,7 +367,7 @@ export class ExprCompiler {
       if (!w) return this.fail(e.span, `[${op}] has arguments with incompatible types [${lt}] and [${rt}]`);
       type = w;
     }
-    if (type === 'null' || lt === 'null' || rt === 'null') return constantTyped(null, type, e.text);
+    if (type === 'null' || lt === 'null' || rt === 'null') return constant(null, type, e.text);
     const impl = arithmeticImpl(op, type);
     const lc = { ...l, fn: (row: Row) => coerceNumber(l.fn(row), lt, type) };
     const rc = { ...r, fn: (row: Row) => coerceNumber(r.fn(row), rt, type) };
@@ -400,6 +407,15 @@ export class ExprCompiler {
   private like(e: Expr & { kind: 'like' }, arg: Compiled, patterns: Compiled[]): Compiled {
     if (!isString(arg.type) && arg.type !== 'null') {
       return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${arg.text}] type [${arg.type}]`);
+    }
+    // Elasticsearch rewrites LIKE "*" to IS NOT NULL (so NOT LIKE "*" keeps exactly the nulls).
+    if (!e.rlike && patterns.some((p) => p.constant?.value === '*')) {
+      const argFn = arg.fn;
+      const neg = e.negated;
+      return this.foldable([arg], { type: 'boolean', text: e.text, fn: (row) => {
+        const v = argFn(row);
+        return (v !== null && v !== undefined) !== neg;
+      } });
     }
     const regexes: RegExp[] = [];
     for (const p of patterns) {
@@ -454,7 +470,10 @@ export class ExprCompiler {
     });
   }
 
-  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {
+  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args0: Compiled[]): Compiled {
+    // String literals where a function takes a date are read as dates (ES|QL's implicit casting).
+    const dateAt = DATE_PARAMETERS[f.name]?.(args0.length) ?? [];
+    const args = args0.map((a, i) => (dateAt.includes(i) ? this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span) : a));
     if (args.length < f.minArgs || args.length > f.maxArgs) {
       const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : `${f.minArgs}..${f.maxArgs}`;
       return this.fail(e.span, `error building [${f.name}]: expects ${f.minArgs === f.maxArgs ? 'exactly' : 'between'} ${expected.replace('..', ' and ')} argument${f.maxArgs === 1 ? '' : 's'}`);
@@ -476,18 +495,51 @@ export class ExprCompiler {
   }
 }
 
+/** Argument positions that take a date, per function (by argument count where it varies). */
+const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
+  date_diff: () => [1, 2],
+  date_trunc: () => [1],
+  date_extract: () => [1],
+  date_format: (n) => [n - 1],
+  day_name: () => [0],
+  month_name: () => [0],
+};
+
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {
   return DATA_TYPES.has(s);
+}
+
+/** Elasticsearch's hint for a misspelt name: `, did you mean [x]?` or `, did you mean any of [x, y]?`. */
+export function didYouMean(name: string, candidates: string[]): string {
+  const limit = Math.max(1, Math.min(2, Math.floor(name.length / 3)));
+  const close = [...new Set(candidates)]
+    .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+    .map((x) => x.c);
+  if (close.length === 0) return '';
+  return close.length === 1 ? `, did you mean [${close[0]}]?` : `, did you mean any of [${close.join(', ')}]?`;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
 }
 
 export function constant(value: unknown, type: DataType, text: string): Compiled {
   return { type, fn: () => value, constant: { value }, text };
 }
 
-function constantTyped(value: unknown, type: DataType, text: string): Compiled {
-  return constant(value, type, text);
-}
 
 export function paramType(v: unknown): { value: unknown; type: DataType } {
   if (v === null || v === undefined) return { value: null, type: 'null' };
@@ -525,7 +577,7 @@ function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: un
       switch (op) {
         case '+': return checkInt(x + y);
         case '-': return checkInt(x - y);
-        case '*': return checkInt(Math.imul(x, y) === x * y ? x * y : x * y);
+        case '*': return checkInt(x * y); // a product within int range is exact in a double; others overflow
         case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
         case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
       }

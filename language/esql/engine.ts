@@ -40,6 +40,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Fixed clock for NOW() (tests). */
   now?: number;
+  /** Keep whole numbers beyond 2^53 exact, as bigints (by default they are numbers, as a JSON client reads them). */
+  exactLongs?: boolean;
+  /** Run STATS in JavaScript even when the store could aggregate (used to recover from an SQL overflow). */
+  noAggregatePushdown?: boolean;
 }
 
 type Row = unknown[];
@@ -51,7 +55,14 @@ interface Source {
   rows?: Row[];
 }
 
+/**
+ * Runs a query. The embedded executor is synchronous (a pushed-down plan over a million documents takes well
+ * under a second); this entry point first lets the event loop run, so a host answering heartbeats or
+ * interrupts gets its turn, and honours an already aborted signal.
+ */
 export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
   return runEsqlSync(text, options);
 }
 
@@ -69,20 +80,20 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
   const first = query.commands[0];
   let source = analyzeSource(first, options.catalog, env, text);
-  let ops = analyzeAll(commands, source.columns, env);
+  let ops = analyzeAll(commands, source.columns, env, options.catalog);
   if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
 
   let input: Iterable<Row>;
   let remaining = ops;
   if (source.scan && options.catalog) {
     // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
-    const needed = neededFields(query, commands, source.scan.fields);
+    const needed = neededFields(commands, source.scan.fields);
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
-      ops = analyzeAll(commands, source.columns, env);
+      ops = analyzeAll(commands, source.columns, env, options.catalog);
     }
-    const plan = planPushdown(commands, ops, source.scan!, new ExprCompiler({ ...env, failures: [] }));
+    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }), !options.noAggregatePushdown);
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
     input = options.catalog.scan(request);
     if (plan.aggregate) input = plan.aggregate.finish(input);
@@ -94,15 +105,23 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   for (const op of remaining) stream = op.run(stream);
   const out: Row[] = [];
   const signal = options.signal;
-  for (const row of stream) {
-    out.push(row);
-    if (signal && (out.length & 1023) === 0 && signal.aborted) throw signal.reason ?? new Error('aborted');
+  try {
+    for (const row of stream) {
+      out.push(row);
+      if (signal && (out.length & 1023) === 0 && signal.aborted) throw signal.reason ?? new Error('aborted');
+    }
+  } catch (e) {
+    // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
+    if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {
+      return runEsqlSync(text, { ...options, noAggregatePushdown: true });
+    }
+    throw e;
   }
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
   const columns = ops.length ? ops[ops.length - 1].columns : source.columns;
   return {
     columns: columns.map((c) => ({ name: c.name, type: c.type })),
-    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type))),
+    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type, options.exactLongs))),
     warnings: env.warnings.list(),
   };
 }
@@ -113,18 +132,26 @@ function normalize(v: unknown): unknown {
   return v;
 }
 
-function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0]): Operator[] {
+function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0], catalog?: EsqlCatalog): Operator[] {
   const compiler = new ExprCompiler(env);
   const ops: Operator[] = [];
   let cols = columns;
   for (const cmd of commands) {
     const op = analyzeCommand(cmd, cols, {
       compiler,
+      catalog,
       fail: (span, message) => env.failures.push({ span, message }),
       warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
     });
     ops.push(op);
     cols = op.columns;
+  }
+  // SORT directly followed by LIMIT keeps only the top rows while sorting.
+  for (let i = 0; i + 1 < commands.length; i++) {
+    const next = commands[i + 1];
+    if (commands[i].kind === 'sort' && next.kind === 'limit' && typeof next.count === 'number') {
+      (ops[i] as Operator & { topN?: number }).topN = next.count;
+    }
   }
   return ops;
 }
@@ -198,7 +225,7 @@ function narrowSource(source: Source, needed: Set<string>): Source {
 }
 
 /** Fields a query can observe, or null when it may output all of them (no KEEP or STATS). */
-function neededFields(query: Query, commands: Command[], fields: CatalogField[]): Set<string> | null {
+function neededFields(commands: Command[], fields: CatalogField[]): Set<string> | null {
   if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
   const names = new Set<string>();
   const patterns: string[] = [];
@@ -226,10 +253,10 @@ function neededFields(query: Query, commands: Command[], fields: CatalogField[])
       case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
       case 'dissect': case 'grok': visit(c.input); break;
       case 'mv_expand': names.add(c.column.pattern); break;
+      case 'lookup_join': c.on.forEach((k) => names.add(k.pattern)); break;
       default: break;
     }
   }
-  void query;
   const regexes = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return new Set(fields.map((f) => f.name).filter((n) => names.has(n) || regexes.some((r) => r.test(n))));
 }
@@ -242,7 +269,7 @@ function combineFilters(commands: Command[]): Command[] {
     if (c.kind === 'where' && prev?.kind === 'where') {
       out[out.length - 1] = {
         kind: 'where', span: prev.span,
-        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `${prev.condition.text} AND ${c.condition.text}` },
+        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `(${prev.condition.text}) AND (${c.condition.text})` },
       };
     } else out.push(c);
   }

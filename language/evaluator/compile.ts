@@ -16,7 +16,8 @@ import {
   STACK_HOP_MASK, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
 import { checkerFor, typeText } from './types';
-import { Cursor } from './queries';
+import { Cursor } from '../data/cursor';
+import { DataStatements, cursorLoopRows } from './data-statements';
 import { asScriptError, bulkError, errorDocument } from './error-values';
 import { getMember, setMember } from './members';
 import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
@@ -24,13 +25,12 @@ import {
   DONE, LValueRef, NONE, Sequence, binaryAfterLeft, binaryAfterRight, direct1After, evalAll, fillAfter, ifAfter,
   indexAfterKey, indexAfterObject, resumeSequence, returnAfter, setAfter, settersFor, storeAfter, then, thenF, thenK,
 } from './steps';
-import {
-  bulkCollect, cursorStatement, declareCursor, declareFrom, esqlStatement, executeImmediate, forEsql, indexCommand,
-} from './query-statements';
 
 export { asScriptError, errorDocument, getMember, setMember };
 
 export class Compiler {
+  private readonly data = new DataStatements(this);
+
   constructor(readonly host: Host) {}
 
   // ---------------------------------------------------------------- programs and routines
@@ -200,7 +200,7 @@ export class Compiler {
 
   // ---------------------------------------------------------------- statements
 
-  private block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
+  block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
     return this.sequence(stmts.map((s) => this.stmt(s, scope)), stmts);
   }
 
@@ -292,11 +292,11 @@ export class Compiler {
       case 'switch': return this.switchStmt(s, scope);
       case 'createRoutine': {
         const host = this.host;
-        return () => { host.defineRoutine(s.decl, s.orReplace, s.span); return undefined; };
+        return () => host.defineRoutine(s.decl, s.orReplace, s.span);
       }
       case 'dropRoutine': {
         const host = this.host;
-        return () => { host.dropRoutine(s.routine, s.name, s.span); return undefined; };
+        return () => host.dropRoutine(s.routine, s.name, s.span);
       }
       case 'showRoutines': {
         const host = this.host;
@@ -304,20 +304,21 @@ export class Compiler {
       }
       case 'localFunction': return this.localFunction(s, scope);
       case 'forall': return this.forall(s, scope);
-      case 'declareCursor': return declareCursor(this, s, scope);
+      case 'declareCursor':
+      case 'declareFrom':
+      case 'forEsql':
+      case 'executeImmediate':
       case 'open':
       case 'close':
-      case 'fetch': return cursorStatement(this, s, scope);
-      case 'declareFrom': return declareFrom(this, s, scope);
-      case 'forEsql': return forEsql(this, s, scope);
-      case 'bulkCollect': return bulkCollect(this, s, scope);
-      case 'executeImmediate': return executeImmediate(this, s, scope);
-      case 'esql': return esqlStatement(this, s, scope);
+      case 'fetch':
+      case 'bulkCollect':
       case 'indexDoc':
-      case 'refresh':
-      case 'createIndex': return indexCommand(this, s, scope);
       case 'deleteWhere':
       case 'search':
+      case 'refresh':
+      case 'createIndex':
+      case 'esql':
+        return this.data.stmt(s, scope);
       case 'asyncCall':
       case 'parallel':
       case 'execution':
@@ -654,15 +655,10 @@ export class Compiler {
       }
       return undefined;
     };
-    const overCursor = (f: Frame, c: Cursor): Promise<Completion> => {
-      // a cursor FOR loop opens the cursor (unless it is open) and closes it at the end
-      const opened = c.isOpen ? Promise.resolve() : c.open(span);
-      return opened.then(() => then(run(f, c.take(undefined, span), 0), (done) => { c.close(); return done; }));
-    };
     return (f) => then(iterable(f), (v) => {
       if (v === null) return undefined;
       if (Array.isArray(v)) return run(f, v.slice(), 0);
-      if (v instanceof Cursor) return overCursor(f, v);
+      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows, 0));
       if (v instanceof Map) return run(f, [...v.keys()], 0);
       if (isDoc(v)) return run(f, Object.keys(v), 0);
       throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
@@ -824,7 +820,7 @@ export class Compiler {
     if (scope.isCellRoot) {
       // At the top of a cell a FUNCTION block defines a session function.
       const host = this.host;
-      return () => { host.defineRoutine(s.decl, true, s.span); return undefined; };
+      return () => host.defineRoutine(s.decl, true, s.span);
     }
     const slot = scope.declare(s.decl.name, { kind: 'simple', name: 'FUNCTION' }, true).slot;
     const routine = this.compileRoutine(s.decl, scope);
@@ -983,24 +979,8 @@ export class Compiler {
           return getMember(v, key, sp, false);
         };
       }
-      case 'searchExpr': {
-        const sp = e.span;
-        return () => { throw new ScriptError('not_available', 'SEARCH is not available yet: it needs the data store', sp); };
-      }
-      case 'cursorAttr': {
-        const cursor = this.expr(e.cursor, scope);
-        const sp = e.span;
-        const attr = e.attr;
-        return (f) => thenK(cursor(f), (c) => {
-          if (!(c instanceof Cursor)) throw new ScriptError('type_error', `%${attr} needs a CURSOR, got ${typeOf(c)}`, sp);
-          switch (attr) {
-            case 'NOTFOUND': return c.found === null ? null : !c.found;
-            case 'FOUND': return c.found;
-            case 'ROWCOUNT': return c.fetched;
-            case 'ISOPEN': return c.isOpen;
-          }
-        });
-      }
+      case 'searchExpr': return this.data.searchExpr(e, scope);
+      case 'cursorAttr': return this.data.cursorAttr(e, scope);
       case 'case': return this.caseExpr(e, scope);
       case 'lambda': {
         const frame = new FrameScope(scope, false);
@@ -1242,6 +1222,8 @@ export class Compiler {
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
       if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
+      // ES|QL text may name the variables visible here (`:name`), which only the compiler knows
+      if (e.callee.name.toUpperCase() === 'ESQL_QUERY' && !this.host.routine(e.callee.name, 'FUNCTION')) return this.data.esqlQueryCall(e, scope);
       return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
     }
     const ns = this.namespacedBuiltin(e, scope);

@@ -1,10 +1,10 @@
 // Run-time state shared by compiled closures: frames, completion signals, the cooperative scheduler (time
 // slices, abort checks) and the call-depth guard.
 import type { Output } from '../contract';
-import type { DataStore } from '../store/store';
 import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import type { Value } from '../values';
+import type { DataStore } from '../store/store';
 
 export type R<T> = T | Promise<T>;
 
@@ -64,19 +64,23 @@ export interface GlobalCell {
 }
 
 /**
- * What the language uses from the rest of the system, when the host provides it: a data store (first-class
- * index commands, data built-ins, and ES|QL through `store.esql` when no `esql` is given), an ES|QL runner,
- * and the async execution engine. Absent services make the statements that need them fail with
+ * What the language uses from the rest of the system, when the host provides it: a data store (ES|QL
+ * statements, cursors, first-class index commands, data built-ins), an ES|QL runner for hosts that have no
+ * store, and the async execution engine. Absent services make the statements that need them fail with
  * `not_available`.
  */
 export interface Services {
   /**
    * Runs an ES|QL query and returns its rows as documents (column name -> value). `params` follow the
-   * Elasticsearch request: positional values, or `{name: value}` objects for `?name` placeholders.
+   * Elasticsearch request: positional values, or `{name: value}` objects for `?name` placeholders. Used when
+   * there is no `store`.
    */
   esql?(query: string, params: unknown[], signal: AbortSignal): Promise<Value[]>;
-  store?: DataStore;
+  /** The data store, or a function that opens it on first use (see language/data/services.ts). */
+  store?: DataStore | (() => DataStore);
   executions?: unknown;
+  /** Releases what the services hold (the store); called by Session.shutdown. */
+  close?(): Promise<void>;
 }
 
 const SLICE_MS = 10;

@@ -10,9 +10,11 @@ import {
   BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
-import { FieldInfo, docValues, dynamicFields, fieldsFromMappings, flattenSource, mappingsFromFields } from './mapping';
+import {
+  FieldInfo, MappingRules, columnValue, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
+} from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
-import { runEsqlSync } from '../esql/engine';
+import { runEsql, runEsqlSync } from '../esql/engine';
 
 /** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,6 +33,7 @@ interface IndexMeta {
   columns: Map<string, string>;
   multiValued: Set<string>;
   version: number;
+  rules: MappingRules;
   sourcePaths: Set<string>;
   names: Set<string>;
   insert?: { width: number; stmt: Database.Statement };
@@ -45,7 +48,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly metaCache = new Map<string, IndexMeta>();
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file?: string) {
+  /** `exactLongs`: ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
+  constructor(file?: string, private readonly options: { exactLongs?: boolean } = {}) {
     this.file = file ?? path.join(defaultDataDir(), 'store.db');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.db = new Database(this.file);
@@ -58,17 +62,32 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
         tbl TEXT NOT NULL UNIQUE,
         fields TEXT NOT NULL,
         multi_valued TEXT NOT NULL DEFAULT '[]',
+        rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}',
         settings TEXT,
         seq_no INTEGER NOT NULL DEFAULT -1,
         version INTEGER NOT NULL DEFAULT 0
       );
       CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
     `);
+    this.migrate();
     // Pushed-down arithmetic reports an overflowing row through this function (see valueSql).
     this.db.function('esql_fail', { deterministic: false }, (id: unknown) => {
       failureSinks.get(Number(id))?.();
       return null;
     });
+  }
+
+  /** Brings a file written by an earlier version up to the current schema (columns are only ever added). */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(es_indices)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('rules')) {
+      try {
+        this.db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}'`);
+      } catch (e) {
+        // Another process may have added it a moment ago.
+        if (!/duplicate column/i.test((e as Error).message)) throw e;
+      }
+    }
   }
 
   // ---- indices ----------------------------------------------------------------------------------------
@@ -81,7 +100,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     validateIndexName(index);
     return this.db.transaction(() => {
       if (this.readMeta(index)) return { created: false };
-      this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings);
+      this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings, rulesFromMappings(definition?.mappings));
       return { created: true };
     }).immediate();
   }
@@ -106,9 +125,13 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   /** The index's mapping in Elasticsearch's shape. */
   async getMapping(index: string): Promise<Record<string, unknown>> {
+    return this.getMappingSync(index);
+  }
+
+  getMappingSync(index: string): Record<string, unknown> {
     const meta = this.readMeta(index);
     if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
-    return mappingsFromFields(meta.fields);
+    return mappingsFromFields(meta.fields, meta.rules);
   }
 
   async listIndices(): Promise<string[]> {
@@ -196,11 +219,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    return this.esqlSync(query, params, signal);
+    return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
-    return runEsqlSync(query, { catalog: this, params, signal });
+    return runEsqlSync(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   async close(): Promise<void> {
@@ -243,13 +266,16 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const sql = buildScanSql(metas, request);
     const stmt = this.stmt(sql.text).raw(true);
     const decoders = request.aggregate
-      ? [...request.aggregate.groups.map((g) => decoderFor(types.get(g) ?? 'keyword')),
+      ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
     const needsDecode = decoders.some((d) => d !== identity);
+    // SQL needs at least one output column: with none requested, each row is an empty array.
+    const empty = !request.aggregate && request.columns.length === 0;
     try {
       for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (empty) { yield []; continue; }
         if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
         yield row;
       }
@@ -292,8 +318,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     const cached = this.metaCache.get(index);
     if (cached && cached.version === row.version && cached.table === row.tbl) return cached;
-    const full = this.stmt('SELECT fields, multi_valued FROM es_indices WHERE name = ?').get(index) as
-      { fields: string; multi_valued: string };
+    const full = this.stmt('SELECT fields, multi_valued, rules FROM es_indices WHERE name = ?').get(index) as
+      { fields: string; multi_valued: string; rules: string };
     const stored = JSON.parse(full.fields) as (FieldInfo & { column: string })[];
     const meta: IndexMeta = {
       name: index,
@@ -302,6 +328,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       columns: new Map(stored.map((f) => [f.name, f.column])),
       multiValued: new Set(JSON.parse(full.multi_valued) as string[]),
       version: row.version,
+      rules: JSON.parse(full.rules) as MappingRules,
       sourcePaths: new Set(stored.map((f) => f.sourcePath)),
       names: new Set(stored.map((f) => f.name)),
     };
@@ -309,15 +336,16 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return meta;
   }
 
-  private createIndexRow(index: string, fields: FieldInfo[], settings?: Record<string, unknown>): IndexMeta {
+  private createIndexRow(index: string, fields: FieldInfo[], settings?: Record<string, unknown>,
+    rules: MappingRules = { dynamic: {}, disabled: [] }): IndexMeta {
     const n = this.stmt('INSERT INTO es_counter (name) VALUES (?)').run(index).lastInsertRowid;
     const table = `idx_${n}`;
     const columns = fields.map((f, i) => ({ ...f, column: `c${i}` }));
     const columnSql = columns.map((c) => `, "${c.column}" ${sqlAffinity(c.type)}`).join('');
     this.db.exec(`CREATE TABLE "${table}" (_id TEXT NOT NULL UNIQUE, _seq_no INTEGER NOT NULL,
       _primary_term INTEGER NOT NULL, _version INTEGER NOT NULL, _source TEXT NOT NULL${columnSql})`);
-    this.stmt('INSERT INTO es_indices (name, tbl, fields, settings) VALUES (?, ?, ?, ?)')
-      .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null);
+    this.stmt('INSERT INTO es_indices (name, tbl, fields, settings, rules) VALUES (?, ?, ?, ?, ?)')
+      .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null, JSON.stringify(rules));
     return this.readMeta(index)!;
   }
 
@@ -356,7 +384,15 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (const [p, values] of flat) {
       if (meta.sourcePaths.has(p) || meta.names.has(p)) continue;
       const sample = values.find((v) => v !== null && v !== undefined);
-      if (sample !== undefined) (added ??= []).push(...dynamicFields(p, sample));
+      if (sample === undefined) continue;
+      const policy = dynamicPolicy(meta.rules, p);
+      if (policy === 'ignore') continue;
+      if (policy === 'reject') {
+        const at = p.lastIndexOf('.');
+        throw new StoreError(`mapping set to strict, dynamic introduction of [${p.slice(at + 1)}] within [${at < 0 ? '_doc' : p.slice(0, at)}] is not allowed`,
+          'strict_dynamic_mapping_exception', 400);
+      }
+      (added ??= []).push(...dynamicFields(p, sample));
     }
     const fields = added ? [...meta.fields, ...added] : meta.fields;
     const values: unknown[] = new Array(fields.length);
@@ -364,8 +400,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
-      if (dv.length > 1 && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
-      values[i] = dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv));
+      const column = columnValue(dv);
+      // A BLOB (multivalue or huge whole number) makes the field one the store no longer filters on.
+      if (column.blob && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
+      values[i] = column.value;
     }
     if (added || newMulti) {
       meta = this.extendMeta(meta, added ?? [], newMulti ?? []);
@@ -380,7 +418,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     checkCas(index, docId, current, options);
     const seq = batch ? ++batch.seqNo : this.nextSeqNo(index);
-    const source = JSON.stringify(doc);
+    const source = JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     if (current) {
       const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
       this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
@@ -475,14 +513,23 @@ function esqlFamily(type: string): string {
 const identity = (v: unknown): unknown => v;
 const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
 
+/** Whole numbers written as decimal strings inside BLOB lists come back exact (bigint beyond 2^53). */
+const wholeNumber = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  const b = BigInt(v);
+  return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+};
+
 function decoderFor(type: string): (v: unknown) => unknown {
-  const one = type === 'boolean' ? bool : identity;
+  const whole = ['long', 'integer', 'short', 'byte', 'unsigned_long'].includes(type);
+  const one = type === 'boolean' ? bool : whole ? wholeNumber : identity;
   return (v: unknown) => {
     if (v instanceof Uint8Array) {
       const list = JSON.parse(Buffer.from(v).toString('utf8')) as unknown[];
-      return one === identity ? list : list.map(one);
+      const decoded = one === identity ? list : list.map(one);
+      return decoded.length === 1 ? decoded[0] : decoded;
     }
-    return one(v);
+    return one === wholeNumber ? v : one(v);
   };
 }
 
@@ -497,7 +544,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
   req.sort?.forEach((s) => wanted.add(s.field));
-  req.aggregate?.groups.forEach((g) => wanted.add(g));
+  req.aggregate?.groups.forEach((g) => collectValueFields(g.value, wanted));
   req.aggregate?.aggs.forEach((a) => a.field && wanted.add(a.field));
   collectFilterFields(req.filter, wanted);
   const alias = new Map([...wanted].map((name, i) => [name, `f${i}`]));
@@ -520,7 +567,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   }
   let text: string;
   if (req.aggregate) {
-    const groups = req.aggregate.groups.map(ref);
+    const groups = req.aggregate.groups.map((g) => valueSql(g.value, ref, params, sinks));
     const aggs = req.aggregate.aggs.map((a) => {
       switch (a.fn) {
         case 'count_star': return 'COUNT(*)';
@@ -535,7 +582,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
   if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
-  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
+  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map((_g, i) => i + 1).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   } else if (!req.aggregate && metas.length === 1) {
@@ -558,6 +605,7 @@ function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void
 function collectValueFields(v: PushValue, into: Set<string>): void {
   if (v.kind === 'field') into.add(v.field);
   else if (v.kind === 'arith') { collectValueFields(v.left, into); collectValueFields(v.right, into); }
+  else if (v.kind === 'trunc') collectValueFields(v.value, into);
 }
 
 /** Failure callbacks of the running scans, called from SQL through `esql_fail(id)`. */
@@ -573,6 +621,12 @@ function valueSql(v: PushValue, ref: (n: string) => string, params: unknown[], s
       if (!Number.isFinite(v.value)) throw new Error('non-finite constant in pushed expression');
       const text = String(v.value);
       return v.double && /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    case 'trunc': {
+      // Floor, not SQLite's truncation toward zero, so that dates before 1970 round down too.
+      const x = valueSql(v.value, ref, params, sinks);
+      const shifted = v.offset ? `(${x} - ${v.offset})` : x;
+      return `(${x} - ((${shifted} % ${v.unit}) + ${v.unit}) % ${v.unit})`;
     }
     case 'arith': {
       const left = valueSql(v.left, ref, params, sinks);

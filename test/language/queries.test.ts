@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Session } from '../../language/session';
 import type { Output } from '../../language/contract';
 import { EmbeddedStore } from '../../language/store/embedded';
-import { prepareQuery } from '../../language/evaluator/queries';
+import { prepareQuery } from '../../language/data/query-text';
 
 function sessionWithStore(): { s: Session; store: EmbeddedStore } {
   const store = new EmbeddedStore(':memory:');
@@ -28,9 +28,12 @@ REFRESH 'logs';`;
 
 describe('ES|QL in the language (embedded store)', () => {
   it('turns :name placeholders into ?name parameters, outside strings only', () => {
-    expect(prepareQuery("FROM t | WHERE a == :lvl AND b == ':not' AND c == ?x | LIMIT :1")).to.deep.equal({
-      text: "FROM t | WHERE a == ?lvl AND b == ':not' AND c == ?x | LIMIT ?1",
+    // single-quoted strings (the reference's style) become ES|QL's double-quoted ones
+    const p = prepareQuery("FROM t | WHERE a == :lvl AND b == ':not' AND c == ?x | LIMIT :1");
+    expect({ text: p.text, names: p.names, positional: p.positional }).to.deep.equal({
+      text: 'FROM t | WHERE a == ?lvl AND b == ":not" AND c == ?x | LIMIT ?1',
       names: ['lvl', 'x'],
+      positional: 1,
     });
   });
 
@@ -39,7 +42,8 @@ describe('ES|QL in the language (embedded store)', () => {
     expect((await run(s, SETUP)).error).to.equal(undefined);
     const r = await run(s, 'FROM logs | WHERE level == "ERROR" | SORT ms | KEEP service, ms');
     expect(r.error).to.equal(undefined);
-    expect(r.result!.split('\n')).to.deep.equal(['service | ms', '--------+----', 'api     | 120', 'db      | 300']);
+    // ES|QL's own text table (Elasticsearch's format=txt)
+    expect(r.result!.split('\n').map((l) => l.trimEnd())).to.deep.equal(['    service    |      ms', '---------------+---------------', 'api            |120', 'db             |300']);
   });
 
   it('binds variables as parameters', async () => {

@@ -218,14 +218,4 @@ describe('routine repository', () => {
     await second.execute('DROP FUNCTION twice;', quiet, new AbortController().signal);
     expect(repo.list().map((r) => r.name)).to.deep.equal(['hello']);
   });
-
-  it('skips a stored definition that no longer parses and says so', async () => {
-    const { MemoryRoutineRepository } = await import('../../language/routines');
-    const repo = new MemoryRoutineRepository();
-    repo.save({ kind: 'PROCEDURE', name: 'broken', source: 'CREATE PROCEDURE broken( BEGIN', signature: 'broken()', createdAt: '' });
-    const s = new Session({ routines: repo });
-    const out = await s.execute('CALL broken();', quiet, new AbortController().signal);
-    expect(out.status === 'error' && out.error.ename).to.equal('not_found_error');
-    expect(s.restoreProblems).to.deep.equal(['procedure broken: its stored source does not parse']);
-  });
 });

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { DataStore, VersionConflictError } from '../../language/store/store';
+import { DataStore, StoreError, VersionConflictError } from '../../language/store/store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { ElasticsearchStore } from '../../language/store/elasticsearch';
 import { EsqlError } from '../../language/esql/errors';
@@ -112,6 +112,20 @@ for (const [name, make] of Object.entries(backends)) {
       const r = await b.store.esql('FROM people | WHERE age > ? AND name != ?name | SORT age DESC | KEEP name, age', [20, { name: 'cy' }]);
       expect(r.columns).to.deep.equal([{ name: 'name', type: 'keyword' }, { name: 'age', type: 'integer' }]);
       expect(r.values).to.deep.equal([['ada', 36]]);
+    });
+
+    it('lists indices and returns mappings', async () => {
+      await b.store.createIndex('people', { mappings: { properties: { name: { type: 'keyword' } } } });
+      await b.store.index('.hidden', { a: 1 });
+      expect(await b.store.listIndices()).to.deep.equal(['.hidden', 'people']);
+      expect(await b.store.getMapping('people')).to.deep.equal({ properties: { name: { type: 'keyword' } } });
+    });
+
+    it('reports a missing index the same way', async () => {
+      const err = await expectRejection(b.store.deleteIndex('missing'));
+      expect(err).to.be.instanceOf(StoreError);
+      expect((err as StoreError).type).to.equal('index_not_found_exception');
+      expect(await b.store.get('missing', 'x')).to.equal(null);
     });
 
     it('deletes an index', async () => {

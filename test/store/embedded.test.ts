@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
 import { StoreError } from '../../language/store/store';
 
@@ -62,6 +63,21 @@ describe('EmbeddedStore', () => {
     expect((await store.esql('FROM dv | KEEP h, k, t')).values).to.deep.equal([[2.049999952316284, ['a', 'b'], ['b', 'a']]]);
   });
 
+  it('opens a file written before the mapping-rules column existed', async () => {
+    const old = path.join(dir, 'old.db');
+    const raw = new Database(old);
+    raw.exec(`CREATE TABLE es_indices (name TEXT PRIMARY KEY, tbl TEXT NOT NULL UNIQUE, fields TEXT NOT NULL,
+      multi_valued TEXT NOT NULL DEFAULT '[]', settings TEXT, seq_no INTEGER NOT NULL DEFAULT -1, version INTEGER NOT NULL DEFAULT 0)`);
+    raw.close();
+    const reopened = new EmbeddedStore(old);
+    try {
+      await reopened.index('x', { a: 1 }, { id: '1' });
+      expect((await reopened.get('x', '1'))?._source).to.deep.equal({ a: 1 });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('validates index names', async () => {
     for (const bad of ['Upper', 'a b', '_x', 'a*']) {
       let threw = false;
@@ -104,6 +120,60 @@ describe('EmbeddedStore', () => {
       for (const id of acked) expect(await reopened.get('acked', id), id).to.not.equal(null);
     } finally {
       await reopened.close();
+    }
+  });
+});
+
+describe('EmbeddedStore mapping rules', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps disabled objects in _source without mapping them', async () => {
+    await store.createIndex('ex', { mappings: { properties: { status: { type: 'keyword' }, result: { type: 'object', enabled: false } } } });
+    await store.index('ex', { status: 'DONE', result: { rows: [1, 2], note: 'x' } }, { id: '1' });
+    expect((await store.get('ex', '1'))?._source.result).to.deep.equal({ rows: [1, 2], note: 'x' });
+    const mapping = await store.getMapping('ex') as { properties: Record<string, unknown> };
+    expect(mapping.properties).to.deep.equal({ status: { type: 'keyword' }, result: { type: 'object', enabled: false } });
+    expect((await store.esql('FROM ex | KEEP status')).values).to.deep.equal([['DONE']]);
+  });
+
+  it('honours dynamic: false and strict', async () => {
+    await store.createIndex('loose', { mappings: { dynamic: false, properties: { a: { type: 'long' } } } });
+    await store.index('loose', { a: 1, extra: 'kept in source' }, { id: '1' });
+    expect((await store.esql('FROM loose')).columns.map((c) => c.name)).to.deep.equal(['a']);
+    await store.createIndex('tight', { mappings: { dynamic: 'strict', properties: { a: { type: 'long' } } } });
+    let error: unknown;
+    try { await store.index('tight', { a: 1, extra: 'x' }); } catch (e) { error = e; }
+    expect((error as StoreError).type).to.equal('strict_dynamic_mapping_exception');
+    expect((error as Error).message).to.equal('mapping set to strict, dynamic introduction of [extra] within [_doc] is not allowed');
+  });
+});
+
+describe('EmbeddedStore whole numbers', () => {
+  it('keeps longs and unsigned longs beyond 2^53 exact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'big-'));
+    const store = new EmbeddedStore(path.join(dir, 'store.db'), { exactLongs: true });
+    try {
+      await store.createIndex('big', { mappings: { properties: { l: { type: 'long' }, u: { type: 'unsigned_long' } } } });
+      await store.bulk('big', [
+        { doc: { l: '9223372036854775807', u: '18446744073709551615' } },
+        { doc: { l: 5, u: 7 } },
+      ]);
+      const r = await store.esql('FROM big | SORT l | KEEP l, u');
+      expect(r.values).to.deep.equal([[5, 7], [9223372036854775807n, 18446744073709551615n]]);
+      const w = await store.esql('FROM big | WHERE u > TO_UL(10) | KEEP l');
+      expect(w.values).to.deep.equal([[9223372036854775807n]]);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
