@@ -1,6 +1,7 @@
 // The csv-spec harness: reads Elasticsearch's `*.csv-spec` files and their datasets (`data/*.csv`, header
 // cells `name:type`), runs each case on a fresh embedded store, and compares as Elasticsearch's own suite
 // does: column names, types (integer accepted for long), values, row order unless `ignoreOrder:true`, warnings.
+import { parseCsvLine } from '../../language/store/load-file';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -109,29 +110,6 @@ function splitCells(line: string): string[] {
 
 // ---- datasets -----------------------------------------------------------------------------------------
 
-/** Parses one CSV line (double-quote quoting) into raw cells. */
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  let depth = 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-      continue;
-    }
-    if (ch === '"') { quoted = true; continue; }
-    if (ch === '[') depth++;
-    if (ch === ']') depth--;
-    if (ch === ',' && depth === 0) { cells.push(cur); cur = ''; continue; }
-    cur += ch;
-  }
-  cells.push(cur);
-  return cells;
-}
 
 function cellValue(raw: string): unknown {
   const s = raw.trim();
@@ -167,7 +145,7 @@ export async function openSpecStore(dir: string): Promise<{ store: EmbeddedStore
 
 export async function loadCsvDataset(store: EmbeddedStore, index: string, text: string): Promise<void> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('//'));
-  const header = csvCells(lines[0]).map((h) => {
+  const header = parseCsvLine(lines[0]).map((h) => {
     const [name, type = 'keyword'] = h.trim().split(':').map((x) => x.trim());
     return { name, type };
   });
@@ -177,7 +155,7 @@ export async function loadCsvDataset(store: EmbeddedStore, index: string, text: 
   }
   await store.createIndex(index, { mappings: { properties } });
   const items = lines.slice(1).map((line) => {
-    const cells = csvCells(line);
+    const cells = parseCsvLine(line);
     const doc: Record<string, unknown> = {};
     header.forEach((h, i) => {
       const v = cellValue(cells[i] ?? '');
