@@ -21,6 +21,22 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Resolves once something accepts TCP connections on the port (the kernel has bound its sockets). */
+async function waitForListener(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`kernel exited (${child.exitCode}): ${stderr()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const probe = net.connect(port, '127.0.0.1');
+      probe.once('connect', () => { probe.destroy(); resolve(true); });
+      probe.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`kernel did not bind port ${port} in 15 s: ${stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export class TestClient {
   readonly key = 'test-key-' + Math.random().toString(36).slice(2);
   readonly signer = new Signer(this.key);
@@ -36,13 +52,14 @@ export class TestClient {
   private waiters: (() => void)[] = [];
   private replies = new Map<string, (m: Message) => void>();
 
-  static async start(env: Record<string, string> = {}): Promise<TestClient> {
+  /** Starts a kernel: ours by default, or any command line taking a connection file as its last argument. */
+  static async start(env: Record<string, string> = {}, argv: string[] = [process.execPath, CLI, 'kernel', '-f']): Promise<TestClient> {
     const client = new TestClient();
-    await client.launch(env);
+    await client.launch(env, argv);
     return client;
   }
 
-  private async launch(env: Record<string, string>): Promise<void> {
+  private async launch(env: Record<string, string>, argv: string[]): Promise<void> {
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'escript-test-'));
     this.connection = {
       transport: 'tcp', ip: '127.0.0.1', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'escript-test',
@@ -51,19 +68,14 @@ export class TestClient {
     };
     const file = path.join(this.dataDir, 'connection.json');
     fs.writeFileSync(file, JSON.stringify(this.connection));
-    this.process = spawn(process.execPath, [CLI, 'kernel', '-f', file], {
+    this.process = spawn(argv[0], [...argv.slice(1), file], {
       env: { ...process.env, ESCRIPT_DATA_DIR: this.dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.process.stderr!.on('data', (d) => (this.stderr += d));
     // Connect once the kernel has bound its ports: connecting to a port nobody listens on yet can make a
     // loopback TCP socket connect to itself (same ephemeral port), and then it never reaches the kernel.
-    await new Promise<void>((resolve, reject) => {
-      const check = () => (this.stderr.includes('started') ? resolve() : undefined);
-      this.process.stderr!.on('data', check);
-      this.process.once('exit', (code) => reject(new Error(`kernel exited (${code}): ${this.stderr}`)));
-      setTimeout(() => reject(new Error(`kernel did not start in 15 s: ${this.stderr}`)), 15000);
-    });
+    await waitForListener(Number(this.connection.iopub_port), this.process, () => this.stderr);
     const url = (port: string) => `tcp://127.0.0.1:${this.connection[port]}`;
     this.shell.connect(url('shell_port'));
     this.control.connect(url('control_port'));
