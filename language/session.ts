@@ -77,14 +77,16 @@ export class Session implements Interpreter, Host {
       const { run, frameSize } = this.compiler.compileCell(program);
       this.rt.begin(out, signal);
       this.lastValue = undefined;
-      const frame = newFrame(frameSize, null);
+      const frame = newFrame(frameSize, null, this.rt);
       const c = run(frame);
       if (isPromise(c)) await c;
       const v = this.lastValue;
       this.lastValue = undefined;
       return v === undefined || v === null ? { status: 'ok' } : { status: 'ok', result: toMimeBundle(v) };
     } catch (e) {
-      return { status: 'error', error: asScriptError(e, undefined).report() };
+      const err = asScriptError(e, undefined);
+      this.rt.unwindTo(err, 0);
+      return { status: 'error', error: err.report() };
     }
   }
 
@@ -141,8 +143,7 @@ export class Session implements Interpreter, Host {
     return [...table.values()].map((r) => ({ name: r.decl.name, kind, signature: routineSignature(r.decl) }));
   }
 
-  callContext(span: Span | undefined): CallContext {
-    const rt = this.rt;
+  callContext(rt: Runtime, span: Span | undefined): CallContext {
     return {
       out: rt.out,
       signal: rt.signal,

@@ -12,8 +12,8 @@ import * as op from './operators';
 import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
-  AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
-  STACK_HOP, StmtFn, isPromise, newFrame, upOf,
+  AT, CONTINUE, CTX, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
+  STACK_HOP, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
 import { checkType, checkerFor, typeText } from './types';
 
@@ -75,11 +75,7 @@ interface LValueRef {
 }
 
 export class Compiler {
-  private readonly rt: Runtime;
-
-  constructor(private readonly host: Host) {
-    this.rt = host.rt;
-  }
+  constructor(private readonly host: Host) {}
 
   // ---------------------------------------------------------------- programs and routines
 
@@ -118,20 +114,23 @@ export class Compiler {
       plain: decl.params.every((p) => p.mode === 'IN' && !p.default),
       typedParams: decl.params.some((p) => p.type && !(p.type.kind === 'simple' && p.type.name === 'ANY')),
       simpleReturn: !decl.returns && !decl.params.some((p) => p.mode !== 'IN'),
+      paramKinds: decl.params.map((p) => kindOf(p.type)),
+      returnKind: kindOf(decl.returns),
+      pool: [],
     };
     routine.body = this.block(decl.body, scope);
     return routine;
   }
 
   /** A fresh activation frame for a routine. */
-  newFrame(r: CompiledRoutine, closure: Frame | null): Frame {
-    return newFrame(r.scope.size, closure);
+  newFrame(r: CompiledRoutine, closure: Frame | null, ctx: Runtime): Frame {
+    return newFrame(r.scope.size, closure, ctx);
   }
 
   /** Calls a routine with argument values (used for function values and built-in callbacks). */
   invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null,
     setters?: (((v: Value) => void) | undefined)[]): R<Value> {
-    const fr = this.newFrame(r, closure);
+    const fr = this.newFrame(r, closure, closure ? ctxOf(closure) : this.host.rt);
     const n = Math.min(args.length, r.paramSlots.length);
     for (let i = 0; i < n; i++) fr[r.paramSlots[i]] = args[i];
     return this.enter(r, fr, args.length, site, setters);
@@ -145,10 +144,7 @@ export class Compiler {
   enter(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span,
     setters?: (((v: Value) => void) | undefined)[]): R<Value> {
     if (argc < r.required || argc > r.paramSlots.length) throw this.arityError(r, argc, site);
-    const rt = this.rt;
-    if (rt.depth >= MAX_DEPTH) {
-      throw new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
-    }
+    if (ctxOf(fr).depth >= MAX_DEPTH) throw this.depthError(r, site);
     if (!r.plain) {
       const pending = this.bindParams(r, fr, argc, site);
       if (pending !== undefined) return pending.then(() => this.run(r, fr, site, setters));
@@ -162,29 +158,31 @@ export class Compiler {
     return this.run(r, fr, site, setters);
   }
 
+  private depthError(r: CompiledRoutine, site: A.Span): ScriptError {
+    return new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
+  }
+
   /** Runs the body of a routine whose frame is ready. */
   private run(r: CompiledRoutine, fr: Frame, site: A.Span, setters?: (((v: Value) => void) | undefined)[]): R<Value> {
-    const rt = this.rt;
+    const rt = ctxOf(fr);
     const depth = ++rt.depth;
-    let res: R<Completion>;
-    try {
-      res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
-    } catch (e) {
-      rt.depth--;
-      throw this.unwind(e, r.decl.name, site);
-    }
+    rt.names[depth] = r.decl.name;
+    rt.sites[depth] = site;
+    // no try/catch here: an error leaves the stack as it is for whoever handles it (see Runtime.unwindTo)
+    const res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
     if (isPromise(res)) {
-      return res.then(
-        (c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); },
-        (e) => { rt.depth--; throw this.unwind(e, r.decl.name, site); },
-      );
+      return res.then((c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); });
     }
     rt.depth--;
     if (res === RETURN && !r.hasOut) {
-      const rc = r.returnCheck;
-      return rc === undefined ? fr[RET] : rc(fr[RET], site);
+      const v = fr[RET];
+      if (!r.scope.captured) release(r, fr);
+      const kind = r.returnKind;
+      return kind === KIND_ANY || (kind === KIND_NUMBER && (typeof v === 'number' || v === null)) ? v : r.returnCheck!(v, site);
     }
-    return this.finishCall(r, fr, res, site, setters);
+    const v = this.finishCall(r, fr, res, site, setters);
+    if (!r.scope.captured) release(r, fr);
+    return v;
   }
 
   /** OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. */
@@ -230,12 +228,6 @@ export class Compiler {
     return v;
   }
 
-  private unwind(e: unknown, name: string, site: A.Span): ScriptError {
-    const err = asScriptError(e, site);
-    if (err.kind !== 'interrupted') err.frames.push({ name, span: site });
-    return err;
-  }
-
   // ---------------------------------------------------------------- statements
 
   private block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
@@ -246,7 +238,6 @@ export class Compiler {
     const n = fns.length;
     if (n === 0) return NONE;
     if (n === 1) return fns[0];
-    const rt = this.rt;
     const run = (f: Frame, i: number): R<Completion> => {
       for (; i < n; i++) {
         const c = fns[i](f);
@@ -263,7 +254,7 @@ export class Compiler {
     // after a statement that suspended: stop on a completion, else check for an interrupt and go on
     const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
       if (c2 !== undefined) return c2;
-      if (next < n) rt.checkAbort(stmts[next].span);
+      if (next < n) ctxOf(f).checkAbort(stmts[next].span);
       return run(f, next);
     };
     if (n === 2) {
@@ -292,14 +283,12 @@ export class Compiler {
       case 'set': return this.set(s, scope);
       case 'print': {
         const e = this.expr(s.value, scope);
-        const rt = this.rt;
         const level = s.level;
-        return (f) => then(e(f), (v) => { rt.out.print(toText(v), level); return undefined; });
+        return (f) => then(e(f), (v) => { ctxOf(f).out.print(toText(v), level); return undefined; });
       }
       case 'display': {
         const e = this.expr(s.value, scope);
-        const rt = this.rt;
-        return (f) => then(e(f), (v) => { rt.out.display(toMimeBundle(v)); return undefined; });
+        return (f) => then(e(f), (v) => { ctxOf(f).out.display(toMimeBundle(v)); return undefined; });
       }
       case 'if': return this.ifStmt(s, scope);
       case 'while': return this.whileLoop(this.expr(s.cond, scope), this.block(s.body, scope.child()), s.span);
@@ -391,9 +380,12 @@ export class Compiler {
       const isConst = s.mode === 'CONST';
       if (scope.isCellRoot) {
         const cell = this.host.global(d.name);
+        const check = type ? checkerFor(type, label) : undefined;
         const define = (v: Value) => {
-          cell.v = type && v !== null ? checkType(v, type, label, d.span) : v;
+          const stored = check && v !== null ? check(v, d.span) : v;
+          cell.v = stored;
           cell.type = type;
+          cell.check = check;
           cell.isConst = isConst;
           cell.defined = true;
           return undefined;
@@ -418,10 +410,16 @@ export class Compiler {
       const { depth, v } = local;
       const slot = v.slot;
       const frameAt = (f: Frame): Frame => { let x = f; for (let i = 0; i < depth; i++) x = upOf(x); return x; };
+      // typed locals check what is stored in them
+      const check = v.type ? checkerFor(v.type, `variable ${name}`) : undefined;
       if (depth === 0) {
-        return { get: (f) => f[slot], set: (f, x) => { f[slot] = x; }, type: v.type, isConst: v.isConst };
+        const set = check ? (f: Frame, x: Value) => { f[slot] = check(x, span); } : (f: Frame, x: Value) => { f[slot] = x; };
+        return { get: (f) => f[slot], set, type: v.type, isConst: v.isConst };
       }
-      return { get: (f) => frameAt(f)[slot], set: (f, x) => { frameAt(f)[slot] = x; }, type: v.type, isConst: v.isConst };
+      const setOuter = check
+        ? (f: Frame, x: Value) => { frameAt(f)[slot] = check(x, span); }
+        : (f: Frame, x: Value) => { frameAt(f)[slot] = x; };
+      return { get: (f) => frameAt(f)[slot], set: setOuter, type: v.type, isConst: v.isConst };
     }
     const cell = this.host.global(name);
     const undefinedVar = () => new ScriptError('name_error', `undefined variable ${name}`, span);
@@ -430,7 +428,8 @@ export class Compiler {
       set: (_f, x) => {
         if (!cell.defined) throw undefinedVar();
         if (cell.isConst) throw new ScriptError('const_error', `cannot assign to constant ${name}`, span);
-        cell.v = cell.type && x !== null ? checkType(x, cell.type, `variable ${name}`, span) : x;
+        const check = cell.check;
+        cell.v = check !== undefined && x !== null ? check(x, span) : x;
       },
       isConst: false,
       get type() { return cell.type; },
@@ -442,10 +441,7 @@ export class Compiler {
     const value = this.expr(s.value, scope);
     if (s.path.length === 0) {
       if (ref.isConst) throw new ScriptError('const_error', `cannot assign to constant ${s.name}`, s.span);
-      const type = ref.type;
       const set = ref.set;
-      const label = `variable ${s.name}`;
-      const sp = s.span;
       // `SET a = ARRAY_APPEND(a, x)` appends in place: no copy per iteration (arrays are references, as with
       // `SET a[i] = v`, so other holders of the same array see the change).
       const v = s.value;
@@ -454,21 +450,24 @@ export class Compiler {
         && !scope.resolve('ARRAY_APPEND') && !this.host.routine('ARRAY_APPEND', 'FUNCTION')) {
         const items = v.args.slice(1).map((a) => this.expr(a, scope));
         const get = ref.get;
+        const type = ref.type;
+        const element = type && type.kind === 'array' && type.of ? checkerFor(type.of, `element of ${s.name}`) : undefined;
+        const sp = s.span;
         return (f) => {
           const arr = get(f);
           if (!Array.isArray(arr)) return then(value(f), (x) => { set(f, x); return undefined; });
-          return then(evalAll(items, f), (xs) => { for (const x of xs) arr.push(x); return undefined; });
+          return then(evalAll(items, f), (xs) => {
+            for (const x of xs) arr.push(element ? element(x, sp) : x);
+            return undefined;
+          });
         };
       }
-      if (type === undefined) {
-        return (f) => {
-          const x = value(f);
-          if (isPromise(x)) return x.then((y) => { set(f, y); return undefined; });
-          set(f, x);
-          return undefined;
-        };
-      }
-      return (f) => then(value(f), (x) => { set(f, x !== null ? checkType(x, type, label, sp) : x); return undefined; });
+      return (f) => {
+        const x = value(f);
+        if (isPromise(x)) return x.then((y) => { set(f, y); return undefined; });
+        set(f, x);
+        return undefined;
+      };
     }
     // path assignment: walk to the container, then set its last key in place
     const get = ref.get;
@@ -488,6 +487,20 @@ export class Compiler {
     const bodies = s.branches.map((b) => this.block(b.body, scope.child()));
     const otherwise = s.else ? this.block(s.else, scope.child()) : NONE;
     const n = conds.length;
+    if (n === 1 && !s.else) {
+      // IF ... THEN ... END IF: the most common shape (guards like `IF n < 2 THEN RETURN n; END IF`)
+      const c0 = conds[0];
+      const b0 = bodies[0];
+      const sp = spans[0];
+      return (f) => {
+        const v = c0(f);
+        if (v === true) return b0(f);
+        if (v === false || v === null) return undefined;
+        if (isPromise(v)) return v.then((x) => (op.truth(x, sp) ? b0(f) : undefined));
+        op.truth(v, sp);
+        return undefined;
+      };
+    }
     if (n === 1) {
       const c0 = conds[0];
       const b0 = bodies[0];
@@ -515,11 +528,10 @@ export class Compiler {
 
   /** WHILE (with a condition) and LOOP (without). */
   private whileLoop(cond: ExprFn | undefined, body: StmtFn, span: A.Span): StmtFn {
-    const rt = this.rt;
     const afterBody = (f: Frame, c: Completion): R<Completion> => {
       if (c === EXIT) return undefined;
       if (c === RETURN) return RETURN;
-      const t = rt.tick(span);
+      const t = ctxOf(f).tick(span);
       return t ? t.then(() => run(f)) : run(f);
     };
     const runBody = (f: Frame): R<Completion> => {
@@ -541,7 +553,7 @@ export class Compiler {
           if (c === EXIT) return undefined;
           if (c === RETURN) return RETURN;
         }
-        const t = rt.tick(span);
+        const t = ctxOf(f).tick(span);
         if (t) return t.then(() => run(f));
       }
     };
@@ -555,7 +567,6 @@ export class Compiler {
     const inner = scope.child();
     const slot = inner.declare(s.var, { kind: 'simple', name: 'NUMBER' }, false).slot;
     const body = this.block(s.body, inner);
-    const rt = this.rt;
     const span = s.span;
     const reverse = s.reverse;
     const num = (v: Value, what: string): number => {
@@ -573,14 +584,14 @@ export class Compiler {
             return c.then((c2) => {
               if (c2 === EXIT) return undefined;
               if (c2 === RETURN) return RETURN;
-              const t = rt.tick(span);
+              const t = ctxOf(f).tick(span);
               return t ? t.then(() => run(f, next, end, d)) : run(f, next, end, d);
             });
           }
           if (c === EXIT) return undefined;
           if (c === RETURN) return RETURN;
         }
-        const t = rt.tick(span);
+        const t = ctxOf(f).tick(span);
         if (t) {
           const next = i + d;
           return t.then(() => run(f, next, end, d));
@@ -602,7 +613,6 @@ export class Compiler {
     const inner = scope.child();
     const slot = inner.declare(s.var, undefined, false).slot;
     const body = this.block(s.body, inner);
-    const rt = this.rt;
     const span = s.span;
     const run = (f: Frame, items: Value[], i: number): R<Completion> => {
       for (; i < items.length; i++) {
@@ -620,7 +630,7 @@ export class Compiler {
           if (c === EXIT) return undefined;
           if (c === RETURN) return RETURN;
         }
-        const t = rt.tick(span);
+        const t = ctxOf(f).tick(span);
         if (t) {
           const next = i + 1;
           return t.then(() => run(f, items, next));
@@ -647,13 +657,12 @@ export class Compiler {
     const inner = scope.child();
     const slot = inner.declare(s.var, undefined, false).slot;
     const action = this.expr(s.action, inner);
-    const rt = this.rt;
     const span = s.span;
     let saveErrors: ((f: Frame, errors: Value[]) => void) | undefined;
     if (s.saveExceptions) {
       if (scope.isCellRoot) {
         const cell = this.host.global('bulk_errors');
-        saveErrors = (_f, errors) => { cell.v = errors; cell.type = undefined; cell.isConst = false; cell.defined = true; };
+        saveErrors = (_f, errors) => { cell.v = errors; cell.type = undefined; cell.check = undefined; cell.isConst = false; cell.defined = true; };
       } else {
         const errSlot = (scope.resolve('bulk_errors')?.depth === 0 ? scope.resolve('bulk_errors')!.v : scope.declare('bulk_errors', undefined, false)).slot;
         saveErrors = (f, errors) => { f[errSlot] = errors; };
@@ -661,6 +670,7 @@ export class Compiler {
     }
     const save = saveErrors;
     const run = (f: Frame, items: Value[], i: number, errors: Value[]): R<Completion> => {
+      const base = ctxOf(f).depth;
       for (; i < items.length; i++) {
         f[slot] = items[i];
         let r: R<Value>;
@@ -668,18 +678,18 @@ export class Compiler {
           r = action(f);
         } catch (e) {
           if (!save) throw e;
-          errors.push(bulkError(e, i, items[i], span));
+          errors.push(bulkError(e, i, items[i], span, ctxOf(f), base));
           continue;
         }
         if (isPromise(r)) {
           const next = i + 1;
           return r.then(() => run(f, items, next, errors), (e) => {
             if (!save) throw e;
-            errors.push(bulkError(e, next - 1, items[next - 1], span));
+            errors.push(bulkError(e, next - 1, items[next - 1], span, ctxOf(f), base));
             return run(f, items, next, errors);
           });
         }
-        const t = rt.tick(span);
+        const t = ctxOf(f).tick(span);
         if (t) {
           const next = i + 1;
           return t.then(() => run(f, items, next, errors));
@@ -717,32 +727,37 @@ export class Compiler {
       if (isPromise(fc)) return fc.then(() => { throw err; });
       throw err;
     };
-    const onError = (f: Frame, e: unknown): R<Completion> => {
+    const onError = (f: Frame, e: unknown, base: number): R<Completion> => {
       const err = asScriptError(e, span);
+      ctxOf(f).unwindTo(err, base);
       if (err.kind === 'interrupted') return finallyThenThrow(f, err);
       const handler = catches.find((c) => c.type === undefined || c.type === err.kind.toLowerCase()
         || (c.type === 'error' || c.type === 'exception' || c.type === 'others'));
       if (!handler) return finallyThenThrow(f, err);
       f[handler.slot] = errorDocument(err);
       let hc: R<Completion>;
+      const fail = (e2: unknown): R<Completion> => {
+        const err2 = asScriptError(e2, span);
+        ctxOf(f).unwindTo(err2, base);
+        return finallyThenThrow(f, err2);
+      };
       try {
         hc = handler.body(f);
       } catch (e2) {
-        return finallyThenThrow(f, asScriptError(e2, span));
+        return fail(e2);
       }
-      if (isPromise(hc)) {
-        return hc.then((c) => withFinally(f, c), (e2) => finallyThenThrow(f, asScriptError(e2, span)));
-      }
+      if (isPromise(hc)) return hc.then((c) => withFinally(f, c), fail);
       return withFinally(f, hc);
     };
     return (f) => {
+      const base = ctxOf(f).depth;
       let c: R<Completion>;
       try {
         c = body(f);
       } catch (e) {
-        return onError(f, e);
+        return onError(f, e, base);
       }
-      if (isPromise(c)) return c.then((x) => withFinally(f, x), (e) => onError(f, e));
+      if (isPromise(c)) return c.then((x) => withFinally(f, x), (e) => onError(f, e, base));
       return withFinally(f, c);
     };
   }
@@ -945,7 +960,7 @@ export class Compiler {
         const body = this.expr(e.body, inner);
         const n = slots.length;
         return (f) => new FunctionValue('lambda', n, (args) => {
-          const fr = newFrame(frame.size, f);
+          const fr = newFrame(frame.size, f, ctxOf(f));
           for (let i = 0; i < n; i++) fr[slots[i]] = i < args.length ? args[i] : null;
           return body(fr);
         });
@@ -1162,7 +1177,7 @@ export class Compiler {
     const args = e.args.map((a) => this.expr(a, scope));
     const sp = e.span;
     // a session variable of that name (e.g. a document holding a function) takes precedence
-    return (f) => (cell.defined ? general(f) : then(evalAll(args, f), (vs) => this.callBuiltin(def, vs, sp)));
+    return (f) => (cell.defined ? general(f) : then(evalAll(args, f), (vs) => this.callBuiltin(def, vs, sp, ctxOf(f))));
   }
 
   private generalCall(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
@@ -1187,7 +1202,7 @@ export class Compiler {
         const value = x[l.v.slot] ?? null;
         return { name: l.name, type: l.v.type ? typeText(l.v.type) : typeOf(value), value };
       });
-      return def.impl([docs], this.host.callContext(sp));
+      return def.impl([docs], this.host.callContext(ctxOf(f), sp));
     };
   }
 
@@ -1206,9 +1221,9 @@ export class Compiler {
     let routine: CompiledRoutine | undefined;
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
     const n = args.length;
-    const rt = this.rt;
     const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
       const setters = r.hasOut ? refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined)) : undefined;
+      const rt = ctxOf(f);
       if (--rt.budget <= 0) {
         const t = rt.tick(sp);
         if (t !== undefined) return t.then(() => this.enter(r, fr, n, sp, setters));
@@ -1226,11 +1241,21 @@ export class Compiler {
       return go(f, fr, r);
     };
     const a0 = args[0];
-    const fill1 = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+    // The hot path of recursive code: one IN argument, no DEFAULT, no OUT. Everything `enter` would do is
+    // done here inline, with the NUMBER check spelled out instead of calling a checker.
+    const direct1 = (f: Frame, r: CompiledRoutine): R<Value> => {
       const v = a0(f);
-      if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT] = x; return go(f, fr, r); });
-      fr[FIRST_SLOT] = v;
-      return go(f, fr, r);
+      const rt = ctxOf(f);
+      if (isPromise(v)) return v.then((x) => { const fr = acquire(r, rt); fr[FIRST_SLOT] = x; return go(f, fr, r); });
+      const fr = acquire(r, rt);
+      const kind = r.paramKinds[0];
+      fr[FIRST_SLOT] = kind === KIND_ANY || (kind === KIND_NUMBER && (typeof v === 'number' || v === null)) ? v : r.paramChecks[0]!(v, sp);
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return t.then(() => this.run(r, fr, sp, undefined));
+      }
+      if (rt.depth >= MAX_DEPTH) throw this.depthError(r, sp);
+      return this.run(r, fr, sp, undefined);
     };
     return (f) => {
       if (version !== host.routineVersion) {
@@ -1240,26 +1265,27 @@ export class Compiler {
       const r = routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
         // the frame has at least one slot per argument so that extra arguments have somewhere to go
-        const fr = newFrame(Math.max(r.scope.size, FIRST_SLOT + n), null);
-        return n === 1 ? fill1(f, fr, r) : fill(f, fr, r, 0);
+        if (n === 1 && r.plain && r.paramSlots.length === 1) return direct1(f, r);
+        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
+        return fill(f, fr, r, 0);
       }
       if (cell.defined) {
         const fn = cell.v;
         if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs));
       }
-      if (builtin) return then(evalAll(args, f), (vs) => this.callBuiltin(builtin, vs, sp));
+      if (builtin) return then(evalAll(args, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
       throw unknown();
     };
   }
 
-  callBuiltin(def: BuiltinDef, args: Value[], sp: A.Span): R<Value> {
+  callBuiltin(def: BuiltinDef, args: Value[], sp: A.Span, rt: Runtime = this.host.rt): R<Value> {
     const { min, max } = arityOf(def);
     if (args.length < min || args.length > max) {
       const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
       throw new ScriptError('argument_error', `${def.name} expects ${expected} argument(s), got ${args.length}: ${signatureOf(def)}`, sp);
     }
     try {
-      const v = def.impl(args, this.host.callContext(sp));
+      const v = def.impl(args, this.host.callContext(rt, sp));
       if (isPromise(v)) return v.catch((e) => { throw this.builtinError(e, def, sp); });
       return v;
     } catch (e) {
@@ -1279,8 +1305,34 @@ export class Compiler {
   }
 }
 
-function bulkError(e: unknown, index: number, element: Value, span: A.Span): Doc {
+/** How a declared type is checked on the hot call path: not at all, inline for NUMBER, or by its checker. */
+const KIND_ANY = 0;
+const KIND_NUMBER = 1;
+const KIND_CHECKER = 2;
+
+function kindOf(t: A.TypeRef | undefined): number {
+  if (t === undefined || (t.kind === 'simple' && t.name === 'ANY')) return KIND_ANY;
+  return t.kind === 'simple' && t.name === 'NUMBER' ? KIND_NUMBER : KIND_CHECKER;
+}
+
+const POOL_LIMIT = 64;
+
+/** A frame for a call of `r`: a pooled one when available (see CompiledRoutine.pool). */
+function acquire(r: CompiledRoutine, ctx: Runtime): Frame {
+  const fr = r.pool.pop();
+  if (fr === undefined) return newFrame(r.scope.size, null, ctx);
+  fr[RET] = null;
+  fr[CTX] = ctx as unknown as Value;
+  return fr;
+}
+
+function release(r: CompiledRoutine, fr: Frame): void {
+  if (r.pool.length < POOL_LIMIT) r.pool.push(fr);
+}
+
+function bulkError(e: unknown, index: number, element: Value, span: A.Span, rt: Runtime, base: number): Doc {
   const err = asScriptError(e, span);
+  rt.unwindTo(err, base);
   if (err.kind === 'interrupted') throw err;
   return { index, element, message: err.message, type: err.kind, code: err.code as Value };
 }

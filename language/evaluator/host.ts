@@ -2,7 +2,7 @@
 import type { RoutineDecl, Span, Stmt } from '../ast';
 import type { Registry, CallContext } from '../builtins/registry';
 import type { Value } from '../values';
-import type { ExprFn, GlobalCell, Runtime, StmtFn } from './runtime';
+import type { ExprFn, Frame, GlobalCell, Runtime, StmtFn } from './runtime';
 import type { Checker } from './types';
 import type { FrameScope } from './scope';
 
@@ -25,6 +25,14 @@ export interface CompiledRoutine {
   readonly typedParams: boolean;
   /** No return type and no OUT parameters: a RETURN value passes through unchanged. */
   readonly simpleReturn: boolean;
+  /**
+   * Frames of finished calls, reused by the next call when nothing can have kept them (no lambda or local
+   * function captures the frame): recursion then allocates nothing per call.
+   */
+  readonly pool: Frame[];
+  /** Per parameter and for the result: 0 no check, 1 NUMBER (checked inline), 2 use the checker. */
+  readonly paramKinds: number[];
+  readonly returnKind: number;
 }
 
 export interface Host {
@@ -38,7 +46,7 @@ export interface Host {
   defineRoutine(decl: RoutineDecl, orReplace: boolean, span: Span): void;
   dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void;
   showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value;
-  callContext(span: Span | undefined): CallContext;
+  callContext(rt: Runtime, span: Span | undefined): CallContext;
   /** A cell-level statement value that may become the cell's result. */
   lastValue: Value | undefined;
   readonly outbox?: unknown;

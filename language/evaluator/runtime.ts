@@ -10,24 +10,31 @@ export type R<T> = T | Promise<T>;
 /**
  * One routine activation (or a cell): a single array, so a call allocates one object. Slot RET holds the value
  * of a RETURN completion, UP the lexically enclosing frame, AT the `@name` handler arguments of a pipeline
- * handler; local variables start at FIRST_SLOT.
+ * handler, CTX the Runtime of the execution it belongs to; local variables start at FIRST_SLOT.
  */
 export type Frame = Value[];
 export const RET = 0;
 export const UP = 1;
 export const AT = 2;
-export const FIRST_SLOT = 3;
+export const CTX = 3;
+export const FIRST_SLOT = 4;
 
-export function newFrame(size: number, up: Frame | null): Frame {
+export function newFrame(size: number, up: Frame | null, ctx: Runtime): Frame {
   const f = new Array<Value>(size);
   f[RET] = null;
   f[UP] = up;
   f[AT] = null;
+  f[CTX] = ctx as unknown as Value;
   return f;
 }
 
 export function upOf(f: Frame): Frame {
   return f[UP] as Frame;
+}
+
+/** The execution a frame runs in (its output, abort signal, time slice and call stack). */
+export function ctxOf(f: Frame): Runtime {
+  return f[CTX] as unknown as Runtime;
 }
 
 /** Completion signals travel as return values of statement closures; `undefined` means "go on". */
@@ -48,6 +55,8 @@ export interface GlobalCell {
   readonly name: string;
   v: Value;
   type?: TypeRef;
+  /** The checker for `type`, made once at DECLARE (assignments are hot in loops). */
+  check?: (v: Value, span: Span | undefined) => Value;
   isConst: boolean;
   defined: boolean;
 }
@@ -64,11 +73,19 @@ export const MAX_DEPTH = 5000;
 /** Every this many nested calls the evaluator continues on a fresh native stack (see `enterCall`). */
 export const STACK_HOP = 150;
 
+/**
+ * The state of one running execution (a cell, later also a background execution): where output goes, its abort
+ * signal, its time slice and its escript call stack. Frames point to it (slot CTX), so compiled code shared by
+ * several executions always works on the right one.
+ */
 export class Runtime {
   out: Output = NULL_OUTPUT;
   signal: AbortSignal = new AbortController().signal;
   services: Services = {};
+  /** Number of active routine calls; `names`/`sites` hold each one's routine name and call site (1-based). */
   depth = 0;
+  readonly names: string[] = [];
+  readonly sites: (Span | undefined)[] = [];
   /** Ticks left before the next clock check; hot paths decrement it inline and call `tick` at zero. */
   budget = TICKS_PER_CHECK;
   private sliceStart = performance.now();
@@ -99,6 +116,18 @@ export class Runtime {
 
   checkAbort(span: Span | undefined): void {
     if (this.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
+  }
+
+  /**
+   * Calls do not catch errors on their way out (that would cost every call a try/catch); an error leaves the
+   * call stack as it was where it was thrown. Whoever handles it (TRY, SAVE EXCEPTIONS, the cell) records the
+   * frames above its own depth into the error and drops them.
+   */
+  unwindTo(err: ScriptError, base: number): void {
+    if (err.frames.length === 0) {
+      for (let d = this.depth; d > base; d--) err.frames.push({ name: this.names[d], span: this.sites[d] });
+    }
+    this.depth = base;
   }
 }
 

@@ -9,10 +9,16 @@ export interface LocalVar {
 }
 
 export class FrameScope {
-  /** Slots 0..2 are the frame header (see runtime.ts). */
-  size = 3;
+  /** Slots 0..3 are the frame header (see runtime.ts). */
+  size = 4;
+  /** Some lambda or local function closes over this frame, so it may outlive the call. */
+  captured = false;
+
   /** True for a cell's frame: declarations in its outermost block become session (global) variables. */
-  constructor(readonly enclosing: BlockScope | null, readonly isCell: boolean) {}
+  constructor(readonly enclosing: BlockScope | null, readonly isCell: boolean) {
+    // a frame nested in another one keeps it alive
+    for (let b = enclosing; b; b = b.frame.enclosing) b.frame.captured = true;
+  }
 }
 
 export class BlockScope {
