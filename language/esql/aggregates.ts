@@ -1,5 +1,5 @@
 // ES|QL aggregate functions. Each consumes every value of a multivalued input; nulls are skipped.
-import { Accumulator, AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
+import { AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
 import { isNumeric } from './types';
 import { EvalFailure } from './errors';
 import { comparatorFor, longOp } from './values';
@@ -63,7 +63,7 @@ export function registerAggregates(r: FunctionRegistry): void {
   }));
   r.define(agg({
     name: 'sum', category: 'aggregate', args: 1, signature: 'SUM(number) -> long or double', doc: 'Sum of the values.',
-    resolve: (t, a) => numericArg('SUM', a) ?? (t[0] === 'double' ? 'double' : t[0] === 'unsigned_long' ? 'unsigned_long' : 'long'),
+    resolve: (t, a) => numericArg('SUM', a) ?? (t[0] === 'null' ? 'null' : t[0] === 'double' ? 'double' : t[0] === 'unsigned_long' ? 'unsigned_long' : 'long'),
     create: (type) => {
       if (type === 'double') {
         const s = new DoubleSum();

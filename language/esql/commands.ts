@@ -1,7 +1,7 @@
 // Analysis of each processing command into an operator: its output columns and a transformation of a row
 // stream. Rows are arrays in column order; operators are generators so that LIMIT stops the scan early.
 import { Command, Expr, NamePattern } from './ast';
-import { Column, ExprCompiler } from './compile';
+import { Column, ExprCompiler, didYouMean } from './compile';
 import { Compiled } from './registry';
 import { DataType } from './types';
 import { comparatorFor } from './values';
@@ -166,27 +166,31 @@ function project(input: Column[], indices: number[], kind: 'keep' | 'drop'): Ope
 }
 
 function keep(patterns: NamePattern[], input: Column[], ctx: CommandContext): Operator {
-  // A column's place is its last exact mention, else its last wildcard match (Elasticsearch's rule).
-  const place = new Map<number, number>();
-  const exact = new Set<number>();
+  // Elasticsearch's precedence: an exact name beats a partial wildcard, which beats `*`; between equals the
+  // rightmost wins. A column is placed where its winning pattern stands.
+  const place = new Map<number, { priority: number; order: number }>();
   patterns.forEach((p, order) => {
-    if (!p.pattern.includes('*')) {
+    const priority = !p.pattern.includes('*') ? 3 : p.pattern === '*' ? 1 : 2;
+    const claim = (i: number): void => {
+      const current = place.get(i);
+      if (!current || priority > current.priority || (priority === current.priority && order >= current.order)) {
+        place.set(i, { priority, order });
+      }
+    };
+    if (priority === 3) {
       const i = input.findIndex((c) => c.name === p.pattern);
-      if (i < 0) { ctx.fail(p.span, `Unknown column [${p.pattern}]`); return; }
-      place.set(i, order);
-      exact.add(i);
+      if (i < 0) ctx.fail(p.span, `Unknown column [${p.pattern}]${didYouMean(p.pattern, input.map((c) => c.name))}`);
+      else claim(i);
       return;
     }
     const re = patternRegex(p.pattern);
     let matched = false;
     input.forEach((c, i) => {
-      if (!re.test(c.name)) return;
-      matched = true;
-      if (!exact.has(i)) place.set(i, order);
+      if (re.test(c.name)) { matched = true; claim(i); }
     });
     if (!matched && p.pattern !== '*') ctx.fail(p.span, `No matches found for pattern [${p.pattern}]`);
   });
-  const indices = [...place.keys()].sort((a, b) => place.get(a)! - place.get(b)! || a - b);
+  const indices = [...place.keys()].sort((a, b) => place.get(a)!.order - place.get(b)!.order || a - b);
   return project(input, indices, 'keep');
 }
 
@@ -199,7 +203,7 @@ function drop(patterns: NamePattern[], input: Column[], ctx: CommandContext): Op
       if (re.test(c.name)) { removed.add(i); matched = true; }
     });
     if (!matched) {
-      ctx.fail(p.span, p.pattern.includes('*') ? `No matches found for pattern [${p.pattern}]` : `Unknown column [${p.pattern}]`);
+      ctx.fail(p.span, p.pattern.includes('*') ? `No matches found for pattern [${p.pattern}]` : `Unknown column [${p.pattern}]${didYouMean(p.pattern, input.map((c) => c.name))}`);
     }
   }
   return project(input, input.map((_c, i) => i).filter((i) => !removed.has(i)), 'drop');
@@ -210,7 +214,7 @@ function rename(cmd: Command & { kind: 'rename' }, input: Column[], ctx: Command
   let cols = input.map((c, i) => ({ ...c, src: i }));
   for (const { from, to } of cmd.renames) {
     const i = cols.findIndex((c) => c.name === from.pattern);
-    if (i < 0) { ctx.fail(from.span, `Unknown column [${from.pattern}]`); continue; }
+    if (i < 0) { ctx.fail(from.span, `Unknown column [${from.pattern}]${didYouMean(from.pattern, cols.map((c) => c.name))}`); continue; }
     const moved = { ...cols[i], name: to.pattern };
     cols = cols.map((c, k) => (k === i ? moved : c)).filter((c, k) => k === i || c.name !== to.pattern);
   }
@@ -256,7 +260,6 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
   }
   let columns = input;
   for (const n of parser.names) columns = assign(columns, n.name, n.type);
-  const width = input.length;
   const keepIdx = input.map((c, i) => (parser.names.some((n) => n.name === c.name) ? -1 : i)).filter((i) => i >= 0);
   const fn = source.fn;
   const empty = parser.names.map(() => null);
@@ -270,7 +273,6 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
         const out = new Array(keepIdx.length + values.length);
         for (let k = 0; k < keepIdx.length; k++) out[k] = row[keepIdx[k]];
         for (let k = 0; k < values.length; k++) out[keepIdx.length + k] = values[k];
-        void width;
         yield out;
       }
     },
@@ -304,10 +306,9 @@ interface AggSlot {
 
 function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandContext): Operator {
   const compiler = ctx.compiler;
-  const groups = cmd.groups.map((g) => {
-    const c = compiler.compile(g.expr, input);
-    return { name: g.name, compiled: c };
-  });
+  const allGroups = cmd.groups.map((g) => ({ name: g.name, compiled: compiler.compile(g.expr, input), span: g.span }));
+  // A grouping shadowed by a later one of the same name does not group at all.
+  const groups = allGroups.filter((g, k) => !allGroups.slice(k + 1).some((d) => d.name === g.name));
   const groupColumns: Column[] = groups.map((g) => ({ name: g.name, type: g.compiled.type === 'text' ? 'keyword' : g.compiled.type }));
   const slots: AggSlot[] = [];
   const outputExprs: { name: string; compiled: Compiled }[] = [];
@@ -322,6 +323,8 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
         ctx.fail(call.span, `error building [${def.name}]: expects ${def.minArgs === def.maxArgs ? 'exactly ' + def.minArgs : `between ${def.minArgs} and ${def.maxArgs}`} arguments`);
         return null;
       }
+      // An argument that already failed to resolve has been reported: do not report its type as well.
+      if (args.some((a) => a.type === 'unsupported')) return null;
       const resolved = def.resolve(args.map((a) => a.type), args);
       if (!isType(resolved)) { ctx.fail(call.span, resolved); return null; }
       for (const extra of args.slice(1)) {
@@ -343,7 +346,10 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
   }
   // Output: aggregates in order, then the groups; a later column of the same name shadows an earlier one.
   const all = [...outputExprs.map((o, k) => ({ name: o.name, type: o.compiled.type, kind: 'agg' as const, o, span: cmd.aggs[k].field.span })),
-    ...groups.map((g, i) => ({ name: g.name, type: groupColumns[i].type, kind: 'group' as const, i, span: cmd.groups[i].span }))];
+    ...allGroups.map((g) => {
+      const i = groups.indexOf(g);
+      return { name: g.name, type: i >= 0 ? groupColumns[i].type : g.compiled.type, kind: 'group' as const, i, span: g.span };
+    })];
   const visible = all.filter((c, k) => !all.slice(k + 1).some((d) => d.name === c.name));
   // Elasticsearch warns about each STATS column hidden by a later one of the same name.
   const query = compiler.env.query;
@@ -376,6 +382,20 @@ function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandCo
         const entry = { keys: [], accs: newAccs() };
         table.set('', entry);
         for (const row of rows) addRow(entry, row);
+      } else if (groupFns.length === 1) {
+        // One key: the value itself keys the map (Map compares numbers, strings and bigints by value).
+        const g = groupFns[0];
+        const single = new Map<unknown, { keys: unknown[]; accs: Accumulator[] }>();
+        const add = (k: unknown, row: Row): void => {
+          let entry = single.get(k);
+          if (!entry) { entry = { keys: [k], accs: newAccs() }; single.set(k, entry); table.set(keyString(k), entry); }
+          addRow(entry, row);
+        };
+        for (const row of rows) {
+          const v = g(row);
+          if (Array.isArray(v)) for (const k of new Set(v)) add(k, row);
+          else add(v ?? null, row);
+        }
       } else {
         for (const row of rows) {
           // A multivalued key puts the row in the group of each of its values.

@@ -85,7 +85,7 @@ export class ExprCompiler {
       case 'column': {
         let i = -1;
         for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
-        if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]`);
+        if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]${didYouMean(e.name, columns.map((c) => c.name))}`);
         const type = columns[i].type;
         return { type, fn: (row) => row[i], text: e.text };
       }
@@ -401,6 +401,15 @@ export class ExprCompiler {
     if (!isString(arg.type) && arg.type !== 'null') {
       return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${arg.text}] type [${arg.type}]`);
     }
+    // Elasticsearch rewrites LIKE "*" to IS NOT NULL (so NOT LIKE "*" keeps exactly the nulls).
+    if (!e.rlike && patterns.some((p) => p.constant?.value === '*')) {
+      const argFn = arg.fn;
+      const neg = e.negated;
+      return this.foldable([arg], { type: 'boolean', text: e.text, fn: (row) => {
+        const v = argFn(row);
+        return (v !== null && v !== undefined) !== neg;
+      } });
+    }
     const regexes: RegExp[] = [];
     for (const p of patterns) {
       if (!p.constant || typeof p.constant.value !== 'string') return this.fail(e.span, `pattern of [${e.text}] must be a string literal`);
@@ -479,6 +488,32 @@ export class ExprCompiler {
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {
   return DATA_TYPES.has(s);
+}
+
+/** Elasticsearch's hint for a misspelt name: `, did you mean [x]?` or `, did you mean any of [x, y]?`. */
+export function didYouMean(name: string, candidates: string[]): string {
+  const limit = Math.max(1, Math.min(2, Math.floor(name.length / 3)));
+  const close = [...new Set(candidates)]
+    .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+    .map((x) => x.c);
+  if (close.length === 0) return '';
+  return close.length === 1 ? `, did you mean [${close[0]}]?` : `, did you mean any of [${close.join(', ')}]?`;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
 }
 
 export function constant(value: unknown, type: DataType, text: string): Compiled {

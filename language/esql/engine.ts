@@ -51,7 +51,14 @@ interface Source {
   rows?: Row[];
 }
 
+/**
+ * Runs a query. The embedded executor is synchronous (a pushed-down plan over a million documents takes well
+ * under a second); this entry point first lets the event loop run, so a host answering heartbeats or
+ * interrupts gets its turn, and honours an already aborted signal.
+ */
 export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
   return runEsqlSync(text, options);
 }
 
@@ -76,13 +83,13 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let remaining = ops;
   if (source.scan && options.catalog) {
     // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
-    const needed = neededFields(query, commands, source.scan.fields);
+    const needed = neededFields(commands, source.scan.fields);
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
       ops = analyzeAll(commands, source.columns, env);
     }
-    const plan = planPushdown(commands, ops, source.scan!, new ExprCompiler({ ...env, failures: [] }));
+    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }));
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
     input = options.catalog.scan(request);
     if (plan.aggregate) input = plan.aggregate.finish(input);
@@ -198,7 +205,7 @@ function narrowSource(source: Source, needed: Set<string>): Source {
 }
 
 /** Fields a query can observe, or null when it may output all of them (no KEEP or STATS). */
-function neededFields(query: Query, commands: Command[], fields: CatalogField[]): Set<string> | null {
+function neededFields(commands: Command[], fields: CatalogField[]): Set<string> | null {
   if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
   const names = new Set<string>();
   const patterns: string[] = [];
@@ -229,7 +236,6 @@ function neededFields(query: Query, commands: Command[], fields: CatalogField[])
       default: break;
     }
   }
-  void query;
   const regexes = patterns.map((p) => new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$'));
   return new Set(fields.map((f) => f.name).filter((n) => names.has(n) || regexes.some((r) => r.test(n))));
 }

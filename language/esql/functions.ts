@@ -39,8 +39,6 @@ function expect(call: string, args: Compiled[], i: number, ok: (t: DataType) => 
   return typeError(call, i, args.length, expected, args[i]);
 }
 
-const NUMERIC_NAMES = 'double, integer, long or unsigned_long';
-const STRING_NAMES = 'keyword or text';
 
 function sameTypeNumeric(text: string, args: Compiled[]): DataType | string {
   return expect(text, args, 0, isNumeric, 'numeric') ?? args[0].type;
@@ -405,8 +403,8 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   r.define(mathFn('sin', 'Sine (radians).', Math.sin));
   r.define(mathFn('cos', 'Cosine (radians).', Math.cos));
   r.define(mathFn('tan', 'Tangent (radians).', Math.tan));
-  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? `asin requires input between -1 and 1, got ${x}` : null)));
-  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? `acos requires input between -1 and 1, got ${x}` : null)));
+  r.define(mathFn('asin', 'Arcsine.', Math.asin, (x) => (x < -1 || x > 1 ? 'Asin input out of range' : null)));
+  r.define(mathFn('acos', 'Arccosine.', Math.acos, (x) => (x < -1 || x > 1 ? 'Acos input out of range' : null)));
   r.define(mathFn('atan', 'Arctangent.', Math.atan));
   r.define(mathFn('sinh', 'Hyperbolic sine.', Math.sinh));
   r.define(mathFn('cosh', 'Hyperbolic cosine.', Math.cosh));
@@ -705,36 +703,61 @@ export function kahanSum(values: number[]): number {
   return sum;
 }
 
-function dateExtract(part: string, ms: number): number {
+/** java.time ChronoField values of a UTC date-time. */
+function dateExtract(part: string, ms: number): number | bigint {
   const d = new Date(ms);
+  const dayMs = 86400000;
+  const milliOfDay = ms - Math.floor(ms / dayMs) * dayMs;
+  const dayOfYear = Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / dayMs) + 1;
+  const dayOfWeek = ((d.getUTCDay() + 6) % 7) + 1;
+  const hour = d.getUTCHours();
   switch (part.toLowerCase()) {
-    case 'year': return d.getUTCFullYear();
+    case 'year': case 'year_of_era': return d.getUTCFullYear();
+    case 'era': return d.getUTCFullYear() > 0 ? 1 : 0;
     case 'month_of_year': return d.getUTCMonth() + 1;
+    case 'proleptic_month': return d.getUTCFullYear() * 12 + d.getUTCMonth();
     case 'day_of_month': return d.getUTCDate();
-    case 'hour_of_day': return d.getUTCHours();
+    case 'day_of_week': return dayOfWeek;
+    case 'day_of_year': return dayOfYear;
+    case 'aligned_day_of_week_in_month': return ((d.getUTCDate() - 1) % 7) + 1;
+    case 'aligned_day_of_week_in_year': return ((dayOfYear - 1) % 7) + 1;
+    case 'aligned_week_of_month': return Math.floor((d.getUTCDate() - 1) / 7) + 1;
+    case 'aligned_week_of_year': return Math.floor((dayOfYear - 1) / 7) + 1;
+    case 'epoch_day': return Math.floor(ms / dayMs);
+    case 'hour_of_day': return hour;
+    case 'clock_hour_of_day': return hour === 0 ? 24 : hour;
+    case 'hour_of_ampm': return hour % 12;
+    case 'clock_hour_of_ampm': return hour % 12 === 0 ? 12 : hour % 12;
+    case 'ampm_of_day': return hour < 12 ? 0 : 1;
     case 'minute_of_hour': return d.getUTCMinutes();
+    case 'minute_of_day': return Math.floor(milliOfDay / 60000);
     case 'second_of_minute': return d.getUTCSeconds();
+    case 'second_of_day': return Math.floor(milliOfDay / 1000);
     case 'milli_of_second': return d.getUTCMilliseconds();
-    case 'day_of_week': return ((d.getUTCDay() + 6) % 7) + 1;
-    case 'day_of_year': return Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1;
-    case 'aligned_week_of_year': return Math.floor((Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000)) / 7) + 1;
-    case 'epoch_day': return Math.floor(ms / 86400000);
-    case 'minute_of_day': return d.getUTCHours() * 60 + d.getUTCMinutes();
-    case 'second_of_day': return d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds();
-    case 'milli_of_day': return ms - Math.floor(ms / 86400000) * 86400000;
+    case 'milli_of_day': return milliOfDay;
+    case 'micro_of_second': return d.getUTCMilliseconds() * 1000;
+    case 'micro_of_day': return milliOfDay * 1000;
+    case 'nano_of_second': return d.getUTCMilliseconds() * 1000000;
+    case 'nano_of_day': return BigInt(milliOfDay) * 1000000n;
+    case 'instant_seconds': return Math.floor(ms / 1000);
+    case 'offset_seconds': return 0;
     default:
       throw new EvalFailure('java.lang.IllegalArgumentException', `No enum constant java.time.temporal.ChronoField.${part.toUpperCase()}`);
   }
 }
 
+/** `end - start` in whole units, truncated toward zero, as java.time's ChronoUnit.between. */
 function dateDiff(unit: string, a: number, b: number): number {
   const fixed: Record<string, number> = {
-    millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, ss: 1000, s: 1000, minute: 60000, minutes: 60000,
-    mi: 60000, n: 60000, hour: 3600000, hours: 3600000, hh: 3600000, day: 86400000, days: 86400000, dd: 86400000, d: 86400000,
-    week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
+    millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, ss: 1000, s: 1000,
+    minute: 60000, minutes: 60000, mi: 60000, n: 60000, hour: 3600000, hours: 3600000, hh: 3600000,
+    day: 86400000, days: 86400000, dd: 86400000, d: 86400000, dayofyear: 86400000, dy: 86400000, y: 86400000,
+    weekday: 86400000, weekdays: 86400000, dw: 86400000, week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
   };
   const u = unit.toLowerCase();
   if (u in fixed) return checkInt(Math.trunc((b - a) / fixed[u]));
+  if (['microsecond', 'microseconds', 'mcs'].includes(u)) return checkInt((b - a) * 1000);
+  if (['nanosecond', 'nanoseconds', 'ns'].includes(u)) return checkInt((b - a) * 1000000);
   const da = new Date(a);
   const db = new Date(b);
   let months = (db.getUTCFullYear() - da.getUTCFullYear()) * 12 + (db.getUTCMonth() - da.getUTCMonth());

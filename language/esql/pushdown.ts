@@ -4,7 +4,6 @@
 import { Command, Expr } from './ast';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
 import { EvalFailure } from './errors';
-import { Operator } from './commands';
 import { ExprCompiler } from './compile';
 import { DataType, esqlTypeOf, isNumeric, isString } from './types';
 import { toDatetime } from './values';
@@ -21,7 +20,7 @@ export interface PushdownPlan {
 
 const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
 
-export function planPushdown(commands: Command[], ops: Operator[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
+export function planPushdown(commands: Command[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
   const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
   // current column name -> source field it still holds unchanged
   const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
@@ -90,7 +89,7 @@ export function planPushdown(commands: Command[], ops: Operator[], scan: { field
         break;
       case 'stats': {
         if (limit !== undefined || sort) break loop;
-        const agg = translateStats(cmd, ops[i], field);
+        const agg = translateStats(cmd, field);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
         plan.aggregate = { finish: agg.finish };
@@ -231,7 +230,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
   }
 }
 
-function translateStats(cmd: Command & { kind: 'stats' }, op: Operator, field: FieldLookup):
+function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup):
   { request: NonNullable<ScanRequest['aggregate']>; finish: (rows: Iterable<Row>) => Iterable<Row> } | null {
   const groups: string[] = [];
   for (const g of cmd.groups) {
@@ -291,7 +290,6 @@ function translateStats(cmd: Command & { kind: 'stats' }, op: Operator, field: F
         return null;
     }
   }
-  void op;
   return {
     request: { groups, aggs },
     *finish(rows) {

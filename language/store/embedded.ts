@@ -10,9 +10,11 @@ import {
   BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
-import { FieldInfo, docValues, dynamicFields, fieldsFromMappings, flattenSource, mappingsFromFields } from './mapping';
+import {
+  FieldInfo, MappingRules, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
+} from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
-import { runEsqlSync } from '../esql/engine';
+import { runEsql, runEsqlSync } from '../esql/engine';
 
 /** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,6 +33,7 @@ interface IndexMeta {
   columns: Map<string, string>;
   multiValued: Set<string>;
   version: number;
+  rules: MappingRules;
   sourcePaths: Set<string>;
   names: Set<string>;
   insert?: { width: number; stmt: Database.Statement };
@@ -58,6 +61,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
         tbl TEXT NOT NULL UNIQUE,
         fields TEXT NOT NULL,
         multi_valued TEXT NOT NULL DEFAULT '[]',
+        rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}',
         settings TEXT,
         seq_no INTEGER NOT NULL DEFAULT -1,
         version INTEGER NOT NULL DEFAULT 0
@@ -81,7 +85,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     validateIndexName(index);
     return this.db.transaction(() => {
       if (this.readMeta(index)) return { created: false };
-      this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings);
+      this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings, rulesFromMappings(definition?.mappings));
       return { created: true };
     }).immediate();
   }
@@ -108,7 +112,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   async getMapping(index: string): Promise<Record<string, unknown>> {
     const meta = this.readMeta(index);
     if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
-    return mappingsFromFields(meta.fields);
+    return mappingsFromFields(meta.fields, meta.rules);
   }
 
   async listIndices(): Promise<string[]> {
@@ -196,7 +200,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    return this.esqlSync(query, params, signal);
+    return runEsql(query, { catalog: this, params, signal });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
@@ -292,8 +296,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     const cached = this.metaCache.get(index);
     if (cached && cached.version === row.version && cached.table === row.tbl) return cached;
-    const full = this.stmt('SELECT fields, multi_valued FROM es_indices WHERE name = ?').get(index) as
-      { fields: string; multi_valued: string };
+    const full = this.stmt('SELECT fields, multi_valued, rules FROM es_indices WHERE name = ?').get(index) as
+      { fields: string; multi_valued: string; rules: string };
     const stored = JSON.parse(full.fields) as (FieldInfo & { column: string })[];
     const meta: IndexMeta = {
       name: index,
@@ -302,6 +306,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       columns: new Map(stored.map((f) => [f.name, f.column])),
       multiValued: new Set(JSON.parse(full.multi_valued) as string[]),
       version: row.version,
+      rules: JSON.parse(full.rules) as MappingRules,
       sourcePaths: new Set(stored.map((f) => f.sourcePath)),
       names: new Set(stored.map((f) => f.name)),
     };
@@ -309,15 +314,16 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return meta;
   }
 
-  private createIndexRow(index: string, fields: FieldInfo[], settings?: Record<string, unknown>): IndexMeta {
+  private createIndexRow(index: string, fields: FieldInfo[], settings?: Record<string, unknown>,
+    rules: MappingRules = { dynamic: {}, disabled: [] }): IndexMeta {
     const n = this.stmt('INSERT INTO es_counter (name) VALUES (?)').run(index).lastInsertRowid;
     const table = `idx_${n}`;
     const columns = fields.map((f, i) => ({ ...f, column: `c${i}` }));
     const columnSql = columns.map((c) => `, "${c.column}" ${sqlAffinity(c.type)}`).join('');
     this.db.exec(`CREATE TABLE "${table}" (_id TEXT NOT NULL UNIQUE, _seq_no INTEGER NOT NULL,
       _primary_term INTEGER NOT NULL, _version INTEGER NOT NULL, _source TEXT NOT NULL${columnSql})`);
-    this.stmt('INSERT INTO es_indices (name, tbl, fields, settings) VALUES (?, ?, ?, ?)')
-      .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null);
+    this.stmt('INSERT INTO es_indices (name, tbl, fields, settings, rules) VALUES (?, ?, ?, ?, ?)')
+      .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null, JSON.stringify(rules));
     return this.readMeta(index)!;
   }
 
@@ -356,7 +362,15 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (const [p, values] of flat) {
       if (meta.sourcePaths.has(p) || meta.names.has(p)) continue;
       const sample = values.find((v) => v !== null && v !== undefined);
-      if (sample !== undefined) (added ??= []).push(...dynamicFields(p, sample));
+      if (sample === undefined) continue;
+      const policy = dynamicPolicy(meta.rules, p);
+      if (policy === 'ignore') continue;
+      if (policy === 'reject') {
+        const at = p.lastIndexOf('.');
+        throw new StoreError(`mapping set to strict, dynamic introduction of [${p.slice(at + 1)}] within [${at < 0 ? '_doc' : p.slice(0, at)}] is not allowed`,
+          'strict_dynamic_mapping_exception', 400);
+      }
+      (added ??= []).push(...dynamicFields(p, sample));
     }
     const fields = added ? [...meta.fields, ...added] : meta.fields;
     const values: unknown[] = new Array(fields.length);

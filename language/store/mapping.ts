@@ -52,9 +52,57 @@ function leaf(name: string, type: string, sourcePath: string, def: Record<string
   return f;
 }
 
+/** Mapping settings that are not fields: `dynamic` per object path ('' is the root) and disabled objects. */
+export interface MappingRules {
+  dynamic: Record<string, 'true' | 'false' | 'strict' | 'runtime'>;
+  /** Objects with `enabled: false`: kept in `_source`, never mapped. */
+  disabled: string[];
+}
+
+export function rulesFromMappings(mappings: Record<string, unknown> | undefined): MappingRules {
+  const rules: MappingRules = { dynamic: {}, disabled: [] };
+  const walk = (def: Record<string, unknown>, path: string): void => {
+    if (def.dynamic !== undefined) rules.dynamic[path] = String(def.dynamic) as MappingRules['dynamic'][string];
+    if (path && def.enabled === false) {
+      rules.disabled.push(path);
+      return;
+    }
+    const props = (def.properties ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [k, v] of Object.entries(props)) {
+      const type = v.type as string | undefined;
+      if (type === undefined || type === 'object' || type === 'nested') walk(v, path ? `${path}.${k}` : k);
+    }
+  };
+  walk(mappings ?? {}, '');
+  return rules;
+}
+
+/** What happens to a new field at `path`: mapped, ignored (kept in `_source` only) or refused. */
+export function dynamicPolicy(rules: MappingRules, path: string): 'map' | 'ignore' | 'reject' {
+  if (rules.disabled.some((d) => path === d || path.startsWith(d + '.'))) return 'ignore';
+  let parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
+  for (;;) {
+    const setting = rules.dynamic[parent];
+    if (setting !== undefined) return setting === 'false' || setting === 'runtime' ? 'ignore' : setting === 'strict' ? 'reject' : 'map';
+    if (parent === '') return 'map';
+    parent = parent.includes('.') ? parent.slice(0, parent.lastIndexOf('.')) : '';
+  }
+}
+
 /** Back to an Elasticsearch-shaped `mappings` object (multi-fields nested under `fields`). */
-export function mappingsFromFields(fields: FieldInfo[]): Record<string, unknown> {
+export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { dynamic: {}, disabled: [] }): Record<string, unknown> {
   const root: Record<string, any> = {};
+  const place = (name: string, def: Record<string, unknown>): void => {
+    const parts = name.split('.');
+    let node = root;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= { properties: {} };
+      node[p].properties ??= {};
+      node = node[p].properties;
+    }
+    node[parts[parts.length - 1]] = { ...(node[parts[parts.length - 1]] ?? {}), ...def };
+  };
+  for (const d of rules.disabled) place(d, { type: 'object', enabled: false });
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (const f of fields) {
     if (f.sourcePath !== f.name && byName.has(f.sourcePath)) continue; // emitted under its parent
@@ -78,7 +126,9 @@ export function mappingsFromFields(fields: FieldInfo[]): Record<string, unknown>
     }
     node[parts[parts.length - 1]] = def;
   }
-  return { properties: root };
+  const out: Record<string, unknown> = { properties: root };
+  if (rules.dynamic['']) out.dynamic = rules.dynamic[''];
+  return out;
 }
 
 /** Flattens a document to dotted leaf paths; arrays (also of objects) collect their leaf values. */

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { EsqlError } from '../../language/esql/errors';
-import { runEsqlSync, esqlFunctions } from '../../language/esql/engine';
+import { runEsql, runEsqlSync, esqlFunctions } from '../../language/esql/engine';
 
 describe('ES|QL engine', () => {
   let dir: string;
@@ -204,5 +204,19 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
       'Line 1:19: java.lang.ArithmeticException: long overflow',
     ]);
     expect(local.warnings).to.deep.equal(pushed.warnings);
+  });
+});
+
+describe('ES|QL cancellation', () => {
+  it('does not start a query whose signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted'));
+    let error: unknown;
+    try {
+      await runEsql('ROW a = 1', { signal: controller.signal });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).to.equal('interrupted');
   });
 });

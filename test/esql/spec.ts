@@ -35,11 +35,11 @@ export function parseSpecFile(file: string): SpecCase[] {
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   const cases: SpecCase[] = [];
   let i = 0;
-  const isComment = (l: string): boolean => l.trim().startsWith('//');
+  const isComment = (l: string): boolean => l.trim().startsWith('//') || l.trim().startsWith('#');
   while (i < lines.length) {
     const header = lines[i].trim();
     // `#` lines between cases are comments too
-    if (header === '' || isComment(lines[i]) || header.startsWith('#')) { i++; continue; }
+    if (header === '' || isComment(lines[i])) { i++; continue; }
     const nameLine = i + 1;
     const name = header.split('#')[0].trim();
     i++;
@@ -267,7 +267,10 @@ const LOCATION = /^Line \d+:\d+: /;
 function compareWarnings(c: SpecCase, actual: string[]): string | null {
   const left = [...actual];
   for (const w of c.warnings) {
-    const at = left.findIndex((a) => a === w || (!LOCATION.test(w) && a.replace(LOCATION, '') === w));
+    // `real#[Emulated:alternative]`: Elasticsearch's own harness accepts either wording.
+    const alternatives = w.includes('#[Emulated:') ? [w.slice(0, w.indexOf('#[Emulated:')), w.slice(w.indexOf('#[Emulated:') + 11, -1)] : [w];
+    const matches = (a: string): boolean => alternatives.some((x) => a === x || (!LOCATION.test(x) && a.replace(LOCATION, '') === x));
+    const at = left.findIndex(matches);
     if (at < 0) return `missing warning [${w}]; got ${JSON.stringify(actual)}`;
     left.splice(at, 1);
   }

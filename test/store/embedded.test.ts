@@ -107,3 +107,36 @@ describe('EmbeddedStore', () => {
     }
   });
 });
+
+describe('EmbeddedStore mapping rules', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps disabled objects in _source without mapping them', async () => {
+    await store.createIndex('ex', { mappings: { properties: { status: { type: 'keyword' }, result: { type: 'object', enabled: false } } } });
+    await store.index('ex', { status: 'DONE', result: { rows: [1, 2], note: 'x' } }, { id: '1' });
+    expect((await store.get('ex', '1'))?._source.result).to.deep.equal({ rows: [1, 2], note: 'x' });
+    const mapping = await store.getMapping('ex') as { properties: Record<string, unknown> };
+    expect(mapping.properties).to.deep.equal({ status: { type: 'keyword' }, result: { type: 'object', enabled: false } });
+    expect((await store.esql('FROM ex | KEEP status')).values).to.deep.equal([['DONE']]);
+  });
+
+  it('honours dynamic: false and strict', async () => {
+    await store.createIndex('loose', { mappings: { dynamic: false, properties: { a: { type: 'long' } } } });
+    await store.index('loose', { a: 1, extra: 'kept in source' }, { id: '1' });
+    expect((await store.esql('FROM loose')).columns.map((c) => c.name)).to.deep.equal(['a']);
+    await store.createIndex('tight', { mappings: { dynamic: 'strict', properties: { a: { type: 'long' } } } });
+    let error: unknown;
+    try { await store.index('tight', { a: 1, extra: 'x' }); } catch (e) { error = e; }
+    expect((error as StoreError).type).to.equal('strict_dynamic_mapping_exception');
+    expect((error as Error).message).to.equal('mapping set to strict, dynamic introduction of [extra] within [_doc] is not allowed');
+  });
+});
