@@ -138,6 +138,11 @@ export class Kernel {
 
   private async execute(request: Message, channel: ReplyChannel): Promise<void> {
     const code = String(request.content.code ?? '');
+    const helpTopic = helpRequest(code);
+    if (helpTopic !== undefined) {
+      await this.pageHelp(request, channel, helpTopic);
+      return;
+    }
     if (isExitCommand(code)) {
       // As in IPython: `exit` / `quit` ask the frontend (jupyter console) to leave and stop the kernel.
       await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload: [{ source: 'ask_exit', keepkernel: false }] });
@@ -183,6 +188,14 @@ export class Kernel {
     const aborted = stopOnError ? this.takeQueuedExecutes() : [];
     await this.reply(channel, request, 'execute_reply', { status: 'error', execution_count: count, ename, evalue, traceback });
     await this.abort(aborted);
+  }
+
+  /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
+  private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
+    const help = this.options.interpreter.inspect(topic, topic.length, 1);
+    const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
+    if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
+    await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
   }
 
   private takeQueuedExecutes(): { request: Message; channel: ReplyChannel }[] {
@@ -292,4 +305,10 @@ export class Kernel {
 /** `exit` or `quit` typed alone: a frontend command, not elastic-script (where EXIT only leaves a loop). */
 function isExitCommand(code: string): boolean {
   return /^\s*(exit|quit)\s*;?\s*$/i.test(code);
+}
+
+/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, else undefined. */
+function helpRequest(code: string): string | undefined {
+  const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
+  return m ? (m[1] ?? m[2]) : undefined;
 }

@@ -6,6 +6,7 @@ import type {
 import type { RoutineDecl, Span } from './ast';
 import { ScriptError } from './errors';
 import { tryParse, parse } from './grammar/parse';
+import { endsInsideLiteral } from './grammar/open-literal';
 import { KEYWORDS, elasticScriptGrammar } from './grammar/grammar';
 import { Registry, CallContext, SessionView, signatureOf } from './builtins/registry';
 import { scriptBuiltins } from './builtins/library';
@@ -230,6 +231,7 @@ export class Session implements Interpreter, Host {
     if (code.trim() === '') return { status: 'complete' };
     const r = tryParse(code);
     if (r.ok) return { status: 'complete' };
+    if (endsInsideLiteral(code)) return { status: 'incomplete', indent: '' };
     if (r.failure.offset >= code.trimEnd().length) {
       const onlySemicolon = /^expected ";"$/.test(r.failure.expected);
       return { status: 'incomplete', indent: onlySemicolon ? '' : '  ' };

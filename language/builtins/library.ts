@@ -10,10 +10,12 @@ import { dataBuiltins } from './data';
 import { introspectionBuiltins } from './introspection';
 import { integrationBuiltins } from './integrations';
 import { systemBuiltins } from './system';
+import { outputBuiltins } from './output';
 
 export function scriptBuiltins(): Registry {
   return new Registry().define(
     ...stringBuiltins, ...numberBuiltins, ...arrayBuiltins, ...dateBuiltins, ...documentBuiltins, ...mapBuiltins,
     ...dataBuiltins, ...introspectionBuiltins, ...integrationBuiltins, ...systemBuiltins,
+    ...outputBuiltins,
   );
 }

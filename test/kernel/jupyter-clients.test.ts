@@ -52,7 +52,7 @@ describe('real Jupyter clients', function () {
     const run = sh(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', path.join(ROOT, 'test', 'kernel', 'jupyter', 'test_escript_kernel.py')], env, 170_000);
     const summary = run.stdout.trim().split('\n').at(-1) ?? '';
     expect(run.status, run.stdout + run.stderr).to.equal(0);
-    expect(summary).to.match(/\b1[0-9] passed/);
+    expect(summary).to.match(/\b12 passed/); // every test jupyter_kernel_test 0.4.5 has
     expect(summary).to.not.match(/failed|skipped|error/);
   });
 

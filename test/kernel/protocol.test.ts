@@ -182,6 +182,19 @@ describe('kernel over ZeroMQ', function () {
     expect(none.content.found).to.equal(false);
   });
 
+  it('pages help for NAME? and ?NAME, as IPython does', async () => {
+    for (const code of ['UPPER?', '?UPPER']) {
+      const { reply } = await k.execute(code);
+      expect(reply.content.status).to.equal('ok');
+      expect(reply.content.payload).to.have.length(1);
+      expect(reply.content.payload[0].source).to.equal('page');
+      expect(reply.content.payload[0].data['text/plain']).to.include('UPPER');
+    }
+    const { reply, outputs } = await k.execute('no_such_name?');
+    expect(reply.content.payload).to.deep.equal([]);
+    expect(streamText(outputs, 'stderr')).to.include('no help for no_such_name');
+  });
+
   it('answers history tail and search', async () => {
     await k.execute('PRINT 1;');
     await k.execute("PRINT 'history marker';");

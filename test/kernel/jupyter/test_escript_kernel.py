@@ -34,7 +34,7 @@ class EScriptKernelTests(jupyter_kernel_test.KernelTests):
     code_execute_result = [
         {"code": "40 + 2;", "result": "42"},
         {"code": "'elastic' || '-' || 'script';", "result": "elastic-script"},
-        {"code": "[1, 2, 3];", "result": "[1, 2, 3]"},
+        {"code": "[1, 2, 3];", "result": "[1,2,3]"},
     ]
     code_display_data = [
         {"code": "DISPLAY {\"service\": \"api\", \"count\": 3};", "mime": "application/json"},
@@ -44,6 +44,7 @@ class EScriptKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "40 + 2*"
     supported_history_operations = ("tail", "range", "search")
 
+    code_page_something = "UPPER?"
     code_inspect_sample = "UPPER"
     code_clear_output = "CLEAR_OUTPUT();"
 
