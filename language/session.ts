@@ -19,6 +19,10 @@ import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
 import type { RoutineInfo } from './builtins/registry';
+import type { DataStore } from './store/store';
+import { openStore } from './store/open';
+import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
+import { describeScriptError, resolvePipeline } from './evaluator/async-statements';
 
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
@@ -29,6 +33,13 @@ export interface SessionOptions {
   outbox?: Outbox;
   /** Environment for integrations and ENV() (defaults to process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The session's data store, opened on first use (default: `openStore(env)`, the embedded SQLite store
+   * under ESCRIPT_DATA_DIR, or Elasticsearch when ESCRIPT_ELASTICSEARCH_* is set). The session closes it.
+   */
+  store?: () => DataStore;
+  /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
+  executions?: Pick<SessionExecutionsOptions, 'engine' | 'displays'>;
 }
 
 const VERSION = '0.1.0';
@@ -48,12 +59,30 @@ export class Session implements Interpreter, Host {
   private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
+  private readonly openDataStore: () => DataStore;
+  private storeInstance: DataStore | null = null;
+  /** Async executions: the engine on the data store, live displays, shutdown. */
+  readonly executions: SessionExecutions;
 
   constructor(options: SessionOptions = {}) {
     this.repo = options.routines ?? new MemoryRoutineRepository();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
     if (options.services) this.rt.services = options.services;
+    this.openDataStore = options.store ?? (() => openStore(this.env as NodeJS.ProcessEnv));
+    this.executions = new SessionExecutions({
+      store: () => this.dataStore(),
+      resolve: (pipeline) => resolvePipeline(this.compiler, this, pipeline),
+      describeError: describeScriptError,
+      env: this.env,
+      ...options.executions,
+    });
+  }
+
+  /** The session's data store, opened on first use. */
+  dataStore(): DataStore {
+    this.storeInstance ??= this.openDataStore();
+    return this.storeInstance;
   }
 
   info(): LanguageInfo {
@@ -239,8 +268,17 @@ export class Session implements Interpreter, Host {
     return { status: 'invalid' };
   }
 
+  /** Waits for the async executions started in this session to settle (`escript run` calls it before exiting). */
+  async drain(): Promise<void> {
+    await this.executions.drain();
+  }
+
+  /** Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the store. */
   async shutdown(): Promise<void> {
-    // nothing runs in the background yet
+    await this.executions.shutdown();
+    const store = this.storeInstance;
+    this.storeInstance = null;
+    if (store) await store.close();
   }
 
   /** Signatures of all built-ins (for documentation). */

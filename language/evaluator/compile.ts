@@ -16,6 +16,7 @@ import {
   STACK_HOP, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
 import { checkType, checkerFor, typeText } from './types';
+import { compileAsyncStatement } from './async-statements';
 
 const NONE: StmtFn = () => undefined;
 
@@ -348,12 +349,13 @@ export class Compiler {
       case 'search':
       case 'refresh':
       case 'createIndex':
+      case 'esql':
+        return this.notAvailable(s);
       case 'asyncCall':
       case 'parallel':
       case 'execution':
       case 'executions':
-      case 'esql':
-        return this.notAvailable(s);
+        return compileAsyncStatement(this, this.host, s, scope);
     }
   }
 
