@@ -6,6 +6,7 @@ import type {
 import type { RoutineDecl, Span } from './ast';
 import { ScriptError } from './errors';
 import { tryParse, parse } from './grammar/parse';
+import { openAtEnd } from './grammar/open-at-end';
 import { endsInsideLiteral } from './grammar/open-literal';
 import { KEYWORDS, elasticScriptGrammar } from './grammar/grammar';
 import { Registry, CallContext, SessionView, signatureOf } from './builtins/registry';
@@ -261,7 +262,8 @@ export class Session implements Interpreter, Host {
     const r = tryParse(code);
     if (r.ok) return { status: 'complete' };
     if (endsInsideLiteral(code)) return { status: 'incomplete', indent: '' };
-    if (r.failure.offset >= code.trimEnd().length) {
+    // an open bracket also means the input merely stops early (`{"a": 1,`)
+    if (r.failure.offset >= code.trimEnd().length || openAtEnd(code)) {
       const onlySemicolon = /^expected ";"$/.test(r.failure.expected);
       return { status: 'incomplete', indent: onlySemicolon ? '' : '  ' };
     }

@@ -63,10 +63,19 @@ export function signatureOf(def: BuiltinDef): string {
   return `${def.name}(${ps.join(', ')}) RETURNS ${def.returns}`;
 }
 
+const arities = new WeakMap<BuiltinDef, { min: number; max: number }>();
+
+/** How many arguments a built-in accepts (computed once per definition: calls check it every time). */
 export function arityOf(def: BuiltinDef): { min: number; max: number } {
-  const min = def.params.filter((p) => !p.optional && !p.variadic).length;
-  const max = def.params.some((p) => p.variadic) ? Infinity : def.params.length;
-  return { min, max };
+  let a = arities.get(def);
+  if (!a) {
+    a = {
+      min: def.params.filter((p) => !p.optional && !p.variadic).length,
+      max: def.params.some((p) => p.variadic) ? Infinity : def.params.length,
+    };
+    arities.set(def, a);
+  }
+  return a;
 }
 
 export class Registry {

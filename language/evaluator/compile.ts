@@ -24,6 +24,96 @@ function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
   return isPromise(x) ? x.then(k) : k(x);
 }
 
+// ---------------------------------------------------------------- suspended halves
+// Hot closures call these when a value turns out to be a promise, instead of creating an arrow function
+// inline: an inline arrow capturing the closure's locals makes V8 allocate a context on every call.
+
+interface Sequence {
+  readonly fns: StmtFn[];
+  readonly stmts: A.Stmt[];
+  readonly n: number;
+  run: (f: Frame, i: number) => R<Completion>;
+}
+
+const DONE = (): Completion => undefined;
+
+/**
+ * `k(x, f)`, or after `x` settles. `k` is made once at compile time and gets the frame as an argument, so the
+ * synchronous case allocates nothing.
+ */
+function thenF<T, U>(x: R<T>, f: Frame, k: (v: T, f: Frame) => R<U>): R<U> {
+  if (isPromise(x)) return thenFLater(x, f, k);
+  return k(x, f);
+}
+
+function thenFLater<T, U>(x: Promise<T>, f: Frame, k: (v: T, f: Frame) => R<U>): Promise<U> {
+  return x.then((v) => k(v, f));
+}
+
+/** `k(x)` now or after `x` settles, for a `k` that does not need the frame. */
+function thenK<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
+  return isPromise(x) ? x.then(k) : k(x);
+}
+
+function resumeSequence(seq: Sequence, f: Frame, pending: Promise<Completion>, next: number): Promise<Completion> {
+  return pending.then((c) => {
+    if (c !== undefined) return c;
+    if (next < seq.n) ctxOf(f).checkAbort(seq.stmts[next].span);
+    return seq.run(f, next);
+  });
+}
+
+function ifAfter(v: Promise<Value>, f: Frame, sp: A.Span, yes: StmtFn, no: StmtFn): Promise<Completion> {
+  return v.then((x) => (op.truth(x, sp) ? yes(f) : no(f)));
+}
+
+function returnAfter(v: Promise<Value>, f: Frame): Promise<Completion> {
+  return v.then((x) => { f[RET] = x; return RETURN; });
+}
+
+function setAfter(v: Promise<Value>, f: Frame, set: (f: Frame, x: Value) => void): Promise<Completion> {
+  return v.then((x) => { set(f, x); return undefined; });
+}
+
+function binaryAfterLeft(a: Promise<Value>, f: Frame, r: ExprFn, k: (a: Value, b: Value) => Value): Promise<Value> {
+  return a.then((x) => then(r(f), (y) => k(x, y)));
+}
+
+function binaryAfterRight(a: Value, b: Promise<Value>, k: (a: Value, b: Value) => Value): Promise<Value> {
+  return b.then((y) => k(a, y));
+}
+
+function direct1After(v: Promise<Value>, f: Frame, r: CompiledRoutine,
+  go: (f: Frame, fr: Frame, r: CompiledRoutine) => R<Value>): Promise<Value> {
+  return v.then((x) => {
+    const fr = acquire(r, ctxOf(f));
+    fr[FIRST_SLOT] = x;
+    return go(f, fr, r);
+  });
+}
+
+function fillAfter(v: Promise<Value>, f: Frame, fr: Frame, r: CompiledRoutine, i: number,
+  fill: (f: Frame, fr: Frame, r: CompiledRoutine, from: number) => R<Value>): Promise<Value> {
+  return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
+}
+
+function storeAfter(x: Promise<Value>, f: Frame, k: Value,
+  store: (x: Value, f: Frame, k: Value) => Completion): Promise<Completion> {
+  return x.then((xv) => store(xv, f, k));
+}
+
+function indexAfterObject(v: Promise<Value>, f: Frame, k: ExprFn, sp: A.Span): Promise<Value> {
+  return v.then((x) => thenK(k(f), (key) => getMember(x, key, sp, false)));
+}
+
+function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promise<Value> {
+  return key.then((kv) => getMember(v, kv, sp, false));
+}
+
+function settersFor(refs: (LValueRef | undefined)[], f: Frame): (((v: Value) => void) | undefined)[] {
+  return refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined));
+}
+
 /** Converts anything thrown inside the evaluator into a ScriptError (native stack overflow included). */
 export function asScriptError(e: unknown, span: A.Span | undefined): ScriptError {
   if (e instanceof ScriptError) return e;
@@ -117,7 +207,8 @@ export class Compiler {
       simpleReturn: !decl.returns && !decl.params.some((p) => p.mode !== 'IN'),
       paramKinds: decl.params.map((p) => kindOf(p.type)),
       returnKind: kindOf(decl.returns),
-      pool: [],
+      pool: new Array<Frame>(POOL_LIMIT).fill([]),
+      poolTop: 0,
     };
     routine.body = this.block(decl.body, scope);
     return routine;
@@ -159,6 +250,21 @@ export class Compiler {
     return this.run(r, fr, site, setters);
   }
 
+  // The suspended halves of the call path, kept out of the hot closures (see `sequence`).
+  private runAfter(t: Promise<void>, r: CompiledRoutine, fr: Frame, site: A.Span): Promise<Value> {
+    return t.then(() => this.run(r, fr, site, undefined));
+  }
+
+  private enterAfter(t: Promise<void>, r: CompiledRoutine, fr: Frame, argc: number, site: A.Span,
+    setters?: (((v: Value) => void) | undefined)[]): Promise<Value> {
+    return t.then(() => this.enter(r, fr, argc, site, setters));
+  }
+
+  private finishAfter(res: Promise<Completion>, rt: Runtime, r: CompiledRoutine, fr: Frame, site: A.Span,
+    setters?: (((v: Value) => void) | undefined)[]): Promise<Value> {
+    return res.then((c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); });
+  }
+
   private depthError(r: CompiledRoutine, site: A.Span): ScriptError {
     return new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
   }
@@ -171,9 +277,7 @@ export class Compiler {
     rt.sites[depth] = site;
     // no try/catch here: an error leaves the stack as it is for whoever handles it (see Runtime.unwindTo)
     const res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
-    if (isPromise(res)) {
-      return res.then((c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); });
-    }
+    if (isPromise(res)) return this.finishAfter(res, rt, r, fr, site, setters);
     rt.depth--;
     if (res === RETURN && !r.hasOut) {
       const v = fr[RET];
@@ -239,24 +343,18 @@ export class Compiler {
     const n = fns.length;
     if (n === 0) return NONE;
     if (n === 1) return fns[0];
-    const run = (f: Frame, i: number): R<Completion> => {
+    // Synchronous statements never create a closure here: V8 would allocate a context per call for any
+    // inner function that captures `f` or `i`, so the suspended case is handled by a separate function.
+    const seq: Sequence = { fns, stmts, n, run: (f, i) => undefined };
+    seq.run = (f: Frame, i: number): R<Completion> => {
       for (; i < n; i++) {
         const c = fns[i](f);
         if (c !== undefined) {
-          if (isPromise(c)) {
-            const next = i + 1;
-            return c.then((c2) => resume(f, c2, next));
-          }
+          if (isPromise(c)) return resumeSequence(seq, f, c, i + 1);
           return c;
         }
       }
       return undefined;
-    };
-    // after a statement that suspended: stop on a completion, else check for an interrupt and go on
-    const resume = (f: Frame, c2: Completion, next: number): R<Completion> => {
-      if (c2 !== undefined) return c2;
-      if (next < n) ctxOf(f).checkAbort(stmts[next].span);
-      return run(f, next);
     };
     if (n === 2) {
       // unrolled: the body of many small routines (e.g. IF ... END IF; RETURN ...)
@@ -264,12 +362,13 @@ export class Compiler {
       return (f) => {
         const c = a(f);
         if (c !== undefined) {
-          if (isPromise(c)) return c.then((c2) => resume(f, c2, 1));
+          if (isPromise(c)) return resumeSequence(seq, f, c, 1);
           return c;
         }
         return b(f);
       };
     }
+    const run = seq.run;
     return (f) => run(f, 0);
   }
 
@@ -278,7 +377,10 @@ export class Compiler {
       case 'empty': return NONE;
       case 'expr': {
         const e = this.expr(s.expr, scope);
-        return (f) => then(e(f), () => undefined);
+        return (f) => {
+          const v = e(f);
+          return isPromise(v) ? v.then(DONE) : undefined;
+        };
       }
       case 'declare': return this.declare(s, scope);
       case 'set': return this.set(s, scope);
@@ -302,7 +404,8 @@ export class Compiler {
         if (!s.when) return () => sig;
         const c = this.expr(s.when, scope);
         const sp = s.when.span;
-        return (f) => then(c(f), (v) => (op.truth(v, sp) ? sig : undefined));
+        const decide = (v: Value): Completion => (op.truth(v, sp) ? sig : undefined);
+        return (f) => thenK(c(f), decide);
       }
       case 'return': {
         if (!s.value) return (f) => { f[RET] = null; return RETURN; };
@@ -314,7 +417,7 @@ export class Compiler {
         const e = this.expr(s.value, scope);
         return (f) => {
           const v = e(f);
-          if (isPromise(v)) return v.then((x) => { f[RET] = x; return RETURN; });
+          if (isPromise(v)) return returnAfter(v, f);
           f[RET] = v;
           return RETURN;
         };
@@ -392,14 +495,15 @@ export class Compiler {
           cell.defined = true;
           return undefined;
         };
-        return init ? (f: Frame) => then(init(f), define) : () => define(null);
+        return init ? (f: Frame) => thenK(init(f), define) : () => define(null);
       }
       const slot = scope.declare(d.name, type, isConst).slot;
-      const store = (f: Frame, v: Value): undefined => {
-        f[slot] = type && v !== null ? checkType(v, type, label, d.span) : v;
+      const check = type ? checkerFor(type, label) : undefined;
+      const store = (v: Value, f: Frame): undefined => {
+        f[slot] = check && v !== null ? check(v, d.span) : v;
         return undefined;
       };
-      return init ? (f: Frame) => then(init(f), (v) => store(f, v)) : (f: Frame) => store(f, null);
+      return init ? (f: Frame) => thenF(init(f), f, store) : (f: Frame) => store(null, f);
     });
     if (parts.length === 1) return parts[0];
     return this.sequence(parts, s.decls.map(() => s));
@@ -455,18 +559,33 @@ export class Compiler {
         const type = ref.type;
         const element = type && type.kind === 'array' && type.of ? checkerFor(type.of, `element of ${s.name}`) : undefined;
         const sp = s.span;
+        const pushAll = (xs: Value[], f: Frame): Completion => {
+          const arr = get(f) as Value[];
+          for (const x of xs) arr.push(element ? element(x, sp) : x);
+          return undefined;
+        };
+        const item = items.length === 1 ? items[0] : undefined;
         return (f) => {
           const arr = get(f);
-          if (!Array.isArray(arr)) return then(value(f), (x) => { set(f, x); return undefined; });
-          return then(evalAll(items, f), (xs) => {
-            for (const x of xs) arr.push(element ? element(x, sp) : x);
+          if (!Array.isArray(arr)) {
+            const x = value(f);
+            if (isPromise(x)) return setAfter(x, f, set);
+            set(f, x);
             return undefined;
-          });
+          }
+          if (item !== undefined) {
+            // one element (the usual loop): no argument array
+            const x = item(f);
+            if (isPromise(x)) return thenF(x, f, (v, f2) => pushAll([v], f2));
+            arr.push(element ? element(x, sp) : x);
+            return undefined;
+          }
+          return thenF(evalAll(items, f), f, pushAll);
         };
       }
       return (f) => {
         const x = value(f);
-        if (isPromise(x)) return x.then((y) => { set(f, y); return undefined; });
+        if (isPromise(x)) return setAfter(x, f, set);
         set(f, x);
         return undefined;
       };
@@ -475,12 +594,27 @@ export class Compiler {
     const get = ref.get;
     const keys = s.path.map((a) => (a.kind === 'field' ? ((() => a.name) as ExprFn) : this.expr(a.index, scope)));
     const spans = s.path.map((a) => a.span);
-    return (f) => then(evalAll(keys, f), (ks) => then(value(f), (x) => {
-      let target = get(f);
+    const assign = (ks: Value[], f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => {
+      let target = get(f2);
       for (let i = 0; i < ks.length - 1; i++) target = getMember(target, ks[i], spans[i], false);
       setMember(target, ks[ks.length - 1], x, spans[ks.length - 1]);
       return undefined;
-    }));
+    });
+    if (keys.length === 1) {
+      // SET d.k = v / SET a[i] = v: no key array, no closures
+      const key = keys[0];
+      const sp0 = spans[0];
+      const store = (x: Value, f: Frame, k: Value): Completion => { setMember(get(f), k, x, sp0); return undefined; };
+      const later = (k: Value, f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => store(x, f2, k));
+      return (f) => {
+        const k = key(f);
+        if (isPromise(k)) return thenF(k, f, later);
+        const x = value(f);
+        if (isPromise(x)) return storeAfter(x, f, k, store);
+        return store(x, f, k);
+      };
+    }
+    return (f) => thenF(evalAll(keys, f), f, assign);
   }
 
   private ifStmt(s: Extract<A.Stmt, { kind: 'if' }>, scope: BlockScope): StmtFn {
@@ -494,11 +628,26 @@ export class Compiler {
       const c0 = conds[0];
       const b0 = bodies[0];
       const sp = spans[0];
+      const guard = this.slotVersusNumber(s.branches[0].cond, scope);
+      if (guard) {
+        // the comparison of a local with a number literal is done right here, without calling the condition
+        const { slot, c } = guard;
+        const general = (f: Frame): R<Completion> => (op.truth(c0(f) as Value, sp) ? b0(f) : undefined);
+        // one closure per operator so that each comparison is a plain machine compare
+        switch (guard.op) {
+          case '<': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a < c ? b0(f) : undefined) : general(f); };
+          case '<=': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a <= c ? b0(f) : undefined) : general(f); };
+          case '>': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a > c ? b0(f) : undefined) : general(f); };
+          case '>=': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a >= c ? b0(f) : undefined) : general(f); };
+          case '==': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a === c ? b0(f) : undefined) : general(f); };
+          case '!=': return (f) => { const a = f[slot]; return typeof a === 'number' ? (a !== c ? b0(f) : undefined) : general(f); };
+        }
+      }
       return (f) => {
         const v = c0(f);
         if (v === true) return b0(f);
         if (v === false || v === null) return undefined;
-        if (isPromise(v)) return v.then((x) => (op.truth(x, sp) ? b0(f) : undefined));
+        if (isPromise(v)) return ifAfter(v, f, sp, b0, NONE);
         op.truth(v, sp);
         return undefined;
       };
@@ -510,7 +659,7 @@ export class Compiler {
       return (f) => {
         const v = c0(f);
         if (v === true) return b0(f);
-        if (isPromise(v)) return v.then((x) => (op.truth(x, sp) ? b0(f) : otherwise(f)));
+        if (isPromise(v)) return ifAfter(v, f, sp, b0, otherwise);
         return op.truth(v, sp) ? b0(f) : otherwise(f);
       };
     }
@@ -833,16 +982,17 @@ export class Compiler {
       }
       case 'array': {
         const items = e.items.map((i) => this.expr(i, scope));
-        return (f) => then(evalAll(items, f), (vs) => vs);
+        return (f) => evalAll(items, f);
       }
       case 'document': {
         const keys = e.fields.map((x) => x.key);
         const vals = e.fields.map((x) => this.expr(x.value, scope));
-        return (f) => then(evalAll(vals, f), (vs) => {
+        const build = (vs: Value[]): Value => {
           const d: Doc = {};
           for (let i = 0; i < keys.length; i++) d[keys[i]] = vs[i];
           return d;
-        });
+        };
+        return (f) => thenK(evalAll(vals, f), build);
       }
       case 'map': {
         const ks = e.entries.map((x) => this.expr(x.key, scope));
@@ -867,12 +1017,14 @@ export class Compiler {
       case 'unary': {
         const a = this.expr(e.operand, scope);
         const sp = e.span;
-        if (e.op === '-') return (f) => then(a(f), (v) => op.negate(v, sp));
-        if (e.op === '+') return (f) => then(a(f), (v) => {
+        const neg = (v: Value) => op.negate(v, sp);
+        if (e.op === '-') return (f) => { const v = a(f); return typeof v === 'number' ? -v : thenK(v, neg); };
+        if (e.op === '+') return (f) => thenK(a(f), (v) => {
           if (typeof v !== 'number' && v !== null) throw new ScriptError('type_error', `operator + cannot be applied to ${typeOf(v)}`, sp);
           return v;
         });
-        return (f) => then(a(f), (v) => { const b = op.logicOperand(v, 'NOT', sp); return b === null ? null : !b; });
+        const not = (v: Value): Value => { const b = op.logicOperand(v, 'NOT', sp); return b === null ? null : !b; };
+        return (f) => { const v = a(f); return v === true ? false : v === false ? true : thenK(v, not); };
       }
       case 'binary': return this.binary(e, scope);
       case 'logical': return this.logical(e, scope);
@@ -881,12 +1033,14 @@ export class Compiler {
         const a = this.expr(e.then, scope);
         const b = this.expr(e.else, scope);
         const sp = e.cond.span;
-        return (f) => then(c(f), (v) => (op.truth(v, sp) ? a(f) : b(f)));
+        const pick = (v: Value, f: Frame): R<Value> => (op.truth(v, sp) ? a(f) : b(f));
+        return (f) => thenF(c(f), f, pick);
       }
       case 'isNull': {
         const a = this.expr(e.operand, scope);
         const neg = e.negated;
-        return (f) => then(a(f), (v) => (v === null) !== neg);
+        const test = (v: Value): Value => (v === null) !== neg;
+        return (f) => thenK(a(f), test);
       }
       case 'in': {
         const a = this.expr(e.operand, scope);
@@ -938,13 +1092,25 @@ export class Compiler {
         const name = e.name;
         const sp = e.span;
         const safe = e.safe;
-        return (f) => then(o(f), (v) => getMember(v, name, sp, safe));
+        const read = (v: Value): Value => getMember(v, name, sp, safe);
+        return (f) => {
+          const v = o(f);
+          if (isPromise(v)) return v.then(read);
+          if (isDoc(v)) return Object.prototype.hasOwnProperty.call(v, name) ? v[name] : null;
+          return read(v);
+        };
       }
       case 'index': {
         const o = this.expr(e.object, scope);
         const k = this.expr(e.index, scope);
         const sp = e.span;
-        return (f) => then(o(f), (v) => then(k(f), (key) => getMember(v, key, sp, false)));
+        return (f) => {
+          const v = o(f);
+          if (isPromise(v)) return indexAfterObject(v, f, k, sp);
+          const key = k(f);
+          if (isPromise(key)) return indexAfterKey(v, key, sp);
+          return getMember(v, key, sp, false);
+        };
       }
       case 'searchExpr': {
         const sp = e.span;
@@ -1045,18 +1211,18 @@ export class Compiler {
     if (e.op === '+') {
       return (f) => {
         const a = l(f);
-        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
         const b = r(f);
-        if (isPromise(b)) return b.then((y) => k(a, y));
+        if (isPromise(b)) return binaryAfterRight(a, b, k);
         return typeof a === 'number' && typeof b === 'number' ? a + b : op.add(a, b, sp);
       };
     }
     if (e.op === '-') {
       return (f) => {
         const a = l(f);
-        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
         const b = r(f);
-        if (isPromise(b)) return b.then((y) => k(a, y));
+        if (isPromise(b)) return binaryAfterRight(a, b, k);
         return typeof a === 'number' && typeof b === 'number' ? a - b : op.sub(a, b, sp);
       };
     }
@@ -1066,19 +1232,37 @@ export class Compiler {
         : o === '>' ? (a: number, b: number) => a > b : (a: number, b: number) => a >= b;
       return (f) => {
         const a = l(f);
-        if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+        if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
         const b = r(f);
-        if (isPromise(b)) return b.then((y) => k(a, y));
+        if (isPromise(b)) return binaryAfterRight(a, b, k);
         return typeof a === 'number' && typeof b === 'number' ? cmp(a, b) : op.order(o, a, b, sp);
       };
     }
     return (f) => {
       const a = l(f);
-      if (isPromise(a)) return a.then((x) => then(r(f), (y) => k(x, y)));
+      if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
       const b = r(f);
-      if (isPromise(b)) return b.then((y) => k(a, y));
+      if (isPromise(b)) return binaryAfterRight(a, b, k);
       return k(a, b);
     };
+  }
+
+  /** `local OP number` for a comparison OP, where the local lives in this frame. */
+  private slotVersusNumber(e: A.Expr, scope: BlockScope): { slot: number; op: keyof typeof NUMERIC_TESTS; c: number } | undefined {
+    if (e.kind !== 'binary' || !(e.op in NUMERIC_TESTS) || e.left.kind !== 'var') return undefined;
+    if (e.right.kind !== 'literal' || typeof e.right.value !== 'number') return undefined;
+    const r = scope.resolve(e.left.name);
+    if (!r || r.depth !== 0) return undefined;
+    return { slot: r.v.slot, op: e.op as keyof typeof NUMERIC_TESTS, c: e.right.value };
+  }
+
+  /** `local + number` or `local - number` (typical recursive arguments such as n - 1). */
+  private slotPlusNumber(e: A.Expr, scope: BlockScope): { slot: number; delta: number } | undefined {
+    if (e.kind !== 'binary' || (e.op !== '+' && e.op !== '-') || e.left.kind !== 'var') return undefined;
+    if (e.right.kind !== 'literal' || typeof e.right.value !== 'number') return undefined;
+    const r = scope.resolve(e.left.name);
+    if (!r || r.depth !== 0) return undefined;
+    return { slot: r.v.slot, delta: e.op === '+' ? e.right.value : -e.right.value };
   }
 
   /**
@@ -1130,28 +1314,49 @@ export class Compiler {
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
     const sp = e.span;
-    if (e.op === '??') return (f) => then(l(f), (a) => (a !== null ? a : r(f)));
-    if (e.op === 'AND') {
-      return (f) => then(l(f), (av) => {
-        const a = op.logicOperand(av, 'AND', sp);
-        if (a === false) return false;
-        return then(r(f), (bv) => {
-          const b = op.logicOperand(bv, 'AND', sp);
-          if (b === false) return false;
-          return a === null || b === null ? null : true;
-        });
-      });
+    if (e.op === '??') {
+      const orElse = (a: Value, f: Frame): R<Value> => (a !== null ? a : r(f));
+      return (f) => thenF(l(f), f, orElse);
     }
-    return (f) => then(l(f), (av) => {
-      const a = op.logicOperand(av, 'OR', sp);
-      if (a === true) return true;
-      return then(r(f), (bv) => {
-        const b = op.logicOperand(bv, 'OR', sp);
-        if (b === true) return true;
-        return a === null || b === null ? null : false;
-      });
-    });
+    // Three-valued AND/OR; booleans on both sides (the usual case) are decided without any closure.
+    const isAnd = e.op === 'AND';
+    const name = e.op;
+    const combine = (a: boolean | null, bv: Value): Value => {
+      const b = op.logicOperand(bv, name, sp);
+      if (isAnd) return b === false ? false : a === null || b === null ? null : true;
+      return b === true ? true : a === null || b === null ? null : false;
+    };
+    const right = (av: Value, f: Frame): R<Value> => {
+      const a = op.logicOperand(av, name, sp);
+      if (isAnd ? a === false : a === true) return a;
+      const bv = r(f);
+      if (isPromise(bv)) return bv.then((x) => combine(a, x));
+      return combine(a, bv);
+    };
+    if (isAnd) {
+      return (f) => {
+        const av = l(f);
+        if (av === false) return false;
+        if (av === true) {
+          const bv = r(f);
+          if (bv === true || bv === false) return bv;
+          return isPromise(bv) ? bv.then((x) => combine(true, x)) : combine(true, bv);
+        }
+        return thenF(av, f, right);
+      };
+    }
+    return (f) => {
+      const av = l(f);
+      if (av === true) return true;
+      if (av === false) {
+        const bv = r(f);
+        if (bv === true || bv === false) return bv;
+        return isPromise(bv) ? bv.then((x) => combine(false, x)) : combine(false, bv);
+      }
+      return thenF(av, f, right);
+    };
   }
+
 
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
@@ -1222,13 +1427,14 @@ export class Compiler {
     let version = -1;
     let routine: CompiledRoutine | undefined;
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const viaBuiltin = builtin ? (vs: Value[], f: Frame) => this.callBuiltin(builtin, vs, sp, ctxOf(f)) : undefined;
     const n = args.length;
     const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
-      const setters = r.hasOut ? refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined)) : undefined;
+      const setters = r.hasOut ? settersFor(refs, f) : undefined;
       const rt = ctxOf(f);
       if (--rt.budget <= 0) {
         const t = rt.tick(sp);
-        if (t !== undefined) return t.then(() => this.enter(r, fr, n, sp, setters));
+        if (t !== undefined) return this.enterAfter(t, r, fr, n, sp, setters);
       }
       return this.enter(r, fr, n, sp, setters);
     };
@@ -1237,7 +1443,7 @@ export class Compiler {
     const fill = (f: Frame, fr: Frame, r: CompiledRoutine, from: number): R<Value> => {
       for (let i = from; i < n; i++) {
         const v = args[i](f);
-        if (isPromise(v)) return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
+        if (isPromise(v)) return fillAfter(v, f, fr, r, i, fill);
         fr[FIRST_SLOT + i] = v;
       }
       return go(f, fr, r);
@@ -1245,19 +1451,46 @@ export class Compiler {
     const a0 = args[0];
     // The hot path of recursive code: one IN argument, no DEFAULT, no OUT. Everything `enter` would do is
     // done here inline, with the NUMBER check spelled out instead of calling a checker.
+    const shifted = n === 1 ? this.slotPlusNumber(argExprs[0], scope) : undefined;
+    const argSlot = shifted ? shifted.slot : -1;
+    const delta = shifted ? shifted.delta : 0;
     const direct1 = (f: Frame, r: CompiledRoutine): R<Value> => {
-      const v = a0(f);
+      let v: R<Value>;
+      if (argSlot >= 0) {
+        // f(n - 1): computed here instead of calling the argument's closure
+        const a = f[argSlot];
+        v = typeof a === 'number' ? a + delta : a0(f);
+      } else {
+        v = a0(f);
+      }
+      if (isPromise(v)) return direct1After(v, f, r, go);
       const rt = ctxOf(f);
-      if (isPromise(v)) return v.then((x) => { const fr = acquire(r, rt); fr[FIRST_SLOT] = x; return go(f, fr, r); });
       const fr = acquire(r, rt);
       const kind = r.paramKinds[0];
       fr[FIRST_SLOT] = kind === KIND_ANY || (kind === KIND_NUMBER && (typeof v === 'number' || v === null)) ? v : r.paramChecks[0]!(v, sp);
       if (--rt.budget <= 0) {
         const t = rt.tick(sp);
-        if (t !== undefined) return t.then(() => this.run(r, fr, sp, undefined));
+        if (t !== undefined) return this.runAfter(t, r, fr, sp);
       }
-      if (rt.depth >= MAX_DEPTH) throw this.depthError(r, sp);
-      return this.run(r, fr, sp, undefined);
+      const depth = rt.depth + 1;
+      if (depth > MAX_DEPTH) throw this.depthError(r, sp);
+      if (depth % STACK_HOP === 0 || r.hasOut) return this.run(r, fr, sp, undefined);
+      // `run` spelled out for the common case (see there)
+      rt.depth = depth;
+      rt.names[depth] = r.decl.name;
+      rt.sites[depth] = sp;
+      const res = r.body(fr);
+      if (isPromise(res)) return this.finishAfter(res, rt, r, fr, sp, undefined);
+      rt.depth = depth - 1;
+      if (res !== RETURN) {
+        const out = this.finishCall(r, fr, res, sp, undefined);
+        if (!r.scope.captured) release(r, fr);
+        return out;
+      }
+      const out = fr[RET];
+      if (!r.scope.captured) release(r, fr);
+      const rk = r.returnKind;
+      return rk === KIND_ANY || (rk === KIND_NUMBER && (typeof out === 'number' || out === null)) ? out : r.returnCheck!(out, sp);
     };
     return (f) => {
       if (version !== host.routineVersion) {
@@ -1273,9 +1506,9 @@ export class Compiler {
       }
       if (cell.defined) {
         const fn = cell.v;
-        if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs));
+        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
       }
-      if (builtin) return then(evalAll(args, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
+      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
       throw unknown();
     };
   }
@@ -1317,19 +1550,29 @@ function kindOf(t: A.TypeRef | undefined): number {
   return t.kind === 'simple' && t.name === 'NUMBER' ? KIND_NUMBER : KIND_CHECKER;
 }
 
+const NUMERIC_TESTS = {
+  '<': (a: number, b: number) => a < b,
+  '<=': (a: number, b: number) => a <= b,
+  '>': (a: number, b: number) => a > b,
+  '>=': (a: number, b: number) => a >= b,
+  '==': (a: number, b: number) => a === b,
+  '!=': (a: number, b: number) => a !== b,
+};
+
 const POOL_LIMIT = 64;
 
 /** A frame for a call of `r`: a pooled one when available (see CompiledRoutine.pool). */
 function acquire(r: CompiledRoutine, ctx: Runtime): Frame {
-  const fr = r.pool.pop();
-  if (fr === undefined) return newFrame(r.scope.size, null, ctx);
+  // an explicit top index: push/pop on a shrinking and growing array would reallocate its storage
+  if (r.poolTop === 0) return newFrame(r.scope.size, null, ctx);
+  const fr = r.pool[--r.poolTop];
   fr[RET] = null;
   fr[CTX] = ctx as unknown as Value;
   return fr;
 }
 
 function release(r: CompiledRoutine, fr: Frame): void {
-  if (r.pool.length < POOL_LIMIT) r.pool.push(fr);
+  if (r.poolTop < POOL_LIMIT) r.pool[r.poolTop++] = fr;
 }
 
 function bulkError(e: unknown, index: number, element: Value, span: A.Span, rt: Runtime, base: number): Doc {

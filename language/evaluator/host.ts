@@ -31,6 +31,7 @@ export interface CompiledRoutine {
    * function captures the frame): recursion then allocates nothing per call.
    */
   readonly pool: Frame[];
+  poolTop: number;
   /** Per parameter and for the result: 0 no check, 1 NUMBER (checked inline), 2 use the checker. */
   readonly paramKinds: number[];
   readonly returnKind: number;

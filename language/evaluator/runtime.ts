@@ -47,7 +47,8 @@ export type ExprFn = (f: Frame) => R<Value>;
 export type StmtFn = (f: Frame) => R<Completion>;
 
 export function isPromise<T>(x: R<T>): x is Promise<T> {
-  return x instanceof Promise;
+  // the typeof test first: numbers and strings (the common case) are decided without a prototype walk
+  return typeof x === 'object' && x instanceof Promise;
 }
 
 /** A top-level variable; cells keep the same object for a name so compiled code can hold on to it. */
