@@ -49,7 +49,8 @@ export type Command =
   | { kind: 'rename'; span: Span; renames: { from: NamePattern; to: NamePattern }[] }
   | { kind: 'dissect'; span: Span; input: Expr; pattern: string; patternSpan: Span; appendSeparator: string }
   | { kind: 'grok'; span: Span; input: Expr; pattern: string; patterns: string[]; patternSpan: Span }
-  | { kind: 'mv_expand'; span: Span; column: NamePattern };
+  | { kind: 'mv_expand'; span: Span; column: NamePattern }
+  | { kind: 'lookup_join'; span: Span; index: string; indexSpan: Span; on: NamePattern[] };
 
 export interface Query {
   text: string;

@@ -16,7 +16,9 @@ export interface CatalogField {
 export type PushValue =
   | { kind: 'field'; field: string }
   | { kind: 'const'; value: number; double: boolean }
-  | { kind: 'arith'; op: '+' | '-' | '*'; left: PushValue; right: PushValue; type: 'integer' | 'long' | 'double'; onFailure: () => void };
+  | { kind: 'arith'; op: '+' | '-' | '*'; left: PushValue; right: PushValue; type: 'integer' | 'long' | 'double'; onFailure: () => void }
+  /** floor((value - offset) / unit) * unit + offset, for dates rounded to a fixed interval (epoch millis). */
+  | { kind: 'trunc'; value: PushValue; unit: number; offset: number };
 
 /** A predicate the store evaluates itself. Three-valued like ES|QL; only built for single-valued fields. */
 export type PushFilter =
@@ -47,7 +49,7 @@ export interface ScanRequest {
   sort?: PushSort[];
   limit?: number;
   /** When present the scan returns one row per group: group values first, then each aggregate. */
-  aggregate?: { groups: string[]; aggs: PushAgg[] };
+  aggregate?: { groups: { value: PushValue; type: string }[]; aggs: PushAgg[] };
 }
 
 export interface EsqlCatalog {

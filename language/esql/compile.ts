@@ -169,6 +169,7 @@ export class ExprCompiler {
         if (this.probe) { this.probe.failed = true; return; }
         warnings.record(e.span, e.text, f, treatedAs);
       },
+      note: (message) => warnings.note(`note:${message}`, message),
     };
   }
 
@@ -307,12 +308,9 @@ export class ExprCompiler {
       if (!compatible) {
         return this.fail(e.span, `first argument of [${e.text}] is [${lt}] so second argument must also be [${lt}] but was [${rt}]`);
       }
-      if ((op !== '==' && op !== '!=') && lt === 'boolean' && op !== '=~') {
-        // booleans order false < true, as Elasticsearch allows
-      }
       cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : noText(lt);
     }
-    if (lt === 'null' || rt === 'null') return constantTyped(null, 'boolean', e.text);
+    if (lt === 'null' || rt === 'null') return constant(null, 'boolean', e.text);
     if (op === '=~') {
       if (!isString(lt)) return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${l.text}] type [${lt}]`);
       return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
@@ -331,6 +329,10 @@ export class ExprCompiler {
     const rt = r.type;
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
     const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
+    // Date math with a null operand is null, typed as the other side.
+    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (lt === 'date' || rt === 'date' || temporal(lt) || temporal(rt))) {
+      return constant(null, lt === 'null' ? rt : lt, e.text);
+    }
     // date +/- interval
     if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
       const [d, iv] = lt === 'date' ? [l, r] : [r, l];
@@ -360,7 +362,7 @@ export class ExprCompiler {
       if (!w) return this.fail(e.span, `[${op}] has arguments with incompatible types [${lt}] and [${rt}]`);
       type = w;
     }
-    if (type === 'null' || lt === 'null' || rt === 'null') return constantTyped(null, type, e.text);
+    if (type === 'null' || lt === 'null' || rt === 'null') return constant(null, type, e.text);
     const impl = arithmeticImpl(op, type);
     const lc = { ...l, fn: (row: Row) => coerceNumber(l.fn(row), lt, type) };
     const rc = { ...r, fn: (row: Row) => coerceNumber(r.fn(row), rt, type) };
@@ -463,7 +465,10 @@ export class ExprCompiler {
     });
   }
 
-  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args: Compiled[]): Compiled {
+  applyScalar(f: ScalarFunction, e: { span: Span; text: string }, args0: Compiled[]): Compiled {
+    // String literals where a function takes a date are read as dates (ES|QL's implicit casting).
+    const dateAt = DATE_PARAMETERS[f.name]?.(args0.length) ?? [];
+    const args = args0.map((a, i) => (dateAt.includes(i) ? this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span) : a));
     if (args.length < f.minArgs || args.length > f.maxArgs) {
       const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : `${f.minArgs}..${f.maxArgs}`;
       return this.fail(e.span, `error building [${f.name}]: expects ${f.minArgs === f.maxArgs ? 'exactly' : 'between'} ${expected.replace('..', ' and ')} argument${f.maxArgs === 1 ? '' : 's'}`);
@@ -484,6 +489,16 @@ export class ExprCompiler {
     return this.foldable(args, c);
   }
 }
+
+/** Argument positions that take a date, per function (by argument count where it varies). */
+const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
+  date_diff: () => [1, 2],
+  date_trunc: () => [1],
+  date_extract: () => [1],
+  date_format: (n) => [n - 1],
+  day_name: () => [0],
+  month_name: () => [0],
+};
 
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {
@@ -520,9 +535,6 @@ export function constant(value: unknown, type: DataType, text: string): Compiled
   return { type, fn: () => value, constant: { value }, text };
 }
 
-function constantTyped(value: unknown, type: DataType, text: string): Compiled {
-  return constant(value, type, text);
-}
 
 export function paramType(v: unknown): { value: unknown; type: DataType } {
   if (v === null || v === undefined) return { value: null, type: 'null' };
@@ -560,7 +572,7 @@ function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: un
       switch (op) {
         case '+': return checkInt(x + y);
         case '-': return checkInt(x - y);
-        case '*': return checkInt(Math.imul(x, y) === x * y ? x * y : x * y);
+        case '*': return checkInt(x * y); // a product within int range is exact in a double; others overflow
         case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
         case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
       }

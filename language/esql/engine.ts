@@ -40,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Fixed clock for NOW() (tests). */
   now?: number;
+  /** Keep whole numbers beyond 2^53 exact, as bigints (by default they are numbers, as a JSON client reads them). */
+  exactLongs?: boolean;
 }
 
 type Row = unknown[];
@@ -76,7 +78,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
   const first = query.commands[0];
   let source = analyzeSource(first, options.catalog, env, text);
-  let ops = analyzeAll(commands, source.columns, env);
+  let ops = analyzeAll(commands, source.columns, env, options.catalog);
   if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
 
   let input: Iterable<Row>;
@@ -87,7 +89,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
-      ops = analyzeAll(commands, source.columns, env);
+      ops = analyzeAll(commands, source.columns, env, options.catalog);
     }
     const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }));
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
@@ -109,7 +111,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   const columns = ops.length ? ops[ops.length - 1].columns : source.columns;
   return {
     columns: columns.map((c) => ({ name: c.name, type: c.type })),
-    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type))),
+    values: out.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type, options.exactLongs))),
     warnings: env.warnings.list(),
   };
 }
@@ -120,18 +122,26 @@ function normalize(v: unknown): unknown {
   return v;
 }
 
-function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0]): Operator[] {
+function analyzeAll(commands: Command[], columns: Column[], env: ConstructorParameters<typeof ExprCompiler>[0], catalog?: EsqlCatalog): Operator[] {
   const compiler = new ExprCompiler(env);
   const ops: Operator[] = [];
   let cols = columns;
   for (const cmd of commands) {
     const op = analyzeCommand(cmd, cols, {
       compiler,
+      catalog,
       fail: (span, message) => env.failures.push({ span, message }),
       warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
     });
     ops.push(op);
     cols = op.columns;
+  }
+  // SORT directly followed by LIMIT keeps only the top rows while sorting.
+  for (let i = 0; i + 1 < commands.length; i++) {
+    const next = commands[i + 1];
+    if (commands[i].kind === 'sort' && next.kind === 'limit' && typeof next.count === 'number') {
+      (ops[i] as Operator & { topN?: number }).topN = next.count;
+    }
   }
   return ops;
 }
@@ -233,6 +243,7 @@ function neededFields(commands: Command[], fields: CatalogField[]): Set<string> 
       case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
       case 'dissect': case 'grok': visit(c.input); break;
       case 'mv_expand': names.add(c.column.pattern); break;
+      case 'lookup_join': c.on.forEach((k) => names.add(k.pattern)); break;
       default: break;
     }
   }

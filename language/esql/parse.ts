@@ -18,7 +18,7 @@ function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
 
 /** The keywords of ES|QL commands, for completion. */
 export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'STATS', 'BY', 'SORT', 'LIMIT', 'KEEP',
-  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
+  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
   'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
 
 export function parseQuery(text: string): Query {
@@ -26,12 +26,31 @@ export function parseQuery(text: string): Query {
   const match = g.match(text, 'Query');
   if (match.failed()) {
     const pos = match.getRightmostFailurePosition();
-    const expected = match.getExpectedText();
-    const found = pos < text.length ? `'${text.slice(pos).split(/\s/)[0]}'` : '<EOF>';
-    throw EsqlError.at(text, { start: pos, end: pos }, `mismatched input ${found} expecting ${expected}`,
-      'parsing_exception');
+    const rest = text.slice(pos);
+    const found = pos < text.length ? `'${rest.split(/\s/)[0]}'` : '<EOF>';
+    // ES|QL strings take double quotes; a SQL habit deserves a direct hint.
+    const hint = rest.startsWith("'") ? ' (ES|QL strings take double quotes)' : '';
+    throw EsqlError.at(text, { start: pos, end: pos },
+      `mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}${hint}`, 'parsing_exception');
   }
   return { text, commands: semantics(match).ast() as Command[] };
+}
+
+/** Ohm's "Expected a, b, or c" in the `{<EOF>, 'a', 'b'}` shape of Elasticsearch's parser errors. */
+function expectedTokens(text: string): string {
+  const items = text.replace(/^Expected /, '').split(/, or |, | or /).map((t) => t.trim()).filter(Boolean);
+  const identifierPieces = new Set(['"@"', '"_"', 'a letter', '"`"']);
+  const hasColumn = items.includes('a column name');
+  const out = new Set<string>();
+  for (const item of items) {
+    if (hasColumn && identifierPieces.has(item)) continue;
+    const keyword = /^"(.*)" \(case-insensitive\)$/.exec(item);
+    if (keyword) out.add(`'${keyword[1]}'`);
+    else if (/^".*"$/.test(item)) out.add(`'${item.slice(1, -1)}'`);
+    else if (item === 'end of input') out.add('<EOF>');
+    else out.add(item);
+  }
+  return `{${[...out].join(', ')}}`;
 }
 
 function span(node: ohm.Node): Span {
@@ -167,6 +186,12 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   MvExpand(_kw, name) {
     return { kind: 'mv_expand', span: span(this), column: { pattern: name.ast(), span: span(name) } } satisfies Command;
   },
+  LookupJoin(_lookup, _join, index, _on, keys) {
+    return {
+      kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index),
+      on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })),
+    } satisfies Command;
+  },
   Field_named(name, _eq, e) {
     return { name: name.ast(), expr: e.ast(), span: span(this) } satisfies Field;
   },
@@ -243,6 +268,10 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   Literal_null(_k) { return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr; },
   Literal_true(_k) { return { kind: 'literal', value: true, literalType: 'boolean', ...node(this) } satisfies Expr; },
   Literal_false(_k) { return { kind: 'literal', value: false, literalType: 'boolean', ...node(this) } satisfies Expr; },
+  intervalAmount(_d) {
+    const { value, type } = integerLiteral(this.sourceString);
+    return { kind: 'literal', value, literalType: type, ...node(this) } satisfies Expr;
+  },
   Interval(amount, unit) {
     return { kind: 'interval', amount: amount.ast(), unit: unit.sourceString.toLowerCase(), ...node(this) } satisfies Expr;
   },

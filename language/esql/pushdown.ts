@@ -67,7 +67,7 @@ export function planPushdown(commands: Command[], scan: { fields: CatalogField[]
       }
       case 'eval':
         for (const f of cmd.fields) {
-          const v = translateValue(f.expr, field, values, compiler);
+          const v = translateValue(f.expr, field, values, compiler) ?? dateBucket(f.expr, field, compiler);
           names.delete(f.name);
           if (v) values.set(f.name, v);
           else values.delete(f.name);
@@ -89,7 +89,7 @@ export function planPushdown(commands: Command[], scan: { fields: CatalogField[]
         break;
       case 'stats': {
         if (limit !== undefined || sort) break loop;
-        const agg = translateStats(cmd, field);
+        const agg = translateStats(cmd, field, values, compiler);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
         plan.aggregate = { finish: agg.finish };
@@ -134,7 +134,35 @@ const FLIP: Record<string, '==' | '!=' | '<' | '<=' | '>' | '>='> = { '==': '=='
 
 interface TypedValue {
   value: PushValue;
-  type: 'integer' | 'long' | 'double';
+  type: 'integer' | 'long' | 'double' | 'date';
+}
+
+const DAY_MS = 86400000;
+
+/**
+ * DATE_TRUNC(interval, date) or BUCKET(date, interval) over a single-valued date field, when the interval is a
+ * fixed number of milliseconds (durations, days, weeks starting on Monday). Months and years stay in JavaScript.
+ */
+function dateBucket(e: Expr, field: FieldLookup, compiler: ExprCompiler): TypedValue | null {
+  if (e.kind !== 'call' || (e.name !== 'date_trunc' && e.name !== 'bucket' && e.name !== 'auto_bucket') || e.args.length !== 2) return null;
+  const [dateArg, intervalArg] = e.name === 'date_trunc' ? [e.args[1], e.args[0]] : [e.args[0], e.args[1]];
+  if (dateArg.kind !== 'column') return null;
+  const f = field(dateArg.name);
+  if (!f || esqlTypeOf(f.type) !== 'date') return null;
+  const failures = compiler.env.failures.length;
+  const interval = compiler.compile(intervalArg, []);
+  if (compiler.env.failures.length !== failures || !interval.constant) return null;
+  const v = interval.constant.value as { kind?: string; ms?: number; months?: number; days?: number } | null;
+  if (!v || typeof v !== 'object') return null;
+  let unit: number;
+  let offset = 0;
+  if (v.kind === 'duration' && (v.ms ?? 0) > 0) unit = v.ms!;
+  else if (v.kind === 'period' && !v.months && (v.days ?? 0) > 0) {
+    unit = v.days! * DAY_MS;
+    if (v.days === 7) offset = 4 * DAY_MS; // weeks start on Monday (1970-01-05)
+    else if (v.days !== 1) return null;
+  } else return null;
+  return { value: { kind: 'trunc', value: { kind: 'field', field: f.name }, unit, offset }, type: 'date' };
 }
 
 /** A numeric expression the store can compute exactly (fields, constants, + - * with overflow checks). */
@@ -158,7 +186,7 @@ function translateValue(e: Expr, field: FieldLookup, values: Map<string, TypedVa
       if (e.op !== '+' && e.op !== '-' && e.op !== '*') return null;
       const l = translateValue(e.left, field, values, compiler);
       const r = l && translateValue(e.right, field, values, compiler);
-      if (!l || !r) return null;
+      if (!l || !r || l.type === 'date' || r.type === 'date') return null;
       const type = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
       const ctx = compiler.context(e);
       const message = type === 'double' ? null : overflowMessage(type);
@@ -199,7 +227,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
       if (usesComputed(e.left) || usesComputed(e.right)) {
         const l = translateValue(e.left, field, values, compiler);
         const r = l && translateValue(e.right, field, values, compiler);
-        return l && r ? { op: 'compare', cmp: e.op as '==', left: l.value, right: r.value } : null;
+        return l && r && l.type !== 'date' && r.type !== 'date' ? { op: 'compare', cmp: e.op as '==', left: l.value, right: r.value } : null;
       }
       let col = e.left;
       let lit = e.right;
@@ -230,14 +258,20 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
   }
 }
 
-function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup):
+function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler):
   { request: NonNullable<ScanRequest['aggregate']>; finish: (rows: Iterable<Row>) => Iterable<Row> } | null {
-  const groups: string[] = [];
+  const groups: { value: PushValue; type: string }[] = [];
   for (const g of cmd.groups) {
-    if (g.expr.kind !== 'column' || g.name !== g.expr.name) return null;
+    // A plain field, an EVAL result the store can compute, or a date bucket written in the BY clause.
+    const computed = g.expr.kind === 'column' ? values.get(g.expr.name) : dateBucket(g.expr, field, compiler);
+    if (computed) {
+      groups.push({ value: computed.value, type: computed.type });
+      continue;
+    }
+    if (g.expr.kind !== 'column') return null;
     const f = field(g.expr.name);
     if (!f || esqlTypeOf(f.type) === 'text') return null;
-    groups.push(f.name);
+    groups.push({ value: { kind: 'field', field: f.name }, type: f.type });
   }
   const aggs: PushAgg[] = [];
   // For each output aggregate: how to build it from the store's columns.

@@ -14,6 +14,8 @@ export interface Compiled {
 export interface BuildContext {
   /** Records a failed evaluation of this call as Elasticsearch's two warning lines. */
   fail(e: EvalFailure, treatedAs?: 'null' | 'false'): void;
+  /** Records a warning that is not an evaluation failure (once per message). */
+  note(message: string): void;
   /** The query's start time: NOW() is the same value for every row. */
   now: number;
   text: string;

@@ -95,14 +95,22 @@ export function formatDate(ms: number): string {
   return iso;
 }
 
-/** One value as the ES|QL JSON response carries it (dates as strings, everything else as JSON scalars). */
-export function toResponseValue(v: Value, type: DataType): unknown {
+/**
+ * One value as the ES|QL JSON response carries it (dates as strings, everything else as JSON scalars). Whole
+ * numbers beyond 2^53 become (rounded) numbers, as a JSON client reads them, unless `exactLongs` keeps them
+ * as bigints.
+ */
+export function toResponseValue(v: Value, type: DataType, exactLongs = false): unknown {
   if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.map((x) => toResponseValue(x, type));
+  if (Array.isArray(v)) return v.map((x) => toResponseValue(x, type, exactLongs));
   switch (type) {
     case 'date': return formatDate(v as number);
     case 'date_nanos': return formatDate(v as number);
-    case 'unsigned_long': case 'long': return typeof v === 'bigint' ? normalizeLong(v) : v;
+    case 'unsigned_long': case 'long': {
+      if (typeof v !== 'bigint') return v;
+      const n = normalizeLong(v);
+      return exactLongs ? n : Number(n);
+    }
     case 'time_duration': return `${(v as Duration).ms}ms`;
     case 'date_period': return `P${(v as Period).months}M${(v as Period).days}D`;
     default: return v;

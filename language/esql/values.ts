@@ -258,6 +258,9 @@ export function toDatetime(v: unknown, from: DataType): number {
       return ms;
     }
     case 'double': return Math.trunc(v as number);
+    case 'unsigned_long':
+      if (typeof v === 'bigint' && v > LONG_MAX) throw outOfRange(v, 'long');
+      return Number(v);
     default: return Number(v);
   }
 }
@@ -272,9 +275,17 @@ export function toStringValue(v: unknown, from: DataType): string {
 
 // ---- dates --------------------------------------------------------------------------------------------
 
+const MAX_YEAR = 999999999;
+
 export function addPeriod(ms: number, p: Period, sign: 1 | -1): number {
   const d = new Date(ms);
   if (p.months) {
+    // java.time refuses years beyond ±999999999 (JavaScript dates would silently become invalid).
+    const totalMonths = d.getUTCFullYear() * 12 + d.getUTCMonth() + sign * p.months;
+    const year = Math.floor(totalMonths / 12);
+    if (Math.abs(year) > MAX_YEAR) {
+      throw new EvalFailure('java.time.DateTimeException', `Invalid value for Year (valid values -${MAX_YEAR} - ${MAX_YEAR}): ${year}`);
+    }
     const day = d.getUTCDate();
     d.setUTCDate(1);
     d.setUTCMonth(d.getUTCMonth() + sign * p.months);
@@ -285,7 +296,9 @@ export function addPeriod(ms: number, p: Period, sign: 1 | -1): number {
 }
 
 export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1): number {
-  return interval.kind === 'duration' ? ms + sign * interval.ms : addPeriod(ms, interval, sign);
+  const r = interval.kind === 'duration' ? ms + sign * interval.ms : addPeriod(ms, interval, sign);
+  if (!Number.isFinite(r) || r > 9223372036854775807 || r < -9223372036854775808) throw overflow('long');
+  return r;
 }
 
 const DURATION_UNITS: Record<string, number> = {

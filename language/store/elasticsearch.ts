@@ -142,6 +142,25 @@ export class ElasticsearchStore implements DataStore {
     }
   }
 
+  async listIndices(): Promise<string[]> {
+    try {
+      const r = await this.client.indices.get({ index: '*', expand_wildcards: 'all', features: ['settings'] });
+      return Object.keys(r).sort();
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  async getMapping(index: string): Promise<Record<string, unknown>> {
+    try {
+      const r = await this.client.indices.getMapping({ index });
+      const entry = Object.values(r)[0] as { mappings?: Record<string, unknown> } | undefined;
+      return entry?.mappings ?? {};
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

@@ -48,7 +48,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly metaCache = new Map<string, IndexMeta>();
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file?: string) {
+  /** `exactLongs`: ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
+  constructor(file?: string, private readonly options: { exactLongs?: boolean } = {}) {
     this.file = file ?? path.join(defaultDataDir(), 'store.db');
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.db = new Database(this.file);
@@ -68,11 +69,25 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       );
       CREATE TABLE IF NOT EXISTS es_counter (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);
     `);
+    this.migrate();
     // Pushed-down arithmetic reports an overflowing row through this function (see valueSql).
     this.db.function('esql_fail', { deterministic: false }, (id: unknown) => {
       failureSinks.get(Number(id))?.();
       return null;
     });
+  }
+
+  /** Brings a file written by an earlier version up to the current schema (columns are only ever added). */
+  private migrate(): void {
+    const columns = (this.db.prepare('PRAGMA table_info(es_indices)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('rules')) {
+      try {
+        this.db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}'`);
+      } catch (e) {
+        // Another process may have added it a moment ago.
+        if (!/duplicate column/i.test((e as Error).message)) throw e;
+      }
+    }
   }
 
   // ---- indices ----------------------------------------------------------------------------------------
@@ -110,6 +125,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   /** The index's mapping in Elasticsearch's shape. */
   async getMapping(index: string): Promise<Record<string, unknown>> {
+    return this.getMappingSync(index);
+  }
+
+  getMappingSync(index: string): Record<string, unknown> {
     const meta = this.readMeta(index);
     if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
     return mappingsFromFields(meta.fields, meta.rules);
@@ -200,11 +219,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    return runEsql(query, { catalog: this, params, signal });
+    return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
-    return runEsqlSync(query, { catalog: this, params, signal });
+    return runEsqlSync(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
   async close(): Promise<void> {
@@ -247,7 +266,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const sql = buildScanSql(metas, request);
     const stmt = this.stmt(sql.text).raw(true);
     const decoders = request.aggregate
-      ? [...request.aggregate.groups.map((g) => decoderFor(types.get(g) ?? 'keyword')),
+      ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
@@ -511,7 +530,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
   req.sort?.forEach((s) => wanted.add(s.field));
-  req.aggregate?.groups.forEach((g) => wanted.add(g));
+  req.aggregate?.groups.forEach((g) => collectValueFields(g.value, wanted));
   req.aggregate?.aggs.forEach((a) => a.field && wanted.add(a.field));
   collectFilterFields(req.filter, wanted);
   const alias = new Map([...wanted].map((name, i) => [name, `f${i}`]));
@@ -534,7 +553,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
   }
   let text: string;
   if (req.aggregate) {
-    const groups = req.aggregate.groups.map(ref);
+    const groups = req.aggregate.groups.map((g) => valueSql(g.value, ref, params, sinks));
     const aggs = req.aggregate.aggs.map((a) => {
       switch (a.fn) {
         case 'count_star': return 'COUNT(*)';
@@ -549,7 +568,7 @@ function buildScanSql(metas: IndexMeta[], req: ScanRequest): { text: string; par
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
   if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
-  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map(ref).join(', ')}`;
+  if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map((_g, i) => i + 1).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   } else if (!req.aggregate && metas.length === 1) {
@@ -572,6 +591,7 @@ function collectFilterFields(f: PushFilter | undefined, into: Set<string>): void
 function collectValueFields(v: PushValue, into: Set<string>): void {
   if (v.kind === 'field') into.add(v.field);
   else if (v.kind === 'arith') { collectValueFields(v.left, into); collectValueFields(v.right, into); }
+  else if (v.kind === 'trunc') collectValueFields(v.value, into);
 }
 
 /** Failure callbacks of the running scans, called from SQL through `esql_fail(id)`. */
@@ -587,6 +607,12 @@ function valueSql(v: PushValue, ref: (n: string) => string, params: unknown[], s
       if (!Number.isFinite(v.value)) throw new Error('non-finite constant in pushed expression');
       const text = String(v.value);
       return v.double && /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    case 'trunc': {
+      // Floor, not SQLite's truncation toward zero, so that dates before 1970 round down too.
+      const x = valueSql(v.value, ref, params, sinks);
+      const shifted = v.offset ? `(${x} - ${v.offset})` : x;
+      return `(${x} - ((${shifted} % ${v.unit}) + ${v.unit}) % ${v.unit})`;
     }
     case 'arith': {
       const left = valueSql(v.left, ref, params, sinks);

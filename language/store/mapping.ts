@@ -156,7 +156,7 @@ export function flattenSource(doc: Record<string, unknown>): Map<string, unknown
   return out;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** The fields Elasticsearch's dynamic mapping adds for a first value seen at `path`. */
 export function dynamicFields(path: string, sample: unknown): FieldInfo[] {
@@ -174,14 +174,15 @@ export function dynamicFields(path: string, sample: unknown): FieldInfo[] {
   ];
 }
 
-/** Parses a date as Elasticsearch's default `strict_date_optional_time||epoch_millis` does (UTC unless told). */
+/** Parses a date as Elasticsearch's default `strict_date_optional_time||epoch_millis` does (UTC unless told; a
+ * space instead of `T` is not accepted). */
 export function parseDateMillis(value: unknown): number {
   if (typeof value === 'number') return Math.trunc(value);
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.getTime();
   const s = String(value).trim();
   if (/^-?\d+$/.test(s)) return Number(s);
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, se, frac, zone] = m;
   let ms = Date.UTC(+y, mo ? +mo - 1 : 0, d ? +d : 1, h ? +h : 0, mi ? +mi : 0, se ? +se : 0,

@@ -72,6 +72,10 @@ export interface DataStore {
   delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
   refresh(index: string): Promise<void>;
   esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult>;
+  /** Names of the indices (hidden ones included), sorted; for completion and listings. */
+  listIndices(): Promise<string[]>;
+  /** The index's mapping in Elasticsearch's shape (`{properties: {...}}`). */
+  getMapping(index: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 

@@ -136,6 +136,19 @@ export async function run(options: { docs?: number } = {}): Promise<void> {
         sql: `SELECT COUNT(*) FROM "${table}" WHERE ${col('duration_ms')} * 2 > 3000`,
         duck: 'SELECT COUNT(*) FROM logs WHERE duration_ms * 2 > 3000',
       },
+      {
+        name: 'STATS COUNT BY BUCKET(@timestamp, 1 hour)',
+        esql: 'FROM logs | STATS c = COUNT(*) BY h = BUCKET(@timestamp, 1 hour) | LIMIT 10000',
+        sql: `SELECT COUNT(*), (${col('@timestamp')} / 3600000) * 3600000 AS h FROM "${table}" GROUP BY h`,
+        duck: 'SELECT COUNT(*), (ts // 3600000) * 3600000 AS h FROM logs GROUP BY h',
+      },
+      {
+        // Not pushed down (CONCAT runs in JavaScript): the cost of the row engine itself; no target.
+        name: 'EVAL CONCAT | STATS BY it (JavaScript path, informational)',
+        esql: 'FROM logs | EVAL k = CONCAT(service, "/", level) | STATS c = COUNT(*) BY k',
+        sql: `SELECT COUNT(*), ${col('service')} || '/' || ${col('level')} AS k FROM "${table}" GROUP BY k`,
+        duck: "SELECT COUNT(*), service || '/' || level AS k FROM logs GROUP BY k",
+      },
     ];
     for (const c of cases) {
       const e = time(() => store.esqlSync(c.esql));
@@ -144,7 +157,8 @@ export async function run(options: { docs?: number } = {}): Promise<void> {
       if (e.result.values.length !== (s.result as unknown[]).length) {
         throw new Error(`${c.name}: ES|QL gave ${e.result.values.length} rows, SQL ${(s.result as unknown[]).length}`);
       }
-      console.log(`${c.name}: esql ${e.ms.toFixed(1)} ms, sqlite ${s.ms.toFixed(1)} ms (x${(e.ms / s.ms).toFixed(2)}, target <= 2), ` +
+      const target = c.name.includes('informational') ? 'no target' : 'target <= 2';
+      console.log(`${c.name}: esql ${e.ms.toFixed(1)} ms, sqlite ${s.ms.toFixed(1)} ms (x${(e.ms / s.ms).toFixed(2)}, ${target}), ` +
         `duckdb ${d.ms.toFixed(1)} ms (esql/duckdb x${(e.ms / d.ms).toFixed(1)})`);
     }
     db.close();

@@ -158,12 +158,13 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-push-'));
     store = new EmbeddedStore(path.join(dir, 'store.db'));
-    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' } } } });
+    await store.createIndex('t', { mappings: { properties: { i: { type: 'integer' }, l: { type: 'long' }, d: { type: 'double' }, k: { type: 'keyword' }, b: { type: 'boolean' }, m: { type: 'long' }, t: { type: 'date' } } } });
     const docs = [];
     for (let n = 0; n < 60; n++) {
       docs.push({ doc: {
         i: n % 7 === 0 ? null : n - 30, l: n * 1000 - 7, d: n % 5 === 0 ? null : n / 3, k: n % 4 === 0 ? null : `k${n % 9}`,
         b: n % 3 === 0 ? null : n % 2 === 0, m: n === 13 ? 5e18 : n,
+        t: n % 11 === 0 ? null : -86400000 * 3 + n * 7777777,
       } });
     }
     await store.bulk('t', docs);
@@ -194,6 +195,24 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     expect(agg.values).to.deep.equal(aggLocal.values);
   });
 
+  for (const bucket of ['DATE_TRUNC(1 hour, t)', 'BUCKET(t, 1 day)', 'DATE_TRUNC(1 week, t)', 'BUCKET(t, 90 minutes)']) {
+    it(`groups by ${bucket} in the store and in JavaScript alike`, () => {
+      const pushed = store.esqlSync(`FROM t | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      const inline = store.esqlSync(`FROM t | STATS c = COUNT(*), s = SUM(i) BY h = ${bucket} | SORT h`);
+      const local = store.esqlSync(`FROM t | WHERE true OR false | EVAL h = ${bucket} | STATS c = COUNT(*), s = SUM(i) BY h | SORT h`);
+      expect(pushed.values).to.deep.equal(local.values);
+      expect(inline.values).to.deep.equal(local.values);
+      expect(local.values.length).to.be.at.least(2);
+    });
+  }
+
+  it('keeps only the top rows for SORT + LIMIT, exactly as a full sort would', () => {
+    const top = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | LIMIT 7 | KEEP x, k, l');
+    const full = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | EVAL z = 1 | LIMIT 7 | KEEP x, k, l');
+    expect(top.values).to.deep.equal(full.values);
+    expect(top.values).to.have.length(7);
+  });
+
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {
     const pushed = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 | STATS c = COUNT(*)');
     const local = store.esqlSync('FROM t | EVAL x = m * 2 | WHERE x > 0 OR false | STATS c = COUNT(*)');
@@ -218,5 +237,31 @@ describe('ES|QL cancellation', () => {
       error = e;
     }
     expect((error as Error).message).to.equal('interrupted');
+  });
+});
+
+describe('ES|QL LOOKUP JOIN', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esql-join-'));
+    store = new EmbeddedStore(path.join(dir, 'store.db'));
+    await store.createIndex('events', { mappings: { properties: { code: { type: 'integer' }, host: { type: 'keyword' } } } });
+    await store.bulk('events', [{ doc: { code: 1, host: 'a' } }, { doc: { code: 2, host: 'b' } }, { doc: { code: 9, host: 'c' } }]);
+    await store.createIndex('codes', { mappings: { properties: { code: { type: 'integer' }, label: { type: 'keyword' }, host: { type: 'keyword' } } } });
+    await store.bulk('codes', [{ doc: { code: 1, label: 'one', host: 'x' } }, { doc: { code: 2, label: 'two' } }, { doc: { code: 2, label: 'deux' } }]);
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds the lookup fields, repeating rows with several matches and nulls without any', () => {
+    const r = store.esqlSync('FROM events | LOOKUP JOIN codes ON code | SORT code, label | KEEP code, host, label');
+    expect(r.values).to.deep.equal([[1, 'x', 'one'], [2, null, 'deux'], [2, null, 'two'], [9, null, null]]);
+  });
+
+  it('reports a key missing on either side', () => {
+    expect(() => store.esqlSync('FROM events | LOOKUP JOIN codes ON nope')).to.throw(/Unknown column \[nope\] in left side of join/);
   });
 });

@@ -114,6 +114,13 @@ for (const [name, make] of Object.entries(backends)) {
       expect(r.values).to.deep.equal([['ada', 36]]);
     });
 
+    it('lists indices and returns mappings', async () => {
+      await b.store.createIndex('people', { mappings: { properties: { name: { type: 'keyword' } } } });
+      await b.store.index('.hidden', { a: 1 });
+      expect(await b.store.listIndices()).to.deep.equal(['.hidden', 'people']);
+      expect(await b.store.getMapping('people')).to.deep.equal({ properties: { name: { type: 'keyword' } } });
+    });
+
     it('deletes an index', async () => {
       await b.store.createIndex('gone');
       await b.store.deleteIndex('gone');

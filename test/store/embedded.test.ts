@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
 import { StoreError } from '../../language/store/store';
 
@@ -60,6 +61,21 @@ describe('EmbeddedStore', () => {
     await store.createIndex('dv', { mappings: { properties: { h: { type: 'float' }, k: { type: 'keyword' }, t: { type: 'text' } } } });
     await store.index('dv', { h: 2.05, k: ['b', 'a', 'b'], t: ['b', 'a'] });
     expect((await store.esql('FROM dv | KEEP h, k, t')).values).to.deep.equal([[2.049999952316284, ['a', 'b'], ['b', 'a']]]);
+  });
+
+  it('opens a file written before the mapping-rules column existed', async () => {
+    const old = path.join(dir, 'old.db');
+    const raw = new Database(old);
+    raw.exec(`CREATE TABLE es_indices (name TEXT PRIMARY KEY, tbl TEXT NOT NULL UNIQUE, fields TEXT NOT NULL,
+      multi_valued TEXT NOT NULL DEFAULT '[]', settings TEXT, seq_no INTEGER NOT NULL DEFAULT -1, version INTEGER NOT NULL DEFAULT 0)`);
+    raw.close();
+    const reopened = new EmbeddedStore(old);
+    try {
+      await reopened.index('x', { a: 1 }, { id: '1' });
+      expect((await reopened.get('x', '1'))?._source).to.deep.equal({ a: 1 });
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('validates index names', async () => {

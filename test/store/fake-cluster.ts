@@ -76,6 +76,20 @@ export function createFakeCluster(): { client: Client; requests: RecordedRequest
       return { acknowledged: true, shards_acknowledged: true, index };
     });
   });
+  route({ method: 'GET', path: '/:index' }, (p: MockParams) => {
+    record(p);
+    const [pattern] = segments(p);
+    const names = state.listIndicesSync().filter((n) => pattern === '*' || n === pattern);
+    return Object.fromEntries(names.map((n) => [n, { aliases: {}, settings: { index: { number_of_shards: '1' } } }]));
+  });
+  route({ method: 'GET', path: '/:index/_mapping' }, (p: MockParams) => {
+    record(p);
+    const [index] = segments(p);
+    if (!state.listIndicesSync().includes(index)) {
+      return errorResponse(404, 'index_not_found_exception', `no such index [${index}]`, { index });
+    }
+    return { [index]: { mappings: state.getMappingSync(index) } };
+  });
   route({ method: 'HEAD', path: '/:index' }, (p: MockParams) => {
     record(p);
     const [index] = segments(p);

@@ -1,0 +1,136 @@
+// String functions, hashing and base64.
+import type { DataType } from '../types';
+import { EvalFailure } from '../errors';
+import { createHash } from 'crypto';
+import { codePointLength, codePoints, fromList, javaRegex, noText, scalar, stringArgs } from './common';
+import type { FunctionRegistry } from '../registry';
+
+export function defineStringFunctions(r: FunctionRegistry): void {
+  const str1 = (name: string, doc: string, result: DataType | 'same', f: (s: string) => unknown): void => {
+    r.define(scalar({
+      name, category: 'string', args: 1, doc, signature: `${name.toUpperCase()}(string) -> ${result === 'same' ? 'keyword' : result}`,
+      resolve: (t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text})`, a, [0]) ?? (result === 'same' ? noText(t[0] === 'null' ? 'keyword' : t[0]) : result),
+      impl: ([s]) => f(String(s)),
+    }));
+  };
+  str1('length', 'Number of characters.', 'integer', codePointLength);
+  str1('byte_length', 'Number of UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8'));
+  str1('bit_length', 'Number of bits of the UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8') * 8);
+  str1('trim', 'Removes leading and trailing whitespace.', 'same', (s) => s.replace(/^\s+|\s+$/g, ''));
+  str1('ltrim', 'Removes leading whitespace.', 'same', (s) => s.replace(/^\s+/, ''));
+  str1('rtrim', 'Removes trailing whitespace.', 'same', (s) => s.replace(/\s+$/, ''));
+  str1('to_upper', 'Upper case.', 'same', (s) => s.toUpperCase());
+  str1('to_lower', 'Lower case.', 'same', (s) => s.toLowerCase());
+  str1('reverse', 'The characters in reverse order.', 'same', (s) => codePoints(s).reverse().join(''));
+  r.define(scalar({
+    name: 'concat', category: 'string', args: [2, 255], signature: 'CONCAT(string1, string2, ...) -> keyword',
+    doc: 'Joins the strings; null if any is null.',
+    resolve: (_t, a) => stringArgs(`CONCAT(${a.map((x) => x.text).join(', ')})`, a, a.map((_x, i) => i)) ?? 'keyword',
+    impl: (v) => v.join(''),
+  }));
+  r.define(scalar({
+    name: 'substring', category: 'string', args: [2, 3], signature: 'SUBSTRING(string, start [, length]) -> keyword',
+    doc: 'Part of a string from 1-based start (negative counts from the end), of the given length.',
+    resolve: (_t, a) => stringArgs(`SUBSTRING(${a.map((x) => x.text).join(', ')})`, a, [0]) ?? 'keyword',
+    impl: ([s, start, len]) => {
+      const cps = codePoints(String(s));
+      let st = Number(start);
+      if (st < 0) st = Math.max(cps.length + st + 1, 1);
+      else if (st === 0) st = 1;
+      const from = st - 1;
+      const to = len === undefined ? cps.length : Math.min(cps.length, from + Math.max(0, Number(len)));
+      return from >= cps.length ? '' : cps.slice(from, to).join('');
+    },
+  }));
+  r.define(scalar({
+    name: 'left', category: 'string', args: 2, signature: 'LEFT(string, length) -> keyword', doc: 'The first length characters.',
+    resolve: (_t, a) => stringArgs(`LEFT(${a[0].text}, ${a[1].text})`, a, [0]) ?? 'keyword',
+    impl: ([s, n]) => codePoints(String(s)).slice(0, Math.max(0, Number(n))).join(''),
+  }));
+  r.define(scalar({
+    name: 'right', category: 'string', args: 2, signature: 'RIGHT(string, length) -> keyword', doc: 'The last length characters.',
+    resolve: (_t, a) => stringArgs(`RIGHT(${a[0].text}, ${a[1].text})`, a, [0]) ?? 'keyword',
+    impl: ([s, n]) => {
+      const cps = codePoints(String(s));
+      const k = Math.max(0, Number(n));
+      return k === 0 ? '' : cps.slice(Math.max(0, cps.length - k)).join('');
+    },
+  }));
+  for (const [name, f] of [['starts_with', (s: string, p: string) => s.startsWith(p)], ['ends_with', (s: string, p: string) => s.endsWith(p)]] as const) {
+    r.define(scalar({
+      name, category: 'string', args: 2, signature: `${name.toUpperCase()}(string, prefix) -> boolean`,
+      doc: `Whether the string ${name === 'starts_with' ? 'starts' : 'ends'} with the other.`,
+      resolve: (_t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'boolean',
+      impl: ([s, p]) => f(String(s), String(p)),
+    }));
+  }
+  r.define(scalar({
+    name: 'locate', category: 'string', args: [2, 3], signature: 'LOCATE(string, substring [, start]) -> integer',
+    doc: '1-based position of substring in string (0 when absent).',
+    resolve: (_t, a) => stringArgs(`LOCATE(${a.map((x) => x.text).join(', ')})`, a, [0, 1]) ?? 'integer',
+    impl: ([s, sub, start]) => {
+      const cps = codePoints(String(s));
+      const from = start === undefined ? 0 : Math.max(0, Number(start) - 1);
+      const idx = cps.slice(from).join('').indexOf(String(sub));
+      return idx < 0 ? 0 : from + codePoints(cps.slice(from).join('').slice(0, idx)).length + 1;
+    },
+  }));
+  r.define(scalar({
+    name: 'replace', category: 'string', args: 3, signature: 'REPLACE(string, regex, replacement) -> keyword',
+    doc: 'Replaces every match of the regular expression.',
+    resolve: (_t, a) => stringArgs(`REPLACE(${a.map((x) => x.text).join(', ')})`, a, [0, 1, 2]) ?? 'keyword',
+    impl: ([s, re, rep]) => String(s).replace(javaRegex(String(re)), String(rep).replace(/\$(\d)/g, '$$$1')),
+  }));
+  r.define(scalar({
+    name: 'split', category: 'string', args: 2, signature: 'SPLIT(string, delimiter) -> keyword (multivalued)',
+    doc: 'Splits a string into a multivalue.',
+    resolve: (_t, a) => stringArgs(`SPLIT(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'keyword',
+    impl: ([s, d]) => fromList(String(s).split(String(d))),
+  }));
+  r.define(scalar({
+    name: 'repeat', category: 'string', args: 2, signature: 'REPEAT(string, number) -> keyword', doc: 'The string repeated.',
+    resolve: (_t, a) => stringArgs(`REPEAT(${a[0].text}, ${a[1].text})`, a, [0]) ?? 'keyword',
+    impl: ([s, n]) => {
+      if (Number(n) < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `Number parameter cannot be negative, found [${n}]`);
+      return String(s).repeat(Number(n));
+    },
+  }));
+  r.define(scalar({
+    name: 'space', category: 'string', args: 1, signature: 'SPACE(number) -> keyword', doc: 'A string of spaces.',
+    resolve: () => 'keyword', impl: ([n]) => ' '.repeat(Math.max(0, Number(n))),
+  }));
+
+  const hash = (name: string, algorithm: string, doc: string): void => {
+    r.define(scalar({
+      name, category: 'string', args: 1, signature: `${name.toUpperCase()}(input) -> keyword`, doc,
+      resolve: (_t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text})`, a, [0]) ?? 'keyword',
+      impl: ([v]) => createHash(algorithm).update(String(v), 'utf8').digest('hex'),
+    }));
+  };
+  hash('md5', 'md5', 'The MD5 hash of the input, in hexadecimal.');
+  hash('sha1', 'sha1', 'The SHA-1 hash of the input, in hexadecimal.');
+  hash('sha256', 'sha256', 'The SHA-256 hash of the input, in hexadecimal.');
+  r.define(scalar({
+    name: 'hash', category: 'string', args: 2, signature: 'HASH(algorithm, input) -> keyword',
+    doc: 'The hash of the input with the named algorithm (MD5, SHA-1, SHA-256, ...), in hexadecimal.',
+    resolve: (_t, a) => stringArgs(`HASH(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'keyword',
+    impl: ([alg, v]) => {
+      const name = String(alg).toLowerCase().replace(/-/g, '');
+      try {
+        return createHash(name).update(String(v), 'utf8').digest('hex');
+      } catch {
+        throw new EvalFailure('java.security.NoSuchAlgorithmException', `${alg} MessageDigest not available`);
+      }
+    },
+  }));
+  r.define(scalar({
+    name: 'to_base64', category: 'string', args: 1, signature: 'TO_BASE64(string) -> keyword', doc: 'Base64 encoding of the UTF-8 bytes.',
+    resolve: (_t, a) => stringArgs(`TO_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'utf8').toString('base64'),
+  }));
+  r.define(scalar({
+    name: 'from_base64', category: 'string', args: 1, signature: 'FROM_BASE64(string) -> keyword', doc: 'Decodes a base64 string.',
+    resolve: (_t, a) => stringArgs(`FROM_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
+    impl: ([v]) => Buffer.from(String(v), 'base64').toString('utf8'),
+  }));
+}
