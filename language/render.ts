@@ -2,6 +2,8 @@
 // for arrays of documents, JSON for documents.
 import type { MimeBundle } from './contract';
 import { Value, Doc, isDoc, toText, toJsonable, toCellText } from './values';
+import { esqlResultOf } from './data/rows';
+import { formatText, formatHtml } from './esql/format';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -37,6 +39,9 @@ export function htmlTable(rows: Doc[]): string {
 
 /** The MIME bundle for a value shown as a cell result or by DISPLAY. */
 export function toMimeBundle(v: Value): MimeBundle {
+  // rows straight from an ES|QL query render as ES|QL's own table (column types, Elasticsearch's text format)
+  const esql = esqlResultOf(v);
+  if (esql) return { 'text/plain': formatText(esql), 'text/html': formatHtml(esql) };
   if (isTable(v)) return { 'text/plain': textTable(v), 'text/html': htmlTable(v) };
   if (isDoc(v) || v instanceof Map) return { 'text/plain': JSON.stringify(toJsonable(v), null, 2), 'application/json': toJsonable(v) };
   return { 'text/plain': toText(v) };

@@ -19,6 +19,7 @@ import { toMimeBundle } from './render';
 import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './routines';
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
+import { dataError } from './data/errors';
 import type { RoutineInfo } from './builtins/registry';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
@@ -44,6 +45,16 @@ export interface SessionOptions {
 }
 
 const VERSION = '0.1.0';
+/** After a failed read of the stored routines, cells run without them for this long before trying again. */
+const ROUTINE_SYNC_RETRY_MS = 30_000;
+
+/** The declaration in a stored `CREATE PROCEDURE|FUNCTION ...` text, or undefined when it no longer compiles. */
+function storedDecl(source: string, name: string): RoutineDecl | undefined {
+  const r = tryParse(source, name);
+  if (!r.ok) return undefined;
+  const s = r.program.body.find((x) => x.kind === 'createRoutine' || x.kind === 'localFunction');
+  return s && (s.kind === 'createRoutine' || s.kind === 'localFunction') ? s.decl : undefined;
+}
 
 export class Session implements Interpreter, Host {
   readonly rt = new Runtime();
@@ -60,8 +71,10 @@ export class Session implements Interpreter, Host {
   private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
+  private routineSyncPausedUntil = 0;
   private readonly openDataStore: () => DataStore;
-  private storeInstance: DataStore | null = null;
+  /** A store this session opened itself (closed by shutdown); a store of the data services is theirs to close. */
+  private ownStore: DataStore | null = null;
   /** Async executions: the engine on the data store, live displays, shutdown. */
   readonly executions: SessionExecutions;
 
@@ -80,10 +93,15 @@ export class Session implements Interpreter, Host {
     });
   }
 
-  /** The session's data store, opened on first use. */
+  /**
+   * The session's data store, opened on first use: the data services' store when the session has one (so data
+   * statements and executions share it), else the `store` option, else `openStore(env)`.
+   */
   dataStore(): DataStore {
-    this.storeInstance ??= this.openDataStore();
-    return this.storeInstance;
+    const shared = this.rt.services.store;
+    if (shared) return shared();
+    this.ownStore ??= this.openDataStore();
+    return this.ownStore;
   }
 
   info(): LanguageInfo {
@@ -105,6 +123,7 @@ export class Session implements Interpreter, Host {
     const name = `<cell ${++this.cellCount}>`;
     try {
       const program = this.parseCell(code, name);
+      await this.syncRoutines(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       this.rt.begin(out, signal);
       this.lastValue = undefined;
@@ -147,21 +166,64 @@ export class Session implements Interpreter, Host {
     return first.get(name) ?? second.get(name);
   }
 
-  defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): void {
-    const compiled = this.compiler.compileRoutine(decl, null);
-    const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
-    table.set(decl.name, compiled);
+  /** Defines a routine here and saves it in the repository (a store write the statement waits for). */
+  defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): undefined | Promise<undefined> {
     const source = span.source.text.slice(span.start, span.end);
-    this.sources.set(compiled, source);
-    this.routineVersion++;
-    void this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() });
+    const table = decl.routine === 'PROCEDURE' ? this.procedures : this.functions;
+    const previous = table.get(decl.name);
+    this.installRoutine(decl, source);
+    const saved = this.repo.save({ kind: decl.routine, name: decl.name, source, signature: routineSignature(decl), createdAt: new Date().toISOString() });
+    if (!isPromise(saved)) return undefined;
+    return saved.then(() => undefined, (e) => {
+      // not stored means not defined: put back what was there
+      if (previous) table.set(decl.name, previous); else table.delete(decl.name);
+      this.routineVersion++;
+      throw dataError(e, span);
+    });
   }
 
-  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void {
+  private installRoutine(decl: RoutineDecl, source: string): void {
+    const compiled = this.compiler.compileRoutine(decl, null);
+    (decl.routine === 'PROCEDURE' ? this.procedures : this.functions).set(decl.name, compiled);
+    this.sources.set(compiled, source);
+    this.routineVersion++;
+  }
+
+  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): undefined | Promise<undefined> {
     const table = kind === 'PROCEDURE' ? this.procedures : this.functions;
     if (!table.delete(name)) throw new ScriptError('not_found_error', `${kind.toLowerCase()} ${name} does not exist`, span);
     this.routineVersion++;
-    void this.repo.remove(kind, name);
+    const removed = this.repo.remove(kind, name);
+    return isPromise(removed) ? removed.then(() => undefined, (e) => { throw dataError(e, span); }) : undefined;
+  }
+
+  /**
+   * Brings the routine tables in line with the repository (definitions made or dropped by other kernels on
+   * the same store, or before a restart). A store that cannot be read is reported once, then retried later.
+   */
+  private async syncRoutines(out: Output): Promise<void> {
+    if (Date.now() < this.routineSyncPausedUntil) return;
+    let stored;
+    try {
+      stored = await this.repo.list();
+    } catch (e) {
+      this.routineSyncPausedUntil = Date.now() + ROUTINE_SYNC_RETRY_MS;
+      out.print(`stored procedures and functions could not be loaded: ${e instanceof Error ? e.message : String(e)}`, 'WARN');
+      return;
+    }
+    const keep = new Set<CompiledRoutine>();
+    for (const r of stored) {
+      const table = r.kind === 'PROCEDURE' ? this.procedures : this.functions;
+      const have = table.get(r.name);
+      if (have && this.sources.get(have) === r.source) { keep.add(have); continue; }
+      const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
+      if (!decl) { out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled`, 'WARN'); continue; }
+      this.installRoutine(decl, r.source);
+      keep.add(table.get(r.name)!);
+    }
+    for (const table of [this.procedures, this.functions]) {
+      for (const [name, r] of table) if (!keep.has(r)) { table.delete(name); this.routineVersion++; }
+    }
   }
 
   showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value {
@@ -278,9 +340,10 @@ export class Session implements Interpreter, Host {
   /** Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the store. */
   async shutdown(): Promise<void> {
     await this.executions.shutdown();
-    const store = this.storeInstance;
-    this.storeInstance = null;
-    if (store) await store.close();
+    const own = this.ownStore;
+    this.ownStore = null;
+    if (own) await own.close();
+    await this.rt.services.close?.();
   }
 
   /** Signatures of all built-ins (for documentation). */

@@ -1,33 +1,145 @@
-// Data built-ins: they need the data store (or the ES|QL engine) and say so until one is plugged in.
+// Data built-ins: documents in and out of the data store, ES|QL as a function, and the tutorials' sample data.
 import type { BuiltinDef, CallContext } from './registry';
 import { ScriptError } from '../errors';
-import { Value } from '../values';
+import { Doc, Value, isDoc, typeOf } from '../values';
 import { str } from './core';
+import type { DataStore, Source } from '../store/store';
+import { VersionConflictError } from '../store/store';
+import { loadSampleData } from '../store/sample-data';
+import { storeOf } from '../data/services';
+import { dataError } from '../data/errors';
+import { sourceOf, valueOfSource } from '../data/rows';
 
 const DATA = 'data';
+/** Compare-and-set attempts of UPDATE_DOCUMENT before a concurrent writer wins. */
+const UPDATE_ATTEMPTS = 5;
 
-function needsStore(name: string): never {
-  throw new ScriptError('not_available', `${name} is not available yet: it needs the data store`);
+function storeFor(ctx: CallContext): DataStore {
+  return storeOf(ctx.services);
+}
+
+/** Runs a store call; its failure is a script error at the call site. */
+async function guarded<T>(ctx: CallContext, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw dataError(e, ctx.span);
+  }
+}
+
+function document(name: string, v: Value, what: string): Source {
+  if (!isDoc(v) && !(v instanceof Map)) throw new ScriptError('type_error', `${name}: ${what} must be a DOCUMENT, got ${typeOf(v)}`);
+  return sourceOf(v, what);
+}
+
+function optionalId(name: string, v: Value | undefined): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return String(v);
+  return str(name, v, 'id');
 }
 
 function esqlQuery([q, params]: Value[], ctx: CallContext): Value | Promise<Value> {
   const query = str('ESQL_QUERY', q, 'query');
-  if (!ctx.services.esql) needsStore('ESQL_QUERY');
+  if (!ctx.services.esql) throw new ScriptError('not_available', 'ESQL_QUERY: no data store is configured for this session');
   const p = params === undefined || params === null ? {} : params;
-  return ctx.services.esql(query, p as Record<string, Value>, ctx.signal);
+  if (!Array.isArray(p) && !isDoc(p)) throw new ScriptError('type_error', `ESQL_QUERY: params must be a DOCUMENT or an ARRAY, got ${typeOf(p)}`);
+  return ctx.services.esql(query, p as Record<string, Value> | Value[], ctx.signal).catch((e) => { throw dataError(e, ctx.span); });
+}
+
+function indexDocument([index, doc, id]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('INDEX_DOCUMENT', index, 'index');
+  const source = document('INDEX_DOCUMENT', doc, 'document');
+  const docId = optionalId('INDEX_DOCUMENT', id);
+  return guarded(ctx, async () => {
+    const r = await storeFor(ctx).index(name, source, docId !== undefined ? { id: docId } : {});
+    return { _index: r._index, _id: r._id, result: r.result };
+  });
+}
+
+function indexBulk([index, docs]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('INDEX_BULK', index, 'index');
+  if (!Array.isArray(docs)) throw new ScriptError('type_error', `INDEX_BULK: documents must be an ARRAY, got ${typeOf(docs)}`);
+  const items = docs.map((d, i) => ({ doc: document('INDEX_BULK', d, `element ${i}`) }));
+  return guarded(ctx, async () => {
+    const r = await storeFor(ctx).bulk(name, items);
+    const errors: Value[] = [];
+    r.items.forEach((item, i) => {
+      if ('error' in item) errors.push({ index: i, type: item.error.type, message: item.error.reason });
+    });
+    return { indexed: items.length - errors.length, errors, ids: r.items.map((item) => ('error' in item ? null : item._id)) };
+  });
+}
+
+/** Merges `changes` into the stored document (objects merge key by key, as Elasticsearch's partial update does). */
+function merge(target: Source, changes: Source): Source {
+  const out: Source = { ...target };
+  for (const [k, v] of Object.entries(changes)) {
+    const old = out[k];
+    const bothObjects = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof old === 'object' && old !== null && !Array.isArray(old);
+    out[k] = bothObjects ? merge(old as Source, v as Source) : v;
+  }
+  return out;
+}
+
+function updateDocument([index, id, changes]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('UPDATE_DOCUMENT', index, 'index');
+  const docId = optionalId('UPDATE_DOCUMENT', id)!;
+  const patch = document('UPDATE_DOCUMENT', changes, 'changes');
+  return guarded(ctx, async () => {
+    const store = storeFor(ctx);
+    for (let attempt = 1; ; attempt++) {
+      const current = await store.get(name, docId);
+      if (!current) throw new ScriptError('not_found_error', `UPDATE_DOCUMENT: document ${docId} not found in ${name}`, ctx.span);
+      try {
+        const r = await store.index(name, merge(current._source, patch), { id: docId, ifSeqNo: current._seq_no, ifPrimaryTerm: current._primary_term });
+        return { _index: r._index, _id: r._id, result: r.result };
+      } catch (e) {
+        // someone else wrote in between: read again and re-apply the change
+        if (!(e instanceof VersionConflictError) || attempt >= UPDATE_ATTEMPTS) throw e;
+      }
+    }
+  });
+}
+
+function getDocument([index, id]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('GET_DOCUMENT', index, 'index');
+  const docId = optionalId('GET_DOCUMENT', id)!;
+  return guarded(ctx, async () => {
+    const d = await storeFor(ctx).get(name, docId);
+    if (!d) return null;
+    const out = valueOfSource(d._source) as Doc;
+    return { _id: d._id, ...out };
+  });
+}
+
+function refreshIndex([index]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('REFRESH_INDEX', index, 'index');
+  return guarded(ctx, async () => {
+    await storeFor(ctx).refresh(name);
+    return true;
+  });
+}
+
+function loadSample(_args: Value[], ctx: CallContext): Promise<Value> {
+  return guarded(ctx, async () => {
+    const counts = await loadSampleData(storeFor(ctx));
+    return { ...counts };
+  });
 }
 
 export const dataBuiltins: BuiltinDef[] = [
   { name: 'ESQL_QUERY', category: DATA, params: [{ name: 'query', type: 'STRING' }, { name: 'params', type: 'DOCUMENT|ARRAY', optional: true }], returns: 'ARRAY',
-    doc: 'Runs an ES|QL query and returns its rows as documents (params bind :name / ?1 placeholders).', impl: esqlQuery },
+    doc: 'Runs an ES|QL query and returns its rows as documents (:name / ?name are variables or params keys, ?1 the params array).', impl: esqlQuery },
   { name: 'INDEX_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'document', type: 'DOCUMENT' }, { name: 'id', type: 'STRING', optional: true }], returns: 'DOCUMENT',
-    doc: 'Stores document in index (with id when given) and returns {_id, result}.', impl: () => needsStore('INDEX_DOCUMENT') },
+    doc: 'Stores document in index (with id when given) and returns {_index, _id, result}.', impl: indexDocument },
   { name: 'INDEX_BULK', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'documents', type: 'ARRAY' }], returns: 'DOCUMENT',
-    doc: 'Stores many documents in index and returns {indexed, errors}.', impl: () => needsStore('INDEX_BULK') },
+    doc: 'Stores many documents in index and returns {indexed, errors, ids}.', impl: indexBulk },
   { name: 'UPDATE_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }, { name: 'changes', type: 'DOCUMENT' }], returns: 'DOCUMENT',
-    doc: 'Merges changes into the document id of index.', impl: () => needsStore('UPDATE_DOCUMENT') },
+    doc: 'Merges changes into the document id of index (compare-and-set, retried on conflict); returns {_index, _id, result}.', impl: updateDocument },
   { name: 'GET_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }], returns: 'DOCUMENT',
-    doc: 'The document id of index, NULL when absent.', impl: () => needsStore('GET_DOCUMENT') },
+    doc: 'The document id of index (its fields and _id), NULL when absent.', impl: getDocument },
   { name: 'REFRESH_INDEX', category: DATA, params: [{ name: 'index', type: 'STRING' }], returns: 'BOOLEAN',
-    doc: 'Makes recent writes to index visible to queries.', impl: () => needsStore('REFRESH_INDEX') },
+    doc: 'Makes recent writes to index visible to queries.', impl: refreshIndex },
+  { name: 'LOAD_SAMPLE_DATA', category: DATA, params: [], returns: 'DOCUMENT',
+    doc: "(Re)creates the tutorials' sample indices (logs-sample, metrics-sample, ...) and returns the document count per index.", impl: loadSample },
 ];

@@ -17,6 +17,8 @@ import {
 } from './runtime';
 import { checkType, checkerFor, typeText } from './types';
 import { compileAsyncStatement } from './async-statements';
+import { DataStatements, cursorLoopRows } from './data-statements';
+import { Cursor } from '../data/cursor';
 
 const NONE: StmtFn = () => undefined;
 
@@ -158,7 +160,7 @@ export function errorDocument(e: ScriptError): Doc {
   };
 }
 
-interface LValueRef {
+export interface LValueRef {
   get: (f: Frame) => Value;
   set: (f: Frame, v: Value) => void;
   type?: A.TypeRef;
@@ -166,7 +168,9 @@ interface LValueRef {
 }
 
 export class Compiler {
-  constructor(private readonly host: Host) {}
+  private readonly data = new DataStatements(this);
+
+  constructor(readonly host: Host) {}
 
   // ---------------------------------------------------------------- programs and routines
 
@@ -335,7 +339,7 @@ export class Compiler {
 
   // ---------------------------------------------------------------- statements
 
-  private block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
+  block(stmts: A.Stmt[], scope: BlockScope): StmtFn {
     return this.sequence(stmts.map((s) => this.stmt(s, scope)), stmts);
   }
 
@@ -427,11 +431,11 @@ export class Compiler {
       case 'switch': return this.switchStmt(s, scope);
       case 'createRoutine': {
         const host = this.host;
-        return () => { host.defineRoutine(s.decl, s.orReplace, s.span); return undefined; };
+        return () => host.defineRoutine(s.decl, s.orReplace, s.span);
       }
       case 'dropRoutine': {
         const host = this.host;
-        return () => { host.dropRoutine(s.routine, s.name, s.span); return undefined; };
+        return () => host.dropRoutine(s.routine, s.name, s.span);
       }
       case 'showRoutines': {
         const host = this.host;
@@ -453,7 +457,7 @@ export class Compiler {
       case 'refresh':
       case 'createIndex':
       case 'esql':
-        return this.notAvailable(s);
+        return this.data.stmt(s, scope);
       case 'asyncCall':
       case 'parallel':
       case 'execution':
@@ -510,7 +514,7 @@ export class Compiler {
   }
 
   /** A variable as something to read and write. */
-  private variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
+  variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
     const local = scope.resolve(name);
     if (local) {
       const { depth, v } = local;
@@ -794,6 +798,7 @@ export class Compiler {
       if (Array.isArray(v)) return run(f, v.slice(), 0);
       if (v instanceof Map) return run(f, [...v.keys()], 0);
       if (isDoc(v)) return run(f, Object.keys(v), 0);
+      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows, 0));
       throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
     });
   }
@@ -953,7 +958,7 @@ export class Compiler {
     if (scope.isCellRoot) {
       // At the top of a cell a FUNCTION block defines a session function.
       const host = this.host;
-      return () => { host.defineRoutine(s.decl, true, s.span); return undefined; };
+      return () => host.defineRoutine(s.decl, true, s.span);
     }
     const slot = scope.declare(s.decl.name, { kind: 'simple', name: 'FUNCTION' }, true).slot;
     const routine = this.compileRoutine(s.decl, scope);
@@ -1112,14 +1117,8 @@ export class Compiler {
           return getMember(v, key, sp, false);
         };
       }
-      case 'searchExpr': {
-        const sp = e.span;
-        return () => { throw new ScriptError('not_available', 'SEARCH is not available yet: it needs the data store', sp); };
-      }
-      case 'cursorAttr': {
-        const sp = e.span;
-        return () => { throw new ScriptError('not_available', `cursor attribute %${e.attr} is not available yet: it needs the data store`, sp); };
-      }
+      case 'searchExpr': return this.data.searchExpr(e, scope);
+      case 'cursorAttr': return this.data.cursorAttr(e, scope);
       case 'case': return this.caseExpr(e, scope);
       case 'lambda': {
         const frame = new FrameScope(scope, false);
@@ -1361,6 +1360,8 @@ export class Compiler {
   private call(e: Extract<A.Expr, { kind: 'call' }>, scope: BlockScope): ExprFn {
     if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
       if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
+      // ES|QL text may name the variables visible here (`:name`), which only the compiler knows
+      if (e.callee.name.toUpperCase() === 'ESQL_QUERY' && !this.host.routine(e.callee.name, 'FUNCTION')) return this.data.esqlQueryCall(e, scope);
       return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
     }
     const ns = this.namespacedBuiltin(e, scope);

@@ -45,8 +45,9 @@ export interface Host {
   /** Bumped whenever a routine is created or dropped, so call sites can cache their target. */
   readonly routineVersion: number;
   routine(name: string, prefer: 'PROCEDURE' | 'FUNCTION'): CompiledRoutine | undefined;
-  defineRoutine(decl: RoutineDecl, orReplace: boolean, span: Span): void;
-  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): void;
+  /** May return a promise: the definition is being saved in the store. */
+  defineRoutine(decl: RoutineDecl, orReplace: boolean, span: Span): undefined | Promise<undefined>;
+  dropRoutine(kind: 'PROCEDURE' | 'FUNCTION', name: string, span: Span): undefined | Promise<undefined>;
   showRoutines(kind: 'PROCEDURE' | 'FUNCTION', name: string | undefined, span: Span): Value;
   callContext(rt: Runtime, span: Span | undefined): CallContext;
   /** A cell-level statement value that may become the cell's result. */

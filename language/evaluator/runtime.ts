@@ -4,6 +4,7 @@ import type { Output } from '../contract';
 import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import type { Value } from '../values';
+import type { DataStore } from '../store/store';
 
 export type R<T> = T | Promise<T>;
 
@@ -66,6 +67,10 @@ export interface GlobalCell {
 export interface Services {
   esql?(query: string, params: Record<string, Value> | Value[], signal: AbortSignal): Promise<Value[]>;
   executions?: unknown;
+  /** The data store (opened on first use); see language/data/services.ts. */
+  store?(): DataStore;
+  /** Releases what the services hold (the store); called by Session.shutdown. */
+  close?(): Promise<void>;
 }
 
 const SLICE_MS = 10;

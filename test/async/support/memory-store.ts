@@ -41,6 +41,14 @@ export class MemoryStore implements DataStore {
     this.calls[op] = (this.calls[op] ?? 0) + 1;
   }
 
+  async listIndices(): Promise<string[]> {
+    return [...this.indices.keys()].sort();
+  }
+
+  async getMapping(index: string): Promise<Record<string, unknown>> {
+    return (this.indices.get(index)?.definition.mappings as Record<string, unknown> | undefined) ?? { properties: {} };
+  }
+
   async createIndex(index: string, definition: IndexDefinition = {}): Promise<{ created: boolean }> {
     this.count('createIndex');
     if (this.indices.has(index)) return { created: false };

@@ -38,6 +38,15 @@ export class SqliteFileStore implements DataStore {
     return { created: r.changes === 1 };
   }
 
+  async listIndices(): Promise<string[]> {
+    return (this.db.prepare('SELECT name FROM indices ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  }
+
+  async getMapping(index: string): Promise<Record<string, unknown>> {
+    const row = this.db.prepare('SELECT definition FROM indices WHERE name = ?').get(index) as { definition: string } | undefined;
+    return (row ? (JSON.parse(row.definition) as { mappings?: Record<string, unknown> }).mappings : undefined) ?? { properties: {} };
+  }
+
   async indexExists(index: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM indices WHERE name = ?').get(index) !== undefined;
   }
