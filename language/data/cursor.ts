@@ -12,8 +12,8 @@ export class Cursor extends HostValue {
   private fetched = 0;
   private lastFound: boolean | null = null;
 
-  /** `run` executes the cursor's query with its variables as they are now. */
-  constructor(readonly name: string, private readonly run: () => Promise<Doc[]>) {
+  /** `run` executes the cursor's query with its variables as they are now (errors at `span`, the OPEN). */
+  constructor(readonly name: string, private readonly run: (span: Span) => Promise<Doc[]>) {
     super();
   }
 
@@ -23,7 +23,7 @@ export class Cursor extends HostValue {
 
   async open(span: Span): Promise<void> {
     if (this.rows !== null) throw new ScriptError('cursor_error', `cursor ${this.name} is already open`, span);
-    const rows = await this.run();
+    const rows = await this.run(span);
     this.rows = rows;
     this.position = 0;
     this.fetched = 0;

@@ -304,9 +304,8 @@ export class DataStatements {
   private declareCursor(s: Extract<A.Stmt, { kind: 'declareCursor' }>, scope: BlockScope): StmtFn {
     const q = this.staticQuery(s.query, scope);
     const define = this.declared(s.name, undefined, s.span, scope);
-    const span = s.span;
     // the cursor keeps the frame it was declared in: OPEN binds the variables as they are then
-    return (f) => { define(f, new Cursor(s.name, () => this.runStatic(f, q, span).then(rowsOf))); return undefined; };
+    return (f) => { define(f, new Cursor(s.name, (at) => this.runStatic(f, q, at).then(rowsOf))); return undefined; };
   }
 
   private cursorAt(name: string, span: A.Span, scope: BlockScope): (f: Frame) => R<Cursor> {
@@ -391,31 +390,58 @@ export class DataStatements {
     }));
   }
 
-  /** `DELETE FROM idx WHERE _id == x` (or `_id IN (...)`, or a condition whose value is an id or ids). */
+  /**
+   * `DELETE FROM idx WHERE cond`. `_id == x` and `_id IN (...)` delete by id; any other condition is evaluated
+   * on each document (its fields are names in the condition; other names are variables), up to 10000 of them.
+   */
   private deleteWhere(s: Extract<A.Stmt, { kind: 'deleteWhere' }>, scope: BlockScope): StmtFn {
     const index = this.indexName(s.target, scope);
-    const ids = this.idsOf(s.where, scope);
     const span = s.span;
+    const ids = this.idsOf(s.where, scope) ?? this.matchingIds(s.where, index, span, scope);
     return (f) => then(index(f), (name) => then(ids(f), async (list) => {
       const store = storeAt(f, span);
-      for (const id of list) await guard(store.delete(name, id), span);
+      for (const id of list) await guard(store.delete(name, id, { refresh: true }), span);
       return undefined;
     }));
   }
 
-  private idsOf(w: A.Expr, scope: BlockScope): (f: Frame) => R<string[]> {
+  private idsOf(w: A.Expr, scope: BlockScope): ((f: Frame) => R<string[]>) | undefined {
     const isId = (e: A.Expr) => e.kind === 'var' && e.name === '_id' && !scope.resolve('_id');
     let e: ExprFn;
     if (w.kind === 'binary' && w.op === '==' && (isId(w.left) || isId(w.right))) e = this.c.expr(isId(w.left) ? w.right : w.left, scope);
-    else if (w.kind === 'in' && !w.negated && isId(w.operand)) e = Array.isArray(w.list) ? ((l) => (f: Frame) => evalAll(l, f))(w.list.map((x) => this.c.expr(x, scope))) : this.c.expr(w.list, scope);
-    else e = this.c.expr(w, scope);
-    return (f) => then(e(f), (v) => {
-      const list = Array.isArray(v) ? v : [v];
-      return list.map((id) => {
-        if (typeof id === 'string') return id;
-        if (typeof id === 'number') return String(id);
-        throw new ScriptError('type_error', `DELETE needs document ids (write WHERE _id == 'id'), got ${typeOf(id)}`, w.span);
-      });
+    else if (w.kind === 'in' && !w.negated && isId(w.operand)) {
+      const items = Array.isArray(w.list) ? w.list.map((x) => this.c.expr(x, scope)) : [this.c.expr(w.list, scope)];
+      const flat = !Array.isArray(w.list);
+      e = (f) => then(evalAll(items, f), (vs) => (flat ? vs[0] : vs));
+    } else return undefined;
+    return (f) => then(e(f), (v) => (Array.isArray(v) ? v : [v]).map((id) => {
+      if (typeof id === 'string') return id;
+      if (typeof id === 'number') return String(id);
+      throw new ScriptError('type_error', `a document id must be a STRING, got ${typeOf(id)}`, w.span);
+    }));
+  }
+
+  /** The ids of the documents for which `cond` is TRUE, the document's fields bound to the names it uses. */
+  private matchingIds(cond: A.Expr, index: (f: Frame) => R<string>, span: A.Span, scope: BlockScope): (f: Frame) => R<string[]> {
+    const inner = scope.child();
+    const fields = [...freeNames(cond)].filter((n) => !scope.resolve(n));
+    const slots = fields.map((n) => ({ name: n, slot: inner.declare(n, undefined, false).slot, outer: this.reader(n, scope) }));
+    const test = this.c.expr(cond, inner);
+    return (f) => then(index(f), async (name) => {
+      const from = /^[A-Za-z0-9_.*\-]+$/.test(name) ? name : JSON.stringify(name);
+      const rows = rowsOf(await execute(f, `FROM ${from} METADATA _id | LIMIT 10000`, [], span));
+      const ids: string[] = [];
+      for (const row of rows) {
+        const doc = nested(row);
+        for (const s of slots) {
+          const outer = s.outer(f);
+          f[s.slot] = Object.prototype.hasOwnProperty.call(doc, s.name) ? doc[s.name] : outer === undefined ? null : outer;
+        }
+        let v = test(f);
+        if (isPromise(v)) v = await v;
+        if (v === true) ids.push(String(row._id));
+      }
+      return ids;
     });
   }
 
@@ -547,6 +573,58 @@ function loop(f: Frame, items: Value[], slot: number, body: StmtFn, span: A.Span
     return undefined;
   };
   return run(0);
+}
+
+/** Names a condition reads as variables (`level` in `level == 'DEBUG'`); lambdas' own parameters excluded. */
+function freeNames(e: A.Expr, out = new Set<string>(), bound = new Set<string>()): Set<string> {
+  const walk = (x: A.Expr | undefined) => { if (x) freeNames(x, out, bound); };
+  switch (e.kind) {
+    case 'var': if (!bound.has(e.name)) out.add(e.name); break;
+    case 'template': e.parts.forEach((p) => { if (typeof p !== 'string') walk(p); }); break;
+    case 'array': e.items.forEach(walk); break;
+    case 'document': e.fields.forEach((x) => walk(x.value)); break;
+    case 'map': e.entries.forEach((x) => { walk(x.key); walk(x.value); }); break;
+    case 'unary': walk(e.operand); break;
+    case 'binary': case 'logical': walk(e.left); walk(e.right); break;
+    case 'ternary': walk(e.cond); walk(e.then); walk(e.else); break;
+    case 'isNull': walk(e.operand); break;
+    case 'in': walk(e.operand); if (Array.isArray(e.list)) e.list.forEach(walk); else walk(e.list); break;
+    case 'like': walk(e.operand); walk(e.pattern); break;
+    case 'between': walk(e.operand); walk(e.low); walk(e.high); break;
+    case 'call': if (e.callee.kind !== 'var') walk(e.callee); e.args.forEach(walk); break;
+    case 'callProc': e.args.forEach(walk); break;
+    case 'field': walk(e.object); break;
+    case 'index': walk(e.object); walk(e.index); break;
+    case 'case': walk(e.subject); e.whens.forEach((w) => { walk(w.when); walk(w.then); }); walk(e.else); break;
+    case 'lambda': { const inner = new Set([...bound, ...e.params]); freeNames(e.body, out, inner); break; }
+    default: break;
+  }
+  return out;
+}
+
+/**
+ * A row with dotted column names (`user.name`) also as nested documents, so `user.name` reads it in a
+ * condition. A name that is itself a column keeps its value (`level` beside its multi-field `level.keyword`).
+ */
+function nested(row: Doc): Doc {
+  const out: Doc = { ...row };
+  const made = new Set<Doc>();
+  for (const [k, v] of Object.entries(row)) {
+    const parts = k.split('.');
+    if (parts.length < 2) continue;
+    let at: Doc | undefined = out;
+    for (let i = 0; i < parts.length - 1 && at; i++) {
+      const next: Value | undefined = at[parts[i]];
+      if (next === undefined) {
+        const d: Doc = {};
+        made.add(d);
+        at[parts[i]] = d;
+        at = d;
+      } else at = isDoc(next) && made.has(next) ? next : undefined;
+    }
+    if (at) at[parts[parts.length - 1]] = v;
+  }
+  return out;
 }
 
 /** The rows of a FOR loop over a cursor: a closed cursor is opened, read to the end and closed again. */
