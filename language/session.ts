@@ -121,6 +121,7 @@ export class Session implements Interpreter, Host {
 
   async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
     const name = `<cell ${++this.cellCount}>`;
+    this.executions.displays.beginCell(out);
     try {
       const program = this.parseCell(code, name);
       await this.syncRoutines(out);
@@ -137,6 +138,8 @@ export class Session implements Interpreter, Host {
       const err = asScriptError(e, undefined);
       this.rt.unwindTo(err, 0);
       return { status: 'error', error: err.report() };
+    } finally {
+      this.executions.displays.endCell();
     }
   }
 

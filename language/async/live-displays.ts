@@ -35,12 +35,30 @@ export function renderLive(doc: Shown, branches: Shown[], now: number): MimeBund
 
 export class LiveDisplays {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Final states sent while no cell ran: a client that records outputs per request (nbclient, nbconvert)
+   * drops those, so the next cell sends them again under its own request.
+   */
+  private readonly finalsWhileIdle = new Map<string, MimeBundle>();
+  private cellRunning = false;
   private readonly minIntervalMs: number;
   private readonly now: () => number;
 
   constructor(options: LiveDisplayOptions = {}) {
     this.minIntervalMs = options.minIntervalMs ?? 250;
     this.now = options.now ?? Date.now;
+  }
+
+  /** A cell starts: final states that arrived while idle are sent again through its output. */
+  beginCell(out: Output): void {
+    this.cellRunning = true;
+    if (this.finalsWhileIdle.size === 0) return;
+    for (const [id, bundle] of this.finalsWhileIdle) out.updateDisplay(bundle, id);
+    this.finalsWhileIdle.clear();
+  }
+
+  endCell(): void {
+    this.cellRunning = false;
   }
 
   /** Displays that still expect updates. */
@@ -88,7 +106,8 @@ export class LiveDisplays {
     if (!entry.opened) return;
     if (final) {
       if (entry.timer) clearTimeout(entry.timer);
-      this.send(id, entry);
+      const bundle = this.send(id, entry);
+      if (!this.cellRunning) this.finalsWhileIdle.set(id, bundle);
       this.entries.delete(id);
       return;
     }
@@ -105,9 +124,11 @@ export class LiveDisplays {
     entry.timer.unref();
   }
 
-  private send(id: string, entry: Entry): void {
+  private send(id: string, entry: Entry): MimeBundle {
     entry.lastSent = this.now();
-    entry.out.updateDisplay(this.bundle(entry), id);
+    const bundle = this.bundle(entry);
+    entry.out.updateDisplay(bundle, id);
+    return bundle;
   }
 
   private bundle(entry: Entry): MimeBundle {
@@ -119,5 +140,6 @@ export class LiveDisplays {
   close(): void {
     for (const entry of this.entries.values()) if (entry.timer) clearTimeout(entry.timer);
     this.entries.clear();
+    this.finalsWhileIdle.clear();
   }
 }

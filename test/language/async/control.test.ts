@@ -162,6 +162,23 @@ describe('EXECUTION verbs, displays, interrupts and shutdown', function () {
     }
   });
 
+  it('sends a final state that arrived between cells again with the next cell', async () => {
+    const launch = new RecordingOutput();
+    await t.exec(`forever() | TRACK AS 'idle';`, new AbortController().signal, launch);
+    const id = launch.displays[0].id!;
+    const engine = await t.session.executions.engine();
+    await engine.cancel('idle', { force: true });
+    await engine.wait('idle');
+    expect(launch.latest(id)).to.contain('CANCELLED');
+    const next = new RecordingOutput();
+    await t.exec(`PRINT 'next cell';`, new AbortController().signal, next);
+    expect(next.updates.map((u) => u.id)).to.deep.equal([id]);
+    expect(next.latest(id)).to.contain('CANCELLED');
+    const after = new RecordingOutput();
+    await t.exec(`PRINT 'and the one after';`, new AbortController().signal, after);
+    expect(after.updates).to.deep.equal([]);
+  });
+
   it('shows a PARALLEL with one line per branch', async () => {
     const launch = new RecordingOutput();
     await t.exec(`PARALLEL [wait_for_go('a'), wait_for_go('b')] | TRACK AS 'pair';`, new AbortController().signal, launch);
