@@ -4,7 +4,7 @@ import { Command, Expr, NamePattern } from './ast';
 import { Column, ExprCompiler, didYouMean } from './compile';
 import { DataType } from './types';
 import { comparatorFor } from './values';
-import { EvalFailure, Span } from './errors';
+import { EvalFailure, MV_FAILURE, Span } from './errors';
 import { dissectParser, grokParser } from './extract';
 import { EsqlCatalog } from './catalog';
 import { stats } from './stats';
@@ -62,10 +62,16 @@ function where(cmd: Command & { kind: 'where' }, input: Column[], ctx: CommandCo
     ctx.fail(cmd.condition.span, `Condition expression needs to be boolean, found [${cond.type.toUpperCase()}]`);
   }
   const test = cond.fn;
+  // A multivalued condition (a bare multivalued boolean field) keeps no row and warns, as in Elasticsearch.
+  const warn = ctx.compiler.context(cmd.condition);
   return {
     kind: 'where', columns: input,
     *run(rows) {
-      for (const row of rows) if (test(row) === true) yield row;
+      for (const row of rows) {
+        const v = test(row);
+        if (v === true) yield row;
+        else if (Array.isArray(v)) warn.fail(MV_FAILURE());
+      }
     },
   };
 }

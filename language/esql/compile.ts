@@ -322,9 +322,14 @@ export class ExprCompiler {
     return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b))) });
   }
 
-  private arithmetic(e: Expr & { kind: 'binary' }, l: Compiled, r: Compiled): Compiled {
+  private arithmetic(e: Expr & { kind: 'binary' }, l0: Compiled, r0: Compiled): Compiled {
     const op = e.op as '+' | '-' | '*' | '/' | '%';
     const ctx = this.context(e);
+    // A string literal added to (or minus) a time interval is read as a date.
+    const interval = (c: Compiled): boolean => c.type === 'time_duration' || c.type === 'date_period';
+    const asDate: Compiled = { ...DUMMY, type: 'date' };
+    const l = (op === '+' || op === '-') && interval(r0) ? this.coerceLiteral(asDate, l0, e.span) : l0;
+    const r = op === '+' && interval(l0) ? this.coerceLiteral(asDate, r0, e.span) : r0;
     const lt = l.type;
     const rt = r.type;
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };

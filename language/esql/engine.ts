@@ -42,6 +42,8 @@ export interface RunOptions {
   now?: number;
   /** Keep whole numbers beyond 2^53 exact, as bigints (by default they are numbers, as a JSON client reads them). */
   exactLongs?: boolean;
+  /** Run STATS in JavaScript even when the store could aggregate (used to recover from an SQL overflow). */
+  noAggregatePushdown?: boolean;
 }
 
 type Row = unknown[];
@@ -91,7 +93,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
       env.failures.length = 0;
       ops = analyzeAll(commands, source.columns, env, options.catalog);
     }
-    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }));
+    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }), !options.noAggregatePushdown);
     const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
     input = options.catalog.scan(request);
     if (plan.aggregate) input = plan.aggregate.finish(input);
@@ -103,9 +105,17 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   for (const op of remaining) stream = op.run(stream);
   const out: Row[] = [];
   const signal = options.signal;
-  for (const row of stream) {
-    out.push(row);
-    if (signal && (out.length & 1023) === 0 && signal.aborted) throw signal.reason ?? new Error('aborted');
+  try {
+    for (const row of stream) {
+      out.push(row);
+      if (signal && (out.length & 1023) === 0 && signal.aborted) throw signal.reason ?? new Error('aborted');
+    }
+  } catch (e) {
+    // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
+    if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {
+      return runEsqlSync(text, { ...options, noAggregatePushdown: true });
+    }
+    throw e;
   }
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
   const columns = ops.length ? ops[ops.length - 1].columns : source.columns;
@@ -259,7 +269,7 @@ function combineFilters(commands: Command[]): Command[] {
     if (c.kind === 'where' && prev?.kind === 'where') {
       out[out.length - 1] = {
         kind: 'where', span: prev.span,
-        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `${prev.condition.text} AND ${c.condition.text}` },
+        condition: { kind: 'logical', op: 'and', left: prev.condition, right: c.condition, span: prev.condition.span, text: `(${prev.condition.text}) AND (${c.condition.text})` },
       };
     } else out.push(c);
   }

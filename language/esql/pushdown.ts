@@ -20,7 +20,7 @@ export interface PushdownPlan {
 
 const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
 
-export function planPushdown(commands: Command[], scan: { fields: CatalogField[] }, compiler: ExprCompiler): PushdownPlan {
+export function planPushdown(commands: Command[], scan: { fields: CatalogField[] }, compiler: ExprCompiler, aggregate = true): PushdownPlan {
   const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
   // current column name -> source field it still holds unchanged
   const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
@@ -88,7 +88,7 @@ export function planPushdown(commands: Command[], scan: { fields: CatalogField[]
       case 'keep': case 'drop':
         break;
       case 'stats': {
-        if (limit !== undefined || sort) break loop;
+        if (limit !== undefined || sort || !aggregate) break loop;
         const agg = translateStats(cmd, field, values, compiler);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;

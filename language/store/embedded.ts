@@ -11,7 +11,7 @@ import {
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
 import {
-  FieldInfo, MappingRules, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
+  FieldInfo, MappingRules, columnValue, docValues, dynamicFields, dynamicPolicy, fieldsFromMappings, flattenSource, mappingsFromFields, rulesFromMappings,
 } from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
 import { runEsql, runEsqlSync } from '../esql/engine';
@@ -271,8 +271,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
           ? decoderFor(types.get(a.field) ?? 'long') : identity)]
       : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
     const needsDecode = decoders.some((d) => d !== identity);
+    // SQL needs at least one output column: with none requested, each row is an empty array.
+    const empty = !request.aggregate && request.columns.length === 0;
     try {
       for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (empty) { yield []; continue; }
         if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
         yield row;
       }
@@ -397,8 +400,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
-      if (dv.length > 1 && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
-      values[i] = dv.length === 0 ? null : dv.length === 1 ? dv[0] : Buffer.from(JSON.stringify(dv));
+      const column = columnValue(dv);
+      // A BLOB (multivalue or huge whole number) makes the field one the store no longer filters on.
+      if (column.blob && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
+      values[i] = column.value;
     }
     if (added || newMulti) {
       meta = this.extendMeta(meta, added ?? [], newMulti ?? []);
@@ -413,7 +418,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     checkCas(index, docId, current, options);
     const seq = batch ? ++batch.seqNo : this.nextSeqNo(index);
-    const source = JSON.stringify(doc);
+    const source = JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     if (current) {
       const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
       this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
@@ -508,14 +513,23 @@ function esqlFamily(type: string): string {
 const identity = (v: unknown): unknown => v;
 const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
 
+/** Whole numbers written as decimal strings inside BLOB lists come back exact (bigint beyond 2^53). */
+const wholeNumber = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  const b = BigInt(v);
+  return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+};
+
 function decoderFor(type: string): (v: unknown) => unknown {
-  const one = type === 'boolean' ? bool : identity;
+  const whole = ['long', 'integer', 'short', 'byte', 'unsigned_long'].includes(type);
+  const one = type === 'boolean' ? bool : whole ? wholeNumber : identity;
   return (v: unknown) => {
     if (v instanceof Uint8Array) {
       const list = JSON.parse(Buffer.from(v).toString('utf8')) as unknown[];
-      return one === identity ? list : list.map(one);
+      const decoded = one === identity ? list : list.map(one);
+      return decoded.length === 1 ? decoded[0] : decoded;
     }
-    return one(v);
+    return one === wholeNumber ? v : one(v);
   };
 }
 

@@ -33,6 +33,25 @@ export async function loadFile(store: DataStore, file: string, index: string): P
     }
     batch = [];
   };
+  if (ext === '.json') {
+    // A JSON array of documents (or a single document); other .json files are read as NDJSON below.
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (text.startsWith('[')) {
+      let docs: unknown;
+      try {
+        docs = JSON.parse(text);
+      } catch (e) {
+        throw new StoreError(`${path.basename(file)}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
+      }
+      for (const doc of docs as Source[]) {
+        batch.push({ doc });
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      await store.refresh(index).catch(() => undefined);
+      return result;
+    }
+  }
   const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
   if (ext === '.csv') {

@@ -247,17 +247,22 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
     case 'text': case 'match_only_text':
       return typeof v === 'object' ? JSON.stringify(v) : String(v);
     case 'long': case 'integer': case 'short': case 'byte': case 'unsigned_long': {
-      if (typeof v === 'bigint') return Number(v);
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n)) return INVALID;
-      const t = Math.trunc(n);
-      const limits: Record<string, [number, number]> = {
-        integer: [-2147483648, 2147483647], short: [-32768, 32767], byte: [-128, 127],
+      // Whole numbers stay exact: digits are read as BigInt, a result beyond 2^53 stays a bigint.
+      let b: bigint;
+      if (typeof v === 'bigint') b = v;
+      else if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) b = BigInt(v.trim());
+      else {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+        if (!Number.isFinite(n)) return INVALID;
+        b = BigInt(Math.trunc(n));
+      }
+      const limits: Record<string, [bigint, bigint]> = {
+        integer: [-2147483648n, 2147483647n], short: [-32768n, 32767n], byte: [-128n, 127n],
+        long: [-(2n ** 63n), 2n ** 63n - 1n], unsigned_long: [0n, 2n ** 64n - 1n],
       };
-      const lim = limits[field.type];
-      if (lim && (t < lim[0] || t > lim[1])) return INVALID;
-      if (field.type === 'unsigned_long' && t < 0) return INVALID;
-      return t;
+      const [lo, hi] = limits[field.type];
+      if (b < lo || b > hi) return INVALID;
+      return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
     }
     case 'double': case 'float': case 'half_float': case 'scaled_float': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -280,7 +285,7 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
       return Number.isNaN(ms) ? INVALID : ms;
     }
     case 'ip':
-      return typeof v === 'string' ? v : INVALID;
+      return typeof v === 'string' && ipToBytes(v.trim()) ? v.trim() : INVALID;
     default:
       return typeof v === 'object' ? JSON.stringify(v) : v;
   }
@@ -290,7 +295,12 @@ function sortDocValues(type: string, out: unknown[]): void {
   switch (type) {
     case 'text': case 'match_only_text':
       return; // read from _source: the order given
-    case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': case 'ip': {
+    case 'ip':
+      // Doc values order IPs by their 16-byte form (IPv4 mapped into IPv6), deduplicated.
+      out.sort((a, b) => compareIpText(String(a), String(b)));
+      dedupeSorted(out);
+      return;
+    case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': {
       out.sort((a, b) => compareUtf8(String(a), String(b)));
       let w = 0;
       for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i];
@@ -298,8 +308,62 @@ function sortDocValues(type: string, out: unknown[]): void {
       return;
     }
     default:
-      out.sort((a, b) => (a as number) - (b as number));
+      out.sort((a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0));
   }
+}
+
+/**
+ * The column value for a field's doc values: null, a scalar, or a BLOB with the JSON list when the value is
+ * multivalued or a whole number beyond 2^53 (kept exact as a decimal string). BLOBs are never pushed down.
+ */
+export function columnValue(values: unknown[]): { value: unknown; blob: boolean } {
+  if (values.length === 0) return { value: null, blob: false };
+  if (values.length === 1 && typeof values[0] !== 'bigint') return { value: values[0], blob: false };
+  return { value: Buffer.from(JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))), blob: true };
+}
+
+function dedupeSorted(out: unknown[]): void {
+  let w = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i];
+  out.length = w;
+}
+
+/** The 16 bytes of an IP address (IPv4 as IPv4-mapped IPv6), or null when the text is not an address. */
+export function ipToBytes(ip: string): number[] | null {
+  if (!ip.includes(':')) {
+    const parts = ip.split('.');
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
+    return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...parts.map(Number)];
+  }
+  const halves = ip.split('::');
+  if (halves.length > 2) return null;
+  const groups = (t: string): number[] | null => {
+    if (t === '') return [];
+    const out: number[] = [];
+    for (const g of t.split(':')) {
+      if (g.includes('.')) {
+        const v4 = ipToBytes(g);
+        if (!v4) return null;
+        out.push((v4[12] << 8) | v4[13], (v4[14] << 8) | v4[15]);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) out.push(parseInt(g, 16));
+      else return null;
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  if (!head || !tail) return null;
+  const fill = 8 - head.length - tail.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return null;
+  return [...head, ...new Array(fill).fill(0), ...tail].flatMap((g) => [g >> 8, g & 255]);
+}
+
+function compareIpText(a: string, b: string): number {
+  const x = ipToBytes(a);
+  const y = ipToBytes(b);
+  if (!x || !y) return compareUtf8(a, b);
+  for (let i = 0; i < 16; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
 }
 
 /** Byte-wise UTF-8 order, which is how Lucene orders terms (differs from UTF-16 order for astral characters). */

@@ -40,6 +40,11 @@ describe('ES|QL engine', () => {
     expect(q('FROM .hidden-logs | KEEP level').values).to.deep.equal([['DEBUG']]);
   });
 
+  it('reads no field when the query needs none', () => {
+    expect(q('FROM logs-a | EVAL x = 5, y = "2024-01-01" + 1 day | KEEP x, y | LIMIT 2').values)
+      .to.deep.equal([[5, '2024-01-02T00:00:00.000Z'], [5, '2024-01-02T00:00:00.000Z']]);
+  });
+
   it('METADATA adds _id and _index', () => {
     const r = q('FROM logs-* METADATA _id, _index | WHERE level == "WARN" | KEEP _id, _index');
     expect(r.values).to.deep.equal([['b1', 'logs-b']]);
@@ -211,6 +216,17 @@ describe('ES|QL pushdown gives the same answers as the JavaScript executor', () 
     const full = store.esqlSync('FROM t | EVAL x = i % 4 | SORT x DESC NULLS FIRST, k | EVAL z = 1 | LIMIT 7 | KEEP x, k, l');
     expect(top.values).to.deep.equal(full.values);
     expect(top.values).to.have.length(7);
+  });
+
+  it('answers a SUM that overflows 64 bits with null and a warning, as Elasticsearch does', async () => {
+    await store.createIndex('overflow', { mappings: { properties: { v: { type: 'long' } } } });
+    await store.bulk('overflow', [{ doc: { v: 5e18 } }, { doc: { v: 5e18 } }, { doc: { v: 1 } }]);
+    const r = store.esqlSync('FROM overflow | STATS s = SUM(v), c = COUNT(*)');
+    expect(r.values).to.deep.equal([[null, 3]]);
+    expect(r.warnings).to.deep.equal([
+      'Line 1:27: evaluation of [SUM(v)] failed, treating result as null. Only first 20 failures recorded.',
+      'Line 1:27: java.lang.ArithmeticException: long overflow',
+    ]);
   });
 
   it('reports overflow in pushed arithmetic with the same warning as local evaluation', () => {

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
-import { DataStore, VersionConflictError } from '../../language/store/store';
+import { DataStore, StoreError, VersionConflictError } from '../../language/store/store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { ElasticsearchStore } from '../../language/store/elasticsearch';
 import { EsqlError } from '../../language/esql/errors';
@@ -119,6 +119,13 @@ for (const [name, make] of Object.entries(backends)) {
       await b.store.index('.hidden', { a: 1 });
       expect(await b.store.listIndices()).to.deep.equal(['.hidden', 'people']);
       expect(await b.store.getMapping('people')).to.deep.equal({ properties: { name: { type: 'keyword' } } });
+    });
+
+    it('reports a missing index the same way', async () => {
+      const err = await expectRejection(b.store.deleteIndex('missing'));
+      expect(err).to.be.instanceOf(StoreError);
+      expect((err as StoreError).type).to.equal('index_not_found_exception');
+      expect(await b.store.get('missing', 'x')).to.equal(null);
     });
 
     it('deletes an index', async () => {

@@ -156,3 +156,24 @@ describe('EmbeddedStore mapping rules', () => {
     expect((error as Error).message).to.equal('mapping set to strict, dynamic introduction of [extra] within [_doc] is not allowed');
   });
 });
+
+describe('EmbeddedStore whole numbers', () => {
+  it('keeps longs and unsigned longs beyond 2^53 exact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'big-'));
+    const store = new EmbeddedStore(path.join(dir, 'store.db'), { exactLongs: true });
+    try {
+      await store.createIndex('big', { mappings: { properties: { l: { type: 'long' }, u: { type: 'unsigned_long' } } } });
+      await store.bulk('big', [
+        { doc: { l: '9223372036854775807', u: '18446744073709551615' } },
+        { doc: { l: 5, u: 7 } },
+      ]);
+      const r = await store.esql('FROM big | SORT l | KEEP l, u');
+      expect(r.values).to.deep.equal([[5, 7], [9223372036854775807n, 18446744073709551615n]]);
+      const w = await store.esql('FROM big | WHERE u > TO_UL(10) | KEEP l');
+      expect(w.values).to.deep.equal([[9223372036854775807n]]);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

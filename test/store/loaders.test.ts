@@ -27,6 +27,13 @@ describe('loading files and sample data', () => {
     expect((await store.esql('FROM nd | STATS s = SUM(n)')).values).to.deep.equal([[3]]);
   });
 
+  it('loads a JSON array of documents', async () => {
+    const file = path.join(dir, 'docs.json');
+    fs.writeFileSync(file, JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]));
+    expect((await loadFile(store, file, 'arr')).loaded).to.equal(3);
+    expect((await store.esql('FROM arr | STATS s = SUM(n)')).values).to.deep.equal([[6]]);
+  });
+
   it('loads CSV with typed headers, quotes and multivalues', async () => {
     const file = path.join(dir, 'people.csv');
     fs.writeFileSync(file, 'name:keyword,age:integer,tags:keyword\n"Lovelace, Ada",36,[a,b]\nBo,,x\n');
