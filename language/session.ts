@@ -20,6 +20,7 @@ import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
 import { dataError } from './data/errors';
+import { LazyStore, dataServices } from './data/services';
 import type { RoutineInfo } from './builtins/registry';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
@@ -29,7 +30,7 @@ import { describeScriptError, resolvePipeline } from './evaluator/async-statemen
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
-  /** Data store, ES|QL and async engine hooks, when available. */
+  /** Data store and ES|QL hooks (default: `dataServices` over `store`; `{}` for none). */
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
   outbox?: Outbox;
@@ -82,8 +83,10 @@ export class Session implements Interpreter, Host {
     this.repo = options.routines ?? new MemoryRoutineRepository();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
-    if (options.services) this.rt.services = options.services;
     this.openDataStore = options.store ?? (() => openStore(this.env as NodeJS.ProcessEnv));
+    // Without services from the host, data statements and executions share the store of `store` / the environment
+    // (opened on first use); `services: {}` means a session without a data store for data statements.
+    this.rt.services = options.services ?? dataServices(new LazyStore(() => this.openDataStore()));
     this.executions = new SessionExecutions({
       store: () => this.dataStore(),
       resolve: (pipeline) => resolvePipeline(this.compiler, this, pipeline),
