@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { Session } from '../language/session';
+import { openSession } from '../language/open-session';
 import { formatText } from '../language/esql/format';
 import { loadFile } from '../language/store/load-file';
 import { openStore } from '../language/store/open';
@@ -59,7 +59,7 @@ async function runKernel(args: string[]): Promise<number> {
   // The kernel must outlive anything user code or a client does; log and go on.
   process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err}`));
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
-  const interpreter = new Session();
+  const interpreter = openSession(process.env);
   const kernel = new Kernel({
     connection,
     interpreter,
@@ -72,6 +72,8 @@ async function runKernel(args: string[]): Promise<number> {
   exitWithParent(Number(process.env.JPY_PARENT_PID));
   await kernel.start();
   log(`kernel ${name} started (pid ${process.pid})`);
+  // Building the grammar takes a few hundred milliseconds: do it while the frontend connects, not in cell 1.
+  setImmediate(() => interpreter.isComplete('PRINT 0;'));
   return new Promise<number>(() => undefined); // runs until shutdown_request
 }
 
@@ -118,7 +120,7 @@ async function run(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('run needs a FILE (or - for standard input)');
   const code = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-  const session = new Session();
+  const session = openSession(process.env);
   const controller = new AbortController();
   // Ctrl-C stops the script and cancels the async executions it started (their FINALLY still runs).
   process.on('SIGINT', () => {

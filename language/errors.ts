@@ -7,7 +7,7 @@ export type ErrorKind =
   | 'syntax_error' | 'type_error' | 'division_error' | 'null_reference_error' | 'not_found_error'
   | 'name_error' | 'argument_error' | 'index_error' | 'esql_error' | 'timeout_error' | 'cancelled' | 'http_error'
   | 'user_error' | 'interrupted' | 'stack_overflow' | 'not_available' | 'value_error' | 'const_error'
-  | 'runtime_error';
+  | 'cursor_error' | 'store_error' | 'runtime_error';
 
 export interface StackFrame {
   readonly name: string;
@@ -53,7 +53,7 @@ export class ScriptError extends Error {
 
   report(): ReportedError {
     const evalue = this.describe();
-    const traceback = [evalue];
+    const traceback = [`${this.kind}: ${evalue}`]; // frontends show the traceback, not ename: name the kind here
     if (this.span) {
       const p = this.position!;
       const lines = this.span.source.text.split('\n');

@@ -41,7 +41,7 @@ export function htmlTable(rows: Doc[]): string {
 export function toMimeBundle(v: Value): MimeBundle {
   // rows straight from an ES|QL query render as ES|QL's own table (column types, Elasticsearch's text format)
   const esql = esqlResultOf(v);
-  if (esql) return { 'text/plain': formatText(esql), 'text/html': formatHtml(esql) };
+  if (esql) return { 'text/plain': formatText(esql).replace(/\n$/, ''), 'text/html': formatHtml(esql) };
   if (isTable(v)) return { 'text/plain': textTable(v), 'text/html': htmlTable(v) };
   if (isDoc(v) || v instanceof Map) return { 'text/plain': JSON.stringify(toJsonable(v), null, 2), 'application/json': toJsonable(v) };
   return { 'text/plain': toText(v) };

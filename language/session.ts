@@ -20,7 +20,6 @@ import { MemoryRoutineRepository, RoutineRepository, routineSignature } from './
 import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
 import { dataError } from './data/errors';
-import { LazyStore, dataServices } from './data/services';
 import type { RoutineInfo } from './builtins/registry';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
@@ -30,15 +29,16 @@ import { describeScriptError, resolvePipeline } from './evaluator/async-statemen
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
-  /** Data store and ES|QL hooks (default: `dataServices` over `store`; `{}` for none). */
+  /** Data store, ES|QL and async engine hooks, when available. */
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
   outbox?: Outbox;
   /** Environment for integrations and ENV() (defaults to process.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * The session's data store, opened on first use (default: `openStore(env)`, the embedded SQLite store
-   * under ESCRIPT_DATA_DIR, or Elasticsearch when ESCRIPT_ELASTICSEARCH_* is set). The session closes it.
+   * The store of async executions when `services` has none (default: `openStore(env)`, the embedded SQLite store
+   * under ESCRIPT_DATA_DIR, or Elasticsearch when ESCRIPT_ELASTICSEARCH_* is set), opened on first use and
+   * closed by `shutdown`. With `services.store` (openSession), executions use that store.
    */
   store?: () => DataStore;
   /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
@@ -73,6 +73,8 @@ export class Session implements Interpreter, Host {
   private readonly compiler = new Compiler(this);
   private cellCount = 0;
   private routineSyncPausedUntil = 0;
+  /** Stored definitions that no longer parse (e.g. saved by a newer version). */
+  private readonly brokenSources = new Set<string>();
   private readonly openDataStore: () => DataStore;
   /** A store this session opened itself (closed by shutdown); a store of the data services is theirs to close. */
   private ownStore: DataStore | null = null;
@@ -83,10 +85,8 @@ export class Session implements Interpreter, Host {
     this.repo = options.routines ?? new MemoryRoutineRepository();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
-    this.openDataStore = options.store ?? (() => openStore(this.env as NodeJS.ProcessEnv));
-    // Without services from the host, data statements and executions share the store of `store` / the environment
-    // (opened on first use); `services: {}` means a session without a data store for data statements.
-    this.rt.services = options.services ?? dataServices(new LazyStore(() => this.openDataStore()));
+    if (options.services) this.rt.services = options.services;
+    this.openDataStore = options.store ?? (() => this.storeFromEnvironment());
     this.executions = new SessionExecutions({
       store: () => this.dataStore(),
       resolve: (pipeline) => resolvePipeline(this.compiler, this, pipeline),
@@ -102,9 +102,17 @@ export class Session implements Interpreter, Host {
    */
   dataStore(): DataStore {
     const shared = this.rt.services.store;
-    if (shared) return shared();
+    if (shared) return typeof shared === 'function' ? shared() : shared;
     this.ownStore ??= this.openDataStore();
     return this.ownStore;
+  }
+
+  /** The store the environment names, for async executions of a session without data services. */
+  private storeFromEnvironment(): DataStore {
+    if (this.env.ESCRIPT_STORE?.toLowerCase() === 'none') {
+      throw new ScriptError('not_available', 'async executions need a data store (ESCRIPT_STORE=none)');
+    }
+    return openStore(this.env as NodeJS.ProcessEnv);
   }
 
   info(): LanguageInfo {
@@ -222,10 +230,17 @@ export class Session implements Interpreter, Host {
       const table = r.kind === 'PROCEDURE' ? this.procedures : this.functions;
       const have = table.get(r.name);
       if (have && this.sources.get(have) === r.source) { keep.add(have); continue; }
-      const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
-      if (!decl) { out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled`, 'WARN'); continue; }
-      this.installRoutine(decl, r.source);
-      keep.add(table.get(r.name)!);
+      if (this.brokenSources.has(r.source)) continue;
+      try {
+        const decl = storedDecl(r.source, `<${r.kind.toLowerCase()} ${r.name}>`);
+        if (!decl) throw new ScriptError('syntax_error', 'it does not parse');
+        this.installRoutine(decl, r.source);
+        keep.add(table.get(r.name)!);
+      } catch (e) {
+        // said once per definition, not at every cell
+        this.brokenSources.add(r.source);
+        out.print(`stored ${r.kind.toLowerCase()} ${r.name} could not be compiled: ${e instanceof Error ? e.message : String(e)}`, 'WARN');
+      }
     }
     for (const table of [this.procedures, this.functions]) {
       for (const [name, r] of table) if (!keep.has(r)) { table.delete(name); this.routineVersion++; }

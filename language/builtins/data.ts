@@ -6,9 +6,10 @@ import { str } from './core';
 import type { DataStore, Source } from '../store/store';
 import { VersionConflictError } from '../store/store';
 import { loadSampleData } from '../store/sample-data';
-import { storeOf } from '../data/services';
+import { runQuery, storeOf } from '../data/services';
+import { prepareQuery } from '../data/query-text';
 import { dataError } from '../data/errors';
-import { sourceOf, valueOfSource } from '../data/rows';
+import { paramValue, rowsOf, sourceOf, valueOfSource } from '../data/rows';
 
 const DATA = 'data';
 /** Compare-and-set attempts of UPDATE_DOCUMENT before a concurrent writer wins. */
@@ -38,12 +39,14 @@ function optionalId(name: string, v: Value | undefined): string | undefined {
   return str(name, v, 'id');
 }
 
-function esqlQuery([q, params]: Value[], ctx: CallContext): Value | Promise<Value> {
-  const query = str('ESQL_QUERY', q, 'query');
-  if (!ctx.services.esql) throw new ScriptError('not_available', 'ESQL_QUERY: no data store is configured for this session');
-  const p = params === undefined || params === null ? {} : params;
-  if (!Array.isArray(p) && !isDoc(p)) throw new ScriptError('type_error', `ESQL_QUERY: params must be a DOCUMENT or an ARRAY, got ${typeOf(p)}`);
-  return ctx.services.esql(query, p as Record<string, Value> | Value[], ctx.signal).catch((e) => { throw dataError(e, ctx.span); });
+/** ESQL_QUERY as a function value (a call by name is compiled with the variables in sight, data-statements.ts). */
+function esqlQuery([q, params]: Value[], ctx: CallContext): Promise<Value> {
+  const prepared = prepareQuery(str('ESQL_QUERY', q, 'query'));
+  let list: unknown[] = [];
+  if (Array.isArray(params)) list = params.map(paramValue);
+  else if (isDoc(params)) list = Object.entries(params).map(([k, v]) => ({ [k]: paramValue(v) }));
+  else if (params !== undefined && params !== null) throw new ScriptError('type_error', `ESQL_QUERY: params must be a DOCUMENT or an ARRAY, got ${typeOf(params)}`);
+  return guarded(ctx, async () => rowsOf(await runQuery(ctx.services, prepared.text, list, ctx.signal)));
 }
 
 function indexDocument([index, doc, id]: Value[], ctx: CallContext): Promise<Value> {

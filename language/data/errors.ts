@@ -17,7 +17,10 @@ export interface QueryOrigin {
 const LINE_COLUMN = /line (\d+):(\d+):/gi;
 
 export function dataError(e: unknown, span: Span | undefined, origin?: QueryOrigin): ScriptError {
-  if (e instanceof ScriptError) return e;
+  if (e instanceof ScriptError) {
+    if (!e.span) e.span = span;
+    return e;
+  }
   if (e instanceof EsqlError || isEsqlType(e)) return esqlError(e as Error, span, origin);
   if (e instanceof VersionConflictError) return new ScriptError('version_conflict', e.message, span);
   if (e instanceof StoreError) {

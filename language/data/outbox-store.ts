@@ -10,6 +10,9 @@ export const OUTBOX_INDEX = '.escript_outbox';
 
 const FIELDS = ['id', 'created_at', 'integration', 'function', 'method', 'url', 'body', 'reason'] as const;
 
+/** Hidden, as Elasticsearch wants of indices whose names start with a dot. */
+const HIDDEN = { index: { hidden: true } };
+
 const MAPPINGS = {
   properties: {
     id: { type: 'keyword' }, created_at: { type: 'date' }, integration: { type: 'keyword' }, function: { type: 'keyword' },
@@ -24,7 +27,7 @@ export class StoreOutbox implements Outbox {
 
   async record(entry: OutboxEntry): Promise<void> {
     if (!this.ready) {
-      await this.store().createIndex(OUTBOX_INDEX, { mappings: MAPPINGS });
+      await this.store().createIndex(OUTBOX_INDEX, { mappings: MAPPINGS, settings: HIDDEN });
       this.ready = true;
     }
     await this.store().index(OUTBOX_INDEX, { ...entry, body: JSON.stringify(entry.body) }, { id: entry.id, refresh: true });

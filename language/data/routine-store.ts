@@ -7,6 +7,9 @@ import type { DataStore } from '../store/store';
 export const PROCEDURES_INDEX = '.elastic_script_procedures';
 export const FUNCTIONS_INDEX = '.elastic_script_functions';
 
+/** Hidden, as Elasticsearch wants of indices whose names start with a dot. */
+const HIDDEN = { index: { hidden: true } };
+
 const MAPPINGS = {
   properties: {
     name: { type: 'keyword' },
@@ -61,7 +64,7 @@ export class StoreRoutineRepository implements RoutineRepository {
 
   private async ensure(index: string): Promise<void> {
     if (this.ready.has(index)) return;
-    await this.store().createIndex(index, { mappings: MAPPINGS });
+    await this.store().createIndex(index, { mappings: MAPPINGS, settings: HIDDEN });
     this.ready.add(index);
   }
 }

@@ -106,10 +106,12 @@ function translate(q: Json, params: unknown[]): string {
       if (!isPlainObject(spec)) throw new Error('bool needs a DOCUMENT');
       const list = (k: string): Json[] => (spec[k] === undefined ? [] : Array.isArray(spec[k]) ? spec[k] as Json[] : [spec[k]]);
       const all = [...list('must'), ...list('filter')].map((x) => translate(x, params));
-      const should = list('should').map((x) => translate(x, params));
-      const not = list('must_not').map((x) => `NOT (${translate(x, params)})`);
       // should only filters when there is no must/filter (as in Elasticsearch without minimum_should_match)
-      if (should.length && all.length === 0) all.push(should.length === 1 ? should[0] : `(${should.join(' OR ')})`);
+      if (all.length === 0 && list('should').length) {
+        const should = list('should').map((x) => translate(x, params));
+        all.push(should.length === 1 ? should[0] : `(${should.join(' OR ')})`);
+      }
+      const not = list('must_not').map((x) => `NOT (${translate(x, params)})`);
       const parts = [...all, ...not].filter((p) => p !== 'true');
       return parts.length === 0 ? 'true' : parts.map((p) => `(${p})`).join(' AND ');
     }

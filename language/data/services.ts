@@ -2,10 +2,9 @@
 // the network), and one way to run ES|QL from compiled code and from built-ins.
 import type { DataStore, EsqlResult } from '../store/store';
 import type { Services } from '../evaluator/runtime';
-import type { Value } from '../values';
+import { Value, isDoc, toJsonable } from '../values';
 import { ScriptError } from '../errors';
-import { paramValue, rowsOf } from './rows';
-import { prepareQuery } from './query-text';
+import { rowsOf } from './rows';
 import { dataError } from './errors';
 
 export class LazyStore {
@@ -38,28 +37,36 @@ export class LazyStore {
 
 /** The store of a running program, or a clear error when the host gave it none. */
 export function storeOf(services: Services): DataStore {
-  if (!services.store) throw new ScriptError('not_available', 'no data store is configured for this session');
-  return services.store();
-}
-
-/** Runs ES|QL on a store (the query already in ES|QL's own syntax, parameters already converted). */
-export function runQuery(store: DataStore, text: string, params: unknown[], signal: AbortSignal): Promise<EsqlResult> {
-  return store.esql(text, params, signal);
+  const s = services.store;
+  if (!s) throw new ScriptError('not_available', 'no data store is configured for this session');
+  return typeof s === 'function' ? s() : s;
 }
 
 /**
- * The `services` for a Session over a store: the data store itself and `esql(query, params)` as built-ins use
- * it (`params` a document of named values or an array of positional ones).
+ * Runs ES|QL (text already in ES|QL's own syntax, parameters already converted) on the store, or through the
+ * host's `esql` service when it has no store (then without column types or warnings).
  */
+export async function runQuery(services: Services, text: string, params: unknown[], signal: AbortSignal): Promise<EsqlResult> {
+  if (!services.store && services.esql) return resultOfRows(await services.esql(text, params, signal));
+  return storeOf(services).esql(text, params, signal);
+}
+
+function resultOfRows(rows: Value[]): EsqlResult {
+  const names: string[] = [];
+  for (const r of rows) if (isDoc(r)) for (const k of Object.keys(r)) if (!names.includes(k)) names.push(k);
+  const typeOfColumn = (n: string) => (rows.some((r) => isDoc(r) && r[n] instanceof Date) ? 'date' : 'unknown');
+  return {
+    columns: names.map((name) => ({ name, type: typeOfColumn(name) })),
+    values: rows.map((r) => names.map((n) => (isDoc(r) ? toJsonable(r[n] ?? null) : null))),
+    warnings: [],
+  };
+}
+
+/** The `services` for a Session over a store opened on first use. */
 export function dataServices(store: LazyStore): Services {
   return {
     store: () => store.get(),
     close: () => store.close(),
-    esql: async (query: string, params: Record<string, Value> | Value[], signal: AbortSignal) => {
-      const prepared = prepareQuery(query);
-      const list = Array.isArray(params) ? params.map(paramValue)
-        : Object.entries(params).map(([k, v]) => ({ [k]: paramValue(v) }));
-      return rowsOf(await runQuery(store.get(), prepared.text, list, signal));
-    },
+    esql: async (query: string, params: unknown[], signal: AbortSignal) => rowsOf(await store.get().esql(query, params, signal)),
   };
 }

@@ -153,6 +153,15 @@ function wholeNumber(v: Value, what: string, min: number, span: A.Span): number 
   return v;
 }
 
+/** The session's engine; failing to open it (no store, store unreachable) is an error at the statement. */
+async function engineAt(services: AsyncServices, span: A.Span): Promise<ExecutionEngine> {
+  try {
+    return await services.engine();
+  } catch (e) {
+    throw asScriptFailure(e, span);
+  }
+}
+
 function asScriptFailure(e: unknown, span: A.Span): ScriptError {
   if (e instanceof ExecutionError) return new ScriptError(e.kind, e.message, span);
   const err = asScriptError(e, span);
@@ -350,7 +359,7 @@ export function compileAsyncStatement(compiler: Compiler, host: Host, s: A.Stmt,
     case 'executions': {
       const where = s.where?.text.trim() || undefined;
       return () => (async () => {
-        const engine = await services.engine();
+        const engine = await engineAt(services, s.span);
         try {
           give(toValue((await engine.list(where)).map(summary)));
         } catch (e) {
@@ -429,7 +438,7 @@ function compilePipeline(compiler: Compiler, services: AsyncServices, s: Pipelin
       max: max ? wholeNumber(await max(f), 'MAX', 1, s.span) : null,
       cancel_siblings: siblings !== undefined,
     };
-    const engine = await services.engine();
+    const engine = await engineAt(services, s.span);
     const spec = specOf(run, s.kind === 'parallel', pipeline, captured, rt);
     let handle: ExecutionHandle;
     try {
@@ -455,7 +464,7 @@ function compileControl(compiler: Compiler, services: AsyncServices, s: Extract<
     if (typeof x !== 'string' || x === '') throw new ScriptError('argument_error', `EXECUTION() needs a track name or an execution id (STRING), got ${toText(x)}`, s.target.span);
     const values: Value[] = [];
     for (const a of args) values.push(await a(f));
-    const engine = await services.engine();
+    const engine = await engineAt(services, sp);
     try {
       switch (s.op) {
         case 'STATUS': give(toValue(await engine.status(x))); break;

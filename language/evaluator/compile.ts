@@ -3,7 +3,7 @@
 // when a promise shows up does the surrounding construct continue asynchronously. RETURN/EXIT/CONTINUE are
 // completion values, not exceptions.
 import type * as A from '../ast';
-import { ScriptError, positionOf } from '../errors';
+import { ScriptError } from '../errors';
 import { Value, Doc, FunctionValue, isDoc, typeOf, toText } from '../values';
 import { arityOf, signatureOf } from '../builtins/registry';
 import type { BuiltinDef } from '../builtins/registry';
@@ -12,160 +12,22 @@ import * as op from './operators';
 import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
-  AT, CONTINUE, CTX, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
-  STACK_HOP, StmtFn, ctxOf, isPromise, newFrame, upOf,
+  AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
+  STACK_HOP_MASK, StmtFn, ctxOf, isPromise, newFrame, upOf,
 } from './runtime';
-import { checkType, checkerFor, typeText } from './types';
-import { compileAsyncStatement } from './async-statements';
-import { DataStatements, cursorLoopRows } from './data-statements';
+import { checkerFor, typeText } from './types';
 import { Cursor } from '../data/cursor';
+import { DataStatements, cursorLoopRows } from './data-statements';
+import { compileAsyncStatement } from './async-statements';
+import { asScriptError, bulkError, errorDocument } from './error-values';
+import { getMember, setMember } from './members';
+import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
+import {
+  DONE, LValueRef, NONE, Sequence, binaryAfterLeft, binaryAfterRight, direct1After, evalAll, fillAfter, ifAfter,
+  indexAfterKey, indexAfterObject, resumeSequence, returnAfter, setAfter, settersFor, storeAfter, then, thenF, thenK,
+} from './steps';
 
-const NONE: StmtFn = () => undefined;
-
-function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-// ---------------------------------------------------------------- suspended halves
-// Hot closures call these when a value turns out to be a promise, instead of creating an arrow function
-// inline: an inline arrow capturing the closure's locals makes V8 allocate a context on every call.
-
-interface Sequence {
-  readonly fns: StmtFn[];
-  readonly stmts: A.Stmt[];
-  readonly n: number;
-  run: (f: Frame, i: number) => R<Completion>;
-}
-
-const DONE = (): Completion => undefined;
-
-/**
- * `k(x, f)`, or after `x` settles. `k` is made once at compile time and gets the frame as an argument, so the
- * synchronous case allocates nothing.
- */
-function thenF<T, U>(x: R<T>, f: Frame, k: (v: T, f: Frame) => R<U>): R<U> {
-  if (isPromise(x)) return thenFLater(x, f, k);
-  return k(x, f);
-}
-
-function thenFLater<T, U>(x: Promise<T>, f: Frame, k: (v: T, f: Frame) => R<U>): Promise<U> {
-  return x.then((v) => k(v, f));
-}
-
-/** `k(x)` now or after `x` settles, for a `k` that does not need the frame. */
-function thenK<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-function resumeSequence(seq: Sequence, f: Frame, pending: Promise<Completion>, next: number): Promise<Completion> {
-  return pending.then((c) => {
-    if (c !== undefined) return c;
-    if (next < seq.n) ctxOf(f).checkAbort(seq.stmts[next].span);
-    return seq.run(f, next);
-  });
-}
-
-function ifAfter(v: Promise<Value>, f: Frame, sp: A.Span, yes: StmtFn, no: StmtFn): Promise<Completion> {
-  return v.then((x) => (op.truth(x, sp) ? yes(f) : no(f)));
-}
-
-function returnAfter(v: Promise<Value>, f: Frame): Promise<Completion> {
-  return v.then((x) => { f[RET] = x; return RETURN; });
-}
-
-function setAfter(v: Promise<Value>, f: Frame, set: (f: Frame, x: Value) => void): Promise<Completion> {
-  return v.then((x) => { set(f, x); return undefined; });
-}
-
-function binaryAfterLeft(a: Promise<Value>, f: Frame, r: ExprFn, k: (a: Value, b: Value) => Value): Promise<Value> {
-  return a.then((x) => then(r(f), (y) => k(x, y)));
-}
-
-function binaryAfterRight(a: Value, b: Promise<Value>, k: (a: Value, b: Value) => Value): Promise<Value> {
-  return b.then((y) => k(a, y));
-}
-
-function direct1After(v: Promise<Value>, f: Frame, r: CompiledRoutine,
-  go: (f: Frame, fr: Frame, r: CompiledRoutine) => R<Value>): Promise<Value> {
-  return v.then((x) => {
-    const fr = acquire(r, ctxOf(f));
-    fr[FIRST_SLOT] = x;
-    return go(f, fr, r);
-  });
-}
-
-function fillAfter(v: Promise<Value>, f: Frame, fr: Frame, r: CompiledRoutine, i: number,
-  fill: (f: Frame, fr: Frame, r: CompiledRoutine, from: number) => R<Value>): Promise<Value> {
-  return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
-}
-
-function storeAfter(x: Promise<Value>, f: Frame, k: Value,
-  store: (x: Value, f: Frame, k: Value) => Completion): Promise<Completion> {
-  return x.then((xv) => store(xv, f, k));
-}
-
-function indexAfterObject(v: Promise<Value>, f: Frame, k: ExprFn, sp: A.Span): Promise<Value> {
-  return v.then((x) => thenK(k(f), (key) => getMember(x, key, sp, false)));
-}
-
-function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promise<Value> {
-  return key.then((kv) => getMember(v, kv, sp, false));
-}
-
-function settersFor(refs: (LValueRef | undefined)[], f: Frame): (((v: Value) => void) | undefined)[] {
-  return refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined));
-}
-
-/** Converts anything thrown inside the evaluator into a ScriptError (native stack overflow included). */
-export function asScriptError(e: unknown, span: A.Span | undefined): ScriptError {
-  if (e instanceof ScriptError) return e;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new ScriptError('stack_overflow', 'maximum recursion depth exceeded', span);
-  }
-  return new ScriptError('runtime_error', e instanceof Error ? e.message : String(e), span);
-}
-
-/** Evaluates argument closures left to right, going async only if one of them suspends. */
-function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
-  const out = new Array<Value>(fns.length);
-  for (let i = 0; i < fns.length; i++) {
-    const v = fns[i](f);
-    if (isPromise(v)) return evalRest(fns, f, out, i, v);
-    out[i] = v;
-  }
-  return out;
-}
-
-async function evalRest(fns: ExprFn[], f: Frame, out: Value[], i: number, pending: Promise<Value>): Promise<Value[]> {
-  out[i] = await pending;
-  for (let j = i + 1; j < fns.length; j++) out[j] = await fns[j](f);
-  return out;
-}
-
-export function errorDocument(e: ScriptError): Doc {
-  const p = e.position;
-  return {
-    message: e.message,
-    code: e.code as Value,
-    type: e.kind,
-    line: p ? p.line : null,
-    column: p ? p.column : null,
-    procedure: e.frames.length ? e.frames[0].name : null,
-    stack: e.frames.map((fr) => {
-      const at = fr.span ? positionOf(fr.span.source, fr.span.start) : undefined;
-      return at ? `${fr.name} (line ${at.line}:${at.column})` : fr.name;
-    }),
-    stack_trace: e.report().traceback.join('\n'),
-    cause: null,
-  };
-}
-
-export interface LValueRef {
-  get: (f: Frame) => Value;
-  set: (f: Frame, v: Value) => void;
-  type?: A.TypeRef;
-  isConst: boolean;
-}
+export { asScriptError, errorDocument, getMember, setMember };
 
 export class Compiler {
   private readonly data = new DataStatements(this);
@@ -280,7 +142,7 @@ export class Compiler {
     rt.names[depth] = r.decl.name;
     rt.sites[depth] = site;
     // no try/catch here: an error leaves the stack as it is for whoever handles it (see Runtime.unwindTo)
-    const res = depth % STACK_HOP === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
+    const res = (depth & STACK_HOP_MASK) === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
     if (isPromise(res)) return this.finishAfter(res, rt, r, fr, site, setters);
     rt.depth--;
     if (res === RETURN && !r.hasOut) {
@@ -466,20 +328,6 @@ export class Compiler {
     }
   }
 
-  private notAvailable(s: A.Stmt): StmtFn {
-    const what: Record<string, string> = {
-      declareCursor: 'cursors (DECLARE ... CURSOR FOR)', declareFrom: 'typed query binding (DECLARE x T FROM ...)',
-      forEsql: 'FOR over an ES|QL query', executeImmediate: 'EXECUTE IMMEDIATE', open: 'OPEN cursor',
-      close: 'CLOSE cursor', fetch: 'FETCH cursor', forall: 'FORALL', bulkCollect: 'BULK COLLECT',
-      indexDoc: 'INDEX ... INTO', deleteWhere: 'DELETE FROM ... WHERE', search: 'SEARCH', refresh: 'REFRESH',
-      createIndex: 'CREATE INDEX', asyncCall: 'async pipelines (p() | ON_DONE ...)', parallel: 'PARALLEL',
-      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS', esql: 'ES|QL queries',
-    };
-    const needs = ['asyncCall', 'parallel', 'execution', 'executions'].includes(s.kind) ? 'the async engine' : 'the data store';
-    const message = `${what[s.kind]} is not available yet: it needs ${needs}`;
-    return () => { throw new ScriptError('not_available', message, s.span); };
-  }
-
   private declare(s: Extract<A.Stmt, { kind: 'declare' }>, scope: BlockScope): StmtFn {
     const parts = s.decls.map((d) => {
       if (s.mode === 'CONST' && !d.init) throw new ScriptError('syntax_error', `constant ${d.name} needs a value`, d.span);
@@ -514,6 +362,7 @@ export class Compiler {
   }
 
   /** A variable as something to read and write. */
+  /** A variable as something to read and write (a local slot or a session variable). */
   variable(name: string, span: A.Span, scope: BlockScope): LValueRef {
     const local = scope.resolve(name);
     if (local) {
@@ -763,8 +612,8 @@ export class Compiler {
     })));
   }
 
-  private forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope): StmtFn {
-    const iterable = this.expr(s.iterable, scope);
+  forEach(s: Extract<A.Stmt, { kind: 'forEach' }>, scope: BlockScope, source?: ExprFn): StmtFn {
+    const iterable = source ?? this.expr(s.iterable, scope);
     const inner = scope.child();
     const slot = inner.declare(s.var, undefined, false).slot;
     const body = this.block(s.body, inner);
@@ -796,9 +645,9 @@ export class Compiler {
     return (f) => then(iterable(f), (v) => {
       if (v === null) return undefined;
       if (Array.isArray(v)) return run(f, v.slice(), 0);
+      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows, 0));
       if (v instanceof Map) return run(f, [...v.keys()], 0);
       if (isDoc(v)) return run(f, Object.keys(v), 0);
-      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows, 0));
       throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
     });
   }
@@ -1455,7 +1304,36 @@ export class Compiler {
     const shifted = n === 1 ? this.slotPlusNumber(argExprs[0], scope) : undefined;
     const argSlot = shifted ? shifted.slot : -1;
     const delta = shifted ? shifted.delta : 0;
-    const direct1 = (f: Frame, r: CompiledRoutine): R<Value> => {
+    const general = (f: Frame): R<Value> => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
+        // the frame has at least one slot per argument so that extra arguments have somewhere to go
+        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
+        return fill(f, fr, r, 0);
+      }
+      if (cell.defined) {
+        const fn = cell.v;
+        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
+      }
+      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
+      throw unknown();
+    };
+    if (n !== 1) return general;
+    // The hot path of recursive code: one IN argument, no DEFAULT, no OUT. Everything `enter` and `run` would
+    // do is done here inline, with the NUMBER check spelled out instead of calling a checker.
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) {
+        return general(f);
+      }
       let v: R<Value>;
       if (argSlot >= 0) {
         // f(n - 1): computed here instead of calling the argument's closure
@@ -1475,7 +1353,7 @@ export class Compiler {
       }
       const depth = rt.depth + 1;
       if (depth > MAX_DEPTH) throw this.depthError(r, sp);
-      if (depth % STACK_HOP === 0 || r.hasOut) return this.run(r, fr, sp, undefined);
+      if ((depth & STACK_HOP_MASK) === 0 || r.hasOut) return this.run(r, fr, sp, undefined);
       // `run` spelled out for the common case (see there)
       rt.depth = depth;
       rt.names[depth] = r.decl.name;
@@ -1492,25 +1370,6 @@ export class Compiler {
       if (!r.scope.captured) release(r, fr);
       const rk = r.returnKind;
       return rk === KIND_ANY || (rk === KIND_NUMBER && (typeof out === 'number' || out === null)) ? out : r.returnCheck!(out, sp);
-    };
-    return (f) => {
-      if (version !== host.routineVersion) {
-        routine = host.routine(name, prefer);
-        version = host.routineVersion;
-      }
-      const r = routine;
-      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
-        // the frame has at least one slot per argument so that extra arguments have somewhere to go
-        if (n === 1 && r.plain && r.paramSlots.length === 1) return direct1(f, r);
-        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
-        return fill(f, fr, r, 0);
-      }
-      if (cell.defined) {
-        const fn = cell.v;
-        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
-      }
-      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
-      throw unknown();
     };
   }
 
@@ -1541,16 +1400,6 @@ export class Compiler {
   }
 }
 
-/** How a declared type is checked on the hot call path: not at all, inline for NUMBER, or by its checker. */
-const KIND_ANY = 0;
-const KIND_NUMBER = 1;
-const KIND_CHECKER = 2;
-
-function kindOf(t: A.TypeRef | undefined): number {
-  if (t === undefined || (t.kind === 'simple' && t.name === 'ANY')) return KIND_ANY;
-  return t.kind === 'simple' && t.name === 'NUMBER' ? KIND_NUMBER : KIND_CHECKER;
-}
-
 const NUMERIC_TESTS = {
   '<': (a: number, b: number) => a < b,
   '<=': (a: number, b: number) => a <= b,
@@ -1560,71 +1409,3 @@ const NUMERIC_TESTS = {
   '!=': (a: number, b: number) => a !== b,
 };
 
-const POOL_LIMIT = 64;
-
-/** A frame for a call of `r`: a pooled one when available (see CompiledRoutine.pool). */
-function acquire(r: CompiledRoutine, ctx: Runtime): Frame {
-  // an explicit top index: push/pop on a shrinking and growing array would reallocate its storage
-  if (r.poolTop === 0) return newFrame(r.scope.size, null, ctx);
-  const fr = r.pool[--r.poolTop];
-  fr[RET] = null;
-  fr[CTX] = ctx as unknown as Value;
-  return fr;
-}
-
-function release(r: CompiledRoutine, fr: Frame): void {
-  if (r.poolTop < POOL_LIMIT) r.pool[r.poolTop++] = fr;
-}
-
-function bulkError(e: unknown, index: number, element: Value, span: A.Span, rt: Runtime, base: number): Doc {
-  const err = asScriptError(e, span);
-  rt.unwindTo(err, base);
-  if (err.kind === 'interrupted') throw err;
-  return { index, element, message: err.message, type: err.kind, code: err.code as Value };
-}
-
-/** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
-export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
-  if (v === null) {
-    if (safe) return null;
-    throw new ScriptError('null_reference_error', `cannot read ${typeof key === 'string' ? `'${key}'` : toText(key)} of NULL`, sp);
-  }
-  if (Array.isArray(v)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${v.length})`, sp);
-    return v[i];
-  }
-  if (v instanceof Map) return v.has(key) ? v.get(key)! : null;
-  if (typeof v === 'string') {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `string index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `string index ${key} out of range (length ${v.length})`, sp);
-    return v[i];
-  }
-  if (isDoc(v)) {
-    const k = typeof key === 'string' ? key : toText(key);
-    return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : null;
-  }
-  throw new ScriptError('type_error', `cannot read a member of ${typeOf(v)}`, sp);
-}
-
-export function setMember(target: Value, key: Value, value: Value, sp: A.Span): void {
-  if (Array.isArray(target)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
-    const i = key < 0 ? target.length + key : key;
-    if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
-    target[i] = value;
-    return;
-  }
-  if (target instanceof Map) { target.set(key, value); return; }
-  if (isDoc(target)) {
-    const k = typeof key === 'string' ? key : toText(key);
-    Object.defineProperty(target, k, { value, writable: true, enumerable: true, configurable: true });
-    return;
-  }
-  if (target === null) throw new ScriptError('null_reference_error', `cannot set ${toText(key)} of NULL`, sp);
-  throw new ScriptError('type_error', `cannot set a member of ${typeOf(target)}`, sp);
-}
-
-export { typeText };

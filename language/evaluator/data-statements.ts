@@ -1,24 +1,21 @@
 // The data forms of the language, compiled against the data store: ES|QL statements (a query alone is the
-// cell's value), cursors, FOR over a query, typed binding, BULK COLLECT, EXECUTE IMMEDIATE, ESQL_QUERY with
-// variables, and the first-class index commands. Variables reach a query as ES|QL parameters (`:name` or
-// `?name`; `:1`/`?1` for USING values), never as text.
+// cell's value), cursors, FOR over a query, typed binding, BULK COLLECT, EXECUTE IMMEDIATE and ESQL_QUERY with
+// variables; the first-class index commands are in index-commands.ts. Variables reach a query as ES|QL
+// parameters (`:name` or `?name`; `:1`/`?1` for USING values), never as text.
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
-import { Doc, Value, isDoc, typeOf } from '../values';
-import type { DataStore, EsqlResult } from '../store/store';
+import { Value, isDoc, typeOf } from '../values';
+import type { EsqlResult } from '../store/store';
 import { toMimeBundle } from '../render';
 import { prepareQuery, PreparedQuery } from '../data/query-text';
-import { QueryOrigin, dataError } from '../data/errors';
+import type { QueryOrigin } from '../data/errors';
 import { firstValue, paramValue, rowsOf, sourceOf } from '../data/rows';
-import { storeOf } from '../data/services';
 import { Cursor } from '../data/cursor';
-import { searchQuery } from '../data/search';
-import { createIndexDefinition } from '../data/commands';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
-import {
-  Completion, EXIT, ExprFn, Frame, GlobalCell, R, RETURN, StmtFn, ctxOf, isPromise, upOf,
-} from './runtime';
+import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, upOf } from './runtime';
+import { evalAll, execute, guard, loop, storeAt, then } from './data-support';
+import { IndexCommands } from './index-commands';
 import { checkerFor } from './types';
 
 type DataStmt = Extract<A.Stmt, { kind: 'declareCursor' | 'declareFrom' | 'forEsql' | 'executeImmediate' | 'open'
@@ -43,7 +40,15 @@ interface Target {
 const ARRAY_TYPE: A.TypeRef = { kind: 'array' };
 
 export class DataStatements {
-  constructor(private readonly c: Compiler) {}
+  private readonly commands: IndexCommands;
+
+  constructor(private readonly c: Compiler) {
+    this.commands = new IndexCommands(c, this);
+  }
+
+  searchExpr(e: Extract<A.Expr, { kind: 'searchExpr' }>, scope: BlockScope): ExprFn {
+    return this.commands.searchExpr(e, scope);
+  }
 
   private get host() {
     return this.c.host;
@@ -60,11 +65,11 @@ export class DataStatements {
       case 'declareFrom': return this.declareFrom(s, scope);
       case 'bulkCollect': return this.bulkCollect(s, scope);
       case 'executeImmediate': return this.executeImmediate(s, scope);
-      case 'indexDoc': return this.indexDoc(s, scope);
-      case 'deleteWhere': return this.deleteWhere(s, scope);
-      case 'search': return this.search(s, scope);
-      case 'refresh': return this.refresh(s, scope);
-      case 'createIndex': return this.createIndex(s, scope);
+      case 'indexDoc': return this.commands.indexDoc(s, scope);
+      case 'deleteWhere': return this.commands.deleteWhere(s, scope);
+      case 'search': return this.commands.search(s, scope);
+      case 'refresh': return this.commands.refresh(s, scope);
+      case 'createIndex': return this.commands.createIndex(s, scope);
     }
   }
 
@@ -79,7 +84,7 @@ export class DataStatements {
   }
 
   /** A variable read resolved now (local slot or session variable). */
-  private reader(name: string, scope: BlockScope): (f: Frame) => Value | undefined {
+  reader(name: string, scope: BlockScope): (f: Frame) => Value | undefined {
     const local = scope.resolve(name);
     if (local) {
       const { depth } = local;
@@ -137,7 +142,7 @@ export class DataStatements {
    * Where a result goes: a local if one is visible; otherwise in a cell, a session variable (created when it
    * does not exist yet); in a routine, a session variable that exists now, else a new local.
    */
-  private target(name: string, span: A.Span, scope: BlockScope): Target {
+  target(name: string, span: A.Span, scope: BlockScope): Target {
     const local = scope.resolve(name);
     if (local) {
       const ref = this.c.variable(name, span, scope);
@@ -168,7 +173,7 @@ export class DataStatements {
   }
 
   /** The cell's value at the top of a cell; a displayed table inside blocks and routines. */
-  private showRows(scope: BlockScope): (f: Frame, rows: Value) => void {
+  showRows(scope: BlockScope): (f: Frame, rows: Value) => void {
     if (scope.isCellRoot) {
       const host = this.host;
       return (_f, rows) => { host.lastValue = rows; };
@@ -188,7 +193,7 @@ export class DataStatements {
       return (f) => this.runStatic(f, q, span).then((r) => { t.set(f, rowsOf(r)); return undefined; });
     }
     if (s.into) {
-      const index = this.indexName(s.into, scope);
+      const index = this.commands.indexName(s.into, scope);
       return (f) => then(index(f), (name) => this.runStatic(f, q, span).then(async (r) => {
         const rows = rowsOf(r);
         const store = storeAt(f, span);
@@ -304,6 +309,8 @@ export class DataStatements {
   private declareCursor(s: Extract<A.Stmt, { kind: 'declareCursor' }>, scope: BlockScope): StmtFn {
     const q = this.staticQuery(s.query, scope);
     const define = this.declared(s.name, undefined, s.span, scope);
+    // the cursor reads its variables from this frame at OPEN, so the frame must not go back to the pool
+    scope.frame.captured = true;
     // the cursor keeps the frame it was declared in: OPEN binds the variables as they are then
     return (f) => { define(f, new Cursor(s.name, (at) => this.runStatic(f, q, at).then(rowsOf))); return undefined; };
   }
@@ -353,279 +360,9 @@ export class DataStatements {
       return c.attribute(e.attr);
     });
   }
-
-  // ---------------------------------------------------------------- first-class index commands
-
-  /** An index target: a string, or a name (the value of that variable when there is one, else the name itself). */
-  private indexName(t: A.Expr, scope: BlockScope): (f: Frame) => R<string> {
-    if (t.kind === 'var') {
-      const read = this.reader(t.name, scope);
-      const name = t.name;
-      return (f) => {
-        const v = read(f);
-        if (v === undefined) return name;
-        if (typeof v !== 'string') throw new ScriptError('type_error', `index name ${name} must be a STRING, got ${typeOf(v)}`, t.span);
-        return v;
-      };
-    }
-    const e = this.c.expr(t, scope);
-    return (f) => then(e(f), (v) => {
-      if (typeof v !== 'string') throw new ScriptError('type_error', `index name must be a STRING, got ${typeOf(v)}`, t.span);
-      return v;
-    });
-  }
-
-  /** `INDEX doc INTO idx`: a string `_id` field of the document becomes its id. */
-  private indexDoc(s: Extract<A.Stmt, { kind: 'indexDoc' }>, scope: BlockScope): StmtFn {
-    const doc = this.c.expr(s.doc, scope);
-    const index = this.indexName(s.target, scope);
-    const span = s.span;
-    return (f) => then(index(f), (name) => then(doc(f), async (d) => {
-      if (!isDoc(d) && !(d instanceof Map)) throw new ScriptError('type_error', `INDEX needs a DOCUMENT, got ${typeOf(d)}`, s.doc.span);
-      const source = sourceOf(d, 'document');
-      const id = typeof source._id === 'string' ? source._id : undefined;
-      if (id !== undefined) delete source._id;
-      await guard(storeAt(f, span).index(name, source, id !== undefined ? { id } : {}), span);
-      return undefined;
-    }));
-  }
-
-  /**
-   * `DELETE FROM idx WHERE cond`. `_id == x` and `_id IN (...)` delete by id; any other condition is evaluated
-   * on each document (its fields are names in the condition; other names are variables), up to 10000 of them.
-   */
-  private deleteWhere(s: Extract<A.Stmt, { kind: 'deleteWhere' }>, scope: BlockScope): StmtFn {
-    const index = this.indexName(s.target, scope);
-    const span = s.span;
-    const ids = this.idsOf(s.where, scope) ?? this.matchingIds(s.where, index, span, scope);
-    return (f) => then(index(f), (name) => then(ids(f), async (list) => {
-      const store = storeAt(f, span);
-      for (const id of list) await guard(store.delete(name, id, { refresh: true }), span);
-      return undefined;
-    }));
-  }
-
-  private idsOf(w: A.Expr, scope: BlockScope): ((f: Frame) => R<string[]>) | undefined {
-    const isId = (e: A.Expr) => e.kind === 'var' && e.name === '_id' && !scope.resolve('_id');
-    let e: ExprFn;
-    if (w.kind === 'binary' && w.op === '==' && (isId(w.left) || isId(w.right))) e = this.c.expr(isId(w.left) ? w.right : w.left, scope);
-    else if (w.kind === 'in' && !w.negated && isId(w.operand)) {
-      const items = Array.isArray(w.list) ? w.list.map((x) => this.c.expr(x, scope)) : [this.c.expr(w.list, scope)];
-      const flat = !Array.isArray(w.list);
-      e = (f) => then(evalAll(items, f), (vs) => (flat ? vs[0] : vs));
-    } else return undefined;
-    return (f) => then(e(f), (v) => (Array.isArray(v) ? v : [v]).map((id) => {
-      if (typeof id === 'string') return id;
-      if (typeof id === 'number') return String(id);
-      throw new ScriptError('type_error', `a document id must be a STRING, got ${typeOf(id)}`, w.span);
-    }));
-  }
-
-  /** The ids of the documents for which `cond` is TRUE, the document's fields bound to the names it uses. */
-  private matchingIds(cond: A.Expr, index: (f: Frame) => R<string>, span: A.Span, scope: BlockScope): (f: Frame) => R<string[]> {
-    const inner = scope.child();
-    const fields = [...freeNames(cond)].filter((n) => !scope.resolve(n));
-    const slots = fields.map((n) => ({ name: n, slot: inner.declare(n, undefined, false).slot, outer: this.reader(n, scope) }));
-    const test = this.c.expr(cond, inner);
-    return (f) => then(index(f), async (name) => {
-      const from = /^[A-Za-z0-9_.*\-]+$/.test(name) ? name : JSON.stringify(name);
-      const rows = rowsOf(await execute(f, `FROM ${from} METADATA _id | LIMIT 10000`, [], span));
-      const ids: string[] = [];
-      for (const row of rows) {
-        const doc = nested(row);
-        for (const s of slots) {
-          const outer = s.outer(f);
-          f[s.slot] = Object.prototype.hasOwnProperty.call(doc, s.name) ? doc[s.name] : outer === undefined ? null : outer;
-        }
-        let v = test(f);
-        if (isPromise(v)) v = await v;
-        if (v === true) ids.push(String(row._id));
-      }
-      return ids;
-    });
-  }
-
-  /** `SEARCH idx QUERY {query DSL} [INTO v]`: the DSL runs as ES|QL on either store; rows carry `_id`. */
-  private search(s: Extract<A.Stmt, { kind: 'search' }>, scope: BlockScope): StmtFn {
-    const rows = this.searchRows(s.target, s.query, s.span, scope);
-    if (s.into) {
-      const t = this.target(s.into, s.span, scope);
-      return (f) => then(rows(f), (r) => { t.set(f, r); return undefined; });
-    }
-    const show = this.showRows(scope);
-    return (f) => then(rows(f), (r) => { show(f, r); return undefined; });
-  }
-
-  searchExpr(e: Extract<A.Expr, { kind: 'searchExpr' }>, scope: BlockScope): ExprFn {
-    return this.searchRows(e.target, e.query, e.span, scope);
-  }
-
-  private searchRows(target: A.Expr, query: A.Expr, span: A.Span, scope: BlockScope): (f: Frame) => R<Value> {
-    const index = this.indexName(target, scope);
-    const dsl = this.c.expr(query, scope);
-    return (f) => then(index(f), (name) => then(dsl(f), (d) => {
-      let q;
-      try {
-        q = searchQuery(name, d);
-      } catch (err) {
-        throw new ScriptError('argument_error', `SEARCH: ${(err as Error).message}`, query.span);
-      }
-      return execute(f, q.text, q.params, span).then(rowsOf);
-    }));
-  }
-
-  private refresh(s: Extract<A.Stmt, { kind: 'refresh' }>, scope: BlockScope): StmtFn {
-    const index = this.indexName(s.target, scope);
-    const span = s.span;
-    return (f) => then(index(f), (name) => guard(storeAt(f, span).refresh(name), span).then(() => undefined));
-  }
-
-  /** `CREATE INDEX idx [WITH MAPPINGS m | SETTINGS s MAPPINGS m | body]`; an existing index is left as it is. */
-  private createIndex(s: Extract<A.Stmt, { kind: 'createIndex' }>, scope: BlockScope): StmtFn {
-    const index = this.indexName(s.target, scope);
-    const parts = [s.settings, s.mappings, s.body].map((x) => (x ? this.c.expr(x, scope) : () => null));
-    const span = s.span;
-    return (f) => then(index(f), (name) => then(evalAll(parts, f), async ([settings, mappings, body]) => {
-      let definition;
-      try {
-        definition = createIndexDefinition(settings, mappings, body);
-      } catch (err) {
-        throw new ScriptError('type_error', `CREATE INDEX: ${(err as Error).message}`, span);
-      }
-      const r = await guard(storeAt(f, span).createIndex(name, definition), span);
-      if (!r.created) ctxOf(f).out.print(`index ${name} already exists; its mappings are unchanged`, 'WARN');
-      return undefined;
-    }));
-  }
 }
 
 // ------------------------------------------------------------------ helpers
-
-function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
-  const out: Value[] = [];
-  const from = (i: number): R<Value[]> => {
-    for (; i < fns.length; i++) {
-      const v = fns[i](f);
-      if (isPromise(v)) {
-        const k = i;
-        return v.then((x) => { out[k] = x; return from(k + 1); });
-      }
-      out[i] = v;
-    }
-    return out;
-  };
-  return from(0);
-}
-
-function storeAt(f: Frame, span: A.Span): DataStore {
-  try {
-    return storeOf(ctxOf(f).services);
-  } catch (e) {
-    const err = dataError(e, span);
-    if (!err.span) err.span = span;
-    throw err;
-  }
-}
-
-function guard<T>(p: Promise<T>, span: A.Span): Promise<T> {
-  return p.catch((e) => { throw dataError(e, span); });
-}
-
-/** Runs a query on the frame's store; warnings are printed as WARN; failures become script errors. */
-async function execute(f: Frame, text: string, params: unknown[], span: A.Span, origin?: QueryOrigin): Promise<EsqlResult> {
-  const rt = ctxOf(f);
-  const store = storeAt(f, span);
-  let result: EsqlResult;
-  try {
-    result = await store.esql(text, params, rt.signal);
-  } catch (e) {
-    if (rt.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
-    throw dataError(e, span, origin);
-  }
-  for (const w of result.warnings) rt.out.print(w, 'WARN');
-  return result;
-}
-
-/** Runs `body` once per item with the item in `slot`; EXIT ends the loop, RETURN leaves it. */
-function loop(f: Frame, items: Value[], slot: number, body: StmtFn, span: A.Span): R<Completion> {
-  const run = (i: number): R<Completion> => {
-    for (; i < items.length; i++) {
-      f[slot] = items[i];
-      const c = body(f);
-      if (c !== undefined) {
-        if (isPromise(c)) {
-          const next = i + 1;
-          return c.then((c2) => (c2 === EXIT ? undefined : c2 === RETURN ? RETURN : run(next)));
-        }
-        if (c === EXIT) return undefined;
-        if (c === RETURN) return RETURN;
-      }
-      const t = ctxOf(f).tick(span);
-      if (t) {
-        const next = i + 1;
-        return t.then(() => run(next));
-      }
-    }
-    return undefined;
-  };
-  return run(0);
-}
-
-/** Names a condition reads as variables (`level` in `level == 'DEBUG'`); lambdas' own parameters excluded. */
-function freeNames(e: A.Expr, out = new Set<string>(), bound = new Set<string>()): Set<string> {
-  const walk = (x: A.Expr | undefined) => { if (x) freeNames(x, out, bound); };
-  switch (e.kind) {
-    case 'var': if (!bound.has(e.name)) out.add(e.name); break;
-    case 'template': e.parts.forEach((p) => { if (typeof p !== 'string') walk(p); }); break;
-    case 'array': e.items.forEach(walk); break;
-    case 'document': e.fields.forEach((x) => walk(x.value)); break;
-    case 'map': e.entries.forEach((x) => { walk(x.key); walk(x.value); }); break;
-    case 'unary': walk(e.operand); break;
-    case 'binary': case 'logical': walk(e.left); walk(e.right); break;
-    case 'ternary': walk(e.cond); walk(e.then); walk(e.else); break;
-    case 'isNull': walk(e.operand); break;
-    case 'in': walk(e.operand); if (Array.isArray(e.list)) e.list.forEach(walk); else walk(e.list); break;
-    case 'like': walk(e.operand); walk(e.pattern); break;
-    case 'between': walk(e.operand); walk(e.low); walk(e.high); break;
-    case 'call': if (e.callee.kind !== 'var') walk(e.callee); e.args.forEach(walk); break;
-    case 'callProc': e.args.forEach(walk); break;
-    case 'field': walk(e.object); break;
-    case 'index': walk(e.object); walk(e.index); break;
-    case 'case': walk(e.subject); e.whens.forEach((w) => { walk(w.when); walk(w.then); }); walk(e.else); break;
-    case 'lambda': { const inner = new Set([...bound, ...e.params]); freeNames(e.body, out, inner); break; }
-    default: break;
-  }
-  return out;
-}
-
-/**
- * A row with dotted column names (`user.name`) also as nested documents, so `user.name` reads it in a
- * condition. A name that is itself a column keeps its value (`level` beside its multi-field `level.keyword`).
- */
-function nested(row: Doc): Doc {
-  const out: Doc = { ...row };
-  const made = new Set<Doc>();
-  for (const [k, v] of Object.entries(row)) {
-    const parts = k.split('.');
-    if (parts.length < 2) continue;
-    let at: Doc | undefined = out;
-    for (let i = 0; i < parts.length - 1 && at; i++) {
-      const next: Value | undefined = at[parts[i]];
-      if (next === undefined) {
-        const d: Doc = {};
-        made.add(d);
-        at[parts[i]] = d;
-        at = d;
-      } else at = isDoc(next) && made.has(next) ? next : undefined;
-    }
-    if (at) at[parts[parts.length - 1]] = v;
-  }
-  return out;
-}
 
 /** The rows of a FOR loop over a cursor: a closed cursor is opened, read to the end and closed again. */
 export function cursorLoopRows(c: Cursor, span: A.Span): R<Value[]> {
@@ -672,4 +409,3 @@ function literalOrigin(e: A.Expr): QueryOrigin | undefined {
   return { source: e.span.source, start: e.span.start + 1, prepared: prepareQuery(e.value) };
 }
 
-export type { Doc };

@@ -1,5 +1,5 @@
 // What compiled code needs from the session around it: globals, routines, built-ins, output.
-import type { RoutineDecl, Span, Stmt } from '../ast';
+import type { RoutineDecl, Span } from '../ast';
 import type { Registry, CallContext } from '../builtins/registry';
 import type { Value } from '../values';
 import type { ExprFn, Frame, GlobalCell, Runtime, StmtFn } from './runtime';
@@ -52,8 +52,6 @@ export interface Host {
   callContext(rt: Runtime, span: Span | undefined): CallContext;
   /** A cell-level statement value that may become the cell's result. */
   lastValue: Value | undefined;
-  readonly outbox?: unknown;
-  readonly keepStatement?: (s: Stmt) => void;
   /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
   readonly executions?: AsyncServices;
 }

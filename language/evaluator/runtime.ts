@@ -63,12 +63,22 @@ export interface GlobalCell {
   defined: boolean;
 }
 
-/** Services that plug in later (data store, ES|QL engine, async executions); absent for now. */
+/**
+ * What the language uses from the rest of the system, when the host provides it: a data store (ES|QL
+ * statements, cursors, first-class index commands, data built-ins), an ES|QL runner for hosts that have no
+ * store, and the async execution engine. Absent services make the statements that need them fail with
+ * `not_available`.
+ */
 export interface Services {
-  esql?(query: string, params: Record<string, Value> | Value[], signal: AbortSignal): Promise<Value[]>;
+  /**
+   * Runs an ES|QL query and returns its rows as documents (column name -> value). `params` follow the
+   * Elasticsearch request: positional values, or `{name: value}` objects for `?name` placeholders. Used when
+   * there is no `store`.
+   */
+  esql?(query: string, params: unknown[], signal: AbortSignal): Promise<Value[]>;
+  /** The data store, or a function that opens it on first use (see language/data/services.ts). */
+  store?: DataStore | (() => DataStore);
   executions?: unknown;
-  /** The data store (opened on first use); see language/data/services.ts. */
-  store?(): DataStore;
   /** Releases what the services hold (the store); called by Session.shutdown. */
   close?(): Promise<void>;
 }
@@ -76,8 +86,9 @@ export interface Services {
 const SLICE_MS = 10;
 const TICKS_PER_CHECK = 1024;
 export const MAX_DEPTH = 5000;
-/** Every this many nested calls the evaluator continues on a fresh native stack (see `enterCall`). */
-export const STACK_HOP = 150;
+/** Every this many nested calls the evaluator continues on a fresh native stack (a power of two: tested by mask). */
+export const STACK_HOP = 128;
+export const STACK_HOP_MASK = STACK_HOP - 1;
 
 /**
  * The state of one running execution (a cell, later also a background execution): where output goes, its abort

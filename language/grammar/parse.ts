@@ -17,7 +17,7 @@ export function tryParse(text: string, name = '<cell>'): ParseResult {
   const m = elasticScriptGrammar().match(text);
   if (m.failed()) {
     const msg = m.shortMessage ?? 'syntax error';
-    const expected = msg.replace(/^Line \d+, col \d+: /, '');
+    const expected = readable(msg.replace(/^Line \d+, col \d+: /, ''));
     return { ok: false, failure: { offset: m.getRightmostFailurePosition(), expected } };
   }
   const source: SourceText = { name, text };
@@ -28,6 +28,16 @@ export function tryParse(text: string, name = '<cell>'): ParseResult {
     const offset = (e as { offset?: number }).offset ?? 0;
     return { ok: false, failure: { offset, expected: (e as Error).message } };
   }
+}
+
+/** Ohm's "expected ..." list, shorter: keywords without "(case-insensitive)", at most eight alternatives. */
+function readable(expected: string): string {
+  const text = expected.replace(/ \(case-insensitive\)/g, '');
+  const m = /^expected (.*)$/s.exec(text);
+  if (!m) return text;
+  const items = m[1].replace(/,? or /, ', ').split(', ');
+  if (items.length <= 8) return text;
+  return `expected ${items.slice(0, 8).join(', ')}, ...`;
 }
 
 export function parse(text: string, name = '<cell>'): Program {

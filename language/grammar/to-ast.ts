@@ -78,9 +78,6 @@ function bin(op: A.BinaryOp) {
 
 const CMP: Record<string, A.BinaryOp> = { '==': '==', '=': '==', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
-function stage(this: N, ...rest: N[]): A.PipeStage { return rest[0].toAst(); }
-void stage;
-
 const actions: ohm.ActionDict<unknown> = {
   Program(stmts) { return stmts.children.map((s) => s.toAst()); },
   Body(stmts) { return stmts.children.map((s) => s.toAst()); },

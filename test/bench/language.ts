@@ -69,58 +69,45 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function timeEscript(w: Workload): Promise<number> {
+const WARMUP = 2;
+
+/** Runs one workload in this process: the setup cell, warm-up runs (the JIT's), then the timed runs. */
+export async function timeEscriptHere(w: Workload): Promise<number> {
   const session = new Session();
   const signal = new AbortController().signal;
   const setup = await session.execute(w.setup, silent, signal);
   if (setup.status !== 'ok') throw new Error(`${w.name}: setup failed: ${JSON.stringify(setup)}`);
   const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < WARMUP + RUNS; r++) {
     const t0 = process.hrtime.bigint();
     const outcome = await session.execute(w.escript, silent, signal);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r >= WARMUP) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     const text = outcome.status === 'ok' ? String(outcome.result?.['text/plain']) : JSON.stringify(outcome.error);
     if (text !== w.expected) throw new Error(`${w.name}: expected ${w.expected}, got ${text}`);
   }
   return median(times);
 }
 
-/** Median milliseconds of the Python workload, or undefined when python3 is not available. */
-function timePython(w: Workload): number | undefined {
-  const indent = (code: string) => code.split('\n').map((l) => `    ${l}`).join('\n');
-  const script = [
-    'import time, statistics, sys',
-    'sys.setrecursionlimit(10000)',
-    w.pythonSetup,
-    'def workload():',
-    indent(w.python.replace(/^/, '') + '\nreturn result').replace(/^ {4}(?=return result$)/m, '    '),
-    'times = []',
-    `for _ in range(${RUNS}):`,
-    '    t0 = time.perf_counter()',
-    '    result = workload()',
-    '    times.append((time.perf_counter() - t0) * 1000)',
-    `    assert str(result) == ${JSON.stringify(w.expected)}, result`,
-    'print(statistics.median(times))',
-  ].join('\n');
-  try {
-    return Number(execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim());
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/** Each workload in a fresh Node process, as each Python workload runs in its own interpreter. */
+function timeEscript(index: number): number {
+  const out = execFileSync(process.execPath, [__filename, '--workload', String(index)], { encoding: 'utf8' });
+  return Number(out.trim());
 }
 
-/** Python at module level (globals), like a top-level escript cell; functions keep their own locals. */
-function timePythonModuleLevel(w: Workload): number | undefined {
+/**
+ * Median milliseconds of the Python workload, or undefined when python3 is not available. The loop runs at
+ * module level (globals), like a top-level escript cell; functions keep their own locals.
+ */
+function timePython(w: Workload): number | undefined {
   const script = [
     'import time, statistics, sys',
     'sys.setrecursionlimit(10000)',
     w.pythonSetup,
     'times = []',
-    `for _ in range(${RUNS}):`,
+    `for run in range(${WARMUP + RUNS}):`,
     '    t0 = time.perf_counter()',
     w.python.split('\n').map((l) => `    ${l}`).join('\n'),
-    '    times.append((time.perf_counter() - t0) * 1000)',
+    `    if run >= ${WARMUP}: times.append((time.perf_counter() - t0) * 1000)`,
     `    assert str(result) == ${JSON.stringify(w.expected)}, result`,
     'print(statistics.median(times))',
   ].join('\n');
@@ -134,23 +121,26 @@ function timePythonModuleLevel(w: Workload): number | undefined {
 
 export async function run(): Promise<void> {
   const rows: string[][] = [['workload', 'escript ms', 'CPython ms', 'CPython/escript']];
-  for (const w of WORKLOADS) {
-    const ours = await timeEscript(w);
-    const py = timePythonModuleLevel(w);
+  for (const [i, w] of WORKLOADS.entries()) {
+    const ours = timeEscript(i);
+    const py = timePython(w);
     rows.push([w.name, ours.toFixed(1), py === undefined ? 'n/a' : py.toFixed(1), py === undefined ? '' : `${(py / ours).toFixed(2)}x`]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\nelastic-script evaluator vs CPython (median of ${RUNS} runs, in-process timing; >1x means escript is faster)`);
+  console.log(`\nelastic-script evaluator vs CPython: median of ${RUNS} runs after ${WARMUP} warm-up runs, timed inside`);
+  console.log('each side\'s own process (one process per workload); >1x means escript is faster');
   for (const [i, r] of rows.entries()) {
     console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }
 
-export { timePython };
-
 if (require.main === module) {
-  run().catch((e) => {
+  const at = process.argv.indexOf('--workload');
+  const job = at >= 0
+    ? timeEscriptHere(WORKLOADS[Number(process.argv[at + 1])]).then((ms) => { console.log(ms); })
+    : run();
+  job.catch((e) => {
     console.error(e);
     process.exitCode = 1;
   });

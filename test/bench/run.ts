@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const BENCHES = ['language', 'esql', 'async'];
+const BENCHES = ['language', 'esql', 'async', 'data'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -10,8 +10,7 @@ import { CorpusActual, checkCase, loadCorpus } from './corpus';
 async function runCase(cells: string[]): Promise<CorpusActual> {
   // a data directory of its own: async executions store their documents there
   const dataDir = mkdtempSync(join(tmpdir(), 'escript-corpus-'));
-  // no data services: the data forms report that no store is configured (async executions still get one)
-  const session = new Session({ env: { ESCRIPT_INTEGRATIONS: 'dry-run', ESCRIPT_DATA_DIR: dataDir }, services: {} });
+  const session = new Session({ env: { ESCRIPT_INTEGRATIONS: 'dry-run', ESCRIPT_DATA_DIR: dataDir } });
   const actual: CorpusActual = { prints: [], result: null, displays: [] };
   const out: Output = {
     print: (text) => { actual.prints.push(text); },

@@ -146,6 +146,21 @@ PRINT ARRAY_LENGTH(some);`);
     removeDir(lazyDir);
   });
 
+  it('ESCRIPT_STORE=memory keeps data in memory only; ESCRIPT_STORE=none has no store', async () => {
+    const memDir = tempDataDir();
+    const mem = openSession({ ESCRIPT_STORE: 'memory', ESCRIPT_DATA_DIR: memDir });
+    const out = { print() {}, display() {}, updateDisplay() {}, clear() {} };
+    const signal = new AbortController().signal;
+    const r = await mem.execute("INDEX_DOCUMENT('m', {'a': 1}, 'x'); GET_DOCUMENT('m', 'x').a", out, signal);
+    expect(r.status === 'ok' && r.result!['text/plain']).to.equal('1');
+    expect(fs.readdirSync(memDir)).to.deep.equal([]);
+    await mem.shutdown();
+    removeDir(memDir);
+    const none = openSession({ ESCRIPT_STORE: 'none' });
+    const n = await none.execute("GET_DOCUMENT('m', 'x')", out, signal);
+    expect(n.status === 'error' && n.error.ename).to.equal('not_available');
+  });
+
   it('a store that cannot be opened is a store_error, not a crash', async () => {
     const blocker = path.join(dir, 'not-a-dir');
     fs.writeFileSync(blocker, 'x');

@@ -106,6 +106,18 @@ END PROCEDURE;`);
     expect(twice.error!.evalue).to.equal('line 3:1: cursor c is already open');
   });
 
+  it('an interrupt stops a loop over query rows', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const outcome = await h.session.execute('FOR r IN (FROM logs-sample) LOOP SLEEP(20); END LOOP;',
+      { print() {}, display() {}, updateDisplay() {}, clear() {} }, controller.signal);
+    expect(outcome.status).to.equal('error');
+    if (outcome.status === 'error') expect(outcome.error.ename).to.equal('interrupted');
+    // uninterrupted, 100 rows x 20 ms would take at least 2 s
+    expect(Date.now() - started).to.be.lessThan(1900);
+  });
+
   it('an ES|QL error in a cursor query surfaces at OPEN, pointing into the query, and TRY catches it', async () => {
     const r = await h.ok(`DECLARE c CURSOR FOR FROM logs-sample | KEEP nope;
 TRY

@@ -101,6 +101,16 @@ END TRY;`);
     expect(printed(r)[1]).to.match(/^invalid_index_name_exception: Invalid index name \[Not Valid\]/);
   });
 
+  it('the integrations outbox is indexed into .escript_outbox', async () => {
+    await h.ok("SLACK_SEND('#ops', 'deploy done');");
+    const put = fake.requests.find((q) => q.method === 'PUT' && q.path.startsWith('/.escript_outbox/_doc/'));
+    expect(put, 'index request for the outbox entry').to.not.equal(undefined);
+    expect(put!.body).to.include({ integration: 'slack', function: 'SLACK_SEND' });
+    expect(JSON.parse((put!.body as { body: string }).body)).to.not.equal(null);
+    const entries = await h.session.outbox.list();
+    expect(entries.map((e) => e.function)).to.deep.equal(['SLACK_SEND']);
+  });
+
   it('procedures are indexed into .elastic_script_procedures and a new session loads them', async () => {
     await h.ok("CREATE PROCEDURE hello() BEGIN PRINT 'hi'; END PROCEDURE;");
     const put = fake.requests.find((q) => q.path === '/.elastic_script_procedures/_doc/hello');

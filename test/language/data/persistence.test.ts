@@ -46,6 +46,21 @@ CREATE FUNCTION twice(x NUMBER) RETURNS NUMBER BEGIN RETURN x * 2; END FUNCTION;
     await b.session.shutdown();
   });
 
+  it('a stored definition that no longer compiles is reported once and does not stop the cells', async () => {
+    const a = embeddedHarness(dir);
+    await a.ok("CREATE PROCEDURE fine() BEGIN PRINT 'fine'; END PROCEDURE;");
+    await a.ok("INDEX_DOCUMENT('.elastic_script_procedures', {'name': 'bad', 'kind': 'PROCEDURE', 'source': 'CREATE PROCEDURE bad( BEGIN', 'signature': 'bad()'}, 'bad');");
+    const b = embeddedHarness(dir);
+    const first = await b.ok('CALL fine();');
+    expect(first.prints.filter((p) => p.level === 'WARN').map((p) => p.text)).to.have.length(1);
+    expect(first.prints.find((p) => p.level === 'WARN')!.text).to.match(/^stored procedure bad could not be compiled/);
+    expect(printed(first)).to.include('fine');
+    const second = await b.ok('CALL fine();');
+    expect(second.prints).to.deep.equal([{ text: 'fine', level: undefined }]);
+    await a.session.shutdown();
+    await b.session.shutdown();
+  });
+
   it('a top-level FUNCTION block is stored too', async () => {
     const a = embeddedHarness(dir);
     await a.ok('FUNCTION sq(x NUMBER) RETURNS NUMBER BEGIN RETURN x * x; END FUNCTION;');

@@ -1,0 +1,82 @@
+// What the data statements share at run time: running a query on the frame's store (warnings printed, failures as
+// script errors), store calls with their errors at the statement, and a loop over rows.
+import type * as A from '../ast';
+import { ScriptError } from '../errors';
+import type { Value } from '../values';
+import type { DataStore, EsqlResult } from '../store/store';
+import { QueryOrigin, dataError } from '../data/errors';
+import { runQuery, storeOf } from '../data/services';
+import { Completion, EXIT, ExprFn, Frame, R, RETURN, StmtFn, ctxOf, isPromise } from './runtime';
+
+export function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
+  return isPromise(x) ? x.then(k) : k(x);
+}
+
+export function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
+  const out: Value[] = [];
+  const from = (i: number): R<Value[]> => {
+    for (; i < fns.length; i++) {
+      const v = fns[i](f);
+      if (isPromise(v)) {
+        const k = i;
+        return v.then((x) => { out[k] = x; return from(k + 1); });
+      }
+      out[i] = v;
+    }
+    return out;
+  };
+  return from(0);
+}
+
+export function storeAt(f: Frame, span: A.Span): DataStore {
+  try {
+    return storeOf(ctxOf(f).services);
+  } catch (e) {
+    const err = dataError(e, span);
+    if (!err.span) err.span = span;
+    throw err;
+  }
+}
+
+export function guard<T>(p: Promise<T>, span: A.Span): Promise<T> {
+  return p.catch((e) => { throw dataError(e, span); });
+}
+
+/** Runs a query on the frame's store; warnings are printed as WARN; failures become script errors. */
+export async function execute(f: Frame, text: string, params: unknown[], span: A.Span, origin?: QueryOrigin): Promise<EsqlResult> {
+  const rt = ctxOf(f);
+  let result: EsqlResult;
+  try {
+    result = await runQuery(rt.services, text, params, rt.signal);
+  } catch (e) {
+    if (rt.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
+    throw dataError(e, span, origin);
+  }
+  for (const w of result.warnings) rt.out.print(w, 'WARN');
+  return result;
+}
+
+/** Runs `body` once per item with the item in `slot`; EXIT ends the loop, RETURN leaves it. */
+export function loop(f: Frame, items: Value[], slot: number, body: StmtFn, span: A.Span): R<Completion> {
+  const run = (i: number): R<Completion> => {
+    for (; i < items.length; i++) {
+      f[slot] = items[i];
+      const c = body(f);
+      if (c !== undefined) {
+        if (isPromise(c)) {
+          const next = i + 1;
+          return c.then((c2) => (c2 === EXIT ? undefined : c2 === RETURN ? RETURN : run(next)));
+        }
+        if (c === EXIT) return undefined;
+        if (c === RETURN) return RETURN;
+      }
+      const t = ctxOf(f).tick(span);
+      if (t) {
+        const next = i + 1;
+        return t.then(() => run(next));
+      }
+    }
+    return undefined;
+  };
+  return run(0);
+}

@@ -1,0 +1,48 @@
+// Reading and writing members: `d.k`, `d['k']`, `a[i]`, `m[key]`, and the same on the left of SET.
+import type * as A from '../ast';
+import { ScriptError } from '../errors';
+import { Value, isDoc, toText, typeOf } from '../values';
+
+/** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
+export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
+  if (v === null) {
+    if (safe) return null;
+    throw new ScriptError('null_reference_error', `cannot read ${typeof key === 'string' ? `'${key}'` : toText(key)} of NULL`, sp);
+  }
+  if (Array.isArray(v)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? v.length + key : key;
+    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${v.length})`, sp);
+    return v[i];
+  }
+  if (v instanceof Map) return v.has(key) ? v.get(key)! : null;
+  if (typeof v === 'string') {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `string index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? v.length + key : key;
+    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `string index ${key} out of range (length ${v.length})`, sp);
+    return v[i];
+  }
+  if (isDoc(v)) {
+    const k = typeof key === 'string' ? key : toText(key);
+    return Object.prototype.hasOwnProperty.call(v, k) ? v[k] : null;
+  }
+  throw new ScriptError('type_error', `cannot read a member of ${typeOf(v)}`, sp);
+}
+
+export function setMember(target: Value, key: Value, value: Value, sp: A.Span): void {
+  if (Array.isArray(target)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
+    const i = key < 0 ? target.length + key : key;
+    if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
+    target[i] = value;
+    return;
+  }
+  if (target instanceof Map) { target.set(key, value); return; }
+  if (isDoc(target)) {
+    const k = typeof key === 'string' ? key : toText(key);
+    Object.defineProperty(target, k, { value, writable: true, enumerable: true, configurable: true });
+    return;
+  }
+  if (target === null) throw new ScriptError('null_reference_error', `cannot set ${toText(key)} of NULL`, sp);
+  throw new ScriptError('type_error', `cannot set a member of ${typeOf(target)}`, sp);
+}
