@@ -23,6 +23,7 @@ import { dataError } from './data/errors';
 import type { RoutineInfo } from './builtins/registry';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
+import { EmbeddedStore } from './store/embedded';
 import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
 import { describeScriptError, resolvePipeline } from './evaluator/async-statements';
 
@@ -107,11 +108,12 @@ export class Session implements Interpreter, Host {
     return this.ownStore;
   }
 
-  /** The store the environment names, for async executions of a session without data services. */
+  /**
+   * The store the environment names, for async executions of a session without data services; with
+   * ESCRIPT_STORE=none (no store for data statements) executions live in memory for the session's lifetime.
+   */
   private storeFromEnvironment(): DataStore {
-    if (this.env.ESCRIPT_STORE?.toLowerCase() === 'none') {
-      throw new ScriptError('not_available', 'async executions need a data store (ESCRIPT_STORE=none)');
-    }
+    if (this.env.ESCRIPT_STORE?.toLowerCase() === 'none') return new EmbeddedStore(':memory:');
     return openStore(this.env as NodeJS.ProcessEnv);
   }
 
