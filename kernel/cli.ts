@@ -122,7 +122,11 @@ async function run(args: string[]): Promise<number> {
   const code = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   const session = openSession(process.env);
   const controller = new AbortController();
-  process.on('SIGINT', () => controller.abort());
+  // Ctrl-C stops the script and cancels the async executions it started (their FINALLY still runs).
+  process.on('SIGINT', () => {
+    controller.abort();
+    void session.shutdown();
+  });
   const output = new ConsoleOutput();
   try {
     const outcome = await session.execute(code, output, controller.signal);
@@ -131,6 +135,8 @@ async function run(args: string[]): Promise<number> {
       return 1;
     }
     if (outcome.result) output.display(outcome.result);
+    // async executions started by the script finish before the command exits
+    await session.drain();
     return 0;
   } finally {
     await session.shutdown();

@@ -21,6 +21,11 @@ import { Value, typeOf, FunctionValue } from './values';
 import { MemoryOutbox, Outbox } from './outbox';
 import { dataError } from './data/errors';
 import type { RoutineInfo } from './builtins/registry';
+import type { DataStore } from './store/store';
+import { openStore } from './store/open';
+import { EmbeddedStore } from './store/embedded';
+import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
+import { describeScriptError, resolvePipeline } from './evaluator/async-statements';
 
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
@@ -31,6 +36,14 @@ export interface SessionOptions {
   outbox?: Outbox;
   /** Environment for integrations and ENV() (defaults to process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The store of async executions when `services` has none (default: `openStore(env)`, the embedded SQLite store
+   * under ESCRIPT_DATA_DIR, or Elasticsearch when ESCRIPT_ELASTICSEARCH_* is set), opened on first use and
+   * closed by `shutdown`. With `services.store` (openSession), executions use that store.
+   */
+  store?: () => DataStore;
+  /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
+  executions?: Pick<SessionExecutionsOptions, 'engine' | 'displays'>;
 }
 
 const VERSION = '0.1.0';
@@ -63,12 +76,45 @@ export class Session implements Interpreter, Host {
   private routineSyncPausedUntil = 0;
   /** Stored definitions that no longer parse (e.g. saved by a newer version). */
   private readonly brokenSources = new Set<string>();
+  private readonly openDataStore: () => DataStore;
+  /** A store this session opened itself (closed by shutdown); a store of the data services is theirs to close. */
+  private ownStore: DataStore | null = null;
+  /** Async executions: the engine on the data store, live displays, shutdown. */
+  readonly executions: SessionExecutions;
 
   constructor(options: SessionOptions = {}) {
     this.repo = options.routines ?? new MemoryRoutineRepository();
     this.outbox = options.outbox ?? new MemoryOutbox();
     this.env = options.env ?? process.env;
     if (options.services) this.rt.services = options.services;
+    this.openDataStore = options.store ?? (() => this.storeFromEnvironment());
+    this.executions = new SessionExecutions({
+      store: () => this.dataStore(),
+      resolve: (pipeline) => resolvePipeline(this.compiler, this, pipeline),
+      describeError: describeScriptError,
+      env: this.env,
+      ...options.executions,
+    });
+  }
+
+  /**
+   * The session's data store, opened on first use: the data services' store when the session has one (so data
+   * statements and executions share it), else the `store` option, else `openStore(env)`.
+   */
+  dataStore(): DataStore {
+    const shared = this.rt.services.store;
+    if (shared) return typeof shared === 'function' ? shared() : shared;
+    this.ownStore ??= this.openDataStore();
+    return this.ownStore;
+  }
+
+  /**
+   * The store the environment names, for async executions of a session without data services; with
+   * ESCRIPT_STORE=none (no store for data statements) executions live in memory for the session's lifetime.
+   */
+  private storeFromEnvironment(): DataStore {
+    if (this.env.ESCRIPT_STORE?.toLowerCase() === 'none') return new EmbeddedStore(':memory:');
+    return openStore(this.env as NodeJS.ProcessEnv);
   }
 
   info(): LanguageInfo {
@@ -88,6 +134,7 @@ export class Session implements Interpreter, Host {
 
   async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
     const name = `<cell ${++this.cellCount}>`;
+    this.executions.displays.beginCell(out);
     try {
       const program = this.parseCell(code, name);
       await this.syncRoutines(out);
@@ -104,6 +151,8 @@ export class Session implements Interpreter, Host {
       const err = asScriptError(e, undefined);
       this.rt.unwindTo(err, 0);
       return { status: 'error', error: err.report() };
+    } finally {
+      this.executions.displays.endCell();
     }
   }
 
@@ -306,7 +355,17 @@ export class Session implements Interpreter, Host {
     return { status: 'invalid' };
   }
 
+  /** Waits for the async executions started in this session to settle (`escript run` calls it before exiting). */
+  async drain(): Promise<void> {
+    await this.executions.drain();
+  }
+
+  /** Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the store. */
   async shutdown(): Promise<void> {
+    await this.executions.shutdown();
+    const own = this.ownStore;
+    this.ownStore = null;
+    if (own) await own.close();
     await this.rt.services.close?.();
   }
 

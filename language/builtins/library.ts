@@ -11,11 +11,12 @@ import { introspectionBuiltins } from './introspection';
 import { integrationBuiltins } from './integrations';
 import { systemBuiltins } from './system';
 import { outputBuiltins } from './output';
+import { executionBuiltins } from './executions';
 
 export function scriptBuiltins(): Registry {
   return new Registry().define(
     ...stringBuiltins, ...numberBuiltins, ...arrayBuiltins, ...dateBuiltins, ...documentBuiltins, ...mapBuiltins,
     ...dataBuiltins, ...introspectionBuiltins, ...integrationBuiltins, ...systemBuiltins,
-    ...outputBuiltins,
+    ...outputBuiltins, ...executionBuiltins,
   );
 }

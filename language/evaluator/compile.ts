@@ -18,6 +18,7 @@ import {
 import { checkerFor, typeText } from './types';
 import { Cursor } from '../data/cursor';
 import { DataStatements, cursorLoopRows } from './data-statements';
+import { compileAsyncStatement } from './async-statements';
 import { asScriptError, bulkError, errorDocument } from './error-values';
 import { getMember, setMember } from './members';
 import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
@@ -323,22 +324,8 @@ export class Compiler {
       case 'parallel':
       case 'execution':
       case 'executions':
-        return this.notAvailable(s);
+        return compileAsyncStatement(this, this.host, s, scope);
     }
-  }
-
-  private notAvailable(s: A.Stmt): StmtFn {
-    const what: Record<string, string> = {
-      declareCursor: 'cursors (DECLARE ... CURSOR FOR)', declareFrom: 'typed query binding (DECLARE x T FROM ...)',
-      forEsql: 'FOR over an ES|QL query', executeImmediate: 'EXECUTE IMMEDIATE', open: 'OPEN cursor',
-      close: 'CLOSE cursor', fetch: 'FETCH cursor', forall: 'FORALL', bulkCollect: 'BULK COLLECT',
-      indexDoc: 'INDEX ... INTO', deleteWhere: 'DELETE FROM ... WHERE', search: 'SEARCH', refresh: 'REFRESH',
-      createIndex: 'CREATE INDEX', asyncCall: 'async pipelines (p() | ON_DONE ...)', parallel: 'PARALLEL',
-      execution: 'EXECUTION(...) control', executions: 'EXECUTIONS', esql: 'ES|QL queries',
-    };
-    const needs = ['asyncCall', 'parallel', 'execution', 'executions'].includes(s.kind) ? 'the async engine' : 'the data store';
-    const message = `${what[s.kind]} is not available yet: it needs ${needs}`;
-    return () => { throw new ScriptError('not_available', message, s.span); };
   }
 
   private declare(s: Extract<A.Stmt, { kind: 'declare' }>, scope: BlockScope): StmtFn {

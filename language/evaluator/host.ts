@@ -5,6 +5,7 @@ import type { Value } from '../values';
 import type { ExprFn, Frame, GlobalCell, Runtime, StmtFn } from './runtime';
 import type { Checker } from './types';
 import type { FrameScope } from './scope';
+import type { AsyncServices } from './async-statements';
 
 /** A routine compiled to closures. `closure` is set for local functions (their enclosing frame). */
 export interface CompiledRoutine {
@@ -51,4 +52,6 @@ export interface Host {
   callContext(rt: Runtime, span: Span | undefined): CallContext;
   /** A cell-level statement value that may become the cell's result. */
   lastValue: Value | undefined;
+  /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
+  readonly executions?: AsyncServices;
 }

@@ -225,8 +225,11 @@ const actions: ohm.ActionDict<unknown> = {
   },
   PipeOp_timeout(_t, e, unit) { return { op: 'TIMEOUT', value: e.toAst(), unit: unit.numChildren ? upper(unit) : undefined }; },
   PipeOp_retry(_r, e, _b, backoff, unit) {
-    return { op: 'RETRY', value: e.toAst(), option: backoff.numChildren ? backoff.children[0].toAst() : undefined, unit: unit.numChildren ? upper(unit) : undefined };
+    // unit is an optional inside the optional BACKOFF group
+    const u = unit.numChildren && unit.children[0].numChildren ? upper(unit.children[0].children[0]) : undefined;
+    return { op: 'RETRY', value: e.toAst(), option: backoff.numChildren ? backoff.children[0].toAst() : undefined, unit: u };
   },
+  PipeOp_cancelSiblings(_c, _s) { return { op: 'CANCEL SIBLINGS' }; },
   Handler_lambda(_o, params, _c, _a, _ob, body, _cb) { return { kind: 'lambda', params: list(params), body: body.toAst() }; },
   Handler_call(name, _o, args, _c) { return { kind: 'call', name: name.sourceString, args: list(args) }; },
   HandlerArg(e) { return e.toAst(); },
@@ -237,8 +240,11 @@ const actions: ohm.ActionDict<unknown> = {
   ExecutionOp_status(_k) { return { op: 'STATUS', args: [] }; },
   ExecutionOp_cancel(_k, force) { return { op: force.numChildren ? 'CANCEL FORCE' : 'CANCEL', args: [] }; },
   ExecutionOp_retry(_k) { return { op: 'RETRY', args: [] }; },
-  ExecutionOp_wait(_k, _t, timeout, _tu, _e, every, _eu) {
-    return { op: 'WAIT', args: [opt(timeout) ?? { kind: 'literal', value: null, span: span(this) }, opt(every) ?? { kind: 'literal', value: null, span: span(this) }] };
+  ExecutionOp_wait(_k, _t, timeout, tu, _e, every, eu) {
+    // args: [timeout, every, timeout unit, every unit] (absent ones are NULL literals)
+    const none = (): A.Expr => ({ kind: 'literal', value: null, span: span(this) });
+    const unit = (u: N): A.Expr => (u.numChildren && u.children[0].numChildren ? { kind: 'literal', value: upper(u.children[0].children[0]), span: span(this) } : none());
+    return { op: 'WAIT', args: [opt(timeout) ?? none(), opt(every) ?? none(), unit(tu), unit(eu)] };
   },
   ExecutionOp_complete(_k, _o, e, _c) { return { op: 'COMPLETE', args: [e.toAst()] }; },
   ExecutionOp_fail(_k, _o, e, _c) { return { op: 'FAIL', args: [e.toAst()] }; },

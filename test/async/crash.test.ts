@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { StatusView } from '../../language/async/engine';
 import { Harness } from './support/harness';
-import { SqliteFileStore } from './support/sqlite-file-store';
+import { EmbeddedStore } from '../../language/store/embedded';
 
 function startDoomedKernel(path: string, pipeline: object): Promise<{ child: ChildProcess; executionId: string }> {
   const child = spawn(process.execPath, [join(__dirname, 'support', 'crash-child.js'), path, JSON.stringify(pipeline)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,7 +47,7 @@ describe('async engine: a kernel killed with SIGKILL', function () {
     const { child, executionId } = await startDoomedKernel(path, { procedure: 'forever', track: 'doomed-job', onFail: ['report'], finally: ['cleanup'] });
     await kill(child);
 
-    const store = new SqliteFileStore(path);
+    const store = new EmbeddedStore(path);
     const h = new Harness(store);
     h.clock.advanceTo(Date.now() + 1_001); // past the dead kernel's lease, without waiting for it
     h.body('forever', () => new Promise(() => undefined));
@@ -72,7 +72,7 @@ describe('async engine: a kernel killed with SIGKILL', function () {
     const { child } = await startDoomedKernel(path, { procedure: 'job', track: 'retried', retries: 2 });
     await kill(child);
 
-    const store = new SqliteFileStore(path);
+    const store = new EmbeddedStore(path);
     const h = new Harness(store);
     h.clock.advanceTo(Date.now() + 1_001);
     h.body('job', async (_args, ctx) => `done on attempt ${ctx.attempt}`);

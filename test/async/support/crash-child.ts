@@ -3,12 +3,12 @@
 //   node crash-child.js <sqlite file> <pipeline json>
 
 import { ExecutionEngine } from '../../../language/async/engine';
-import { SqliteFileStore } from './sqlite-file-store';
+import { EmbeddedStore } from '../../../language/store/embedded';
 
 async function main(): Promise<void> {
   const [path, pipelineJson] = process.argv.slice(2);
   const pipeline = JSON.parse(pipelineJson) as { procedure: string; track: string; retries?: number };
-  const engine = new ExecutionEngine({ store: new SqliteFileStore(path), kernelId: 'doomed', leaseMs: 1_000, sweepEveryMs: 0 });
+  const engine = new ExecutionEngine({ store: new EmbeddedStore(path), kernelId: 'doomed', leaseMs: 1_000, sweepEveryMs: 0 });
   await engine.open();
   const handle = await engine.start({
     procedure: pipeline.procedure,

@@ -1,14 +1,14 @@
-// The engine suite over the test-only SQLite file store (state that survives the process).
+// The engine suite over the real embedded store (SQLite file in a temp directory, the default data store).
 
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { defineEngineSuite } from './suite';
-import { SqliteFileStore } from './support/sqlite-file-store';
+import { EmbeddedStore } from '../../language/store/embedded';
 
 const dir = mkdtempSync(join(tmpdir(), 'escript-async-'));
 let n = 0;
 
-defineEngineSuite('SQLite file (test store)', async () => new SqliteFileStore(join(dir, `store-${n++}.db`)));
+defineEngineSuite('embedded (SQLite file)', async () => new EmbeddedStore(join(dir, `store-${n++}.db`)));
 
 after(() => rmSync(dir, { recursive: true, force: true }));
