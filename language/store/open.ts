@@ -30,5 +30,6 @@ export function elasticsearchOptions(env: NodeJS.ProcessEnv = process.env): Clie
 export function openStore(env: NodeJS.ProcessEnv = process.env): DataStore {
   const options = elasticsearchOptions(env);
   if (options) return new ElasticsearchStore(new Client(options));
-  return new EmbeddedStore(path.join(defaultDataDir(env), 'store.db'));
+  const durability = env.ESCRIPT_DURABILITY === 'process' ? 'process' : 'os';
+  return new EmbeddedStore(path.join(defaultDataDir(env), 'store.db'), { durability });
 }
