@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { EXECUTIONS_INDEX } from '../../../language/async/document';
 import { EmbeddedStore } from '../../../language/store/embedded';
-import { TestSession, tempDir, RecordingOutput } from './support';
+import { TestSession, tempDir, RecordingOutput, sessionPerTest } from './support';
 import { join } from 'path';
 
 const ROUTINES = `
@@ -28,17 +28,9 @@ describe('EXECUTION verbs, displays, interrupts and shutdown', function () {
   this.timeout(10_000);
   let dir: ReturnType<typeof tempDir>;
   let t: TestSession;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    t = new TestSession(dir.path);
-    await t.run(ROUTINES);
-  });
-
-  afterEach(async () => {
-    await t.session.shutdown();
-    expect(t.session.executions.backgroundErrors, 'background errors').to.deep.equal([]);
-    dir.remove();
+  const fresh = sessionPerTest(ROUTINES);
+  beforeEach(() => {
+    ({ t, dir } = fresh);
   });
 
   it('STATUS answers NOT_FOUND for an unknown name, HISTORY an empty list; the other verbs fail with execution_not_found', async () => {

@@ -1,7 +1,7 @@
 // Async pipelines and PARALLEL through the language: the statement returns at once, bodies and handlers run
 // in the background with their `@` bindings. Every wait is `EXECUTION(x) | WAIT` or an engine promise.
 import { expect } from 'chai';
-import { TestSession, tempDir } from './support';
+import { TestSession, sessionPerTest } from './support';
 
 const ROUTINES = `
 DECLARE go = FALSE;
@@ -20,19 +20,10 @@ CREATE FUNCTION double(x NUMBER) RETURNS NUMBER BEGIN RETURN x * 2; END FUNCTION
 
 describe('async pipelines in the language', function () {
   this.timeout(10_000);
-  let dir: ReturnType<typeof tempDir>;
   let t: TestSession;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    t = new TestSession(dir.path);
-    await t.run(ROUTINES);
-  });
-
-  afterEach(async () => {
-    await t.session.shutdown();
-    expect(t.session.executions.backgroundErrors, 'background errors').to.deep.equal([]);
-    dir.remove();
+  const fresh = sessionPerTest(ROUTINES);
+  beforeEach(() => {
+    t = fresh.t;
   });
 
   it('returns the handle at once while the body runs in the background', async () => {

@@ -1,5 +1,6 @@
 // A Session on a fresh embedded store in a temp directory, an Output that records what the notebook would
 // see, and helpers that run cells and fail loudly on a script error.
+import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -94,4 +95,23 @@ export class TestSession {
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'escript-lang-async-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Mocha hooks for a describe block: before each test a fresh TestSession in its own data directory with
+ * `routines` defined; after it, shutdown, no background errors, and the directory removed.
+ */
+export function sessionPerTest(routines: string): { readonly t: TestSession; readonly dir: ReturnType<typeof tempDir> } {
+  const state = {} as { t: TestSession; dir: ReturnType<typeof tempDir> };
+  beforeEach(async () => {
+    state.dir = tempDir();
+    state.t = new TestSession(state.dir.path);
+    await state.t.run(routines);
+  });
+  afterEach(async () => {
+    await state.t.session.shutdown();
+    expect(state.t.session.executions.backgroundErrors, 'background errors').to.deep.equal([]);
+    state.dir.remove();
+  });
+  return state;
 }

@@ -1,20 +1,13 @@
 // Cursors on the embedded store: DECLARE ... CURSOR FOR, OPEN (binds variables then), FETCH [LIMIT n] INTO,
 // CLOSE, the %-attributes and FOR over a cursor.
 import { expect } from 'chai';
-import { Harness, embeddedHarness, printed, removeDir, tempDataDir } from './support';
+import { Harness, printed, sampleDataHarness } from './support';
 
 describe('data: cursors (embedded store)', () => {
-  let dir: string;
   let h: Harness;
-
-  before(async () => {
-    dir = tempDataDir();
-    h = embeddedHarness(dir);
-    await h.ok('LOAD_SAMPLE_DATA();');
-  });
-  after(async () => {
-    await h.session.shutdown();
-    removeDir(dir);
+  const shared = sampleDataHarness();
+  before(() => {
+    h = shared.h;
   });
 
   it('OPEN, FETCH row by row until %NOTFOUND, %ROWCOUNT, %FOUND, %ISOPEN, CLOSE', async () => {

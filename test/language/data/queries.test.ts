@@ -1,20 +1,13 @@
 // ES|QL from the language on the embedded store (a real SQLite file): queries as cell values, variables as
 // parameters, typed binding, BULK COLLECT, EXECUTE IMMEDIATE, ESQL_QUERY, INTO and PROCESS WITH, and errors.
 import { expect } from 'chai';
-import { Harness, embeddedHarness, printed, removeDir, tempDataDir } from './support';
+import { Harness, printed, sampleDataHarness } from './support';
 
 describe('data: ES|QL in the language (embedded store)', () => {
-  let dir: string;
   let h: Harness;
-
-  before(async () => {
-    dir = tempDataDir();
-    h = embeddedHarness(dir);
-    await h.ok('LOAD_SAMPLE_DATA();');
-  });
-  after(async () => {
-    await h.session.shutdown();
-    removeDir(dir);
+  const shared = sampleDataHarness();
+  before(() => {
+    h = shared.h;
   });
   beforeEach(() => { h.calls.length = 0; });
 

@@ -89,3 +89,18 @@ export function embeddedHarness(dir: string): Harness {
 export function printed(r: CellRun): string[] {
   return r.prints.map((p) => p.text);
 }
+
+/** Mocha hooks for a describe block: one embedded-store harness with the sample data, shared by its tests. */
+export function sampleDataHarness(): { readonly h: Harness } {
+  const state = {} as { h: Harness; dir: string };
+  before(async () => {
+    state.dir = tempDataDir();
+    state.h = embeddedHarness(state.dir);
+    await state.h.ok('LOAD_SAMPLE_DATA();');
+  });
+  after(async () => {
+    await state.h.session.shutdown();
+    removeDir(state.dir);
+  });
+  return state;
+}
