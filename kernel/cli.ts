@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { openSession } from '../language/open-session';
+import { dataDir, openSession } from '../language/open-session';
 import { formatText } from '../language/esql/format';
 import { loadFile } from '../language/store/load-file';
 import { openStore } from '../language/store/open';
@@ -15,7 +15,7 @@ import { Kernel } from './dispatch';
 import { History } from './history';
 import { installKernelspec } from './install';
 import { runTutorials } from './tutorials';
-import { dataDir, packageVersion } from './paths';
+import { packageVersion } from './paths';
 
 const USAGE = `usage: escript <command> [options]
 

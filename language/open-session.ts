@@ -23,3 +23,6 @@ export function openSession(env: NodeJS.ProcessEnv = process.env, open: (env: No
     outbox: new StoreOutbox(get),
   });
 }
+
+/** Where the session's files live (`$ESCRIPT_DATA_DIR`, else the user's data directory): hosts keep theirs there too. */
+export { defaultDataDir as dataDir } from './store/embedded';
