@@ -42,8 +42,9 @@ export class Kernel {
 
   async start(): Promise<void> {
     await this.sockets.bind();
-    this.listen(this.sockets.shell, 'shell');
-    this.listen(this.sockets.control, 'control');
+    for (const channel of ['shell', 'control'] as const) {
+      this.listen(this.sockets[channel], channel).catch((err) => this.options.log(`${channel} stopped: ${err}`));
+    }
     this.publishStatus('starting');
   }
 
