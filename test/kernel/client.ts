@@ -55,9 +55,18 @@ export class TestClient {
 
   /** Starts a kernel: ours by default, or any command line taking a connection file as its last argument. */
   static async start(env: Record<string, string> = {}, argv: string[] = [process.execPath, CLI, 'kernel', '-f']): Promise<TestClient> {
-    const client = new TestClient();
-    await client.launch(env, argv);
-    return client;
+    // Ports are picked free but bound later by the kernel; another process may take one in between (as with
+    // jupyter_client). Such a start is retried with new ports.
+    for (let attempt = 1; ; attempt++) {
+      const client = new TestClient();
+      try {
+        await client.launch(env, argv);
+        return client;
+      } catch (err) {
+        await client.stop().catch(() => undefined);
+        if (attempt >= 3 || !/address already in use/i.test(String((err as Error).message))) throw err;
+      }
+    }
   }
 
   private async launch(env: Record<string, string>, argv: string[]): Promise<void> {
