@@ -15,6 +15,7 @@ import {
 } from './mapping';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
 import { runEsql, runEsqlSync } from '../esql/engine';
+import { GroupCommit } from './group-commit';
 
 /** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -47,6 +48,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly db: Database.Database;
   private readonly metaCache = new Map<string, IndexMeta>();
   private readonly statements = new Map<string, Database.Statement>();
+  /** index() and delete() of one event-loop turn share a transaction (one fsync). */
+  private readonly commits: GroupCommit;
 
   /**
    * `exactLongs`: ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values).
@@ -61,6 +64,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 10000');
+    this.commits = new GroupCommit(this.db);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS es_indices (
         name TEXT PRIMARY KEY,
@@ -156,7 +160,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   // ---- documents --------------------------------------------------------------------------------------
 
   async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.indexSync(index, doc, options);
+    return this.commits.submit(() => this.indexSync(index, doc, options));
   }
 
   indexSync(index: string, doc: Source, options: WriteOptions = {}): WriteResult {
@@ -165,6 +169,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
+    this.commits.flush(); // keep writes in the order they were issued
     return this.bulkSync(index, items);
   }
 
@@ -193,6 +198,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async get(index: string, id: string): Promise<StoredDocument | null> {
+    this.commits.flush(); // reads see every write issued before them
     return this.getSync(index, id);
   }
 
@@ -206,7 +212,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.deleteSync(index, id, options);
+    return this.commits.submit(() => this.deleteSync(index, id, options));
   }
 
   deleteSync(index: string, id: string, options: WriteOptions = {}): WriteResult {
@@ -224,6 +230,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    this.commits.flush();
     return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
@@ -232,6 +239,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.commits.flush();
     if (this.db.open) this.db.close();
   }
 
