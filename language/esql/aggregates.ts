@@ -1,5 +1,5 @@
 // ES|QL aggregate functions. Each consumes every value of a multivalued input; nulls are skipped.
-import { AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
+import { Accumulator, AggregateFunction, Compiled, FunctionRegistry, typeError } from './registry';
 import { isNumeric } from './types';
 import { EvalFailure } from './errors';
 import { comparatorFor, longOp } from './values';
@@ -151,34 +151,12 @@ export function registerAggregates(r: FunctionRegistry): void {
   r.define(agg({
     name: 'std_dev', category: 'aggregate', args: 1, signature: 'STD_DEV(number) -> double',
     doc: 'Population standard deviation.', resolve: (_t, a) => numericArg('STD_DEV', a) ?? 'double',
-    create: () => {
-      let n = 0, mean = 0, m2 = 0;
-      return {
-        add: (v) => each(v, (x) => {
-          n++;
-          const d = Number(x) - mean;
-          mean += d / n;
-          m2 += d * (Number(x) - mean);
-        }),
-        result: () => (n ? Math.sqrt(m2 / n) : null),
-      };
-    },
+    create: () => welford((variance) => Math.sqrt(variance)),
   }));
   r.define(agg({
     name: 'variance', category: 'aggregate', args: 1, signature: 'VARIANCE(number) -> double',
     doc: 'Population variance.', resolve: (_t, a) => numericArg('VARIANCE', a) ?? 'double',
-    create: () => {
-      let n = 0, mean = 0, m2 = 0;
-      return {
-        add: (v) => each(v, (x) => {
-          n++;
-          const d = Number(x) - mean;
-          mean += d / n;
-          m2 += d * (Number(x) - mean);
-        }),
-        result: () => (n ? m2 / n : null),
-      };
-    },
+    create: () => welford((variance) => variance),
   }));
   r.define(agg({
     name: 'values', category: 'aggregate', args: 1, signature: 'VALUES(field) -> type of field (multivalued)',
@@ -227,4 +205,18 @@ export function registerAggregates(r: FunctionRegistry): void {
       };
     },
   }));
+}
+
+/** Welford's one-pass population variance, finished by `finish` (STD_DEV takes its square root). */
+function welford(finish: (variance: number) => number): Accumulator {
+  let n = 0, mean = 0, m2 = 0;
+  return {
+    add: (v) => each(v, (x) => {
+      n++;
+      const d = Number(x) - mean;
+      mean += d / n;
+      m2 += d * (Number(x) - mean);
+    }),
+    result: () => (n ? finish(m2 / n) : null),
+  };
 }

@@ -13,7 +13,7 @@ import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import {
   AT, CONTINUE, Completion, EXIT, ExprFn, FIRST_SLOT, Frame, GlobalCell, MAX_DEPTH, R, RET, RETURN, Runtime,
-  STACK_HOP_MASK, StmtFn, ctxOf, isPromise, newFrame, upOf,
+  STACK_HOP_MASK, StmtFn, ctxOf, isPromise, loop, newFrame, upOf,
 } from './runtime';
 import { checkerFor, typeText } from './types';
 import { Cursor } from '../data/cursor';
@@ -618,36 +618,13 @@ export class Compiler {
     const slot = inner.declare(s.var, undefined, false).slot;
     const body = this.block(s.body, inner);
     const span = s.span;
-    const run = (f: Frame, items: Value[], i: number): R<Completion> => {
-      for (; i < items.length; i++) {
-        f[slot] = items[i];
-        const c = body(f);
-        if (c !== undefined) {
-          if (isPromise(c)) {
-            const next = i + 1;
-            return c.then((c2) => {
-              if (c2 === EXIT) return undefined;
-              if (c2 === RETURN) return RETURN;
-              return run(f, items, next);
-            });
-          }
-          if (c === EXIT) return undefined;
-          if (c === RETURN) return RETURN;
-        }
-        const t = ctxOf(f).tick(span);
-        if (t) {
-          const next = i + 1;
-          return t.then(() => run(f, items, next));
-        }
-      }
-      return undefined;
-    };
+    const run = (f: Frame, items: Value[]): R<Completion> => loop(f, items, slot, body, span);
     return (f) => then(iterable(f), (v) => {
       if (v === null) return undefined;
-      if (Array.isArray(v)) return run(f, v.slice(), 0);
-      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows, 0));
-      if (v instanceof Map) return run(f, [...v.keys()], 0);
-      if (isDoc(v)) return run(f, Object.keys(v), 0);
+      if (Array.isArray(v)) return run(f, v.slice());
+      if (v instanceof Cursor) return then(cursorLoopRows(v, span), (rows) => run(f, rows));
+      if (v instanceof Map) return run(f, [...v.keys()]);
+      if (isDoc(v)) return run(f, Object.keys(v));
       throw new ScriptError('type_error', `FOR ... IN needs an ARRAY, got ${typeOf(v)}`, s.iterable.span);
     });
   }

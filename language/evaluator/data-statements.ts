@@ -14,7 +14,8 @@ import { Cursor } from '../data/cursor';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
 import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, upOf } from './runtime';
-import { evalAll, execute, guard, loop, storeAt, then } from './data-support';
+import { evalAll, execute, guard, storeAt, then } from './data-support';
+import { loop } from './runtime';
 import { IndexCommands } from './index-commands';
 import { checkerFor } from './types';
 

@@ -56,27 +56,3 @@ export async function execute(f: Frame, text: string, params: unknown[], span: A
   return result;
 }
 
-/** Runs `body` once per item with the item in `slot`; EXIT ends the loop, RETURN leaves it. */
-export function loop(f: Frame, items: Value[], slot: number, body: StmtFn, span: A.Span): R<Completion> {
-  const run = (i: number): R<Completion> => {
-    for (; i < items.length; i++) {
-      f[slot] = items[i];
-      const c = body(f);
-      if (c !== undefined) {
-        if (isPromise(c)) {
-          const next = i + 1;
-          return c.then((c2) => (c2 === EXIT ? undefined : c2 === RETURN ? RETURN : run(next)));
-        }
-        if (c === EXIT) return undefined;
-        if (c === RETURN) return RETURN;
-      }
-      const t = ctxOf(f).tick(span);
-      if (t) {
-        const next = i + 1;
-        return t.then(() => run(next));
-      }
-    }
-    return undefined;
-  };
-  return run(0);
-}
