@@ -31,8 +31,9 @@ function asSource(doc: object): Source {
   return doc as Source;
 }
 
-function clone<T>(value: T): T {
-  return structuredClone(value);
+/** Decisions (transitions.ts) assign fields and replace nested values, never change them in place: a shallow copy is enough. */
+function clone<T extends object>(value: T): T {
+  return { ...value };
 }
 
 /** Keeps the derived fields (status, reference mirrors) consistent with the fine-grained ones. */
@@ -169,7 +170,7 @@ export class Documents {
     return { doc: stored._source as unknown as T, seqNo: stored._seq_no, primaryTerm: stored._primary_term };
   }
 
-  private async updateIn<T>(index: string, id: string, start: Versioned<T>, decide: Decide<T>): Promise<UpdateOutcome<T>> {
+  private async updateIn<T extends object>(index: string, id: string, start: Versioned<T>, decide: Decide<T>): Promise<UpdateOutcome<T>> {
     let current: Versioned<T> | null = start;
     for (;;) {
       if (!current) return { applied: false, current: null };

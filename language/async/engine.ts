@@ -163,6 +163,10 @@ export class ExecutionEngine implements RunHost {
     return this.describe(err, procedure);
   }
 
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
   emit(event: ExecutionEvent): void {
     for (const listener of this.listeners) {
       try {
@@ -353,10 +357,19 @@ export class ExecutionEngine implements RunHost {
         }
         await this.cancelStored(busy, 'REPLACED', false);
       }
-      begin ??= await create();
-      if (await this.documents.moveTrack(name, track, doc.execution_id, isoAt(this.clock.now()))) {
-        return this.begin(begin());
+      // The run's documents and the track move are written together (one commit on the embedded store,
+      // two concurrent requests on a cluster); a track that moved meanwhile leaves the documents unused.
+      const [created, moved] = await Promise.allSettled([
+        begin ? Promise.resolve<() => Run>(begin) : create(),
+        this.documents.moveTrack(name, track, doc.execution_id, isoAt(this.clock.now())),
+      ]);
+      if (created.status === 'rejected' || moved.status === 'rejected') {
+        if (created.status === 'fulfilled') await this.discard(doc.execution_id).catch(() => undefined);
+        throw created.status === 'rejected' ? created.reason : (moved as PromiseRejectedResult).reason;
       }
+      const startRun: () => Run = created.value;
+      begin = startRun;
+      if (moved.value) return this.begin(startRun());
       // Someone else moved the track meanwhile: decide again on what it points at now.
     }
   }

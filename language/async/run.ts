@@ -36,6 +36,8 @@ export interface RunHost {
   actor(): t.Actor;
   describeError(err: unknown, procedure: string | null): ErrorInfo;
   emit(event: ExecutionEvent): void;
+  /** Someone listens to events (building an event copies the document). */
+  readonly listening: boolean;
   /** A background step failed for a reason other than a lost race (the store is down, a bug). */
   reportError(err: unknown, executionId: string): void;
   forget(run: Run): void;
@@ -55,6 +57,8 @@ interface Attempt {
   attempt: number;
   controller: AbortController;
   done: Promise<void>;
+  /** The body returned or threw: there is nothing left to stop. */
+  finished: boolean;
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
@@ -134,15 +138,20 @@ export class Run {
     if (stored.seqNo > this.current.seqNo || stored.primaryTerm > this.current.primaryTerm) {
       const stateChanged = stored.doc.state !== this.current.doc.state;
       this.current = stored;
-      this.host.emit({ type: stateChanged ? 'state' : 'progress', execution_id: this.id, document: this.document });
+      this.emit(stateChanged ? 'state' : 'progress');
     }
     this.react();
   }
 
   /** Starts the run from its stored state (a new run, or one taken over from a dead engine). */
   begin(): void {
-    this.host.emit({ type: 'state', execution_id: this.id, document: this.document });
+    this.emit('state');
     this.react();
+  }
+
+  private emit(type: ExecutionEvent['type'], text?: string): void {
+    if (!this.host.listening) return;
+    this.host.emit({ type, execution_id: this.id, document: this.document, ...(text !== undefined ? { text } : {}) });
   }
 
   private react(): void {
@@ -159,16 +168,16 @@ export class Run {
         return;
       case 'RETRY_SCHEDULED':
         this.clearDeadline();
-        this.abortBody(new StopRequest('timeout_error', doc.error ?? 'attempt abandoned for a retry', doc.state_reason));
+        this.abortBody(() => new StopRequest('timeout_error', doc.error ?? 'attempt abandoned for a retry', doc.state_reason));
         this.armRetry(doc.retry_at);
         return;
       case 'CANCEL_REQUESTED':
-        this.abortBody(this.abortReasonFor(doc));
+        this.abortBody(() => this.abortReasonFor(doc));
         this.armGrace();
         return;
       default:
         this.clearTimers();
-        this.abortBody(this.abortReasonFor(doc));
+        this.abortBody(() => this.abortReasonFor(doc));
         if (doc.handlers_started_at === null) {
           this.background(this.update((d) => t.claimHandlers(d, this.host.actor())));
         } else if (this.phase === 'active') {
@@ -180,7 +189,7 @@ export class Run {
   private finishSettled(): void {
     this.phase = 'settled';
     this.clearTimers();
-    this.abortBody(this.abortReasonFor(this.current.doc));
+    this.abortBody(() => this.abortReasonFor(this.current.doc));
     this.host.forget(this);
     this.settledSignal.resolve(this.document);
   }
@@ -196,10 +205,10 @@ export class Run {
     if (this.phase !== 'active') return;
     const previous = this.attemptRun;
     const controller = new AbortController();
-    const record: Attempt = { attempt, controller, done: Promise.resolve() };
+    const record: Attempt = { attempt, controller, done: Promise.resolve(), finished: false };
     this.attemptRun = record;
     record.done = (async () => {
-      if (previous) await this.untilStoppedOrGrace(previous.done);
+      if (previous) await this.untilStoppedOrGrace(previous);
       let outcome: t.AttemptOutcome;
       if (controller.signal.aborted) {
         outcome = { ok: false, info: this.host.describeError(controller.signal.reason, this.current.doc.procedure_name) };
@@ -210,6 +219,7 @@ export class Run {
           outcome = { ok: false, info: this.host.describeError(err, this.current.doc.procedure_name) };
         }
       }
+      record.finished = true;
       if (this.phase === 'abandoned') return;
       await this.update((d) => t.afterAttempt(d, attempt, outcome, this.host.actor(), this.finish));
     })().catch((err) => this.host.reportError(err, this.id));
@@ -232,14 +242,14 @@ export class Run {
   print(text: string): void {
     this.output.push(text);
     if (this.output.length > MAX_OUTPUT_LINES) this.output.splice(0, this.output.length - MAX_OUTPUT_LINES);
-    this.host.emit({ type: 'print', execution_id: this.id, document: this.document, text });
+    this.emit('print', text);
   }
 
   /** Shown at once; stored by the next write, and coalesced: many calls during one write cost one more write. */
   setProgress(percent: number, message?: string): Promise<void> {
     const clamped = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
     this.progress = { percent: clamped, message: message ?? null };
-    this.host.emit({ type: 'progress', execution_id: this.id, document: this.document });
+    this.emit('progress');
     if (!this.progressQueued) {
       this.progressQueued = this.update((doc) => {
         this.progressQueued = null;
@@ -252,7 +262,7 @@ export class Run {
   private async runHandlers(doc: ExecutionDocument): Promise<void> {
     this.phase = 'handling';
     // A body told to stop gets to finish its last statement before the handlers run (bounded by the grace).
-    if (this.attemptRun) await this.untilStoppedOrGrace(this.attemptRun.done);
+    if (this.attemptRun) await this.untilStoppedOrGrace(this.attemptRun);
     const settlement = await this.strategy.handle(doc.execution_id === this.id ? this.current.doc : doc, this.handlerContext());
     const outcome = await this.update((d) => t.settle(d, this.host.actor(), settlement));
     if (!outcome.applied && outcome.current?.doc.settled_at == null) this.abandon();
@@ -291,18 +301,21 @@ export class Run {
     this.phase = 'abandoned';
     this.clearTimers();
     const lost = new StopRequest('WORKER_LOST', `this kernel no longer owns ${this.id}`, 'WORKER_LOST');
-    this.abortBody(lost);
+    this.abortBody(() => lost);
     this.handlerController.abort(lost);
     this.host.forget(this);
     this.settledSignal.resolve(null);
   }
 
-  private abortBody(reason: StopRequest): void {
-    const controller = this.attemptRun?.controller;
-    if (controller && !controller.signal.aborted) controller.abort(reason);
+  /** `reason` is made only when there is a body to stop (an Error with a stack is not free). */
+  private abortBody(reason: () => StopRequest): void {
+    const attempt = this.attemptRun;
+    if (attempt && !attempt.finished && !attempt.controller.signal.aborted) attempt.controller.abort(reason());
   }
 
-  private untilStoppedOrGrace(done: Promise<void>): Promise<void> {
+  private untilStoppedOrGrace(attempt: Attempt): Promise<void> {
+    if (attempt.finished) return Promise.resolve();
+    const done = attempt.done;
     return new Promise((resolve) => {
       const timer = this.host.clock.setTimer(this.host.cancelGraceMs, resolve);
       done.then(() => {

@@ -48,8 +48,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly db: Database.Database;
   private readonly metaCache = new Map<string, IndexMeta>();
   private readonly statements = new Map<string, Database.Statement>();
-  /** index() and delete() of one event-loop turn share a transaction (one fsync). */
+  /** index(), bulk() and delete() of one event-loop turn share a transaction (one fsync). */
   private readonly commits: GroupCommit;
+  /** Inside a batch nobody else can change the schema or the sequence numbers (we hold the write lock). */
+  private readonly batchMeta = new Map<string, IndexMeta>();
+  private readonly batchSeqNo = new Map<string, number>();
 
   /**
    * `exactLongs`: ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values).
@@ -64,7 +67,14 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'process' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 10000');
-    this.commits = new GroupCommit(this.db);
+    this.commits = new GroupCommit(this.db, {
+      beforeCommit: () => this.endBatch(),
+      afterRollback: () => {
+        this.batchMeta.clear();
+        this.batchSeqNo.clear();
+        this.metaCache.clear();
+      },
+    });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS es_indices (
         name TEXT PRIMARY KEY,
@@ -107,6 +117,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   createIndexSync(index: string, definition?: IndexDefinition): { created: boolean } {
     validateIndexName(index);
+    this.commits.flush(); // DDL runs in a transaction of its own
     return this.db.transaction(() => {
       if (this.readMeta(index)) return { created: false };
       this.createIndexRow(index, fieldsFromMappings(definition?.mappings), definition?.settings, rulesFromMappings(definition?.mappings));
@@ -115,6 +126,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async indexExists(index: string): Promise<boolean> {
+    this.commits.flush();
     return this.readMeta(index) !== null;
   }
 
@@ -123,12 +135,14 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   deleteIndexSync(index: string): void {
+    this.commits.flush();
     this.db.transaction(() => {
       const meta = this.readMeta(index);
       if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
       this.db.exec(`DROP TABLE IF EXISTS "${meta.table}"`);
       this.stmt('DELETE FROM es_indices WHERE name = ?').run(index);
       this.metaCache.delete(index);
+      this.batchMeta.delete(index);
     }).immediate();
   }
 
@@ -138,16 +152,18 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   getMappingSync(index: string): Record<string, unknown> {
+    this.commits.flush();
     const meta = this.readMeta(index);
     if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
     return mappingsFromFields(meta.fields, meta.rules);
   }
 
   async listIndices(): Promise<string[]> {
-    return this.allIndexNames();
+    return this.listIndicesSync();
   }
 
   listIndicesSync(): string[] {
+    this.commits.flush();
     return this.allIndexNames();
   }
 
@@ -160,49 +176,53 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   // ---- documents --------------------------------------------------------------------------------------
 
   async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.commits.submit(() => this.indexSync(index, doc, options));
+    validateIndexName(index);
+    return this.commits.submit(options.id === undefined ? [] : [docKey(index, options.id)], () => this.writeOne(index, options.id, doc, options));
   }
 
+  /** Writes and commits before returning (test clusters built on the store). */
   indexSync(index: string, doc: Source, options: WriteOptions = {}): WriteResult {
     validateIndexName(index);
+    this.commits.flush();
     return this.db.transaction(() => this.writeOne(index, options.id, doc, options)).immediate();
   }
 
   async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
-    this.commits.flush(); // keep writes in the order they were issued
-    return this.bulkSync(index, items);
+    validateIndexName(index);
+    const keys = items.flatMap((item) => (item.id === undefined ? [] : [docKey(index, item.id)]));
+    return this.commits.submit(keys, () => this.writeMany(index, items));
   }
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {
     validateIndexName(index);
+    this.commits.flush();
+    return this.db.transaction(() => this.writeMany(index, items)).immediate();
+  }
+
+  /** A bad document fails alone, as in Elasticsearch; the others are written. */
+  private writeMany(index: string, items: BulkItem[]): BulkResult {
     const results: BulkResult['items'] = [];
     let errors = false;
-    // One transaction for the batch: atomic and one sync; a bad document fails alone, as in Elasticsearch.
-    this.db.transaction(() => {
-      const meta = this.readMeta(index) ?? this.createIndexRow(index, []);
-      const seq = (this.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
-      const batch: BatchState = { meta, seqNo: seq };
-      for (const item of items) {
-        try {
-          results.push(this.writeOne(index, item.id, item.doc, {}, batch));
-        } catch (e) {
-          errors = true;
-          const err = e as Error & { type?: string };
-          const type = e instanceof VersionConflictError ? 'version_conflict_engine_exception' : err.type ?? 'error';
-          results.push({ _id: item.id, error: { type, reason: err.message } });
-        }
+    for (const item of items) {
+      try {
+        results.push(this.db.transaction(() => this.writeOne(index, item.id, item.doc, {}))());
+      } catch (e) {
+        errors = true;
+        const err = e as Error & { type?: string };
+        const type = e instanceof VersionConflictError ? 'version_conflict_engine_exception' : err.type ?? 'error';
+        results.push({ _id: item.id, error: { type, reason: err.message } });
       }
-      this.stmt('UPDATE es_indices SET seq_no = ? WHERE name = ?').run(batch.seqNo, index);
-    }).immediate();
+    }
     return { errors, items: results };
   }
 
   async get(index: string, id: string): Promise<StoredDocument | null> {
-    this.commits.flush(); // reads see every write issued before them
     return this.getSync(index, id);
   }
 
+  /** Real-time get. A document the open batch wrote is read after the batch commits; any other is read at once. */
   getSync(index: string, id: string): StoredDocument | null {
+    if (this.commits.touches(docKey(index, id))) this.commits.flush();
     const meta = this.readMeta(index);
     if (!meta) return null;
     const row = this.stmt(`SELECT _seq_no, _primary_term, _source FROM "${meta.table}" WHERE _id = ?`)
@@ -212,21 +232,24 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.commits.submit(() => this.deleteSync(index, id, options));
+    return this.commits.submit([docKey(index, id)], () => this.deleteOne(index, id, options));
   }
 
   deleteSync(index: string, id: string, options: WriteOptions = {}): WriteResult {
-    return this.db.transaction((): WriteResult => {
-      const meta = this.readMeta(index);
-      if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
-      const current = this.stmt(`SELECT _seq_no, _primary_term FROM "${meta.table}" WHERE _id = ?`)
-        .get(id) as { _seq_no: number; _primary_term: number } | undefined;
-      checkCas(index, id, current, options);
-      const seq = this.nextSeqNo(index);
-      if (!current) return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'not_found' };
-      this.stmt(`DELETE FROM "${meta.table}" WHERE _id = ?`).run(id);
-      return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'deleted' };
-    }).immediate();
+    this.commits.flush();
+    return this.db.transaction(() => this.deleteOne(index, id, options)).immediate();
+  }
+
+  private deleteOne(index: string, id: string, options: WriteOptions): WriteResult {
+    const meta = this.readMeta(index);
+    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    const current = this.stmt(`SELECT _seq_no, _primary_term FROM "${meta.table}" WHERE _id = ?`)
+      .get(id) as { _seq_no: number; _primary_term: number } | undefined;
+    checkCas(index, id, current, options);
+    const seq = this.nextSeqNo(index);
+    if (!current) return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'not_found' };
+    this.stmt(`DELETE FROM "${meta.table}" WHERE _id = ?`).run(id);
+    return { _index: index, _id: id, _seq_no: seq, _primary_term: PRIMARY_TERM, result: 'deleted' };
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
@@ -235,6 +258,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
+    this.commits.flush();
     return runEsqlSync(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
   }
 
@@ -323,6 +347,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   /** Reads an index's metadata, from cache unless another writer (or process) changed its mapping. */
   private readMeta(index: string): IndexMeta | null {
+    const inBatch = this.commits.inBatch;
+    if (inBatch) {
+      const known = this.batchMeta.get(index);
+      if (known) return known;
+    }
     const row = this.stmt('SELECT tbl, version FROM es_indices WHERE name = ?').get(index) as
       | { tbl: string; version: number } | undefined;
     if (!row) {
@@ -330,7 +359,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       return null;
     }
     const cached = this.metaCache.get(index);
-    if (cached && cached.version === row.version && cached.table === row.tbl) return cached;
+    if (cached && cached.version === row.version && cached.table === row.tbl) {
+      if (inBatch) this.batchMeta.set(index, cached);
+      return cached;
+    }
     const full = this.stmt('SELECT fields, multi_valued, rules FROM es_indices WHERE name = ?').get(index) as
       { fields: string; multi_valued: string; rules: string };
     const stored = JSON.parse(full.fields) as (FieldInfo & { column: string })[];
@@ -346,6 +378,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       names: new Set(stored.map((f) => f.name)),
     };
     this.metaCache.set(index, meta);
+    if (inBatch) this.batchMeta.set(index, meta);
     return meta;
   }
 
@@ -359,6 +392,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       _primary_term INTEGER NOT NULL, _version INTEGER NOT NULL, _source TEXT NOT NULL${columnSql})`);
     this.stmt('INSERT INTO es_indices (name, tbl, fields, settings, rules) VALUES (?, ?, ?, ?, ?)')
       .run(index, table, JSON.stringify(columns), settings ? JSON.stringify(settings) : null, JSON.stringify(rules));
+    this.batchMeta.delete(index);
     return this.readMeta(index)!;
   }
 
@@ -376,20 +410,31 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const multi = [...new Set([...meta.multiValued, ...newMulti])];
     this.stmt('UPDATE es_indices SET fields = ?, multi_valued = ?, version = version + 1 WHERE name = ?')
       .run(JSON.stringify(stored), JSON.stringify(multi), meta.name);
+    this.batchMeta.delete(meta.name);
     return this.readMeta(meta.name)!;
   }
 
+  /** In a batch, sequence numbers are handed out in memory and written back once, before the commit. */
   private nextSeqNo(index: string): number {
-    return (this.stmt('UPDATE es_indices SET seq_no = seq_no + 1 WHERE name = ? RETURNING seq_no')
-      .get(index) as { seq_no: number }).seq_no;
+    if (!this.commits.inBatch) {
+      return (this.stmt('UPDATE es_indices SET seq_no = seq_no + 1 WHERE name = ? RETURNING seq_no')
+        .get(index) as { seq_no: number }).seq_no;
+    }
+    const last = this.batchSeqNo.get(index)
+      ?? (this.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
+    this.batchSeqNo.set(index, last + 1);
+    return last + 1;
   }
 
-  /**
-   * Writes one document inside the caller's transaction. A bulk passes `batch` so that the index metadata is read
-   * once and sequence numbers are reserved in memory (written back by `finishBatch`).
-   */
-  private writeOne(index: string, id: string | undefined, doc: Source, options: WriteOptions, batch?: BatchState): WriteResult {
-    let meta = batch?.meta ?? this.readMeta(index) ?? this.createIndexRow(index, []);
+  private endBatch(): void {
+    for (const [index, seqNo] of this.batchSeqNo) this.stmt('UPDATE es_indices SET seq_no = ? WHERE name = ?').run(seqNo, index);
+    this.batchSeqNo.clear();
+    this.batchMeta.clear();
+  }
+
+  /** Writes one document inside the caller's transaction. */
+  private writeOne(index: string, id: string | undefined, doc: Source, options: WriteOptions): WriteResult {
+    let meta = this.readMeta(index) ?? this.createIndexRow(index, []);
     const docId = id ?? generateId();
     const flat = flattenSource(doc);
     // Dynamic mapping: the first non-null value of an unknown path decides its type.
@@ -420,7 +465,6 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     if (added || newMulti) {
       meta = this.extendMeta(meta, added ?? [], newMulti ?? []);
-      if (batch) batch.meta = meta;
     }
     // A generated id is new by construction: no need to look for the current version.
     const current = id === undefined ? undefined : this.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
@@ -430,7 +474,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
         `[${docId}]: version conflict, document already exists (current version [${current._version}])`);
     }
     checkCas(index, docId, current, options);
-    const seq = batch ? ++batch.seqNo : this.nextSeqNo(index);
+    const seq = this.nextSeqNo(index);
     const source = JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
     if (current) {
       const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
@@ -452,10 +496,9 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 }
 
-interface BatchState {
-  meta: IndexMeta;
-  /** Last sequence number handed out. */
-  seqNo: number;
+/** The group commit's name for one document. */
+function docKey(index: string, id: string): string {
+  return `${index}\u0000${id}`;
 }
 
 const EMPTY: unknown[] = [];

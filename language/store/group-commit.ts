@@ -1,51 +1,95 @@
-// Group commit for the embedded store: writes issued in the same turn of the event loop share one SQLite
-// transaction, so one fsync serves many of them. Each write still runs in its own savepoint (a failed
-// compare-and-set fails alone) and is acknowledged only after the shared COMMIT returned.
+// Group commit for the embedded store. A write runs at once, in its own savepoint of a transaction that stays
+// open until the end of the event-loop turn; every write of that turn is acknowledged after the one COMMIT
+// (one fsync for all of them). Running writes at once — instead of queueing them until the commit — lets a
+// read of a document the batch did not touch go ahead without committing first: it sees committed data.
 import type Database from 'better-sqlite3';
 
-interface Pending {
-  run: () => unknown;
+interface Waiting {
+  ok: boolean;
+  value: unknown;
   resolve: (value: any) => void;
   reject: (error: unknown) => void;
 }
 
+export interface BatchHooks {
+  /** Runs inside the transaction just before COMMIT (write back state kept in memory during the batch). */
+  beforeCommit(): void;
+  /** The batch was rolled back: forget whatever was cached from inside it. */
+  afterRollback(): void;
+}
+
 export class GroupCommit {
-  private queue: Pending[] = [];
-  private scheduled = false;
+  private waiting: Waiting[] = [];
+  /** Keys (index + id) written by the open batch: reading one of them commits the batch first. */
+  private readonly dirty = new Set<string>();
+  private open = false;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database, private readonly hooks: BatchHooks) {}
 
-  /** Queues a write (a function that runs its own nested transaction); resolves once it is committed. */
-  submit<T>(run: () => T): Promise<T> {
+  /** A transaction of this group is open now. */
+  get inBatch(): boolean {
+    return this.open;
+  }
+
+  /** Whether the open batch wrote `key` (so a read of it must wait for the commit). */
+  touches(key: string): boolean {
+    return this.dirty.has(key);
+  }
+
+  /**
+   * Runs `write` now inside the batch (in a savepoint, so a failure undoes only this write) and resolves with
+   * its result once the batch is committed. `keys` are the documents it writes.
+   */
+  submit<T>(keys: readonly string[], write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+      try {
+        this.begin();
+      } catch (error) {
+        reject(error); // the database is locked or unwritable: this write fails alone
+        return;
       }
+      let entry: Waiting;
+      try {
+        entry = { ok: true, value: this.db.transaction(write)(), resolve, reject };
+        for (const key of keys) this.dirty.add(key);
+      } catch (error) {
+        entry = { ok: false, value: error, resolve, reject };
+      }
+      this.waiting.push(entry);
+      // An error that ended the whole transaction (disk full, I/O) fails the batch, not just this write.
+      if (!this.db.inTransaction) this.fail(entry.ok ? new Error('the transaction was rolled back') : entry.value);
     });
   }
 
-  /** Commits what is queued now (also called before reads, so a read sees every write issued before it). */
+  /** Commits the open batch now (before reads that need it, DDL, and close); a no-op without one. */
   flush(): void {
-    this.scheduled = false;
-    const batch = this.queue.splice(0);
-    if (!batch.length) return;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    if (!this.open) return;
     try {
-      this.db.transaction(() => {
-        for (const write of batch) {
-          try {
-            outcomes.push({ ok: true, value: write.run() });
-          } catch (error) {
-            outcomes.push({ ok: false, value: error });
-          }
-        }
-      }).immediate();
+      this.hooks.beforeCommit();
+      this.db.exec('COMMIT');
     } catch (error) {
-      for (const write of batch) write.reject(error);
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.fail(error);
       return;
     }
-    batch.forEach((write, i) => (outcomes[i].ok ? write.resolve(outcomes[i].value) : write.reject(outcomes[i].value)));
+    for (const w of this.end()) (w.ok ? w.resolve(w.value) : w.reject(w.value));
+  }
+
+  private begin(): void {
+    if (this.open) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.open = true;
+    setImmediate(() => this.flush());
+  }
+
+  private fail(error: unknown): void {
+    this.hooks.afterRollback();
+    for (const w of this.end()) w.reject(error);
+  }
+
+  private end(): Waiting[] {
+    this.open = false;
+    this.dirty.clear();
+    return this.waiting.splice(0);
   }
 }

@@ -174,6 +174,8 @@ export function dynamicFields(path: string, sample: unknown): FieldInfo[] {
   ];
 }
 
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** Parses a date as Elasticsearch's default `strict_date_optional_time||epoch_millis` does (UTC unless told; a
  * space instead of `T` is not accepted). */
 export function parseDateMillis(value: unknown): number {
@@ -181,6 +183,7 @@ export function parseDateMillis(value: unknown): number {
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.getTime();
   const s = String(value).trim();
+  if (CANONICAL_ISO.test(s)) return Date.parse(s); // what toISOString() writes: the engine's own parser is exact
   if (/^-?\d+$/.test(s)) return Number(s);
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return NaN;
@@ -237,6 +240,11 @@ export function docValues(field: FieldInfo, values: unknown[], id: string | unde
 
 const INVALID = Symbol('invalid');
 
+const WHOLE_LIMITS: Record<string, [bigint, bigint]> = {
+  integer: [-2147483648n, 2147483647n], short: [-32768n, 32767n], byte: [-128n, 127n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n], unsigned_long: [0n, 2n ** 64n - 1n],
+};
+
 function convertOne(field: FieldInfo, v: unknown): unknown {
   switch (field.type) {
     case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': {
@@ -247,6 +255,8 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
     case 'text': case 'match_only_text':
       return typeof v === 'object' ? JSON.stringify(v) : String(v);
     case 'long': case 'integer': case 'short': case 'byte': case 'unsigned_long': {
+      const [lo, hi] = WHOLE_LIMITS[field.type];
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return v < lo || v > hi ? INVALID : v; // the common case
       // Whole numbers stay exact: digits are read as BigInt, a result beyond 2^53 stays a bigint.
       let b: bigint;
       if (typeof v === 'bigint') b = v;
@@ -256,11 +266,6 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
         if (!Number.isFinite(n)) return INVALID;
         b = BigInt(Math.trunc(n));
       }
-      const limits: Record<string, [bigint, bigint]> = {
-        integer: [-2147483648n, 2147483647n], short: [-32768n, 32767n], byte: [-128n, 127n],
-        long: [-(2n ** 63n), 2n ** 63n - 1n], unsigned_long: [0n, 2n ** 64n - 1n],
-      };
-      const [lo, hi] = limits[field.type];
       if (b < lo || b > hi) return INVALID;
       return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
     }

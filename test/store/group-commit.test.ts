@@ -49,4 +49,62 @@ describe('embedded store group commit', () => {
       await again.close();
     }
   });
+
+  it('reads a document the open batch did not write at once, without committing the batch', async () => {
+    await store.index('runs', { n: 1 }, { id: 'old' });
+    const other = new EmbeddedStore(path.join(dir, 'store.db'));
+    try {
+      const pending = store.index('runs', { n: 2 }, { id: 'new' });
+      expect((await store.get('runs', 'old'))?._source).to.deep.equal({ n: 1 });
+      // Still not committed: another connection does not see it yet, and the write is not acknowledged.
+      expect(await other.get('runs', 'new')).to.equal(null);
+      await pending;
+      expect((await other.get('runs', 'new'))?._source).to.deep.equal({ n: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('commits the batch before reading a document it wrote', async () => {
+    const other = new EmbeddedStore(path.join(dir, 'store.db'));
+    try {
+      const pending = store.index('runs', { n: 5 }, { id: 'w' });
+      expect((await store.get('runs', 'w'))?._source).to.deep.equal({ n: 5 });
+      expect((await other.get('runs', 'w'))?._source).to.deep.equal({ n: 5 }); // on disk before the read answered
+      await pending;
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('puts a bulk in the same batch as the writes around it, each document failing alone', async () => {
+    await store.index('runs', { n: 0 }, { id: 'taken' });
+    const [single, bulk] = await Promise.all([
+      store.index('runs', { n: 1 }, { id: 's' }),
+      store.bulk('runs', [{ id: 'b1', doc: { n: 2 } }, { id: 'b2', doc: { n: 'not a number' } }, { id: 'b3', doc: { n: 3 } }]),
+    ]);
+    expect(bulk.errors).to.equal(true);
+    expect(bulk.items.map((i) => ('error' in i ? 'error' : i.result))).to.deep.equal(['created', 'error', 'created']);
+    const seqNos = [single._seq_no, ...bulk.items.flatMap((i) => ('error' in i ? [] : [i._seq_no]))];
+    expect(new Set(seqNos).size).to.equal(3); // sequence numbers handed out in memory stay unique
+    expect((await store.esql('FROM runs | STATS c = COUNT(*)')).values).to.deep.equal([[4]]);
+    const next = await store.index('runs', { n: 9 }, { id: 'after' });
+    expect(next._seq_no).to.be.greaterThan(Math.max(...seqNos)); // and are written back at the commit
+  });
+
+  it('fails every write of a batch whose commit fails, keeps none of them, and goes on working', async () => {
+    // A deferred foreign key is checked at COMMIT: a real commit failure, provoked inside the open batch.
+    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    db.pragma('foreign_keys = ON');
+    db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    const writes = [store.index('runs', { n: 1 }, { id: 'x1' }), store.index('runs', { n: 2 }, { id: 'x2' })];
+    db.exec('INSERT INTO child VALUES (42)'); // joins the open transaction
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'rejected']);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).to.match(/FOREIGN KEY/);
+    expect(await store.get('runs', 'x1')).to.equal(null);
+    const again = await store.index('runs', { n: 3 }, { id: 'x3' });
+    expect(again.result).to.equal('created');
+    expect((await store.get('runs', 'x3'))?._source).to.deep.equal({ n: 3 });
+  });
 });
