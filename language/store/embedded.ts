@@ -38,6 +38,7 @@ interface IndexMeta {
   sourcePaths: Set<string>;
   names: Set<string>;
   insert?: { width: number; stmt: Database.Statement };
+  update?: { width: number; stmt: Database.Statement };
 }
 
 const PRIMARY_TERM = 1;
@@ -205,7 +206,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     let errors = false;
     for (const item of items) {
       try {
-        results.push(this.db.transaction(() => this.writeOne(index, item.id, item.doc, {}))());
+        results.push(this.commits.isolated(() => this.writeOne(index, item.id, item.doc, {})));
       } catch (e) {
         errors = true;
         const err = e as Error & { type?: string };
@@ -475,15 +476,22 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     }
     checkCas(index, docId, current, options);
     const seq = this.nextSeqNo(index);
-    const source = JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const source = sourceText(doc);
     if (current) {
-      const sets = fields.map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
-      this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
-        _source = ?${sets} WHERE _id = ?`).run(seq, PRIMARY_TERM, source, ...values, docId);
+      this.updateStatement(meta, fields.length).run(seq, PRIMARY_TERM, source, ...values, docId);
     } else {
       this.insertStatement(meta, fields.length).run(docId, seq, PRIMARY_TERM, source, ...values);
     }
     return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
+  }
+
+  private updateStatement(meta: IndexMeta, width: number): Database.Statement {
+    if (meta.update && meta.update.width === width) return meta.update.stmt;
+    const sets = meta.fields.slice(0, width).map((f) => `, "${meta.columns.get(f.name)}" = ?`).join('');
+    const stmt = this.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
+      _source = ?${sets} WHERE _id = ?`);
+    meta.update = { width, stmt };
+    return stmt;
   }
 
   private insertStatement(meta: IndexMeta, width: number): Database.Statement {
@@ -493,6 +501,15 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       VALUES (?, ?, ?, 1, ?${cols.map(() => ', ?').join('')})`);
     meta.insert = { width, stmt };
     return stmt;
+  }
+}
+
+/** `_source` as stored: JSON, with bigints (longs beyond 2^53) as their digits. */
+function sourceText(doc: Source): string {
+  try {
+    return JSON.stringify(doc); // the common case; a replacer function makes every document slower
+  } catch {
+    return JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   }
 }
 

@@ -134,26 +134,29 @@ export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { 
 /** Flattens a document to dotted leaf paths; arrays (also of objects) collect their leaf values. */
 export function flattenSource(doc: Record<string, unknown>): Map<string, unknown[]> {
   const out = new Map<string, unknown[]>();
-  const visit = (value: unknown, path: string): void => {
-    if (value === null || value === undefined) {
-      if (!out.has(path)) out.set(path, []);
-      return;
-    }
-    if (Array.isArray(value)) {
-      if (!out.has(path) && value.length === 0) out.set(path, []);
-      for (const v of value) visit(v, path);
-      return;
-    }
-    if (typeof value === 'object' && !(value instanceof Date)) {
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) visit(v, path ? `${path}.${k}` : k);
-      return;
-    }
-    let list = out.get(path);
-    if (!list) out.set(path, (list = []));
-    list.push(value);
-  };
-  visit(doc, '');
+  flattenInto(out, doc, '');
   return out;
+}
+
+function flattenInto(out: Map<string, unknown[]>, value: unknown, path: string): void {
+  if (value === null || value === undefined) {
+    if (!out.has(path)) out.set(path, []);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0 && !out.has(path)) out.set(path, []);
+    for (let i = 0; i < value.length; i++) flattenInto(out, value[i], path);
+    return;
+  }
+  if (typeof value === 'object' && !(value instanceof Date)) {
+    const record = value as Record<string, unknown>;
+    const prefix = path === '' ? '' : path + '.';
+    for (const key of Object.keys(record)) flattenInto(out, record[key], prefix + key);
+    return;
+  }
+  const list = out.get(path);
+  if (list) list.push(value);
+  else out.set(path, [value]);
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
