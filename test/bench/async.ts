@@ -1,22 +1,21 @@
 // Benchmark of the async engine: 10,000 tracked executions each with an ON_DONE handler, and one PARALLEL
 // of 1,000 branches. Reports executions per second, the per-execution overhead (bodies do no work, so all
-// of the time is the engine's and the store's), and store calls per execution.
+// of the time is the engine's and the store's), store calls and commits per execution, and this disk's
+// flush time (the floor of a start acknowledged only once it is on disk); then BullMQ on the same work.
 //
-//   npx tsc -p . && node dist/test/bench/async.js [--store memory|sqlite-file]
-//
-// The store comes from `STORES`: the in-memory test store today; the embedded SQLite store (and, for the
-// BullMQ comparison, a Redis server) plug in through `STORES` and `COMPETITORS` below.
+//   npm run bench -- async [--store memory|sqlite-file|embedded|embedded-process-durable]
 
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
 import type { ProcedureSpec } from '../../language/async/spec';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { MemoryStore } from '../async/support/memory-store';
 import { SqliteFileStore } from '../async/support/sqlite-file-store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
+import Database from 'better-sqlite3';
 
 export const STORES: Record<string, () => Promise<DataStore>> = {
   memory: async () => new MemoryStore(),
@@ -43,19 +42,66 @@ interface Measure {
   label: string;
   count: number;
   ms: number;
-  storeCalls?: number;
+  io?: Io;
+}
+
+/** Store calls and (embedded store) commits made during a measure. */
+interface Io {
+  writes: number;
+  reads: number;
+  commits?: number;
 }
 
 function report(m: Measure): void {
   const perSecond = (m.count / m.ms) * 1000;
   const overheadUs = (m.ms / m.count) * 1000;
-  const calls = m.storeCalls !== undefined ? `, ${(m.storeCalls / m.count).toFixed(1)} store calls/execution` : '';
-  console.log(`${m.label}: ${m.count} in ${m.ms.toFixed(0)} ms = ${perSecond.toFixed(0)} executions/s, ${overheadUs.toFixed(0)} µs/execution${calls}`);
+  const per = (n: number) => (n / m.count).toFixed(1);
+  const io = m.io
+    ? `; per execution ${per(m.io.writes)} writes, ${per(m.io.reads)} reads` + (m.io.commits !== undefined ? `, ${(m.io.commits / m.count).toFixed(2)} commits` : '')
+    : '';
+  console.log(`${m.label}: ${m.count} in ${m.ms.toFixed(0)} ms = ${perSecond.toFixed(0)} executions/s, ${overheadUs.toFixed(0)} µs/execution${io}`);
 }
 
-function totalCalls(store: DataStore): number | undefined {
-  const calls = (store as Partial<MemoryStore>).calls;
-  return calls ? Object.values(calls).reduce((a, b) => a + b, 0) : undefined;
+/** Counts the store calls the engine makes (any store: the methods are wrapped on this instance). */
+function countIo(store: DataStore): () => Io {
+  const counts = { writes: 0, reads: 0 };
+  const wrap = (name: 'index' | 'bulk' | 'delete' | 'get' | 'esql', kind: 'writes' | 'reads') => {
+    const original = store[name].bind(store) as (...args: unknown[]) => unknown;
+    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      counts[kind]++;
+      return original(...args);
+    };
+  };
+  (['index', 'bulk', 'delete'] as const).forEach((n) => wrap(n, 'writes'));
+  (['get', 'esql'] as const).forEach((n) => wrap(n, 'reads'));
+  const commitsOf = () => (store instanceof EmbeddedStore ? store.commitCount : undefined);
+  const commitsBefore = commitsOf();
+  return () => {
+    const after = commitsOf();
+    return { ...counts, commits: after !== undefined && commitsBefore !== undefined ? after - commitsBefore : undefined };
+  };
+}
+
+/** Median time of one small durable SQLite commit on this disk (synchronous=FULL): what one fsync costs here. */
+function diskFlushMicros(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'escript-fsync-'));
+  const db = new Database(join(dir, 'probe.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (v TEXT)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const times: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const t0 = performance.now();
+      insert.run('x');
+      times.push((performance.now() - t0) * 1000);
+    }
+    return times.sort((a, b) => a - b)[times.length >> 1];
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number): Promise<Measure[]> {
@@ -71,7 +117,7 @@ async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number)
     onDone: [{ name: 'count', run: async (b) => ((handled += 1), (b.result as number) + 1) }],
     track: { name: `bench-${i}` },
   });
-  const before = totalCalls(store) ?? 0;
+  const io = countIo(store);
   const t0 = performance.now();
   const ids: string[] = [];
   for (let i = 0; i < n; i++) ids.push((await engine.start(spec(i))).execution_id);
@@ -79,12 +125,12 @@ async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number)
   for (const id of ids) await engine.wait(id);
   const t1 = performance.now();
   if (handled !== n) throw new Error(`ON_DONE ran ${handled} times, expected ${n}`);
-  const calls = totalCalls(store);
+  const counted = io();
   await engine.shutdown();
   await store.close();
   return [
     { label: 'start (handle returned)', count: n, ms: started - t0 },
-    { label: 'tracked execution + ON_DONE, end to end', count: n, ms: t1 - t0, storeCalls: calls !== undefined ? calls - before : undefined },
+    { label: 'tracked execution + ON_DONE, end to end', count: n, ms: t1 - t0, io: counted },
   ];
 }
 
@@ -93,7 +139,7 @@ async function parallelBranches(makeStore: () => Promise<DataStore>, n: number):
   const engine = new ExecutionEngine({ store, sweepEveryMs: 0 });
   await engine.open();
   let settled = 0;
-  const before = totalCalls(store) ?? 0;
+  const io = countIo(store);
   const t0 = performance.now();
   const handle = await engine.parallel({
     pipeline: { parallel: n },
@@ -103,15 +149,16 @@ async function parallelBranches(makeStore: () => Promise<DataStore>, n: number):
   const waited = await engine.wait(handle.execution_id);
   const t1 = performance.now();
   if (waited.kind !== 'result' || (waited.value as unknown[]).length !== n || settled !== n) throw new Error('PARALLEL did not join every branch');
-  const calls = totalCalls(store);
+  const counted = io();
   await engine.shutdown();
   await store.close();
-  return { label: `PARALLEL of ${n} branches (per branch)`, count: n, ms: t1 - t0, storeCalls: calls !== undefined ? calls - before : undefined };
+  return { label: `PARALLEL of ${n} branches (per branch)`, count: n, ms: t1 - t0, io: counted };
 }
 
 export async function run(): Promise<void> {
   const chosen = process.argv.includes('--store') ? [process.argv[process.argv.indexOf('--store') + 1]] : ['embedded', 'embedded-process-durable'];
   const ours: { store: string; perSecond: number }[] = [];
+  console.log(`this disk: one durable SQLite commit (fsync) takes ${diskFlushMicros().toFixed(0)} µs (median of 500)`);
   for (const name of chosen) {
     const makeStore = STORES[name];
     if (!makeStore) throw new Error(`unknown store ${name}; one of ${Object.keys(STORES).join(', ')}`);
