@@ -265,7 +265,7 @@ export class Session implements Interpreter, Host {
       signal: rt.signal,
       services: rt.services,
       span,
-      call: (fn: FunctionValue, args: Value[]) => fn.call(args),
+      call: (fn: FunctionValue, args: Value[]) => fn.call(args, rt),
       session: this.view,
       env: this.env,
       outbox: this.outbox,

@@ -3,6 +3,7 @@
 //   ARRAY -> Value[], DOCUMENT -> plain object, MAP -> Map, functions -> FunctionValue,
 //   host objects (cursors, execution handles) -> HostValue.
 // One rendering function (`toText`) serves PRINT, `||` and display.
+import type { Runtime } from './evaluator/runtime';
 
 export type Value =
   | null
@@ -20,12 +21,16 @@ export interface Doc {
   [key: string]: Value;
 }
 
-/** A callable value: a lambda, or a reference to a built-in or user routine. */
+/**
+ * A callable value: a lambda, or a reference to a built-in or user routine. `caller` is the runtime of the code
+ * that calls it (its output, interrupt signal and call stack): a function kept in a session variable and called
+ * from a background execution runs as part of that execution, not of the cell that made it.
+ */
 export class FunctionValue {
   constructor(
     readonly name: string,
     readonly arity: number,
-    readonly call: (args: Value[]) => Value | Promise<Value>,
+    readonly call: (args: Value[], caller?: Runtime) => Value | Promise<Value>,
   ) {}
 }
 

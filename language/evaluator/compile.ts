@@ -86,12 +86,11 @@ export class Compiler {
   }
 
   /** Calls a routine with argument values (used for function values and built-in callbacks). */
-  invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null,
-    setters?: (((v: Value) => void) | undefined)[]): R<Value> {
-    const fr = this.newFrame(r, closure, closure ? ctxOf(closure) : this.host.rt);
+  invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null, caller?: Runtime): R<Value> {
+    const fr = this.newFrame(r, closure, caller ?? (closure ? ctxOf(closure) : this.host.rt));
     const n = Math.min(args.length, r.paramSlots.length);
     for (let i = 0; i < n; i++) fr[r.paramSlots[i]] = args[i];
-    return this.enter(r, fr, args.length, site, setters);
+    return this.enter(r, fr, args.length, site);
   }
 
   /**
@@ -796,7 +795,7 @@ export class Compiler {
 
   routineValue(routine: CompiledRoutine, closure: Frame | null, span: A.Span): FunctionValue {
     return new FunctionValue(routine.decl.name, routine.decl.params.length,
-      (args) => this.invoke(routine, args, span, closure));
+      (args, caller) => this.invoke(routine, args, span, closure, caller));
   }
 
   // ---------------------------------------------------------------- expressions
@@ -952,8 +951,8 @@ export class Compiler {
         const slots = e.params.map((p) => inner.declare(p, undefined, false).slot);
         const body = this.expr(e.body, inner);
         const n = slots.length;
-        return (f) => new FunctionValue('lambda', n, (args) => {
-          const fr = newFrame(frame.size, f, ctxOf(f));
+        return (f) => new FunctionValue('lambda', n, (args, caller) => {
+          const fr = newFrame(frame.size, f, caller ?? ctxOf(f));
           for (let i = 0; i < n; i++) fr[slots[i]] = i < args.length ? args[i] : null;
           return body(fr);
         });
@@ -1220,7 +1219,7 @@ export class Compiler {
     const sp = e.span;
     return (f) => then(callee(f), (fn) => then(evalAll(args, f), (vs) => {
       if (!(fn instanceof FunctionValue)) throw new ScriptError('type_error', `${typeOf(fn)} is not callable`, sp);
-      return fn.call(vs);
+      return fn.call(vs, ctxOf(f));
     }));
   }
 
@@ -1294,7 +1293,7 @@ export class Compiler {
       }
       if (cell.defined) {
         const fn = cell.v;
-        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), fn.call);
+        if (fn instanceof FunctionValue) return thenK(evalAll(args, f), (vs) => fn.call(vs, ctxOf(f)));
       }
       if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
       throw unknown();
@@ -1373,7 +1372,7 @@ export class Compiler {
   }
 
   builtinValue(def: BuiltinDef, sp: A.Span): FunctionValue {
-    return new FunctionValue(def.name, arityOf(def).min, (args) => this.callBuiltin(def, args, sp));
+    return new FunctionValue(def.name, arityOf(def).min, (args, caller) => this.callBuiltin(def, args, sp, caller));
   }
 }
 

@@ -63,6 +63,21 @@ describe('async pipelines in the language', function () {
     expect(t.variable('log')).to.deep.equal([{ label: 'from launcher', doubled: 20, text: 'n=10' }]);
   });
 
+  it('runs a function value kept in a session variable in the context of the background body that calls it', async () => {
+    await t.run(`
+      CREATE FUNCTION shout(s STRING) RETURNS STRING BEGIN PRINT 'shouting ' || s; RETURN UPPER(s); END FUNCTION;
+      DECLARE loud = (s) => shout(s);
+      DECLARE by_name = shout;
+      CREATE PROCEDURE speaker() BEGIN RETURN loud('hi') || ' ' || by_name('there') || ' ' || ARRAY_JOIN(ARRAY_MAP(['x'], loud), ''); END PROCEDURE;`);
+    const printed = t.out.prints.length;
+    await t.run(`speaker() | TRACK AS 'function-values';`);
+    const status = await t.value(`EXECUTION('function-values') | WAIT; EXECUTION('function-values') | STATUS;`);
+    expect(status.result).to.equal('HI THERE X');
+    // The PRINTs belong to the execution (its output), not to whichever cell ran last.
+    expect(status.output).to.deep.equal(['shouting hi', 'shouting there', 'shouting x']);
+    expect(t.out.prints.slice(printed)).to.not.include('shouting hi');
+  });
+
   it('runs ON_FAIL with @error and @error_info, then FINALLY exactly once', async () => {
     await t.run(`boom('disk full') | ON_DONE note('not me') | ON_FAIL note([@error, @error_info.type]) | FINALLY note('finally') | TRACK AS 'failing';`);
     const status = await t.value(`EXECUTION('failing') | WAIT;`);
