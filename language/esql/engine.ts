@@ -44,6 +44,8 @@ export interface RunOptions {
   exactLongs?: boolean;
   /** Run STATS in JavaScript even when the store could aggregate (used to recover from an SQL overflow). */
   noAggregatePushdown?: boolean;
+  /** Called just before the query reads (the embedded store commits its open batch: no uncommitted rows). */
+  beforeRead?: () => void;
 }
 
 type Row = unknown[];
@@ -63,6 +65,7 @@ interface Source {
 export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
   await new Promise((resolve) => setImmediate(resolve));
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+  options.beforeRead?.();
   return runEsqlSync(text, options);
 }
 

@@ -76,6 +76,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
         this.batchSeqNo.clear();
         this.metaCache.clear();
       },
+      // Cached schema is checked against the (restored) version again on the next read.
+      afterUndo: () => this.batchMeta.clear(),
     });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS es_indices (
@@ -149,7 +151,6 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       this.db.exec(`DROP TABLE IF EXISTS "${meta.table}"`);
       this.stmt('DELETE FROM es_indices WHERE name = ?').run(index);
       this.metaCache.delete(index);
-      this.batchMeta.delete(index);
     }).immediate();
   }
 
@@ -260,8 +261,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
-    this.commits.flush();
-    return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs });
+    // Committed when the query actually runs (after its yield to the event loop), not when it was asked for.
+    return runEsql(query, { catalog: this, params, signal, exactLongs: this.options.exactLongs, beforeRead: () => this.commits.flush() });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {

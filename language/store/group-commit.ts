@@ -16,6 +16,8 @@ export interface BatchHooks {
   beforeCommit(): void;
   /** The batch was rolled back: forget whatever was cached from inside it. */
   afterRollback(): void;
+  /** One write's savepoint was undone (it may have changed the schema before failing). */
+  afterUndo(): void;
 }
 
 export class GroupCommit {
@@ -50,6 +52,7 @@ export class GroupCommit {
         this.savepoint.undo.run();
         this.savepoint.leave.run();
       }
+      this.hooks.afterUndo();
       throw error;
     }
   }

@@ -92,6 +92,21 @@ describe('embedded store group commit', () => {
     expect(next._seq_no).to.be.greaterThan(Math.max(...seqNos)); // and are written back at the commit
   });
 
+  it('keeps the batch working when a write that added a field to the mapping is undone', async () => {
+    const first = await store.index('runs', { n: 0 }, { id: 'a' });
+    // The stale write maps `added` (a new column) before its compare-and-set fails; its savepoint undoes both.
+    const [stale, other] = await Promise.allSettled([
+      store.index('runs', { n: 1, added: 'x' }, { id: 'a', ifSeqNo: first._seq_no + 10, ifPrimaryTerm: first._primary_term }),
+      store.index('runs', { n: 2 }, { id: 'b' }),
+    ]);
+    expect(stale.status).to.equal('rejected');
+    expect((stale as PromiseRejectedResult).reason).to.be.instanceOf(VersionConflictError);
+    expect(other.status).to.equal('fulfilled');
+    expect(Object.keys((await store.getMapping('runs')).properties as object)).to.deep.equal(['n']);
+    await store.index('runs', { n: 3, added: 'y' }, { id: 'c' });
+    expect((await store.esql('FROM runs | WHERE added == "y" | KEEP n')).values).to.deep.equal([[3]]);
+  });
+
   it('fails every write of a batch whose commit fails, keeps none of them, and goes on working', async () => {
     // A deferred foreign key is checked at COMMIT: a real commit failure, provoked inside the open batch.
     const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
@@ -106,5 +121,17 @@ describe('embedded store group commit', () => {
     const again = await store.index('runs', { n: 3 }, { id: 'x3' });
     expect(again.result).to.equal('created');
     expect((await store.get('runs', 'x3'))?._source).to.deep.equal({ n: 3 });
+  });
+
+  it('never lets a query read rows of a batch that then fails to commit', async () => {
+    await store.index('runs', { n: 1 }, { id: 'kept' });
+    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    db.pragma('foreign_keys = ON');
+    db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    const query = store.esql('FROM runs | STATS c = COUNT(*)'); // runs after a turn of the event loop
+    const late = store.index('runs', { n: 2 }, { id: 'doomed' }); // asked for after the query, applied before it runs
+    db.exec('INSERT INTO child VALUES (42)'); // the batch holding it cannot commit
+    expect((await query).values).to.deep.equal([[1]]);
+    expect((await Promise.allSettled([late]))[0].status).to.equal('rejected');
   });
 });
