@@ -550,7 +550,7 @@ export class ExecutionEngine implements RunHost {
     const outcome = await this.documents.update(stored, (d) => t.takeOver(d, this.actor(), canRetry));
     if (!outcome.applied || !outcome.current) return false;
     const taken = outcome.current;
-    this.emit({ type: 'state', execution_id: taken.doc.execution_id, document: taken.doc });
+    this.emit({ type: 'takeover', execution_id: taken.doc.execution_id, document: taken.doc });
     if (taken.doc.settled_at !== null) return true;
     let spec: PipelineSpec;
     try {

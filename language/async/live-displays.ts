@@ -41,6 +41,8 @@ export class LiveDisplays {
    */
   private readonly finalsWhileIdle = new Map<string, MimeBundle>();
   private cellRunning = false;
+  /** The output of the latest cell: where a run taken over from a dead kernel is shown. */
+  private latestOut: Output | null = null;
   private readonly minIntervalMs: number;
   private readonly now: () => number;
 
@@ -52,6 +54,7 @@ export class LiveDisplays {
   /** A cell starts: final states that arrived while idle are sent again through its output. */
   beginCell(out: Output): void {
     this.cellRunning = true;
+    this.latestOut = out;
     if (this.finalsWhileIdle.size === 0) return;
     for (const [id, bundle] of this.finalsWhileIdle) out.updateDisplay(bundle, id);
     this.finalsWhileIdle.clear();
@@ -88,6 +91,12 @@ export class LiveDisplays {
   /** Engine events: updates of followed runs and of their branches. */
   readonly onEvent = (event: ExecutionEvent): void => {
     const doc = event.document;
+    if (event.type === 'takeover' && doc.kind !== 'BRANCH' && this.latestOut && !this.entries.has(event.execution_id)) {
+      // Nobody here started it, but its ON_FAIL / FINALLY or retry now runs here: show it like a run started here.
+      this.follow(event.execution_id, this.latestOut);
+      this.show(event.execution_id, doc);
+      return;
+    }
     const direct = this.entries.get(event.execution_id);
     if (direct) {
       direct.doc = doc;

@@ -17,7 +17,8 @@ export type ExecutionView = Omit<ExecutionDocument, 'status'> & {
   status: ExecutionDocument['status'] | 'RUNNING (owner unreachable)';
 };
 
-export type ExecutionEventType = 'state' | 'progress' | 'print';
+/** `takeover`: this engine took the run over from a kernel that stopped renewing its lease. */
+export type ExecutionEventType = 'state' | 'progress' | 'print' | 'takeover';
 
 export interface ExecutionEvent {
   type: ExecutionEventType;

@@ -38,6 +38,9 @@ describe('async executions of a session that died', function () {
       const status = await next.value(`EXECUTION('orphan') | WAIT;`);
       expect(status).to.include({ state: 'LOST', state_reason: 'WORKER_LOST' });
       expect(next.variable('log')).to.deep.equal(['WORKER_LOST', 'finally']);
+      // The cell that took it over shows it, live, ending with its final state.
+      expect(next.out.displays.map((d) => d.id)).to.include(status.execution_id);
+      expect(next.out.latest(status.execution_id)).to.match(/LOST/);
     } finally {
       await next.session.shutdown();
     }
