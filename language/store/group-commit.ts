@@ -100,7 +100,11 @@ export class GroupCommit {
       this.db.exec('COMMIT');
       this.committed++;
     } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The connection is broken; the writes fail with the commit's error either way.
+      }
       this.fail(error);
       return;
     }

@@ -98,6 +98,21 @@ describe('EmbeddedStore', () => {
     expect((await store.get('counter', 'c'))?._source).to.deep.equal({ value: 120 });
   });
 
+  it('keeps sequence numbers unique and every write when processes commit batches of concurrent writes', async function () {
+    this.timeout(60000);
+    const outputs = await Promise.all(['a', 'b', 'c'].map((tag) => new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [WORKER, file, 'batches', '20', tag], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker ${tag} exited with ${code}`))));
+    })));
+    const acked = outputs.join('').trim().split('\n').map((line) => line.split(' '));
+    expect(acked.length).to.equal(3 * 20 * 50);
+    expect(new Set(acked.map(([, seq]) => seq)).size).to.equal(acked.length);
+    for (const [id, seq] of acked) expect((await store.get('shared', id))?._seq_no, id).to.equal(Number(seq));
+  });
+
   it('loses no acknowledged write when the writing process is killed', async function () {
     this.timeout(30000);
     const acked = await new Promise<string[]>((resolve, reject) => {
