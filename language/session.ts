@@ -63,6 +63,7 @@ export class Session implements Interpreter, Host {
   readonly builtins: Registry = scriptBuiltins();
   routineVersion = 0;
   lastValue: Value | undefined;
+  readonly shownLive = new WeakSet<object>();
 
   private readonly globals = new Map<string, GlobalCell>();
   private readonly procedures = new Map<string, CompiledRoutine>();
@@ -146,7 +147,8 @@ export class Session implements Interpreter, Host {
       if (isPromise(c)) await c;
       const v = this.lastValue;
       this.lastValue = undefined;
-      return v === undefined || v === null ? { status: 'ok' } : { status: 'ok', result: toMimeBundle(v) };
+      if (v === undefined || v === null || (typeof v === 'object' && this.shownLive.has(v))) return { status: 'ok' };
+      return { status: 'ok', result: toMimeBundle(v) };
     } catch (e) {
       const err = asScriptError(e, undefined);
       this.rt.unwindTo(err, 0);

@@ -349,7 +349,11 @@ export function compileAsyncStatement(compiler: Compiler, host: Host, s: A.Stmt,
     return () => { throw new ScriptError('not_available', 'async executions need a session with a data store', s.span); };
   }
   const atCellRoot = scope.isCellRoot;
-  const give = (v: Value) => { if (atCellRoot) host.lastValue = v; };
+  const give: Give = (v, live) => {
+    if (!atCellRoot) return;
+    host.lastValue = v;
+    if (live && v !== null && typeof v === 'object') host.shownLive.add(v);
+  };
   switch (s.kind) {
     case 'asyncCall':
     case 'parallel':
@@ -382,7 +386,10 @@ function summary(d: StatusView): Record<string, unknown> {
   };
 }
 
-function compilePipeline(compiler: Compiler, services: AsyncServices, s: PipelineStmt, scope: BlockScope, give: (v: Value) => void): StmtFn {
+/** Sets the statement's value (the cell's result when last); `live`: a live display already shows it. */
+type Give = (v: Value, live?: boolean) => void;
+
+function compilePipeline(compiler: Compiler, services: AsyncServices, s: PipelineStmt, scope: BlockScope, give: Give): StmtFn {
   const captures = capturedNames(s, scope);
   const run = compileRunnable(compiler, s, captures);
   const readCaptures = captures.map((n) => compiler.expr({ kind: 'var', name: n, span: s.span }, scope));
@@ -447,13 +454,13 @@ function compilePipeline(compiler: Compiler, services: AsyncServices, s: Pipelin
       throw asScriptFailure(e, s.span);
     }
     await services.show(handle, notebookOf(rt));
-    give(toValue(handle));
+    give(toValue(handle), true);
     return undefined;
   };
   return (f) => launch(f);
 }
 
-function compileControl(compiler: Compiler, services: AsyncServices, s: Extract<A.Stmt, { kind: 'execution' }>, scope: BlockScope, give: (v: Value) => void): StmtFn {
+function compileControl(compiler: Compiler, services: AsyncServices, s: Extract<A.Stmt, { kind: 'execution' }>, scope: BlockScope, give: Give): StmtFn {
   const target = compiler.expr(s.target, scope);
   const args = s.args.map((a) => compiler.expr(a, scope));
   const units = s.op === 'WAIT' ? s.args.slice(2).map((a) => (a.kind === 'literal' && typeof a.value === 'string' ? a.value : undefined)) : [];
@@ -479,7 +486,7 @@ function compileControl(compiler: Compiler, services: AsyncServices, s: Extract<
         case 'RETRY': {
           const handle = await engine.retry(x);
           await services.show(handle, notebookOf(rt));
-          give(toValue(handle));
+          give(toValue(handle), true);
           break;
         }
         case 'COMPLETE': give(toValue((await engine.complete(x, toJson(values[0]))).document)); break;

@@ -52,6 +52,8 @@ export interface Host {
   callContext(rt: Runtime, span: Span | undefined): CallContext;
   /** A cell-level statement value that may become the cell's result. */
   lastValue: Value | undefined;
+  /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
+  readonly shownLive: WeakSet<object>;
   /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
   readonly executions?: AsyncServices;
 }

@@ -35,6 +35,16 @@ describe('async pipelines in the language', function () {
     expect(await t.value(`EXECUTION('gate') | WAIT;`)).to.equal(7);
   });
 
+  it('shows a launch as its live display and does not repeat the handle as the cell result', async () => {
+    const outcome = await t.exec(`analyze_logs(1) | TRACK AS 'shown';`);
+    expect(outcome).to.deep.equal({ status: 'ok' });
+    const shown = t.out.displays[t.out.displays.length - 1];
+    expect(shown.id).to.match(/^exec-/);
+    expect(String(shown.bundle['text/plain'])).to.include("'shown'");
+    await t.run(`EXECUTION('shown') | WAIT;`);
+    expect(t.out.latest(shown.id!)).to.include('COMPLETED');
+  });
+
   it('runs the seed flow: ON_DONE with @result, TRACK AS, STATUS', async () => {
     await t.run(`analyze_logs(21) | ON_DONE handle_success(@result) | TRACK AS 'basic-test';`);
     expect(await t.value(`EXECUTION('basic-test') | WAIT;`)).to.equal(43);
