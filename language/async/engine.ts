@@ -285,22 +285,21 @@ export class ExecutionEngine implements RunHost {
     });
     const ids = branchIds(parent.execution_id, spec.branches.length);
     return this.launchTracked(parent, spec.track?.onConflict, async () => {
-      const branches = await this.documents.createMany(
-        spec.branches.map((branch, i) => {
-          const doc = this.newDocument('BRANCH', branch.procedure, now, {
-            execution_id: ids[i],
-            parameters: branch.parameters ?? null,
-            parent_execution_id: parent.execution_id,
-            branch_index: i,
-            track_name: null,
-          });
-          doc.state = 'PENDING';
-          doc.started_at = null;
-          doc.lease = null;
-          return doc;
-        }),
-      );
-      const stored = await this.documents.create(parent);
+      const branchDocs = spec.branches.map((branch, i) => {
+        const doc = this.newDocument('BRANCH', branch.procedure, now, {
+          execution_id: ids[i],
+          parameters: branch.parameters ?? null,
+          parent_execution_id: parent.execution_id,
+          branch_index: i,
+          track_name: null,
+        });
+        doc.state = 'PENDING';
+        doc.started_at = null;
+        doc.lease = null;
+        return doc;
+      });
+      // Branches and parent are written together (one commit on the embedded store).
+      const [branches, stored] = await Promise.all([this.documents.createMany(branchDocs), this.documents.create(parent)]);
       return () => {
         const branchRuns = branches.map((b, i) => this.adopt(b, new BranchStrategy(spec.branches[i].body)));
         const parentRun = this.adopt(stored, new ParallelStrategy(spec, branchRuns, this));
