@@ -226,6 +226,10 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   PatternList_list(_o, list, _c) { return list.asIteration().children.map((c) => c.ast()); },
   PatternList_single(p) { return [p.ast()]; },
   PatternValue(p) { return p.ast(); },
+  Predicate_match(field, _colon, query) {
+    // `field : query` is MATCH(field, query)
+    return { kind: 'call', name: 'match', args: [field.ast(), query.ast()], star: false, ...node(this) } satisfies Expr;
+  },
   Predicate_compare(l, op, r) { return binary(this, l, op, r); },
   Predicate(e) { return e.ast(); },
   ValueExpr(e) { return e.ast(); },

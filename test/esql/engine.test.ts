@@ -33,6 +33,20 @@ describe('ES|QL engine', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('MATCH and `field : query` search text fields by word and other fields by exact value', () => {
+    const ids = (where: string) => q(`FROM logs-a METADATA _id | WHERE ${where} | SORT _id | KEEP _id`).values.flat();
+    expect(ids('message : "get"')).to.deep.equal(['1', '3']); // words, case-insensitive
+    expect(ids('MATCH(message, "LOGIN admin")')).to.deep.equal(['2', '3']); // any word of the query
+    expect(ids('message : "/home"')).to.deep.equal(['1']); // punctuation is not part of a word
+    expect(ids('level : "ERROR"')).to.deep.equal(['2', '3']); // keyword: the exact value
+    expect(ids('level : "error"')).to.deep.equal([]);
+    expect(ids('tags : "a"')).to.deep.equal(['1', '3']); // one value of a multivalue is enough
+    expect(ids('duration_ms : 12')).to.deep.equal(['1']);
+    expect(ids('NOT message : "get" AND service : "auth"')).to.deep.equal(['2']);
+    expect(() => q('FROM logs-a | WHERE MATCH(message, level)')).to.throw(/second argument of \[MATCH\(message, level\)\] must be a constant, received \[level\]/);
+    expect(() => q('FROM logs-a | WHERE MATCH(TO_UPPER(level), "X")')).to.throw(/first argument of .* must be a field/);
+  });
+
   it('FROM patterns skip hidden indices unless named, and exclusions apply', () => {
     expect(q('FROM logs-* | STATS c = COUNT(*)').values).to.deep.equal([[4]]);
     expect(q('FROM logs-*, -logs-b | STATS c = COUNT(*)').values).to.deep.equal([[3]]);

@@ -8,6 +8,7 @@ import { defineDateFunctions } from './date';
 import { defineConversionFunctions } from './conversion';
 import { defineMultivalueFunctions } from './multivalue';
 import { defineIpFunctions } from './ip';
+import { defineFullTextFunctions } from './full-text';
 
 export { coerceNumber, noText, standardEvaluator, widenNumeric, kahanSum, roundHalfUp } from './common';
 
@@ -19,5 +20,6 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   defineConversionFunctions(r);
   defineMultivalueFunctions(r);
   defineIpFunctions(r);
+  defineFullTextFunctions(r);
   registerAggregates(r);
 }
