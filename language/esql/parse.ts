@@ -1,15 +1,17 @@
 // Text -> Query: Ohm matches `language/grammar/esql.ohm`, the semantics below build the AST with spans.
 import * as ohm from 'ohm-js';
-import { loadGrammars } from '../grammar/load';
+import { grammarFrom, grammarText } from '../grammar/load';
 import { Command, Expr, Field, NamePattern, Query, BinaryOp } from './ast';
 import { EsqlError, Span } from './errors';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
+
+export const ESQL_GRAMMAR_FILE = 'esql.ohm';
 
 let cached: { grammar: ohm.Grammar; semantics: ohm.Semantics } | null = null;
 
 function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
   if (cached) return cached;
-  const g = loadGrammars('esql.ohm').Esql;
+  const g = grammarFrom('esql', grammarText(ESQL_GRAMMAR_FILE)).grammar;
   const s = g.createSemantics();
   s.addOperation('ast', ACTIONS);
   cached = { grammar: g, semantics: s };

@@ -2,15 +2,18 @@
 // shorthand into an application of a generated lexical rule `kw_IF = caseInsensitive<"IF"> ~idChar` (a
 // case-insensitive, whole-word match; spaces are skipped before it like any lexical rule) and compiles the result
 // once.
-import * as fs from 'fs';
-import * as path from 'path';
-import * as ohm from 'ohm-js';
-import { GRAMMAR_DIR } from './load';
+import type * as ohm from 'ohm-js';
+import { grammarFrom, grammarText } from './load';
 
 export const GRAMMAR_FILE = 'elastic-script.ohm';
 
 /** Every keyword the grammar spells with `kw<...>`, upper-case, for completion. */
 export const KEYWORDS: string[] = [];
+
+/** The grammar's text with the keyword shorthand expanded (what Ohm compiles, and what the recipe is made from). */
+export function expandedGrammarText(): string {
+  return expandKeywords(grammarText(GRAMMAR_FILE));
+}
 
 function expandKeywords(text: string): string {
   const seen = new Set<string>();
@@ -18,7 +21,7 @@ function expandKeywords(text: string): string {
     seen.add(word.toUpperCase());
     return `kw_${word.toUpperCase()}`;
   });
-  KEYWORDS.push(...[...seen].sort());
+  KEYWORDS.splice(0, KEYWORDS.length, ...[...seen].sort());
   const rules = KEYWORDS.map((w) => `  kw_${w} = caseInsensitive<"${w}"> ~idChar`).join('\n');
   const close = body.lastIndexOf('}');
   return `${body.slice(0, close)}\n${rules}\n}\n`;
@@ -28,8 +31,7 @@ let grammar: ohm.Grammar | undefined;
 
 export function elasticScriptGrammar(): ohm.Grammar {
   if (!grammar) {
-    const text = fs.readFileSync(path.join(GRAMMAR_DIR, GRAMMAR_FILE), 'utf8');
-    grammar = ohm.grammar(expandKeywords(text));
+    grammar = grammarFrom('elastic-script', expandedGrammarText()).grammar;
   }
   return grammar;
 }

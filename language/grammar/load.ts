@@ -1,5 +1,11 @@
-// Loads an Ohm grammar from this folder's `.ohm` files. The files stay in the source tree (tsc does not copy
+// Loads the Ohm grammars of this folder's `.ohm` files. The files stay in the source tree (tsc does not copy
 // them), so the folder is found from the package root both when running from `dist/` and from sources.
+//
+// Building a grammar from its text takes Ohm 0.1-0.25 s (it parses the grammar with its own grammar); building it
+// from a recipe (Ohm's serialised grammar) takes a few milliseconds. `npm run build` writes a recipe beside the
+// compiled code for each grammar (write-recipes.ts); a recipe is used only when it was made from the very text
+// being loaded (its hash), so an edited `.ohm` file never runs with stale rules.
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ohm from 'ohm-js';
@@ -16,14 +22,43 @@ function packageRoot(from: string): string {
 
 export const GRAMMAR_DIR = path.join(packageRoot(__dirname), 'language', 'grammar');
 
-const cache = new Map<string, ohm.Namespace>();
+/** Where `npm run build` puts the recipes: beside this module's compiled code. */
+export const RECIPE_DIR = __dirname;
 
-/** The grammars of `language/grammar/<file>` (one file may hold several, e.g. `Base` and `ElasticScript <: Base`). */
-export function loadGrammars(file: string): ohm.Namespace {
-  let ns = cache.get(file);
-  if (!ns) {
-    ns = ohm.grammars(fs.readFileSync(path.join(GRAMMAR_DIR, file), 'utf8'));
-    cache.set(file, ns);
+/** Ohm's recipe functions: what its generated bundles (`ohm generateBundles`) use; not in its type declarations. */
+const recipes = ohm as unknown as { makeRecipe(recipe: unknown): ohm.Grammar };
+type WithRecipe = ohm.Grammar & { toRecipe(): string };
+
+interface SavedRecipe {
+  hash: string;
+  recipe: unknown;
+}
+
+export function grammarText(file: string): string {
+  return fs.readFileSync(path.join(GRAMMAR_DIR, file), 'utf8');
+}
+
+function hashOf(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+function recipeFile(name: string, dir: string): string {
+  return path.join(dir, `${name}.recipe.json`);
+}
+
+/** The grammar written in `text` (one grammar): from its recipe when one made from this text exists, else built. */
+export function grammarFrom(name: string, text: string, dir = RECIPE_DIR): { grammar: ohm.Grammar; from: 'recipe' | 'text' } {
+  try {
+    const saved = JSON.parse(fs.readFileSync(recipeFile(name, dir), 'utf8')) as SavedRecipe;
+    if (saved.hash === hashOf(text)) return { grammar: recipes.makeRecipe(saved.recipe), from: 'recipe' };
+  } catch {
+    // no recipe (running from sources, or not built yet): build from the text
   }
-  return ns;
+  return { grammar: ohm.grammar(text), from: 'text' };
+}
+
+/** Builds the grammar from `text` and saves its recipe for `grammarFrom`. */
+export function writeRecipe(name: string, text: string, dir = RECIPE_DIR): void {
+  const recipe = JSON.parse((ohm.grammar(text) as WithRecipe).toRecipe()) as unknown;
+  fs.writeFileSync(recipeFile(name, dir), JSON.stringify({ hash: hashOf(text), recipe } satisfies SavedRecipe));
 }

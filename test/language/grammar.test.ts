@@ -1,5 +1,11 @@
 import { expect } from 'chai';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parse, tryParse } from '../../language/grammar/parse';
+import { grammarFrom, grammarText, writeRecipe } from '../../language/grammar/load';
+import { expandedGrammarText } from '../../language/grammar/grammar';
+import { ESQL_GRAMMAR_FILE } from '../../language/esql/parse';
 import type { Expr, Stmt } from '../../language/ast';
 import { ScriptError, positionOf } from '../../language/errors';
 
@@ -167,5 +173,28 @@ describe('grammar and AST', () => {
   it('accepts CALL without a semicolon before the next statement', () => {
     const body = stmts("CALL a()\nCALL b(1)\nPRINT 'x';");
     expect(body.map((s) => s.kind)).to.deep.equal(['expr', 'expr', 'print']);
+  });
+});
+
+describe('grammar recipes', () => {
+  it('loads both grammars from the recipes `npm run build` wrote for their current text', () => {
+    expect(grammarFrom('elastic-script', expandedGrammarText()).from).to.equal('recipe');
+    expect(grammarFrom('esql', grammarText(ESQL_GRAMMAR_FILE)).from).to.equal('recipe');
+  });
+
+  it('uses a recipe only for the text it was made from', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recipes-'));
+    try {
+      writeRecipe('t', 'T { start = "a" }', dir);
+      const same = grammarFrom('t', 'T { start = "a" }', dir);
+      expect(same.from).to.equal('recipe');
+      expect(same.grammar.match('a').succeeded()).to.equal(true);
+      const edited = grammarFrom('t', 'T { start = "b" }', dir);
+      expect(edited.from).to.equal('text');
+      expect(edited.grammar.match('b').succeeded()).to.equal(true);
+      expect(edited.grammar.match('a').succeeded()).to.equal(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
