@@ -17,15 +17,23 @@ import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
 import Database from 'better-sqlite3';
 
+/** Temporary directories of the file stores, removed when the bench ends. */
+const scratch: string[] = [];
+function scratchFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'escript-bench-'));
+  scratch.push(dir);
+  return join(dir, 'store.db');
+}
+
 export const STORES: Record<string, () => Promise<DataStore>> = {
   memory: async () => new MemoryStore(),
   /** The async tests' SQLite file store (a stand-in: one JSON document per row, no ES|QL engine). */
-  'sqlite-file': async () => new SqliteFileStore(join(mkdtempSync(join(tmpdir(), 'escript-bench-')), 'store.db')),
+  'sqlite-file': async () => new SqliteFileStore(scratchFile()),
   /** The real embedded store on a file: every transition is a durable SQLite transaction. */
-  embedded: async () => new EmbeddedStore(join(mkdtempSync(join(tmpdir(), 'escript-bench-')), 'store.db')),
+  embedded: async () => new EmbeddedStore(scratchFile()),
   /** The same with ESCRIPT_DURABILITY=process: commits survive a killed process, not a power cut. */
   'embedded-process-durable': async () =>
-    new EmbeddedStore(join(mkdtempSync(join(tmpdir(), 'escript-bench-')), 'store.db'), { durability: 'process' }),
+    new EmbeddedStore(scratchFile(), { durability: 'process' }),
 };
 
 /** Another job system run on the same workload (e.g. BullMQ on Redis): n jobs, each with a completion hook. */
@@ -159,14 +167,18 @@ export async function run(): Promise<void> {
   const chosen = process.argv.includes('--store') ? [process.argv[process.argv.indexOf('--store') + 1]] : ['embedded', 'embedded-process-durable'];
   const ours: { store: string; perSecond: number }[] = [];
   console.log(`this disk: one durable SQLite commit (fsync) takes ${diskFlushMicros().toFixed(0)} µs (median of 500)`);
-  for (const name of chosen) {
-    const makeStore = STORES[name];
-    if (!makeStore) throw new Error(`unknown store ${name}; one of ${Object.keys(STORES).join(', ')}`);
-    console.log(`async engine on the ${name} store`);
-    const [, endToEnd] = await trackedExecutions(makeStore, 10_000);
-    report(endToEnd);
-    report(await parallelBranches(makeStore, 1_000));
-    ours.push({ store: name, perSecond: (endToEnd.count / endToEnd.ms) * 1000 });
+  try {
+    for (const name of chosen) {
+      const makeStore = STORES[name];
+      if (!makeStore) throw new Error(`unknown store ${name}; one of ${Object.keys(STORES).join(', ')}`);
+      console.log(`async engine on the ${name} store`);
+      const [, endToEnd] = await trackedExecutions(makeStore, 10_000);
+      report(endToEnd);
+      report(await parallelBranches(makeStore, 1_000));
+      ours.push({ store: name, perSecond: (endToEnd.count / endToEnd.ms) * 1000 });
+    }
+  } finally {
+    for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
   if (!COMPETITORS.length) console.log('BullMQ comparison skipped: install redis-server (apt-get install redis-server)');
   for (const competitor of COMPETITORS) {
