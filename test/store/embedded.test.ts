@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
 import { StoreError } from '../../language/store/store';
+import { storePerTest } from './support';
 
 const WORKER = path.join(__dirname, 'fixtures', 'store-worker.js');
 
@@ -19,18 +20,11 @@ function run(args: string[]): Promise<number> {
 }
 
 describe('EmbeddedStore', () => {
+  const fresh = storePerTest('embedded-');
   let dir: string;
   let file: string;
   let store: EmbeddedStore;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-'));
-    file = path.join(dir, 'store.db');
-    store = new EmbeddedStore(file);
-  });
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ dir, file, store } = fresh));
 
   it('maps fields dynamically as Elasticsearch does and flattens objects', async () => {
     await store.index('dyn', { msg: 'hello', n: 3, f: 1.5, ok: true, at: '2024-05-01T10:00:00Z', user: { name: 'ada', tags: ['x', 'y'] } });
@@ -140,16 +134,9 @@ describe('EmbeddedStore', () => {
 });
 
 describe('EmbeddedStore mapping rules', () => {
-  let dir: string;
+  const fresh = storePerTest('rules-');
   let store: EmbeddedStore;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-    store = new EmbeddedStore(path.join(dir, 'store.db'));
-  });
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ store } = fresh));
 
   it('keeps disabled objects in _source without mapping them', async () => {
     await store.createIndex('ex', { mappings: { properties: { status: { type: 'keyword' }, result: { type: 'object', enabled: false } } } });

@@ -1,22 +1,15 @@
 // Group commit: writes of one event-loop turn share a transaction, yet each succeeds or fails alone.
 import { expect } from 'chai';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { VersionConflictError } from '../../language/store/store';
+import { storePerTest } from './support';
 
 describe('embedded store group commit', () => {
+  const fresh = storePerTest('escript-gc-');
   let dir: string;
   let store: EmbeddedStore;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'escript-gc-'));
-    store = new EmbeddedStore(path.join(dir, 'store.db'));
-  });
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ dir, store } = fresh));
 
   it('fails only the write whose compare-and-set lost, in a batch of concurrent writes', async () => {
     const first = await store.index('runs', { n: 0 }, { id: 'a' });

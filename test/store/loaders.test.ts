@@ -1,22 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { loadFile } from '../../language/store/load-file';
 import { generateSampleData, loadSampleData } from '../../language/store/sample-data';
+import { storePerTest } from './support';
 
 describe('loading files and sample data', () => {
+  const fresh = storePerTest('loaders-');
   let dir: string;
   let store: EmbeddedStore;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loaders-'));
-    store = new EmbeddedStore(path.join(dir, 'store.db'));
-  });
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ dir, store } = fresh));
 
   it('loads NDJSON, honouring bulk action lines', async () => {
     const file = path.join(dir, 'docs.ndjson');
