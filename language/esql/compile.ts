@@ -8,6 +8,7 @@ import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normaliz
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
 import { bucketCompile } from './bucket';
+import { kqlCompile } from './kql';
 
 export interface Column {
   name: string;
@@ -454,6 +455,7 @@ export class ExprCompiler {
       return agg(e) ?? { ...DUMMY, type: 'unsupported' };
     }
     if (f.name === 'bucket') return bucketCompile(e, columns, this);
+    if (f.name === 'kql') return kqlCompile(e, columns, this);
     const args = e.args.map((a) => this.compile(a, columns, agg));
     if (f.name === 'case') this.warnNullArms(e, args);
     return this.applyScalar(f, e, args);

@@ -47,6 +47,28 @@ describe('ES|QL engine', () => {
     expect(() => q('FROM logs-a | WHERE MATCH(TO_UPPER(level), "X")')).to.throw(/first argument of .* must be a field/);
   });
 
+  it('KQL() filters by a Kibana query: fields, phrases, wildcards, ranges, lists, existence and boolean logic', () => {
+    const ids = (kql: string) => q('FROM logs-a METADATA _id | WHERE KQL(?) | SORT _id | KEEP _id', [kql]).values.flat();
+    expect(ids('level: ERROR')).to.deep.equal(['2', '3']);
+    expect(ids('level: error')).to.deep.equal([]); // keyword: exact and case-sensitive
+    expect(ids('level: ERROR and not service: web')).to.deep.equal(['2']);
+    expect(ids('message: get')).to.deep.equal(['1', '3']); // text: by word, lower-cased
+    expect(ids('message: "post /login"')).to.deep.equal(['2']); // a quoted value is a phrase
+    expect(ids('message: "login post"')).to.deep.equal([]);
+    expect(ids('message: adm*')).to.deep.equal(['3']);
+    expect(ids('serv*: auth')).to.deep.equal(['2']); // a wildcard in the field name
+    expect(ids('duration_ms >= 12 and duration_ms < 1000')).to.deep.equal(['1', '2']);
+    expect(ids('@timestamp > "2024-01-01T10:30:00Z"')).to.deep.equal(['2', '3']);
+    expect(ids('service: (auth or db)')).to.deep.equal(['2']);
+    expect(ids('tags: *')).to.deep.equal(['1', '3']); // the field has a value
+    expect(ids('tags: b')).to.deep.equal(['1']); // one value of a multivalue is enough
+    expect(ids('home')).to.deep.equal(['1']); // no field: any text or keyword field
+    expect(ids('(level: INFO or duration_ms > 100) and not tags: *')).to.deep.equal(['2']);
+    expect(ids('')).to.deep.equal(['1', '2', '3']);
+    expect(() => ids('level: (')).to.throw(/Failed to parse KQL query \[level: \(\]/);
+    expect(() => q('FROM logs-a | WHERE KQL(level)')).to.throw(/argument of \[KQL\(level\)\] must be a constant string, received \[level\]/);
+  });
+
   it('FROM patterns skip hidden indices unless named, and exclusions apply', () => {
     expect(q('FROM logs-* | STATS c = COUNT(*)').values).to.deep.equal([[4]]);
     expect(q('FROM logs-*, -logs-b | STATS c = COUNT(*)').values).to.deep.equal([[3]]);

@@ -6,6 +6,7 @@ import { parse, tryParse } from '../../language/grammar/parse';
 import { grammarFrom, grammarText, writeRecipe } from '../../language/grammar/load';
 import { expandedGrammarText } from '../../language/grammar/grammar';
 import { ESQL_GRAMMAR_FILE } from '../../language/esql/parse';
+import { KQL_GRAMMAR_FILE } from '../../language/esql/kql';
 import type { Expr, Stmt } from '../../language/ast';
 import { ScriptError, positionOf } from '../../language/errors';
 
@@ -177,9 +178,10 @@ describe('grammar and AST', () => {
 });
 
 describe('grammar recipes', () => {
-  it('loads both grammars from the recipes `npm run build` wrote for their current text', () => {
+  it('loads every grammar from the recipes `npm run build` wrote for their current text', () => {
     expect(grammarFrom('elastic-script', expandedGrammarText()).from).to.equal('recipe');
     expect(grammarFrom('esql', grammarText(ESQL_GRAMMAR_FILE)).from).to.equal('recipe');
+    expect(grammarFrom('kql', grammarText(KQL_GRAMMAR_FILE)).from).to.equal('recipe');
   });
 
   it('uses a recipe only for the text it was made from', () => {

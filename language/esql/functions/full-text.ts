@@ -18,6 +18,12 @@ const FIELD_NAME = /^(?:[A-Za-z_@][\w@]*|`[^`]+`)(?:\.(?:[\w@]+|`[^`]+`))*$/;
 const MATCHABLE = (t: DataType) => isString(t) || isNumeric(t) || t === 'boolean' || t === 'date' || t === 'ip' || t === 'version';
 
 export function defineFullTextFunctions(r: FunctionRegistry): void {
+  // Compiled by language/esql/kql.ts, which needs the columns of the row (this entry is for analysis and help).
+  r.define({
+    kind: 'scalar', name: 'kql', category: 'full-text', minArgs: 1, maxArgs: 1, signature: 'KQL(query) -> boolean',
+    doc: 'Whether the row matches a KQL query, e.g. `level: ERROR and not service: web`, `message: "disk full"`, `duration_ms >= 100`.',
+    resolve: () => 'unsupported',
+  });
   r.define(scalar({
     name: 'match', category: 'full-text', args: 2, signature: 'MATCH(field, query) -> boolean',
     doc: 'Whether the field matches the query: on a text field, any word of the query (case-insensitive); on other fields, the exact value. Also written `field : query`.',
