@@ -9,6 +9,7 @@ import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime,
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
 import { bucketCompile } from './bucket';
 import { kqlCompile } from './kql';
+import { qstrCompile } from './qstr';
 
 export interface Column {
   name: string;
@@ -456,6 +457,7 @@ export class ExprCompiler {
     }
     if (f.name === 'bucket') return bucketCompile(e, columns, this);
     if (f.name === 'kql') return kqlCompile(e, columns, this);
+    if (f.name === 'qstr') return qstrCompile(e, columns, this);
     const args = e.args.map((a) => this.compile(a, columns, agg));
     if (f.name === 'case') this.warnNullArms(e, args);
     return this.applyScalar(f, e, args);

@@ -232,12 +232,12 @@ function neededFields(commands: Command[], fields: CatalogField[]): Set<string> 
   if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
   const names = new Set<string>();
   const patterns: string[] = [];
-  let everyField = false; // KQL() names its fields inside its query text
+  let everyField = false; // KQL() and QSTR() name their fields inside their query text
   const visit = (e: Expr | undefined): void => {
     if (!e) return;
     switch (e.kind) {
       case 'column': names.add(e.name); return;
-      case 'call': if (e.name === 'kql') everyField = true; e.args.forEach(visit); return;
+      case 'call': if (e.name === 'kql' || e.name === 'qstr') everyField = true; e.args.forEach(visit); return;
       case 'binary': case 'logical': visit(e.left); visit(e.right); return;
       case 'not': case 'neg': case 'isNull': case 'cast': visit(e.arg); return;
       case 'in': visit(e.arg); e.list.forEach(visit); return;

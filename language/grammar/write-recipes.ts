@@ -3,7 +3,9 @@ import { writeRecipe, grammarText } from './load';
 import { expandedGrammarText } from './grammar';
 import { ESQL_GRAMMAR_FILE } from '../esql/parse';
 import { KQL_GRAMMAR_FILE } from '../esql/kql';
+import { QSTR_GRAMMAR_FILE } from '../esql/qstr';
 
 writeRecipe('elastic-script', expandedGrammarText());
 writeRecipe('esql', grammarText(ESQL_GRAMMAR_FILE));
 writeRecipe('kql', grammarText(KQL_GRAMMAR_FILE));
+writeRecipe('qstr', grammarText(QSTR_GRAMMAR_FILE));

@@ -69,6 +69,23 @@ describe('ES|QL engine', () => {
     expect(() => q('FROM logs-a | WHERE KQL(level)')).to.throw(/argument of \[KQL\(level\)\] must be a constant string, received \[level\]/);
   });
 
+  it('QSTR() filters by a Lucene query string: default OR, + and -, groups, ranges, wildcards, existence', () => {
+    const ids = (qs: string) => q('FROM logs-a METADATA _id | WHERE QSTR(?) | SORT _id | KEEP _id', [qs]).values.flat();
+    expect(ids('level:ERROR')).to.deep.equal(['2', '3']);
+    expect(ids('home login')).to.deep.equal(['1', '2']); // side by side: either
+    expect(ids('+level:ERROR -service:web')).to.deep.equal(['2']);
+    expect(ids('level:ERROR AND NOT service:auth')).to.deep.equal(['3']);
+    expect(ids('message:"get /admin"')).to.deep.equal(['3']);
+    expect(ids('service:(auth OR db)')).to.deep.equal(['2']);
+    expect(ids('duration_ms:[12 TO 340}')).to.deep.equal(['1']); // [ inclusive, } exclusive
+    expect(ids('duration_ms:>=12')).to.deep.equal(['1', '2']);
+    expect(ids('level:ERR?R')).to.deep.equal(['2', '3']); // ? is one character
+    expect(ids('_exists_:tags')).to.deep.equal(['1', '3']);
+    expect(ids('service:web AND (tags:b OR duration_ms:<10)')).to.deep.equal(['1', '3']);
+    expect(ids('*')).to.deep.equal(['1', '2', '3']);
+    expect(() => ids('level:(')).to.throw(/Failed to parse QSTR query \[level:\(\]/);
+  });
+
   it('FROM patterns skip hidden indices unless named, and exclusions apply', () => {
     expect(q('FROM logs-* | STATS c = COUNT(*)').values).to.deep.equal([[4]]);
     expect(q('FROM logs-*, -logs-b | STATS c = COUNT(*)').values).to.deep.equal([[3]]);

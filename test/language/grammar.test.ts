@@ -7,6 +7,7 @@ import { grammarFrom, grammarText, writeRecipe } from '../../language/grammar/lo
 import { expandedGrammarText } from '../../language/grammar/grammar';
 import { ESQL_GRAMMAR_FILE } from '../../language/esql/parse';
 import { KQL_GRAMMAR_FILE } from '../../language/esql/kql';
+import { QSTR_GRAMMAR_FILE } from '../../language/esql/qstr';
 import type { Expr, Stmt } from '../../language/ast';
 import { ScriptError, positionOf } from '../../language/errors';
 
@@ -182,6 +183,7 @@ describe('grammar recipes', () => {
     expect(grammarFrom('elastic-script', expandedGrammarText()).from).to.equal('recipe');
     expect(grammarFrom('esql', grammarText(ESQL_GRAMMAR_FILE)).from).to.equal('recipe');
     expect(grammarFrom('kql', grammarText(KQL_GRAMMAR_FILE)).from).to.equal('recipe');
+    expect(grammarFrom('qstr', grammarText(QSTR_GRAMMAR_FILE)).from).to.equal('recipe');
   });
 
   it('uses a recipe only for the text it was made from', () => {

@@ -4,13 +4,8 @@
 import { isNumeric, isString } from '../types';
 import type { DataType } from '../types';
 import type { FunctionRegistry } from '../registry';
-import { parseDateMillis } from '../../store/mapping';
+import { anyValue, valueMatcher } from '../text-query';
 import { expect, scalar } from './common';
-
-/** Words as the standard analyzer finds them (an approximation of Unicode word segmentation), lower-cased. */
-export function analyzeText(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}_]+(?:[.'’][\p{L}\p{N}_]+)*/gu) ?? [];
-}
 
 /** A column reference as written: `name`, `a.b`, `@timestamp` or a back-quoted name. */
 const FIELD_NAME = /^(?:[A-Za-z_@][\w@]*|`[^`]+`)(?:\.(?:[\w@]+|`[^`]+`))*$/;
@@ -24,6 +19,12 @@ export function defineFullTextFunctions(r: FunctionRegistry): void {
     doc: 'Whether the row matches a KQL query, e.g. `level: ERROR and not service: web`, `message: "disk full"`, `duration_ms >= 100`.',
     resolve: () => 'unsupported',
   });
+  // Compiled by language/esql/qstr.ts, for the same reason.
+  r.define({
+    kind: 'scalar', name: 'qstr', category: 'full-text', minArgs: 1, maxArgs: 1, signature: 'QSTR(query) -> boolean',
+    doc: 'Whether the row matches a Lucene query string, e.g. `+level:ERROR -service:web`, `message:"disk full"`, `duration_ms:[100 TO *]`.',
+    resolve: () => 'unsupported',
+  });
   r.define(scalar({
     name: 'match', category: 'full-text', args: 2, signature: 'MATCH(field, query) -> boolean',
     doc: 'Whether the field matches the query: on a text field, any word of the query (case-insensitive); on other fields, the exact value. Also written `field : query`.',
@@ -35,36 +36,12 @@ export function defineFullTextFunctions(r: FunctionRegistry): void {
         ?? expect(call, a, 1, MATCHABLE, 'keyword, text, boolean, date, ip, version or numeric') ?? 'boolean';
     },
     build: ([field, query]) => {
-      const matches = matcher(field.type, query.constant!.value);
+      const q = query.constant!.value;
+      if (q === null || q === undefined) return () => false;
+      // A match query: words on text fields, the exact value elsewhere; `*` is not a wildcard here.
+      const matches = valueMatcher({ text: String(q), quoted: false }, field.type, false);
       const read = field.fn;
-      // A multivalued field matches when one of its values does; a missing value never matches.
-      return (row) => {
-        const v = read(row);
-        if (v === null || v === undefined) return false;
-        return Array.isArray(v) ? v.some((x) => x !== null && matches(x)) : matches(v);
-      };
+      return (row) => anyValue(read(row), matches);
     },
   }));
-}
-
-function matcher(type: DataType, query: unknown): (value: unknown) => boolean {
-  if (query === null || query === undefined) return () => false;
-  const q = String(query);
-  if (type === 'text') {
-    const words = new Set(analyzeText(q));
-    return (v) => analyzeText(String(v)).some((w) => words.has(w));
-  }
-  if (isNumeric(type)) {
-    const n = Number(q);
-    return Number.isNaN(n) ? () => false : (v) => Number(v) === n;
-  }
-  if (type === 'date') {
-    const at = parseDateMillis(q);
-    return Number.isNaN(at) ? () => false : (v) => Number(v) === at;
-  }
-  if (type === 'boolean') {
-    const b = q.trim().toLowerCase();
-    return (v) => String(v) === b;
-  }
-  return (v) => String(v) === q;
 }
