@@ -72,7 +72,8 @@ async function runKernel(args: string[]): Promise<number> {
   exitWithParent(Number(process.env.JPY_PARENT_PID));
   await kernel.start();
   log(`kernel ${name} started (pid ${process.pid})`);
-  // Building the grammar takes a few hundred milliseconds: do it while the frontend connects, not in cell 1.
+  // Loading the grammar (from its recipe) and the parser's first run cost a few milliseconds: spend them while the
+  // frontend connects, not in cell 1.
   setImmediate(() => interpreter.isComplete('PRINT 0;'));
   return new Promise<number>(() => undefined); // runs until shutdown_request
 }
