@@ -40,8 +40,16 @@ export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
   });
 }
 
+// A transition writes several timestamps of the same instant: the last one formatted is kept.
+let lastMs = NaN;
+let lastIso = '';
+
 export function isoAt(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
 
 export function msOf(iso: string | null | undefined): number | null {

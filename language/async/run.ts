@@ -79,7 +79,8 @@ export class Run {
   private output: string[];
   private progress: ExecutionDocument['progress'];
   private progressQueued: Promise<unknown> | null = null;
-  private readonly handlerController = new AbortController();
+  /** Made when handlers run (or the run is given up): most runs never need one. */
+  private handlerController: AbortController | null = null;
   private readonly settledSignal = deferred<ExecutionDocument | null>();
 
   constructor(private readonly host: RunHost, initial: Versioned, readonly strategy: RunStrategy) {
@@ -237,6 +238,7 @@ export class Run {
   }
 
   private handlerContext(): HandlerContext {
+    this.handlerController ??= new AbortController();
     return { executionId: this.id, signal: this.handlerController.signal, print: (text) => this.print(text) };
   }
 
@@ -303,7 +305,7 @@ export class Run {
     this.clearTimers();
     const lost = new StopRequest('WORKER_LOST', `this kernel no longer owns ${this.id}`, 'WORKER_LOST');
     this.abortBody(() => lost);
-    this.handlerController.abort(lost);
+    (this.handlerController ??= new AbortController()).abort(lost);
     this.host.forget(this);
     this.settledSignal.resolve(null);
   }
