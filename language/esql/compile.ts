@@ -7,9 +7,6 @@ import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './regi
 import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
-import { bucketCompile } from './bucket';
-import { kqlCompile } from './kql';
-import { qstrCompile } from './qstr';
 
 export interface Column {
   name: string;
@@ -455,9 +452,7 @@ export class ExprCompiler {
       }
       return agg(e) ?? { ...DUMMY, type: 'unsupported' };
     }
-    if (f.name === 'bucket') return bucketCompile(e, columns, this);
-    if (f.name === 'kql') return kqlCompile(e, columns, this);
-    if (f.name === 'qstr') return qstrCompile(e, columns, this);
+    if (f.compileCall) return f.compileCall(e, columns, this);
     const args = e.args.map((a) => this.compile(a, columns, agg));
     if (f.name === 'case') this.warnNullArms(e, args);
     return this.applyScalar(f, e, args);

@@ -11,6 +11,7 @@ import { DataType, esqlTypeOf, toResponseValue } from './types';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest } from './catalog';
 import { Operator, analyzeCommand, limit } from './commands';
 import { planPushdown } from './pushdown';
+import { bucketCompile } from './bucket';
 import type { EsqlResult } from '../store/store';
 
 export const DEFAULT_LIMIT = 1000;
@@ -26,7 +27,7 @@ export function esqlFunctions(): FunctionRegistry {
     registry = new FunctionRegistry();
     defineScalarFunctions(registry);
     registry.define({
-      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4,
+      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4, compileCall: bucketCompile,
       signature: 'BUCKET(field, span | buckets, [from, to]) -> type of field',
       doc: 'Rounds dates or numbers down to buckets of a span, or of a size chosen to give about `buckets` buckets between from and to.', resolve: () => 'unsupported',
     });
@@ -90,7 +91,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let remaining = ops;
   if (source.scan && options.catalog) {
     // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
-    const needed = neededFields(commands, source.scan.fields);
+    const needed = neededFields(commands, source.scan.fields, env.registry);
     if (needed) {
       source = narrowSource(source, needed);
       env.failures.length = 0;
@@ -228,16 +229,21 @@ function narrowSource(source: Source, needed: Set<string>): Source {
 }
 
 /** Fields a query can observe, or null when it may output all of them (no KEEP or STATS). */
-function neededFields(commands: Command[], fields: CatalogField[]): Set<string> | null {
+function neededFields(commands: Command[], fields: CatalogField[], registry: FunctionRegistry): Set<string> | null {
   if (!commands.some((c) => c.kind === 'keep' || c.kind === 'stats')) return null;
   const names = new Set<string>();
   const patterns: string[] = [];
-  let everyField = false; // KQL() and QSTR() name their fields inside their query text
+  let everyField = false;
   const visit = (e: Expr | undefined): void => {
     if (!e) return;
     switch (e.kind) {
       case 'column': names.add(e.name); return;
-      case 'call': if (e.name === 'kql' || e.name === 'qstr') everyField = true; e.args.forEach(visit); return;
+      case 'call': {
+        const f = registry.lookup(e.name);
+        if (f?.kind === 'scalar' && f.readsEveryField) everyField = true;
+        e.args.forEach(visit);
+        return;
+      }
       case 'binary': case 'logical': visit(e.left); visit(e.right); return;
       case 'not': case 'neg': case 'isNull': case 'cast': visit(e.arg); return;
       case 'in': visit(e.arg); e.list.forEach(visit); return;

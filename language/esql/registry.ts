@@ -2,6 +2,8 @@
 // analyzer to type calls, by the executor to run them, and by the language layer for completion and help.
 import { DataType } from './types';
 import { EvalFailure } from './errors';
+import type { Expr } from './ast';
+import type { Column, ExprCompiler } from './compile';
 
 /** A compiled argument or result: its type, its per-row evaluator, and its value when it is a constant. */
 export interface Compiled {
@@ -36,6 +38,10 @@ export interface ScalarFunction {
   impl?: (args: unknown[], types: DataType[]) => unknown;
   /** Full control over null and multivalue handling (MV_*, CASE, COALESCE, conversions). */
   build?: (args: Compiled[], ctx: BuildContext, resultType: DataType) => (row: unknown[]) => unknown;
+  /** Compiles the whole call itself, seeing the row's columns (BUCKET, KQL, QSTR); `resolve` is then not asked. */
+  compileCall?: (e: Expr & { kind: 'call' }, columns: Column[], compiler: ExprCompiler) => Compiled;
+  /** Reads fields its arguments do not name (KQL and QSTR name them inside a string): the scan keeps every field. */
+  readsEveryField?: boolean;
 }
 
 export interface Accumulator {

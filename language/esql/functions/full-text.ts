@@ -5,6 +5,8 @@ import { isNumeric, isString } from '../types';
 import type { DataType } from '../types';
 import type { FunctionRegistry } from '../registry';
 import { anyValue, valueMatcher } from '../text-query';
+import { kqlCompile } from '../kql';
+import { qstrCompile } from '../qstr';
 import { expect, scalar } from './common';
 
 /** A column reference as written: `name`, `a.b`, `@timestamp` or a back-quoted name. */
@@ -13,15 +15,15 @@ const FIELD_NAME = /^(?:[A-Za-z_@][\w@]*|`[^`]+`)(?:\.(?:[\w@]+|`[^`]+`))*$/;
 const MATCHABLE = (t: DataType) => isString(t) || isNumeric(t) || t === 'boolean' || t === 'date' || t === 'ip' || t === 'version';
 
 export function defineFullTextFunctions(r: FunctionRegistry): void {
-  // Compiled by language/esql/kql.ts, which needs the columns of the row (this entry is for analysis and help).
   r.define({
     kind: 'scalar', name: 'kql', category: 'full-text', minArgs: 1, maxArgs: 1, signature: 'KQL(query) -> boolean',
+    compileCall: kqlCompile, readsEveryField: true,
     doc: 'Whether the row matches a KQL query, e.g. `level: ERROR and not service: web`, `message: "disk full"`, `duration_ms >= 100`.',
     resolve: () => 'unsupported',
   });
-  // Compiled by language/esql/qstr.ts, for the same reason.
   r.define({
     kind: 'scalar', name: 'qstr', category: 'full-text', minArgs: 1, maxArgs: 1, signature: 'QSTR(query) -> boolean',
+    compileCall: qstrCompile, readsEveryField: true,
     doc: 'Whether the row matches a Lucene query string, e.g. `+level:ERROR -service:web`, `message:"disk full"`, `duration_ms:[100 TO *]`.',
     resolve: () => 'unsupported',
   });
