@@ -162,7 +162,7 @@ export function deepCopy(v: Value): Value {
   return v;
 }
 
-/** Converts parsed JSON into a value (objects become documents). */
+/** Converts parsed JSON into a value (objects become documents; a bigint from the store becomes a number). */
 export function fromJson(j: unknown): Value {
   if (j === null || j === undefined) return null;
   if (Array.isArray(j)) return j.map(fromJson);
@@ -171,5 +171,6 @@ export function fromJson(j: unknown): Value {
     for (const [k, x] of Object.entries(j as object)) o[k] = fromJson(x);
     return o;
   }
+  if (typeof j === 'bigint') return Number(j);
   return j as Value;
 }

@@ -1,7 +1,7 @@
 // Data built-ins: documents in and out of the data store, ES|QL as a function, and the tutorials' sample data.
 import type { BuiltinDef, CallContext } from './registry';
 import { ScriptError } from '../errors';
-import { Doc, Value, isDoc, typeOf } from '../values';
+import { Doc, Value, fromJson, isDoc, typeOf } from '../values';
 import { str } from './core';
 import type { DataStore, Source } from '../store/store';
 import { VersionConflictError } from '../store/store';
@@ -9,7 +9,7 @@ import { loadSampleData } from '../store/sample-data';
 import { runQuery, storeOf } from '../data/services';
 import { prepareQuery } from '../data/query-text';
 import { dataError } from '../data/errors';
-import { paramValue, rowsOf, sourceOf, valueOfSource } from '../data/rows';
+import { paramValue, rowsOf, sourceOf } from '../data/rows';
 
 const DATA = 'data';
 /** Compare-and-set attempts of UPDATE_DOCUMENT before a concurrent writer wins. */
@@ -110,7 +110,7 @@ function getDocument([index, id]: Value[], ctx: CallContext): Promise<Value> {
   return guarded(ctx, async () => {
     const d = await storeFor(ctx).get(name, docId);
     if (!d) return null;
-    const out = valueOfSource(d._source) as Doc;
+    const out = fromJson(d._source) as Doc;
     return { _id: d._id, ...out };
   });
 }

@@ -2,7 +2,7 @@
 // script values become ES|QL parameters and document sources. A rows array remembers the result it came
 // from, so a cell whose value it is renders as ES|QL's own table.
 import type { EsqlResult, Source } from '../store/store';
-import { Doc, Value, isDoc, toJsonable, toText } from '../values';
+import { Doc, Value, fromJson, isDoc, toJsonable, toText } from '../values';
 
 const RESULT = Symbol('esqlResult');
 
@@ -18,20 +18,8 @@ function cell(v: unknown, isDate: boolean): Value {
     return Number.isNaN(d.getTime()) ? String(v) : d;
   }
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (typeof v === 'object') return jsonValue(v);
+  if (typeof v === 'object') return fromJson(v);
   return v as Value;
-}
-
-function jsonValue(j: unknown): Value {
-  if (j === null || j === undefined) return null;
-  if (Array.isArray(j)) return j.map(jsonValue);
-  if (typeof j === 'object') {
-    const o: Doc = {};
-    for (const [k, x] of Object.entries(j as object)) o[k] = jsonValue(x);
-    return o;
-  }
-  if (typeof j === 'bigint') return Number(j);
-  return j as Value;
 }
 
 /** The rows of a result as documents; the array keeps the result for table rendering. */
@@ -72,9 +60,4 @@ export function paramValue(v: Value): unknown {
 export function sourceOf(v: Value, what: string): Source {
   if (!isDoc(v) && !(v instanceof Map)) throw new TypeError(`${what} must be a DOCUMENT, got ${v === null ? 'NULL' : typeof v}`);
   return toJsonable(v) as Source;
-}
-
-/** A stored document source as a script value (objects become documents). */
-export function valueOfSource(s: unknown): Value {
-  return jsonValue(s);
 }
