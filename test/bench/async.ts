@@ -3,7 +3,7 @@
 // of the time is the engine's and the store's), store calls and commits per execution, and this disk's
 // flush time (the floor of a start acknowledged only once it is on disk); then BullMQ on the same work.
 //
-//   npm run bench -- async [--store memory|sqlite-file|embedded|embedded-process-durable]
+//   npm run bench -- async [--store memory|embedded|embedded-process-durable]
 
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { MemoryStore } from '../async/support/memory-store';
-import { SqliteFileStore } from '../async/support/sqlite-file-store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
 import Database from 'better-sqlite3';
@@ -27,8 +26,6 @@ function scratchFile(): string {
 
 export const STORES: Record<string, () => Promise<DataStore>> = {
   memory: async () => new MemoryStore(),
-  /** The async tests' SQLite file store (a stand-in: one JSON document per row, no ES|QL engine). */
-  'sqlite-file': async () => new SqliteFileStore(scratchFile()),
   /** The real embedded store on a file: every transition is a durable SQLite transaction. */
   embedded: async () => new EmbeddedStore(scratchFile()),
   /** The same with ESCRIPT_DURABILITY=process: commits survive a killed process, not a power cut. */

@@ -1,6 +1,6 @@
 // A DataStore in memory for the async engine's tests: get/index/delete with faithful sequence numbers and
 // compare-and-set, and just enough ES|QL (FROM, WHERE, SORT, KEEP, LIMIT) for the engine's queries.
-// The suite also runs over the real stores; this one exists so it can run before they land.
+// The suite also runs over the real stores; this one shows the engine's own cost (the bench's `memory` store).
 
 import {
   BulkItem,
