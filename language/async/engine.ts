@@ -16,7 +16,7 @@ import {
   Owner,
   TrackDocument,
 } from './document';
-import { Documents, Versioned } from './documents';
+import { Documents, UpdateOutcome, Versioned } from './documents';
 import { newExecutionDocument } from './new-document';
 import { describeError as defaultDescribe, ExecutionError } from './errors';
 import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
@@ -460,29 +460,19 @@ export class ExecutionEngine implements RunHost {
   /** COMPLETE(value): external completion; first wins, later calls change nothing. */
   async complete(nameOrId: string, value: unknown): Promise<ControlOutcome> {
     const found = await this.mustFind(nameOrId);
-    const local = this.runs.get(found.doc.execution_id);
-    const outcome = local
-      ? await local.completeWith(value)
-      : await this.documents.update(found, (d) => t.completeExternally(d, value, this.actor(), { claimHandlers: false, settle: false }));
-    return this.control(outcome);
+    return this.control(await this.decide(found, (d, finish) => t.completeExternally(d, value, this.actor(), finish)));
   }
 
   /** FAIL(message): external failure; first wins. */
   async fail(nameOrId: string, message: string): Promise<ControlOutcome> {
     const found = await this.mustFind(nameOrId);
-    const local = this.runs.get(found.doc.execution_id);
-    const outcome = local
-      ? await local.fail(message)
-      : await this.documents.update(found, (d) => t.failExternally(d, message, this.actor(), { claimHandlers: false, settle: false }));
-    return this.control(outcome);
+    return this.control(await this.decide(found, (d, finish) => t.failExternally(d, message, this.actor(), finish)));
   }
 
   /** PING: pushes the deadline out to now + TIMEOUT. */
   async ping(nameOrId: string): Promise<ControlOutcome> {
     const found = await this.mustFind(nameOrId);
-    const local = this.runs.get(found.doc.execution_id);
-    const outcome = local ? await local.ping() : await this.documents.update(found, (d) => t.ping(d, this.actor()));
-    return this.control(outcome);
+    return this.control(await this.decide(found, (d) => t.ping(d, this.actor())));
   }
 
   /** RESULT: the final @result of a COMPLETED run, null while it runs or when it did not complete. */
@@ -643,10 +633,18 @@ export class ExecutionEngine implements RunHost {
     return found;
   }
 
-  private async cancelStored(found: Versioned, reason: 'CANCELLED_BY_USER' | 'REPLACED', force: boolean) {
+  private cancelStored(found: Versioned, reason: 'CANCELLED_BY_USER' | 'REPLACED', force: boolean): Promise<UpdateOutcome> {
+    return this.decide(found, (d, finish) => t.requestCancel(d, this.actor(), force, reason, finish));
+  }
+
+  /**
+   * A control verb's decision: through this engine's run when it owns the execution (it claims the handlers it
+   * will run, and reacts at once), else straight to the stored document (its owner notices at its next renewal).
+   */
+  private decide(found: Versioned, decision: (doc: ExecutionDocument, finish: t.Finish) => ExecutionDocument | null): Promise<UpdateOutcome> {
     const local = this.runs.get(found.doc.execution_id);
-    if (local) return local.cancel(reason, force);
-    return this.documents.update(found, (d) => t.requestCancel(d, this.actor(), force, reason, { claimHandlers: false, settle: false }));
+    if (local) return local.decide(decision);
+    return this.documents.update(found, (d) => decision(d, { claimHandlers: false, settle: false }));
   }
 
   private async control(outcome: { applied: boolean; current: Versioned | null }): Promise<ControlOutcome> {

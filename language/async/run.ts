@@ -271,22 +271,14 @@ export class Run {
     if (!outcome.applied && outcome.current?.doc.settled_at == null) this.abandon();
   }
 
+  /** A control verb's decision, taken as the owner: a write that decides the outcome also claims the handlers. */
+  decide(decision: (doc: ExecutionDocument, finish: t.Finish) => ExecutionDocument | null): Promise<UpdateOutcome> {
+    return this.update((d) => decision(d, this.finish));
+  }
+
   /** CANCEL from this engine (also used by shutdown and by a PARALLEL cancelling its branches). */
   cancel(reason: StateReason, force: boolean): Promise<UpdateOutcome> {
-    return this.update((d) => t.requestCancel(d, this.host.actor(), force, reason, this.finish));
-  }
-
-  /** COMPLETE(value) from this engine. */
-  completeWith(value: unknown): Promise<UpdateOutcome> {
-    return this.update((d) => t.completeExternally(d, value, this.host.actor(), this.finish));
-  }
-
-  fail(message: string): Promise<UpdateOutcome> {
-    return this.update((d) => t.failExternally(d, message, this.host.actor(), this.finish));
-  }
-
-  ping(): Promise<UpdateOutcome> {
-    return this.update((d) => t.ping(d, this.host.actor()));
+    return this.decide((d, finish) => t.requestCancel(d, this.host.actor(), force, reason, finish));
   }
 
   renewLease(): Promise<UpdateOutcome> {
