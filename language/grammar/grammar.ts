@@ -31,7 +31,7 @@ function expandKeywords(text: string): string {
   KEYWORDS.splice(0, KEYWORDS.length, ...[...seen].sort());
   const keywordRules = KEYWORDS.map((w) => `  kw_${w} = ci_${w} ~idChar`);
   // Ohm's caseInsensitive<"X"> is a parameterised application (a memo key built from its argument each time);
-  // a plain rule of letter pairs matches the same ASCII words about a third faster.
+  // with plain rules of letter pairs a whole parse is 15-28% faster (measured on typical cells).
   // The description keeps syntax errors saying `expected "SEARCH"`, not `expected "S" or "s"`.
   const letterRules = [...words].sort().map((w) => `  ci_${w} ("${w}") = ${[...w].map(letterPair).join(' ')}`);
   const close = body.lastIndexOf('}');
