@@ -10,11 +10,11 @@ import { signatureOf } from './builtins/registry';
 import { Compiler, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
+import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
-import { EmbeddedStore } from './store/embedded';
 import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
 import { describeScriptError, resolvePipeline } from './evaluator/async-statements';
 import { HostState } from './session/host-state';
@@ -30,12 +30,14 @@ export interface SessionOptions {
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
   outbox?: Outbox;
-  /** Environment for integrations and ENV() (defaults to process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** Settings (store, integrations, executions, ENV()'s variables); default: `readConfig(env)`. */
+  config?: Config;
+  /** The environment to read the settings from when `config` is not given (default: process.env). */
+  env?: Env;
   /**
-   * The store of async executions when `services` has none (default: `openStore(env)`, the embedded SQLite store
-   * under ESCRIPT_DATA_DIR, or Elasticsearch when ESCRIPT_ELASTICSEARCH_* is set), opened on first use and
-   * closed by `shutdown`. With `services.store` (openSession), executions use that store.
+   * The store of async executions when `services` has none (default: the store the configuration names, in
+   * memory with ESCRIPT_STORE=none), opened on first use and closed by `shutdown`. With `services.store`
+   * (openSession), executions use that store.
    */
   store?: () => DataStore;
   /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
@@ -45,13 +47,14 @@ export interface SessionOptions {
 const VERSION = '0.1.0';
 
 export class Session implements Interpreter {
+  /** The settings this session was made with (read once, frozen). */
+  readonly config: Config;
   /** What compiled code reads and writes: variables, routines, the runtime, the cell's result. */
   readonly host: HostState;
   readonly outbox: Outbox;
   /** Async executions: the engine on the data store, live displays, shutdown. */
   readonly executions: SessionExecutions;
 
-  private readonly env: Readonly<Record<string, string | undefined>>;
   private readonly compiler: Compiler;
   private cellCount = 0;
   private readonly openDataStore: () => DataStore;
@@ -60,38 +63,34 @@ export class Session implements Interpreter {
 
   constructor(options: SessionOptions = {}) {
     this.outbox = options.outbox ?? new MemoryOutbox();
-    this.env = options.env ?? process.env;
-    this.openDataStore = options.store ?? (() => this.storeFromEnvironment());
+    const config = options.config ?? readConfig(options.env ?? process.env);
+    this.config = config;
+    this.openDataStore = options.store ?? (() => openStore(config.store.kind === 'none' ? { kind: 'memory' } : config.store));
     this.executions = new SessionExecutions({
       store: () => this.dataStore(),
       resolve: (pipeline) => resolvePipeline(this.compiler, this.host, pipeline),
       describeError: describeScriptError,
-      env: this.env,
+      settings: config.executions,
+      notebook: config.notebook,
       ...options.executions,
     });
     const routines = new RoutineCatalog(options.routines ?? new MemoryRoutineRepository(), (decl) => this.compiler.compileRoutine(decl, null));
-    this.host = new HostState({ routines, outbox: this.outbox, env: this.env, services: options.services, executions: this.executions });
+    this.host = new HostState({
+      routines, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
+    });
     this.compiler = new Compiler(this.host);
   }
 
   /**
    * The session's data store, opened on first use: the data services' store when the session has one (so data
-   * statements and executions share it), else the `store` option, else `openStore(env)`.
+   * statements and executions share it), else the `store` option, else the configured store (in memory with
+   * ESCRIPT_STORE=none: executions then live for the session's lifetime).
    */
   dataStore(): DataStore {
     const shared = this.host.rt.services.store;
     if (shared) return typeof shared === 'function' ? shared() : shared;
     this.ownStore ??= this.openDataStore();
     return this.ownStore;
-  }
-
-  /**
-   * The store the environment names, for async executions of a session without data services; with
-   * ESCRIPT_STORE=none (no store for data statements) executions live in memory for the session's lifetime.
-   */
-  private storeFromEnvironment(): DataStore {
-    if (this.env.ESCRIPT_STORE?.toLowerCase() === 'none') return new EmbeddedStore(':memory:');
-    return openStore(this.env as NodeJS.ProcessEnv);
   }
 
   info(): LanguageInfo {

@@ -11,14 +11,16 @@ import { GlobalCell, Runtime, Services } from '../evaluator/runtime';
 import { typeText } from '../evaluator/types';
 import type { ScriptError } from '../errors';
 import type { Outbox } from '../outbox';
+import type { IntegrationSettings } from '../config';
 import { FunctionValue, Value, typeOf } from '../values';
 import type { RoutineCatalog, RoutineKind } from './routine-catalog';
 
 export interface HostStateOptions {
   readonly routines: RoutineCatalog;
   readonly outbox: Outbox;
-  /** Environment for integrations and ENV(). */
-  readonly env: CallContext['env'];
+  /** The ESCRIPT_* variables ENV() may read. */
+  readonly variables: CallContext['env'];
+  readonly integrations: IntegrationSettings;
   readonly services?: Services;
   readonly executions?: AsyncServices;
 }
@@ -36,13 +38,15 @@ export class HostState implements Host {
   private readonly globals = new Map<string, GlobalCell>();
   private readonly view: SessionView;
   private readonly env: CallContext['env'];
+  private readonly integrations: IntegrationSettings;
   private readonly outbox: Outbox;
 
   constructor(options: HostStateOptions) {
     this.routines = options.routines;
     this.executions = options.executions;
     if (options.services) this.rt.services = options.services;
-    this.env = options.env;
+    this.env = options.variables;
+    this.integrations = options.integrations;
     this.outbox = options.outbox;
     this.view = {
       variables: () => this.variables().map((c) => ({ name: c.name, type: c.type ? typeText(c.type) : typeOf(c.v), value: c.v })),
@@ -123,6 +127,7 @@ export class HostState implements Host {
       call: (fn: FunctionValue, args: Value[]) => fn.call(args, rt),
       session: this.view,
       env: this.env,
+      integrations: this.integrations,
       outbox: this.outbox,
     };
   }

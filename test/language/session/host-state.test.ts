@@ -8,7 +8,7 @@ import { RoutineCatalog } from '../../../language/session/routine-catalog';
 
 function host(): HostState {
   const routines = new RoutineCatalog(new MemoryRoutineRepository(), () => { throw new Error('no compiler here'); });
-  return new HostState({ routines, outbox: new MemoryOutbox(), env: { ESCRIPT_X: '1' } });
+  return new HostState({ routines, outbox: new MemoryOutbox(), variables: { ESCRIPT_X: '1' }, integrations: { dryRun: true } });
 }
 
 const quiet = { print() {}, display() {}, updateDisplay() {}, clear() {} };

@@ -23,7 +23,7 @@ function catalogOn(repo: RoutineRepository) {
   const clock = { now: 1_000_000 };
   let compiler: Compiler;
   const catalog = new RoutineCatalog(repo, (decl) => compiler.compileRoutine(decl, null), () => clock.now);
-  compiler = new Compiler(new HostState({ routines: catalog, outbox: new MemoryOutbox(), env: {} }));
+  compiler = new Compiler(new HostState({ routines: catalog, outbox: new MemoryOutbox(), variables: {}, integrations: { dryRun: true } }));
   return { catalog, clock };
 }
 
