@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { dataDir, openSession } from '../language/open-session';
+import { readConfig } from '../language/config';
+import { openSession } from '../language/open-session';
 import { formatText } from '../language/esql/format';
 import { loadFile } from '../language/store/load-file';
 import { openStore } from '../language/store/open';
@@ -59,11 +60,12 @@ async function runKernel(args: string[]): Promise<number> {
   // The kernel must outlive anything user code or a client does; log and go on.
   process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err}`));
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
-  const interpreter = openSession(process.env);
+  const config = readConfig(process.env);
+  const interpreter = openSession(config);
   const kernel = new Kernel({
     connection,
     interpreter,
-    history: new History(path.join(dataDir(), 'history.db'), name),
+    history: new History(path.join(config.dataDir, 'history.db'), name),
     implementationVersion: packageVersion(),
     log,
     onShutdown: () => process.exit(0),
@@ -121,7 +123,7 @@ async function run(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('run needs a FILE (or - for standard input)');
   const code = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
-  const session = openSession(process.env);
+  const session = openSession(readConfig(process.env));
   const controller = new AbortController();
   // Ctrl-C stops the script and cancels the async executions it started (their FINALLY still runs).
   process.on('SIGINT', () => {
@@ -145,7 +147,7 @@ async function run(args: string[]): Promise<number> {
 }
 
 async function withStore<T>(work: (store: DataStore) => Promise<T>): Promise<T> {
-  const store = openStore();
+  const store = openStore(readConfig(process.env).store);
   try {
     return await work(store);
   } finally {

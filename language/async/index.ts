@@ -25,4 +25,3 @@ export type { ExecutionErrorKind } from './errors';
 export { systemClock } from './clock';
 export type { Clock, TimerHandle } from './clock';
 export { renderExecution, renderPlain, renderHtml } from './render';
-export { engineOptionsFromEnv, ENGINE_ENV } from './config';

@@ -2,11 +2,11 @@
 // the live displays of the executions it starts, and what shutdown and `escript run` need.
 import type { Output } from '../contract';
 import type { DataStore } from '../store/store';
+import type { ExecutionSettings } from '../config';
 import type { AsyncServices } from '../evaluator/async-statements';
 import { EngineOptions, ExecutionEngine, ExecutionHandle } from './engine';
 import type { ErrorInfo } from './document';
 import type { ResolvePipeline } from './spec';
-import { engineOptionsFromEnv } from './config';
 import { LiveDisplays, LiveDisplayOptions } from './live-displays';
 
 export interface SessionExecutionsOptions {
@@ -14,7 +14,10 @@ export interface SessionExecutionsOptions {
   store: () => DataStore;
   resolve: ResolvePipeline;
   describeError: (err: unknown, procedure: string | null) => ErrorInfo;
-  env: Readonly<Record<string, string | undefined>>;
+  /** Engine settings from the configuration (ESCRIPT_EXECUTION_*). */
+  settings: ExecutionSettings;
+  /** The notebook recorded with each execution (JPY_SESSION_NAME), when known. */
+  notebook: string | null;
   /** Overrides for the engine (tests: clock, lease and grace periods). */
   engine?: Partial<Omit<EngineOptions, 'store' | 'resolve'>>;
   displays?: LiveDisplayOptions;
@@ -34,10 +37,9 @@ export class SessionExecutions implements AsyncServices {
   engine(): Promise<ExecutionEngine> {
     if (!this.opening) {
       this.opening = (async () => {
-        const env = this.options.env;
         const engine = new ExecutionEngine({
-          ...engineOptionsFromEnv(env),
-          notebook: env.JPY_SESSION_NAME ?? null,
+          ...this.options.settings,
+          notebook: this.options.notebook,
           ...this.options.engine,
           store: this.options.store(),
           resolve: this.options.resolve,

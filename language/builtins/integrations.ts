@@ -29,17 +29,9 @@ interface Response {
 
 let sequence = 0;
 
-function env(ctx: CallContext, ...names: string[]): string | undefined {
-  for (const n of names) {
-    const v = ctx.env[n];
-    if (v) return v;
-  }
-  return undefined;
-}
-
 /** Sends the request, or records it in the outbox (dry run). */
 async function send(req: Request, ctx: CallContext): Promise<Response> {
-  const dryRun = (ctx.env.ESCRIPT_INTEGRATIONS ?? '').toLowerCase() === 'dry-run';
+  const dryRun = ctx.integrations.dryRun;
   if (dryRun || req.missingCredentials) {
     const entry: OutboxEntry = {
       id: `outbox-${Date.now().toString(36)}-${(++sequence).toString(36)}`,
@@ -116,7 +108,7 @@ export const integrationBuiltins: BuiltinDef[] = [
   { name: 'SLACK_SEND', category: I, params: [{ name: 'channel', type: 'STRING' }, { name: 'message', type: 'STRING' }], returns: 'BOOLEAN',
     doc: 'Posts message to a Slack channel (needs SLACK_BOT_TOKEN); otherwise records it in the outbox.',
     impl: async ([c, m], ctx) => {
-      const token = env(ctx, 'ESCRIPT_SLACK_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_TOKEN');
+      const token = ctx.integrations.slackToken;
       const r = ensureOk('SLACK_SEND', await send({
         integration: 'slack', fn: 'SLACK_SEND', method: 'POST', url: 'https://slack.com/api/chat.postMessage',
         headers: { ...JSON_HEADERS, Authorization: `Bearer ${token ?? ''}` },
@@ -133,7 +125,7 @@ export const integrationBuiltins: BuiltinDef[] = [
     impl: async ([a, b, user, icon], ctx) => {
       const first = str('SLACK_WEBHOOK', a, 'message');
       const explicit = b !== undefined && b !== null;
-      const url = explicit ? first : env(ctx, 'ESCRIPT_SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_URL');
+      const url = explicit ? first : ctx.integrations.slackWebhookUrl;
       const body: Doc = { text: explicit ? toText(b) : first };
       if (user !== undefined && user !== null) body.username = toText(user);
       if (icon !== undefined && icon !== null) body.icon_emoji = toText(icon);
@@ -155,7 +147,7 @@ export const integrationBuiltins: BuiltinDef[] = [
     impl: async (args, ctx) => {
       const fn = `PAGERDUTY_${action}`;
       const routingArg = action === 'TRIGGER' ? args[3] : args[1];
-      const routing = routingArg !== undefined && routingArg !== null ? str(fn, routingArg, 'routing_key') : env(ctx, 'ESCRIPT_PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_ROUTING_KEY');
+      const routing = routingArg !== undefined && routingArg !== null ? str(fn, routingArg, 'routing_key') : ctx.integrations.pagerDutyRoutingKey;
       let dedup: string;
       const body: Doc = { routing_key: routing ?? null, event_action: action.toLowerCase() };
       if (action === 'TRIGGER') {

@@ -5,6 +5,7 @@ import type { Span } from '../ast';
 import type { Services } from '../evaluator/runtime';
 import type { Value, FunctionValue } from '../values';
 import type { Outbox } from '../outbox';
+import type { IntegrationSettings } from '../config';
 
 export interface ParamSpec {
   readonly name: string;
@@ -23,8 +24,10 @@ export interface CallContext {
   call(fn: FunctionValue, args: Value[]): Value | Promise<Value>;
   /** Session introspection (variables, routines) for ESCRIPT_* functions. */
   readonly session: SessionView;
-  /** Environment variables (credentials for integrations, ESCRIPT_* settings). */
+  /** The ESCRIPT_* environment variables (what ENV() reads). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Dry run and credentials for the integrations. */
+  readonly integrations: IntegrationSettings;
   /** Where integrations record what they would have sent. */
   readonly outbox: Outbox;
 }

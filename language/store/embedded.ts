@@ -4,7 +4,6 @@
 // processes can share the file and an acknowledged write survives a power cut. Get is real-time; refresh is a
 // no-op (everything committed is searchable).
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import Database from 'better-sqlite3';
 import {
@@ -17,15 +16,6 @@ import {
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, PushFilter, PushValue, ScanRequest, matchIndices } from '../esql/catalog';
 import { runEsql, runEsqlSync } from '../esql/engine';
 import { GroupCommit } from './group-commit';
-
-/** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ESCRIPT_DATA_DIR) return env.ESCRIPT_DATA_DIR;
-  const home = os.homedir();
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'escript');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'escript');
-  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'escript');
-}
 
 interface IndexMeta {
   name: string;
@@ -62,8 +52,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
    * (SQLite's synchronous=NORMAL in WAL mode) survives the process being killed, not the machine losing power,
    * and makes each write several times cheaper.
    */
-  constructor(file?: string, private readonly options: { exactLongs?: boolean; durability?: 'os' | 'process' } = {}) {
-    this.file = file ?? path.join(defaultDataDir(), 'store.db');
+  constructor(file: string, private readonly options: { exactLongs?: boolean; durability?: 'os' | 'process' } = {}) {
+    this.file = file;
     if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.db = new Database(this.file);
     this.db.pragma('journal_mode = WAL');

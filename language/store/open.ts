@@ -1,24 +1,19 @@
-// Picks the data store from the environment: Elasticsearch when a cluster is configured, else the embedded
-// SQLite store under ESCRIPT_DATA_DIR (or the user's data directory).
+// Opens the data store the configuration names: an Elasticsearch cluster, the embedded SQLite file, or an
+// embedded store in memory.
 import * as fs from 'fs';
-import * as path from 'path';
 import type { ClientOptions } from '@elastic/elasticsearch';
+import type { ClusterSettings, StoreSettings } from '../config';
 import { DataStore, StoreError } from './store';
-import { EmbeddedStore, defaultDataDir } from './embedded';
+import { EmbeddedStore } from './embedded';
 
-/** Client options from ESCRIPT_ELASTICSEARCH_* variables, or null when no cluster is configured. */
-export function elasticsearchOptions(env: NodeJS.ProcessEnv = process.env): ClientOptions | null {
-  const url = env.ESCRIPT_ELASTICSEARCH_URL;
-  const cloudId = env.ESCRIPT_ELASTICSEARCH_CLOUD_ID;
-  if (!url && !cloudId) return null;
-  const options: ClientOptions = cloudId ? { cloud: { id: cloudId } } : { node: url };
-  if (env.ESCRIPT_ELASTICSEARCH_API_KEY) options.auth = { apiKey: env.ESCRIPT_ELASTICSEARCH_API_KEY };
-  else if (env.ESCRIPT_ELASTICSEARCH_USERNAME) {
-    options.auth = { username: env.ESCRIPT_ELASTICSEARCH_USERNAME, password: env.ESCRIPT_ELASTICSEARCH_PASSWORD ?? '' };
-  }
-  if (env.ESCRIPT_ELASTICSEARCH_CA_FILE) {
+/** The official client's options for a cluster (reads the CA file, when one is named). */
+export function elasticsearchOptions(cluster: ClusterSettings): ClientOptions {
+  const options: ClientOptions = cluster.cloudId ? { cloud: { id: cluster.cloudId } } : { node: cluster.url };
+  if (cluster.apiKey) options.auth = { apiKey: cluster.apiKey };
+  else if (cluster.username) options.auth = { username: cluster.username, password: cluster.password ?? '' };
+  if (cluster.caFile) {
     try {
-      options.tls = { ca: fs.readFileSync(env.ESCRIPT_ELASTICSEARCH_CA_FILE) };
+      options.tls = { ca: fs.readFileSync(cluster.caFile) };
     } catch (e) {
       throw new StoreError(`cannot read ESCRIPT_ELASTICSEARCH_CA_FILE: ${(e as Error).message}`, 'configuration_error');
     }
@@ -26,14 +21,20 @@ export function elasticsearchOptions(env: NodeJS.ProcessEnv = process.env): Clie
   return options;
 }
 
-export function openStore(env: NodeJS.ProcessEnv = process.env): DataStore {
-  const options = elasticsearchOptions(env);
-  if (options) {
-    // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
-    const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
-    const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
-    return new ElasticsearchStore(new Client(options));
+/** The store `settings` name; ESCRIPT_STORE=none names none, which is a configuration_error here. */
+export function openStore(settings: StoreSettings): DataStore {
+  switch (settings.kind) {
+    case 'elasticsearch': {
+      // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
+      const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+      const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
+      return new ElasticsearchStore(new Client(elasticsearchOptions(settings.cluster)));
+    }
+    case 'embedded':
+      return new EmbeddedStore(settings.file, { durability: settings.durability });
+    case 'memory':
+      return new EmbeddedStore(':memory:');
+    case 'none':
+      throw new StoreError('no data store is configured (ESCRIPT_STORE=none)', 'configuration_error');
   }
-  const durability = env.ESCRIPT_DURABILITY === 'process' ? 'process' : 'os';
-  return new EmbeddedStore(path.join(defaultDataDir(env), 'store.db'), { durability });
 }

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { openSession } from '../../language/open-session';
+import { readConfig } from '../../language/config';
 import { EmbeddedStore } from '../../language/store/embedded';
 import type { Output } from '../../language/contract';
 
@@ -29,7 +30,7 @@ export async function run(): Promise<void> {
   const docsArg = process.argv.indexOf('--docs');
   const n = docsArg > 0 ? Number(process.argv[docsArg + 1]) : 10_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'escript-bench-data-'));
-  const session = openSession({ ESCRIPT_DATA_DIR: dir });
+  const session = openSession(readConfig({ ESCRIPT_DATA_DIR: dir }));
   const store = new EmbeddedStore(path.join(dir, 'store.db'));
   const signal = new AbortController().signal;
   const exec = async (code: string) => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { spawn } from 'child_process';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
-import { EmbeddedStore, defaultDataDir } from '../../language/store/embedded';
+import { EmbeddedStore } from '../../language/store/embedded';
 import { StoreError } from '../../language/store/store';
 import { storePerTest } from './support';
 
@@ -78,11 +78,6 @@ describe('EmbeddedStore', () => {
       try { await store.createIndex(bad); } catch (e) { threw = e instanceof StoreError; }
       expect(threw, bad).to.equal(true);
     }
-  });
-
-  it('puts the file under ESCRIPT_DATA_DIR when set, else the user data directory', () => {
-    expect(defaultDataDir({ ESCRIPT_DATA_DIR: '/tmp/x' })).to.equal('/tmp/x');
-    expect(defaultDataDir({ XDG_DATA_HOME: '/data' })).to.equal(process.platform === 'linux' ? '/data/escript' : defaultDataDir({ XDG_DATA_HOME: '/data' }));
   });
 
   it('keeps compare-and-set exact across processes sharing the file', async function () {

@@ -49,7 +49,7 @@ export class TestSession {
     });
     // Records the statement values a cell produces (the cell result is only their rendering).
     let stored: Value | undefined;
-    Object.defineProperty(this.session, 'lastValue', {
+    Object.defineProperty(this.session.host, 'lastValue', {
       get: () => stored,
       set: (v: Value | undefined) => {
         stored = v;
@@ -67,7 +67,7 @@ export class TestSession {
 
   /** A session variable's value as plain JSON. */
   variable(name: string): any {
-    return toJsonable(this.session.global(name).v);
+    return toJsonable(this.session.host.global(name).v);
   }
 
   /** Runs a cell; returns its outcome. */

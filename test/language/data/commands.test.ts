@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Harness, embeddedHarness, printed, removeDir, tempDataDir } from './support';
 import { openSession } from '../../../language/open-session';
+import { readConfig } from '../../../language/config';
 
 describe('data: built-ins and index commands (embedded store)', () => {
   let dir: string;
@@ -130,7 +131,7 @@ PRINT ARRAY_LENGTH(some);`);
     await h.ok("SLACK_SEND('#alerts', 'disk full');");
     const r = await h.ok('FROM .escript_outbox | KEEP integration, function, reason');
     expect(String(r.result!['text/plain'])).to.match(/slack\s+\|SLACK_SEND\s+\|(dry-run|no-credentials)/);
-    const other = openSession({ ESCRIPT_DATA_DIR: dir, ESCRIPT_INTEGRATIONS: 'dry-run' });
+    const other = openSession(readConfig({ ESCRIPT_DATA_DIR: dir, ESCRIPT_INTEGRATIONS: 'dry-run' }));
     const entries = await other.outbox.list();
     expect(entries).to.have.length(1);
     expect(entries[0].function).to.equal('SLACK_SEND');
@@ -140,7 +141,7 @@ PRINT ARRAY_LENGTH(some);`);
 
   it('the store opens on first use, not when the session is made', async () => {
     const lazyDir = tempDataDir();
-    const s = openSession({ ESCRIPT_DATA_DIR: lazyDir });
+    const s = openSession(readConfig({ ESCRIPT_DATA_DIR: lazyDir }));
     expect(fs.existsSync(path.join(lazyDir, 'store.db'))).to.equal(false);
     await s.shutdown();
     removeDir(lazyDir);
@@ -148,7 +149,7 @@ PRINT ARRAY_LENGTH(some);`);
 
   it('ESCRIPT_STORE=memory keeps data in memory only; ESCRIPT_STORE=none has no store', async () => {
     const memDir = tempDataDir();
-    const mem = openSession({ ESCRIPT_STORE: 'memory', ESCRIPT_DATA_DIR: memDir });
+    const mem = openSession(readConfig({ ESCRIPT_STORE: 'memory', ESCRIPT_DATA_DIR: memDir }));
     const out = { print() {}, display() {}, updateDisplay() {}, clear() {} };
     const signal = new AbortController().signal;
     const r = await mem.execute("INDEX_DOCUMENT('m', {'a': 1}, 'x'); GET_DOCUMENT('m', 'x').a", out, signal);
@@ -156,7 +157,7 @@ PRINT ARRAY_LENGTH(some);`);
     expect(fs.readdirSync(memDir)).to.deep.equal([]);
     await mem.shutdown();
     removeDir(memDir);
-    const none = openSession({ ESCRIPT_STORE: 'none' });
+    const none = openSession(readConfig({ ESCRIPT_STORE: 'none' }));
     const n = await none.execute("GET_DOCUMENT('m', 'x')", out, signal);
     expect(n.status === 'error' && n.error.ename).to.equal('not_available');
   });
@@ -164,7 +165,7 @@ PRINT ARRAY_LENGTH(some);`);
   it('a store that cannot be opened is a store_error, not a crash', async () => {
     const blocker = path.join(dir, 'not-a-dir');
     fs.writeFileSync(blocker, 'x');
-    const s = openSession({ ESCRIPT_DATA_DIR: path.join(blocker, 'sub') });
+    const s = openSession(readConfig({ ESCRIPT_DATA_DIR: path.join(blocker, 'sub') }));
     const out = { print() {}, display() {}, updateDisplay() {}, clear() {} };
     const r = await s.execute("PRINT GET_DOCUMENT('a', 'b');", out, new AbortController().signal);
     expect(r.status).to.equal('error');

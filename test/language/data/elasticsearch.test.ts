@@ -2,6 +2,7 @@
 // test/store): what reaches `_query` is the query text with placeholders and the variables in `params`.
 import { expect } from 'chai';
 import { openSession } from '../../../language/open-session';
+import { readConfig } from '../../../language/config';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
 import { RecordedRequest, createFakeCluster } from '../../store/fake-cluster';
 import { Harness, harness, printed } from './support';
@@ -16,7 +17,7 @@ describe('data: the language against Elasticsearch (fake cluster)', () => {
     .map((r) => r.body as { query: string; params?: unknown[] })
     .filter((b) => !b.query.startsWith('FROM .elastic_script_'));
 
-  const session = () => harness(openSession({ ESCRIPT_INTEGRATIONS: 'dry-run' }, () => new ElasticsearchStore(fake.client)));
+  const session = () => harness(openSession(readConfig({ ESCRIPT_INTEGRATIONS: 'dry-run' }), () => new ElasticsearchStore(fake.client)));
 
   beforeEach(async () => {
     fake = createFakeCluster();

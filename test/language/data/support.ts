@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { MimeBundle, ReportedError, PrintLevel } from '../../../language/contract';
 import { openSession } from '../../../language/open-session';
+import { readConfig } from '../../../language/config';
 import type { Session } from '../../../language/session';
 import { openStore } from '../../../language/store/open';
 import type { DataStore, EsqlParams, EsqlResult } from '../../../language/store/store';
@@ -83,7 +84,7 @@ export function harness(session: Session, calls: EsqlCall[] = []): Harness {
 export function embeddedHarness(dir: string): Harness {
   const calls: EsqlCall[] = [];
   const env = { ESCRIPT_DATA_DIR: dir, ESCRIPT_INTEGRATIONS: 'dry-run' };
-  return harness(openSession(env, (e) => recording(openStore(e), calls)), calls);
+  return harness(openSession(readConfig(env), (settings) => recording(openStore(settings), calls)), calls);
 }
 
 export function printed(r: CellRun): string[] {

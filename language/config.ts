@@ -1,0 +1,215 @@
+// Every setting the language and the kernel take from the environment, read in one place: each ESCRIPT_*
+// variable (and the few standard ones they fall back on) is read once, checked, and turned into a frozen,
+// typed Config. A bad value is an error that names the variable and what it accepts. Nothing else reads the
+// environment: stores, sessions and the CLI receive a Config or the fields they need.
+import * as os from 'os';
+import * as path from 'path';
+import type { EngineOptions } from './async/engine';
+
+/** An environment: `process.env`, a kernelspec's `env`, or a test's object. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `os`: fsync at every commit (survives a power cut); `process`: survives a killed process, ~2x cheaper. */
+export type Durability = 'os' | 'process';
+
+/** An Elasticsearch cluster (ESCRIPT_ELASTICSEARCH_*): where it is and how to log in. */
+export interface ClusterSettings {
+  /** Exactly one of url and cloudId is set. */
+  readonly url?: string;
+  readonly cloudId?: string;
+  readonly apiKey?: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** A CA certificate file for the cluster's TLS. */
+  readonly caFile?: string;
+}
+
+/** The data store a session uses (ESCRIPT_STORE, ESCRIPT_ELASTICSEARCH_*, ESCRIPT_DATA_DIR, ESCRIPT_DURABILITY). */
+export type StoreSettings =
+  | { readonly kind: 'embedded'; readonly file: string; readonly durability: Durability }
+  | { readonly kind: 'elasticsearch'; readonly cluster: ClusterSettings }
+  /** ESCRIPT_STORE=memory: an embedded store in memory, for the life of the process. */
+  | { readonly kind: 'memory' }
+  /** ESCRIPT_STORE=none: no store for data statements. */
+  | { readonly kind: 'none' };
+
+/** The stores that can be opened (all but `none`). */
+export type OpenableStore = Exclude<StoreSettings, { kind: 'none' }>;
+
+/** What the integration built-ins (Slack, PagerDuty, webhooks, HTTP) use. */
+export interface IntegrationSettings {
+  /** ESCRIPT_INTEGRATIONS=dry-run: record every request in the outbox instead of sending it. */
+  readonly dryRun: boolean;
+  /** ESCRIPT_SLACK_TOKEN, else SLACK_BOT_TOKEN, else SLACK_TOKEN. */
+  readonly slackToken?: string;
+  /** ESCRIPT_SLACK_WEBHOOK_URL, else SLACK_WEBHOOK_URL. */
+  readonly slackWebhookUrl?: string;
+  /** ESCRIPT_PAGERDUTY_ROUTING_KEY, else PAGERDUTY_ROUTING_KEY. */
+  readonly pagerDutyRoutingKey?: string;
+}
+
+/** Engine settings for async executions (ESCRIPT_EXECUTION_*_MS); unset ones keep the engine's defaults. */
+export type ExecutionSettings = Partial<Pick<EngineOptions, 'retentionMs' | 'leaseMs' | 'sweepEveryMs' | 'cancelGraceMs'>>;
+
+export interface Config {
+  /** ESCRIPT_DATA_DIR, else the platform's per-user data directory: the embedded store, the input history. */
+  readonly dataDir: string;
+  readonly store: StoreSettings;
+  readonly integrations: IntegrationSettings;
+  readonly executions: ExecutionSettings;
+  /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
+  readonly notebook: string | null;
+  /** Every ESCRIPT_* variable as set: what ENV() may read. */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A setting the environment gets wrong. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads, checks and freezes the configuration in `env`; throws a ConfigError for the first bad value. */
+export function readConfig(env: Env = process.env): Config {
+  const dataDir = dataDirIn(env);
+  return deepFreeze({
+    dataDir,
+    store: storeSettings(env, dataDir),
+    integrations: {
+      dryRun: oneOf(env, 'ESCRIPT_INTEGRATIONS', ['send', 'dry-run'] as const) === 'dry-run',
+      slackToken: first(env, 'ESCRIPT_SLACK_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_TOKEN'),
+      slackWebhookUrl: first(env, 'ESCRIPT_SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_URL'),
+      pagerDutyRoutingKey: first(env, 'ESCRIPT_PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_ROUTING_KEY'),
+    },
+    executions: executionSettings(env),
+    notebook: env.JPY_SESSION_NAME ?? null,
+    variables: Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined),
+    ),
+  });
+}
+
+/** ESCRIPT_STORE; unset: the cluster when one is configured, else the embedded file in the data directory. */
+function storeSettings(env: Env, dataDir: string): StoreSettings {
+  const cluster = clusterSettings(env);
+  const durability = oneOf(env, 'ESCRIPT_DURABILITY', ['os', 'process'] as const) ?? 'os';
+  const kind = oneOf(env, 'ESCRIPT_STORE', ['embedded', 'elasticsearch', 'memory', 'none'] as const) ?? (cluster ? 'elasticsearch' : 'embedded');
+  switch (kind) {
+    case 'elasticsearch':
+      if (!cluster) throw new ConfigError('ESCRIPT_STORE', 'ESCRIPT_STORE=elasticsearch needs ESCRIPT_ELASTICSEARCH_URL or ESCRIPT_ELASTICSEARCH_CLOUD_ID');
+      return { kind, cluster };
+    case 'embedded':
+      return { kind, file: path.join(dataDir, 'store.db'), durability };
+    default:
+      return { kind };
+  }
+}
+
+/** `$ESCRIPT_DATA_DIR`, else the platform's per-user data directory (`~/.local/share/escript` on Linux). */
+function dataDirIn(env: Env): string {
+  const set = value(env, 'ESCRIPT_DATA_DIR');
+  if (set) return set;
+  const home = os.homedir();
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'escript');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'escript');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'escript');
+}
+
+/** The engine settings and the smallest value each accepts (0 turns the sweep off, or gives no grace). */
+const EXECUTION_VARIABLES: readonly [string, keyof ExecutionSettings, number, string][] = [
+  ['ESCRIPT_EXECUTION_RETENTION_MS', 'retentionMs', 1, ''],
+  ['ESCRIPT_EXECUTION_LEASE_MS', 'leaseMs', 1, ''],
+  ['ESCRIPT_EXECUTION_SWEEP_MS', 'sweepEveryMs', 0, ' (0 turns the sweep off)'],
+  ['ESCRIPT_EXECUTION_CANCEL_GRACE_MS', 'cancelGraceMs', 0, ' (0: no grace)'],
+];
+
+function executionSettings(env: Env): ExecutionSettings {
+  const settings: Record<string, number> = {};
+  for (const [name, option, least, note] of EXECUTION_VARIABLES) {
+    const raw = value(env, name);
+    if (raw === undefined) continue;
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!(n >= least) || !Number.isSafeInteger(n)) {
+      throw bad(name, raw, `${least > 0 ? 'a positive' : 'a'} whole number of milliseconds${note}`);
+    }
+    settings[option] = n;
+  }
+  return settings;
+}
+
+const CLUSTER_CREDENTIALS = ['ESCRIPT_ELASTICSEARCH_API_KEY', 'ESCRIPT_ELASTICSEARCH_USERNAME', 'ESCRIPT_ELASTICSEARCH_PASSWORD', 'ESCRIPT_ELASTICSEARCH_CA_FILE'];
+
+/** The cluster ESCRIPT_ELASTICSEARCH_* names, or null when none is configured. */
+function clusterSettings(env: Env): ClusterSettings | null {
+  const url = value(env, 'ESCRIPT_ELASTICSEARCH_URL');
+  const cloudId = value(env, 'ESCRIPT_ELASTICSEARCH_CLOUD_ID');
+  if (!url && !cloudId) {
+    const stray = CLUSTER_CREDENTIALS.find((name) => value(env, name) !== undefined);
+    if (stray) throw new ConfigError(stray, `${stray} is set but no cluster is: set ESCRIPT_ELASTICSEARCH_URL or ESCRIPT_ELASTICSEARCH_CLOUD_ID`);
+    return null;
+  }
+  if (url && cloudId) {
+    throw new ConfigError('ESCRIPT_ELASTICSEARCH_URL', 'ESCRIPT_ELASTICSEARCH_URL and ESCRIPT_ELASTICSEARCH_CLOUD_ID are both set: set one of them');
+  }
+  if (url && !/^https?:$/.test(parsedUrl(url)?.protocol ?? '')) throw bad('ESCRIPT_ELASTICSEARCH_URL', url, 'an http:// or https:// URL');
+  const apiKey = value(env, 'ESCRIPT_ELASTICSEARCH_API_KEY');
+  const username = value(env, 'ESCRIPT_ELASTICSEARCH_USERNAME');
+  const password = value(env, 'ESCRIPT_ELASTICSEARCH_PASSWORD');
+  if (apiKey && username) {
+    throw new ConfigError('ESCRIPT_ELASTICSEARCH_USERNAME', 'ESCRIPT_ELASTICSEARCH_API_KEY and ESCRIPT_ELASTICSEARCH_USERNAME are both set: use one way to log in');
+  }
+  if (password !== undefined && !username) {
+    throw new ConfigError('ESCRIPT_ELASTICSEARCH_PASSWORD', 'ESCRIPT_ELASTICSEARCH_PASSWORD is set without ESCRIPT_ELASTICSEARCH_USERNAME');
+  }
+  return { url, cloudId, apiKey, username, password, caFile: value(env, 'ESCRIPT_ELASTICSEARCH_CA_FILE') };
+}
+
+/** A variable's value; unset and empty are the same (a kernelspec cannot unset a variable, only empty it). */
+function value(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+/** The first of several variables that is set. */
+function first(env: Env, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const v = value(env, name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** One of `accepted` (any case), or undefined when unset. */
+function oneOf<T extends string>(env: Env, name: string, accepted: readonly T[]): T | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const v = raw.trim().toLowerCase();
+  if (!(accepted as readonly string[]).includes(v)) throw bad(name, raw, orList(accepted));
+  return v as T;
+}
+
+function bad(name: string, raw: string, expected: string): ConfigError {
+  return new ConfigError(name, `${name}=${raw}: expected ${expected}`);
+}
+
+function orList(items: readonly string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function parsedUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
