@@ -3,6 +3,7 @@
 // into what a query reads (BLOB lists, exact whole numbers, booleans).
 import { StoreError } from '../store';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest, matchIndices } from '../../esql/catalog';
+import { normalizeLong } from '../../esql/types';
 import { Connection } from './connection';
 import { IndexMeta, IndexMetadata } from './index-metadata';
 import { buildScanSql, releaseFailureSinks } from './scan-sql';
@@ -79,8 +80,7 @@ const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
 /** Whole numbers written as decimal strings inside BLOB lists come back exact (bigint beyond 2^53). */
 const wholeNumber = (v: unknown): unknown => {
   if (typeof v !== 'string') return v;
-  const b = BigInt(v);
-  return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+  return normalizeLong(BigInt(v));
 };
 
 function decoderFor(type: string): (v: unknown) => unknown {

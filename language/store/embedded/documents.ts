@@ -1,5 +1,6 @@
 // Documents of the embedded store: writes (dynamic mapping, doc values into columns, compare-and-set, sequence
 // numbers), deletes and the real-time get, each inside the caller's transaction.
+import type Database from 'better-sqlite3';
 import {
   BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
@@ -7,7 +8,6 @@ import { FieldInfo, columnValue, docValues, dynamicFields, dynamicPolicy, flatte
 import { Connection } from './connection';
 import { GroupCommit } from './group-commit';
 import { IndexMeta, IndexMetadata } from './index-metadata';
-import type Database from 'better-sqlite3';
 
 const PRIMARY_TERM = 1;
 
@@ -99,8 +99,7 @@ export class Documents {
   }
 
   remove(index: string, id: string, options: WriteOptions): WriteResult {
-    const meta = this.metadata.read(index);
-    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    const meta = this.metadata.require(index);
     const current = this.conn.stmt(`SELECT _seq_no, _primary_term FROM "${meta.table}" WHERE _id = ?`)
       .get(id) as { _seq_no: number; _primary_term: number } | undefined;
     checkCas(index, id, current, options);

@@ -75,6 +75,13 @@ export class IndexMetadata {
     return meta;
   }
 
+  /** The index's metadata, or the error Elasticsearch gives for a missing index. */
+  require(index: string): IndexMeta {
+    const meta = this.read(index);
+    if (!meta) throw noSuchIndex(index);
+    return meta;
+  }
+
   /** Creates the index's table and row in the running transaction. */
   create(index: string, fields: FieldInfo[], settings?: Record<string, unknown>,
     rules: MappingRules = { dynamic: {}, disabled: [] }): IndexMeta {
@@ -123,6 +130,10 @@ export class IndexMetadata {
     this.batch.clear();
     this.cache.clear();
   }
+}
+
+export function noSuchIndex(index: string): StoreError {
+  return new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
 }
 
 /** Elasticsearch's rules for index names. */

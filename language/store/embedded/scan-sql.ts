@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { METADATA_FIELDS, PushFilter, PushValue, ScanRequest } from '../../esql/catalog';
 import { IndexMeta } from './index-metadata';
 
-export interface ScanSql {
+interface ScanSql {
   text: string;
   params: unknown[];
   /** Failure callbacks this statement may call: release them (releaseFailureSinks) when the scan ends. */

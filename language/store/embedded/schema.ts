@@ -3,6 +3,9 @@
 // `_id`, `_seq_no`, `_primary_term`, `_version`, `_source`, then one column per mapped field.
 import type Database from 'better-sqlite3';
 
+/** The default of `es_indices.rules`, in the table and in its migration alike: no dynamic settings, nothing disabled. */
+const NO_RULES = `'{"dynamic":{},"disabled":[]}'`;
+
 export function createStoreTables(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS es_indices (
@@ -10,7 +13,7 @@ export function createStoreTables(db: Database.Database): void {
       tbl TEXT NOT NULL UNIQUE,
       fields TEXT NOT NULL,
       multi_valued TEXT NOT NULL DEFAULT '[]',
-      rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}',
+      rules TEXT NOT NULL DEFAULT ${NO_RULES},
       settings TEXT,
       seq_no INTEGER NOT NULL DEFAULT -1,
       version INTEGER NOT NULL DEFAULT 0
@@ -25,7 +28,7 @@ function migrate(db: Database.Database): void {
   const columns = (db.prepare('PRAGMA table_info(es_indices)').all() as { name: string }[]).map((c) => c.name);
   if (!columns.includes('rules')) {
     try {
-      db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT '{"dynamic":{},"disabled":[]}'`);
+      db.exec(`ALTER TABLE es_indices ADD COLUMN rules TEXT NOT NULL DEFAULT ${NO_RULES}`);
     } catch (e) {
       // Another process may have added it a moment ago.
       if (!/duplicate column/i.test((e as Error).message)) throw e;

@@ -6,7 +6,7 @@
 // survives a power cut. Get is real-time; refresh is a no-op (everything committed is searchable).
 import * as path from 'path';
 import {
-  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoredDocument,
   WriteOptions, WriteResult,
 } from '../store';
 import { fieldsFromMappings, mappingsFromFields, rulesFromMappings } from '../mapping';
@@ -17,11 +17,11 @@ import { Connection, Durability } from './connection';
 import { defaultDataDir } from './data-dir';
 import { Documents, docKey } from './documents';
 import { GroupCommit } from './group-commit';
-import { IndexMetadata, validateIndexName } from './index-metadata';
+import { IndexMetadata, noSuchIndex, validateIndexName } from './index-metadata';
 import { registerFailureFunction } from './scan-sql';
 import { createStoreTables } from './schema';
 
-export interface EmbeddedOptions {
+interface EmbeddedOptions {
   /** ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
   exactLongs?: boolean;
   /** `os` (default): every commit is fsynced; `process`: cheaper, survives a killed process only. */
@@ -74,12 +74,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   createIndexSync(index: string, definition?: IndexDefinition): { created: boolean } {
     validateIndexName(index);
-    this.commits.flush(); // DDL runs in a transaction of its own
-    return this.conn.db.transaction(() => {
+    return this.commits.inOwnTransaction(() => {
       if (this.metadata.read(index)) return { created: false };
       this.metadata.create(index, fieldsFromMappings(definition?.mappings), definition?.settings, rulesFromMappings(definition?.mappings));
       return { created: true };
-    }).immediate();
+    });
   }
 
   async indexExists(index: string): Promise<boolean> {
@@ -92,12 +91,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   deleteIndexSync(index: string): void {
-    this.commits.flush();
-    this.conn.db.transaction(() => {
-      const meta = this.metadata.read(index);
-      if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
-      this.metadata.drop(meta);
-    }).immediate();
+    this.commits.inOwnTransaction(() => this.metadata.drop(this.metadata.require(index)));
   }
 
   /** The index's mapping in Elasticsearch's shape. */
@@ -107,8 +101,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   getMappingSync(index: string): Record<string, unknown> {
     this.commits.flush();
-    const meta = this.metadata.read(index);
-    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    const meta = this.metadata.require(index);
     return mappingsFromFields(meta.fields, meta.rules);
   }
 
@@ -122,9 +115,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async refresh(index: string): Promise<void> {
-    if (!this.metadata.read(index) && !index.includes('*')) {
-      throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
-    }
+    if (!this.metadata.read(index) && !index.includes('*')) throw noSuchIndex(index);
   }
 
   // ---- documents --------------------------------------------------------------------------------------
@@ -138,8 +129,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   /** Writes and commits before returning (test clusters built on the store). */
   indexSync(index: string, doc: Source, options: WriteOptions = {}): WriteResult {
     validateIndexName(index);
-    this.commits.flush();
-    return this.conn.db.transaction(() => this.documents.write(index, options.id, doc, options)).immediate();
+    return this.commits.inOwnTransaction(() => this.documents.write(index, options.id, doc, options));
   }
 
   async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
@@ -150,8 +140,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {
     validateIndexName(index);
-    this.commits.flush();
-    return this.conn.db.transaction(() => this.documents.writeMany(index, items)).immediate();
+    return this.commits.inOwnTransaction(() => this.documents.writeMany(index, items));
   }
 
   async get(index: string, id: string): Promise<StoredDocument | null> {
@@ -168,8 +157,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   deleteSync(index: string, id: string, options: WriteOptions = {}): WriteResult {
-    this.commits.flush();
-    return this.conn.db.transaction(() => this.documents.remove(index, id, options)).immediate();
+    return this.commits.inOwnTransaction(() => this.documents.remove(index, id, options));
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
@@ -203,8 +191,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   /** The SQLite table and column holding `field` of `index` (for benchmarks and tools that compare plans). */
   physicalName(index: string, field?: string): { table: string; column?: string } {
-    const meta = this.metadata.read(index);
-    if (!meta) throw new StoreError(`no such index [${index}]`, 'index_not_found_exception', 404);
+    const meta = this.metadata.require(index);
     return { table: meta.table, column: field === undefined ? undefined : meta.columns.get(field) };
   }
 }
