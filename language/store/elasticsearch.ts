@@ -167,7 +167,7 @@ export class ElasticsearchStore implements DataStore {
 }
 
 /** `299 Elasticsearch-9.4.0-abc "Line 1:2: text \"quoted\""` -> `Line 1:2: text "quoted"`. */
-export function parseWarningHeaders(headers: string[]): string[] {
+function parseWarningHeaders(headers: string[]): string[] {
   return headers.map((h) => {
     const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h);
     return m ? m[1].replace(/\\(.)/g, '$1') : h;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { BulkItem, DataStore, Source, StoreError } from './store';
 
-export interface LoadResult {
+interface LoadResult {
   index: string;
   loaded: number;
   failed: number;
@@ -33,31 +33,12 @@ export async function loadFile(store: DataStore, file: string, index: string): P
     }
     batch = [];
   };
-  if (ext === '.json') {
-    // A JSON array of documents (or a single document); other .json files are read as NDJSON below.
-    const text = fs.readFileSync(file, 'utf8').trim();
-    if (text.startsWith('[')) {
-      let docs: unknown;
-      try {
-        docs = JSON.parse(text);
-      } catch (e) {
-        throw new StoreError(`${path.basename(file)}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
-      }
-      for (const doc of docs as Source[]) {
-        batch.push({ doc });
-        if (batch.length >= BATCH) await flush();
-      }
-      await flush();
-      await store.refresh(index).catch(() => undefined);
-      return result;
-    }
-  }
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let lineNo = 0;
-  if (ext === '.csv') {
+  const array = ext === '.json' ? jsonArray(file) : null;
+  if (array) {
+    for (const doc of array) if (batch.push({ doc }) >= BATCH) await flush();
+  } else if (ext === '.csv') {
     let header: { name: string; type?: string }[] | null = null;
-    for await (const line of lines) {
-      lineNo++;
+    for await (const line of readLines(file)) {
       if (line.trim() === '') continue;
       const cells = parseCsvLine(line);
       if (!header) {
@@ -76,10 +57,11 @@ export async function loadFile(store: DataStore, file: string, index: string): P
         const v = csvValue(cells[i], h.type);
         if (v !== null) doc[h.name] = v;
       });
-      batch.push({ doc });
-      if (batch.length >= BATCH) await flush();
+      if (batch.push({ doc }) >= BATCH) await flush();
     }
   } else {
+    const lines = readLines(file);
+    let lineNo = 0;
     let pendingId: string | undefined;
     for await (const line of lines) {
       lineNo++;
@@ -92,14 +74,29 @@ export async function loadFile(store: DataStore, file: string, index: string): P
       }
       const action = bulkAction(value);
       if (action) { pendingId = action.id; continue; }
-      batch.push({ id: pendingId, doc: value as Source });
+      const full = batch.push({ id: pendingId, doc: value as Source }) >= BATCH;
       pendingId = undefined;
-      if (batch.length >= BATCH) await flush();
+      if (full) await flush();
     }
   }
   await flush();
   await store.refresh(index).catch(() => undefined);
   return result;
+}
+
+/** The documents of a `.json` file holding an array; null for any other `.json` file (read as NDJSON). */
+function jsonArray(file: string): Source[] | null {
+  const text = fs.readFileSync(file, 'utf8').trim();
+  if (!text.startsWith('[')) return null;
+  try {
+    return JSON.parse(text) as Source[];
+  } catch (e) {
+    throw new StoreError(`${path.basename(file)}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
+  }
+}
+
+function readLines(file: string): readline.Interface {
+  return readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
 }
 
 /** `{"index": {"_id": "1"}}` / `{"create": {...}}` lines of a bulk file. */

@@ -2,6 +2,7 @@
 // Elasticsearch type, plus the rules Elasticsearch applies when it maps a field dynamically and when it turns
 // a `_source` value into the value a query reads (doc values: sorted multivalues, float precision, ...).
 import { StoreError } from './store';
+import { normalizeLong } from '../esql/types';
 
 export interface FieldInfo {
   /** Dotted field name as queries see it (`languages.long`). */
@@ -14,12 +15,6 @@ export interface FieldInfo {
   ignoreAbove?: number;
 }
 
-const LEAF_TYPES = new Set([
-  'keyword', 'text', 'match_only_text', 'wildcard', 'constant_keyword', 'long', 'integer', 'short', 'byte',
-  'unsigned_long', 'double', 'float', 'half_float', 'scaled_float', 'boolean', 'date', 'date_nanos', 'ip',
-  'version', 'geo_point', 'geo_shape', 'point', 'shape', 'binary', 'flattened', 'dense_vector',
-]);
-
 /** Reads an Elasticsearch `mappings` object (`{properties: {...}}`) into leaf fields. */
 export function fieldsFromMappings(mappings: Record<string, unknown> | undefined): FieldInfo[] {
   const out: FieldInfo[] = [];
@@ -31,7 +26,7 @@ export function fieldsFromMappings(mappings: Record<string, unknown> | undefined
 function walkProperties(props: Record<string, Record<string, unknown>>, prefix: string, out: FieldInfo[]): void {
   for (const [key, def] of Object.entries(props)) {
     const name = prefix + key;
-    const type = (def.type as string | undefined) ?? (def.properties ? 'object' : 'object');
+    const type = (def.type as string | undefined) ?? 'object';
     if (type === 'object' || type === 'nested') {
       walkProperties((def.properties ?? {}) as Record<string, Record<string, unknown>>, name + '.', out);
       continue;
@@ -46,7 +41,7 @@ function walkProperties(props: Record<string, Record<string, unknown>>, prefix: 
 }
 
 function leaf(name: string, type: string, sourcePath: string, def: Record<string, unknown>): FieldInfo {
-  const f: FieldInfo = { name, type: LEAF_TYPES.has(type) ? type : type, sourcePath };
+  const f: FieldInfo = { name, type, sourcePath };
   if (typeof def.scaling_factor === 'number') f.scalingFactor = def.scaling_factor;
   if (typeof def.ignore_above === 'number') f.ignoreAbove = def.ignore_above;
   return f;
@@ -92,7 +87,8 @@ export function dynamicPolicy(rules: MappingRules, path: string): 'map' | 'ignor
 /** Back to an Elasticsearch-shaped `mappings` object (multi-fields nested under `fields`). */
 export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { dynamic: {}, disabled: [] }): Record<string, unknown> {
   const root: Record<string, any> = {};
-  const place = (name: string, def: Record<string, unknown>): void => {
+  /** The `properties` object that holds the last part of a dotted `name` (objects on the way are created). */
+  const parentOf = (name: string): { node: Record<string, any>; key: string } => {
     const parts = name.split('.');
     let node = root;
     for (const p of parts.slice(0, -1)) {
@@ -100,19 +96,16 @@ export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { 
       node[p].properties ??= {};
       node = node[p].properties;
     }
-    node[parts[parts.length - 1]] = { ...(node[parts[parts.length - 1]] ?? {}), ...def };
+    return { node, key: parts[parts.length - 1] };
   };
-  for (const d of rules.disabled) place(d, { type: 'object', enabled: false });
+  for (const d of rules.disabled) {
+    const { node, key } = parentOf(d);
+    node[key] = { ...(node[key] ?? {}), type: 'object', enabled: false };
+  }
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (const f of fields) {
     if (f.sourcePath !== f.name && byName.has(f.sourcePath)) continue; // emitted under its parent
-    const parts = f.name.split('.');
-    let node = root;
-    for (const p of parts.slice(0, -1)) {
-      node[p] ??= { properties: {} };
-      node[p].properties ??= {};
-      node = node[p].properties;
-    }
+    const { node, key } = parentOf(f.name);
     const def: Record<string, unknown> = { type: f.type };
     if (f.scalingFactor !== undefined) def.scaling_factor = f.scalingFactor;
     if (f.ignoreAbove !== undefined) def.ignore_above = f.ignoreAbove;
@@ -124,7 +117,7 @@ export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { 
         return [s.name.slice(f.name.length + 1), sd];
       }));
     }
-    node[parts[parts.length - 1]] = def;
+    node[key] = def;
   }
   const out: Record<string, unknown> = { properties: root };
   if (rules.dynamic['']) out.dynamic = rules.dynamic[''];
@@ -205,7 +198,7 @@ export function parseDateMillis(value: unknown): number {
 const f32 = new Float32Array(1);
 
 /** Rounds to the nearest IEEE half-precision value (Elasticsearch's `half_float`). */
-export function toHalfFloat(x: number): number {
+function toHalfFloat(x: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
   const abs = Math.abs(x);
   if (abs >= 65520) return x > 0 ? Infinity : -Infinity;
@@ -270,7 +263,7 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
         b = BigInt(Math.trunc(n));
       }
       if (b < lo || b > hi) return INVALID;
-      return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+      return normalizeLong(b);
     }
     case 'double': case 'float': case 'half_float': case 'scaled_float': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -310,9 +303,7 @@ function sortDocValues(type: string, out: unknown[]): void {
       return;
     case 'keyword': case 'wildcard': case 'constant_keyword': case 'version': {
       out.sort((a, b) => compareUtf8(String(a), String(b)));
-      let w = 0;
-      for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i];
-      out.length = w;
+      dedupeSorted(out);
       return;
     }
     default:
@@ -337,7 +328,7 @@ function dedupeSorted(out: unknown[]): void {
 }
 
 /** The 16 bytes of an IP address (IPv4 as IPv4-mapped IPv6), or null when the text is not an address. */
-export function ipToBytes(ip: string): number[] | null {
+function ipToBytes(ip: string): number[] | null {
   if (!ip.includes(':')) {
     const parts = ip.split('.');
     if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;

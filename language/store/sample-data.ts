@@ -3,7 +3,7 @@
 // timestamps relative to load time so that "last 24 hours" queries find data.
 import { DataStore, Source } from './store';
 
-export interface SampleIndex {
+interface SampleIndex {
   name: string;
   mappings: Record<string, unknown>;
   docs: { id: string; doc: Source }[];

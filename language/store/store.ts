@@ -3,11 +3,15 @@
 
 export type Source = Record<string, unknown>;
 
-export interface StoredDocument {
+/** Which version of which document: what a read or a write reports, and what compare-and-set checks. */
+interface DocumentVersion {
   _index: string;
   _id: string;
   _seq_no: number;
   _primary_term: number;
+}
+
+export interface StoredDocument extends DocumentVersion {
   _source: Source;
 }
 
@@ -22,11 +26,7 @@ export interface WriteOptions {
   refresh?: boolean;
 }
 
-export interface WriteResult {
-  _index: string;
-  _id: string;
-  _seq_no: number;
-  _primary_term: number;
+export interface WriteResult extends DocumentVersion {
   result: 'created' | 'updated' | 'deleted' | 'not_found' | 'noop';
 }
 
@@ -45,7 +45,7 @@ export interface IndexDefinition {
   settings?: Record<string, unknown>;
 }
 
-export interface EsqlColumn {
+interface EsqlColumn {
   name: string;
   type: string;
 }

@@ -5,6 +5,10 @@ import { EmbeddedStore } from '../../language/store/embedded';
 import { VersionConflictError } from '../../language/store/store';
 import { storePerTest } from './support';
 
+/** The store's own SQLite connection (private): these tests provoke a failing COMMIT through it. */
+const sqliteOf = (store: EmbeddedStore): import('better-sqlite3').Database =>
+  (store as unknown as { conn: { db: import('better-sqlite3').Database } }).conn.db;
+
 describe('embedded store group commit', () => {
   const fresh = storePerTest('escript-gc-');
   let dir: string;
@@ -102,7 +106,7 @@ describe('embedded store group commit', () => {
 
   it('fails every write of a batch whose commit fails, keeps none of them, and goes on working', async () => {
     // A deferred foreign key is checked at COMMIT: a real commit failure, provoked inside the open batch.
-    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    const db = sqliteOf(store);
     db.pragma('foreign_keys = ON');
     db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
     const writes = [store.index('runs', { n: 1 }, { id: 'x1' }), store.index('runs', { n: 2 }, { id: 'x2' })];
@@ -118,7 +122,7 @@ describe('embedded store group commit', () => {
 
   it('never lets a query read rows of a batch that then fails to commit', async () => {
     await store.index('runs', { n: 1 }, { id: 'kept' });
-    const db = (store as unknown as { db: import('better-sqlite3').Database }).db;
+    const db = sqliteOf(store);
     db.pragma('foreign_keys = ON');
     db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
     const query = store.esql('FROM runs | STATS c = COUNT(*)'); // runs after a turn of the event loop

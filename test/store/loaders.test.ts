@@ -28,6 +28,14 @@ describe('loading files and sample data', () => {
     expect((await store.esql('FROM arr | STATS s = SUM(n)')).values).to.deep.equal([[6]]);
   });
 
+  it('reads a .json file that is not an array as NDJSON, and loads more documents than one batch holds', async () => {
+    const file = path.join(dir, 'lines.json');
+    const count = 5001; // one more than a bulk batch: a full batch is sent mid-file, the rest at the end
+    fs.writeFileSync(file, Array.from({ length: count }, (_, i) => JSON.stringify({ n: i })).join('\n'));
+    expect(await loadFile(store, file, 'many')).to.deep.equal({ index: 'many', loaded: count, failed: 0, errors: [] });
+    expect((await store.esql('FROM many | STATS c = COUNT(*), s = SUM(n)')).values).to.deep.equal([[count, (count * (count - 1)) / 2]]);
+  });
+
   it('loads CSV with typed headers, quotes and multivalues', async () => {
     const file = path.join(dir, 'people.csv');
     fs.writeFileSync(file, 'name:keyword,age:integer,tags:keyword\n"Lovelace, Ada",36,[a,b]\nBo,,x\n');

@@ -11,7 +11,7 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-export interface BatchHooks {
+interface BatchHooks {
   /** Runs inside the transaction just before COMMIT (write back state kept in memory during the batch). */
   beforeCommit(): void;
   /** The batch was rolled back: forget whatever was cached from inside it. */
@@ -90,6 +90,15 @@ export class GroupCommit {
       // An error that ended the whole transaction (disk full, I/O) fails the batch, not just this write.
       if (!this.db.inTransaction) this.fail(entry.ok ? new Error('the transaction was rolled back') : entry.value);
     });
+  }
+
+  /**
+   * Commits the open batch, then runs `work` in a transaction of its own, committed before this returns (DDL, and
+   * the synchronous writes of test clusters and tools).
+   */
+  inOwnTransaction<T>(work: () => T): T {
+    this.flush();
+    return this.db.transaction(work).immediate();
   }
 
   /** Commits the open batch now (before reads that need it, DDL, and close); a no-op without one. */

@@ -1,0 +1,97 @@
+// The embedded store as the ES|QL engine's catalog: FROM patterns to indices, the fields of several indices
+// merged into one list, and scans that run the pushed-down SQL (scan-sql.ts) and decode column values back
+// into what a query reads (BLOB lists, exact whole numbers, booleans).
+import { StoreError } from '../store';
+import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest, matchIndices } from '../../esql/catalog';
+import { normalizeLong } from '../../esql/types';
+import { Connection } from './connection';
+import { IndexMeta, IndexMetadata } from './index-metadata';
+import { buildScanSql, releaseFailureSinks } from './scan-sql';
+
+export class EmbeddedCatalog implements EsqlCatalog {
+  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata) {}
+
+  resolveIndices(patterns: string[]): string[] {
+    const { indices, missing } = matchIndices(this.metadata.names(), patterns);
+    if (missing.length) throw new StoreError(`Unknown index [${missing.join(',')}]`, 'verification_exception', 400);
+    return indices;
+  }
+
+  fields(indices: string[]): CatalogField[] {
+    const byName = new Map<string, CatalogField>();
+    for (const index of indices) {
+      const meta = this.metadata.read(index);
+      if (!meta) continue;
+      for (const f of meta.fields) {
+        const known = byName.get(f.name);
+        const mv = meta.multiValued.has(f.name);
+        if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv });
+        else {
+          const a = esqlFamily(known.type);
+          const b = esqlFamily(f.type);
+          // text and keyword read the same strings: a field mapped as both is queried as keyword.
+          if (a !== b) known.type = (a === 'text' || a === 'keyword') && (b === 'text' || b === 'keyword') ? 'keyword' : 'unsupported';
+          known.multiValued ||= mv;
+        }
+      }
+    }
+    return [...byName.values()];
+  }
+
+  *scan(request: ScanRequest): Iterable<unknown[]> {
+    const metas = request.indices.map((i) => this.metadata.read(i)).filter((m): m is IndexMeta => m !== null);
+    if (metas.length === 0) return;
+    const types = new Map(this.fields(request.indices).map((f) => [f.name, f.type]));
+    const sql = buildScanSql(metas, request);
+    const stmt = this.conn.stmt(sql.text).raw(true);
+    const decoders = request.aggregate
+      ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
+        ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
+          ? decoderFor(types.get(a.field) ?? 'long') : identity)]
+      : request.columns.map((c) => decoderFor(types.get(c) ?? METADATA_FIELDS[c] ?? 'keyword'));
+    const needsDecode = decoders.some((d) => d !== identity);
+    // SQL needs at least one output column: with none requested, each row is an empty array.
+    const empty = !request.aggregate && request.columns.length === 0;
+    try {
+      for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
+        if (empty) { yield []; continue; }
+        if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
+        yield row;
+      }
+    } finally {
+      releaseFailureSinks(sql.sinks);
+    }
+  }
+}
+
+function esqlFamily(type: string): string {
+  switch (type) {
+    case 'byte': case 'short': case 'integer': return 'integer';
+    case 'float': case 'half_float': case 'scaled_float': case 'double': return 'double';
+    case 'wildcard': case 'constant_keyword': case 'keyword': return 'keyword';
+    case 'match_only_text': case 'text': return 'text';
+    default: return type;
+  }
+}
+
+const identity = (v: unknown): unknown => v;
+const bool = (v: unknown): unknown => (v === 1 ? true : v === 0 ? false : v);
+
+/** Whole numbers written as decimal strings inside BLOB lists come back exact (bigint beyond 2^53). */
+const wholeNumber = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  return normalizeLong(BigInt(v));
+};
+
+function decoderFor(type: string): (v: unknown) => unknown {
+  const whole = ['long', 'integer', 'short', 'byte', 'unsigned_long'].includes(type);
+  const one = type === 'boolean' ? bool : whole ? wholeNumber : identity;
+  return (v: unknown) => {
+    if (v instanceof Uint8Array) {
+      const list = JSON.parse(Buffer.from(v).toString('utf8')) as unknown[];
+      const decoded = one === identity ? list : list.map(one);
+      return decoded.length === 1 ? decoded[0] : decoded;
+    }
+    return one === wholeNumber ? v : one(v);
+  };
+}

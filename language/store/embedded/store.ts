@@ -1,0 +1,195 @@
+// EmbeddedStore, the store's public face: DataStore (each call also as a synchronous twin, for test clusters and
+// tools) and the ES|QL engine's catalog, over the parts of this folder. Every index lives in one SQLite file
+// (WAL), one table per index with one column per mapped field (the value a query reads) beside `_source` (what
+// get returns). Writes run in `BEGIN IMMEDIATE` transactions shared by the writes of one event-loop turn
+// (group-commit.ts) with synchronous=FULL, so several processes can share the file and an acknowledged write
+// survives a power cut. Get is real-time; refresh is a no-op (everything committed is searchable).
+import {
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoredDocument,
+  WriteOptions, WriteResult,
+} from '../store';
+import { fieldsFromMappings, mappingsFromFields, rulesFromMappings } from '../mapping';
+import { CatalogField, EsqlCatalog, ScanRequest } from '../../esql/catalog';
+import { runEsql, runEsqlSync } from '../../esql/engine';
+import { EmbeddedCatalog } from './catalog';
+import { Connection, Durability } from './connection';
+import { Documents, docKey } from './documents';
+import { GroupCommit } from './group-commit';
+import { IndexMetadata, noSuchIndex, validateIndexName } from './index-metadata';
+import { registerFailureFunction } from './scan-sql';
+import { createStoreTables } from './schema';
+
+interface EmbeddedOptions {
+  /** ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
+  exactLongs?: boolean;
+  /** `os` (default): every commit is fsynced; `process`: cheaper, survives a killed process only. */
+  durability?: Durability;
+}
+
+export class EmbeddedStore implements DataStore, EsqlCatalog {
+  readonly kind = 'embedded' as const;
+  readonly file: string;
+  private readonly conn: Connection;
+  /** index(), bulk() and delete() of one event-loop turn share a transaction (one fsync). */
+  private readonly commits: GroupCommit;
+  private readonly metadata: IndexMetadata;
+  private readonly documents: Documents;
+  private readonly catalog: EmbeddedCatalog;
+
+  constructor(file: string, private readonly options: EmbeddedOptions = {}) {
+    this.file = file;
+    this.conn = new Connection(this.file, options.durability);
+    this.commits = new GroupCommit(this.conn.db, {
+      beforeCommit: () => {
+        this.documents.endBatch();
+        this.metadata.forgetBatch();
+      },
+      afterRollback: () => {
+        this.documents.forgetBatch();
+        this.metadata.forgetAll();
+      },
+      // Cached schema is checked against the (restored) version again on the next read.
+      afterUndo: () => this.metadata.forgetBatch(),
+    });
+    createStoreTables(this.conn.db);
+    // Pushed-down arithmetic reports an overflowing row through this function (see scan-sql.ts).
+    registerFailureFunction(this.conn.db);
+    this.metadata = new IndexMetadata(this.conn, this.commits);
+    this.documents = new Documents(this.conn, this.commits, this.metadata);
+    this.catalog = new EmbeddedCatalog(this.conn, this.metadata);
+  }
+
+  /** Group-commit transactions committed by this store object (benchmarks report them per execution). */
+  get commitCount(): number {
+    return this.commits.committed;
+  }
+
+  // ---- indices ----------------------------------------------------------------------------------------
+
+  async createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }> {
+    return this.createIndexSync(index, definition);
+  }
+
+  createIndexSync(index: string, definition?: IndexDefinition): { created: boolean } {
+    validateIndexName(index);
+    return this.commits.inOwnTransaction(() => {
+      if (this.metadata.read(index)) return { created: false };
+      this.metadata.create(index, fieldsFromMappings(definition?.mappings), definition?.settings, rulesFromMappings(definition?.mappings));
+      return { created: true };
+    });
+  }
+
+  async indexExists(index: string): Promise<boolean> {
+    this.commits.flush();
+    return this.metadata.read(index) !== null;
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    this.deleteIndexSync(index);
+  }
+
+  deleteIndexSync(index: string): void {
+    this.commits.inOwnTransaction(() => this.metadata.drop(this.metadata.require(index)));
+  }
+
+  /** The index's mapping in Elasticsearch's shape. */
+  async getMapping(index: string): Promise<Record<string, unknown>> {
+    return this.getMappingSync(index);
+  }
+
+  getMappingSync(index: string): Record<string, unknown> {
+    this.commits.flush();
+    const meta = this.metadata.require(index);
+    return mappingsFromFields(meta.fields, meta.rules);
+  }
+
+  async listIndices(): Promise<string[]> {
+    return this.listIndicesSync();
+  }
+
+  listIndicesSync(): string[] {
+    this.commits.flush();
+    return this.metadata.names();
+  }
+
+  async refresh(index: string): Promise<void> {
+    if (!this.metadata.read(index) && !index.includes('*')) throw noSuchIndex(index);
+  }
+
+  // ---- documents --------------------------------------------------------------------------------------
+
+  async index(index: string, doc: Source, options: WriteOptions = {}): Promise<WriteResult> {
+    validateIndexName(index);
+    return this.commits.submit(options.id === undefined ? [] : [docKey(index, options.id)],
+      () => this.documents.write(index, options.id, doc, options));
+  }
+
+  /** Writes and commits before returning (test clusters built on the store). */
+  indexSync(index: string, doc: Source, options: WriteOptions = {}): WriteResult {
+    validateIndexName(index);
+    return this.commits.inOwnTransaction(() => this.documents.write(index, options.id, doc, options));
+  }
+
+  async bulk(index: string, items: BulkItem[], _options?: { refresh?: boolean }): Promise<BulkResult> {
+    validateIndexName(index);
+    const keys = items.flatMap((item) => (item.id === undefined ? [] : [docKey(index, item.id)]));
+    return this.commits.submit(keys, () => this.documents.writeMany(index, items));
+  }
+
+  bulkSync(index: string, items: BulkItem[]): BulkResult {
+    validateIndexName(index);
+    return this.commits.inOwnTransaction(() => this.documents.writeMany(index, items));
+  }
+
+  async get(index: string, id: string): Promise<StoredDocument | null> {
+    return this.documents.get(index, id);
+  }
+
+  /** Real-time get. A document the open batch wrote is read after the batch commits; any other is read at once. */
+  getSync(index: string, id: string): StoredDocument | null {
+    return this.documents.get(index, id);
+  }
+
+  async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
+    return this.commits.submit([docKey(index, id)], () => this.documents.remove(index, id, options));
+  }
+
+  deleteSync(index: string, id: string, options: WriteOptions = {}): WriteResult {
+    return this.commits.inOwnTransaction(() => this.documents.remove(index, id, options));
+  }
+
+  async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    // Committed when the query actually runs (after its yield to the event loop), not when it was asked for.
+    return runEsql(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs, beforeRead: () => this.commits.flush() });
+  }
+
+  esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
+    this.commits.flush();
+    return runEsqlSync(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs });
+  }
+
+  async close(): Promise<void> {
+    if (this.conn.db.open) this.commits.flush();
+    if (this.conn.db.open) this.conn.db.close();
+  }
+
+  // ---- EsqlCatalog ------------------------------------------------------------------------------------
+
+  resolveIndices(patterns: string[]): string[] {
+    return this.catalog.resolveIndices(patterns);
+  }
+
+  fields(indices: string[]): CatalogField[] {
+    return this.catalog.fields(indices);
+  }
+
+  scan(request: ScanRequest): Iterable<unknown[]> {
+    return this.catalog.scan(request);
+  }
+
+  /** The SQLite table and column holding `field` of `index` (for benchmarks and tools that compare plans). */
+  physicalName(index: string, field?: string): { table: string; column?: string } {
+    const meta = this.metadata.require(index);
+    return { table: meta.table, column: field === undefined ? undefined : meta.columns.get(field) };
+  }
+}
