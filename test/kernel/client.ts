@@ -5,7 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
-import { decode, encode, makeMessage, Message, Signer } from '../../kernel/wire';
+import { decode, encode, makeMessage, Message, Signer } from '../../kernel/protocol/wire';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'kernel', 'cli.js');

@@ -2,7 +2,7 @@
 // (execution count, execute_input, stop_on_error, interrupts) done here once, so the language only implements
 // the Interpreter contract.
 import { randomUUID } from 'crypto';
-import type { ExecuteOutcome, Interpreter } from '../language/contract';
+import type { ExecuteOutcome, Interpreter } from '../../language/contract';
 import { ConnectionInfo } from './connection';
 import { History } from './history';
 import { IOPubOutput, StreamBuffer } from './output';
