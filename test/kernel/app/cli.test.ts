@@ -30,6 +30,15 @@ describe('escript command line', function () {
     expect(escript(['version'])).to.deep.equal({ status: 0, stdout: `${version}\n`, stderr: '' });
   });
 
+  it('is executable as built, so an `npm link`ed escript runs (the bin is dist/kernel/cli.js)', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).bin.escript).to.equal(path.relative(ROOT, CLI));
+    expect(fs.statSync(CLI).mode & 0o111, 'execute bits of dist/kernel/cli.js').to.equal(0o111);
+    const direct = spawnSync(CLI, ['version'], { encoding: 'utf8' });
+    expect(direct.error).to.equal(undefined);
+    expect(direct.status, direct.stderr).to.equal(0);
+    expect(direct.stdout).to.match(/^\d+\.\d+\.\d+/);
+  });
+
   it('shows the usage for help (status 0), no command or an unknown one (status 2)', () => {
     const help = escript(['help']);
     expect(help.status).to.equal(0);
