@@ -1,50 +1,43 @@
 // The protocol layer: one handler per request type, wrapped in busy/idle, with all the bookkeeping
 // (execution count, execute_input, stop_on_error, interrupts) done here once, so the language only implements
-// the Interpreter contract.
+// the Interpreter contract. Messages come and go through the Transport it is given.
 import { randomUUID } from 'crypto';
 import type { ExecuteOutcome, Interpreter } from '../../language/contract';
-import { ConnectionInfo } from './connection';
 import { History } from './history';
 import { IOPubOutput, StreamBuffer } from './output';
-import { KernelSockets } from './sockets';
+import type { RequestChannel, Transport } from './transport';
 import { decode, encode, makeMessage, Message, PROTOCOL_VERSION, Signer } from './wire';
 import { fromCodePoints, toCodePoints } from './unicode';
 
-type ReplyChannel = 'shell' | 'control';
-type Handler = (request: Message, channel: ReplyChannel) => Promise<void>;
+type Handler = (request: Message, channel: RequestChannel) => Promise<void>;
 
 export interface KernelOptions {
-  connection: ConnectionInfo;
+  transport: Transport;
+  /** Checks incoming and signs outgoing messages (the connection file's key and signature scheme). */
+  signer: Signer;
   interpreter: Interpreter;
   history: History;
   implementationVersion: string;
   log: (msg: string) => void;
-  /** Called once the kernel has replied to a shutdown request and closed its sockets. */
+  /** Called once the kernel has replied to a shutdown request and stopped its transport. */
   onShutdown: (restart: boolean) => void;
 }
 
 export class Kernel {
   readonly session = randomUUID();
-  private readonly signer: Signer;
-  private readonly sockets: KernelSockets;
   private readonly streams: StreamBuffer;
-  private readonly shellQueue: { request: Message; channel: ReplyChannel }[] = [];
+  private readonly shellQueue: { request: Message; channel: RequestChannel }[] = [];
   private shellBusy = false;
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
   private shuttingDown = false;
 
   constructor(private readonly options: KernelOptions) {
-    this.signer = new Signer(options.connection.key, options.connection.signature_scheme);
-    this.sockets = new KernelSockets(options.connection, options.log);
     this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
   }
 
   async start(): Promise<void> {
-    await this.sockets.bind();
-    for (const channel of ['shell', 'control'] as const) {
-      this.listen(this.sockets[channel], channel).catch((err) => this.options.log(`${channel} stopped: ${err}`));
-    }
+    await this.options.transport.start((channel, frames) => this.receive(channel, frames));
     this.publishStatus('starting');
   }
 
@@ -71,22 +64,21 @@ export class Kernel {
     shutdown_request: (r, c) => this.shutdown(r, c),
   };
 
-  private async listen(socket: AsyncIterable<Buffer[]>, channel: ReplyChannel): Promise<void> {
-    // Control requests are handled in order among themselves but never wait behind the shell queue.
-    let control = Promise.resolve();
-    for await (const frames of socket) {
-      let request: Message;
-      try {
-        request = decode(frames, this.signer);
-      } catch (err) {
-        this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
-        continue;
-      }
-      if (channel === 'control') control = control.then(() => this.dispatch(request, channel));
-      else {
-        this.shellQueue.push({ request, channel });
-        void this.drainShell();
-      }
+  // Control requests are handled in order among themselves but never wait behind the shell queue.
+  private control = Promise.resolve();
+
+  private receive(channel: RequestChannel, frames: Buffer[]): void {
+    let request: Message;
+    try {
+      request = decode(frames, this.options.signer);
+    } catch (err) {
+      this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
+      return;
+    }
+    if (channel === 'control') this.control = this.control.then(() => this.dispatch(request, channel));
+    else {
+      this.shellQueue.push({ request, channel });
+      void this.drainShell();
     }
   }
 
@@ -102,7 +94,7 @@ export class Kernel {
     }
   }
 
-  private async dispatch(request: Message, channel: ReplyChannel): Promise<void> {
+  private async dispatch(request: Message, channel: RequestChannel): Promise<void> {
     const handler = this.handlers[request.header.msg_type];
     this.publishStatus('busy', request);
     try {
@@ -116,7 +108,7 @@ export class Kernel {
     }
   }
 
-  private async kernelInfo(request: Message, channel: ReplyChannel): Promise<void> {
+  private async kernelInfo(request: Message, channel: RequestChannel): Promise<void> {
     const info = this.options.interpreter.info();
     await this.reply(channel, request, 'kernel_info_reply', {
       status: 'ok',
@@ -137,7 +129,7 @@ export class Kernel {
     });
   }
 
-  private async execute(request: Message, channel: ReplyChannel): Promise<void> {
+  private async execute(request: Message, channel: RequestChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const helpTopic = helpRequest(code);
     if (helpTopic !== undefined) {
@@ -192,21 +184,21 @@ export class Kernel {
   }
 
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
-  private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
+  private async pageHelp(request: Message, channel: RequestChannel, topic: string): Promise<void> {
     const help = this.options.interpreter.inspect(topic, topic.length, 1);
     const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
     await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
   }
 
-  private takeQueuedExecutes(): { request: Message; channel: ReplyChannel }[] {
+  private takeQueuedExecutes(): { request: Message; channel: RequestChannel }[] {
     const executes = this.shellQueue.filter((item) => item.request.header.msg_type === 'execute_request');
     this.shellQueue.splice(0, this.shellQueue.length, ...this.shellQueue.filter((item) => !executes.includes(item)));
     return executes;
   }
 
   /** After a failed cell, the cells queued behind it are answered `aborted`, as ipykernel does. */
-  private async abort(queued: { request: Message; channel: ReplyChannel }[]): Promise<void> {
+  private async abort(queued: { request: Message; channel: RequestChannel }[]): Promise<void> {
     for (const item of queued) {
       this.publishStatus('busy', item.request);
       await this.reply(item.channel, item.request, 'execute_reply', { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
@@ -222,13 +214,13 @@ export class Kernel {
     }
   }
 
-  private async isComplete(request: Message, channel: ReplyChannel): Promise<void> {
+  private async isComplete(request: Message, channel: RequestChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const verdict = isExitCommand(code) ? { status: 'complete' } : this.options.interpreter.isComplete(code);
     await this.reply(channel, request, 'is_complete_reply', verdict);
   }
 
-  private async complete(request: Message, channel: ReplyChannel): Promise<void> {
+  private async complete(request: Message, channel: RequestChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
     const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursor);
@@ -241,7 +233,7 @@ export class Kernel {
     });
   }
 
-  private async inspect(request: Message, channel: ReplyChannel): Promise<void> {
+  private async inspect(request: Message, channel: RequestChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
     const help = this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
@@ -253,7 +245,7 @@ export class Kernel {
     });
   }
 
-  private async history(request: Message, channel: ReplyChannel): Promise<void> {
+  private async history(request: Message, channel: RequestChannel): Promise<void> {
     const c = request.content;
     const store = this.options.history;
     const entries =
@@ -265,7 +257,7 @@ export class Kernel {
     await this.reply(channel, request, 'history_reply', { status: 'ok', history });
   }
 
-  private async shutdown(request: Message, channel: ReplyChannel): Promise<void> {
+  private async shutdown(request: Message, channel: RequestChannel): Promise<void> {
     const restart = request.content.restart === true;
     if (this.shuttingDown) return;
     this.shuttingDown = true;
@@ -280,9 +272,8 @@ export class Kernel {
     }
     this.streams.flush();
     this.publishStatus('idle', request);
-    await this.sockets.queues.iopub.drained();
+    await this.options.transport.stop();
     this.options.history.close();
-    await this.sockets.close();
     this.options.onShutdown(restart);
   }
 
@@ -294,12 +285,12 @@ export class Kernel {
     const message = makeMessage(msgType, content, this.session, parent);
     // iopub identities are the topic; the message type is the conventional one.
     message.identities = [Buffer.from(msgType)];
-    void this.sockets.queues.iopub.send(encode(message, this.signer));
+    void this.options.transport.send('iopub', encode(message, this.options.signer));
   }
 
-  private reply(channel: ReplyChannel, request: Message, msgType: string, content: object, metadata: Record<string, unknown> = {}): Promise<void> {
+  private reply(channel: RequestChannel, request: Message, msgType: string, content: object, metadata: Record<string, unknown> = {}): Promise<void> {
     const message = makeMessage(msgType, content, this.session, request, metadata);
-    return this.sockets.queues[channel].send(encode(message, this.signer));
+    return this.options.transport.send(channel, encode(message, this.options.signer));
   }
 }
 
@@ -313,3 +304,4 @@ function helpRequest(code: string): string | undefined {
   const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
   return m ? (m[1] ?? m[2]) : undefined;
 }
+

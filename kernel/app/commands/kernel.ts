@@ -5,6 +5,8 @@ import { dataDir, openSession } from '../../../language/tools';
 import { readConnectionFile } from '../../protocol/connection';
 import { Kernel } from '../../protocol/dispatch';
 import { History } from '../../protocol/history';
+import { ZmqTransport } from '../../protocol/sockets';
+import { Signer } from '../../protocol/wire';
 import { packageVersion } from '../paths';
 import { UsageError } from './command';
 
@@ -22,7 +24,8 @@ export async function runKernel(args: string[]): Promise<number> {
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
   const interpreter = openSession(process.env);
   const kernel = new Kernel({
-    connection,
+    transport: new ZmqTransport(connection, log),
+    signer: new Signer(connection.key, connection.signature_scheme),
     interpreter,
     history: new History(path.join(dataDir(), 'history.db'), name),
     implementationVersion: packageVersion(),
