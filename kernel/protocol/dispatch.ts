@@ -28,6 +28,8 @@ export class Kernel {
   private readonly streams: StreamBuffer;
   private readonly shellQueue: { request: Message; channel: RequestChannel }[] = [];
   private shellBusy = false;
+  // Control requests are handled in order among themselves but never wait behind the shell queue.
+  private control = Promise.resolve();
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
   private shuttingDown = false;
@@ -63,9 +65,6 @@ export class Kernel {
     },
     shutdown_request: (r, c) => this.shutdown(r, c),
   };
-
-  // Control requests are handled in order among themselves but never wait behind the shell queue.
-  private control = Promise.resolve();
 
   private receive(channel: RequestChannel, frames: Buffer[]): void {
     let request: Message;
@@ -130,7 +129,7 @@ export class Kernel {
   }
 
   private async execute(request: Message, channel: RequestChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
+    const code = codeOf(request);
     const helpTopic = helpRequest(code);
     if (helpTopic !== undefined) {
       await this.pageHelp(request, channel, helpTopic);
@@ -138,7 +137,7 @@ export class Kernel {
     }
     if (isExitCommand(code)) {
       // As in IPython: `exit` / `quit` ask the frontend (jupyter console) to leave and stop the kernel.
-      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload: [{ source: 'ask_exit', keepkernel: false }] });
+      await this.executeOk(channel, request, this.executionCount, [{ source: 'ask_exit', keepkernel: false }]);
       return;
     }
     const silent = request.content.silent === true;
@@ -170,7 +169,7 @@ export class Kernel {
       if (outcome.result && !silent) {
         this.publish('execute_result', { execution_count: count, data: outcome.result, metadata: {} }, request);
       }
-      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      await this.executeOk(channel, request, count);
       return;
     }
     const { ename, evalue, traceback } = outcome.error;
@@ -186,9 +185,13 @@ export class Kernel {
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
   private async pageHelp(request: Message, channel: RequestChannel, topic: string): Promise<void> {
     const help = this.options.interpreter.inspect(topic, topic.length, 1);
-    const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
+    const payload = help === null ? [] : [{ source: 'page', data: helpBundle(help), start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
-    await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
+    await this.executeOk(channel, request, this.executionCount, payload);
+  }
+
+  private executeOk(channel: RequestChannel, request: Message, count: number, payload: object[] = []): Promise<void> {
+    return this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload });
   }
 
   private takeQueuedExecutes(): { request: Message; channel: RequestChannel }[] {
@@ -215,15 +218,14 @@ export class Kernel {
   }
 
   private async isComplete(request: Message, channel: RequestChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
+    const code = codeOf(request);
     const verdict = isExitCommand(code) ? { status: 'complete' } : this.options.interpreter.isComplete(code);
     await this.reply(channel, request, 'is_complete_reply', verdict);
   }
 
   private async complete(request: Message, channel: RequestChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
-    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursor);
+    const code = codeOf(request);
+    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursorOf(request, code));
     await this.reply(channel, request, 'complete_reply', {
       status: 'ok',
       matches,
@@ -234,13 +236,12 @@ export class Kernel {
   }
 
   private async inspect(request: Message, channel: RequestChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
-    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const help = this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
+    const code = codeOf(request);
+    const help = this.options.interpreter.inspect(code, cursorOf(request, code), Number(request.content.detail_level ?? 0));
     await this.reply(channel, request, 'inspect_reply', {
       status: 'ok',
       found: help !== null,
-      data: help === null ? {} : { 'text/plain': help, 'text/markdown': help },
+      data: help === null ? {} : helpBundle(help),
       metadata: {},
     });
   }
@@ -305,3 +306,17 @@ function helpRequest(code: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/** The request's `code`, as text whatever the client sent. */
+function codeOf(request: Message): string {
+  return String(request.content.code ?? '');
+}
+
+/** The request's `cursor_pos` (code points, default the end) as an index into `code`. */
+function cursorOf(request: Message, code: string): number {
+  return fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
+}
+
+/** Help text (Markdown) as frontends show it, in the inspect reply and in the pager. */
+function helpBundle(help: string): Record<string, string> {
+  return { 'text/plain': help, 'text/markdown': help };
+}
