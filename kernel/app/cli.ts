@@ -1,13 +1,6 @@
 // The `escript` command: the process edges (kernel, install, run, ...) around one Session class. Each command
 // lives in commands/; this file only picks one by name and turns misuse into the usage text.
 import { Command, UsageError } from './commands/command';
-import { esql } from './commands/esql';
-import { install } from './commands/install';
-import { runKernel } from './commands/kernel';
-import { load } from './commands/load';
-import { run } from './commands/run';
-import { sampleData } from './commands/sample-data';
-import { tutorials } from './commands/tutorials';
 import { packageVersion } from './paths';
 
 const USAGE = `usage: escript <command> [options]
@@ -24,15 +17,16 @@ commands:
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)
   version                                   print the version`;
 
-const commands: Record<string, Command> = {
-  kernel: runKernel,
-  install,
-  run,
-  esql,
-  load,
-  'sample-data': sampleData,
-  tutorials,
-  version: async () => {
+// A command's module is loaded only when it runs: the kernel need not load the installer, nor `version` the language.
+const commands: Record<string, () => Promise<Command>> = {
+  kernel: async () => (await import('./commands/kernel')).runKernel,
+  install: async () => (await import('./commands/install')).install,
+  run: async () => (await import('./commands/run')).run,
+  esql: async () => (await import('./commands/esql')).esql,
+  load: async () => (await import('./commands/load')).load,
+  'sample-data': async () => (await import('./commands/sample-data')).sampleData,
+  tutorials: async () => (await import('./commands/tutorials')).tutorials,
+  version: async () => async () => {
     console.log(packageVersion());
     return 0;
   },
@@ -41,13 +35,13 @@ const commands: Record<string, Command> = {
 /** Runs one command line (without `node` and the script); resolves with the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n${USAGE}` : USAGE);
     return name === 'help' || name === '--help' ? 0 : 2;
   }
   try {
-    return await command(rest);
+    return await (await command())(rest);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`escript ${name}: ${(err as Error).message}\n${USAGE}`);

@@ -12,7 +12,7 @@ function importsBelow(dir: string): { file: string; target: string }[] {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const file = path.join(entry.parentPath, entry.name);
     const source = fs.readFileSync(file, 'utf8');
-    for (const m of source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'|\brequire\('(\.[^']+)'\)/gm)) {
+    for (const m of source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'|\b(?:require|import)\('(\.[^']+)'\)/gm)) {
       const target = path.relative(ROOT, path.resolve(path.dirname(file), m[1] ?? m[2]));
       found.push({ file: path.relative(ROOT, file), target });
     }

@@ -51,6 +51,8 @@ describe('escript command line', function () {
     const unknown = escript(['bogus']);
     expect(unknown.status).to.equal(2);
     expect(unknown.stderr).to.equal(`unknown command: bogus\n${help.stderr}`);
+    // a name every object has is no command either
+    expect(escript(['constructor'])).to.deep.equal({ status: 2, stdout: '', stderr: `unknown command: constructor\n${help.stderr}` });
   });
 
   it('answers a misused command with its message and the usage, status 2', () => {
