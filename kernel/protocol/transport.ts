@@ -16,6 +16,6 @@ export interface Transport {
   start(receive: Receive): Promise<void>;
   /** Sends the frames of one message, after those sent before on the same channel. Never rejects. */
   send(channel: SendChannel, frames: Buffer[]): Promise<void>;
-  /** Delivers what is still queued (iopub included), then stops listening and releases everything. */
+  /** Sends what iopub still holds (replies were awaited already), then stops listening and releases everything. */
   stop(): Promise<void>;
 }
