@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { BulkItem, DataStore, Source, StoreError } from './store';
 
-interface LoadResult {
+export interface LoadResult {
   index: string;
   loaded: number;
   failed: number;

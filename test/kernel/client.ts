@@ -5,7 +5,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
-import { decode, encode, makeMessage, Message, Signer } from '../../kernel/wire';
+import { ClientChannel, KernelClient } from './kernel-client';
+
+export { ofType, streamText } from './kernel-client';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'kernel', 'cli.js');
@@ -38,20 +40,18 @@ async function waitForListener(port: number, child: ChildProcess, stderr: () => 
   }
 }
 
-export class TestClient {
-  readonly key = 'test-key-' + Math.random().toString(36).slice(2);
-  readonly signer = new Signer(this.key);
-  readonly session = 'test-session';
+export class TestClient extends KernelClient {
   readonly shell = new zmq.Dealer({ linger: 0 });
   readonly control = new zmq.Dealer({ linger: 0 });
   readonly iopub = new zmq.Subscriber({ linger: 0 });
-  readonly iopubMessages: Message[] = [];
   stderr = '';
   process!: ChildProcess;
   dataDir!: string;
   connection!: Record<string, unknown>;
-  private waiters: (() => void)[] = [];
-  private replies = new Map<string, (m: Message) => void>();
+
+  constructor() {
+    super('test-key-' + Math.random().toString(36).slice(2));
+  }
 
   /** Starts a kernel: ours by default, or any command line taking a connection file as its last argument. */
   static async start(env: Record<string, string> = {}, argv: string[] = [process.execPath, CLI, 'kernel', '-f']): Promise<TestClient> {
@@ -91,8 +91,8 @@ export class TestClient {
     this.control.connect(url('control_port'));
     this.iopub.connect(url('iopub_port'));
     this.iopub.subscribe();
-    void this.pump(this.shell);
-    void this.pump(this.control);
+    void this.pump(this.shell, 'shell');
+    void this.pump(this.control, 'control');
     void this.pumpIopub();
     // The PUB socket drops what it sends before our subscription reaches it: wait for a kernel_info round trip
     // whose status messages arrive, as jupyter_client's wait_for_ready does.
@@ -106,23 +106,9 @@ export class TestClient {
     throw new Error(`kernel did not start (${JSON.stringify(this.connection)} ${replies} replies, ${this.iopubMessages.length} iopub messages; ${this.undecodable}): ${this.stderr}`);
   }
 
-  readonly undecodable: string[] = [];
-
-  private tryDecode(frames: Buffer[]): Message | undefined {
+  private async pump(socket: zmq.Dealer, channel: ClientChannel): Promise<void> {
     try {
-      return decode(frames, this.signer);
-    } catch (err) {
-      this.undecodable.push((err as Error).message);
-      return undefined;
-    }
-  }
-
-  private async pump(socket: zmq.Dealer): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        const msg = this.tryDecode(frames); // a DEALER gets no routing identities
-        if (msg) this.replies.get(String(msg.parent_header.msg_id))?.(msg);
-      }
+      for await (const frames of socket) this.received(channel, frames); // a DEALER gets no routing identities
     } catch {
       /* socket closed */
     }
@@ -130,47 +116,14 @@ export class TestClient {
 
   private async pumpIopub(): Promise<void> {
     try {
-      for await (const frames of this.iopub) {
-        const msg = this.tryDecode(frames);
-        if (msg) this.iopubMessages.push(msg);
-        this.waiters.splice(0).forEach((w) => w());
-      }
+      for await (const frames of this.iopub) this.received('iopub', frames);
     } catch (err) {
       this.undecodable.push(`iopub loop ended: ${err}`);
     }
   }
 
-  /** Sends a request; resolves with its reply. */
-  send(msgType: string, content: object, channel: 'shell' | 'control' = 'shell'): { msgId: string; reply: Promise<Message> } {
-    const message = makeMessage(msgType, content, this.session);
-    const reply = new Promise<Message>((resolve) => this.replies.set(message.header.msg_id, resolve));
-    void (channel === 'shell' ? this.shell : this.control).send(encode(message, this.signer));
-    return { msgId: message.header.msg_id, reply };
-  }
-
-  request(msgType: string, content: object, channel: 'shell' | 'control' = 'shell'): Promise<Message> {
-    return this.send(msgType, content, channel).reply;
-  }
-
-  /** iopub messages whose parent is `msgId`, once its `idle` status has arrived. */
-  async outputs(msgId: string, timeoutMs = 10000): Promise<Message[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const mine = this.iopubMessages.filter((m) => m.parent_header.msg_id === msgId);
-      if (mine.some((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle')) return mine;
-      if (Date.now() > deadline) throw new Error(`no idle for ${msgId}; got ${mine.map((m) => m.header.msg_type)}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 100);
-      });
-    }
-  }
-
-  /** Runs code; resolves with the reply and the iopub messages of the request. */
-  async execute(code: string, extra: object = {}): Promise<{ reply: Message; outputs: Message[] }> {
-    const { msgId, reply } = this.send('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
-    const r = await reply;
-    return { reply: r, outputs: await this.outputs(msgId) };
+  protected deliver(channel: ClientChannel, frames: Buffer[]): void {
+    void this[channel].send(frames);
   }
 
   async heartbeat(timeoutMs = 1000): Promise<boolean> {
@@ -197,12 +150,4 @@ export class TestClient {
     for (const s of [this.shell, this.control, this.iopub]) s.close();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
-}
-
-export function streamText(outputs: Message[], name = 'stdout'): string {
-  return outputs.filter((m) => m.header.msg_type === 'stream' && m.content.name === name).map((m) => m.content.text).join('');
-}
-
-export function ofType(outputs: Message[], type: string): Message[] {
-  return outputs.filter((m) => m.header.msg_type === type);
 }

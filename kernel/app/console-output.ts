@@ -1,5 +1,5 @@
 // The Output of `escript run`: PRINT to stdout (WARN/ERROR to stderr), displays as their plain text.
-import type { MimeBundle, Output, PrintLevel } from '../language/contract';
+import type { MimeBundle, Output, PrintLevel } from '../../language/contract';
 
 export class ConsoleOutput implements Output {
   private readonly shown = new Map<string, string>();

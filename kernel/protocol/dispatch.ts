@@ -1,50 +1,45 @@
 // The protocol layer: one handler per request type, wrapped in busy/idle, with all the bookkeeping
 // (execution count, execute_input, stop_on_error, interrupts) done here once, so the language only implements
-// the Interpreter contract.
+// the Interpreter contract. Messages come and go through the Transport it is given.
 import { randomUUID } from 'crypto';
-import type { ExecuteOutcome, Interpreter } from '../language/contract';
-import { ConnectionInfo } from './connection';
+import type { ExecuteOutcome, Interpreter } from '../../language/contract';
 import { History } from './history';
 import { IOPubOutput, StreamBuffer } from './output';
-import { KernelSockets } from './sockets';
+import type { RequestChannel, Transport } from './transport';
 import { decode, encode, makeMessage, Message, PROTOCOL_VERSION, Signer } from './wire';
 import { fromCodePoints, toCodePoints } from './unicode';
 
-type ReplyChannel = 'shell' | 'control';
-type Handler = (request: Message, channel: ReplyChannel) => Promise<void>;
+type Handler = (request: Message, channel: RequestChannel) => Promise<void>;
 
 export interface KernelOptions {
-  connection: ConnectionInfo;
+  transport: Transport;
+  /** Checks incoming and signs outgoing messages (the connection file's key and signature scheme). */
+  signer: Signer;
   interpreter: Interpreter;
   history: History;
   implementationVersion: string;
   log: (msg: string) => void;
-  /** Called once the kernel has replied to a shutdown request and closed its sockets. */
+  /** Called once the kernel has replied to a shutdown request and stopped its transport. */
   onShutdown: (restart: boolean) => void;
 }
 
 export class Kernel {
   readonly session = randomUUID();
-  private readonly signer: Signer;
-  private readonly sockets: KernelSockets;
   private readonly streams: StreamBuffer;
-  private readonly shellQueue: { request: Message; channel: ReplyChannel }[] = [];
+  private readonly shellQueue: { request: Message; channel: RequestChannel }[] = [];
   private shellBusy = false;
+  // Control requests are handled in order among themselves but never wait behind the shell queue.
+  private control = Promise.resolve();
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
   private shuttingDown = false;
 
   constructor(private readonly options: KernelOptions) {
-    this.signer = new Signer(options.connection.key, options.connection.signature_scheme);
-    this.sockets = new KernelSockets(options.connection, options.log);
     this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
   }
 
   async start(): Promise<void> {
-    await this.sockets.bind();
-    for (const channel of ['shell', 'control'] as const) {
-      this.listen(this.sockets[channel], channel).catch((err) => this.options.log(`${channel} stopped: ${err}`));
-    }
+    await this.options.transport.start((channel, frames) => this.receive(channel, frames));
     this.publishStatus('starting');
   }
 
@@ -71,22 +66,18 @@ export class Kernel {
     shutdown_request: (r, c) => this.shutdown(r, c),
   };
 
-  private async listen(socket: AsyncIterable<Buffer[]>, channel: ReplyChannel): Promise<void> {
-    // Control requests are handled in order among themselves but never wait behind the shell queue.
-    let control = Promise.resolve();
-    for await (const frames of socket) {
-      let request: Message;
-      try {
-        request = decode(frames, this.signer);
-      } catch (err) {
-        this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
-        continue;
-      }
-      if (channel === 'control') control = control.then(() => this.dispatch(request, channel));
-      else {
-        this.shellQueue.push({ request, channel });
-        void this.drainShell();
-      }
+  private receive(channel: RequestChannel, frames: Buffer[]): void {
+    let request: Message;
+    try {
+      request = decode(frames, this.options.signer);
+    } catch (err) {
+      this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
+      return;
+    }
+    if (channel === 'control') this.control = this.control.then(() => this.dispatch(request, channel));
+    else {
+      this.shellQueue.push({ request, channel });
+      void this.drainShell();
     }
   }
 
@@ -102,7 +93,7 @@ export class Kernel {
     }
   }
 
-  private async dispatch(request: Message, channel: ReplyChannel): Promise<void> {
+  private async dispatch(request: Message, channel: RequestChannel): Promise<void> {
     const handler = this.handlers[request.header.msg_type];
     this.publishStatus('busy', request);
     try {
@@ -116,7 +107,7 @@ export class Kernel {
     }
   }
 
-  private async kernelInfo(request: Message, channel: ReplyChannel): Promise<void> {
+  private async kernelInfo(request: Message, channel: RequestChannel): Promise<void> {
     const info = this.options.interpreter.info();
     await this.reply(channel, request, 'kernel_info_reply', {
       status: 'ok',
@@ -137,8 +128,8 @@ export class Kernel {
     });
   }
 
-  private async execute(request: Message, channel: ReplyChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
+  private async execute(request: Message, channel: RequestChannel): Promise<void> {
+    const code = codeOf(request);
     const helpTopic = helpRequest(code);
     if (helpTopic !== undefined) {
       await this.pageHelp(request, channel, helpTopic);
@@ -146,7 +137,7 @@ export class Kernel {
     }
     if (isExitCommand(code)) {
       // As in IPython: `exit` / `quit` ask the frontend (jupyter console) to leave and stop the kernel.
-      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload: [{ source: 'ask_exit', keepkernel: false }] });
+      await this.executeOk(channel, request, this.executionCount, [{ source: 'ask_exit', keepkernel: false }]);
       return;
     }
     const silent = request.content.silent === true;
@@ -178,7 +169,7 @@ export class Kernel {
       if (outcome.result && !silent) {
         this.publish('execute_result', { execution_count: count, data: outcome.result, metadata: {} }, request);
       }
-      await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+      await this.executeOk(channel, request, count);
       return;
     }
     const { ename, evalue, traceback } = outcome.error;
@@ -192,21 +183,25 @@ export class Kernel {
   }
 
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
-  private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
+  private async pageHelp(request: Message, channel: RequestChannel, topic: string): Promise<void> {
     const help = this.options.interpreter.inspect(topic, topic.length, 1);
-    const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
+    const payload = help === null ? [] : [{ source: 'page', data: helpBundle(help), start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
-    await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
+    await this.executeOk(channel, request, this.executionCount, payload);
   }
 
-  private takeQueuedExecutes(): { request: Message; channel: ReplyChannel }[] {
+  private executeOk(channel: RequestChannel, request: Message, count: number, payload: object[] = []): Promise<void> {
+    return this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload });
+  }
+
+  private takeQueuedExecutes(): { request: Message; channel: RequestChannel }[] {
     const executes = this.shellQueue.filter((item) => item.request.header.msg_type === 'execute_request');
     this.shellQueue.splice(0, this.shellQueue.length, ...this.shellQueue.filter((item) => !executes.includes(item)));
     return executes;
   }
 
   /** After a failed cell, the cells queued behind it are answered `aborted`, as ipykernel does. */
-  private async abort(queued: { request: Message; channel: ReplyChannel }[]): Promise<void> {
+  private async abort(queued: { request: Message; channel: RequestChannel }[]): Promise<void> {
     for (const item of queued) {
       this.publishStatus('busy', item.request);
       await this.reply(item.channel, item.request, 'execute_reply', { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
@@ -222,16 +217,15 @@ export class Kernel {
     }
   }
 
-  private async isComplete(request: Message, channel: ReplyChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
+  private async isComplete(request: Message, channel: RequestChannel): Promise<void> {
+    const code = codeOf(request);
     const verdict = isExitCommand(code) ? { status: 'complete' } : this.options.interpreter.isComplete(code);
     await this.reply(channel, request, 'is_complete_reply', verdict);
   }
 
-  private async complete(request: Message, channel: ReplyChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
-    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursor);
+  private async complete(request: Message, channel: RequestChannel): Promise<void> {
+    const code = codeOf(request);
+    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursorOf(request, code));
     await this.reply(channel, request, 'complete_reply', {
       status: 'ok',
       matches,
@@ -241,19 +235,18 @@ export class Kernel {
     });
   }
 
-  private async inspect(request: Message, channel: ReplyChannel): Promise<void> {
-    const code = String(request.content.code ?? '');
-    const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const help = this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
+  private async inspect(request: Message, channel: RequestChannel): Promise<void> {
+    const code = codeOf(request);
+    const help = this.options.interpreter.inspect(code, cursorOf(request, code), Number(request.content.detail_level ?? 0));
     await this.reply(channel, request, 'inspect_reply', {
       status: 'ok',
       found: help !== null,
-      data: help === null ? {} : { 'text/plain': help, 'text/markdown': help },
+      data: help === null ? {} : helpBundle(help),
       metadata: {},
     });
   }
 
-  private async history(request: Message, channel: ReplyChannel): Promise<void> {
+  private async history(request: Message, channel: RequestChannel): Promise<void> {
     const c = request.content;
     const store = this.options.history;
     const entries =
@@ -265,7 +258,7 @@ export class Kernel {
     await this.reply(channel, request, 'history_reply', { status: 'ok', history });
   }
 
-  private async shutdown(request: Message, channel: ReplyChannel): Promise<void> {
+  private async shutdown(request: Message, channel: RequestChannel): Promise<void> {
     const restart = request.content.restart === true;
     if (this.shuttingDown) return;
     this.shuttingDown = true;
@@ -280,9 +273,8 @@ export class Kernel {
     }
     this.streams.flush();
     this.publishStatus('idle', request);
-    await this.sockets.queues.iopub.drained();
+    await this.options.transport.stop();
     this.options.history.close();
-    await this.sockets.close();
     this.options.onShutdown(restart);
   }
 
@@ -294,12 +286,12 @@ export class Kernel {
     const message = makeMessage(msgType, content, this.session, parent);
     // iopub identities are the topic; the message type is the conventional one.
     message.identities = [Buffer.from(msgType)];
-    void this.sockets.queues.iopub.send(encode(message, this.signer));
+    void this.options.transport.send('iopub', encode(message, this.options.signer));
   }
 
-  private reply(channel: ReplyChannel, request: Message, msgType: string, content: object, metadata: Record<string, unknown> = {}): Promise<void> {
+  private reply(channel: RequestChannel, request: Message, msgType: string, content: object, metadata: Record<string, unknown> = {}): Promise<void> {
     const message = makeMessage(msgType, content, this.session, request, metadata);
-    return this.sockets.queues[channel].send(encode(message, this.signer));
+    return this.options.transport.send(channel, encode(message, this.options.signer));
   }
 }
 
@@ -312,4 +304,19 @@ function isExitCommand(code: string): boolean {
 function helpRequest(code: string): string | undefined {
   const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
   return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The request's `code`, as text whatever the client sent. */
+function codeOf(request: Message): string {
+  return String(request.content.code ?? '');
+}
+
+/** The request's `cursor_pos` (code points, default the end) as an index into `code`. */
+function cursorOf(request: Message, code: string): number {
+  return fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
+}
+
+/** Help text (Markdown) as frontends show it, in the inspect reply and in the pager. */
+function helpBundle(help: string): Record<string, string> {
+  return { 'text/plain': help, 'text/markdown': help };
 }

@@ -3,7 +3,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { packageRoot } from './paths';
+import { parseArgs } from 'util';
+import { packageRoot } from '../paths';
+import { UsageError } from './command';
 
 export interface InstallOptions {
   name: string;
@@ -57,4 +59,29 @@ export function installKernelspec(options: InstallOptions): string {
   } finally {
     fs.rmSync(built, { recursive: true, force: true });
   }
+}
+
+export async function install(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      user: { type: 'boolean' },
+      prefix: { type: 'string' },
+      'sys-prefix': { type: 'boolean' },
+      name: { type: 'string', default: 'escript' },
+      'display-name': { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const env = Object.fromEntries(
+    (values.env ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--env takes KEY=VALUE, got ${pair}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const target = values.prefix ? { kind: 'prefix' as const, dir: values.prefix } : values['sys-prefix'] ? { kind: 'sys-prefix' as const } : { kind: 'user' as const };
+  const where = installKernelspec({ name: values.name!, displayName: values['display-name'], target, env });
+  console.log(`installed kernelspec ${values.name} in ${where}`);
+  return 0;
 }

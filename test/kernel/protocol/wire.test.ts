@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHmac } from 'crypto';
-import { decode, encode, makeMessage, Signer, WireError } from '../../kernel/wire';
+import { decode, encode, makeMessage, Signer, WireError } from '../../../kernel/protocol/wire';
 
 function frames(parts: object[], key: string, ids: string[] = ['client-1']): Buffer[] {
   const raw = parts.map((p) => Buffer.from(JSON.stringify(p)));

@@ -1,7 +1,7 @@
 // The real kernel process, spoken to over ZeroMQ as a Jupyter client would.
 import { expect } from 'chai';
 import * as fs from 'fs';
-import { encode, makeMessage, Signer } from '../../kernel/wire';
+import { encode, makeMessage, Signer } from '../../kernel/protocol/wire';
 import { ofType, streamText, TestClient } from './client';
 
 describe('kernel over ZeroMQ', function () {

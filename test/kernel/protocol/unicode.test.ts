@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { fromCodePoints, toCodePoints } from '../../kernel/unicode';
+import { fromCodePoints, toCodePoints } from '../../../kernel/protocol/unicode';
 
 describe('cursor positions', () => {
   it('maps code points to UTF-16 indexes and back across astral characters', () => {

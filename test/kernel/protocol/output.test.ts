@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { IOPubOutput, StreamBuffer } from '../../kernel/output';
-import { makeMessage, Message } from '../../kernel/wire';
+import { IOPubOutput, StreamBuffer } from '../../../kernel/protocol/output';
+import { makeMessage, Message } from '../../../kernel/protocol/wire';
 
 type Sent = { type: string; content: Record<string, any>; parent: Message };
 

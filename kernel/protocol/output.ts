@@ -1,5 +1,5 @@
 // Turns what the language says (Output calls) into iopub messages with the right parent, batching streams.
-import type { MimeBundle, Output, PrintLevel } from '../language/contract';
+import type { MimeBundle, Output, PrintLevel } from '../../language/contract';
 import type { Message } from './wire';
 
 export type StreamName = 'stdout' | 'stderr';

@@ -3,7 +3,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from './paths';
+import { parseArgs } from 'util';
+import { packageRoot } from '../paths';
 
 export interface TutorialResult {
   notebook: string;
@@ -32,4 +33,15 @@ export function runTutorials(outDir: string, kernelName: string, only?: string[]
 
 function lastLines(text: string, n = 25): string {
   return text.trim().split('\n').slice(-n).join('\n');
+}
+
+export async function tutorials(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string', default: 'docs' }, kernel: { type: 'string', default: 'escript' } },
+  });
+  const results = runTutorials(path.resolve(values.out!), values.kernel!, positionals);
+  for (const r of results) console.log(`${r.ok ? 'ok    ' : 'FAILED'} ${r.notebook}: ${r.message}`);
+  return results.every((r) => r.ok) ? 0 : 1;
 }

@@ -1,0 +1,14 @@
+// `escript esql QUERY [--format txt|json]`: one ES|QL query against the configured store, printed.
+import { parseArgs } from 'util';
+import { runEsql } from '../../../language/tools';
+import { UsageError } from './command';
+
+export async function esql(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'txt' } } });
+  const query = positionals.join(' ');
+  if (!query) throw new UsageError('esql needs a QUERY');
+  const { text, warnings } = await runEsql(query, values.format === 'json' ? 'json' : 'txt');
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  console.log(text);
+  return 0;
+}

@@ -1,0 +1,57 @@
+// `escript kernel -f CONNECTION_FILE`: serves one Jupyter client over ZeroMQ until it asks for shutdown.
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { openSession, readConfig } from '../../../language/tools';
+import { readConnectionFile } from '../../protocol/connection';
+import { Kernel } from '../../protocol/dispatch';
+import { History } from '../../protocol/history';
+import { ZmqTransport } from '../../protocol/sockets';
+import { Signer } from '../../protocol/wire';
+import { packageVersion } from '../paths';
+import { UsageError } from './command';
+
+function log(message: string): void {
+  process.stderr.write(`[escript ${new Date().toISOString()}] ${message}\n`);
+}
+
+export async function runKernel(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { f: { type: 'string', short: 'f' }, name: { type: 'string' } } });
+  if (!values.f) throw new UsageError('kernel needs -f CONNECTION_FILE');
+  const connection = readConnectionFile(values.f);
+  const name = values.name ?? connection.kernel_name ?? 'escript';
+  // The kernel must outlive anything user code or a client does; log and go on.
+  process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err}`));
+  process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
+  const config = readConfig(process.env);
+  const interpreter = openSession(config);
+  const kernel = new Kernel({
+    transport: new ZmqTransport(connection, log),
+    signer: new Signer(connection.key, connection.signature_scheme),
+    interpreter,
+    history: new History(path.join(config.dataDir, 'history.db'), name),
+    implementationVersion: packageVersion(),
+    log,
+    onShutdown: () => process.exit(0),
+  });
+  process.on('SIGINT', () => kernel.interrupt());
+  exitWithParent(Number(process.env.JPY_PARENT_PID));
+  await kernel.start();
+  log(`kernel ${name} started (pid ${process.pid})`);
+  // Loading the grammar (from its recipe) and the parser's first run cost a few milliseconds: spend them while the
+  // frontend connects, not in cell 1.
+  setImmediate(() => interpreter.isComplete('PRINT 0;'));
+  return new Promise<number>(() => undefined); // runs until shutdown_request
+}
+
+/** Jupyter clients name themselves in JPY_PARENT_PID: a kernel whose client died must not linger. */
+function exitWithParent(parentPid: number): void {
+  if (!Number.isInteger(parentPid) || parentPid <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch {
+      log(`parent process ${parentPid} is gone; exiting`);
+      process.exit(0);
+    }
+  }, 1000).unref();
+}

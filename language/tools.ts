@@ -1,0 +1,43 @@
+// What a host does with the language besides running cells: open a session on the configured store, and the
+// command line's one-shot store tasks (each opens the configured store and closes it again). Hosts import this
+// file and contract.ts, never the store's own modules.
+import { readConfig, type Config } from './config';
+import { formatText } from './esql/format';
+import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
+import { openStore } from './store/open';
+import { loadSampleData as loadSamplesIntoStore } from './store/sample-data';
+import type { DataStore } from './store/store';
+
+export { openSession } from './open-session';
+export { readConfig };
+export type { Config, LoadResult };
+
+/** An ES|QL answer ready to print: the table as text (or JSON) and the warnings to show beside it. */
+export interface EsqlOutput {
+  text: string;
+  warnings: string[];
+}
+
+export async function runEsql(query: string, format: 'txt' | 'json', config: Config = readConfig(process.env)): Promise<EsqlOutput> {
+  const result = await withStore(config, (store) => store.esql(query));
+  return { text: format === 'json' ? JSON.stringify(result, null, 2) : formatText(result), warnings: result.warnings };
+}
+
+/** Loads an .ndjson/.json/.csv file into `index`. */
+export function loadFile(file: string, index: string, config: Config = readConfig(process.env)): Promise<LoadResult> {
+  return withStore(config, (store) => loadIntoStore(store, file, index));
+}
+
+/** (Re)creates the tutorials' sample indices; the document count per index. */
+export function loadSampleData(config: Config = readConfig(process.env)): Promise<Record<string, number>> {
+  return withStore(config, (store) => loadSamplesIntoStore(store));
+}
+
+async function withStore<T>(config: Config, work: (store: DataStore) => Promise<T>): Promise<T> {
+  const store = openStore(config.store);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
