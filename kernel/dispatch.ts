@@ -193,8 +193,8 @@ export class Kernel {
 
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
   private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
-    const help = this.options.interpreter.inspect(topic, topic.length, 1);
-    const payload = help === null ? [] : [{ source: 'page', data: { 'text/plain': help, 'text/markdown': help }, start: 0 }];
+    const help = await this.options.interpreter.inspect(topic, topic.length, 1);
+    const payload = help === null ? [] : [{ source: 'page', data: help, start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
     await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
   }
@@ -231,24 +231,28 @@ export class Kernel {
   private async complete(request: Message, channel: ReplyChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursor);
+    const { matches, items, cursorStart, cursorEnd } = await this.options.interpreter.complete(code, cursor);
+    const start = toCodePoints(code, cursorStart);
+    const end = toCodePoints(code, cursorEnd);
+    // JupyterLab shows each match's kind and signature from this (the key IPython sends)
+    const types = items.map((i) => ({ start, end, text: i.text, type: i.kind, signature: i.signature ?? '' }));
     await this.reply(channel, request, 'complete_reply', {
       status: 'ok',
       matches,
-      cursor_start: toCodePoints(code, cursorStart),
-      cursor_end: toCodePoints(code, cursorEnd),
-      metadata: {},
+      cursor_start: start,
+      cursor_end: end,
+      metadata: { _jupyter_types_experimental: types },
     });
   }
 
   private async inspect(request: Message, channel: ReplyChannel): Promise<void> {
     const code = String(request.content.code ?? '');
     const cursor = fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-    const help = this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
+    const help = await this.options.interpreter.inspect(code, cursor, Number(request.content.detail_level ?? 0));
     await this.reply(channel, request, 'inspect_reply', {
       status: 'ok',
       found: help !== null,
-      data: help === null ? {} : { 'text/plain': help, 'text/markdown': help },
+      data: help ?? {},
       metadata: {},
     });
   }
