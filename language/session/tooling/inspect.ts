@@ -1,8 +1,9 @@
 // inspect_request (Shift-Tab, `NAME?`): help for the name at the cursor, or for the callee of an open `NAME(`.
 // Inside ES|QL: an index after FROM (its fields), a column (its type and where it comes from), an ES|QL function
-// (signature and description). In elastic-script: a document key of a known value, a variable (type and a
-// preview of its value), a procedure or function (signature and the comment it opens with), a built-in; a name
-// nothing else claims may still be an ES|QL function (`COUNT_DISTINCT?`).
+// (signature and description), a command (its syntax). In elastic-script: a document key of a known value or a
+// column of a loop's query, a variable (type and a preview of its value), a procedure or function (signature and
+// the comment it opens with), a built-in, a keyword of async executions; a name nothing else claims may still
+// be an ES|QL function or command (`COUNT_DISTINCT?`, `STATS?`).
 import type { MimeBundle } from '../../contract';
 import { esqlFunctions } from '../../esql/engine';
 import { prepareQuery } from '../../data/query-text';
@@ -12,6 +13,7 @@ import type { StoreNames } from './store-names';
 import { DOTTED, INDEX, INDEX_RULES, columnsBefore, commandContext, esqlReader } from './esql-complete';
 import { memberPath, valueAt } from './script-complete';
 import { rowColumns } from './row-variables';
+import { keywordHelp } from './keyword-help';
 import {
   Help, builtinHelp, columnHelp, esqlFunctionHelp, helpBundle, indexHelp, memberHelp, routineHelp, variableHelp,
 } from './help';
@@ -68,7 +70,9 @@ async function scriptHelp(ctx: ToolingContext, names: StoreNames, code: string, 
     const f = esqlFunctions().lookup(word);
     return f ? esqlFunctionHelp(f) : null;
   };
-  const order = called ? [routine, builtin, variable, esqlFunction] : [variable, routine, builtin, esqlFunction];
+  // an ES|QL command typed alone (`STATS?`) still gets its help
+  const keyword = () => keywordHelp(word, false) ?? keywordHelp(word, true);
+  const order = called ? [routine, builtin, variable, esqlFunction] : [variable, routine, builtin, esqlFunction, keyword];
   for (const find of order) {
     const h = find();
     if (h) return h;
@@ -95,5 +99,5 @@ async function esqlHelp(names: StoreNames, code: string, place: Place & { kind: 
   const columns = await columnsBefore(names, before, commandContext(before, before.length));
   const column = columns.find((c) => c.name === name);
   if (column) return columnHelp(name, column.type, column.origin, column.fromIndex);
-  return fn ? esqlFunctionHelp(fn) : null;
+  return fn ? esqlFunctionHelp(fn) : keywordHelp(word, true);
 }
