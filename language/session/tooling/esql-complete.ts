@@ -129,19 +129,27 @@ export function commandContext(query: string, end: number): CommandContext {
   return { command, pipes, wantsAggregates: stats && !by && !inAggregate, inGroups: stats && by, inAggregate };
 }
 
+let functionLists: Record<'aggregates' | 'groups' | 'scalar', EsqlFunction[]> | undefined;
+
 /** Functions valid here: aggregates (then scalar functions) in STATS, grouping functions after BY, else scalar ones. */
 function functionsFor(context: CommandContext): EsqlFunction[] {
-  const all = esqlFunctions().list();
-  const scalar = all.filter((f) => f.kind === 'scalar' && (f.category !== 'grouping' || context.inGroups));
-  if (!context.wantsAggregates) return scalar;
-  return [...all.filter((f) => f.kind === 'aggregate'), ...scalar];
+  if (!functionLists) {
+    const all = esqlFunctions().list();
+    const scalar = all.filter((f) => f.kind === 'scalar' && f.category !== 'grouping');
+    functionLists = {
+      aggregates: [...all.filter((f) => f.kind === 'aggregate'), ...scalar],
+      groups: all.filter((f) => f.kind === 'scalar'),
+      scalar,
+    };
+  }
+  return context.wantsAggregates ? functionLists.aggregates : context.inGroups ? functionLists.groups : functionLists.scalar;
 }
 
 /** The columns the commands before the current one leave (none in the source command). */
 export async function columnsBefore(names: StoreNames, query: string, context: CommandContext): Promise<Column[]> {
   if (context.pipes.length === 0) return [];
-  const upTo = context.pipes[context.pipes.length - 1];
-  return columnsOf(names, completeCommands(query.slice(0, upTo), context.pipes.slice(0, -1)));
+  const text = query.slice(0, context.pipes[context.pipes.length - 1]);
+  return names.remember(`columns:${text}`, () => columnsOf(names, completeCommands(text, context.pipes.slice(0, -1))));
 }
 
 /** A column name as a query must write it: in backticks unless every dotted part is a plain identifier. */

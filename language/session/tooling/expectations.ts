@@ -12,6 +12,8 @@ import * as ohm from 'ohm-js';
 /** A character no rule of our grammars accepts outside strings and comments (a noncharacter: not a letter, not a space). */
 const SENTINEL = '\uffff';
 const MATCHERS = 4;
+/** Answers kept: while a word is typed the text before it does not change, nor do the probes of keywords. */
+const REMEMBERED = 64;
 
 export interface Expectation {
   /** A keyword (`FROM`, upper-case), a description (`an identifier`) or a terminal's text (`(`). */
@@ -37,7 +39,11 @@ export class ExpectationReader {
   private readonly owner = new Map<unknown, string>();
   /** Keyword (upper-case) -> the rules that spell it (typeName, unitWord, ...). */
   private readonly keywordRules = new Map<string, Set<string>>();
+  /** Keywords that some rule follows with another keyword (NULLS FIRST, LOOKUP JOIN, END IF). */
+  private readonly heads = new Set<string>();
+  private readonly onlyKeywordMemo = new Map<string, boolean>();
   private readonly matchers: ohm.Matcher[] = [];
+  private readonly answers = new Map<string, Expectation[] | null>();
 
   constructor(readonly grammar: ohm.Grammar) {
     for (const [name, info] of Object.entries(grammar.rules)) this.walk(info.body, this.baseRule(name));
@@ -54,12 +60,32 @@ export class ExpectationReader {
     return this.keywordRules.get(word.toUpperCase()) ?? new Set();
   }
 
+  /** Whether some rule of the grammar follows this keyword with another one (only these start phrases). */
+  mayStartPhrase(word: string): boolean {
+    return this.heads.has(word.toUpperCase());
+  }
+
   /**
    * What may follow `prefix` (matched from `startRule`), or null when the text already fails before its end.
    * Failures Ohm calls "fluffy" (what could have continued a part that already matched) are kept: after
    * `WHERE level ` they are the operators and AND / OR.
    */
   at(prefix: string, startRule?: string): Expectation[] | null {
+    const key = `${startRule ?? ''}${SENTINEL}${prefix}`;
+    const known = this.answers.get(key);
+    if (known !== undefined) {
+      // most recently used last
+      this.answers.delete(key);
+      this.answers.set(key, known);
+      return known;
+    }
+    const answer = this.read(prefix, startRule);
+    this.answers.set(key, answer);
+    if (this.answers.size > REMEMBERED) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
+  }
+
+  private read(prefix: string, startRule: string | undefined): Expectation[] | null {
     const input = prefix + SENTINEL;
     const result = this.matcherFor(input).match(startRule);
     if (result.failed() === false || result.getRightmostFailurePosition() !== prefix.length) return null;
@@ -112,27 +138,75 @@ export class ExpectationReader {
   private walk(node: unknown, rule: string): void {
     if (!node || typeof node !== 'object' || this.owner.has(node)) return;
     this.owner.set(node, rule);
-    const p = node as { ruleName?: string; args?: unknown[]; terms?: unknown[]; factors?: unknown[]; expr?: unknown };
-    if (p.ruleName) this.noteKeyword(p.ruleName, p.args ?? [], rule);
-    for (const child of [...(p.terms ?? []), ...(p.factors ?? []), ...(p.args ?? []), p.expr]) this.walk(child, rule);
+    const p = node as PExprShape;
+    const word = keywordOf(p);
+    // the generated `kw_X = ci_X ~idChar` rules are not where a keyword is used
+    if (word && !/^(?:ci|kw)_/.test(rule)) {
+      let rules = this.keywordRules.get(word);
+      if (!rules) this.keywordRules.set(word, (rules = new Set()));
+      rules.add(rule);
+    }
+    const factors = (p.factors ?? []) as PExprShape[];
+    factors.forEach((f, i) => {
+      // a keyword, a choice of keywords (DROP | DELETE), or an optional one (IS [NOT] NULL), followed by a keyword
+      const part = f instanceof ohm.pexprs.Opt ? (f.expr as PExprShape) : f;
+      const words = part.terms ? part.terms.map((t) => keywordOf(t as PExprShape)) : [keywordOf(part)];
+      if (words.every(Boolean) && this.keywordFollows(factors.slice(i + 1))) for (const w of words) this.heads.add(w!);
+    });
+    for (const child of [...(p.terms ?? []), ...factors, ...(p.args ?? []), p.expr]) this.walk(child, rule);
   }
 
-  /** Keywords appear as `caseInsensitive<"from">` (ES|QL) or as applications of `ci_FROM` / `kw_FROM` (elastic-script). */
-  private noteKeyword(applied: string, args: unknown[], rule: string): void {
-    let word: string | undefined;
-    if (applied === 'caseInsensitive') {
-      const literal = (args[0] as { obj?: unknown } | undefined)?.obj;
-      if (typeof literal === 'string') word = literal;
-    } else {
-      word = /^(?:ci|kw)_([A-Z_][A-Z_0-9]*)$/.exec(applied)?.[1];
+  /** Whether a sequence must begin with a keyword (optional keywords skipped: the NOT of IS [NOT] NULL). */
+  private keywordFollows(rest: PExprShape[], visiting: Set<string> = new Set()): boolean {
+    for (const f of rest) {
+      if (this.onlyKeyword(f, visiting)) return true;
+      const optionalKeyword = (f instanceof ohm.pexprs.Opt || f instanceof ohm.pexprs.Star) && this.onlyKeyword(f.expr as PExprShape, visiting);
+      if (!optionalKeyword) return false;
     }
-    // the generated `kw_X = ci_X ~idChar` rules are not where a keyword is used
-    if (!word || /^(?:ci|kw)_/.test(rule)) return;
-    const key = word.toUpperCase();
-    let rules = this.keywordRules.get(key);
-    if (!rules) this.keywordRules.set(key, (rules = new Set()));
-    rules.add(rule);
+    return false;
   }
+
+  /** Whether every way `p` can begin is with a keyword (looking into the rules it applies). */
+  private onlyKeyword(p: PExprShape | undefined, visiting: Set<string>): boolean {
+    if (!p || typeof p !== 'object') return false;
+    if (keywordOf(p)) return true;
+    if (p.terms) return p.terms.length > 0 && p.terms.every((t) => this.onlyKeyword(t as PExprShape, visiting));
+    if (p.factors) return this.keywordFollows(p.factors as PExprShape[], visiting);
+    // an optional or negated part may match nothing
+    if (p instanceof ohm.pexprs.Opt || p instanceof ohm.pexprs.Star || p instanceof ohm.pexprs.Not) return false;
+    if (p.expr) return this.onlyKeyword(p.expr as PExprShape, visiting);
+    if (!p.ruleName || !(p.ruleName in this.grammar.rules) || visiting.has(p.ruleName)) return false;
+    const known = this.onlyKeywordMemo.get(p.ruleName);
+    if (known !== undefined) return known;
+    visiting.add(p.ruleName);
+    const answer = this.onlyKeyword(this.grammar.rules[p.ruleName].body as unknown as PExprShape, visiting);
+    visiting.delete(p.ruleName);
+    this.onlyKeywordMemo.set(p.ruleName, answer);
+    return answer;
+  }
+}
+
+interface PExprShape {
+  ruleName?: string;
+  args?: unknown[];
+  terms?: unknown[];
+  factors?: unknown[];
+  expr?: unknown;
+  obj?: unknown;
+}
+
+/**
+ * The keyword a pexpr spells, upper-case: `caseInsensitive<"from">` or `kw<caseInsensitive<"from">>` (ES|QL),
+ * an application of `ci_FROM` or `kw_FROM` (elastic-script).
+ */
+function keywordOf(p: PExprShape | undefined): string | undefined {
+  if (!p?.ruleName) return undefined;
+  if (p.ruleName === 'caseInsensitive') {
+    const literal = (p.args?.[0] as PExprShape | undefined)?.obj;
+    return typeof literal === 'string' ? literal.toUpperCase() : undefined;
+  }
+  if (p.ruleName === 'kw' && p.args?.length === 1) return keywordOf(p.args[0] as PExprShape);
+  return /^(?:ci|kw)_([A-Z_][A-Z_0-9]*)$/.exec(p.ruleName)?.[1];
 }
 
 function sharedPrefix(a: string, b: string): number {

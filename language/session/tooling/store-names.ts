@@ -8,6 +8,7 @@ import { EXECUTIONS_INDEX } from '../../async/document';
 
 const TTL_MS = 5000;
 const MAX_TRACKS = 50;
+const MAX_DERIVED = 32;
 
 export interface FieldName {
   name: string;
@@ -25,6 +26,7 @@ export class StoreNames {
   private indexList?: Cached<string[]>;
   private tracks?: Cached<string[]>;
   private readonly mappings = new Map<string, Cached<{ name: string; type: string }[]>>();
+  private readonly derived = new Map<string, Cached<unknown>>();
 
   constructor(private readonly store: () => DataStore | undefined, private readonly now: () => number = Date.now) {}
 
@@ -33,6 +35,18 @@ export class StoreNames {
     this.indexList = undefined;
     this.tracks = undefined;
     this.mappings.clear();
+    this.derived.clear();
+  }
+
+  /** Something computed from these names (the columns of a query), kept as long as the names are. */
+  remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const known = this.derived.get(key);
+    if (known && now - known.at < TTL_MS) return known.value as Promise<T>;
+    if (this.derived.size >= MAX_DERIVED) this.derived.clear();
+    const value = compute();
+    this.derived.set(key, { at: now, value });
+    return value;
   }
 
   /** Every index of the store (hidden ones included), sorted. */

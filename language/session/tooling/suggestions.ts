@@ -72,12 +72,15 @@ export function keywordPhrases(reader: ExpectationReader, prefix: string, keywor
   if (candidates.length > MAX_EXPANDED) return candidates;
   const out: string[] = [];
   const expand = (phrase: string, depth: number) => {
-    const next = depth < 3 ? reader.at(`${prefix}${phrase} `, startRule) : null;
+    const next = depth < 3 && reader.mayStartPhrase(phrase.slice(phrase.lastIndexOf(' ') + 1)) ? reader.at(`${prefix}${phrase} `, startRule) : null;
     const followers = next && next.length > 0 && next.every((e) => e.kind === 'keyword') ? [...new Set(next.map((e) => e.text))] : [];
     if (followers.length === 0 || followers.length > MAX_FOLLOWERS) out.push(phrase);
     else for (const f of followers) expand(`${phrase} ${f}`, depth + 1);
   };
-  for (const k of candidates) expand(k, 0);
+  for (const k of candidates) {
+    if (reader.mayStartPhrase(k)) expand(k, 0);
+    else out.push(k);
+  }
   return out;
 }
 
