@@ -139,9 +139,9 @@ export class Kernel {
 
   private async execute(request: Message, channel: ReplyChannel): Promise<void> {
     const code = String(request.content.code ?? '');
-    const helpTopic = helpRequest(code);
-    if (helpTopic !== undefined) {
-      await this.pageHelp(request, channel, helpTopic);
+    const help = helpRequest(code);
+    if (help !== undefined) {
+      await this.pageHelp(request, channel, help.topic, help.detail);
       return;
     }
     if (isExitCommand(code)) {
@@ -192,8 +192,8 @@ export class Kernel {
   }
 
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
-  private async pageHelp(request: Message, channel: ReplyChannel, topic: string): Promise<void> {
-    const help = await this.options.interpreter.inspect(topic, topic.length, 1);
+  private async pageHelp(request: Message, channel: ReplyChannel, topic: string, detail: number): Promise<void> {
+    const help = await this.options.interpreter.inspect(topic, topic.length, detail);
     const payload = help === null ? [] : [{ source: 'page', data: help, start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
     await this.reply(channel, request, 'execute_reply', { status: 'ok', execution_count: this.executionCount, user_expressions: {}, payload });
@@ -312,8 +312,8 @@ function isExitCommand(code: string): boolean {
   return /^\s*(exit|quit)\s*;?\s*$/i.test(code);
 }
 
-/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, else undefined. */
-function helpRequest(code: string): string | undefined {
-  const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
-  return m ? (m[1] ?? m[2]) : undefined;
+/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, and the detail level (1 for `??`, as in IPython), else undefined. */
+function helpRequest(code: string): { topic: string; detail: number } | undefined {
+  const m = /^\s*(?:(\?{1,2})([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)(\?{1,2}))\s*$/.exec(code);
+  return m ? { topic: m[2] ?? m[3], detail: (m[1] ?? m[4]).length - 1 } : undefined;
 }

@@ -109,6 +109,11 @@ describe('completion and help over the Jupyter protocol', function () {
     expect(page.source).to.equal('page');
     expect(page.data['text/plain']).to.match(/^COUNT_DISTINCT: ES\|QL aggregate function/).and.not.match(/\*\*|`/);
     expect(page.data['text/markdown']).to.match(/^\*\*COUNT_DISTINCT\*\*/);
+    // as in IPython, `??` asks for more: a procedure's source
+    const brief = (await k.execute('analyze_logs?')).reply.content.payload[0].data['text/plain'];
+    const full = (await k.execute('analyze_logs??')).reply.content.payload[0].data['text/plain'];
+    expect(brief).to.match(/^analyze_logs: procedure/).and.not.contain('CREATE PROCEDURE');
+    expect(full).to.contain('CREATE PROCEDURE analyze_logs(idx STRING, min_errors NUMBER)');
   });
 
   it('sees indices a cell creates right after it runs', async () => {
