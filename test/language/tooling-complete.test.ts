@@ -1,22 +1,14 @@
 // Completion as the Session answers it: the examples of issue 13 (the matches, the replaced range, the kinds),
 // ES|QL wherever it appears in a cell, elastic-script positions, and robustness.
 import { expect } from 'chai';
-import type { Completion, CompletionItem } from '../../language/contract';
+import type { Completion } from '../../language/contract';
 import { Session } from '../../language/session';
-import { notebookSession, runCell } from './tooling-fixture';
+import { runCell, withNotebookSession } from './tooling-fixture';
 
 describe('completion', function () {
   this.timeout(30000);
-  let s: Session;
-  before(async () => {
-    s = await notebookSession();
-  });
-  after(async () => {
-    await s?.shutdown();
-  });
-
-  const complete = (code: string, cursor = code.length): Promise<Completion> => s.complete(code, cursor);
-  const item = (c: Completion, text: string): CompletionItem | undefined => c.items.find((i) => i.text === text);
+  const session = withNotebookSession();
+  const complete = (code: string, cursor = code.length): Promise<Completion> => session().complete(code, cursor);
 
   describe('ES|QL', () => {
     it('offers index names after FROM and replaces the whole pattern typed so far', async () => {
@@ -209,7 +201,7 @@ describe('completion', function () {
     });
 
     it('keeps user names case-sensitive and built-ins in the case typed', async () => {
-      await runCell(s, 'DECLARE Mixed NUMBER = 1;');
+      await runCell(session(), 'DECLARE Mixed NUMBER = 1;');
       expect((await complete('PRINT mix')).matches).to.not.include('Mixed');
       expect((await complete('PRINT Mix')).matches).to.include('Mixed');
       expect((await complete('array_fil')).matches).to.include.members(['array_filter', 'array_filter_by']);
@@ -228,12 +220,12 @@ describe('completion', function () {
     const odd = ['', ';;;', 'FROM', '"', "'", '(((', 'FROM logs-sample | WHERE "', 'EXECUTION(', '😀 FROM x', '\u0000\uffff', 'IF ) THEN ('];
     for (const code of odd) {
       for (let cursor = 0; cursor <= code.length; cursor++) {
-        const c = await s.complete(code, cursor);
+        const c = await session().complete(code, cursor);
         expect(c.cursorStart, code).to.be.at.most(c.cursorEnd);
         expect(c.matches).to.deep.equal(c.items.map((i) => i.text));
       }
     }
-    expect((await s.complete('PRINT 1', 99)).cursorEnd).to.equal(7);
+    expect((await session().complete('PRINT 1', 99)).cursorEnd).to.equal(7);
   });
 
   it('offers names without a store too', async () => {

@@ -32,3 +32,15 @@ export async function notebookSession(): Promise<Session> {
   await s.drain();
   return s;
 }
+
+/** Mocha hooks of a describe block: the session opens before its tests and shuts down after them. */
+export function withNotebookSession(): () => Session {
+  let s: Session | undefined;
+  before(async () => {
+    s = await notebookSession();
+  });
+  after(async () => {
+    await s?.shutdown();
+  });
+  return () => s!;
+}

@@ -3,8 +3,7 @@
 // variables and document keys.
 import { expect } from 'chai';
 import type { MimeBundle } from '../../language/contract';
-import { Session } from '../../language/session';
-import { notebookSession, runCell } from './tooling-fixture';
+import { runCell, withNotebookSession } from './tooling-fixture';
 
 /** Plain text as a tooltip shows it: no bold, no backticks, no code fences. */
 function expectPlain(text: unknown): string {
@@ -16,16 +15,10 @@ function expectPlain(text: unknown): string {
 
 describe('inspect', function () {
   this.timeout(30000);
-  let s: Session;
-  before(async () => {
-    s = await notebookSession();
-  });
-  after(async () => {
-    await s?.shutdown();
-  });
+  const session = withNotebookSession();
 
   const help = async (code: string, cursor: number, detail = 0): Promise<{ plain: string; markdown: string }> => {
-    const bundle = (await s.inspect(code, cursor, detail)) as MimeBundle;
+    const bundle = (await session().inspect(code, cursor, detail)) as MimeBundle;
     expect(bundle, code).to.not.equal(null);
     expect(Object.keys(bundle).sort()).to.deep.equal(['text/markdown', 'text/plain']);
     return { plain: expectPlain(bundle['text/plain']), markdown: bundle['text/markdown'] as string };
@@ -79,7 +72,7 @@ describe('inspect', function () {
     expect(v.markdown).to.match(/\*\*incident\*\* \(variable, DOCUMENT\)\n\n```\n\{/);
     const key = await help('PRINT incident.details.attempts', 26);
     expect(key.plain).to.equal('incident.details.attempts: document key, NUMBER\n\n3');
-    await runCell(s, 'CONST limit_value NUMBER = 10;');
+    await runCell(session(), 'CONST limit_value NUMBER = 10;');
     expect((await help('limit_value', 2)).plain).to.equal('limit_value: constant, NUMBER\n\n10');
   });
 
@@ -93,7 +86,7 @@ describe('inspect', function () {
 
   it('returns null for unknown names, blanks, comments and strings', async () => {
     for (const [code, cursor] of [['zzz_nothing', 2], ['   ', 1], ['-- UPPER', 5], ["PRINT 'UPPER'", 9], ['FROM logs-sample | WHERE nothing_here > 1', 28]] as const) {
-      expect(await s.inspect(code, cursor, 0), code).to.equal(null);
+      expect(await session().inspect(code, cursor, 0), code).to.equal(null);
     }
   });
 });
