@@ -22,6 +22,19 @@ describe('completion', function () {
       expect(all.matches).to.not.include.members(['SAVE', 'SEARCH', 'SECOND']);
     });
 
+    it('offers a pattern for indices that share a stem, and the fields of all the indices a pattern names', async () => {
+      await runCell(session(), "CREATE INDEX 'app-2024.01'; CREATE INDEX 'app-2024.02'; INDEX {\"msg\": \"a\"} INTO 'app-2024.01'; INDEX {\"code\": 1} INTO 'app-2024.02';");
+      const c = await complete('FROM app');
+      expect(c.items).to.deep.equal([
+        { text: 'app-2024.*', kind: 'index', signature: '2 indices' },
+        { text: 'app-2024.01', kind: 'index' },
+        { text: 'app-2024.02', kind: 'index' },
+      ]);
+      // strings are mapped dynamically as text with a keyword sub-field
+      expect((await complete('FROM app-2024.* | KEEP ')).matches).to.deep.equal(['code', 'msg', 'msg.keyword']);
+      expect((await complete('FROM app-*, -app-2024.02 | KEEP ')).matches).to.deep.equal(['msg', 'msg.keyword']);
+    });
+
     it('offers the fields of the source in WHERE', async () => {
       const c = await complete('FROM logs-sample | WHERE lev');
       expect(c.matches).to.deep.equal(['level']);

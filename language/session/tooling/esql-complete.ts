@@ -15,7 +15,7 @@ import { Column, columnsOf, completeCommands } from './esql-columns';
 import { lex, Token } from './scan';
 import { tokenStart } from './context';
 import type { StoreNames } from './store-names';
-import { Suggestions, keywordCase, keywordPhrases, keywordsOf } from './suggestions';
+import { Named, Suggestions, keywordCase, keywordPhrases, keywordsOf } from './suggestions';
 
 let reader: ExpectationReader | undefined;
 
@@ -53,8 +53,8 @@ export async function completeEsql(names: StoreNames, query: string): Promise<Es
   const context = commandContext(query, start);
 
   if (expected.some((e) => INDEX_RULES.has(e.rule))) {
-    const indices = await names.indices();
-    out.add('index', indices.filter((i) => !i.startsWith('.') || typed.startsWith('.')));
+    const indices = (await names.indices()).filter((i) => !i.startsWith('.') || typed.startsWith('.'));
+    out.add('index', [...indexPatterns(indices), ...indices]);
   }
   const columnsWanted = expected.some((e) => e.text === 'a column name' || e.text === 'a column name pattern');
   const identifier = expected.some((e) => e.rule === 'identStart');
@@ -150,6 +150,16 @@ export async function columnsBefore(names: StoreNames, query: string, context: C
   if (context.pipes.length === 0) return [];
   const text = query.slice(0, context.pipes[context.pipes.length - 1]);
   return names.remember(`columns:${text}`, () => columnsOf(names, completeCommands(text, context.pipes.slice(0, -1))));
+}
+
+/** `logs-*` for indices that share the stem `logs-` (two or more), with how many it names. */
+function indexPatterns(indices: string[]): Named[] {
+  const stems = new Map<string, number>();
+  for (const i of indices) {
+    const stem = /^(.*[-.])[^-.]+$/.exec(i)?.[1];
+    if (stem) stems.set(stem, (stems.get(stem) ?? 0) + 1);
+  }
+  return [...stems].filter(([, n]) => n > 1).map(([stem, n]) => ({ text: `${stem}*`, signature: `${n} indices` }));
 }
 
 /** A column name as a query must write it: in backticks unless every dotted part is a plain identifier. */
