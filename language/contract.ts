@@ -25,8 +25,22 @@ export type ExecuteOutcome =
   | { status: 'ok'; result?: MimeBundle }
   | { status: 'error'; error: ReportedError };
 
+/** What a completion stands for, so that editors can show its kind (JupyterLab's `_jupyter_types_experimental`). */
+export type CompletionKind =
+  | 'keyword' | 'function' | 'procedure' | 'variable' | 'field' | 'property' | 'index' | 'type' | 'execution';
+
+export interface CompletionItem {
+  /** The text that replaces the range `cursorStart..cursorEnd`. */
+  text: string;
+  kind: CompletionKind;
+  /** A one-line signature or type (`UPPER(input STRING) RETURNS STRING`, `keyword`), when there is one. */
+  signature?: string;
+}
+
 export interface Completion {
+  /** The items' texts, in the items' order. */
   matches: string[];
+  items: CompletionItem[];
   cursorStart: number;
   cursorEnd: number;
 }
@@ -52,9 +66,10 @@ export interface Interpreter {
   info(): LanguageInfo;
   /** Runs a cell. User errors (and interrupts through `signal`) come back as an outcome, never as a throw. */
   execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome>;
-  complete(code: string, cursor: number): Completion;
-  /** Markdown help for the name at the cursor, or null. */
-  inspect(code: string, cursor: number, detailLevel: number): string | null;
+  /** Suggestions for the token at the cursor (never rejects: nothing to offer is an empty list). */
+  complete(code: string, cursor: number): Promise<Completion>;
+  /** Help for the name at the cursor: `text/plain` (no markup) and `text/markdown`; null when there is none. */
+  inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | null>;
   isComplete(code: string): Completeness;
   /** Stops background work cooperatively and releases stores. */
   shutdown(): Promise<void>;

@@ -3,7 +3,7 @@
 // the runtime: session/host-state.ts), keeps the routine catalog in sync with the store
 // (session/routine-catalog.ts), owns the async executions, and answers the editor's questions (session/tooling/).
 import type {
-  Completeness, Completion, ExecuteOutcome, Interpreter, LanguageInfo, Output,
+  Completeness, Completion, ExecuteOutcome, Interpreter, LanguageInfo, MimeBundle, Output,
 } from './contract';
 import { tryParse, parse } from './grammar/parse';
 import { signatureOf } from './builtins/registry';
@@ -22,6 +22,7 @@ import { RoutineCatalog } from './session/routine-catalog';
 import { complete } from './session/tooling/complete';
 import { inspect } from './session/tooling/inspect';
 import { isComplete } from './session/tooling/is-complete';
+import { StoreNames } from './session/tooling/store-names';
 
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
@@ -60,6 +61,8 @@ export class Session implements Interpreter {
   private readonly openDataStore: () => DataStore;
   /** A store this session opened itself (closed by shutdown); a store of the data services is theirs to close. */
   private ownStore: DataStore | null = null;
+  /** Index, field and track names for completion, read from the store and kept briefly. */
+  private readonly storeNames = new StoreNames(() => this.toolingStore());
 
   constructor(options: SessionOptions = {}) {
     this.outbox = options.outbox ?? new MemoryOutbox();
@@ -109,6 +112,7 @@ export class Session implements Interpreter {
   async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
     const name = `<cell ${++this.cellCount}>`;
     const host = this.host;
+    this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
     try {
       const program = this.parseCell(code, name);
@@ -150,12 +154,17 @@ export class Session implements Interpreter {
     return parse(code, name);
   }
 
-  complete(code: string, cursor: number): Completion {
-    return complete(this.host, code, cursor);
+  complete(code: string, cursor: number): Promise<Completion> {
+    return complete(this.host, this.storeNames, code, cursor);
   }
 
-  inspect(code: string, cursor: number, _detailLevel: number): string | null {
-    return inspect(this.host, code, cursor);
+  inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | null> {
+    return inspect(this.host, this.storeNames, code, cursor, detailLevel);
+  }
+
+  /** The store completion reads names from: the data services' store, or one this session opened already. */
+  private toolingStore(): DataStore | undefined {
+    return this.host.rt.services.store ? this.dataStore() : this.ownStore ?? undefined;
   }
 
   isComplete(code: string): Completeness {

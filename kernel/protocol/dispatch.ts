@@ -130,9 +130,9 @@ export class Kernel {
 
   private async execute(request: Message, channel: RequestChannel): Promise<void> {
     const code = codeOf(request);
-    const helpTopic = helpRequest(code);
-    if (helpTopic !== undefined) {
-      await this.pageHelp(request, channel, helpTopic);
+    const help = helpRequest(code);
+    if (help !== undefined) {
+      await this.pageHelp(request, channel, help.topic, help.detail);
       return;
     }
     if (isExitCommand(code)) {
@@ -183,9 +183,9 @@ export class Kernel {
   }
 
   /** `UPPER?` or `?UPPER`, as in IPython: the inspect help, shown in the frontend's pager. */
-  private async pageHelp(request: Message, channel: RequestChannel, topic: string): Promise<void> {
-    const help = this.options.interpreter.inspect(topic, topic.length, 1);
-    const payload = help === null ? [] : [{ source: 'page', data: helpBundle(help), start: 0 }];
+  private async pageHelp(request: Message, channel: RequestChannel, topic: string, detail: number): Promise<void> {
+    const help = await this.options.interpreter.inspect(topic, topic.length, detail);
+    const payload = help === null ? [] : [{ source: 'page', data: help, start: 0 }];
     if (help === null) this.publish('stream', { name: 'stderr', text: `no help for ${topic}\n` }, request);
     await this.executeOk(channel, request, this.executionCount, payload);
   }
@@ -225,23 +225,27 @@ export class Kernel {
 
   private async complete(request: Message, channel: RequestChannel): Promise<void> {
     const code = codeOf(request);
-    const { matches, cursorStart, cursorEnd } = this.options.interpreter.complete(code, cursorOf(request, code));
+    const { matches, items, cursorStart, cursorEnd } = await this.options.interpreter.complete(code, cursorOf(request, code));
+    const start = toCodePoints(code, cursorStart);
+    const end = toCodePoints(code, cursorEnd);
+    // JupyterLab shows each match's kind and signature from this (the key IPython sends)
+    const types = items.map((i) => ({ start, end, text: i.text, type: i.kind, signature: i.signature ?? '' }));
     await this.reply(channel, request, 'complete_reply', {
       status: 'ok',
       matches,
-      cursor_start: toCodePoints(code, cursorStart),
-      cursor_end: toCodePoints(code, cursorEnd),
-      metadata: {},
+      cursor_start: start,
+      cursor_end: end,
+      metadata: { _jupyter_types_experimental: types },
     });
   }
 
   private async inspect(request: Message, channel: RequestChannel): Promise<void> {
     const code = codeOf(request);
-    const help = this.options.interpreter.inspect(code, cursorOf(request, code), Number(request.content.detail_level ?? 0));
+    const help = await this.options.interpreter.inspect(code, cursorOf(request, code), Number(request.content.detail_level ?? 0));
     await this.reply(channel, request, 'inspect_reply', {
       status: 'ok',
       found: help !== null,
-      data: help === null ? {} : helpBundle(help),
+      data: help ?? {},
       metadata: {},
     });
   }
@@ -300,10 +304,10 @@ function isExitCommand(code: string): boolean {
   return /^\s*(exit|quit)\s*;?\s*$/i.test(code);
 }
 
-/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, else undefined. */
-function helpRequest(code: string): string | undefined {
-  const m = /^\s*(?:\?{1,2}([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)\?{1,2})\s*$/.exec(code);
-  return m ? (m[1] ?? m[2]) : undefined;
+/** The name in `NAME?`, `NAME??` or `?NAME` typed alone, and the detail level (1 for `??`, as in IPython), else undefined. */
+function helpRequest(code: string): { topic: string; detail: number } | undefined {
+  const m = /^\s*(?:(\?{1,2})([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*)(\?{1,2}))\s*$/.exec(code);
+  return m ? { topic: m[2] ?? m[3], detail: (m[1] ?? m[4]).length - 1 } : undefined;
 }
 
 /** The request's `code`, as text whatever the client sent. */
@@ -314,9 +318,4 @@ function codeOf(request: Message): string {
 /** The request's `cursor_pos` (code points, default the end) as an index into `code`. */
 function cursorOf(request: Message, code: string): number {
   return fromCodePoints(code, Number(request.content.cursor_pos ?? code.length));
-}
-
-/** Help text (Markdown) as frontends show it, in the inspect reply and in the pager. */
-function helpBundle(help: string): Record<string, string> {
-  return { 'text/plain': help, 'text/markdown': help };
 }

@@ -107,11 +107,4 @@ export class Registry {
   names(): string[] {
     return [...this.byName.keys()].sort();
   }
-
-  /** Markdown help for `inspect`. */
-  describe(name: string): string | undefined {
-    const def = this.lookup(name);
-    if (!def) return undefined;
-    return `**${def.name}** (${def.category})\n\n\`${signatureOf(def)}\`\n\n${def.doc}`;
-  }
 }

@@ -90,20 +90,20 @@ describe('Session (milestone 1)', () => {
     const s = new Session();
     await run(s, 'DECLARE my_total NUMBER = 1;');
     const code = 'PRINT my_to';
-    const c = s.complete(code, code.length);
+    const c = await s.complete(code, code.length);
     expect(c.matches).to.include('my_total');
     expect(c.cursorStart).to.equal(6);
     expect(c.cursorEnd).to.equal(code.length);
-    const b = s.complete('ARRAY_LE', 8);
+    const b = await s.complete('ARRAY_LE', 8);
     expect(b.matches).to.include('ARRAY_LENGTH');
     expect(b.cursorStart).to.equal(0);
-    expect(s.complete('WHI', 3).matches).to.include('WHILE');
+    expect((await s.complete('WHI', 3)).matches).to.include('WHILE');
   });
 
-  it('inspects built-ins as markdown', () => {
-    const md = new Session().inspect('ARRAY_LENGTH(x)', 3, 0);
-    expect(md).to.contain('ARRAY_LENGTH').and.contain('RETURNS NUMBER');
-    expect(new Session().inspect('nothing_here', 3, 0)).to.equal(null);
+  it('inspects built-ins as markdown', async () => {
+    const help = await new Session().inspect('ARRAY_LENGTH(x)', 3, 0);
+    expect(help?.['text/markdown']).to.contain('ARRAY_LENGTH').and.contain('RETURNS NUMBER');
+    expect(await new Session().inspect('nothing_here', 3, 0)).to.equal(null);
   });
 
   it('tells complete, incomplete and invalid input apart', () => {

@@ -47,65 +47,6 @@ describe('Session tooling', () => {
     });
   });
 
-  describe('complete', () => {
-    it('offers session variables, routines, built-ins and keywords by prefix', async () => {
-      const s = new Session();
-      await run(s, 'DECLARE total_count NUMBER = 1; DECLARE total_sum NUMBER = 2; CREATE FUNCTION total_fn() RETURNS NUMBER AS BEGIN RETURN 1; END FUNCTION;');
-      const c = s.complete('PRINT total_', 12);
-      expect(c.matches).to.include.members(['total_count', 'total_sum', 'total_fn']);
-      expect(c.matches.every((m) => m.startsWith('total_'))).to.equal(true);
-      expect(c.cursorStart).to.equal(6);
-      expect(c.cursorEnd).to.equal(12);
-    });
-    it('matches built-ins and keywords case-insensitively', () => {
-      const s = new Session();
-      expect(s.complete('array_fil', 9).matches).to.include.members(['ARRAY_FILTER', 'ARRAY_FILTER_BY']);
-      expect(s.complete('ELS', 3).matches).to.include.members(['ELSE', 'ELSEIF', 'ELSIF']);
-    });
-    it('offers names declared earlier in the same cell', () => {
-      const s = new Session();
-      const code = 'DECLARE my_local NUMBER = 1;\nPRINT my_l';
-      expect(s.complete(code, code.length).matches).to.include('my_local');
-    });
-    it('replaces the whole word around the cursor', () => {
-      const s = new Session();
-      const c = s.complete('PRINT UPPxx(1)', 9);
-      expect(c.cursorStart).to.equal(6);
-      expect(c.cursorEnd).to.equal(11);
-      expect(c.matches).to.include('UPPER');
-    });
-    it('keeps session variables case-sensitive', async () => {
-      const s = new Session();
-      await run(s, 'DECLARE Mixed NUMBER = 1;');
-      expect(s.complete('mix', 3).matches).to.not.include('Mixed');
-      expect(s.complete('Mix', 3).matches).to.include('Mixed');
-    });
-  });
-
-  describe('inspect', () => {
-    it('documents built-ins with signature and description', () => {
-      const md = new Session().inspect('x = SUBSTR(s, 1)', 6, 0)!;
-      expect(md).to.contain('**SUBSTR**');
-      expect(md).to.contain('SUBSTR(input STRING, start NUMBER, [length NUMBER]) RETURNS STRING');
-    });
-    it('works right after an opening parenthesis', () => {
-      const md = new Session().inspect('PRINT ROUND(', 12, 0);
-      expect(md).to.contain('ROUND');
-    });
-    it('documents user routines and variables', async () => {
-      const s = new Session();
-      await run(s, "CREATE FUNCTION sq(x NUMBER) RETURNS NUMBER AS BEGIN RETURN x * x; END FUNCTION; DECLARE cfg DOCUMENT = {\"a\": 1};");
-      expect(s.inspect('sq(2)', 1, 0)).to.contain('sq(x NUMBER) RETURNS NUMBER');
-      const v = s.inspect('cfg', 1, 0)!;
-      expect(v).to.contain('DOCUMENT');
-      expect(v).to.contain('"a": 1');
-    });
-    it('returns null for unknown names', () => {
-      expect(new Session().inspect('zzz_nothing', 2, 0)).to.equal(null);
-      expect(new Session().inspect('   ', 1, 0)).to.equal(null);
-    });
-  });
-
   it('describes itself', () => {
     const info = new Session().info();
     expect(info.name).to.equal('elastic-script');

@@ -1,4 +1,5 @@
-// What the editor tooling (completion, inspection) reads from a session: names and what they stand for.
+// What the editor tooling (completion, inspection) reads from a session: names and what they stand for; and
+// the token boundaries both use.
 import type { Registry } from '../../builtins/registry';
 import type { GlobalCell } from '../../evaluator/runtime';
 import type { RoutineCatalog } from '../routine-catalog';
@@ -12,18 +13,19 @@ export interface ToolingContext {
   variable(name: string): GlobalCell | undefined;
 }
 
-const WORD_CHAR = /[A-Za-z0-9_]/;
+/** The characters of an elastic-script name. */
+export const WORD_CHAR = /[A-Za-z0-9_]/;
 
-/** Where the identifier that ends at `at` starts. */
-export function wordStart(code: string, at: number): number {
+/** Where the token made of `chars` that ends at `at` starts. */
+export function tokenStart(code: string, at: number, chars: RegExp = WORD_CHAR): number {
   let start = at;
-  while (start > 0 && WORD_CHAR.test(code[start - 1])) start--;
+  while (start > 0 && chars.test(code[start - 1])) start--;
   return start;
 }
 
-/** Where the identifier that continues at `at` ends. */
-export function wordEnd(code: string, at: number): number {
+/** Where the token made of `chars` that continues at `at` ends. */
+export function tokenEnd(code: string, at: number, chars: RegExp = WORD_CHAR): number {
   let end = at;
-  while (end < code.length && WORD_CHAR.test(code[end])) end++;
+  while (end < code.length && chars.test(code[end])) end++;
   return end;
 }
