@@ -72,7 +72,7 @@ export interface StatusView extends ExecutionView {
 }
 
 export type WaitOutcome =
-  /** Settled COMPLETED: the final @result. */
+  /** Settled COMPLETED: the procedure's own return value (`result`; the handlers' is `handler_result`). */
   | { kind: 'result'; value: unknown; document: StatusView }
   /** Settled otherwise (FAILED, TIMED_OUT, LOST, CANCELLED): the status document. */
   | { kind: 'settled'; document: StatusView }
@@ -475,7 +475,7 @@ export class ExecutionEngine implements RunHost {
     return this.control(await this.decide(found, (d) => t.ping(d, this.actor())));
   }
 
-  /** RESULT: the final @result of a COMPLETED run, null while it runs or when it did not complete. */
+  /** RESULT: the return value of a COMPLETED run (`result`), null while it runs or when it did not complete. */
   async result(nameOrId: string): Promise<unknown> {
     const found = await this.mustFind(nameOrId);
     return found.doc.status === 'COMPLETED' && found.doc.settled_at !== null ? found.doc.result : null;

@@ -117,7 +117,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
     });
 
     describe('handlers and bindings', () => {
-      it('chains ON_DONE: a non-null return replaces @result, null keeps it; FINALLY runs once; ON_FAIL does not run', async () => {
+      it('chains ON_DONE: a non-null return replaces @result, null keeps it; FINALLY runs once; ON_FAIL does not run; result stays the procedure\'s, handler_result is the chain\'s', async () => {
         h.body('fetch', async () => 10);
         h.handler('double', (b) => (b.result as number) * 2);
         h.handler('keep', () => null);
@@ -126,14 +126,26 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         h.handler('cleanup');
         const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['double', 'keep', 'plus1'], onFail: ['onFail'], finally: ['cleanup'] }));
         const waited = await engine.wait(handle.execution_id);
-        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(waited.kind === 'result' && waited.value).to.equal(10);
+        expect(waited.document).to.include({ result: 10, handler_result: 21 });
         expect(h.handlerCalls.map((c) => [c.name, c.bindings.result])).to.deep.equal([
           ['double', 10],
           ['keep', 20],
           ['plus1', 20],
           ['cleanup', undefined],
         ]);
-        expect(await engine.result(handle.execution_id)).to.equal(21);
+        expect(await engine.result(handle.execution_id)).to.equal(10);
+        const stored = (await h.store.get(EXECUTIONS_INDEX, handle.execution_id))!._source;
+        expect(stored).to.include({ result: 10, handler_result: 21 });
+      });
+
+      it('stores handler_result null when no ON_DONE handler returned a value', async () => {
+        h.body('fetch', async () => ({ error_count: 42, index: 'logs-*' }));
+        h.handler('noted', () => null);
+        const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['noted'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document.result).to.deep.equal({ error_count: 42, index: 'logs-*' });
+        expect(waited.document.handler_result).to.equal(null);
       });
 
       it('binds @error and @error_info on failure, then FINALLY', async () => {
@@ -734,7 +746,8 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         (await b.nth(0)).resolve(20);
         (await a.nth(0)).resolve(1);
         const waited = await engine.wait('fanout');
-        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(waited.kind === 'result' && waited.value).to.deep.equal([1, 20]);
+        expect(waited.document).to.include({ handler_result: 21 });
         expect(h.callsOf('all')[0].bindings.results).to.deep.equal([1, 20]);
         expect(h.callsOf('settled')[0].bindings.outcomes).to.deep.equal([
           { status: 'COMPLETED', value: 1 },
