@@ -18,7 +18,7 @@ import {
 } from './document';
 import { Documents, UpdateOutcome, Versioned } from './documents';
 import { newExecutionDocument } from './new-document';
-import { describeError as defaultDescribe, ExecutionError } from './errors';
+import { describeError as defaultDescribe, ExecutionError, RecordedFailure } from './errors';
 import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
 import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
 import { BranchStrategy, ProcedureStrategy } from './procedure';
@@ -143,7 +143,10 @@ export class ExecutionEngine implements RunHost {
     this.cancelGraceMs = options.cancelGraceMs ?? DEFAULTS.cancelGraceMs;
     this.waitEveryMs = options.waitEveryMs ?? DEFAULTS.waitEveryMs;
     this.resolvePipeline = options.resolve;
-    this.describe = options.describeError ?? defaultDescribe;
+    const describe = options.describeError ?? defaultDescribe;
+    // A PARALLEL fails with its failing branch's own description (kind, line, procedure), whatever the
+    // session's describer makes of an error it does not know.
+    this.describe = (err, procedure) => (err instanceof RecordedFailure ? err.info : describe(err, procedure));
     const kernelId = options.kernelId ?? randomBytes(8).toString('hex');
     this.owner = { kernel_id: kernelId, host: hostname(), pid: process.pid, notebook: options.notebook ?? null };
     this.ownerId = `${kernelId}:${randomBytes(4).toString('hex')}`;

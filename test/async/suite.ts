@@ -8,6 +8,8 @@ import type { ExecutionEngine, StatusView } from '../../language/async/engine';
 import { ExecutionError, StopRequest } from '../../language/async/errors';
 import { isExecutionId } from '../../language/async/ids';
 import { Harness, StoreFactory } from './support/harness';
+import { describeScriptError } from '../../language/evaluator/async-statements';
+import { ScriptError } from '../../language/errors';
 
 function asView(status: StatusView | string): StatusView {
   if (typeof status === 'string') throw new Error(`expected a document, got ${status}`);
@@ -807,6 +809,21 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(waited.document).to.include({ status: 'FAILED', error: 'boom' });
         const sibling = asView(await engine.status(`${handle.execution_id}-0000`));
         expect(sibling).to.include({ state: 'CANCELLED', state_reason: 'SIBLING_CANCELLED' });
+      });
+
+      it("fails the parent with its failing branch's own error kind, not the session describer's runtime_error", async () => {
+        // The session's describer knows script errors only: anything else would become a runtime_error.
+        const scripted = h.engine({ kernelId: 'kernel-script', describeError: describeScriptError });
+        h.body('ok', async () => 1);
+        h.body('divides', async () => {
+          throw new ScriptError('division_error', 'division by zero');
+        });
+        h.handler('anyFail');
+        const handle = await scripted.parallel(h.parallelSpec({ branches: [{ procedure: 'ok' }, { procedure: 'divides' }], onAnyFail: ['anyFail'] }));
+        const waited = await scripted.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'FAILED', error: 'division by zero' });
+        expect(waited.document.error_info).to.include({ type: 'division_error', procedure: 'divides' });
+        expect(h.callsOf('anyFail')[0].bindings.error_info).to.include({ type: 'division_error' });
       });
 
       it('ON_ANY_DONE fires at the first success; with CANCEL SIBLINGS the first result wins', async () => {
