@@ -7,6 +7,8 @@ export const ENGINE_ENV = {
   ESCRIPT_EXECUTION_LEASE_MS: 'leaseMs',
   ESCRIPT_EXECUTION_SWEEP_MS: 'sweepEveryMs',
   ESCRIPT_EXECUTION_CANCEL_GRACE_MS: 'cancelGraceMs',
+  ESCRIPT_EXECUTION_WATCH_MS: 'watchEveryMs',
+  ESCRIPT_EXECUTION_LOST_CHECK_MS: 'lostCheckEveryMs',
 } as const;
 
 type Tunable = (typeof ENGINE_ENV)[keyof typeof ENGINE_ENV];

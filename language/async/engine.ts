@@ -3,8 +3,7 @@
 
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import type { DataStore } from '../store/store';
-import { Clock, isoAt, msOf, systemClock, TimerHandle, delay } from './clock';
+import { Clock, isoAt, msOf, systemClock, delay } from './clock';
 import {
   ConflictPolicy,
   ErrorInfo,
@@ -23,82 +22,13 @@ import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
 import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
 import { BranchStrategy, ProcedureStrategy } from './procedure';
 import * as q from './queries';
-import { ExecutionEvent, ExecutionView, Run, RunHost, RunStrategy } from './run';
+import { ExecutionEvent, Run, RunHost, RunStrategy } from './run';
 import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
 import * as t from './transitions';
-
-export interface EngineOptions {
-  store: DataStore;
-  clock?: Clock;
-  /** Turns a stored pipeline back into callbacks: needed for RETRY and for taking over runs with handlers. */
-  resolve?: ResolvePipeline;
-  kernelId?: string;
-  notebook?: string | null;
-  /** How long a lease lasts without renewal (default 30 s); renewed every third of that unless set. */
-  leaseMs?: number;
-  renewEveryMs?: number;
-  /** Settled runs are kept this long, then answer EXPIRED (default 7 days). */
-  retentionMs?: number;
-  /** Period of the background sweep (LOST runs, retention); 0 turns it off (default 60 s). */
-  sweepEveryMs?: number;
-  /** How long a cancelled or timed-out body may take to stop before handlers run anyway (default 5 s). */
-  cancelGraceMs?: number;
-  /** Poll period of WAIT on runs owned by other kernels (default 500 ms). */
-  waitEveryMs?: number;
-  /** Make every write visible to ES|QL at once (slower; lists are otherwise near-real-time). */
-  refresh?: boolean;
-  describeError?: (err: unknown, procedure: string | null) => ErrorInfo;
-}
-
-/** What `start` and `parallel` return at once. */
-export interface ExecutionHandle {
-  execution_id: string;
-  track_name: string | null;
-  name: string | null;
-  procedure_name: string;
-  kind: ExecutionKind;
-  status: ExecutionDocument['status'];
-  state: ExecutionDocument['state'];
-  created_at: string;
-  /** ON CONFLICT ATTACH found a run on the track: this is that run, nothing new was started. */
-  attached: boolean;
-}
-
-export type Lookup = 'NOT_FOUND' | 'EXPIRED';
-
-export interface StatusView extends ExecutionView {
-  owner_reachable: boolean;
-  wait_timed_out?: boolean;
-}
-
-export type WaitOutcome =
-  /** Settled COMPLETED: the procedure's own return value (`result`; the handlers' is `handler_result`). */
-  | { kind: 'result'; value: unknown; document: StatusView }
-  /** Settled otherwise (FAILED, TIMED_OUT, LOST, CANCELLED): the status document. */
-  | { kind: 'settled'; document: StatusView }
-  /** Not settled within the wait's TIMEOUT: the status with `wait_timed_out = true`. The run goes on. */
-  | { kind: 'timed_out'; document: StatusView };
-
-/** The value `EXECUTION(x) | WAIT` evaluates to: the result when it completed, else the status document. */
-export function waitValue(outcome: WaitOutcome): unknown {
-  return outcome.kind === 'result' ? outcome.value : outcome.document;
-}
-
-export interface ControlOutcome {
-  /** False when an earlier decision had already won (the call changed nothing). */
-  changed: boolean;
-  document: StatusView;
-}
-
-export interface SweepReport {
-  recovered: number;
-  expired: number;
-}
-
-export interface StartOptions {
-  /** RETRY verb: the run this one re-runs. */
-  retryOf?: string;
-}
+import { Upkeep, UpkeepHost } from './upkeep';
+import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOutcome } from './api';
+export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
+export { waitValue } from './api';
 
 type Listener = (event: ExecutionEvent) => void;
 
@@ -108,9 +38,12 @@ const DEFAULTS = {
   sweepEveryMs: 60_000,
   cancelGraceMs: 5_000,
   waitEveryMs: 500,
+  /** On a store that says when others wrote (the check is free), and on one that must be asked. */
+  watchEveryMs: { told: 250, asked: 500 },
+  lostCheckMaxMs: 5_000,
 };
 
-export class ExecutionEngine implements RunHost {
+export class ExecutionEngine implements RunHost, UpkeepHost {
   readonly documents: Documents;
   readonly clock: Clock;
   readonly cancelGraceMs: number;
@@ -121,25 +54,20 @@ export class ExecutionEngine implements RunHost {
   private readonly listeners = new Set<Listener>();
   private readonly errorListeners = new Set<(err: unknown, executionId: string) => void>();
   private readonly leaseMs: number;
-  private readonly renewEveryMs: number;
   private readonly retentionMs: number;
-  private readonly sweepEveryMs: number;
   private readonly waitEveryMs: number;
+  /** Lease renewal, the control and lease watches, the sweep. */
+  readonly upkeep: Upkeep;
   private readonly resolvePipeline?: ResolvePipeline;
   private readonly describe: (err: unknown, procedure: string | null) => ErrorInfo;
-  private renewTimer: TimerHandle | null = null;
-  private sweepTimer: TimerHandle | null = null;
   private isHalted = false;
   private closing = false;
-  private stopped = false;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.documents = new Documents(options.store, options.refresh ?? false);
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
-    this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
     this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
-    this.sweepEveryMs = options.sweepEveryMs ?? DEFAULTS.sweepEveryMs;
     this.cancelGraceMs = options.cancelGraceMs ?? DEFAULTS.cancelGraceMs;
     this.waitEveryMs = options.waitEveryMs ?? DEFAULTS.waitEveryMs;
     this.resolvePipeline = options.resolve;
@@ -150,6 +78,13 @@ export class ExecutionEngine implements RunHost {
     const kernelId = options.kernelId ?? randomBytes(8).toString('hex');
     this.owner = { kernel_id: kernelId, host: hostname(), pid: process.pid, notebook: options.notebook ?? null };
     this.ownerId = `${kernelId}:${randomBytes(4).toString('hex')}`;
+    const told = options.store.othersCommitVersion !== undefined;
+    this.upkeep = new Upkeep(this, {
+      renewEveryMs: options.renewEveryMs ?? Math.floor(this.leaseMs / 3),
+      sweepEveryMs: options.sweepEveryMs ?? DEFAULTS.sweepEveryMs,
+      watchEveryMs: options.watchEveryMs ?? (told ? DEFAULTS.watchEveryMs.told : DEFAULTS.watchEveryMs.asked),
+      lostCheckEveryMs: options.lostCheckEveryMs ?? Math.min(DEFAULTS.lostCheckMaxMs, Math.floor(this.leaseMs / 3)),
+    });
   }
 
   // ----- RunHost -----
@@ -188,14 +123,22 @@ export class ExecutionEngine implements RunHost {
     this.runs.delete(run.id);
   }
 
+  // ----- UpkeepHost -----
+
+  watchedRuns(): Run[] {
+    const watched: Run[] = [];
+    for (const run of this.runs.values()) if (run.watched) watched.push(run);
+    return watched;
+  }
+
   // ----- lifecycle -----
 
   /** Creates the indices, takes over what dead kernels left, and starts the lease and sweep timers. */
   async open(): Promise<SweepReport> {
     await this.documents.ensureIndices();
     const report = await this.sweep();
-    this.scheduleRenewal();
-    this.scheduleSweep();
+    this.upkeep.startOwn();
+    this.upkeep.startForeign();
     return report;
   }
 
@@ -230,7 +173,7 @@ export class ExecutionEngine implements RunHost {
    */
   async shutdown(): Promise<void> {
     this.closing = true;
-    this.sweepTimer?.cancel();
+    this.upkeep.stopForeign();
     const topLevel = [...this.runs.values()].filter((run) => run.isTopLevel);
     await Promise.all(
       topLevel.map(async (run) => {
@@ -238,15 +181,13 @@ export class ExecutionEngine implements RunHost {
         await run.settled;
       }),
     );
-    this.stopped = true;
-    this.renewTimer?.cancel();
+    this.upkeep.stopAll();
   }
 
   /** Stops every timer and forgets every run without writing anything: what a killed process leaves behind. */
   halt(): void {
     this.isHalted = true;
-    this.renewTimer?.cancel();
-    this.sweepTimer?.cancel();
+    this.upkeep.stopAll();
     for (const run of [...this.runs.values()]) run.abandon();
   }
 
@@ -326,6 +267,7 @@ export class ExecutionEngine implements RunHost {
   private adopt(stored: Versioned, strategy: RunStrategy): Run {
     const run = new Run(this, stored, strategy);
     this.runs.set(run.id, run);
+    this.upkeep.startOwn();
     return run;
   }
 
@@ -520,20 +462,26 @@ export class ExecutionEngine implements RunHost {
    * and deletes runs past their retention. Safe to run from several kernels at once.
    */
   async sweep(): Promise<SweepReport> {
-    await this.documents.ensureIndices();
+    const recovered = await this.recoverStale();
     const nowIso = isoAt(this.clock.now());
-    let recovered = 0;
-    for (const id of await this.queryIds(q.staleLeaseQuery(), [nowIso])) {
-      if (this.runs.has(id)) continue;
-      const stored = await this.documents.read(id);
-      if (stored && (await this.recover(stored))) recovered++;
-    }
     let expired = 0;
     for (const id of await this.queryIds(q.expiredQuery(), [nowIso])) {
       const stored = await this.documents.read(id);
       if (stored && this.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
     }
     return { recovered, expired };
+  }
+
+  /** Takes over every run whose lease expired (the lease watch calls this as the earliest known lease runs out). */
+  async recoverStale(): Promise<number> {
+    await this.documents.ensureIndices();
+    let recovered = 0;
+    for (const id of await this.queryIds(q.staleLeaseQuery(), [isoAt(this.clock.now())])) {
+      if (this.runs.has(id)) continue;
+      const stored = await this.documents.read(id);
+      if (stored && (await this.recover(stored))) recovered++;
+    }
+    return recovered;
   }
 
   /** Takes one stale run over (compare-and-set on its lease). False when another engine got there first. */
@@ -564,36 +512,12 @@ export class ExecutionEngine implements RunHost {
     return this.resolvePipeline(doc.pipeline);
   }
 
-  private scheduleRenewal(): void {
-    if (this.isHalted || this.stopped || this.renewEveryMs <= 0) return;
-    this.renewTimer = this.clock.setTimer(
-      this.renewEveryMs,
-      () => {
-        this.renewAll().finally(() => this.scheduleRenewal());
-      },
-      true,
-    );
-  }
-
-  /** Renews the lease of every top-level run this engine owns (and notices changes made by others). */
+  /** Renews the lease of every top-level run this engine owns (a write: it also notices changes made by others). */
   async renewAll(): Promise<void> {
     await Promise.all(
       [...this.runs.values()]
         .filter((run) => run.isTopLevel)
         .map((run) => run.renewLease().catch((err) => this.reportError(err, run.id))),
-    );
-  }
-
-  private scheduleSweep(): void {
-    if (this.isHalted || this.closing || this.sweepEveryMs <= 0) return;
-    this.sweepTimer = this.clock.setTimer(
-      this.sweepEveryMs,
-      () => {
-        this.sweep()
-          .catch((err) => this.reportError(err, ''))
-          .finally(() => this.scheduleSweep());
-      },
-      true,
     );
   }
 
@@ -603,7 +527,7 @@ export class ExecutionEngine implements RunHost {
   private async prepareToStart(): Promise<void> {
     if (this.isHalted || this.closing) throw new ExecutionError('invalid_argument', 'the execution engine is shut down');
     await this.documents.ensureIndices();
-    if (!this.renewTimer) this.scheduleRenewal();
+    this.upkeep.startOwn();
   }
 
   private isExpired(doc: ExecutionDocument): boolean {
@@ -622,6 +546,7 @@ export class ExecutionEngine implements RunHost {
       id = track.doc.execution_id;
     }
     const stored = await this.documents.read(id);
+    if (stored) this.upkeep.leases.note(stored.doc);
     if (stored) return this.isExpired(stored.doc) ? 'EXPIRED' : stored;
     // Deleted by retention. A track still points at it; an id carries its creation time.
     const created = executionIdTime(id);
@@ -642,7 +567,7 @@ export class ExecutionEngine implements RunHost {
 
   /**
    * A control verb's decision: through this engine's run when it owns the execution (it claims the handlers it
-   * will run, and reacts at once), else straight to the stored document (its owner notices at its next renewal).
+   * will run, and reacts at once), else straight to the stored document (its owner's control watch notices).
    */
   private decide(found: Versioned, decision: (doc: ExecutionDocument, finish: t.Finish) => ExecutionDocument | null): Promise<UpdateOutcome> {
     const local = this.runs.get(found.doc.execution_id);

@@ -239,6 +239,22 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return { _index: index, _id: id, _seq_no: row._seq_no, _primary_term: row._primary_term, _source: JSON.parse(row._source) };
   }
 
+  async getMany(index: string, ids: readonly string[], options: { source?: boolean } = {}): Promise<(StoredDocument | null)[]> {
+    if (options.source !== false) return ids.map((id) => this.getSync(index, id));
+    const meta = this.readMeta(index);
+    if (!meta) return ids.map(() => null);
+    const versionOf = this.stmt(`SELECT _seq_no, _primary_term FROM "${meta.table}" WHERE _id = ?`);
+    return ids.map((id) => {
+      const row = versionOf.get(id) as { _seq_no: number; _primary_term: number } | undefined;
+      return row ? { _index: index, _id: id, _seq_no: row._seq_no, _primary_term: row._primary_term, _source: {} } : null;
+    });
+  }
+
+  /** Changes when another connection committed: what the async engine's watcher checks before reading. */
+  othersCommitVersion(): number {
+    return (this.stmt('PRAGMA data_version').get() as { data_version: number }).data_version;
+  }
+
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
     return this.commits.submit([docKey(index, id)], () => this.deleteOne(index, id, options));
   }

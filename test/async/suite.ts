@@ -441,9 +441,9 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         ]);
         expect(results.filter((r) => r.changed)).to.have.length(1);
         const winner = results.findIndex((r) => r.changed);
-        // The remote decisions are noticed by the owner at its next lease renewal.
+        // The remote decisions are noticed by the owner's control watch.
         const done = engine.wait(handle.execution_id);
-        await h.clock.advance(10_000);
+        await h.clock.advance(500);
         const waited = await done;
         if (winner === 2) {
           expect(waited.document.state).to.equal('CANCELLED');
@@ -455,23 +455,48 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         }
       });
 
-      it('a cancel from another kernel reaches the owner at its next lease renewal', async () => {
+      it('a CANCEL, COMPLETE or FAIL from another kernel reaches the owner within one control-watch tick, long before its lease renewal', async () => {
         const work = h.controlled('work');
+        h.handler('done');
+        h.handler('failed');
         h.handler('cleanup');
         const other = h.engine({ kernelId: 'kernel-b' });
-        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
-        const call = await work.nth(0);
-        await other.cancel(handle.execution_id);
-        expect(call.ctx.signal.aborted).to.equal(false);
-        const done = other.wait(handle.execution_id, { everyMs: 1_000 });
-        const noticed = h.untilState(engine, handle.execution_id, 'CANCEL_REQUESTED');
-        await h.clock.advance(10_000);
-        await noticed;
-        expect(call.ctx.signal.aborted).to.equal(true);
-        await h.clock.advance(1_000);
-        const waited = await done;
-        expect(waited.document.state).to.equal('CANCELLED');
+        await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'], track: 'to-cancel' }));
+        await engine.start(h.spec({ procedure: 'work', onDone: ['done'], track: 'to-complete' }));
+        await engine.start(h.spec({ procedure: 'work', onFail: ['failed'], track: 'to-fail' }));
+        const calls = await Promise.all([work.nth(0), work.nth(1), work.nth(2)]);
+        await other.cancel('to-cancel');
+        await other.complete('to-complete', 'from b');
+        await other.fail('to-fail', 'stop it');
+        expect(calls.map((c) => c.ctx.signal.aborted)).to.deep.equal([false, false, false]);
+        // One tick of the watch: 250 ms on a store that says when others wrote, 500 ms otherwise (renewal: 10 s).
+        await h.clock.advance(500);
+        expect(calls.map((c) => c.ctx.signal.aborted)).to.deep.equal([true, true, true]);
+        const [cancelled, completed, failed] = await Promise.all(['to-cancel', 'to-complete', 'to-fail'].map((x) => engine.wait(x)));
+        expect(cancelled.document).to.include({ state: 'CANCELLED', state_reason: 'CANCELLED_BY_USER' });
         expect(h.callsOf('cleanup')).to.have.length(1);
+        expect(completed.kind === 'result' && completed.value).to.equal('from b');
+        expect(h.callsOf('done').map((c) => c.bindings.result)).to.deep.equal(['from b']);
+        expect(failed.document).to.include({ state: 'FAILED', error: 'stop it' });
+        expect(h.callsOf('failed').map((c) => c.bindings.error)).to.deep.equal(['stop it']);
+      });
+
+      it('the control watch reads the store only when someone else may have written, once per tick for all runs', async () => {
+        h.controlled('work');
+        const handles = await Promise.all([1, 2, 3].map(() => engine.start(h.spec({ procedure: 'work', timeoutMs: 60_000 }))));
+        const watch = engine.upkeep.control;
+        await h.clock.advance(500); // the first tick reads: it does not know yet what others did
+        const before = watch.reads;
+        await h.clock.advance(2_000);
+        const told = h.store.othersCommitVersion !== undefined;
+        // The embedded store says nobody else wrote: no read at all. A store that cannot tell is asked once a tick.
+        expect(watch.reads - before).to.equal(told ? 0 : 4);
+        const other = h.engine({ kernelId: 'kernel-b' });
+        await other.ping(handles[0].execution_id);
+        const afterPing = watch.reads;
+        await h.clock.advance(told ? 250 : 500);
+        // The versions of all three runs in one call, then the one document that changed.
+        expect(watch.reads - afterPing).to.equal(2);
       });
     });
 
@@ -501,6 +526,51 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(waited.document.lease!.epoch).to.equal(2);
         await Promise.all([b.sweep(), c.sweep()]);
         expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it("live kernels' lease watches move a dead kernel's run to LOST as its lease runs out, handlers exactly once", async () => {
+        h.controlled('work');
+        h.handler('report');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
+        const id = handle.execution_id;
+        await h.clock.advance(25_000); // renewed at 10 s and 20 s: the lease runs to 50 s
+        engine.halt();
+        // Two live kernels watch the store with the default lease watch (and no sweep).
+        const [b, c] = ['kernel-b', 'kernel-c'].map((k) => h.engine({ kernelId: k, lostCheckEveryMs: undefined }));
+        await Promise.all([b.open(), c.open()]);
+        await h.clock.advance(24_999);
+        expect(asView(await b.status(id))).to.include({ status: 'RUNNING', owner_reachable: true });
+        await h.clock.advance(1);
+        const now = asView(await b.status(id));
+        expect(now).to.include({ state: 'LOST', state_reason: 'WORKER_LOST' });
+        const waited = await b.wait(id).catch(() => c.wait(id));
+        expect(waited.document.state).to.equal('LOST');
+        expect(h.callsOf('report').map((call) => call.bindings.error_info!.type)).to.deep.equal(['WORKER_LOST']);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('the lease watch also learns the lease of a document it read, and queries at most every third of the lease', async () => {
+        h.controlled('work');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        engine.halt(); // its lease runs to 30 s
+        const b = h.engine({ kernelId: 'kernel-b', lostCheckEveryMs: 3_600_000 });
+        await b.open();
+        expect(asView(await b.status(handle.execution_id)).status).to.equal('RUNNING');
+        const lost = h.untilState(b, handle.execution_id, 'LOST');
+        await h.clock.advance(30_000);
+        await lost;
+        expect(b.upkeep.leases.queries, 'no periodic query was needed').to.equal(1);
+        await b.wait(handle.execution_id);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+
+        const quiet = h.engine({ kernelId: 'kernel-quiet', lostCheckEveryMs: undefined });
+        await quiet.open();
+        await h.clock.advance(60_000);
+        // Every 5 s (a third of the 30 s lease, at most 5 s) on a store that cannot say whether anyone wrote;
+        // on the embedded store only after another connection or engine wrote: here nobody did.
+        expect(quiet.upkeep.leases.queries).to.equal(h.store.othersCommitVersion !== undefined ? 1 : 12);
       });
 
       it('re-runs a lost run when its pipeline asked for retries', async () => {
