@@ -63,6 +63,15 @@ export interface StatusView extends ExecutionView {
   wait_timed_out?: boolean;
 }
 
+export interface WaitOptions {
+  /** Give up (returning the status with `wait_timed_out`) after this long; the run goes on. */
+  timeoutMs?: number;
+  /** Poll period for a run of another kernel (default the engine's `waitEveryMs`). */
+  everyMs?: number;
+  /** The waiter went away (an interrupt): `wait` rejects with the signal's reason and stops polling. */
+  signal?: AbortSignal;
+}
+
 export type WaitOutcome =
   /** Settled COMPLETED: the procedure's own return value (`result`; the handlers' is `handler_result`). */
   | { kind: 'result'; value: unknown; document: StatusView }
@@ -90,4 +99,31 @@ export interface SweepReport {
 export interface StartOptions {
   /** RETRY verb: the run this one re-runs. */
   retryOf?: string;
+}
+
+/** The engine's settings when EngineOptions leaves them out. */
+export const ENGINE_DEFAULTS = {
+  leaseMs: 30_000,
+  retentionMs: 7 * 24 * 3600_000,
+  sweepEveryMs: 60_000,
+  cancelGraceMs: 5_000,
+  waitEveryMs: 500,
+  /** On a store that says when others wrote (the check is free), and on one that must be asked. */
+  watchEveryMs: { told: 250, asked: 500 },
+  lostCheckMaxMs: 5_000,
+};
+
+/** What `start` and `parallel` return: the handle document of the run. */
+export function handleOf(doc: ExecutionDocument): ExecutionHandle {
+  return {
+    execution_id: doc.execution_id,
+    track_name: doc.track_name,
+    name: doc.track_name,
+    procedure_name: doc.procedure_name,
+    kind: doc.kind,
+    status: doc.status,
+    state: doc.state,
+    created_at: doc.created_at,
+    attached: false,
+  };
 }

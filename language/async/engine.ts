@@ -3,7 +3,7 @@
 
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import { Clock, isoAt, msOf, systemClock, delay } from './clock';
+import { Clock, isoAt, msOf, systemClock, delay, untilSettledOr } from './clock';
 import {
   ConflictPolicy,
   ErrorInfo,
@@ -26,22 +26,12 @@ import { ExecutionEvent, Run, RunHost, RunStrategy } from './run';
 import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
 import * as t from './transitions';
 import { Upkeep, UpkeepHost } from './upkeep';
-import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOutcome } from './api';
-export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
+import { ENGINE_DEFAULTS, handleOf } from './api';
+import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOptions, WaitOutcome } from './api';
+export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOptions, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
 export { waitValue } from './api';
 
 type Listener = (event: ExecutionEvent) => void;
-
-const DEFAULTS = {
-  leaseMs: 30_000,
-  retentionMs: 7 * 24 * 3600_000,
-  sweepEveryMs: 60_000,
-  cancelGraceMs: 5_000,
-  waitEveryMs: 500,
-  /** On a store that says when others wrote (the check is free), and on one that must be asked. */
-  watchEveryMs: { told: 250, asked: 500 },
-  lostCheckMaxMs: 5_000,
-};
 
 export class ExecutionEngine implements RunHost, UpkeepHost {
   readonly documents: Documents;
@@ -66,10 +56,10 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.documents = new Documents(options.store, options.refresh ?? false);
-    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
-    this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
-    this.cancelGraceMs = options.cancelGraceMs ?? DEFAULTS.cancelGraceMs;
-    this.waitEveryMs = options.waitEveryMs ?? DEFAULTS.waitEveryMs;
+    this.leaseMs = options.leaseMs ?? ENGINE_DEFAULTS.leaseMs;
+    this.retentionMs = options.retentionMs ?? ENGINE_DEFAULTS.retentionMs;
+    this.cancelGraceMs = options.cancelGraceMs ?? ENGINE_DEFAULTS.cancelGraceMs;
+    this.waitEveryMs = options.waitEveryMs ?? ENGINE_DEFAULTS.waitEveryMs;
     this.resolvePipeline = options.resolve;
     const describe = options.describeError ?? defaultDescribe;
     // A PARALLEL fails with its failing branch's own description (kind, line, procedure), whatever the
@@ -81,9 +71,9 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     const told = options.store.othersCommitVersion !== undefined;
     this.upkeep = new Upkeep(this, {
       renewEveryMs: options.renewEveryMs ?? Math.floor(this.leaseMs / 3),
-      sweepEveryMs: options.sweepEveryMs ?? DEFAULTS.sweepEveryMs,
-      watchEveryMs: options.watchEveryMs ?? (told ? DEFAULTS.watchEveryMs.told : DEFAULTS.watchEveryMs.asked),
-      lostCheckEveryMs: options.lostCheckEveryMs ?? Math.min(DEFAULTS.lostCheckMaxMs, Math.floor(this.leaseMs / 3)),
+      sweepEveryMs: options.sweepEveryMs ?? ENGINE_DEFAULTS.sweepEveryMs,
+      watchEveryMs: options.watchEveryMs ?? (told ? ENGINE_DEFAULTS.watchEveryMs.told : ENGINE_DEFAULTS.watchEveryMs.asked),
+      lostCheckEveryMs: options.lostCheckEveryMs ?? Math.min(ENGINE_DEFAULTS.lostCheckMaxMs, Math.floor(this.leaseMs / 3)),
     });
   }
 
@@ -293,7 +283,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
       if (busy && policy !== 'ALLOW') {
         if (policy === 'ATTACH' || policy === 'REJECT') {
           if (begin) await this.discard(doc.execution_id);
-          if (policy === 'ATTACH') return { ...this.handleOf(busy.doc), attached: true };
+          if (policy === 'ATTACH') return { ...handleOf(busy.doc), attached: true };
           throw new ExecutionError(
             'track_conflict',
             `track '${name}' is busy with ${busy.doc.execution_id} (${busy.doc.state}); use ON CONFLICT ATTACH, REPLACE or ALLOW`,
@@ -320,21 +310,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   private begin(run: Run): ExecutionHandle {
     run.begin();
-    return this.handleOf(run.document);
-  }
-
-  private handleOf(doc: ExecutionDocument): ExecutionHandle {
-    return {
-      execution_id: doc.execution_id,
-      track_name: doc.track_name,
-      name: doc.track_name,
-      procedure_name: doc.procedure_name,
-      kind: doc.kind,
-      status: doc.status,
-      state: doc.state,
-      created_at: doc.created_at,
-      attached: false,
-    };
+    return handleOf(run.document);
   }
 
   /** Removes a run created for a track that turned out to be busy (its handle was never returned). */
@@ -370,10 +346,13 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
    * WAIT [TIMEOUT n] [EVERY n]: until the run has settled (handlers and FINALLY done). A run of a dead
    * kernel is taken over on the way, so WAIT never waits on a corpse.
    */
-  async wait(nameOrId: string, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<WaitOutcome> {
+  async wait(nameOrId: string, options: WaitOptions = {}): Promise<WaitOutcome> {
     const deadline = options.timeoutMs !== undefined ? this.clock.now() + options.timeoutMs : null;
     const every = Math.max(1, options.everyMs ?? this.waitEveryMs);
+    const signal = options.signal;
     for (;;) {
+      // The waiter went away (an interrupted cell): stop polling; the execution itself goes on.
+      if (signal?.aborted) throw signal.reason;
       let found = await this.mustFind(nameOrId);
       const local = this.runs.get(found.doc.execution_id);
       // Not in the map but unsettled: if it was ours, it settled (and was forgotten) after the read.
@@ -387,11 +366,11 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
       if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
       const leaseHolder = local ? null : await this.leaseHolderOf(found);
       if (local) {
-        await this.raceTimer(local.settled, remaining);
+        await untilSettledOr(this.clock, local.settled, remaining, signal);
       } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
         await this.recover(leaseHolder);
       } else {
-        await delay(this.clock, Math.min(every, remaining));
+        await delay(this.clock, Math.min(every, remaining), signal);
       }
     }
   }
@@ -438,8 +417,15 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     return isParallelSpec(again) ? this.parallel(again, { retryOf: old.execution_id }) : this.start(again, { retryOf: old.execution_id });
   }
 
-  /** HISTORY: every run of a track, oldest first (through ES|QL: near-real-time). */
-  async history(track: string): Promise<StatusView[]> {
+  /** HISTORY: every run of a track (or of an execution id's track), oldest first (through ES|QL: near-real-time). */
+  async history(trackOrId: string): Promise<StatusView[]> {
+    let track = trackOrId;
+    if (isExecutionId(trackOrId)) {
+      // An execution id: the history of its track, or the run alone when it has none.
+      const found = await this.mustFind(trackOrId);
+      if (found.doc.track_name === null) return [await this.view(found.doc)];
+      track = found.doc.track_name;
+    }
     return this.viewsOf(await this.queryIds(q.historyQuery(), [track]));
   }
 
@@ -614,16 +600,5 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     const column = result.columns.findIndex((c) => c.name === 'execution_id');
     if (column < 0) throw new Error(`ES|QL over ${EXECUTIONS_INDEX} returned no execution_id column`);
     return result.values.map((row) => String(row[column]));
-  }
-
-  private raceTimer(promise: Promise<unknown>, ms: number): Promise<void> {
-    if (!Number.isFinite(ms)) return promise.then(() => undefined);
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimer(ms, resolve);
-      promise.then(() => {
-        timer.cancel();
-        resolve();
-      });
-    });
   }
 }

@@ -26,7 +26,7 @@ export class LeaseWatch {
   private nextExpiry: number | null = null;
   private lastToken: string | null | undefined = undefined;
   private lastQueryAt = -Infinity;
-  /** No wake-up before this: an expiry that passed but did not take (a renewal ES|QL does not show yet). */
+  /** No wake-up before this (set when an expiry was handled). */
   private notBefore = -Infinity;
   private busy = false;
   private stopped = true;
@@ -63,9 +63,11 @@ export class LeaseWatch {
     try {
       const now = this.host.clock.now();
       if (this.nextExpiry !== null && this.nextExpiry <= now) {
+        // Not again within a second, whatever happens: an expiry that does not take (a renewal the query does
+        // not show yet, a store that is down) must not become a busy loop.
+        this.notBefore = now + Math.min(this.everyMs, 1_000);
         await this.host.recoverStale();
         await this.learn();
-        if (this.nextExpiry !== null && this.nextExpiry <= now) this.notBefore = now + Math.min(this.everyMs, 1_000);
       } else if (now - this.lastQueryAt >= this.everyMs) {
         const token = this.host.documents.othersWriteToken();
         if (token === null || token !== this.lastToken) await this.learn(token);
@@ -75,8 +77,8 @@ export class LeaseWatch {
     }
   }
 
-  /** The earliest lease expiry among other kernels' unsettled runs, from one aggregate query. */
-  private async learn(token = this.host.documents.othersWriteToken()): Promise<void> {
+  /** Asks the store now for the earliest lease expiry among other kernels' unsettled runs (one query). */
+  async learn(token = this.host.documents.othersWriteToken()): Promise<void> {
     this.lastToken = token;
     this.lastQueryAt = this.host.clock.now();
     this.queries++;

@@ -4,7 +4,7 @@ import type { Output } from '../contract';
 import type { DataStore } from '../store/store';
 import type { AsyncServices } from '../evaluator/async-statements';
 import { EngineOptions, ExecutionEngine, ExecutionHandle } from './engine';
-import type { ErrorInfo } from './document';
+import { EXECUTIONS_INDEX, ErrorInfo } from './document';
 import type { ResolvePipeline } from './spec';
 import { engineOptionsFromEnv } from './config';
 import { LiveDisplays, LiveDisplayOptions } from './live-displays';
@@ -52,6 +52,17 @@ export class SessionExecutions implements AsyncServices {
       this.opening.catch(() => { this.opening = null; });
     }
     return this.opening;
+  }
+
+  /**
+   * Opens the engine now if the store already holds executions (it never creates the indices): this kernel then
+   * watches other kernels' runs (a dead one's become LOST as their lease runs out) before it starts any of its
+   * own. For the kernel to call at start; false when the store has no executions yet.
+   */
+  async watchIfUsed(): Promise<boolean> {
+    if (!(await this.options.store().indexExists(EXECUTIONS_INDEX))) return false;
+    await this.engine();
+    return true;
   }
 
   /** True once a script used async executions (the engine exists). */

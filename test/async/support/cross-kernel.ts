@@ -21,7 +21,10 @@ export interface Owner {
 
 /** When `seen` resolves, or Infinity if it has not after `ms` (so a slow path fails an assertion, not the test's timeout). */
 export function within(seen: Promise<number>, ms: number): Promise<number> {
-  return Promise.race([seen, new Promise<number>((r) => setTimeout(() => r(Infinity), ms).unref())]);
+  // A timer that holds the process open: the engines' own timers do not.
+  let timer!: NodeJS.Timeout;
+  const late = new Promise<number>((r) => (timer = setTimeout(() => r(Infinity), ms)));
+  return Promise.race([seen, late]).finally(() => clearTimeout(timer));
 }
 
 /** Runs each verb from `controller` on the owner's runs; returns the latency of each, in ms. */
@@ -106,11 +109,14 @@ export function survivor(store: DataStore, h: Harness, options: { leaseMs?: numb
   return engine;
 }
 
+/** When `engine` moves `id` to LOST. Keeps the process alive meanwhile: the engine's own timers do not. */
 export function untilLost(engine: ExecutionEngine, id: string): Promise<number> {
   return new Promise((resolve) => {
+    const keepAlive = setInterval(() => undefined, 1_000);
     const off = engine.onEvent((e) => {
       if (e.execution_id === id && e.document.state === 'LOST') {
         off();
+        clearInterval(keepAlive);
         resolve(Date.now());
       }
     });
