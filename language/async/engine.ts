@@ -159,19 +159,25 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   /**
    * Cancels this engine's running executions cooperatively (reason KERNEL_SHUTDOWN), lets their FINALLY
-   * run, waits for them to settle, then stops its timers.
+   * run, waits for them to settle, then stops its timers. With `graceMs` (a signal, a dying parent) it waits
+   * no longer than that: what has not settled by then is left as a killed process leaves it (its lease runs
+   * out and a live kernel moves it to LOST). Returns the ids so left.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { graceMs?: number } = {}): Promise<string[]> {
     this.closing = true;
     this.upkeep.stopForeign();
     const topLevel = [...this.runs.values()].filter((run) => run.isTopLevel);
-    await Promise.all(
+    const settled = Promise.all(
       topLevel.map(async (run) => {
         await run.cancel('KERNEL_SHUTDOWN', false).catch((err) => this.reportError(err, run.id));
         await run.settled;
       }),
     );
+    await untilSettledOr(this.clock, settled, options.graceMs ?? Infinity);
+    const left = this.activeIds;
+    if (left.length > 0) this.halt();
     this.upkeep.stopAll();
+    return left;
   }
 
   /** Stops every timer and forgets every run without writing anything: what a killed process leaves behind. */

@@ -92,15 +92,20 @@ export class SessionExecutions implements AsyncServices {
     await engine.quiet();
   }
 
-  /** Cancels this session's running executions (KERNEL_SHUTDOWN), runs their FINALLY, stops the timers. */
-  async shutdown(): Promise<void> {
+  /**
+   * Cancels this session's running executions (KERNEL_SHUTDOWN), runs their FINALLY, stops the timers. With
+   * `graceMs` (signals, a dying parent) no longer than that; returns the executions left unsettled.
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<string[]> {
     const opening = this.opening;
-    if (!opening) return;
+    if (!opening) return [];
     const engine = await opening.catch(() => null);
+    let left: string[] = [];
     if (engine) {
-      await engine.shutdown();
-      await engine.quiet();
+      left = await engine.shutdown(options);
+      if (left.length === 0) await engine.quiet();
     }
     this.displays.close();
+    return left;
   }
 }

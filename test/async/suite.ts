@@ -1011,6 +1011,23 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         await expectError(engine.start(h.spec({ procedure: 'work' })), 'invalid_argument');
       });
 
+      it('shutdown with a grace period leaves what has not settled by then, as a killed kernel would', async () => {
+        h.controlled('work', true); // ignores its stop signal
+        h.handler('stuck', () => new Promise(() => undefined)); // a FINALLY that never returns
+        const quick = await engine.start(h.spec({ procedure: 'work' }));
+        const stuck = await engine.start(h.spec({ procedure: 'work', finally: ['stuck'] }));
+        let left: string[] | null = null;
+        const shutdown = engine.shutdown({ graceMs: 8_000 }).then((ids) => (left = ids));
+        await h.clock.advance(7_999); // the bodies are cancelled by force after 5 s; one FINALLY hangs
+        expect(left).to.equal(null);
+        await h.clock.advance(1);
+        await shutdown;
+        expect(left).to.deep.equal([stuck.execution_id]);
+        expect(asView(await engine.status(quick.execution_id))).to.include({ status: 'CANCELLED', state_reason: 'KERNEL_SHUTDOWN' });
+        expect(asView(await engine.status(stuck.execution_id)).settled_at).to.equal(null);
+        expect(engine.activeIds).to.deep.equal([]);
+      });
+
       it('emits an event per transition, PROGRESS and PRINT; progress is stored', async () => {
         const work = h.controlled('work');
         const events: string[] = [];
