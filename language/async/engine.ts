@@ -123,7 +123,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   // ----- lifecycle -----
 
-  /** Creates the indices, takes over what dead kernels left, and starts the lease and sweep timers. */
+  /** Creates the indices, takes over what dead kernels left, and starts its timers (upkeep.ts). */
   async open(): Promise<SweepReport> {
     await this.documents.ensureIndices();
     const report = await this.sweep();

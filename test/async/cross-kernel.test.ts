@@ -14,7 +14,7 @@ import { EmbeddedStore } from '../../language/store/embedded';
 import { createFakeCluster } from '../store/fake-cluster';
 import { ChildKernel } from './support/child-kernel';
 import { Harness } from './support/harness';
-import { childOwner, CONTROL_BOUND_MS, controlLatencies, inProcessOwner, PIPELINES, survivor, untilLost, within } from './support/cross-kernel';
+import { childOwner, clusterClients, CONTROL_BOUND_MS, controlLatencies, PIPELINES, survivor, untilLost, within } from './support/cross-kernel';
 
 /** A dead kernel's run is LOST within its lease plus this. */
 const LOST_MARGIN_MS = 5_000;
@@ -87,13 +87,8 @@ describe('kernels sharing a store, with the default settings', function () {
 
   describe('on a cluster, as two clients', () => {
     it('the owner learns of a CANCEL, COMPLETE, FAIL and PING by another client within a second, with one _mget per tick for all its runs', async () => {
-      const fake = createFakeCluster();
-      const owning = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'owner' });
-      const controller = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'controller' });
+      const { fake, controller, owner, close } = await clusterClients();
       try {
-        await owning.open();
-        const { owner, start } = inProcessOwner(owning);
-        await start();
         // Idle with four runs: one versions-only _mget per 500 ms tick, not one request per run.
         const before = fake.requests.length;
         await new Promise((r) => setTimeout(r, 2_000));
@@ -106,9 +101,7 @@ describe('kernels sharing a store, with the default settings', function () {
         const latency = await controlLatencies(controller, owner);
         for (const [verb, ms] of Object.entries(latency)) expect(ms, `${verb} took ${ms} ms to reach the owner`).to.be.below(CONTROL_BOUND_MS);
       } finally {
-        owning.halt();
-        controller.halt();
-        fake.close();
+        close();
       }
     });
 

@@ -501,15 +501,20 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
     });
 
     describe('leases, dead kernels and LOST', () => {
-      it('shows RUNNING (owner unreachable) once the lease expired; a sweep moves it to LOST and runs ON_FAIL and FINALLY once', async () => {
+      /** A run with ON_FAIL report and FINALLY cleanup whose kernel dies at 25 s (renewed at 10 s and 20 s: its lease runs to 50 s). */
+      async function runOfKernelDyingAt25s(): Promise<string> {
         h.controlled('work');
         h.handler('report');
         h.handler('cleanup');
         const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
-        const id = handle.execution_id;
         await h.clock.advance(25_000);
-        expect(asView(await engine.status(id)).status).to.equal('RUNNING'); // renewed at 10 s and 20 s
+        expect(asView(await engine.status(handle.execution_id)).status).to.equal('RUNNING');
         engine.halt(); // the kernel dies: no more renewals, nothing in memory survives
+        return handle.execution_id;
+      }
+
+      it('shows RUNNING (owner unreachable) once the lease expired; a sweep moves it to LOST and runs ON_FAIL and FINALLY once', async () => {
+        const id = await runOfKernelDyingAt25s();
         const b = h.engine({ kernelId: 'kernel-b' });
         await h.clock.advance(24_999); // last renewal at 20 s: the lease runs to 50 s
         expect(asView(await b.status(id))).to.include({ status: 'RUNNING', owner_reachable: true });
@@ -529,13 +534,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
       });
 
       it("live kernels' lease watches move a dead kernel's run to LOST as its lease runs out, handlers exactly once", async () => {
-        h.controlled('work');
-        h.handler('report');
-        h.handler('cleanup');
-        const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
-        const id = handle.execution_id;
-        await h.clock.advance(25_000); // renewed at 10 s and 20 s: the lease runs to 50 s
-        engine.halt();
+        const id = await runOfKernelDyingAt25s();
         // Two live kernels watch the store with the default lease watch (and no sweep).
         const [b, c] = ['kernel-b', 'kernel-c'].map((k) => h.engine({ kernelId: k, lostCheckEveryMs: undefined }));
         await Promise.all([b.open(), c.open()]);

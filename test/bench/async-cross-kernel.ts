@@ -13,7 +13,7 @@ import { ElasticsearchStore } from '../../language/store/elasticsearch';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { createFakeCluster } from '../store/fake-cluster';
 import { ChildKernel } from '../async/support/child-kernel';
-import { childOwner, controlLatencies, inProcessOwner, PIPELINES, survivor, untilLost } from '../async/support/cross-kernel';
+import { childOwner, clusterClients, controlLatencies, PIPELINES, survivor, untilLost } from '../async/support/cross-kernel';
 import { Harness } from '../async/support/harness';
 
 const ROUNDS = 5;
@@ -56,18 +56,11 @@ async function embeddedControl(dir: string): Promise<void> {
 async function clusterControl(): Promise<void> {
   const samples: Record<string, number[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
-    const fake = createFakeCluster();
-    const owning = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'owner' });
-    const controller = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'controller' });
+    const { controller, owner, close } = await clusterClients();
     try {
-      await owning.open();
-      const { owner, start } = inProcessOwner(owning);
-      await start();
       collect(samples, await controlLatencies(controller, owner));
     } finally {
-      owning.halt();
-      controller.halt();
-      fake.close();
+      close();
     }
   }
   console.log(`control reaches the owning client (fake cluster, 2 clients, median of ${ROUNDS}): ${summary(samples)}`);

@@ -4,7 +4,9 @@
 
 import { ExecutionEngine } from '../../../language/async/engine';
 import type { ExecutionEvent } from '../../../language/async/run';
+import { ElasticsearchStore } from '../../../language/store/elasticsearch';
 import type { DataStore } from '../../../language/store/store';
+import { createFakeCluster } from '../../store/fake-cluster';
 import type { ChildKernel } from './child-kernel';
 import type { Harness } from './harness';
 
@@ -131,4 +133,25 @@ export function childOwner(child: ChildKernel): Owner {
     sawState: async (id, state) => (await child.next((r) => r.id === id && r.state === state)).t,
     sawDeadline: async (id, at) => (await child.next((r) => r.id === id && r.deadline_at === at)).t,
   };
+}
+
+/** Two clients of one fake cluster: `owning` runs PIPELINES (already started), `controller` sends the verbs. */
+export async function clusterClients(): Promise<{ fake: ReturnType<typeof createFakeCluster>; owning: ExecutionEngine; controller: ExecutionEngine; owner: Owner; close(): void }> {
+  const fake = createFakeCluster();
+  const owning = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'owner' });
+  const controller = new ExecutionEngine({ store: new ElasticsearchStore(fake.client), kernelId: 'controller' });
+  const close = () => {
+    owning.halt();
+    controller.halt();
+    fake.close();
+  };
+  try {
+    await owning.open();
+    const { owner, start } = inProcessOwner(owning);
+    await start();
+    return { fake, owning, controller, owner, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }
