@@ -49,7 +49,7 @@ export interface IntegrationSettings {
 }
 
 /** Engine settings for async executions (ESCRIPT_EXECUTION_*_MS); unset ones keep the engine's defaults. */
-export type ExecutionSettings = Partial<Pick<EngineOptions, 'retentionMs' | 'leaseMs' | 'sweepEveryMs' | 'cancelGraceMs'>>;
+export type ExecutionSettings = Partial<Pick<EngineOptions, 'retentionMs' | 'leaseMs' | 'sweepEveryMs' | 'cancelGraceMs' | 'watchEveryMs' | 'lostCheckEveryMs'>>;
 
 export interface Config {
   /** ESCRIPT_DATA_DIR, else the platform's per-user data directory: the embedded store, the input history. */
@@ -123,6 +123,8 @@ const EXECUTION_VARIABLES: readonly [string, keyof ExecutionSettings, number, st
   ['ESCRIPT_EXECUTION_LEASE_MS', 'leaseMs', 1, ''],
   ['ESCRIPT_EXECUTION_SWEEP_MS', 'sweepEveryMs', 0, ' (0 turns the sweep off)'],
   ['ESCRIPT_EXECUTION_CANCEL_GRACE_MS', 'cancelGraceMs', 0, ' (0: no grace)'],
+  ['ESCRIPT_EXECUTION_WATCH_MS', 'watchEveryMs', 0, ' (0 turns the cross-kernel watch off)'],
+  ['ESCRIPT_EXECUTION_LOST_CHECK_MS', 'lostCheckEveryMs', 0, ' (0 leaves dead kernels to the sweep)'],
 ];
 
 function executionSettings(env: Env): ExecutionSettings {

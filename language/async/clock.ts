@@ -57,3 +57,18 @@ export function msOf(iso: string | null | undefined): number | null {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
 }
+
+/** Resolves when `promise` settles, `ms` pass on `clock` (never if not finite), or `signal` aborts: the first of them. */
+export function untilSettledOr(clock: Clock, promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = Number.isFinite(ms) ? clock.setTimer(ms, () => done()) : null;
+    const done = () => {
+      timer?.cancel();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    signal?.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
+}

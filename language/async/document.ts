@@ -94,7 +94,13 @@ export interface ExecutionDocument {
   owner: Owner;
   pipeline: unknown;
   parameters: unknown;
+  /** The procedure's own return value (a PARALLEL's: its branch results, or the first one for ON_ANY_DONE). */
   result: unknown;
+  /**
+   * What the ON_DONE (ON_ALL_DONE) handlers returned: the last non-null return, i.e. the `@result` the chain
+   * ended with; null when no handler returned a value. Kept beside `result`, which stays the procedure's.
+   */
+  handler_result: unknown;
   error: string | null;
   error_info: ErrorInfo | null;
   /** Set by whoever claimed the right to run the handlers: they run at most once. */
@@ -137,7 +143,7 @@ const keyword = { type: 'keyword' };
 const date = { type: 'date' };
 const storedOnly = { type: 'object', enabled: false };
 
-/** Hidden index, explicit mapping; `result`, `parameters`, `pipeline` and `output` are kept in _source only. */
+/** Hidden index, explicit mapping; `result`, `handler_result`, `parameters`, `pipeline` and `output` are kept in _source only. */
 export const EXECUTIONS_INDEX_DEFINITION: IndexDefinition = {
   settings: { 'index.hidden': true },
   mappings: {
@@ -174,6 +180,7 @@ export const EXECUTIONS_INDEX_DEFINITION: IndexDefinition = {
       pipeline: storedOnly,
       parameters: storedOnly,
       result: storedOnly,
+      handler_result: storedOnly,
       output: storedOnly,
       error: { type: 'text' },
       error_info: {

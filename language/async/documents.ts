@@ -1,7 +1,7 @@
 // Reads and guarded writes of execution and track documents. Every change is a compare-and-set on the
 // sequence number read; a lost race re-reads and asks the caller's decision function again.
 
-import { DataStore, Source, VersionConflictError } from '../store/store';
+import { DataStore, Source, StoredDocument, VersionConflictError } from '../store/store';
 import {
   EXECUTIONS_INDEX,
   EXECUTIONS_INDEX_DEFINITION,
@@ -44,12 +44,41 @@ function normalise(doc: ExecutionDocument): ExecutionDocument {
   return doc;
 }
 
+/**
+ * Writes to the executions index per store object, by every engine of this process: engines sharing one store
+ * object share its connection, so the store's own change check cannot see each other's writes.
+ */
+const writesPerStore = new WeakMap<DataStore, { count: number }>();
+
 export class Documents {
   private ready: Promise<void> | null = null;
   private inFlight = 0;
   private quietWaiters: (() => void)[] = [];
+  private readonly storeWrites: { count: number };
+  private ownWrites = 0;
 
-  constructor(readonly store: DataStore, private readonly refresh: boolean) {}
+  constructor(readonly store: DataStore, private readonly refresh: boolean) {
+    let shared = writesPerStore.get(store);
+    if (!shared) writesPerStore.set(store, (shared = { count: 0 }));
+    this.storeWrites = shared;
+  }
+
+  /**
+   * A token that changes whenever someone other than this engine may have written: another connection to the
+   * store (the store's own check) or another engine on this store object. Null when the store cannot tell
+   * (a cluster): then only reading tells.
+   */
+  othersWriteToken(): string | null {
+    if (!this.store.othersCommitVersion) return null;
+    return `${this.store.othersCommitVersion()}:${this.storeWrites.count - this.ownWrites}`;
+  }
+
+  /** Every write of the engine is counted (see othersWriteToken). */
+  private counted<T>(write: () => Promise<T>): Promise<T> {
+    this.ownWrites++;
+    this.storeWrites.count++;
+    return this.call(write);
+  }
 
   /** Store calls started and not yet answered. */
   get pending(): number {
@@ -96,9 +125,28 @@ export class Documents {
     return this.readFrom<ExecutionDocument>(EXECUTIONS_INDEX, id);
   }
 
+  /** The stored versions of several executions (one `_mget` without sources where the store has it). */
+  async versions(ids: readonly string[]): Promise<({ seqNo: number; primaryTerm: number } | null)[]> {
+    const found = await this.readEach(ids, false);
+    return found.map((d) => d && { seqNo: d._seq_no, primaryTerm: d._primary_term });
+  }
+
+  /** Several executions in one call where the store can. */
+  async readMany(ids: readonly string[]): Promise<(Versioned | null)[]> {
+    const found = await this.readEach(ids, true);
+    return found.map((d) => d && { doc: d._source as unknown as ExecutionDocument, seqNo: d._seq_no, primaryTerm: d._primary_term });
+  }
+
+  private readEach(ids: readonly string[], source: boolean): Promise<(StoredDocument | null)[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const store = this.store;
+    if (store.getMany) return this.call(() => store.getMany!(EXECUTIONS_INDEX, ids, { source }));
+    return Promise.all(ids.map((id) => this.call(() => store.get(EXECUTIONS_INDEX, id))));
+  }
+
   async create(doc: ExecutionDocument): Promise<Versioned> {
     normalise(doc);
-    const r = await this.call(() => this.store.index(EXECUTIONS_INDEX, asSource(doc), { id: doc.execution_id, opType: 'create', refresh: this.refresh }));
+    const r = await this.counted(() => this.store.index(EXECUTIONS_INDEX, asSource(doc), { id: doc.execution_id, opType: 'create', refresh: this.refresh }));
     return { doc, seqNo: r._seq_no, primaryTerm: r._primary_term };
   }
 
@@ -106,7 +154,7 @@ export class Documents {
   async createMany(docs: ExecutionDocument[]): Promise<Versioned[]> {
     if (docs.length === 0) return [];
     docs.forEach(normalise);
-    const r = await this.call(() =>
+    const r = await this.counted(() =>
       this.store.bulk(
         EXECUTIONS_INDEX,
         docs.map((doc) => ({ id: doc.execution_id, doc: asSource(doc) })),
@@ -128,7 +176,7 @@ export class Documents {
 
   async remove(current: Versioned): Promise<boolean> {
     try {
-      await this.call(() =>
+      await this.counted(() =>
         this.store.delete(EXECUTIONS_INDEX, current.doc.execution_id, {
           ifSeqNo: current.seqNo,
           ifPrimaryTerm: current.primaryTerm,
@@ -178,7 +226,7 @@ export class Documents {
       if (!next) return { applied: false, current };
       try {
         const expected = current;
-        const r = await this.call(() =>
+        const r = await this.counted(() =>
           this.store.index(index, asSource(next), {
             id,
             ifSeqNo: expected.seqNo,

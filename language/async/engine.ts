@@ -3,8 +3,7 @@
 
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import type { DataStore } from '../store/store';
-import { Clock, isoAt, msOf, systemClock, TimerHandle, delay } from './clock';
+import { Clock, isoAt, msOf, systemClock, delay, untilSettledOr } from './clock';
 import {
   ConflictPolicy,
   ErrorInfo,
@@ -18,99 +17,23 @@ import {
 } from './document';
 import { Documents, UpdateOutcome, Versioned } from './documents';
 import { newExecutionDocument } from './new-document';
-import { describeError as defaultDescribe, ExecutionError } from './errors';
+import { describeError as defaultDescribe, ExecutionError, RecordedFailure } from './errors';
 import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
 import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
 import { BranchStrategy, ProcedureStrategy } from './procedure';
 import * as q from './queries';
-import { ExecutionEvent, ExecutionView, Run, RunHost, RunStrategy } from './run';
+import { ExecutionEvent, Run, RunHost, RunStrategy } from './run';
 import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
 import * as t from './transitions';
-
-export interface EngineOptions {
-  store: DataStore;
-  clock?: Clock;
-  /** Turns a stored pipeline back into callbacks: needed for RETRY and for taking over runs with handlers. */
-  resolve?: ResolvePipeline;
-  kernelId?: string;
-  notebook?: string | null;
-  /** How long a lease lasts without renewal (default 30 s); renewed every third of that unless set. */
-  leaseMs?: number;
-  renewEveryMs?: number;
-  /** Settled runs are kept this long, then answer EXPIRED (default 7 days). */
-  retentionMs?: number;
-  /** Period of the background sweep (LOST runs, retention); 0 turns it off (default 60 s). */
-  sweepEveryMs?: number;
-  /** How long a cancelled or timed-out body may take to stop before handlers run anyway (default 5 s). */
-  cancelGraceMs?: number;
-  /** Poll period of WAIT on runs owned by other kernels (default 500 ms). */
-  waitEveryMs?: number;
-  /** Make every write visible to ES|QL at once (slower; lists are otherwise near-real-time). */
-  refresh?: boolean;
-  describeError?: (err: unknown, procedure: string | null) => ErrorInfo;
-}
-
-/** What `start` and `parallel` return at once. */
-export interface ExecutionHandle {
-  execution_id: string;
-  track_name: string | null;
-  name: string | null;
-  procedure_name: string;
-  kind: ExecutionKind;
-  status: ExecutionDocument['status'];
-  state: ExecutionDocument['state'];
-  created_at: string;
-  /** ON CONFLICT ATTACH found a run on the track: this is that run, nothing new was started. */
-  attached: boolean;
-}
-
-export type Lookup = 'NOT_FOUND' | 'EXPIRED';
-
-export interface StatusView extends ExecutionView {
-  owner_reachable: boolean;
-  wait_timed_out?: boolean;
-}
-
-export type WaitOutcome =
-  /** Settled COMPLETED: the final @result. */
-  | { kind: 'result'; value: unknown; document: StatusView }
-  /** Settled otherwise (FAILED, TIMED_OUT, LOST, CANCELLED): the status document. */
-  | { kind: 'settled'; document: StatusView }
-  /** Not settled within the wait's TIMEOUT: the status with `wait_timed_out = true`. The run goes on. */
-  | { kind: 'timed_out'; document: StatusView };
-
-/** The value `EXECUTION(x) | WAIT` evaluates to: the result when it completed, else the status document. */
-export function waitValue(outcome: WaitOutcome): unknown {
-  return outcome.kind === 'result' ? outcome.value : outcome.document;
-}
-
-export interface ControlOutcome {
-  /** False when an earlier decision had already won (the call changed nothing). */
-  changed: boolean;
-  document: StatusView;
-}
-
-export interface SweepReport {
-  recovered: number;
-  expired: number;
-}
-
-export interface StartOptions {
-  /** RETRY verb: the run this one re-runs. */
-  retryOf?: string;
-}
+import { Upkeep, UpkeepHost } from './upkeep';
+import { ENGINE_DEFAULTS, handleOf } from './api';
+import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOptions, WaitOutcome } from './api';
+export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOptions, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
+export { waitValue } from './api';
 
 type Listener = (event: ExecutionEvent) => void;
 
-const DEFAULTS = {
-  leaseMs: 30_000,
-  retentionMs: 7 * 24 * 3600_000,
-  sweepEveryMs: 60_000,
-  cancelGraceMs: 5_000,
-  waitEveryMs: 500,
-};
-
-export class ExecutionEngine implements RunHost {
+export class ExecutionEngine implements RunHost, UpkeepHost {
   readonly documents: Documents;
   readonly clock: Clock;
   readonly cancelGraceMs: number;
@@ -121,32 +44,37 @@ export class ExecutionEngine implements RunHost {
   private readonly listeners = new Set<Listener>();
   private readonly errorListeners = new Set<(err: unknown, executionId: string) => void>();
   private readonly leaseMs: number;
-  private readonly renewEveryMs: number;
   private readonly retentionMs: number;
-  private readonly sweepEveryMs: number;
   private readonly waitEveryMs: number;
+  /** Lease renewal, the control and lease watches, the sweep. */
+  readonly upkeep: Upkeep;
   private readonly resolvePipeline?: ResolvePipeline;
   private readonly describe: (err: unknown, procedure: string | null) => ErrorInfo;
-  private renewTimer: TimerHandle | null = null;
-  private sweepTimer: TimerHandle | null = null;
   private isHalted = false;
   private closing = false;
-  private stopped = false;
 
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
     this.documents = new Documents(options.store, options.refresh ?? false);
-    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
-    this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
-    this.retentionMs = options.retentionMs ?? DEFAULTS.retentionMs;
-    this.sweepEveryMs = options.sweepEveryMs ?? DEFAULTS.sweepEveryMs;
-    this.cancelGraceMs = options.cancelGraceMs ?? DEFAULTS.cancelGraceMs;
-    this.waitEveryMs = options.waitEveryMs ?? DEFAULTS.waitEveryMs;
+    this.leaseMs = options.leaseMs ?? ENGINE_DEFAULTS.leaseMs;
+    this.retentionMs = options.retentionMs ?? ENGINE_DEFAULTS.retentionMs;
+    this.cancelGraceMs = options.cancelGraceMs ?? ENGINE_DEFAULTS.cancelGraceMs;
+    this.waitEveryMs = options.waitEveryMs ?? ENGINE_DEFAULTS.waitEveryMs;
     this.resolvePipeline = options.resolve;
-    this.describe = options.describeError ?? defaultDescribe;
+    const describe = options.describeError ?? defaultDescribe;
+    // A PARALLEL fails with its failing branch's own description (kind, line, procedure), whatever the
+    // session's describer makes of an error it does not know.
+    this.describe = (err, procedure) => (err instanceof RecordedFailure ? err.info : describe(err, procedure));
     const kernelId = options.kernelId ?? randomBytes(8).toString('hex');
     this.owner = { kernel_id: kernelId, host: hostname(), pid: process.pid, notebook: options.notebook ?? null };
     this.ownerId = `${kernelId}:${randomBytes(4).toString('hex')}`;
+    const told = options.store.othersCommitVersion !== undefined;
+    this.upkeep = new Upkeep(this, {
+      renewEveryMs: options.renewEveryMs ?? Math.floor(this.leaseMs / 3),
+      sweepEveryMs: options.sweepEveryMs ?? ENGINE_DEFAULTS.sweepEveryMs,
+      watchEveryMs: options.watchEveryMs ?? (told ? ENGINE_DEFAULTS.watchEveryMs.told : ENGINE_DEFAULTS.watchEveryMs.asked),
+      lostCheckEveryMs: options.lostCheckEveryMs ?? Math.min(ENGINE_DEFAULTS.lostCheckMaxMs, Math.floor(this.leaseMs / 3)),
+    });
   }
 
   // ----- RunHost -----
@@ -185,14 +113,22 @@ export class ExecutionEngine implements RunHost {
     this.runs.delete(run.id);
   }
 
+  // ----- UpkeepHost -----
+
+  watchedRuns(): Run[] {
+    const watched: Run[] = [];
+    for (const run of this.runs.values()) if (run.watched) watched.push(run);
+    return watched;
+  }
+
   // ----- lifecycle -----
 
-  /** Creates the indices, takes over what dead kernels left, and starts the lease and sweep timers. */
+  /** Creates the indices, takes over what dead kernels left, and starts its timers (upkeep.ts). */
   async open(): Promise<SweepReport> {
     await this.documents.ensureIndices();
     const report = await this.sweep();
-    this.scheduleRenewal();
-    this.scheduleSweep();
+    this.upkeep.startOwn();
+    this.upkeep.startForeign();
     return report;
   }
 
@@ -223,27 +159,31 @@ export class ExecutionEngine implements RunHost {
 
   /**
    * Cancels this engine's running executions cooperatively (reason KERNEL_SHUTDOWN), lets their FINALLY
-   * run, waits for them to settle, then stops its timers.
+   * run, waits for them to settle, then stops its timers. With `graceMs` (a signal, a dying parent) it waits
+   * no longer than that: what has not settled by then is left as a killed process leaves it (its lease runs
+   * out and a live kernel moves it to LOST). Returns the ids so left.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { graceMs?: number } = {}): Promise<string[]> {
     this.closing = true;
-    this.sweepTimer?.cancel();
+    this.upkeep.stopForeign();
     const topLevel = [...this.runs.values()].filter((run) => run.isTopLevel);
-    await Promise.all(
+    const settled = Promise.all(
       topLevel.map(async (run) => {
         await run.cancel('KERNEL_SHUTDOWN', false).catch((err) => this.reportError(err, run.id));
         await run.settled;
       }),
     );
-    this.stopped = true;
-    this.renewTimer?.cancel();
+    await untilSettledOr(this.clock, settled, options.graceMs ?? Infinity);
+    const left = this.activeIds;
+    if (left.length > 0) this.halt();
+    this.upkeep.stopAll();
+    return left;
   }
 
   /** Stops every timer and forgets every run without writing anything: what a killed process leaves behind. */
   halt(): void {
     this.isHalted = true;
-    this.renewTimer?.cancel();
-    this.sweepTimer?.cancel();
+    this.upkeep.stopAll();
     for (const run of [...this.runs.values()]) run.abandon();
   }
 
@@ -323,6 +263,7 @@ export class ExecutionEngine implements RunHost {
   private adopt(stored: Versioned, strategy: RunStrategy): Run {
     const run = new Run(this, stored, strategy);
     this.runs.set(run.id, run);
+    this.upkeep.startOwn();
     return run;
   }
 
@@ -348,7 +289,7 @@ export class ExecutionEngine implements RunHost {
       if (busy && policy !== 'ALLOW') {
         if (policy === 'ATTACH' || policy === 'REJECT') {
           if (begin) await this.discard(doc.execution_id);
-          if (policy === 'ATTACH') return { ...this.handleOf(busy.doc), attached: true };
+          if (policy === 'ATTACH') return { ...handleOf(busy.doc), attached: true };
           throw new ExecutionError(
             'track_conflict',
             `track '${name}' is busy with ${busy.doc.execution_id} (${busy.doc.state}); use ON CONFLICT ATTACH, REPLACE or ALLOW`,
@@ -375,21 +316,7 @@ export class ExecutionEngine implements RunHost {
 
   private begin(run: Run): ExecutionHandle {
     run.begin();
-    return this.handleOf(run.document);
-  }
-
-  private handleOf(doc: ExecutionDocument): ExecutionHandle {
-    return {
-      execution_id: doc.execution_id,
-      track_name: doc.track_name,
-      name: doc.track_name,
-      procedure_name: doc.procedure_name,
-      kind: doc.kind,
-      status: doc.status,
-      state: doc.state,
-      created_at: doc.created_at,
-      attached: false,
-    };
+    return handleOf(run.document);
   }
 
   /** Removes a run created for a track that turned out to be busy (its handle was never returned). */
@@ -425,10 +352,13 @@ export class ExecutionEngine implements RunHost {
    * WAIT [TIMEOUT n] [EVERY n]: until the run has settled (handlers and FINALLY done). A run of a dead
    * kernel is taken over on the way, so WAIT never waits on a corpse.
    */
-  async wait(nameOrId: string, options: { timeoutMs?: number; everyMs?: number } = {}): Promise<WaitOutcome> {
+  async wait(nameOrId: string, options: WaitOptions = {}): Promise<WaitOutcome> {
     const deadline = options.timeoutMs !== undefined ? this.clock.now() + options.timeoutMs : null;
     const every = Math.max(1, options.everyMs ?? this.waitEveryMs);
+    const signal = options.signal;
     for (;;) {
+      // The waiter went away (an interrupted cell): stop polling; the execution itself goes on.
+      if (signal?.aborted) throw signal.reason;
       let found = await this.mustFind(nameOrId);
       const local = this.runs.get(found.doc.execution_id);
       // Not in the map but unsettled: if it was ours, it settled (and was forgotten) after the read.
@@ -442,11 +372,11 @@ export class ExecutionEngine implements RunHost {
       if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
       const leaseHolder = local ? null : await this.leaseHolderOf(found);
       if (local) {
-        await this.raceTimer(local.settled, remaining);
+        await untilSettledOr(this.clock, local.settled, remaining, signal);
       } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
         await this.recover(leaseHolder);
       } else {
-        await delay(this.clock, Math.min(every, remaining));
+        await delay(this.clock, Math.min(every, remaining), signal);
       }
     }
   }
@@ -475,7 +405,7 @@ export class ExecutionEngine implements RunHost {
     return this.control(await this.decide(found, (d) => t.ping(d, this.actor())));
   }
 
-  /** RESULT: the final @result of a COMPLETED run, null while it runs or when it did not complete. */
+  /** RESULT: the return value of a COMPLETED run (`result`), null while it runs or when it did not complete. */
   async result(nameOrId: string): Promise<unknown> {
     const found = await this.mustFind(nameOrId);
     return found.doc.status === 'COMPLETED' && found.doc.settled_at !== null ? found.doc.result : null;
@@ -493,8 +423,15 @@ export class ExecutionEngine implements RunHost {
     return isParallelSpec(again) ? this.parallel(again, { retryOf: old.execution_id }) : this.start(again, { retryOf: old.execution_id });
   }
 
-  /** HISTORY: every run of a track, oldest first (through ES|QL: near-real-time). */
-  async history(track: string): Promise<StatusView[]> {
+  /** HISTORY: every run of a track (or of an execution id's track), oldest first (through ES|QL: near-real-time). */
+  async history(trackOrId: string): Promise<StatusView[]> {
+    let track = trackOrId;
+    if (isExecutionId(trackOrId)) {
+      // An execution id: the history of its track, or the run alone when it has none.
+      const found = await this.mustFind(trackOrId);
+      if (found.doc.track_name === null) return [await this.view(found.doc)];
+      track = found.doc.track_name;
+    }
     return this.viewsOf(await this.queryIds(q.historyQuery(), [track]));
   }
 
@@ -517,20 +454,26 @@ export class ExecutionEngine implements RunHost {
    * and deletes runs past their retention. Safe to run from several kernels at once.
    */
   async sweep(): Promise<SweepReport> {
-    await this.documents.ensureIndices();
+    const recovered = await this.recoverStale();
     const nowIso = isoAt(this.clock.now());
-    let recovered = 0;
-    for (const id of await this.queryIds(q.staleLeaseQuery(), [nowIso])) {
-      if (this.runs.has(id)) continue;
-      const stored = await this.documents.read(id);
-      if (stored && (await this.recover(stored))) recovered++;
-    }
     let expired = 0;
     for (const id of await this.queryIds(q.expiredQuery(), [nowIso])) {
       const stored = await this.documents.read(id);
       if (stored && this.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
     }
     return { recovered, expired };
+  }
+
+  /** Takes over every run whose lease expired (the lease watch calls this as the earliest known lease runs out). */
+  async recoverStale(): Promise<number> {
+    await this.documents.ensureIndices();
+    let recovered = 0;
+    for (const id of await this.queryIds(q.staleLeaseQuery(), [isoAt(this.clock.now())])) {
+      if (this.runs.has(id)) continue;
+      const stored = await this.documents.read(id);
+      if (stored && (await this.recover(stored))) recovered++;
+    }
+    return recovered;
   }
 
   /** Takes one stale run over (compare-and-set on its lease). False when another engine got there first. */
@@ -561,36 +504,12 @@ export class ExecutionEngine implements RunHost {
     return this.resolvePipeline(doc.pipeline);
   }
 
-  private scheduleRenewal(): void {
-    if (this.isHalted || this.stopped || this.renewEveryMs <= 0) return;
-    this.renewTimer = this.clock.setTimer(
-      this.renewEveryMs,
-      () => {
-        this.renewAll().finally(() => this.scheduleRenewal());
-      },
-      true,
-    );
-  }
-
-  /** Renews the lease of every top-level run this engine owns (and notices changes made by others). */
+  /** Renews the lease of every top-level run this engine owns (a write: it also notices changes made by others). */
   async renewAll(): Promise<void> {
     await Promise.all(
       [...this.runs.values()]
         .filter((run) => run.isTopLevel)
         .map((run) => run.renewLease().catch((err) => this.reportError(err, run.id))),
-    );
-  }
-
-  private scheduleSweep(): void {
-    if (this.isHalted || this.closing || this.sweepEveryMs <= 0) return;
-    this.sweepTimer = this.clock.setTimer(
-      this.sweepEveryMs,
-      () => {
-        this.sweep()
-          .catch((err) => this.reportError(err, ''))
-          .finally(() => this.scheduleSweep());
-      },
-      true,
     );
   }
 
@@ -600,7 +519,7 @@ export class ExecutionEngine implements RunHost {
   private async prepareToStart(): Promise<void> {
     if (this.isHalted || this.closing) throw new ExecutionError('invalid_argument', 'the execution engine is shut down');
     await this.documents.ensureIndices();
-    if (!this.renewTimer) this.scheduleRenewal();
+    this.upkeep.startOwn();
   }
 
   private isExpired(doc: ExecutionDocument): boolean {
@@ -619,6 +538,7 @@ export class ExecutionEngine implements RunHost {
       id = track.doc.execution_id;
     }
     const stored = await this.documents.read(id);
+    if (stored) this.upkeep.leases.note(stored.doc);
     if (stored) return this.isExpired(stored.doc) ? 'EXPIRED' : stored;
     // Deleted by retention. A track still points at it; an id carries its creation time.
     const created = executionIdTime(id);
@@ -639,7 +559,7 @@ export class ExecutionEngine implements RunHost {
 
   /**
    * A control verb's decision: through this engine's run when it owns the execution (it claims the handlers it
-   * will run, and reacts at once), else straight to the stored document (its owner notices at its next renewal).
+   * will run, and reacts at once), else straight to the stored document (its owner's control watch notices).
    */
   private decide(found: Versioned, decision: (doc: ExecutionDocument, finish: t.Finish) => ExecutionDocument | null): Promise<UpdateOutcome> {
     const local = this.runs.get(found.doc.execution_id);
@@ -686,16 +606,5 @@ export class ExecutionEngine implements RunHost {
     const column = result.columns.findIndex((c) => c.name === 'execution_id');
     if (column < 0) throw new Error(`ES|QL over ${EXECUTIONS_INDEX} returned no execution_id column`);
     return result.values.map((row) => String(row[column]));
-  }
-
-  private raceTimer(promise: Promise<unknown>, ms: number): Promise<void> {
-    if (!Number.isFinite(ms)) return promise.then(() => undefined);
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimer(ms, resolve);
-      promise.then(() => {
-        timer.cancel();
-        resolve();
-      });
-    });
   }
 }

@@ -48,6 +48,7 @@ export function newExecutionDocument({ id, kind, procedure, now, owner, lease, f
     pipeline: null,
     parameters: null,
     result: null,
+    handler_result: null,
     error: null,
     error_info: null,
     handlers_started_at: null,

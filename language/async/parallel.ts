@@ -157,10 +157,10 @@ export class ParallelStrategy implements RunStrategy {
     const outcomes = this.branches.length > 0 || doc.branch_count === 0 ? this.settledOutcomes() : await this.recoverOutcomes(doc);
     const results = outcomes.map((o) => (o.status === 'COMPLETED' ? o.value : null));
     const handlerErrors = [...this.handlerErrors];
-    let result = doc.result;
+    let handlerResult: unknown = null;
     let handlerFailure: ErrorInfo | null = null;
     if (doc.state === 'COMPLETED' && outcomes.every((o) => o.status === 'COMPLETED')) {
-      ({ result, failure: handlerFailure } = await runChain(
+      ({ handlerResult, failure: handlerFailure } = await runChain(
         this.spec.onAllDone,
         doc.result,
         (r) => ({ result: r, results }),
@@ -174,7 +174,7 @@ export class ParallelStrategy implements RunStrategy {
     }
     await runEach(this.spec.onAllSettled, { outcomes, results }, ctx, this.host.describeError, handlerErrors);
     await runEach(this.spec.finally, {}, ctx, this.host.describeError, handlerErrors);
-    return { result, handlerFailure, handlerErrors };
+    return { handlerResult, handlerFailure, handlerErrors };
   }
 
   private settledOutcomes(): BranchOutcome[] {

@@ -22,25 +22,29 @@ export async function runEach(handlers: Handler[] | undefined, bindings: Binding
   }
 }
 
-/** ON_DONE-style chain: each handler's non-null return replaces `result`; a failure stops the chain. */
+/**
+ * ON_DONE-style chain: each handler's non-null return replaces `@result` for the next; a failure stops the
+ * chain. `handlerResult` is the last non-null return (null when no handler returned a value).
+ */
 export async function runChain(
   handlers: Handler[] | undefined,
   start: unknown,
   bindingsFor: (result: unknown) => Bindings,
   ctx: HandlerContext,
   describe: Describe,
-): Promise<{ result: unknown; failure: ErrorInfo | null }> {
+): Promise<{ handlerResult: unknown; failure: ErrorInfo | null }> {
   let result = start;
+  let handlerResult: unknown = null;
   for (const handler of handlers ?? []) {
     if (ctx.signal.aborted) break;
     try {
       const returned = await handler.run(bindingsFor(result), ctx);
-      if (returned !== null && returned !== undefined) result = returned;
+      if (returned !== null && returned !== undefined) result = handlerResult = returned;
     } catch (err) {
-      return { result, failure: describe(err, handler.name) };
+      return { handlerResult, failure: describe(err, handler.name) };
     }
   }
-  return { result, failure: null };
+  return { handlerResult, failure: null };
 }
 
 export function isFailedState(doc: ExecutionDocument): boolean {
@@ -61,15 +65,15 @@ export class ProcedureStrategy implements RunStrategy {
   /** COMPLETED: the ON_DONE chain. FAILED, TIMED_OUT, LOST (or a failing ON_DONE): ON_FAIL. Always: FINALLY. */
   async handle(doc: ExecutionDocument, ctx: HandlerContext): Promise<Settlement> {
     const handlerErrors: ErrorInfo[] = [];
-    let result = doc.result;
+    let handlerResult: unknown = null;
     let handlerFailure: ErrorInfo | null = null;
     if (doc.state === 'COMPLETED') {
-      ({ result, failure: handlerFailure } = await runChain(this.spec.onDone, doc.result, (r) => ({ result: r }), ctx, this.describe));
+      ({ handlerResult, failure: handlerFailure } = await runChain(this.spec.onDone, doc.result, (r) => ({ result: r }), ctx, this.describe));
     }
     const failure = handlerFailure ?? (isFailedState(doc) ? doc.error_info : null);
     if (failure) await runEach(this.spec.onFail, { error: failure.message, error_info: failure }, ctx, this.describe, handlerErrors);
     await runEach(this.spec.finally, {}, ctx, this.describe, handlerErrors);
-    return { result, handlerFailure, handlerErrors };
+    return { handlerResult, handlerFailure, handlerErrors };
   }
 }
 
@@ -82,7 +86,7 @@ export class BranchStrategy implements RunStrategy {
     return this.run(ctx);
   }
 
-  async handle(doc: ExecutionDocument): Promise<Settlement> {
-    return { result: doc.result, handlerFailure: null, handlerErrors: [] };
+  async handle(): Promise<Settlement> {
+    return { handlerResult: null, handlerFailure: null, handlerErrors: [] };
   }
 }

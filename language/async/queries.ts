@@ -11,6 +11,11 @@ export function staleLeaseQuery(): string {
   return `${FROM} | WHERE settled_at IS NULL AND kind != "BRANCH" AND lease.expires_at <= TO_DATETIME(?) | SORT execution_id | KEEP execution_id | LIMIT ${SWEEP_BATCH}`;
 }
 
+/** The earliest lease expiry among top-level runs not settled whose lease is not held by `?` (no row: none). */
+export function nextForeignExpiryQuery(): string {
+  return `${FROM} | WHERE settled_at IS NULL AND kind != "BRANCH" AND lease.owner_id != ? | SORT lease.expires_at | KEEP lease.expires_at | LIMIT 1`;
+}
+
 /** Runs (branches included) whose retention ended before `?`. */
 export function expiredQuery(): string {
   return `${FROM} | WHERE expires_at <= TO_DATETIME(?) | SORT execution_id | KEEP execution_id | LIMIT ${SWEEP_BATCH}`;

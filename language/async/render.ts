@@ -61,7 +61,10 @@ function stateLabel(doc: Renderable): string {
 }
 
 function outcomeText(doc: Renderable): string | null {
-  if (doc.status === 'COMPLETED' && doc.settled_at !== null) return `result: ${json(doc.result)}`;
+  if (doc.status === 'COMPLETED' && doc.settled_at !== null) {
+    const handled = doc.handler_result != null ? `\nhandler_result: ${json(doc.handler_result)}` : '';
+    return `result: ${json(doc.result)}${handled}`;
+  }
   if (doc.error) return `error: ${doc.error_info?.type ? `[${doc.error_info.type}] ` : ''}${doc.error}`;
   return null;
 }

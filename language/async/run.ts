@@ -102,6 +102,18 @@ export class Run {
     return this.settledSignal.promise;
   }
 
+  /** The stored version this run last saw. */
+  get version(): { seqNo: number; primaryTerm: number } {
+    return this.current;
+  }
+
+  /** Another kernel may change its document now: it is neither finished here nor a branch still queued. */
+  get watched(): boolean {
+    if (this.phase === 'settled' || this.phase === 'abandoned') return false;
+    const doc = this.current.doc;
+    return !(doc.kind === 'BRANCH' && doc.state === 'PENDING');
+  }
+
   get isTopLevel(): boolean {
     return this.current.doc.kind !== 'BRANCH';
   }

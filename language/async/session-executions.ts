@@ -5,7 +5,7 @@ import type { DataStore } from '../store/store';
 import type { ExecutionSettings } from '../config';
 import type { AsyncServices } from '../evaluator/async-statements';
 import { EngineOptions, ExecutionEngine, ExecutionHandle } from './engine';
-import type { ErrorInfo } from './document';
+import { EXECUTIONS_INDEX, ErrorInfo } from './document';
 import type { ResolvePipeline } from './spec';
 import { LiveDisplays, LiveDisplayOptions } from './live-displays';
 
@@ -56,6 +56,17 @@ export class SessionExecutions implements AsyncServices {
     return this.opening;
   }
 
+  /**
+   * Opens the engine now if the store already holds executions (it never creates the indices): this kernel then
+   * watches other kernels' runs (a dead one's become LOST as their lease runs out) before it starts any of its
+   * own. For the kernel to call at start; false when the store has no executions yet.
+   */
+  async watchIfUsed(): Promise<boolean> {
+    if (!(await this.options.store().indexExists(EXECUTIONS_INDEX))) return false;
+    await this.engine();
+    return true;
+  }
+
   /** True once a script used async executions (the engine exists). */
   get started(): boolean {
     return this.engineInstance !== null;
@@ -83,15 +94,20 @@ export class SessionExecutions implements AsyncServices {
     await engine.quiet();
   }
 
-  /** Cancels this session's running executions (KERNEL_SHUTDOWN), runs their FINALLY, stops the timers. */
-  async shutdown(): Promise<void> {
+  /**
+   * Cancels this session's running executions (KERNEL_SHUTDOWN), runs their FINALLY, stops the timers. With
+   * `graceMs` (signals, a dying parent) no longer than that; returns the executions left unsettled.
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<string[]> {
     const opening = this.opening;
-    if (!opening) return;
+    if (!opening) return [];
     const engine = await opening.catch(() => null);
+    let left: string[] = [];
     if (engine) {
-      await engine.shutdown();
-      await engine.quiet();
+      left = await engine.shutdown(options);
+      if (left.length === 0) await engine.quiet();
     }
     this.displays.close();
+    return left;
   }
 }

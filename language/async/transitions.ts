@@ -187,7 +187,8 @@ export function claimHandlers(doc: ExecutionDocument, a: Actor): ExecutionDocume
 }
 
 export interface Settlement {
-  result: unknown;
+  /** The last non-null return of an ON_DONE (ON_ALL_DONE) handler; null when none returned one. */
+  handlerResult: unknown;
   /** An ON_DONE handler failed: the run fails with its error. */
   handlerFailure: ErrorInfo | null;
   handlerErrors: ErrorInfo[];
@@ -200,9 +201,9 @@ export function settle(doc: ExecutionDocument, a: Actor, s: Settlement): Executi
     doc.state_reason = 'HANDLER_FAILED';
     doc.error_info = s.handlerFailure;
     doc.error = s.handlerFailure.message;
-  } else if (doc.state === 'COMPLETED') {
-    doc.result = s.result ?? null;
   }
+  // `result` stays the procedure's own return value; the handlers' is kept beside it.
+  doc.handler_result = s.handlerResult ?? null;
   doc.handler_errors = [...doc.handler_errors, ...s.handlerErrors];
   markSettled(doc, a);
   return doc;

@@ -29,6 +29,19 @@ interface Response {
 
 let sequence = 0;
 
+const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+
+/**
+ * PAGERDUTY_TRIGGER's second argument: a severity, or (seed 000's `PAGERDUTY_TRIGGER('...', error)` in an
+ * ON_FAIL handler) anything else, which becomes the incident's `custom_details` at severity 'error'.
+ */
+function severityOrDetails(arg: Value | undefined): { severity: string; details: Doc | null } {
+  if (arg === undefined || arg === null) return { severity: 'error', details: null };
+  if (typeof arg === 'string' && SEVERITIES.includes(arg.toLowerCase())) return { severity: arg.toLowerCase(), details: null };
+  const details = toJsonable(arg) as Value;
+  return { severity: 'error', details: isDoc(arg) ? (details as Doc) : { details } };
+}
+
 /** Sends the request, or records it in the outbox (dry run). */
 async function send(req: Request, ctx: CallContext): Promise<Response> {
   const dryRun = ctx.integrations.dryRun;
@@ -138,11 +151,11 @@ export const integrationBuiltins: BuiltinDef[] = [
   ...(['TRIGGER', 'RESOLVE', 'ACKNOWLEDGE'] as const).map((action): BuiltinDef => ({
     name: `PAGERDUTY_${action}`, category: I,
     params: action === 'TRIGGER'
-      ? [{ name: 'summary', type: 'STRING' }, { name: 'severity', type: 'STRING', optional: true }, { name: 'dedup_key', type: 'STRING', optional: true }, { name: 'routing_key', type: 'STRING', optional: true }]
+      ? [{ name: 'summary', type: 'STRING' }, { name: 'severity_or_details', type: 'ANY', optional: true }, { name: 'dedup_key', type: 'STRING', optional: true }, { name: 'routing_key', type: 'STRING', optional: true }]
       : [{ name: 'dedup_key', type: 'STRING' }, { name: 'routing_key', type: 'STRING', optional: true }],
     returns: 'STRING',
     doc: action === 'TRIGGER'
-      ? "Opens a PagerDuty incident (severity 'critical', 'error', 'warning' or 'info'; default 'error'); returns its dedup_key. Needs PAGERDUTY_ROUTING_KEY, else the outbox."
+      ? "Opens a PagerDuty incident (severity 'critical', 'error', 'warning' or 'info'; default 'error'); a second argument that is not a severity (an error message, a document) becomes the incident's details with severity 'error'. Returns its dedup_key. Needs PAGERDUTY_ROUTING_KEY, else the outbox."
       : `${action === 'RESOLVE' ? 'Resolves' : 'Acknowledges'} the PagerDuty incident with dedup_key. Needs PAGERDUTY_ROUTING_KEY, else the outbox.`,
     impl: async (args, ctx) => {
       const fn = `PAGERDUTY_${action}`;
@@ -151,10 +164,9 @@ export const integrationBuiltins: BuiltinDef[] = [
       let dedup: string;
       const body: Doc = { routing_key: routing ?? null, event_action: action.toLowerCase() };
       if (action === 'TRIGGER') {
-        const severity = args[1] === undefined || args[1] === null ? 'error' : str(fn, args[1], 'severity').toLowerCase();
-        if (!['critical', 'error', 'warning', 'info'].includes(severity)) argError(fn, `severity must be critical, error, warning or info, not '${severity}'`);
+        const { severity, details } = severityOrDetails(args[1]);
         dedup = args[2] === undefined || args[2] === null ? `escript-${Date.now().toString(36)}-${(++sequence).toString(36)}` : str(fn, args[2], 'dedup_key');
-        body.payload = { summary: str(fn, args[0], 'summary'), severity, source: 'elastic-script' };
+        body.payload = { summary: str(fn, args[0], 'summary'), severity, source: 'elastic-script', ...(details ? { custom_details: details } : {}) };
       } else {
         dedup = str(fn, args[0], 'dedup_key');
       }

@@ -94,6 +94,19 @@ export class ElasticsearchStore implements DataStore {
     }
   }
 
+  /** One `_mget` for all of them; `source: false` asks for the versions only. */
+  async getMany(index: string, ids: readonly string[], options: { source?: boolean } = {}): Promise<(StoredDocument | null)[]> {
+    if (ids.length === 0) return [];
+    try {
+      const r = await this.client.mget<Source>({ index, ids: [...ids], ...(options.source === false ? { _source: false } : {}) });
+      return r.docs.map((d) =>
+        'found' in d && d.found ? { _index: d._index, _id: d._id, _seq_no: d._seq_no ?? -1, _primary_term: d._primary_term ?? 1, _source: d._source ?? {} } : null,
+      );
+    } catch (e) {
+      throw translate(e, index);
+    }
+  }
+
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
     try {
       const r = await this.client.delete({

@@ -69,6 +69,17 @@ export interface DataStore {
   bulk(index: string, items: BulkItem[], options?: { refresh?: boolean }): Promise<BulkResult>;
   /** Real-time get by id (sees writes not yet refreshed). */
   get(index: string, id: string): Promise<StoredDocument | null>;
+  /**
+   * Optional: several documents of one index by id in one call (Elasticsearch `_mget`), real-time like `get`,
+   * in the order asked, null where missing. `source: false` leaves `_source` empty (versions only).
+   */
+  getMany?(index: string, ids: readonly string[], options?: { source?: boolean }): Promise<(StoredDocument | null)[]>;
+  /**
+   * Optional: a number that changes only when another connection (another process, another store object) has
+   * committed to this store since (SQLite's `PRAGMA data_version`). Lets a watcher skip reading documents nobody
+   * else can have changed. A cluster cannot tell, and does not have it.
+   */
+  othersCommitVersion?(): number;
   delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
   refresh(index: string): Promise<void>;
   esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult>;

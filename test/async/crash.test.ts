@@ -2,35 +2,13 @@
 // process takes the run over (LOST, then ON_FAIL and FINALLY, or a retry when the pipeline asked).
 
 import { expect } from 'chai';
-import { ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { StatusView } from '../../language/async/engine';
 import { Harness } from './support/harness';
+import { ChildKernel } from './support/child-kernel';
 import { EmbeddedStore } from '../../language/store/embedded';
-
-function startDoomedKernel(path: string, pipeline: object): Promise<{ child: ChildProcess; executionId: string }> {
-  const child = spawn(process.execPath, [join(__dirname, 'support', 'crash-child.js'), path, JSON.stringify(pipeline)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /started (\S+)/.exec(out);
-      if (m) resolve({ child, executionId: m[1] });
-    });
-    child.stderr!.on('data', (chunk) => (err += chunk));
-    child.on('exit', (code) => reject(new Error(`child exited with ${code} before starting: ${err}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('async engine: a kernel killed with SIGKILL', function () {
   this.timeout(20_000);
@@ -44,8 +22,9 @@ describe('async engine: a kernel killed with SIGKILL', function () {
 
   it('leaves a run that another process marks LOST, running ON_FAIL (WORKER_LOST) and FINALLY once', async () => {
     const path = join(dir, 'store.db');
-    const { child, executionId } = await startDoomedKernel(path, { procedure: 'forever', track: 'doomed-job', onFail: ['report'], finally: ['cleanup'] });
-    await kill(child);
+    const child = await ChildKernel.start(path, { kernelId: 'doomed', leaseMs: 1_000, pipelines: [{ procedure: 'forever', track: 'doomed-job', onFail: ['report'], finally: ['cleanup'] }] });
+    const executionId = child.ids.get('doomed-job')!;
+    await child.kill();
 
     const store = new EmbeddedStore(path);
     const h = new Harness(store);
@@ -69,8 +48,8 @@ describe('async engine: a kernel killed with SIGKILL', function () {
 
   it('re-runs the body in the surviving process when the pipeline asked for retries', async () => {
     const path = join(dir, 'store.db');
-    const { child } = await startDoomedKernel(path, { procedure: 'job', track: 'retried', retries: 2 });
-    await kill(child);
+    const child = await ChildKernel.start(path, { kernelId: 'doomed', leaseMs: 1_000, pipelines: [{ procedure: 'job', track: 'retried', retries: 2 }] });
+    await child.kill();
 
     const store = new EmbeddedStore(path);
     const h = new Harness(store);

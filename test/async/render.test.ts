@@ -42,6 +42,13 @@ describe('execution display', () => {
     const plain = renderExecution(settled, { now: T0 + 999_999 })['text/plain'] as string;
     expect(plain).to.contain('COMPLETED 1 min 1 s');
     expect(plain).to.contain('result: {\n  "rows": 3\n}');
+    expect(plain).to.not.contain('handler_result');
+  });
+
+  it("shows what the handlers returned beside the procedure's result", () => {
+    const settled = doc({ status: 'COMPLETED', state: 'COMPLETED', result: 42, handler_result: 'handled', settled_at: new Date(T0).toISOString() });
+    const plain = renderExecution(settled, { now: T0 })['text/plain'] as string;
+    expect(plain.split('\n').slice(-2)).to.deep.equal(['result: 42', 'handler_result: "handled"']);
   });
 
   it('shows the error kind and message, the reason, the attempt and an unreachable owner', () => {

@@ -8,6 +8,8 @@ import type { ExecutionEngine, StatusView } from '../../language/async/engine';
 import { ExecutionError, StopRequest } from '../../language/async/errors';
 import { isExecutionId } from '../../language/async/ids';
 import { Harness, StoreFactory } from './support/harness';
+import { describeScriptError } from '../../language/evaluator/async-statements';
+import { ScriptError } from '../../language/errors';
 
 function asView(status: StatusView | string): StatusView {
   if (typeof status === 'string') throw new Error(`expected a document, got ${status}`);
@@ -117,7 +119,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
     });
 
     describe('handlers and bindings', () => {
-      it('chains ON_DONE: a non-null return replaces @result, null keeps it; FINALLY runs once; ON_FAIL does not run', async () => {
+      it('chains ON_DONE: a non-null return replaces @result, null keeps it; FINALLY runs once; ON_FAIL does not run; result stays the procedure\'s, handler_result is the chain\'s', async () => {
         h.body('fetch', async () => 10);
         h.handler('double', (b) => (b.result as number) * 2);
         h.handler('keep', () => null);
@@ -126,14 +128,26 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         h.handler('cleanup');
         const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['double', 'keep', 'plus1'], onFail: ['onFail'], finally: ['cleanup'] }));
         const waited = await engine.wait(handle.execution_id);
-        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(waited.kind === 'result' && waited.value).to.equal(10);
+        expect(waited.document).to.include({ result: 10, handler_result: 21 });
         expect(h.handlerCalls.map((c) => [c.name, c.bindings.result])).to.deep.equal([
           ['double', 10],
           ['keep', 20],
           ['plus1', 20],
           ['cleanup', undefined],
         ]);
-        expect(await engine.result(handle.execution_id)).to.equal(21);
+        expect(await engine.result(handle.execution_id)).to.equal(10);
+        const stored = (await h.store.get(EXECUTIONS_INDEX, handle.execution_id))!._source;
+        expect(stored).to.include({ result: 10, handler_result: 21 });
+      });
+
+      it('stores handler_result null when no ON_DONE handler returned a value', async () => {
+        h.body('fetch', async () => ({ error_count: 42, index: 'logs-*' }));
+        h.handler('noted', () => null);
+        const handle = await engine.start(h.spec({ procedure: 'fetch', onDone: ['noted'] }));
+        const waited = await engine.wait(handle.execution_id);
+        expect(waited.document.result).to.deep.equal({ error_count: 42, index: 'logs-*' });
+        expect(waited.document.handler_result).to.equal(null);
       });
 
       it('binds @error and @error_info on failure, then FINALLY', async () => {
@@ -427,9 +441,9 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         ]);
         expect(results.filter((r) => r.changed)).to.have.length(1);
         const winner = results.findIndex((r) => r.changed);
-        // The remote decisions are noticed by the owner at its next lease renewal.
+        // The remote decisions are noticed by the owner's control watch.
         const done = engine.wait(handle.execution_id);
-        await h.clock.advance(10_000);
+        await h.clock.advance(500);
         const waited = await done;
         if (winner === 2) {
           expect(waited.document.state).to.equal('CANCELLED');
@@ -441,36 +455,66 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         }
       });
 
-      it('a cancel from another kernel reaches the owner at its next lease renewal', async () => {
+      it('a CANCEL, COMPLETE or FAIL from another kernel reaches the owner within one control-watch tick, long before its lease renewal', async () => {
         const work = h.controlled('work');
+        h.handler('done');
+        h.handler('failed');
         h.handler('cleanup');
         const other = h.engine({ kernelId: 'kernel-b' });
-        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
-        const call = await work.nth(0);
-        await other.cancel(handle.execution_id);
-        expect(call.ctx.signal.aborted).to.equal(false);
-        const done = other.wait(handle.execution_id, { everyMs: 1_000 });
-        const noticed = h.untilState(engine, handle.execution_id, 'CANCEL_REQUESTED');
-        await h.clock.advance(10_000);
-        await noticed;
-        expect(call.ctx.signal.aborted).to.equal(true);
-        await h.clock.advance(1_000);
-        const waited = await done;
-        expect(waited.document.state).to.equal('CANCELLED');
+        await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'], track: 'to-cancel' }));
+        await engine.start(h.spec({ procedure: 'work', onDone: ['done'], track: 'to-complete' }));
+        await engine.start(h.spec({ procedure: 'work', onFail: ['failed'], track: 'to-fail' }));
+        const calls = await Promise.all([work.nth(0), work.nth(1), work.nth(2)]);
+        await other.cancel('to-cancel');
+        await other.complete('to-complete', 'from b');
+        await other.fail('to-fail', 'stop it');
+        expect(calls.map((c) => c.ctx.signal.aborted)).to.deep.equal([false, false, false]);
+        // One tick of the watch: 250 ms on a store that says when others wrote, 500 ms otherwise (renewal: 10 s).
+        await h.clock.advance(500);
+        expect(calls.map((c) => c.ctx.signal.aborted)).to.deep.equal([true, true, true]);
+        const [cancelled, completed, failed] = await Promise.all(['to-cancel', 'to-complete', 'to-fail'].map((x) => engine.wait(x)));
+        expect(cancelled.document).to.include({ state: 'CANCELLED', state_reason: 'CANCELLED_BY_USER' });
         expect(h.callsOf('cleanup')).to.have.length(1);
+        expect(completed.kind === 'result' && completed.value).to.equal('from b');
+        expect(h.callsOf('done').map((c) => c.bindings.result)).to.deep.equal(['from b']);
+        expect(failed.document).to.include({ state: 'FAILED', error: 'stop it' });
+        expect(h.callsOf('failed').map((c) => c.bindings.error)).to.deep.equal(['stop it']);
+      });
+
+      it('the control watch reads the store only when someone else may have written, once per tick for all runs', async () => {
+        h.controlled('work');
+        const handles = await Promise.all([1, 2, 3].map(() => engine.start(h.spec({ procedure: 'work', timeoutMs: 60_000 }))));
+        const watch = engine.upkeep.control;
+        await h.clock.advance(500); // the first tick reads: it does not know yet what others did
+        const before = watch.reads;
+        await h.clock.advance(2_000);
+        const told = h.store.othersCommitVersion !== undefined;
+        // The embedded store says nobody else wrote: no read at all. A store that cannot tell is asked once a tick.
+        expect(watch.reads - before).to.equal(told ? 0 : 4);
+        const other = h.engine({ kernelId: 'kernel-b' });
+        await other.ping(handles[0].execution_id);
+        const afterPing = watch.reads;
+        await h.clock.advance(told ? 250 : 500);
+        // The versions of all three runs in one call, then the one document that changed.
+        expect(watch.reads - afterPing).to.equal(2);
       });
     });
 
     describe('leases, dead kernels and LOST', () => {
-      it('shows RUNNING (owner unreachable) once the lease expired; a sweep moves it to LOST and runs ON_FAIL and FINALLY once', async () => {
+      /** A run with ON_FAIL report and FINALLY cleanup whose kernel dies at 25 s (renewed at 10 s and 20 s: its lease runs to 50 s). */
+      async function runOfKernelDyingAt25s(): Promise<string> {
         h.controlled('work');
         h.handler('report');
         h.handler('cleanup');
         const handle = await engine.start(h.spec({ procedure: 'work', onFail: ['report'], finally: ['cleanup'] }));
-        const id = handle.execution_id;
         await h.clock.advance(25_000);
-        expect(asView(await engine.status(id)).status).to.equal('RUNNING'); // renewed at 10 s and 20 s
+        expect(asView(await engine.status(handle.execution_id)).status).to.equal('RUNNING');
         engine.halt(); // the kernel dies: no more renewals, nothing in memory survives
+        return handle.execution_id;
+      }
+
+      it('shows RUNNING (owner unreachable) once the lease expired; a sweep moves it to LOST and runs ON_FAIL and FINALLY once', async () => {
+        const id = await runOfKernelDyingAt25s();
         const b = h.engine({ kernelId: 'kernel-b' });
         await h.clock.advance(24_999); // last renewal at 20 s: the lease runs to 50 s
         expect(asView(await b.status(id))).to.include({ status: 'RUNNING', owner_reachable: true });
@@ -487,6 +531,45 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(waited.document.lease!.epoch).to.equal(2);
         await Promise.all([b.sweep(), c.sweep()]);
         expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it("live kernels' lease watches move a dead kernel's run to LOST as its lease runs out, handlers exactly once", async () => {
+        const id = await runOfKernelDyingAt25s();
+        // Two live kernels watch the store with the default lease watch (and no sweep).
+        const [b, c] = ['kernel-b', 'kernel-c'].map((k) => h.engine({ kernelId: k, lostCheckEveryMs: undefined }));
+        await Promise.all([b.open(), c.open()]);
+        await h.clock.advance(24_999);
+        expect(asView(await b.status(id))).to.include({ status: 'RUNNING', owner_reachable: true });
+        await h.clock.advance(1);
+        const now = asView(await b.status(id));
+        expect(now).to.include({ state: 'LOST', state_reason: 'WORKER_LOST' });
+        const waited = await b.wait(id).catch(() => c.wait(id));
+        expect(waited.document.state).to.equal('LOST');
+        expect(h.callsOf('report').map((call) => call.bindings.error_info!.type)).to.deep.equal(['WORKER_LOST']);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+      });
+
+      it('the lease watch also learns the lease of a document it read, and queries at most every third of the lease', async () => {
+        h.controlled('work');
+        h.handler('cleanup');
+        const handle = await engine.start(h.spec({ procedure: 'work', finally: ['cleanup'] }));
+        engine.halt(); // its lease runs to 30 s
+        const b = h.engine({ kernelId: 'kernel-b', lostCheckEveryMs: 3_600_000 });
+        await b.open();
+        expect(asView(await b.status(handle.execution_id)).status).to.equal('RUNNING');
+        const lost = h.untilState(b, handle.execution_id, 'LOST');
+        await h.clock.advance(30_000);
+        await lost;
+        expect(b.upkeep.leases.queries, 'no periodic query was needed').to.equal(1);
+        await b.wait(handle.execution_id);
+        expect(h.callsOf('cleanup')).to.have.length(1);
+
+        const quiet = h.engine({ kernelId: 'kernel-quiet', lostCheckEveryMs: undefined });
+        await quiet.open();
+        await h.clock.advance(60_000);
+        // Every 5 s (a third of the 30 s lease, at most 5 s) on a store that cannot say whether anyone wrote;
+        // on the embedded store only after another connection or engine wrote: here nobody did.
+        expect(quiet.upkeep.leases.queries).to.equal(h.store.othersCommitVersion !== undefined ? 1 : 12);
       });
 
       it('re-runs a lost run when its pipeline asked for retries', async () => {
@@ -734,7 +817,8 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         (await b.nth(0)).resolve(20);
         (await a.nth(0)).resolve(1);
         const waited = await engine.wait('fanout');
-        expect(waited.kind === 'result' && waited.value).to.equal(21);
+        expect(waited.kind === 'result' && waited.value).to.deep.equal([1, 20]);
+        expect(waited.document).to.include({ handler_result: 21 });
         expect(h.callsOf('all')[0].bindings.results).to.deep.equal([1, 20]);
         expect(h.callsOf('settled')[0].bindings.outcomes).to.deep.equal([
           { status: 'COMPLETED', value: 1 },
@@ -794,6 +878,21 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect(waited.document).to.include({ status: 'FAILED', error: 'boom' });
         const sibling = asView(await engine.status(`${handle.execution_id}-0000`));
         expect(sibling).to.include({ state: 'CANCELLED', state_reason: 'SIBLING_CANCELLED' });
+      });
+
+      it("fails the parent with its failing branch's own error kind, not the session describer's runtime_error", async () => {
+        // The session's describer knows script errors only: anything else would become a runtime_error.
+        const scripted = h.engine({ kernelId: 'kernel-script', describeError: describeScriptError });
+        h.body('ok', async () => 1);
+        h.body('divides', async () => {
+          throw new ScriptError('division_error', 'division by zero');
+        });
+        h.handler('anyFail');
+        const handle = await scripted.parallel(h.parallelSpec({ branches: [{ procedure: 'ok' }, { procedure: 'divides' }], onAnyFail: ['anyFail'] }));
+        const waited = await scripted.wait(handle.execution_id);
+        expect(waited.document).to.include({ status: 'FAILED', error: 'division by zero' });
+        expect(waited.document.error_info).to.include({ type: 'division_error', procedure: 'divides' });
+        expect(h.callsOf('anyFail')[0].bindings.error_info).to.include({ type: 'division_error' });
       });
 
       it('ON_ANY_DONE fires at the first success; with CANCEL SIBLINGS the first result wins', async () => {
@@ -909,6 +1008,23 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         expect([reason.kind, reason.stateReason]).to.deep.equal(['cancelled', 'KERNEL_SHUTDOWN']);
         expect(h.callsOf('cleanup')).to.have.length(1);
         await expectError(engine.start(h.spec({ procedure: 'work' })), 'invalid_argument');
+      });
+
+      it('shutdown with a grace period leaves what has not settled by then, as a killed kernel would', async () => {
+        h.controlled('work', true); // ignores its stop signal
+        h.handler('stuck', () => new Promise(() => undefined)); // a FINALLY that never returns
+        const quick = await engine.start(h.spec({ procedure: 'work' }));
+        const stuck = await engine.start(h.spec({ procedure: 'work', finally: ['stuck'] }));
+        let left: string[] | null = null;
+        const shutdown = engine.shutdown({ graceMs: 8_000 }).then((ids) => (left = ids));
+        await h.clock.advance(7_999); // the bodies are cancelled by force after 5 s; one FINALLY hangs
+        expect(left).to.equal(null);
+        await h.clock.advance(1);
+        await shutdown;
+        expect(left).to.deep.equal([stuck.execution_id]);
+        expect(asView(await engine.status(quick.execution_id))).to.include({ status: 'CANCELLED', state_reason: 'KERNEL_SHUTDOWN' });
+        expect(asView(await engine.status(stuck.execution_id)).settled_at).to.equal(null);
+        expect(engine.activeIds).to.deep.equal([]);
       });
 
       it('emits an event per transition, PROGRESS and PRINT; progress is stored', async () => {

@@ -3,7 +3,9 @@
 // of the time is the engine's and the store's), store calls and commits per execution, and this disk's
 // flush time (the floor of a start acknowledged only once it is on disk); then BullMQ on the same work.
 //
-//   npm run bench -- async [--store memory|embedded|embedded-process-durable]
+// Then what crosses between kernels sharing a store (async-cross-kernel.ts).
+//
+//   npm run bench -- async [--store memory|embedded|embedded-process-durable] [--only throughput|cross-kernel]
 
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
@@ -14,6 +16,7 @@ import { join } from 'path';
 import { MemoryStore } from '../async/support/memory-store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
+import { crossKernel } from './async-cross-kernel';
 import Database from 'better-sqlite3';
 
 /** Temporary directories of the file stores, removed when the bench ends. */
@@ -109,9 +112,10 @@ function diskFlushMicros(): number {
   }
 }
 
-async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number): Promise<Measure[]> {
+/** The engine as a kernel runs it (control and lease watches on), or with `watches: false` both switched off. */
+async function trackedExecutions(makeStore: () => Promise<DataStore>, n: number, watches = true): Promise<Measure[]> {
   const store = await makeStore();
-  const engine = new ExecutionEngine({ store, sweepEveryMs: 0 });
+  const engine = new ExecutionEngine({ store, sweepEveryMs: 0, ...(watches ? {} : { watchEveryMs: 0, lostCheckEveryMs: 0 }) });
   await engine.open();
   let handled = 0;
   const spec = (i: number): ProcedureSpec => ({
@@ -160,32 +164,55 @@ async function parallelBranches(makeStore: () => Promise<DataStore>, n: number):
   return { label: `PARALLEL of ${n} branches (per branch)`, count: n, ms: t1 - t0, io: counted };
 }
 
-export async function run(): Promise<void> {
-  const chosen = process.argv.includes('--store') ? [process.argv[process.argv.indexOf('--store') + 1]] : ['embedded', 'embedded-process-durable'];
-  const ours: { store: string; perSecond: number }[] = [];
+/** Cold: the first batch of the process (fresh engine and store file, code not yet optimised); warm: the same again. */
+const PASSES = ['cold', 'warm'] as const;
+
+async function throughput(chosen: string[]): Promise<void> {
+  const ours: { store: string; pass: string; perSecond: number }[] = [];
   console.log(`this disk: one durable SQLite commit (fsync) takes ${diskFlushMicros().toFixed(0)} µs (median of 500)`);
   try {
     for (const name of chosen) {
       const makeStore = STORES[name];
       if (!makeStore) throw new Error(`unknown store ${name}; one of ${Object.keys(STORES).join(', ')}`);
       console.log(`async engine on the ${name} store`);
-      const [, endToEnd] = await trackedExecutions(makeStore, 10_000);
-      report(endToEnd);
+      for (const pass of PASSES) {
+        const [, endToEnd] = await trackedExecutions(makeStore, 10_000);
+        report({ ...endToEnd, label: `${pass}: ${endToEnd.label}` });
+        ours.push({ store: name, pass, perSecond: (endToEnd.count / endToEnd.ms) * 1000 });
+      }
       report(await parallelBranches(makeStore, 1_000));
-      ours.push({ store: name, perSecond: (endToEnd.count / endToEnd.ms) * 1000 });
     }
+    // What the cross-kernel watches cost a kernel alone on its store: the same again with both switched off.
+    const quick = STORES[chosen[chosen.length - 1]];
+    const [, withWatches] = await trackedExecutions(quick, 10_000);
+    const [, without] = await trackedExecutions(quick, 10_000, false);
+    report({ ...withWatches, label: `${chosen[chosen.length - 1]}, watches on (default)`, io: undefined });
+    report({ ...without, label: `${chosen[chosen.length - 1]}, watches off`, io: undefined });
   } finally {
     for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
   if (!COMPETITORS.length) console.log('BullMQ comparison skipped: install redis-server (apt-get install redis-server)');
   for (const competitor of COMPETITORS) {
-    const t0 = performance.now();
-    await competitor.run(10_000);
-    const m = { label: `${competitor.name}: 10,000 jobs with a completion hook`, count: 10_000, ms: performance.now() - t0 };
-    report(m);
-    const theirs = (m.count / m.ms) * 1000;
-    for (const o of ours) console.log(`  ratio ${o.store} / ${competitor.name}: ${(o.perSecond / theirs).toFixed(2)}x`);
+    for (const pass of PASSES) {
+      const t0 = performance.now();
+      await competitor.run(10_000);
+      const m = { label: `${pass}: ${competitor.name}: 10,000 jobs with a completion hook`, count: 10_000, ms: performance.now() - t0 };
+      report(m);
+      const theirs = (m.count / m.ms) * 1000;
+      for (const o of ours.filter((x) => x.pass === pass)) console.log(`  ${pass} ratio ${o.store} / ${competitor.name}: ${(o.perSecond / theirs).toFixed(2)}x`);
+    }
   }
+}
+
+/**
+ * `npm run bench -- async [--store s] [--only throughput|cross-kernel]`: throughput beside BullMQ, then what
+ * crosses between kernels (control and LOST latencies, the watches' cost).
+ */
+export async function run(): Promise<void> {
+  const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+  const only = arg('--only');
+  if (only !== 'cross-kernel') await throughput(arg('--store') ? [arg('--store')!] : ['embedded', 'embedded-process-durable']);
+  if (only !== 'throughput') await crossKernel();
 }
 
 if (require.main === module) {

@@ -142,6 +142,8 @@ describe('configuration', () => {
         ESCRIPT_EXECUTION_CANCEL_GRACE_MS: ' ', HOME: '/x',
       }).executions).to.deep.equal({ retentionMs: 86400000, leaseMs: 10000, sweepEveryMs: 0 });
       expect(readConfig({ ESCRIPT_EXECUTION_CANCEL_GRACE_MS: '0' }).executions).to.deep.equal({ cancelGraceMs: 0 });
+      expect(readConfig({ ESCRIPT_EXECUTION_WATCH_MS: '100', ESCRIPT_EXECUTION_LOST_CHECK_MS: '0' }).executions)
+        .to.deep.equal({ watchEveryMs: 100, lostCheckEveryMs: 0 });
     });
 
     it('lease and retention are positive whole numbers; sweep and grace may be 0', () => {

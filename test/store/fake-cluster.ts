@@ -129,6 +129,22 @@ export function createFakeCluster(): { client: Client; requests: RecordedRequest
       _primary_term: doc._primary_term, found: true, _source: doc._source,
     };
   });
+  route({ method: ['POST', 'GET'], path: '/:index/_mget' }, (p: MockParams) => {
+    record(p);
+    const [index] = segments(p);
+    const withSource = p.querystring._source !== 'false';
+    const ids = (p.body as { ids: string[] }).ids;
+    return {
+      docs: ids.map((id) => {
+        const doc = state.getSync(index, id);
+        if (!doc) return { _index: index, _id: id, found: false };
+        return {
+          _index: index, _id: id, _version: versions.get(`${index}/${id}`) ?? 1, _seq_no: doc._seq_no,
+          _primary_term: doc._primary_term, found: true, ...(withSource ? { _source: doc._source } : {}),
+        };
+      }),
+    };
+  });
   route({ method: 'DELETE', path: '/:index/_doc/:id' }, (p: MockParams) => {
     record(p);
     const [index, , id] = segments(p);

@@ -150,6 +150,16 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return this.documents.get(index, id);
   }
 
+  async getMany(index: string, ids: readonly string[], options: { source?: boolean } = {}): Promise<(StoredDocument | null)[]> {
+    if (options.source !== false) return ids.map((id) => this.documents.get(index, id));
+    return this.documents.versions(index, ids);
+  }
+
+  /** Changes when another connection committed: what the async engine's watcher checks before reading. */
+  othersCommitVersion(): number {
+    return (this.conn.stmt('PRAGMA data_version').get() as { data_version: number }).data_version;
+  }
+
   async delete(index: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
     return this.commits.submit([docKey(index, id)], () => this.documents.remove(index, id, options));
   }

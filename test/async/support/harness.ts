@@ -130,6 +130,9 @@ export class Harness {
       sweepEveryMs: 0,
       cancelGraceMs: 5_000,
       waitEveryMs: 500,
+      // Most tests say which engine takes a dead kernel's run over (sweep, WAIT): the lease watch, which would
+      // do it on its own as the lease runs out, is switched on by the tests about it.
+      lostCheckEveryMs: 0,
       ...options,
     });
     engine.onError((err) => this.backgroundErrors.push(err));

@@ -47,18 +47,20 @@ describe('async pipelines in the language', function () {
 
   it('runs the seed flow: ON_DONE with @result, TRACK AS, STATUS', async () => {
     await t.run(`analyze_logs(21) | ON_DONE handle_success(@result) | TRACK AS 'basic-test';`);
-    expect(await t.value(`EXECUTION('basic-test') | WAIT;`)).to.equal(43);
+    expect(await t.value(`EXECUTION('basic-test') | WAIT;`)).to.deep.equal({ count: 42 });
     expect(t.variable('seen')).to.deep.equal({ count: 42 });
     const status = await t.value(`EXECUTION('basic-test') | STATUS;`);
-    expect(status).to.include({ status: 'COMPLETED', state: 'COMPLETED', track_name: 'basic-test', procedure_name: 'analyze_logs', result: 43 });
+    expect(status).to.include({ status: 'COMPLETED', state: 'COMPLETED', track_name: 'basic-test', procedure_name: 'analyze_logs', handler_result: 43 });
+    expect(status.result).to.deep.equal({ count: 42 });
     expect(status.parameters).to.deep.equal([21]);
     expect(status.output).to.deep.equal(['analyzing 21']);
     expect(status.progress).to.deep.equal({ percent: 50, message: 'half way' });
   });
 
-  it('chains ON_DONE handlers: a non-null return replaces @result, NULL keeps it', async () => {
+  it('chains ON_DONE handlers: a non-null return replaces @result, NULL keeps it; the chain ends in handler_result', async () => {
     await t.run(`analyze_logs(1) | ON_DONE note(@result) | ON_DONE handle_success(@result) | ON_DONE double(@result) | TRACK AS 'chain';`);
-    expect(await t.value(`EXECUTION('chain') | WAIT;`)).to.equal(6);
+    expect(await t.value(`EXECUTION('chain') | WAIT;`)).to.deep.equal({ count: 2 });
+    expect((await t.value(`EXECUTION('chain') | STATUS;`)).handler_result).to.equal(6);
     expect(t.variable('log')).to.deep.equal([{ count: 2 }]);
   });
 
