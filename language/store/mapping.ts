@@ -12,6 +12,8 @@ export interface FieldInfo {
   sourcePath: string;
   scalingFactor?: number;
   ignoreAbove?: number;
+  /** A `constant_keyword`'s `value`: what every document reads, whether or not its source has the field. */
+  constantValue?: string;
 }
 
 const LEAF_TYPES = new Set([
@@ -49,6 +51,7 @@ function leaf(name: string, type: string, sourcePath: string, def: Record<string
   const f: FieldInfo = { name, type: LEAF_TYPES.has(type) ? type : type, sourcePath };
   if (typeof def.scaling_factor === 'number') f.scalingFactor = def.scaling_factor;
   if (typeof def.ignore_above === 'number') f.ignoreAbove = def.ignore_above;
+  if (type === 'constant_keyword' && typeof def.value === 'string') f.constantValue = def.value;
   return f;
 }
 
@@ -116,6 +119,7 @@ export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { 
     const def: Record<string, unknown> = { type: f.type };
     if (f.scalingFactor !== undefined) def.scaling_factor = f.scalingFactor;
     if (f.ignoreAbove !== undefined) def.ignore_above = f.ignoreAbove;
+    if (f.constantValue !== undefined) def.value = f.constantValue;
     const subs = fields.filter((s) => s.sourcePath === f.name && s.name !== f.name);
     if (subs.length) {
       def.fields = Object.fromEntries(subs.map((s) => {
@@ -224,6 +228,7 @@ export function toHalfFloat(x: number): number {
  * Throws a `document_parsing_exception` when a value does not fit the type, as Elasticsearch refuses the document.
  */
 export function docValues(field: FieldInfo, values: unknown[], id: string | undefined): unknown[] {
+  if (field.constantValue !== undefined) return [field.constantValue];
   const out: unknown[] = [];
   for (const v of values) {
     if (v === null || v === undefined) continue;
