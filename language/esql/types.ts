@@ -4,7 +4,9 @@
 export type DataType =
   | 'boolean' | 'integer' | 'long' | 'unsigned_long' | 'double' | 'keyword' | 'text' | 'date' | 'date_nanos'
   | 'ip' | 'version' | 'null' | 'time_duration' | 'date_period' | 'unsupported' | 'geo_point' | 'geo_shape'
-  | 'cartesian_point' | 'cartesian_shape';
+  | 'cartesian_point' | 'cartesian_shape'
+  /** A function's `{"name": value}` options: only ever a constant argument. */
+  | 'map';
 
 /** In memory: null, a scalar, or an array of two or more scalars (a multivalue). Longs may be bigint. */
 export type Value = unknown;

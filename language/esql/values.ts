@@ -3,6 +3,8 @@
 import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, javaDouble, normalizeLong } from './types';
 import { EvalFailure } from './errors';
 import { compareUtf8, parseDateMillis } from '../store/mapping';
+import { compareVersions } from './functions/version';
+import { parseIp } from './functions/ip-address';
 
 export function overflow(type: DataType): EvalFailure {
   const what = type === 'integer' ? 'integer' : type === 'unsigned_long' ? 'unsigned_long' : 'long';
@@ -68,48 +70,13 @@ export function compareValues(a: unknown, b: unknown): number {
   return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
 }
 
-/** Version strings compare numerically by dotted parts, then by suffix. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/);
-  const pb = b.split(/[.-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) {
-      const d = Number(x) - Number(y);
-      if (d) return d;
-    } else if (nx !== ny) return nx ? 1 : -1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
+export { compareVersions } from './functions/version';
 
 /** IPs compare by their 16-byte (IPv4-mapped) form, as Elasticsearch stores them. */
 export function ipBytes(ip: string): number[] {
-  if (ip.includes(':')) {
-    const [head, tail] = ip.split('::');
-    const parse = (s: string): number[] => (s ? s.split(':').flatMap((h) => {
-      if (h.includes('.')) return ipv4(h).reduce<number[]>((acc, b, i) => (i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] * 256 + b, acc) : [...acc, b]), []);
-      return [parseInt(h, 16)];
-    }) : []);
-    const hs = parse(head);
-    const ts = tail !== undefined ? parse(tail) : [];
-    const groups = [...hs, ...new Array(8 - hs.length - ts.length).fill(0), ...ts];
-    return groups.flatMap((g) => [g >> 8, g & 255]);
-  }
-  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...ipv4(ip)];
-}
-
-function ipv4(s: string): number[] {
-  const parts = s.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new EvalFailure('java.lang.IllegalArgumentException', `'${s}' is not an IP string literal.`);
-  }
-  return parts;
+  const b = parseIp(ip, 'decimal');
+  if (!b) throw new EvalFailure('java.lang.IllegalArgumentException', `'${ip}' is not an IP string literal.`);
+  return b;
 }
 
 export function compareIps(a: string, b: string): number {
@@ -161,23 +128,42 @@ export function toLong(v: unknown, from: DataType): number | bigint {
       if (b > LONG_MAX) throw outOfRange(v, 'long');
       return normalizeLong(b);
     }
-    case 'keyword': case 'text': {
-      const s = String(v).trim();
-      if (/^[+-]?\d+$/.test(s)) {
-        const b = BigInt(s);
-        if (b < LONG_MIN || b > LONG_MAX) throw numberFormat(String(v));
-        return normalizeLong(b);
-      }
-      const d = parseJavaNumber(String(v));
-      return doubleToLong(d);
-    }
+    case 'keyword': case 'text': return stringToLong(String(v));
     default: return doubleToLong(Number(v));
   }
 }
 
+function cannotParse(s: string): EvalFailure {
+  return new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `Cannot parse number [${s}]`);
+}
+
+/** Whole-number text as Java's Long.parseLong reads it; otherwise a double, rounded; else "Cannot parse number". */
+function stringToLong(s: string): number | bigint {
+  if (/^[+-]?\d+$/.test(s)) {
+    const b = BigInt(s);
+    if (b >= LONG_MIN && b <= LONG_MAX) return normalizeLong(b);
+  }
+  try {
+    return doubleToLong(javaParseDouble(s));
+  } catch {
+    throw cannotParse(s);
+  }
+}
+
+/** Java's Double.parseDouble: surrounding blanks ignored, `NaN`/`Infinity`, an optional d/f suffix; finite only. */
+function javaParseDouble(s: string): number {
+  const t = s.trim();
+  if (!/^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[dDfF]?)$/.test(t)) throw cannotParse(s);
+  const n = Number(t.replace(/[dDfF]$/, ''));
+  if (!Number.isFinite(n)) throw cannotParse(s);
+  return n;
+}
+
+/** A double to long as Elasticsearch converts it: rounded half up, refused beyond the long range. */
 function doubleToLong(d: number): number | bigint {
-  if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
-  return normalizeLong(BigInt(Math.trunc(d)));
+  if (Number.isNaN(d) || d > 9223372036854775807 || d < -9223372036854775808) throw outOfRange(d, 'long', true);
+  const r = BigInt(Math.round(d));
+  return normalizeLong(r > LONG_MAX ? LONG_MAX : r);
 }
 
 export function toInteger(v: unknown, from: DataType): number {
@@ -191,25 +177,21 @@ export function toInteger(v: unknown, from: DataType): number {
         if (n < INT_MIN || n > INT_MAX) throw numberFormat(String(v));
         return n;
       }
-      const d = parseJavaNumber(String(v));
-      if (d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer', true);
-      return Math.trunc(d);
+      return doubleToInt(parseJavaNumber(String(v)));
     }
-    case 'double': {
-      // Java goes through long first: the range error names the first conversion that fails.
-      const d = v as number;
-      if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
-      const t = Math.trunc(d);
-      if (t < INT_MIN || t > INT_MAX) throw outOfRange(BigInt(t), 'integer');
-      return t;
-    }
+    case 'double': return doubleToInt(v as number);
     default: {
       const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
-      if (from === 'unsigned_long' && n > LONG_MAX) throw outOfRange(v, 'long');
-      if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(v, 'integer');
+      if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(n, 'integer');
       return Number(n);
     }
   }
+}
+
+/** A double to integer as Elasticsearch converts it: rounded half up, refused beyond the integer range. */
+function doubleToInt(d: number): number {
+  if (Number.isNaN(d) || d > INT_MAX || d < INT_MIN) throw outOfRange(d, 'integer', true);
+  return Math.round(d);
 }
 
 export function toUnsignedLong(v: unknown, from: DataType): number | bigint {

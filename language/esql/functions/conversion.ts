@@ -1,6 +1,5 @@
 // Conversion functions (TO_*), applied to each value of a multivalue.
 import { DataType, isNumeric } from '../types';
-import { EvalFailure } from '../errors';
 import { toBoolean, toDatetime, toDouble, toInteger, toLong, toStringValue, toUnsignedLong } from '../values';
 import { conversion } from './common';
 import type { FunctionRegistry } from '../registry';
@@ -16,13 +15,8 @@ export function defineConversionFunctions(r: FunctionRegistry): void {
   r.define(conversion('to_unsigned_long', ['to_ul', 'to_ulong'], 'unsigned_long', convertible('boolean', 'date', 'keyword', 'text', 'double', 'long', 'unsigned_long', 'integer'), toUnsignedLong, 'Converts to an unsigned long.'));
   r.define(conversion('to_boolean', ['to_bool'], 'boolean', convertible('boolean', 'keyword', 'text', 'double', 'long', 'unsigned_long', 'integer'), toBoolean, 'Converts to a boolean (strings: "true" in any case; numbers: not zero).'));
   r.define(conversion('to_datetime', ['to_dt'], 'date', convertible('date', 'date_nanos', 'keyword', 'text', 'double', 'long', 'unsigned_long', 'integer'), toDatetime, 'Converts to a date.'));
-  r.define(conversion('to_ip', [], 'ip', convertible('ip', 'keyword', 'text'), (v) => {
-    const s = String(v);
-    if (!/^[\d.]+$/.test(s) && !s.includes(':')) throw new EvalFailure('java.lang.IllegalArgumentException', `'${s}' is not an IP string literal.`);
-    return s;
-  }, 'Converts to an IP address.'));
   const numeric = (t: DataType): boolean => isNumeric(t);
-  r.define(conversion('to_degrees', [], 'double', numeric, (v) => (Number(v) * 180) / Math.PI, 'Converts radians to degrees.'));
-  r.define(conversion('to_radians', [], 'double', numeric, (v) => (Number(v) * Math.PI) / 180, 'Converts degrees to radians.'));
+  r.define(conversion('to_degrees', [], 'double', numeric, (v) => Number(v) * (180 / Math.PI), 'Converts radians to degrees.'));
+  r.define(conversion('to_radians', [], 'double', numeric, (v) => Number(v) * (Math.PI / 180), 'Converts degrees to radians.'));
   r.define(conversion('to_version', ['to_ver'], 'version', convertible('version', 'keyword', 'text'), (v) => String(v), 'Converts to a version.'));
 }

@@ -56,12 +56,11 @@ export function defineMultivalueFunctions(r: FunctionRegistry): void {
     }));
   r.define(scalar({
     name: 'mv_append', category: 'multivalue', args: 2, signature: 'MV_APPEND(field1, field2) -> type of fields',
-    doc: 'All values of both fields.', resolve: (t) => noText(t[0] === 'null' ? t[1] : t[0]),
+    doc: 'All values of both fields (null when either is null).', resolve: (t) => noText(t[0] === 'null' ? t[1] : t[0]),
     build: (args) => (row) => {
       const a = args[0].fn(row);
       const b = args[1].fn(row);
-      if (a === null) return b;
-      if (b === null) return a;
+      if (a === null || a === undefined || b === null || b === undefined) return null;
       return fromList([...mvList(a), ...mvList(b)]);
     },
   }));
