@@ -5,6 +5,7 @@ import { EvalFailure } from './errors';
 import { compareUtf8, parseDateMillis } from '../store/mapping';
 import { compareVersions } from './functions/version';
 import { parseIp } from './functions/ip-address';
+import { fromLocal, toLocal } from './functions/zone';
 
 export function overflow(type: DataType): EvalFailure {
   const what = type === 'integer' ? 'integer' : type === 'unsigned_long' ? 'unsigned_long' : 'long';
@@ -277,15 +278,17 @@ export function addPeriod(ms: number, p: Period, sign: 1 | -1): number {
   return d.getTime() + sign * p.days * 86400000;
 }
 
-export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1): number {
-  const r = interval.kind === 'duration' ? ms + sign * interval.ms : addPeriod(ms, interval, sign);
+/** Date plus or minus an interval; a period counts on the local calendar of `zone` (default UTC). */
+export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1, zone?: string): number {
+  const r = interval.kind === 'duration' ? ms + sign * interval.ms
+    : zone === undefined ? addPeriod(ms, interval, sign) : fromLocal(addPeriod(toLocal(ms, zone), interval, sign), zone);
   if (!Number.isFinite(r) || r > 9223372036854775807 || r < -9223372036854775808) throw overflow('long');
   return r;
 }
 
 const DURATION_UNITS: Record<string, number> = {
   millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, sec: 1000, s: 1000,
-  minute: 60000, minutes: 60000, min: 60000, hour: 3600000, hours: 3600000, h: 3600000,
+  minute: 60000, minutes: 60000, min: 60000, m: 60000, hour: 3600000, hours: 3600000, h: 3600000,
 };
 const PERIOD_UNITS: Record<string, { months: number; days: number }> = {
   day: { months: 0, days: 1 }, days: { months: 0, days: 1 }, d: { months: 0, days: 1 },
@@ -306,8 +309,12 @@ export function makeInterval(amount: number, unit: string): { type: DataType; va
   return null;
 }
 
-/** Rounds a date down to the interval: calendar units for periods, fixed milliseconds for durations. */
-export function truncateDate(ms: number, interval: Duration | Period): number {
+/**
+ * Rounds a date down to the interval, on the local time of `zone` (default UTC): calendar units for periods
+ * (weeks start on Monday), fixed milliseconds for durations.
+ */
+export function truncateDate(ms: number, interval: Duration | Period, zone?: string): number {
+  if (zone !== undefined) return fromLocal(truncateDate(toLocal(ms, zone), interval), zone);
   if (interval.kind === 'duration') {
     if (interval.ms <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
     return Math.floor(ms / interval.ms) * interval.ms;
@@ -326,97 +333,4 @@ export function truncateDate(ms: number, interval: Duration | Period): number {
   }
   if (interval.days <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
   return Math.floor(ms / (interval.days * dayMs)) * interval.days * dayMs;
-}
-
-/** Java DateTimeFormatter patterns (the common letters) applied in UTC. */
-export function formatJavaDate(ms: number, pattern: string): string {
-  const d = new Date(ms);
-  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  let out = '';
-  for (let i = 0; i < pattern.length;) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      out += end === i + 1 ? "'" : pattern.slice(i + 1, end < 0 ? undefined : end);
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(c)) { out += c; i++; continue; }
-    let n = 1;
-    while (pattern[i + n] === c) n++;
-    i += n;
-    switch (c) {
-      case 'y': case 'u': case 'Y': out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n); break;
-      case 'M': case 'L': out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()].slice(0, 3) : pad(d.getUTCMonth() + 1, n); break;
-      case 'd': out += pad(d.getUTCDate(), n); break;
-      case 'D': out += pad(Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1, n); break;
-      case 'H': out += pad(d.getUTCHours(), n); break;
-      case 'h': out += pad(d.getUTCHours() % 12 || 12, n); break;
-      case 'm': out += pad(d.getUTCMinutes(), n); break;
-      case 's': out += pad(d.getUTCSeconds(), n); break;
-      case 'S': out += pad(d.getUTCMilliseconds(), 3).padEnd(n, '0').slice(0, n); break;
-      case 'a': out += d.getUTCHours() < 12 ? 'AM' : 'PM'; break;
-      case 'E': out += n >= 4 ? DAYS[d.getUTCDay()] : DAYS[d.getUTCDay()].slice(0, 3); break;
-      case 'e': out += String(((d.getUTCDay() + 6) % 7) + 1); break;
-      case 'X': case 'Z': case 'x': out += c === 'X' ? 'Z' : '+0000'; break;
-      case 'z': case 'V': out += 'UTC'; break;
-      default: out += c.repeat(n);
-    }
-  }
-  return out;
-}
-
-/** Parses `text` with a Java DateTimeFormatter pattern (common letters); NaN when it does not match. */
-export function parseJavaDate(text: string, pattern: string): number {
-  const fields: string[] = [];
-  let re = '';
-  for (let i = 0; i < pattern.length;) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      re += escapeRe(pattern.slice(i + 1, end < 0 ? undefined : end));
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(c)) { re += escapeRe(c); i++; continue; }
-    let n = 1;
-    while (pattern[i + n] === c) n++;
-    i += n;
-    fields.push(c);
-    if (c === 'M' && n >= 3) re += '([A-Za-z]+)';
-    else if (c === 'a') re += '(AM|PM|am|pm)';
-    else if (c === 'X' || c === 'Z' || c === 'x') re += '(Z|[+-]\\d{2}:?\\d{2})';
-    else if (c === 'E') re += '([A-Za-z]+)';
-    else re += n === 1 ? '(\\d+)' : `(\\d{${n}})`;
-  }
-  const m = new RegExp(`^${re}$`).exec(text);
-  if (!m) return NaN;
-  let y = 1970, mo = 0, day = 1, h = 0, mi = 0, s = 0, ms = 0, pm = false, offset = 0;
-  fields.forEach((c, k) => {
-    const v = m[k + 1];
-    switch (c) {
-      case 'y': case 'u': case 'Y': y = Number(v); break;
-      case 'M': mo = /^\d+$/.test(v) ? Number(v) - 1 : ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(v.slice(0, 3).toLowerCase()); break;
-      case 'd': day = Number(v); break;
-      case 'H': case 'h': h = Number(v); break;
-      case 'm': mi = Number(v); break;
-      case 's': s = Number(v); break;
-      case 'S': ms = Number(v.padEnd(3, '0').slice(0, 3)); break;
-      case 'a': pm = v.toUpperCase() === 'PM'; break;
-      case 'X': case 'Z': case 'x':
-        if (v !== 'Z') {
-          const digits = v.slice(1).replace(':', '');
-          offset = (v[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
-        }
-        break;
-    }
-  });
-  if (pm && h < 12) h += 12;
-  return Date.UTC(y, mo, day, h, mi, s, ms) - offset * 60000;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

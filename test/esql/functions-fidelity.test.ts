@@ -5,6 +5,10 @@ import { runEsqlSync } from '../../language/esql/engine';
 import { parseQuery } from '../../language/esql/parse';
 import { compareVersions } from '../../language/esql/functions/version';
 import { canonicalIp, formatIp, parseIp } from '../../language/esql/functions/ip-address';
+import { fromLocal, offsetAt, validTimeZone } from '../../language/esql/functions/zone';
+import { formatIsoDate, formatJavaDate, parseJavaDate } from '../../language/esql/functions/date-format';
+import { dateUnit, unitCount, unitsBetween } from '../../language/esql/functions/date-units';
+import { addInterval, truncateDate } from '../../language/esql/values';
 
 const row = (query: string): { values: unknown[]; warnings: string[] } => {
   const r = runEsqlSync(query, { exactLongs: true });
@@ -97,5 +101,79 @@ describe('ES|QL functions as Elasticsearch defines them', () => {
       expect(row('ROW x = "Eberhardt" | WHERE x LIKE CONCAT("Eber", "*") | EVAL y = x RLIKE TO_LOWER("EB.*")').values)
         .to.deep.equal(['Eberhardt', false]);
     });
+  });
+});
+
+describe('ES|QL dates as Elasticsearch computes them', () => {
+  const utc = (s: string): number => Date.parse(s);
+
+  it('reads zones as java.time does: offsets, region ids, daylight-saving gaps and overlaps', () => {
+    expect(offsetAt('+03:00', 0)).to.equal(3 * 3600000);
+    expect(offsetAt('Europe/Paris', utc('2024-01-15T12:00:00Z'))).to.equal(3600000);
+    expect(offsetAt('Europe/Paris', utc('2024-07-15T12:00:00Z'))).to.equal(7200000);
+    // 02:30 does not exist in Paris on 2024-03-31: it becomes 03:30 CEST (01:30Z).
+    expect(new Date(fromLocal(utc('2024-03-31T02:30:00Z'), 'Europe/Paris')).toISOString()).to.equal('2024-03-31T01:30:00.000Z');
+    // 02:30 happens twice on 2024-10-27: the earlier offset (+02:00) wins.
+    expect(new Date(fromLocal(utc('2024-10-27T02:30:00Z'), 'Europe/Paris')).toISOString()).to.equal('2024-10-27T00:30:00.000Z');
+    expect(validTimeZone('America/Goose_Bay')).to.equal(true);
+    expect(validTimeZone('Nowhere/Place')).to.equal(false);
+  });
+
+  it('formats and parses Java patterns in a zone and a locale', () => {
+    const at = utc('2020-06-01T00:00:00Z');
+    expect(formatIsoDate(at)).to.equal('2020-06-01T00:00:00.000Z');
+    expect(formatIsoDate(at, 'Europe/Rome')).to.equal('2020-06-01T02:00:00.000+02:00');
+    expect(formatJavaDate(at, 'EEEE d MMMM uuuu HH:mm XXX', 'America/New_York')).to.equal('Sunday 31 May 2020 20:00 -04:00');
+    expect(parseJavaDate('2022/12/07 09:24:10 +09', 'yyyy/dd/MM HH:mm:ss x')).to.equal(utc('2022-07-12T00:24:10Z'));
+    expect(parseJavaDate('2022/12/07 09:24:10 GMT+9', 'yyyy/dd/MM HH:mm:ss O')).to.equal(utc('2022-07-12T00:24:10Z'));
+    expect(parseJavaDate('10 septembre 2025', 'dd MMMM yyyy', 'Europe/Paris', 'fr')).to.equal(utc('2025-09-09T22:00:00Z'));
+    // A day without a month, and minutes without an hour, are ignored (Elasticsearch's DateFormatters).
+    expect(parseJavaDate('10-10-2025', 'dd-mm-yyyy')).to.equal(utc('2025-01-01T00:00:00Z'));
+    expect(parseJavaDate('2023-02-30', 'yyyy-MM-dd')).to.be.NaN;
+  });
+
+  it('counts differences on the local calendar for days and longer, on instants for hours and shorter', () => {
+    const start = utc('2010-10-07T03:00:00Z');
+    const end = utc('2010-11-07T03:01:00Z');
+    expect(unitsBetween('month', start, end)).to.equal(1);
+    expect(unitsBetween('month', start, end, 'America/Goose_Bay')).to.equal(0);
+    expect(unitsBetween('hour', utc('2024-03-30T12:00:00Z'), utc('2024-03-31T12:00:00Z'), 'Europe/Paris')).to.equal(24);
+    expect(() => dateUnit('Mary')).to.throw('Received value [Mary] is not valid date part to add; did you mean [day]?');
+    expect(() => dateUnit('Alejandro')).to.throw(/A value of \[YEAR, QUARTER, .*\] or their aliases is required; received \[Alejandro\]/);
+  });
+
+  it('DATE_UNIT_COUNT: fixed ratios, or the period around the date in the zone', () => {
+    expect(unitCount('day', 'month', utc('2024-02-10T00:00:00Z'))).to.equal(29);
+    expect(unitCount('day', 'year', utc('2023-06-01T00:00:00Z'))).to.equal(365);
+    expect(unitCount('nanosecond', 'hour', 0)).to.equal(3.6e12);
+    expect(unitCount('hour', 'day', utc('2024-03-31T12:00:00Z'), 'Europe/Paris')).to.equal(23);
+    expect(row('ROW n = DATE_UNIT_COUNT("days", "month", TO_DATETIME("2024-04-15T00:00:00Z"))').values).to.deep.equal([30]);
+  });
+
+  it('truncates and adds calendar periods on local time when given a zone', () => {
+    const week = { kind: 'period', months: 0, days: 7 } as const;
+    expect(new Date(truncateDate(utc('2024-01-07T23:30:00Z'), week, '+01:00')).toISOString()).to.equal('2024-01-07T23:00:00.000Z');
+    const day = { kind: 'period', months: 0, days: 1 } as const;
+    expect(new Date(addInterval(utc('2025-03-09T06:02:03.123Z'), day, 1, 'America/New_York')).toISOString()).to.equal('2025-03-10T05:02:03.123Z');
+  });
+
+  it('TO_DATEPERIOD and TO_TIMEDURATION read constant strings', () => {
+    expect(row('ROW x = TO_DATETIME("2024-01-01") | EVAL y = x - TO_DATEPERIOD("3 days"), z = x + TO_TIMEDURATION("90 m")').values)
+      .to.deep.equal(['2024-01-01T00:00:00.000Z', '2023-12-29T00:00:00.000Z', '2024-01-01T01:30:00.000Z']);
+    expect(() => runEsqlSync('ROW a = TO_DATEPERIOD("3 hours")')).to.throw('Cannot parse [3 hours] to DATE_PERIOD, did you mean TIME_DURATION?');
+    expect(() => runEsqlSync('ROW a = "3 days" | EVAL b = TO_DATEPERIOD(a)')).to.throw(/argument of \[TO_DATEPERIOD\(a\)\] must be a constant, received \[a\]/);
+  });
+
+  it('DATE_PARSE takes time_zone and locale options; no JDK 23 warning (Elasticsearch ships JDK 23+)', () => {
+    const r = row('ROW a = DATE_PARSE("dd MMMM yyyy", "10 septembre 2025", {"locale": "fr", "time_zone": "+02:00"}), b = DATE_PARSE("2023-02-01T12:15:55", {"time_zone": "Europe/Paris"})');
+    expect(r.values).to.deep.equal(['2025-09-09T22:00:00.000Z', '2023-02-01T11:15:55.000Z']);
+    expect(r.warnings).to.deep.equal([]);
+  });
+});
+
+describe('ES|QL full-text functions', () => {
+  it('MATCH_PHRASE wants the words side by side; MATCH takes operator AND', () => {
+    const r = row('ROW t = TO_TEXT("the quick brown fox") | EVAL p1 = MATCH_PHRASE(t, "quick brown"), p2 = MATCH_PHRASE(t, "brown quick"), m = MATCH(t, "quick cat", {"operator": "AND"}), o = MATCH(t, "quick cat")');
+    expect(r.values.slice(1)).to.deep.equal([true, false, false, true]);
   });
 });

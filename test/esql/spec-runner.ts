@@ -2,9 +2,9 @@
 // `*.csv-spec` files on a fresh embedded store loaded with DIR's datasets and prints a per-file table (passed /
 // failed / skipped, and the share of runnable cases that pass), the skip reasons, and the failures that are not
 // in test/esql/known-failures.txt (`--failures`: every failure; `--verbose`: every skip too). `--prune-known`
-// removes the listed cases that now pass. Ends with `N passed, N failed, N skipped`; exits 1 on a new failure.
+// removes the listed cases that now pass (and refreshes the reasons of the others). Ends with `N passed, N failed, N skipped`; exits 1 on a new failure.
 import * as path from 'path';
-import { KNOWN_FAILURES_FILE, Outcome, loadSpecCases, openSpecStore, packageRoot, readKnownFailures, runSpecCase, writeKnownFailures } from './spec';
+import { KNOWN_FAILURES_FILE, Outcome, loadSpecCases, openSpecStore, packageRoot, readKnownFailures, runSpecCase, shortReason, writeKnownFailures } from './spec';
 import type { SpecCase } from './spec-reader';
 
 export interface CaseResult { c: SpecCase; outcome: Outcome }
@@ -72,10 +72,12 @@ async function main(dirs: string[], flags: Set<string>): Promise<number> {
     else if (outcome.status === 'passed' && known.has(c.id)) nowPassing.push(c.id);
   }
   for (const id of nowPassing) console.log(`NOW PASSES ${id} (listed in known-failures.txt)`);
-  if (flags.has('--prune-known') && nowPassing.length) {
+  if (flags.has('--prune-known')) {
+    // Only takes cases off the list; the reasons of those that stay are refreshed from this run.
     for (const id of nowPassing) known.delete(id);
+    for (const { c, outcome } of results) if (outcome.status === 'failed' && known.has(c.id)) known.set(c.id, shortReason(outcome.message));
     writeKnownFailures(knownFile, known);
-    console.log(`removed ${nowPassing.length} passing case(s) from ${path.relative(process.cwd(), knownFile)}`);
+    console.log(`removed ${nowPassing.length} passing case(s) from ${path.relative(process.cwd(), knownFile)}; reasons refreshed`);
   }
   console.log('\n' + fileTable(results));
   const skips = skipTable(results);

@@ -74,3 +74,10 @@ export function fromLocal(localMs: number, zone: string | undefined): number {
 export function zoneName(zone: string | undefined): string {
   return zone ?? 'Z';
 }
+
+/** A date parsed from `text` as if UTC, re-read as a local time of `zone` unless the text gives its own offset. */
+export function localIfUnzoned(ms: number, text: string, zone: string | undefined): number {
+  const t = text.trim();
+  if (zone === undefined || (t.includes('T') && /([Zz]|[+-]\d{2}(:?\d{2})?)$/.test(t))) return ms;
+  return fromLocal(ms, zone);
+}
