@@ -52,7 +52,7 @@ function temporalConversion(name: string, target: 'date_period' | 'time_duration
       const call = `${name.toUpperCase()}(${args[0].text})`;
       if (types[0] === target || types[0] === 'null') return target;
       if (!isString(types[0])) return typeError(call, 0, 1, `${target} or string`, args[0]).replace(/^argument of \[[^\]]*\]/, `argument of [${name}(${args[0].text})]`);
-      if (!args[0].constant) return `argument of [${name}(${args[0].text})] must be a constant, received [${args[0].text}]`;
+      if (!args[0].constant) return `argument of [${call}] must be a constant, received [${args[0].text}]`;
       try {
         if (args[0].constant.value !== null) parse(String(args[0].constant.value));
       } catch (e) {
