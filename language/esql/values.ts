@@ -90,6 +90,8 @@ export function compareIps(a: string, b: string): number {
 /** Comparator for a column of `type` (single values). */
 export function comparatorFor(type: DataType): (a: unknown, b: unknown) => number {
   if (type === 'version') return (a, b) => compareVersions(String(a), String(b));
+  // Compared as doubles, a long is first converted to the nearest double (as Java widens it).
+  if (type === 'double') return (a, b) => compareValues(Number(a), Number(b));
   if (type === 'ip') return (a, b) => compareIps(String(a), String(b));
   return compareValues;
 }

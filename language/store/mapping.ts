@@ -283,8 +283,9 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
       if (field.type === 'float') { f32[0] = n; return f32[0]; }
       if (field.type === 'half_float') return toHalfFloat(n);
       if (field.type === 'scaled_float') {
+        // Stored as the long nearest n * factor (Java's Math.round saturates at the long range), read back / factor.
         const sf = field.scalingFactor ?? 100;
-        return Math.round(n * sf) / sf;
+        return Math.min(Math.max(Math.round(n * sf), -9223372036854775808), 9223372036854775807) / sf;
       }
       return n;
     }

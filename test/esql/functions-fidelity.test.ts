@@ -177,3 +177,10 @@ describe('ES|QL full-text functions', () => {
     expect(r.values.slice(1)).to.deep.equal([true, false, false, true]);
   });
 });
+
+describe('ES|QL numeric comparisons and stored numbers', () => {
+  it('compares a long with a double as doubles, as Java widens the long', () => {
+    expect(row('ROW a = 9223372036854775806 == 9.223372036854776E18, b = 9007199254740993 > 9007199254740992.0').values)
+      .to.deep.equal([true, false]);
+  });
+});

@@ -193,3 +193,22 @@ describe('csv-spec harness', () => {
     expect([...readKnownFailures(file)]).to.deep.equal([['esql-corpus/a.csv-spec:x', 'error: boom # and more'], ['esql-corpus/a.csv-spec:y', '']]);
   });
 });
+
+describe('embedded store: scaled_float and constant_keyword as Elasticsearch maps them', () => {
+  it('saturates a scaled_float beyond the long range and reads a constant_keyword for every document', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-mapping-'));
+    const { EmbeddedStore } = await import('../../language/store/embedded');
+    const store = new EmbeddedStore(path.join(dir, 'store.db'));
+    try {
+      await store.createIndex('m', { mappings: { properties: {
+        s: { type: 'scaled_float', scaling_factor: 100 }, k: { type: 'constant_keyword', value: 'fixed' },
+      } } });
+      await store.bulk('m', [{ doc: { s: 1.234 } }, { doc: { s: -9.3e18 } }], { refresh: true });
+      const r = await store.esql('FROM m | KEEP s, k');
+      expect(r.values).to.deep.equal([[1.23, 'fixed'], [-9223372036854775808 / 100, 'fixed']]);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
