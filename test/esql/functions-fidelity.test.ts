@@ -184,3 +184,22 @@ describe('ES|QL numeric comparisons and stored numbers', () => {
       .to.deep.equal([true, false]);
   });
 });
+
+describe('ES|QL functions added from the reference', () => {
+  it('string: CONTAINS, URL_ENCODE(_COMPONENT), URL_DECODE, and REPLACE with Java replacement syntax', () => {
+    const r = row('ROW a = CONTAINS("hello", "ll"), b = URL_ENCODE("https://example.com/?x=foo bar&y=baz"), c = URL_ENCODE_COMPONENT("a b~*é"), d = URL_DECODE("a+b%20c%C3%A9"), e = REPLACE("abcabc", "(b)(c)", "[$2$1]"), f = REPLACE("a.b", "\\\\.", "\\\\$"), g = URL_DECODE("%zz")');
+    expect(r.values).to.deep.equal([true, 'https%3A%2F%2Fexample.com%2F%3Fx%3Dfoo+bar%26y%3Dbaz', 'a%20b~%2A%C3%A9', 'a b cé', 'a[cb]a[cb]', 'a$b', null]);
+    expect(r.warnings[1]).to.contain('URLDecoder: Illegal hex characters in escape (%) pattern');
+  });
+
+  it('math: COPY_SIGN, SCALB, ROUND_TO', () => {
+    expect(row('ROW a = COPY_SIGN(3, -0.0), b = COPY_SIGN(-2.5, 1), c = SCALB(3.0, 3), d = ROUND_TO(7, 0, 5, 10), e = ROUND_TO(-3, 5, 0), f = ROUND_TO(7, 0, 5.0)').values)
+      .to.deep.equal([-3, 2.5, 24, 5, 0, 5]);
+    expect(() => runEsqlSync('ROW x = 1 | EVAL y = ROUND_TO(x, x)')).to.throw(/must be a constant/);
+  });
+
+  it('multivalue: set functions treat null as the empty set; P-series sum; median absolute deviation', () => {
+    const r = row('ROW a = MV_CONTAINS(["a", "b", "c"], ["a", "c"]), b = MV_CONTAINS(null, "a"), c = MV_INTERSECTS([1, 2], [3, 2]), d = MV_UNION([1, 2, 3], [2, 4]), e = MV_INTERSECTION([1, 2, 3], [3, 2, 7]), f = MV_UNION(null, [5]), g = MV_PSERIES_WEIGHTED_SUM([70.0, 45.0, 21.0, 21.0, 21.0], 1.5), h = MV_MEDIAN_ABSOLUTE_DEVIATION([0, 2, 5, 6])');
+    expect(r.values).to.deep.equal([true, false, true, [1, 2, 3, 4], [2, 3], 5, 94.45465156212452, 2]);
+  });
+});

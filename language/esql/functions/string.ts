@@ -79,7 +79,7 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     name: 'replace', category: 'string', args: 3, signature: 'REPLACE(string, regex, replacement) -> keyword',
     doc: 'Replaces every match of the regular expression.',
     resolve: (_t, a) => stringArgs(`REPLACE(${a.map((x) => x.text).join(', ')})`, a, [0, 1, 2]) ?? 'keyword',
-    impl: ([s, re, rep]) => String(s).replace(javaRegex(String(re)), String(rep).replace(/\$(\d)/g, '$$$1')),
+    impl: ([s, re, rep]) => String(s).replace(javaRegex(String(re)), javaReplacement(String(rep))),
   }));
   r.define(scalar({
     name: 'split', category: 'string', args: 2, signature: 'SPLIT(string, delimiter) -> keyword (multivalued)',
@@ -133,4 +133,68 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     resolve: (_t, a) => stringArgs(`FROM_BASE64(${a[0].text})`, a, [0]) ?? 'keyword',
     impl: ([v]) => Buffer.from(String(v), 'base64').toString('utf8'),
   }));
+  r.define(scalar({
+    name: 'contains', category: 'string', args: 2, signature: 'CONTAINS(string, substring) -> boolean',
+    doc: 'Whether the substring occurs in the string.',
+    resolve: (_t, a) => stringArgs(`CONTAINS(${a[0].text}, ${a[1].text})`, a, [0, 1]) ?? 'boolean',
+    impl: ([s, sub]) => String(s).includes(String(sub)),
+  }));
+  str1('url_encode', 'Percent-encodes every byte but letters, digits, `.`, `-`, `_` and `~`; a space becomes `+`.', 'keyword',
+    (s) => percentEncode(s, '+'));
+  str1('url_encode_component', 'Percent-encodes every byte but letters, digits, `.`, `-`, `_` and `~`; a space becomes `%20`.', 'keyword',
+    (s) => percentEncode(s, '%20'));
+  str1('url_decode', 'Decodes percent-encoding (and `+` as a space); null with a warning when the text cannot be decoded.', 'keyword', urlDecode);
+}
+
+const UNRESERVED = /[A-Za-z0-9._~-]/;
+
+function percentEncode(s: string, space: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (ch === ' ') out += space;
+    else if (UNRESERVED.test(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** java.net.URLDecoder: `+` is a space, runs of `%xy` are UTF-8 bytes; its errors otherwise. */
+function urlDecode(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length;) {
+    const c = s[i];
+    if (c === '+') { out += ' '; i++; continue; }
+    if (c !== '%') { out += c; i++; continue; }
+    const bytes: number[] = [];
+    while (i + 2 < s.length && s[i] === '%') {
+      const hex = s.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) {
+        throw new EvalFailure('java.lang.IllegalArgumentException', `URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: "${hex}"`);
+      }
+      bytes.push(parseInt(hex, 16));
+      i += 3;
+    }
+    if (i < s.length && s[i] === '%') throw new EvalFailure('java.lang.IllegalArgumentException', 'URLDecoder: Incomplete trailing escape (%) pattern');
+    out += Buffer.from(bytes).toString('utf8');
+  }
+  return out;
+}
+
+/** A java.util.regex replacement (`$1`, `${name}`, a backslash before a literal character) as a JavaScript one. */
+export function javaReplacement(rep: string): string {
+  let out = '';
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i];
+    if (c === '\\' && i + 1 < rep.length) {
+      const next = rep[++i];
+      out += next === '$' ? '$$' : next;
+    } else if (c === '$') {
+      const named = /^\{([A-Za-z][A-Za-z0-9]*)\}/.exec(rep.slice(i + 1));
+      const group = /^\d+/.exec(rep.slice(i + 1));
+      if (named) { out += `$<${named[1]}>`; i += named[0].length; }
+      else if (group) { out += `$${group[0]}`; i += group[0].length; }
+      else throw new EvalFailure('java.lang.IllegalArgumentException', 'Illegal group reference');
+    } else out += c;
+  }
+  return out;
 }
