@@ -9,6 +9,7 @@ import { fromLocal, offsetAt, validTimeZone } from '../../language/esql/function
 import { formatIsoDate, formatJavaDate, parseJavaDate } from '../../language/esql/functions/date-format';
 import { dateUnit, unitCount, unitsBetween } from '../../language/esql/functions/date-units';
 import { addInterval, truncateDate } from '../../language/esql/values';
+import { likeRegex, rlikeRegex } from '../../language/esql/functions/patterns';
 
 const row = (query: string): { values: unknown[]; warnings: string[] } => {
   const r = runEsqlSync(query, { exactLongs: true });
@@ -201,5 +202,31 @@ describe('ES|QL functions added from the reference', () => {
   it('multivalue: set functions treat null as the empty set; P-series sum; median absolute deviation', () => {
     const r = row('ROW a = MV_CONTAINS(["a", "b", "c"], ["a", "c"]), b = MV_CONTAINS(null, "a"), c = MV_INTERSECTS([1, 2], [3, 2]), d = MV_UNION([1, 2, 3], [2, 4]), e = MV_INTERSECTION([1, 2, 3], [3, 2, 7]), f = MV_UNION(null, [5]), g = MV_PSERIES_WEIGHTED_SUM([70.0, 45.0, 21.0, 21.0, 21.0], 1.5), h = MV_MEDIAN_ABSOLUTE_DEVIATION([0, 2, 5, 6])');
     expect(r.values).to.deep.equal([true, false, true, [1, 2, 3, 4], [2, 3], 5, 94.45465156212452, 2]);
+  });
+});
+
+describe('LIKE and RLIKE patterns as Elasticsearch reads them', () => {
+  it('LIKE: * and ? wildcards, backslash escapes, whole value', () => {
+    expect(likeRegex('a*b?').test('axxbc')).to.equal(true);
+    expect(likeRegex('a\\*').test('a*')).to.equal(true);
+    expect(likeRegex('a\\*').test('ab')).to.equal(false);
+    expect(likeRegex('a.c').test('abc')).to.equal(false);
+  });
+
+  it('RLIKE: Lucene syntax (^ and $ literal, @ # "..." <n-m> & ~ and character classes)', () => {
+    const m = (p: string, s: string): boolean => rlikeRegex(p).test(s);
+    expect([m('.*test.*', 'a test\nb'), m('^abc', '^abc'), m('^abc', 'abc')]).to.deep.equal([true, true, false]);
+    expect([m('@foo', 'xxfoo'), m('#', ''), m('"a.b"', 'a.b'), m('"a.b"', 'axb')]).to.deep.equal([true, false, true, false]);
+    expect([m('<1-10>', '7'), m('<1-10>', '11'), m('~(abc)', 'abd'), m('~(abc)', 'abc')]).to.deep.equal([true, false, true, false]);
+    expect([m('a.*&.*b', 'axb'), m('a.*&.*b', 'axc'), m('[^a-c]+', 'xyz'), m('\\d{2}', '12')]).to.deep.equal([true, false, true, true]);
+    expect(() => rlikeRegex('(ab')).to.throw(/invalid regular expression \[\(ab\]: missing \)/);
+  });
+});
+
+describe('string functions as Elasticsearch defines them', () => {
+  it('TRIM uses Java whitespace; REVERSE keeps grapheme clusters; SUBSTRING and LOCATE count from either end', () => {
+    const r = row('ROW a = TRIM("\\u00a0 x \\t"), b = REVERSE("💧🪨🔥💨"), c = REVERSE("👍🏽ab"), d = SUBSTRING("hello", -3, 2), e = LOCATE("hello world", "o", -4), f = LOCATE("a", "abc"), g = SUBSTRING("hello", 2, -1), h = SPACE(-1)');
+    expect(r.values).to.deep.equal(['\u00a0 x', '💨🔥🪨💧', 'ba👍🏽', 'll', 8, 0, null, null]);
+    expect(r.warnings).to.include('Line 1:167: java.lang.IllegalArgumentException: Length parameter cannot be negative, found [-1]');
   });
 });

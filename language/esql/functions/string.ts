@@ -5,6 +5,24 @@ import { createHash } from 'crypto';
 import { codePointLength, codePoints, fromList, javaRegex, noText, scalar, stringArgs } from './common';
 import type { FunctionRegistry } from '../registry';
 
+// Java's Character.isWhitespace: Unicode space separators except the no-break ones, and the ASCII controls
+// \t \n \v \f \r and \u001C-\u001F.
+const JAVA_SPACE = '[\\t\\n\\u000B\\f\\r\\u001C-\\u001F \\u1680\\u2000-\\u2006\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000]';
+const JAVA_LEADING_SPACE = new RegExp(`^${JAVA_SPACE}+`);
+const JAVA_TRAILING_SPACE = new RegExp(`${JAVA_SPACE}+$`);
+
+/** 1-based string positions as ES|QL reads them: 0 is 1, negative counts from the end; a 0-based index within the string. */
+function startIndex(length: number, start: number): number {
+  const i = start > 0 ? start - 1 : start < 0 ? length + start : 0;
+  return Math.min(Math.max(0, i), length);
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+function reverseGraphemes(s: string): string {
+  return Array.from(graphemes.segment(s), (g) => g.segment).reverse().join('');
+}
+
 export function defineStringFunctions(r: FunctionRegistry): void {
   const str1 = (name: string, doc: string, result: DataType | 'same', f: (s: string) => unknown): void => {
     r.define(scalar({
@@ -16,12 +34,12 @@ export function defineStringFunctions(r: FunctionRegistry): void {
   str1('length', 'Number of characters.', 'integer', codePointLength);
   str1('byte_length', 'Number of UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8'));
   str1('bit_length', 'Number of bits of the UTF-8 bytes.', 'integer', (s) => Buffer.byteLength(s, 'utf8') * 8);
-  str1('trim', 'Removes leading and trailing whitespace.', 'same', (s) => s.replace(/^\s+|\s+$/g, ''));
-  str1('ltrim', 'Removes leading whitespace.', 'same', (s) => s.replace(/^\s+/, ''));
-  str1('rtrim', 'Removes trailing whitespace.', 'same', (s) => s.replace(/\s+$/, ''));
+  str1('trim', 'Removes leading and trailing whitespace.', 'same', (s) => s.replace(JAVA_LEADING_SPACE, '').replace(JAVA_TRAILING_SPACE, ''));
+  str1('ltrim', 'Removes leading whitespace.', 'same', (s) => s.replace(JAVA_LEADING_SPACE, ''));
+  str1('rtrim', 'Removes trailing whitespace.', 'same', (s) => s.replace(JAVA_TRAILING_SPACE, ''));
   str1('to_upper', 'Upper case.', 'same', (s) => s.toUpperCase());
   str1('to_lower', 'Lower case.', 'same', (s) => s.toLowerCase());
-  str1('reverse', 'The characters in reverse order.', 'same', (s) => codePoints(s).reverse().join(''));
+  str1('reverse', 'The characters in reverse order (grapheme clusters such as emoji sequences kept whole).', 'same', reverseGraphemes);
   r.define(scalar({
     name: 'concat', category: 'string', args: [2, 255], signature: 'CONCAT(string1, string2, ...) -> keyword',
     doc: 'Joins the strings; null if any is null.',
@@ -33,13 +51,13 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     doc: 'Part of a string from 1-based start (negative counts from the end), of the given length.',
     resolve: (_t, a) => stringArgs(`SUBSTRING(${a.map((x) => x.text).join(', ')})`, a, [0]) ?? 'keyword',
     impl: ([s, start, len]) => {
+      if (len !== undefined && Number(len) < 0) {
+        throw new EvalFailure('java.lang.IllegalArgumentException', `Length parameter cannot be negative, found [${len}]`);
+      }
       const cps = codePoints(String(s));
-      let st = Number(start);
-      if (st < 0) st = Math.max(cps.length + st + 1, 1);
-      else if (st === 0) st = 1;
-      const from = st - 1;
-      const to = len === undefined ? cps.length : Math.min(cps.length, from + Math.max(0, Number(len)));
-      return from >= cps.length ? '' : cps.slice(from, to).join('');
+      const from = startIndex(cps.length, Number(start));
+      const to = len === undefined ? cps.length : Math.min(cps.length, from + Number(len));
+      return cps.slice(from, to).join('');
     },
   }));
   r.define(scalar({
@@ -69,10 +87,13 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     doc: '1-based position of substring in string (0 when absent).',
     resolve: (_t, a) => stringArgs(`LOCATE(${a.map((x) => x.text).join(', ')})`, a, [0, 1]) ?? 'integer',
     impl: ([s, sub, start]) => {
-      const cps = codePoints(String(s));
-      const from = start === undefined ? 0 : Math.max(0, Number(start) - 1);
-      const idx = cps.slice(from).join('').indexOf(String(sub));
-      return idx < 0 ? 0 : from + codePoints(cps.slice(from).join('').slice(0, idx)).length + 1;
+      const str = String(s);
+      const needle = String(sub);
+      if (Buffer.byteLength(str) < Buffer.byteLength(needle)) return 0;
+      const cps = codePoints(str);
+      const from = cps.slice(0, startIndex(cps.length, start === undefined ? 0 : Number(start))).join('').length;
+      const idx = str.indexOf(needle, from);
+      return idx < 0 ? 0 : codePointLength(str.slice(0, idx)) + 1;
     },
   }));
   r.define(scalar({
@@ -97,7 +118,11 @@ export function defineStringFunctions(r: FunctionRegistry): void {
   }));
   r.define(scalar({
     name: 'space', category: 'string', args: 1, signature: 'SPACE(number) -> keyword', doc: 'A string of spaces.',
-    resolve: () => 'keyword', impl: ([n]) => ' '.repeat(Math.max(0, Number(n))),
+    resolve: () => 'keyword',
+    impl: ([n]) => {
+      if (Number(n) < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `Number parameter cannot be negative, found [${n}]`);
+      return ' '.repeat(Number(n));
+    },
   }));
 
   const hash = (name: string, algorithm: string, doc: string): void => {
