@@ -230,3 +230,12 @@ describe('string functions as Elasticsearch defines them', () => {
     expect(r.warnings).to.include('Line 1:167: java.lang.IllegalArgumentException: Length parameter cannot be negative, found [-1]');
   });
 });
+
+describe('geo_point', () => {
+  it('prints points as Elasticsearch does, converts WKT, and reads quantized coordinates', () => {
+    const r = row('ROW p = TO_GEOPOINT("POINT(75.85 30.91)") | EVAL x = ST_X(p), y = ST_Y(p)');
+    expect(r.values[0]).to.equal('POINT (75.85 30.91)');
+    expect(Math.abs((r.values[1] as number) - 75.85)).to.be.lessThan(1e-7).and.greaterThan(0);
+    expect(Math.abs((r.values[2] as number) - 30.91)).to.be.lessThan(1e-7).and.greaterThan(0);
+  });
+});

@@ -7,6 +7,7 @@
 import { EsqlResult } from '../../language/store/store';
 import { ipToBytes, toHalfFloat } from '../../language/store/mapping';
 import { compareVersions } from '../../language/esql/values';
+import { canonicalWkt } from '../../language/esql/types';
 import type { SpecCase } from './spec-reader';
 
 /** Null when the result matches the case, else what differs first. */
@@ -120,6 +121,9 @@ function scalarMatches(e: string, a: unknown, type: string): boolean {
     }
     case 'version':
       return compareVersions(e, String(a)) === 0;
+    case 'geo_point': case 'geo_shape': case 'cartesian_point': case 'cartesian_shape':
+      // Elasticsearch compares geometries by their binary form: spacing in the text does not count.
+      return canonicalWkt(e) === canonicalWkt(String(a));
     default:
       return e === String(a);
   }
