@@ -29,7 +29,10 @@ export function longOp(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown, 
       case '/': if (b === 0) throw divByZero(); r = Math.trunc(a / b); break;
       case '%': if (b === 0) throw divByZero(); r = a % b; break;
     }
-    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+    if (Number.isSafeInteger(r)) {
+      if (type === 'unsigned_long' && r < 0) throw overflow('unsigned_long');
+      return r === 0 ? 0 : r;
+    }
   }
   const x = BigInt(a as number | bigint);
   const y = BigInt(b as number | bigint);

@@ -239,3 +239,12 @@ describe('geo_point', () => {
     expect(Math.abs((r.values[2] as number) - 30.91)).to.be.lessThan(1e-7).and.greaterThan(0);
   });
 });
+
+describe('whole-number overflow', () => {
+  it('unsigned_long arithmetic below zero or above 2^64-1 is null with a warning; ABS of the minimum overflows', () => {
+    const r = row('ROW a = 1::ul - 2::ul, b = 18446744073709551615::ul + 1::ul, c = 5::ul - 2::ul, d = ABS(-2147483648)');
+    expect(r.values).to.deep.equal([null, null, 3, null]);
+    expect(r.warnings.filter((w) => w.endsWith('java.lang.ArithmeticException: unsigned_long overflow'))).to.have.length(2);
+    expect(r.warnings).to.include('Line 1:85: java.lang.ArithmeticException: Overflow to represent absolute value of Integer.MIN_VALUE');
+  });
+});

@@ -1,26 +1,25 @@
 // Math functions: ABS, ROUND, ROUND_TO, CEIL, FLOOR, POW, SQRT, LOG, COPY_SIGN, SCALB, trigonometry, constants.
-import { DataType, isNumeric, isWholeNumber } from '../types';
+import { DataType, isNumeric, isWholeNumber, normalizeLong } from '../types';
 import { EvalFailure } from '../errors';
 import { checkInt, comparatorFor, longOp } from '../values';
 import { Compiled, typeError } from '../registry';
 import { coerceNumber, expect, mathFn, ordinal, roundHalfUp, roundWhole, sameTypeNumeric, scalar, standardEvaluator, widenNumeric } from './common';
 import type { FunctionRegistry } from '../registry';
 
+/** Java's Math.absExact: the absolute value of the most negative integer or long does not exist. */
+function absExact(x: unknown, t: DataType): unknown {
+  if (t === 'integer' && x === -2147483648) throw new EvalFailure('java.lang.ArithmeticException', 'Overflow to represent absolute value of Integer.MIN_VALUE');
+  if (t === 'long' && BigInt(x as number | bigint) === -(2n ** 63n)) throw new EvalFailure('java.lang.ArithmeticException', 'Overflow to represent absolute value of Long.MIN_VALUE');
+  if (typeof x === 'bigint') return normalizeLong(x < 0n ? -x : x);
+  return Math.abs(x as number);
+}
+
 export function defineMathFunctions(r: FunctionRegistry): void {
   r.define(scalar({
     name: 'abs', category: 'math', args: 1, signature: 'ABS(number) -> type of number', doc: 'The absolute value.',
     resolve: (_t, a) => sameTypeNumeric(`ABS(${a[0].text})`, a),
     // Unsigned values are their own absolute value: the argument passes through (multivalues too).
-    build: (args, ctx, type) => (type === 'unsigned_long' ? args[0].fn : standardEvaluator(args, ctx, ([x], [t]) => {
-      if (t === 'integer') return checkInt(Math.abs(x as number));
-      if (typeof x === 'bigint') return longOp('*', x < 0n ? -1 : 1, x, t);
-      return Math.abs(x as number);
-    })),
-    impl: ([x], [t]) => {
-      if (t === 'integer') return checkInt(Math.abs(x as number));
-      if (typeof x === 'bigint') return longOp('*', x < 0n ? -1 : 1, x, t);
-      return Math.abs(x as number);
-    },
+    build: (args, ctx, type) => (type === 'unsigned_long' ? args[0].fn : standardEvaluator(args, ctx, ([x], [t]) => absExact(x, t))),
   }));
   r.define(scalar({
     name: 'round', category: 'math', args: [1, 2], signature: 'ROUND(number [, decimals]) -> type of number',
