@@ -1,6 +1,6 @@
 // Value helpers shared by operators and functions: comparison in ES|QL's order, whole-number arithmetic with
 // Java's overflow rules, conversions that fail the way Elasticsearch's do, and date arithmetic.
-import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, javaDouble, normalizeLong } from './types';
+import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, canonicalWkt, javaDouble, normalizeLong } from './types';
 import { EvalFailure } from './errors';
 import { compareUtf8, parseDateMillis } from '../store/mapping';
 import { compareVersions } from './functions/version';
@@ -257,6 +257,7 @@ export function toStringValue(v: unknown, from: DataType): string {
   switch (from) {
     case 'double': return javaDouble(v as number);
     case 'date': case 'date_nanos': return new Date(v as number).toISOString();
+    case 'geo_point': case 'geo_shape': case 'cartesian_point': case 'cartesian_shape': return canonicalWkt(String(v));
     default: return String(v);
   }
 }
