@@ -2,6 +2,7 @@
 // as java.time counts it in the query's time zone, and how many of one unit one period of another holds.
 import { EvalFailure } from '../errors';
 import { fromLocal, toLocal } from './zone';
+import { editDistance } from './common';
 
 export type DateUnit = 'year' | 'quarter' | 'month' | 'dayofyear' | 'day' | 'week' | 'weekday' | 'hour' | 'minute' |
   'second' | 'millisecond' | 'microsecond' | 'nanosecond';
@@ -17,17 +18,7 @@ const BY_NAME = new Map<string, DateUnit>(UNITS.flatMap(([u, aliases]) => [[u, u
 
 /** Lucene's Levenshtein similarity: 1 - distance / longer length. */
 function similarity(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return 1 - prev[b.length] / Math.max(a.length, b.length);
+  return 1 - editDistance(a, b) / Math.max(a.length, b.length);
 }
 
 /** A unit by name or alias (any case); Elasticsearch's errors otherwise, with a suggestion when one is close. */
