@@ -43,6 +43,8 @@ export type Command =
   | { kind: 'where'; span: Span; condition: Expr }
   | { kind: 'eval'; span: Span; fields: Field[] }
   | { kind: 'stats'; span: Span; aggs: { field: Field; filter?: Expr }[]; groups: Field[] }
+  /** INLINE STATS: the aggregates of each row's group added to the row (rows are kept). */
+  | { kind: 'inline_stats'; span: Span; aggs: { field: Field; filter?: Expr }[]; groups: Field[] }
   | { kind: 'sort'; span: Span; orders: { expr: Expr; desc: boolean; nullsFirst: boolean }[] }
   | { kind: 'limit'; span: Span; count: number | Expr }
   | { kind: 'keep' | 'drop'; span: Span; patterns: NamePattern[] }
@@ -55,4 +57,12 @@ export type Command =
 export interface Query {
   text: string;
   commands: Command[];
+  /** `SET name = value;` statements before the query (`time_zone`: a zone id or offset, default `Z`). */
+  settings: QuerySettings;
+  /** Warnings the parser found (deprecated syntax), worded as Elasticsearch's: `Line L:C: message`. */
+  warnings: string[];
+}
+
+export interface QuerySettings {
+  time_zone?: string;
 }

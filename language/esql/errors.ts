@@ -6,17 +6,18 @@ export interface Span {
   end: number;
 }
 
-/** 1-based line and column of an offset, as Elasticsearch reports them. */
+/** 1-based line and column of an offset, as Elasticsearch reports them (its parser counts code points). */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
-  let lineStart = 0;
+  let column = 1;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       line++;
-      lineStart = i + 1;
-    }
+      column = 1;
+    } else if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) column++;
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line, column };
 }
 
 export interface Failure {

@@ -1,8 +1,9 @@
 // Text -> Query: Ohm matches `language/grammar/esql.ohm`, the semantics below build the AST with spans.
 import * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from '../grammar/load';
-import { Command, Expr, Field, NamePattern, Query, BinaryOp } from './ast';
-import { EsqlError, Span } from './errors';
+import { Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp } from './ast';
+import { EsqlError, Span, lineColumn } from './errors';
+import { validTimeZone } from './functions/zone';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
 
 export const ESQL_GRAMMAR_FILE = 'esql.ohm';
@@ -23,6 +24,9 @@ export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'S
   'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
   'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
 
+/** Warnings found while building the current query's AST (the semantics actions have no other outlet). */
+let pending: { text: string; warnings: string[] } | null = null;
+
 export function parseQuery(text: string): Query {
   const { grammar: g, semantics } = grammar();
   const match = g.match(text, 'Query');
@@ -35,7 +39,34 @@ export function parseQuery(text: string): Query {
     throw EsqlError.at(text, { start: pos, end: pos },
       `mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}${hint}`, 'parsing_exception');
   }
-  return { text, commands: semantics(match).ast() as Command[] };
+  pending = { text, warnings: [] };
+  try {
+    const { sets, commands } = semantics(match).ast() as { sets: { name: string; value: unknown; span: Span }[]; commands: Command[] };
+    return { text, commands, settings: querySettings(text, sets), warnings: pending.warnings };
+  } finally {
+    pending = null;
+  }
+}
+
+/** `SET` statements as settings; a name or value Elasticsearch would refuse is a parsing error here too. */
+function querySettings(text: string, sets: { name: string; value: unknown; span: Span }[]): QuerySettings {
+  const settings: QuerySettings = {};
+  for (const { name, value, span: at } of sets) {
+    if (name.toLowerCase() !== 'time_zone') {
+      throw EsqlError.at(text, at, `Unknown setting [${name}], supported: [time_zone]`, 'parsing_exception');
+    }
+    if (typeof value !== 'string' || !validTimeZone(value)) {
+      throw EsqlError.at(text, at, `Invalid time zone [${String(value)}]`, 'parsing_exception');
+    }
+    settings.time_zone = value;
+  }
+  return settings;
+}
+
+function warn(n: ohm.Node, message: string): void {
+  if (!pending) return;
+  const { line, column } = lineColumn(pending.text, n.source.startIdx);
+  pending.warnings.push(`Line ${line}:${column}: ${message}`);
 }
 
 /** Ohm's "Expected a, b, or c" in the `{<EOF>, 'a', 'b'}` shape of Elasticsearch's parser errors. */
@@ -94,8 +125,15 @@ function identifierText(s: string): string {
 }
 
 const ACTIONS: ohm.ActionDict<unknown> = {
-  Query(source, _pipes, commands) {
-    return [source.ast(), ...commands.children.map((c) => c.ast())];
+  Query(sets, source, _pipes, commands) {
+    return { sets: sets.children.map((c) => c.ast()), commands: [source.ast(), ...commands.children.map((c) => c.ast())] };
+  },
+  SetCommand(_kw, name, _eq, value, _semi) {
+    return { name: identifierText(name.sourceString), value: value.ast(), span: span(this) };
+  },
+  SetValue(v) {
+    const e = v.ast() as Expr;
+    return e.kind === 'literal' ? e.value : undefined;
   },
   SourceCommand(c) { return c.ast(); },
   From(_kw, list, metadata) {
@@ -128,6 +166,18 @@ const ACTIONS: ohm.ActionDict<unknown> = {
       kind: 'stats', span: span(this), aggs: aggs.asIteration().children.map((c) => c.ast()),
       groups: by.children.length ? by.children[0].ast() : [],
     } satisfies Command;
+  },
+  InlineStats(keyword, aggs, by) {
+    keyword.ast();
+    return {
+      kind: 'inline_stats', span: span(this), aggs: aggs.asIteration().children.map((c) => c.ast()),
+      groups: by.children.length ? by.children[0].ast() : [],
+    } satisfies Command;
+  },
+  InlineStatsKeyword_current(_inline, _stats) { return null; },
+  InlineStatsKeyword_deprecated(_kw) {
+    warn(this, 'INLINESTATS is deprecated, use INLINE STATS instead');
+    return null;
   },
   AggField(field, filter) {
     return { field: field.ast(), filter: filter.children.length ? filter.children[0].ast() : undefined };
@@ -270,6 +320,30 @@ const ACTIONS: ohm.ActionDict<unknown> = {
       args: args.asIteration().children.map((c) => c.ast()), star: false, ...node(this),
     } satisfies Expr;
   },
+  FunctionCall_options(name, _o, args, _comma, options, _c) {
+    return {
+      kind: 'call', name: identifierText(name.sourceString).toLowerCase(),
+      args: [...args.asIteration().children.map((c) => c.ast() as Expr), options.ast() as Expr], star: false, ...node(this),
+    } satisfies Expr;
+  },
+  MapExpr(_o, entries, _c) {
+    // A constant of type `map`: only function options take it (ES|QL's MapExpression).
+    const value = Object.fromEntries(entries.asIteration().children.map((c) => c.ast() as [string, unknown]));
+    return { kind: 'literal', value, literalType: 'map', ...node(this) } satisfies Expr;
+  },
+  MapEntry(key, _colon, value) {
+    return [stringValue(key), value.ast()];
+  },
+  MapValue(v) {
+    const e = v.ast() as Expr;
+    if (e.kind === 'literal') return e.value;
+    if (e.kind === 'array') return e.items.map((i) => (i.kind === 'literal' ? i.value : null));
+    return e;
+  },
+  MapValue_true(_k) { return true; },
+  MapValue_false(_k) { return false; },
+  MapValue_null(_k) { return null; },
+  MapValue_param(p) { return p.ast(); },
   Literal(l) { return l.ast(); },
   Literal_null(_k) { return { kind: 'literal', value: null, literalType: 'null', ...node(this) } satisfies Expr; },
   Literal_true(_k) { return { kind: 'literal', value: true, literalType: 'boolean', ...node(this) } satisfies Expr; },

@@ -20,6 +20,8 @@ export interface BuildContext {
   note(message: string): void;
   /** The query's start time: NOW() is the same value for every row. */
   now: number;
+  /** The query's time zone (`SET time_zone`); date functions read local times in it. Absent: UTC. */
+  timeZone?: string;
   text: string;
 }
 

@@ -4,7 +4,9 @@
 export type DataType =
   | 'boolean' | 'integer' | 'long' | 'unsigned_long' | 'double' | 'keyword' | 'text' | 'date' | 'date_nanos'
   | 'ip' | 'version' | 'null' | 'time_duration' | 'date_period' | 'unsupported' | 'geo_point' | 'geo_shape'
-  | 'cartesian_point' | 'cartesian_shape';
+  | 'cartesian_point' | 'cartesian_shape'
+  /** A function's `{"name": value}` options: only ever a constant argument. */
+  | 'map';
 
 /** In memory: null, a scalar, or an array of two or more scalars (a multivalue). Longs may be bigint. */
 export type Value = unknown;
@@ -111,6 +113,7 @@ export function toResponseValue(v: Value, type: DataType, exactLongs = false): u
       const n = normalizeLong(v);
       return exactLongs ? n : Number(n);
     }
+    case 'geo_point': case 'geo_shape': case 'cartesian_point': case 'cartesian_shape': return canonicalWkt(String(v));
     case 'time_duration': return `${(v as Duration).ms}ms`;
     case 'date_period': return `P${(v as Period).months}M${(v as Period).days}D`;
     default: return v;
@@ -131,4 +134,26 @@ export function scalarText(v: Value, type: DataType): string {
 export function valueText(v: Value, type: DataType): string {
   if (Array.isArray(v)) return '[' + v.map((x) => scalarText(x, type)).join(', ') + ']';
   return scalarText(v, type);
+}
+
+const WKT_POINT = /^\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$/i;
+
+/** x (longitude) and y (latitude) of a WKT point, or null. */
+export function parsePoint(wkt: string): { x: number; y: number } | null {
+  const m = WKT_POINT.exec(wkt);
+  if (!m) return null;
+  const x = Number(m[1]);
+  const y = Number(m[2]);
+  return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
+}
+
+/** Elasticsearch's WKT for a point: `POINT (x y)`, coordinates as Java prints doubles. */
+export function formatPoint(x: number, y: number): string {
+  return `POINT (${javaDouble(x)} ${javaDouble(y)})`;
+}
+
+/** A geometry's WKT in Elasticsearch's spelling (a point normalised; other shapes as they are). */
+export function canonicalWkt(wkt: string): string {
+  const p = parsePoint(wkt);
+  return p ? formatPoint(p.x, p.y) : wkt;
 }

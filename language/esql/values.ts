@@ -1,8 +1,11 @@
 // Value helpers shared by operators and functions: comparison in ES|QL's order, whole-number arithmetic with
 // Java's overflow rules, conversions that fail the way Elasticsearch's do, and date arithmetic.
-import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, javaDouble, normalizeLong } from './types';
+import { DataType, Duration, INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, Period, ULONG_MAX, canonicalWkt, javaDouble, normalizeLong } from './types';
 import { EvalFailure } from './errors';
 import { compareUtf8, parseDateMillis } from '../store/mapping';
+import { compareVersions } from './functions/version';
+import { parseIp } from './functions/ip-address';
+import { fromLocal, toLocal } from './functions/zone';
 
 export function overflow(type: DataType): EvalFailure {
   const what = type === 'integer' ? 'integer' : type === 'unsigned_long' ? 'unsigned_long' : 'long';
@@ -26,7 +29,10 @@ export function longOp(op: '+' | '-' | '*' | '/' | '%', a: unknown, b: unknown, 
       case '/': if (b === 0) throw divByZero(); r = Math.trunc(a / b); break;
       case '%': if (b === 0) throw divByZero(); r = a % b; break;
     }
-    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+    if (Number.isSafeInteger(r)) {
+      if (type === 'unsigned_long' && r < 0) throw overflow('unsigned_long');
+      return r === 0 ? 0 : r;
+    }
   }
   const x = BigInt(a as number | bigint);
   const y = BigInt(b as number | bigint);
@@ -68,48 +74,13 @@ export function compareValues(a: unknown, b: unknown): number {
   return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
 }
 
-/** Version strings compare numerically by dotted parts, then by suffix. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/);
-  const pb = b.split(/[.-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) {
-      const d = Number(x) - Number(y);
-      if (d) return d;
-    } else if (nx !== ny) return nx ? 1 : -1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
+export { compareVersions } from './functions/version';
 
 /** IPs compare by their 16-byte (IPv4-mapped) form, as Elasticsearch stores them. */
 export function ipBytes(ip: string): number[] {
-  if (ip.includes(':')) {
-    const [head, tail] = ip.split('::');
-    const parse = (s: string): number[] => (s ? s.split(':').flatMap((h) => {
-      if (h.includes('.')) return ipv4(h).reduce<number[]>((acc, b, i) => (i % 2 ? (acc[acc.length - 1] = acc[acc.length - 1] * 256 + b, acc) : [...acc, b]), []);
-      return [parseInt(h, 16)];
-    }) : []);
-    const hs = parse(head);
-    const ts = tail !== undefined ? parse(tail) : [];
-    const groups = [...hs, ...new Array(8 - hs.length - ts.length).fill(0), ...ts];
-    return groups.flatMap((g) => [g >> 8, g & 255]);
-  }
-  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...ipv4(ip)];
-}
-
-function ipv4(s: string): number[] {
-  const parts = s.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new EvalFailure('java.lang.IllegalArgumentException', `'${s}' is not an IP string literal.`);
-  }
-  return parts;
+  const b = parseIp(ip, 'decimal');
+  if (!b) throw new EvalFailure('java.lang.IllegalArgumentException', `'${ip}' is not an IP string literal.`);
+  return b;
 }
 
 export function compareIps(a: string, b: string): number {
@@ -122,6 +93,8 @@ export function compareIps(a: string, b: string): number {
 /** Comparator for a column of `type` (single values). */
 export function comparatorFor(type: DataType): (a: unknown, b: unknown) => number {
   if (type === 'version') return (a, b) => compareVersions(String(a), String(b));
+  // Compared as doubles, a long is first converted to the nearest double (as Java widens it).
+  if (type === 'double') return (a, b) => compareValues(Number(a), Number(b));
   if (type === 'ip') return (a, b) => compareIps(String(a), String(b));
   return compareValues;
 }
@@ -161,23 +134,42 @@ export function toLong(v: unknown, from: DataType): number | bigint {
       if (b > LONG_MAX) throw outOfRange(v, 'long');
       return normalizeLong(b);
     }
-    case 'keyword': case 'text': {
-      const s = String(v).trim();
-      if (/^[+-]?\d+$/.test(s)) {
-        const b = BigInt(s);
-        if (b < LONG_MIN || b > LONG_MAX) throw numberFormat(String(v));
-        return normalizeLong(b);
-      }
-      const d = parseJavaNumber(String(v));
-      return doubleToLong(d);
-    }
+    case 'keyword': case 'text': return stringToLong(String(v));
     default: return doubleToLong(Number(v));
   }
 }
 
+function cannotParse(s: string): EvalFailure {
+  return new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `Cannot parse number [${s}]`);
+}
+
+/** Whole-number text as Java's Long.parseLong reads it; otherwise a double, rounded; else "Cannot parse number". */
+function stringToLong(s: string): number | bigint {
+  if (/^[+-]?\d+$/.test(s)) {
+    const b = BigInt(s);
+    if (b >= LONG_MIN && b <= LONG_MAX) return normalizeLong(b);
+  }
+  try {
+    return doubleToLong(javaParseDouble(s));
+  } catch {
+    throw cannotParse(s);
+  }
+}
+
+/** Java's Double.parseDouble: surrounding blanks ignored, `NaN`/`Infinity`, an optional d/f suffix; finite only. */
+function javaParseDouble(s: string): number {
+  const t = s.trim();
+  if (!/^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[dDfF]?)$/.test(t)) throw cannotParse(s);
+  const n = Number(t.replace(/[dDfF]$/, ''));
+  if (!Number.isFinite(n)) throw cannotParse(s);
+  return n;
+}
+
+/** A double to long as Elasticsearch converts it: rounded half up, refused beyond the long range. */
 function doubleToLong(d: number): number | bigint {
-  if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
-  return normalizeLong(BigInt(Math.trunc(d)));
+  if (Number.isNaN(d) || d > 9223372036854775807 || d < -9223372036854775808) throw outOfRange(d, 'long', true);
+  const r = BigInt(Math.round(d));
+  return normalizeLong(r > LONG_MAX ? LONG_MAX : r);
 }
 
 export function toInteger(v: unknown, from: DataType): number {
@@ -191,25 +183,21 @@ export function toInteger(v: unknown, from: DataType): number {
         if (n < INT_MIN || n > INT_MAX) throw numberFormat(String(v));
         return n;
       }
-      const d = parseJavaNumber(String(v));
-      if (d < INT_MIN || d > INT_MAX) throw outOfRange(d, 'integer', true);
-      return Math.trunc(d);
+      return doubleToInt(parseJavaNumber(String(v)));
     }
-    case 'double': {
-      // Java goes through long first: the range error names the first conversion that fails.
-      const d = v as number;
-      if (!Number.isFinite(d) || d < -9.223372036854776e18 || d >= 9.223372036854776e18) throw outOfRange(d, 'long', true);
-      const t = Math.trunc(d);
-      if (t < INT_MIN || t > INT_MAX) throw outOfRange(BigInt(t), 'integer');
-      return t;
-    }
+    case 'double': return doubleToInt(v as number);
     default: {
       const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
-      if (from === 'unsigned_long' && n > LONG_MAX) throw outOfRange(v, 'long');
-      if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(v, 'integer');
+      if (n < BigInt(INT_MIN) || n > BigInt(INT_MAX)) throw outOfRange(n, 'integer');
       return Number(n);
     }
   }
+}
+
+/** A double to integer as Elasticsearch converts it: rounded half up, refused beyond the integer range. */
+function doubleToInt(d: number): number {
+  if (Number.isNaN(d) || d > INT_MAX || d < INT_MIN) throw outOfRange(d, 'integer', true);
+  return Math.round(d);
 }
 
 export function toUnsignedLong(v: unknown, from: DataType): number | bigint {
@@ -269,6 +257,7 @@ export function toStringValue(v: unknown, from: DataType): string {
   switch (from) {
     case 'double': return javaDouble(v as number);
     case 'date': case 'date_nanos': return new Date(v as number).toISOString();
+    case 'geo_point': case 'geo_shape': case 'cartesian_point': case 'cartesian_shape': return canonicalWkt(String(v));
     default: return String(v);
   }
 }
@@ -295,15 +284,17 @@ export function addPeriod(ms: number, p: Period, sign: 1 | -1): number {
   return d.getTime() + sign * p.days * 86400000;
 }
 
-export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1): number {
-  const r = interval.kind === 'duration' ? ms + sign * interval.ms : addPeriod(ms, interval, sign);
+/** Date plus or minus an interval; a period counts on the local calendar of `zone` (default UTC). */
+export function addInterval(ms: number, interval: Duration | Period, sign: 1 | -1, zone?: string): number {
+  const r = interval.kind === 'duration' ? ms + sign * interval.ms
+    : zone === undefined ? addPeriod(ms, interval, sign) : fromLocal(addPeriod(toLocal(ms, zone), interval, sign), zone);
   if (!Number.isFinite(r) || r > 9223372036854775807 || r < -9223372036854775808) throw overflow('long');
   return r;
 }
 
 const DURATION_UNITS: Record<string, number> = {
   millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, sec: 1000, s: 1000,
-  minute: 60000, minutes: 60000, min: 60000, hour: 3600000, hours: 3600000, h: 3600000,
+  minute: 60000, minutes: 60000, min: 60000, m: 60000, hour: 3600000, hours: 3600000, h: 3600000,
 };
 const PERIOD_UNITS: Record<string, { months: number; days: number }> = {
   day: { months: 0, days: 1 }, days: { months: 0, days: 1 }, d: { months: 0, days: 1 },
@@ -324,8 +315,12 @@ export function makeInterval(amount: number, unit: string): { type: DataType; va
   return null;
 }
 
-/** Rounds a date down to the interval: calendar units for periods, fixed milliseconds for durations. */
-export function truncateDate(ms: number, interval: Duration | Period): number {
+/**
+ * Rounds a date down to the interval, on the local time of `zone` (default UTC): calendar units for periods
+ * (weeks start on Monday), fixed milliseconds for durations.
+ */
+export function truncateDate(ms: number, interval: Duration | Period, zone?: string): number {
+  if (zone !== undefined) return fromLocal(truncateDate(toLocal(ms, zone), interval), zone);
   if (interval.kind === 'duration') {
     if (interval.ms <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
     return Math.floor(ms / interval.ms) * interval.ms;
@@ -344,97 +339,4 @@ export function truncateDate(ms: number, interval: Duration | Period): number {
   }
   if (interval.days <= 0) throw new EvalFailure('java.lang.IllegalArgumentException', 'Zero or negative time interval is not supported');
   return Math.floor(ms / (interval.days * dayMs)) * interval.days * dayMs;
-}
-
-/** Java DateTimeFormatter patterns (the common letters) applied in UTC. */
-export function formatJavaDate(ms: number, pattern: string): string {
-  const d = new Date(ms);
-  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-  const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-  const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  let out = '';
-  for (let i = 0; i < pattern.length;) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      out += end === i + 1 ? "'" : pattern.slice(i + 1, end < 0 ? undefined : end);
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(c)) { out += c; i++; continue; }
-    let n = 1;
-    while (pattern[i + n] === c) n++;
-    i += n;
-    switch (c) {
-      case 'y': case 'u': case 'Y': out += n === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), n); break;
-      case 'M': case 'L': out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()].slice(0, 3) : pad(d.getUTCMonth() + 1, n); break;
-      case 'd': out += pad(d.getUTCDate(), n); break;
-      case 'D': out += pad(Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86400000) + 1, n); break;
-      case 'H': out += pad(d.getUTCHours(), n); break;
-      case 'h': out += pad(d.getUTCHours() % 12 || 12, n); break;
-      case 'm': out += pad(d.getUTCMinutes(), n); break;
-      case 's': out += pad(d.getUTCSeconds(), n); break;
-      case 'S': out += pad(d.getUTCMilliseconds(), 3).padEnd(n, '0').slice(0, n); break;
-      case 'a': out += d.getUTCHours() < 12 ? 'AM' : 'PM'; break;
-      case 'E': out += n >= 4 ? DAYS[d.getUTCDay()] : DAYS[d.getUTCDay()].slice(0, 3); break;
-      case 'e': out += String(((d.getUTCDay() + 6) % 7) + 1); break;
-      case 'X': case 'Z': case 'x': out += c === 'X' ? 'Z' : '+0000'; break;
-      case 'z': case 'V': out += 'UTC'; break;
-      default: out += c.repeat(n);
-    }
-  }
-  return out;
-}
-
-/** Parses `text` with a Java DateTimeFormatter pattern (common letters); NaN when it does not match. */
-export function parseJavaDate(text: string, pattern: string): number {
-  const fields: string[] = [];
-  let re = '';
-  for (let i = 0; i < pattern.length;) {
-    const c = pattern[i];
-    if (c === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      re += escapeRe(pattern.slice(i + 1, end < 0 ? undefined : end));
-      i = end < 0 ? pattern.length : end + 1;
-      continue;
-    }
-    if (!/[A-Za-z]/.test(c)) { re += escapeRe(c); i++; continue; }
-    let n = 1;
-    while (pattern[i + n] === c) n++;
-    i += n;
-    fields.push(c);
-    if (c === 'M' && n >= 3) re += '([A-Za-z]+)';
-    else if (c === 'a') re += '(AM|PM|am|pm)';
-    else if (c === 'X' || c === 'Z' || c === 'x') re += '(Z|[+-]\\d{2}:?\\d{2})';
-    else if (c === 'E') re += '([A-Za-z]+)';
-    else re += n === 1 ? '(\\d+)' : `(\\d{${n}})`;
-  }
-  const m = new RegExp(`^${re}$`).exec(text);
-  if (!m) return NaN;
-  let y = 1970, mo = 0, day = 1, h = 0, mi = 0, s = 0, ms = 0, pm = false, offset = 0;
-  fields.forEach((c, k) => {
-    const v = m[k + 1];
-    switch (c) {
-      case 'y': case 'u': case 'Y': y = Number(v); break;
-      case 'M': mo = /^\d+$/.test(v) ? Number(v) - 1 : ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(v.slice(0, 3).toLowerCase()); break;
-      case 'd': day = Number(v); break;
-      case 'H': case 'h': h = Number(v); break;
-      case 'm': mi = Number(v); break;
-      case 's': s = Number(v); break;
-      case 'S': ms = Number(v.padEnd(3, '0').slice(0, 3)); break;
-      case 'a': pm = v.toUpperCase() === 'PM'; break;
-      case 'X': case 'Z': case 'x':
-        if (v !== 'Z') {
-          const digits = v.slice(1).replace(':', '');
-          offset = (v[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
-        }
-        break;
-    }
-  });
-  if (pm && h < 12) h += 12;
-  return Date.UTC(y, mo, day, h, mi, s, ms) - offset * 60000;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

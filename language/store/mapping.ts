@@ -13,6 +13,8 @@ export interface FieldInfo {
   sourcePath: string;
   scalingFactor?: number;
   ignoreAbove?: number;
+  /** A `constant_keyword`'s `value`: what every document reads, whether or not its source has the field. */
+  constantValue?: string;
 }
 
 /** Reads an Elasticsearch `mappings` object (`{properties: {...}}`) into leaf fields. */
@@ -44,6 +46,7 @@ function leaf(name: string, type: string, sourcePath: string, def: Record<string
   const f: FieldInfo = { name, type, sourcePath };
   if (typeof def.scaling_factor === 'number') f.scalingFactor = def.scaling_factor;
   if (typeof def.ignore_above === 'number') f.ignoreAbove = def.ignore_above;
+  if (type === 'constant_keyword' && typeof def.value === 'string') f.constantValue = def.value;
   return f;
 }
 
@@ -109,6 +112,7 @@ export function mappingsFromFields(fields: FieldInfo[], rules: MappingRules = { 
     const def: Record<string, unknown> = { type: f.type };
     if (f.scalingFactor !== undefined) def.scaling_factor = f.scalingFactor;
     if (f.ignoreAbove !== undefined) def.ignore_above = f.ignoreAbove;
+    if (f.constantValue !== undefined) def.value = f.constantValue;
     const subs = fields.filter((s) => s.sourcePath === f.name && s.name !== f.name);
     if (subs.length) {
       def.fields = Object.fromEntries(subs.map((s) => {
@@ -217,6 +221,7 @@ function toHalfFloat(x: number): number {
  * Throws a `document_parsing_exception` when a value does not fit the type, as Elasticsearch refuses the document.
  */
 export function docValues(field: FieldInfo, values: unknown[], id: string | undefined): unknown[] {
+  if (field.constantValue !== undefined) return [field.constantValue];
   const out: unknown[] = [];
   for (const v of values) {
     if (v === null || v === undefined) continue;
@@ -271,8 +276,9 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
       if (field.type === 'float') { f32[0] = n; return f32[0]; }
       if (field.type === 'half_float') return toHalfFloat(n);
       if (field.type === 'scaled_float') {
+        // Stored as the long nearest n * factor (Java's Math.round saturates at the long range), read back / factor.
         const sf = field.scalingFactor ?? 100;
-        return Math.round(n * sf) / sf;
+        return Math.min(Math.max(Math.round(n * sf), -9223372036854775808), 9223372036854775807) / sf;
       }
       return n;
     }

@@ -87,33 +87,35 @@ export function conversion(name: string, aliases: string[], target: DataType, ac
       if (!accepts(types[0])) return typeError(`${args[0].text}`, 0, 1, 'any supported type', args[0]).replace(/^argument of \[[^\]]*\]/, `argument of [${name}(${args[0].text})]`);
       return target;
     },
-    build: (args, ctx) => {
-      const from = args[0].type;
-      const arg = args[0].fn;
-      const one = (v: unknown): unknown => {
-        try {
-          return convert(v, from);
-        } catch (e) {
-          if (e instanceof EvalFailure) {
-            ctx.fail(e);
-            return null;
-          }
-          throw e;
-        }
-      };
-      return (row) => {
-        const v = arg(row);
-        if (v === null || v === undefined) return null;
-        if (!Array.isArray(v)) return one(v);
-        const out: unknown[] = [];
-        for (const x of v) {
-          const c = one(x);
-          if (c !== null) out.push(c);
-        }
-        return out.length === 0 ? null : out.length === 1 ? out[0] : out;
-      };
-    },
+    build: (args, ctx) => conversionEvaluator(args[0], ctx, (v) => convert(v, args[0].type)),
   });
+}
+
+/** Applies `convert` to each value of `arg` (a multivalue keeps the values that convert, each failure warned). */
+export function conversionEvaluator(arg: Compiled, ctx: BuildContext, convert: (v: unknown) => unknown): (row: Row) => unknown {
+  const fn = arg.fn;
+  const one = (v: unknown): unknown => {
+    try {
+      return convert(v);
+    } catch (e) {
+      if (e instanceof EvalFailure) {
+        ctx.fail(e);
+        return null;
+      }
+      throw e;
+    }
+  };
+  return (row) => {
+    const v = fn(row);
+    if (v === null || v === undefined) return null;
+    if (!Array.isArray(v)) return one(v);
+    const out: unknown[] = [];
+    for (const x of v) {
+      const c = one(x);
+      if (c !== null) out.push(c);
+    }
+    return out.length === 0 ? null : out.length === 1 ? out[0] : out;
+  };
 }
 
 export function mvList(v: unknown): unknown[] {
@@ -280,4 +282,19 @@ export function kahanSum(values: number[]): number {
     sum = t;
   }
   return sum;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
 }

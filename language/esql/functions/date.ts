@@ -1,9 +1,18 @@
-// Date functions: NOW, DATE_TRUNC, DATE_FORMAT, DATE_PARSE, DATE_EXTRACT, DATE_DIFF.
-import type { Duration, Period } from '../types';
+// Date functions: NOW, DATE_TRUNC, DATE_FORMAT, DATE_PARSE, DATE_EXTRACT, DATE_DIFF, DATE_UNIT_COUNT, DAY_NAME,
+// MONTH_NAME. Local times (calendar truncation, formatting, extraction, day-based differences) are read in the
+// query's time zone (`SET time_zone`, BuildContext.timeZone), UTC by default.
+import { isString, type DataType, type Duration, type Period } from '../types';
 import { EvalFailure } from '../errors';
-import { formatJavaDate, parseJavaDate, toDatetime, truncateDate } from '../values';
+import { toDatetime, truncateDate } from '../values';
+import { Compiled, typeError } from '../registry';
 import { expect, scalar, standardEvaluator } from './common';
+import { formatIsoDate, formatJavaDate, localDate, parseJavaDate } from './date-format';
+import { dateUnit, unitCount, unitsBetween } from './date-units';
+import { functionOptions } from './options';
+import { localIfUnzoned, validTimeZone } from './zone';
 import type { FunctionRegistry } from '../registry';
+
+const isDate = (t: DataType): boolean => t === 'date' || t === 'date_nanos';
 
 export function defineDateFunctions(r: FunctionRegistry): void {
   r.define(scalar({
@@ -12,71 +21,107 @@ export function defineDateFunctions(r: FunctionRegistry): void {
   }));
   r.define(scalar({
     name: 'date_trunc', category: 'date', args: 2, signature: 'DATE_TRUNC(interval, date) -> date',
-    doc: 'Rounds a date down to the interval (`1 hour`, `1 month`, ...).',
+    doc: 'Rounds a date down to the interval (`1 hour`, `1 month`, ...) on the local time of the query\'s time zone.',
     resolve: (t, a) => {
       if (t[0] === 'date' && (t[1] === 'time_duration' || t[1] === 'date_period')) return 'date'; // older (date, interval) order
       return expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 0, (x) => x === 'time_duration' || x === 'date_period', 'dateperiod or timeduration') ??
         expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, (x) => x === 'date', 'datetime') ?? 'date';
     },
-    impl: ([i, d], [t0]) => (t0 === 'date' ? truncateDate(i as number, d as Duration | Period) : truncateDate(d as number, i as Duration | Period)),
+    build: (args, ctx) => standardEvaluator(args, ctx, ([i, d], [t0]) => (t0 === 'date'
+      ? truncateDate(i as number, d as Duration | Period, ctx.timeZone)
+      : truncateDate(d as number, i as Duration | Period, ctx.timeZone))),
   }));
   r.define(scalar({
     name: 'date_format', category: 'date', args: [1, 2], signature: 'DATE_FORMAT([format,] date) -> keyword',
-    doc: 'Formats a date with a Java date pattern (default ISO-8601).',
+    doc: 'Formats a date with a Java date pattern (default ISO-8601), in the query\'s time zone.',
     resolve: () => 'keyword',
     build: (args, ctx) => {
-      // Elasticsearch warns that month and day names may change with the JDK's locale data.
-      const format = args.length === 2 ? args[args[0].type === 'date' ? 1 : 0].constant?.value : undefined;
-      if (typeof format === 'string' && /MMM|E|a|G/.test(format.replace(/'[^']*'/g, ''))) {
-        ctx.note(`Date format [${format}] contains textual field specifiers that could change in JDK 23`);
-      }
       return standardEvaluator(args, ctx, (v, t) => {
-        if (v.length === 1) return new Date(v[0] as number).toISOString();
+        if (v.length === 1) return formatIsoDate(v[0] as number, ctx.timeZone);
         // Older releases took (date, format): accept both orders, told apart by type.
-        return t[0] === 'date' ? formatJavaDate(v[0] as number, String(v[1])) : formatJavaDate(v[1] as number, String(v[0]));
+        const [date, format] = t[0] === 'date' ? [v[0], v[1]] : [v[1], v[0]];
+        return formatJavaDate(date as number, String(format), ctx.timeZone);
       });
     },
   }));
   r.define(scalar({
-    name: 'date_parse', category: 'date', args: [1, 2], signature: 'DATE_PARSE([format,] string) -> date',
-    doc: 'Parses a date with a Java date pattern (default ISO-8601).',
-    resolve: () => 'date',
-    impl: (v) => {
-      if (v.length === 1) return toDatetime(v[0], 'keyword');
-      const ms = parseJavaDate(String(v[1]), String(v[0]));
-      if (Number.isNaN(ms)) {
-        throw new EvalFailure('java.lang.IllegalArgumentException', `failed to parse date field [${v[1]}] with format [${v[0]}]`);
+    name: 'date_parse', category: 'date', args: [1, 3],
+    signature: 'DATE_PARSE([format,] string [, {"time_zone": zone, "locale": tag}]) -> date',
+    doc: 'Parses a date with a Java date pattern (default ISO-8601); local times are read in the query\'s (or the given) time zone.',
+    resolve: (t, a) => {
+      const hasOptions = t[t.length - 1] === 'map';
+      const strings = hasOptions ? a.slice(0, -1) : a;
+      if (strings.length === 0 || strings.length > 2) return `error building [date_parse]: expects between 1 and 2 arguments before its options`;
+      const call = `DATE_PARSE(${a.map((x) => x.text).join(', ')})`;
+      for (let i = 0; i < strings.length; i++) {
+        if (strings[i].type !== 'null' && !isString(strings[i].type)) return typeError(call, i, a.length, 'string', strings[i]);
       }
-      return ms;
+      const opts = hasOptions ? dateParseOptions(a[a.length - 1], call) : {};
+      return typeof opts === 'string' ? opts : 'date';
+    },
+    build: (args, ctx) => {
+      const hasOptions = args[args.length - 1].type === 'map';
+      const opts = (hasOptions ? dateParseOptions(args[args.length - 1], '') : {}) as { time_zone?: string; locale?: string };
+      const zone = opts.time_zone ?? ctx.timeZone;
+      const strings = hasOptions ? args.slice(0, -1) : args;
+      return standardEvaluator(strings, ctx, (v) => {
+        if (v.length === 1) return localIfUnzoned(toDatetime(v[0], 'keyword'), String(v[0]), zone);
+        const ms = parseJavaDate(String(v[1]), String(v[0]), zone, opts.locale);
+        if (Number.isNaN(ms)) {
+          throw new EvalFailure('java.lang.IllegalArgumentException', `failed to parse date field [${v[1]}] with format [${v[0]}]`);
+        }
+        return ms;
+      });
     },
   }));
   r.define(scalar({
     name: 'date_extract', category: 'date', args: 2, signature: 'DATE_EXTRACT(part, date) -> long',
-    doc: 'A part of a date: year, month_of_year, day_of_month, hour_of_day, minute_of_hour, day_of_week, ...',
+    doc: 'A part of a date in the query\'s time zone: year, month_of_year, day_of_month, hour_of_day, minute_of_hour, day_of_week, ...',
     resolve: () => 'long',
-    impl: ([part, d]) => dateExtract(String(part), d as number),
+    build: (args, ctx) => standardEvaluator(args, ctx, ([part, d]) => dateExtract(String(part), d as number, ctx.timeZone)),
   }));
   r.define(scalar({
     name: 'date_diff', category: 'date', args: 3, signature: 'DATE_DIFF(unit, start, end) -> integer',
-    doc: 'end - start in whole units (millisecond, second, minute, hour, day, week, month, quarter, year).',
+    doc: 'end - start in whole units (millisecond, second, minute, hour, day, week, month, quarter, year); days and longer on the local calendar.',
     resolve: () => 'integer',
-    impl: ([unit, a, b]) => dateDiff(String(unit), a as number, b as number),
+    build: (args, ctx) => standardEvaluator(args, ctx, ([unit, a, b]) =>
+      intRange(unitsBetween(dateUnit(String(unit)), a as number, b as number, ctx.timeZone))),
   }));
   r.define(scalar({
-    name: 'day_name', category: 'date', args: 1, signature: 'DAY_NAME(date) -> keyword', doc: 'The English day name.',
-    resolve: () => 'keyword', impl: ([d]) => formatJavaDate(d as number, 'EEEE'),
+    name: 'date_unit_count', category: 'date', args: 3, signature: 'DATE_UNIT_COUNT(to_unit, from_unit, date) -> long',
+    doc: 'How many `to_unit`s the `from_unit` period containing the date holds (days in its month, hours in its day, ...).',
+    resolve: (t, a) => {
+      const call = `DATE_UNIT_COUNT(${a.map((x) => x.text).join(', ')})`;
+      return expect(call, a, 0, isString, 'string') ?? expect(call, a, 1, isString, 'string') ??
+        expect(call, a, 2, isDate, 'datetime or date_nanos') ?? 'long';
+    },
+    build: (args, ctx) => standardEvaluator(args, ctx, ([to, from, d]) =>
+      unitCount(dateUnit(String(to)), dateUnit(String(from)), d as number, ctx.timeZone)),
   }));
   r.define(scalar({
-    name: 'month_name', category: 'date', args: 1, signature: 'MONTH_NAME(date) -> keyword', doc: 'The English month name.',
-    resolve: () => 'keyword', impl: ([d]) => formatJavaDate(d as number, 'MMMM'),
+    name: 'day_name', category: 'date', args: 1, signature: 'DAY_NAME(date) -> keyword', doc: 'The English day name, in the query\'s time zone.',
+    resolve: () => 'keyword', build: (args, ctx) => standardEvaluator(args, ctx, ([d]) => formatJavaDate(d as number, 'EEEE', ctx.timeZone)),
+  }));
+  r.define(scalar({
+    name: 'month_name', category: 'date', args: 1, signature: 'MONTH_NAME(date) -> keyword', doc: 'The English month name, in the query\'s time zone.',
+    resolve: () => 'keyword', build: (args, ctx) => standardEvaluator(args, ctx, ([d]) => formatJavaDate(d as number, 'MMMM', ctx.timeZone)),
   }));
 }
-/** java.time ChronoField values of a UTC date-time. */
-function dateExtract(part: string, ms: number): number | bigint {
-  const d = new Date(ms);
+
+function dateParseOptions(arg: Compiled, call: string): Record<string, unknown> | string {
+  const opts = functionOptions(call, arg, { time_zone: 'string', locale: 'string' });
+  if (typeof opts === 'string') return opts;
+  if (opts.time_zone !== undefined && !validTimeZone(String(opts.time_zone))) return `Invalid time zone [${opts.time_zone}] in [${call}]`;
+  return opts;
+}
+
+/** java.time ChronoField values of a date-time in `zone`. */
+function dateExtract(part: string, ms: number, zone?: string): number | bigint {
+  const d = localDate(ms, zone);
+  const local = d.getTime();
   const dayMs = 86400000;
-  const milliOfDay = ms - Math.floor(ms / dayMs) * dayMs;
-  const dayOfYear = Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / dayMs) + 1;
+  const milliOfDay = local - Math.floor(local / dayMs) * dayMs;
+  const dayOfYear = Math.floor((local - Date.UTC(d.getUTCFullYear(), 0, 1)) / dayMs) + 1;
   const dayOfWeek = ((d.getUTCDay() + 6) % 7) + 1;
   const hour = d.getUTCHours();
   switch (part.toLowerCase()) {
@@ -91,7 +136,7 @@ function dateExtract(part: string, ms: number): number | bigint {
     case 'aligned_day_of_week_in_year': return ((dayOfYear - 1) % 7) + 1;
     case 'aligned_week_of_month': return Math.floor((d.getUTCDate() - 1) / 7) + 1;
     case 'aligned_week_of_year': return Math.floor((dayOfYear - 1) / 7) + 1;
-    case 'epoch_day': return Math.floor(ms / dayMs);
+    case 'epoch_day': return Math.floor(local / dayMs);
     case 'hour_of_day': return hour;
     case 'clock_hour_of_day': return hour === 0 ? 24 : hour;
     case 'hour_of_ampm': return hour % 12;
@@ -108,7 +153,7 @@ function dateExtract(part: string, ms: number): number | bigint {
     case 'nano_of_second': return d.getUTCMilliseconds() * 1000000;
     case 'nano_of_day': return BigInt(milliOfDay) * 1000000n;
     case 'instant_seconds': return Math.floor(ms / 1000);
-    case 'offset_seconds': return 0;
+    case 'offset_seconds': return Math.round((local - ms) / 1000);
     default:
       throw new EvalFailure('java.lang.IllegalArgumentException', `No enum constant java.time.temporal.ChronoField.${part.toUpperCase()}`);
   }
@@ -120,29 +165,4 @@ function intRange(v: number): number {
     throw new EvalFailure('org.elasticsearch.xpack.esql.core.InvalidArgumentException', `[${v}] out of [integer] range`);
   }
   return v;
-}
-
-/** `end - start` in whole units, truncated toward zero, as java.time's ChronoUnit.between. */
-function dateDiff(unit: string, a: number, b: number): number {
-  const fixed: Record<string, number> = {
-    millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, ss: 1000, s: 1000,
-    minute: 60000, minutes: 60000, mi: 60000, n: 60000, hour: 3600000, hours: 3600000, hh: 3600000,
-    day: 86400000, days: 86400000, dd: 86400000, d: 86400000, dayofyear: 86400000, dy: 86400000, y: 86400000,
-    weekday: 86400000, weekdays: 86400000, dw: 86400000, week: 604800000, weeks: 604800000, wk: 604800000, ww: 604800000,
-  };
-  const u = unit.toLowerCase();
-  if (u in fixed) return intRange(Math.trunc((b - a) / fixed[u]));
-  if (['microsecond', 'microseconds', 'mcs'].includes(u)) return intRange((b - a) * 1000);
-  if (['nanosecond', 'nanoseconds', 'ns'].includes(u)) return intRange((b - a) * 1000000);
-  const da = new Date(a);
-  const db = new Date(b);
-  let months = (db.getUTCFullYear() - da.getUTCFullYear()) * 12 + (db.getUTCMonth() - da.getUTCMonth());
-  const restA = a - Date.UTC(da.getUTCFullYear(), da.getUTCMonth(), 1);
-  const restB = b - Date.UTC(db.getUTCFullYear(), db.getUTCMonth(), 1);
-  if (months > 0 && restB < restA) months--;
-  if (months < 0 && restB > restA) months++;
-  if (['month', 'months', 'mm', 'm'].includes(u)) return months;
-  if (['quarter', 'quarters', 'qq', 'q'].includes(u)) return Math.trunc(months / 3);
-  if (['year', 'years', 'yyyy', 'yy'].includes(u)) return Math.trunc(months / 12);
-  throw new EvalFailure('java.lang.IllegalArgumentException', `A value of [YEAR, QUARTER, MONTH, DAYOFYEAR, DAY, WEEK, WEEKDAY, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, NANOSECOND] or their aliases is required; received [${unit}]`);
 }

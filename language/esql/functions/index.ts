@@ -9,6 +9,7 @@ import { defineConversionFunctions } from './conversion';
 import { defineMultivalueFunctions } from './multivalue';
 import { defineIpFunctions } from './ip';
 import { defineFullTextFunctions } from './full-text';
+import { defineGeoFunctions } from './geo';
 
 export { coerceNumber, noText, standardEvaluator, widenNumeric, kahanSum, roundHalfUp } from './common';
 
@@ -21,5 +22,6 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   defineMultivalueFunctions(r);
   defineIpFunctions(r);
   defineFullTextFunctions(r);
+  defineGeoFunctions(r);
   registerAggregates(r);
 }

@@ -1,6 +1,7 @@
 // Multivalue functions (MV_*).
 import type { ScalarFunction } from '../registry';
-import { isNumeric, normalizeLong } from '../types';
+import { DataType, isNumeric, normalizeLong } from '../types';
+import { canonicalIp } from './ip-address';
 import { EvalFailure } from '../errors';
 import { checkInt, comparatorFor, compareValues, longOp } from '../values';
 import { expect, fromList, kahanSum, mvFunction, mvList, noText, scalar } from './common';
@@ -23,14 +24,7 @@ export function defineMultivalueFunctions(r: FunctionRegistry): void {
   r.define(mvFunction('mv_avg', 'Average of the values.', 'MV_AVG(number) -> double', 1, (_t, a) => expect(`MV_AVG(${a[0].text})`, a, 0, isNumeric, 'numeric') ?? 'double',
     (v) => kahanSum(v.map(Number)) / v.length));
   r.define(mvFunction('mv_median', 'Median of the values.', 'MV_MEDIAN(number) -> type of number', 1, (t, a) => expect(`MV_MEDIAN(${a[0].text})`, a, 0, isNumeric, 'numeric') ?? t[0],
-    (v, _r, [t]) => {
-      const s = [...v].sort(compareValues);
-      const m = s.length >> 1;
-      if (s.length % 2) return s[m];
-      if (t === 'double') return ((s[m - 1] as number) + (s[m] as number)) / 2;
-      const sum = BigInt(s[m - 1] as number) + BigInt(s[m] as number);
-      return normalizeLong(sum / 2n - (sum < 0n && sum % 2n !== 0n ? 1n : 0n));
-    }));
+    (v, _r, [t]) => medianOf(v, t)));
   r.define(mvFunction('mv_concat', 'Joins the values with a delimiter.', 'MV_CONCAT(string, delimiter) -> keyword', 2, () => 'keyword',
     (v, [d]) => (d === null ? null : v.join(String(d)))));
   r.define(mvFunction('mv_dedupe', 'Removes duplicate values.', 'MV_DEDUPE(field) -> type of field', 1, sameAsFirst,
@@ -56,12 +50,11 @@ export function defineMultivalueFunctions(r: FunctionRegistry): void {
     }));
   r.define(scalar({
     name: 'mv_append', category: 'multivalue', args: 2, signature: 'MV_APPEND(field1, field2) -> type of fields',
-    doc: 'All values of both fields.', resolve: (t) => noText(t[0] === 'null' ? t[1] : t[0]),
+    doc: 'All values of both fields (null when either is null).', resolve: (t) => noText(t[0] === 'null' ? t[1] : t[0]),
     build: (args) => (row) => {
       const a = args[0].fn(row);
       const b = args[1].fn(row);
-      if (a === null) return b;
-      if (b === null) return a;
+      if (a === null || a === undefined || b === null || b === undefined) return null;
       return fromList([...mvList(a), ...mvList(b)]);
     },
   }));
@@ -91,4 +84,70 @@ export function defineMultivalueFunctions(r: FunctionRegistry): void {
       const value = sorted[lo] + (sorted[Math.ceil(rank)] - sorted[lo]) * (rank - lo);
       return t === 'double' ? value : Math.trunc(value);
     }));
+  // Set functions: null is the empty set.
+  const setKey = (t: DataType) => (v: unknown): string => (t === 'ip' ? canonicalIp(String(v), 'decimal') ?? String(v) : typeof v === 'bigint' ? `${v}` : `${typeof v}:${v}`);
+  const setFunction = (name: string, doc: string, result: 'boolean' | 'same',
+    f: (a: unknown[], b: unknown[], key: (v: unknown) => string) => unknown): void => {
+    r.define(scalar({
+      name, category: 'multivalue', args: 2, signature: `${name.toUpperCase()}(field1, field2) -> ${result === 'same' ? 'type of fields' : 'boolean'}`, doc,
+      resolve: (t, a) => {
+        const [x, y] = t.map(noText);
+        if (x !== 'null' && y !== 'null' && x !== y) {
+          return `second argument of [${name.toUpperCase()}(${a[0].text}, ${a[1].text})] must be [${x}], found value [${a[1].text}] type [${t[1]}]`;
+        }
+        return result === 'boolean' ? 'boolean' : x === 'null' ? y : x;
+      },
+      build: (args, _ctx, type) => {
+        const key = setKey(result === 'boolean' ? noText(args[0].type === 'null' ? args[1].type : args[0].type) : type);
+        return (row) => f(mvList(args[0].fn(row)), mvList(args[1].fn(row)), key);
+      },
+    }));
+  };
+  setFunction('mv_contains', 'Whether every value of the second field is a value of the first.', 'boolean', (a, b, key) => {
+    const have = new Set(a.map(key));
+    return b.every((v) => have.has(key(v)));
+  });
+  setFunction('mv_intersects', 'Whether a value of the second field is a value of the first.', 'boolean', (a, b, key) => {
+    const have = new Set(a.map(key));
+    return b.some((v) => have.has(key(v)));
+  });
+  setFunction('mv_union', 'The distinct values of both fields (null only when both are null).', 'same', (a, b, key) => {
+    const seen = new Map<string, unknown>();
+    for (const v of [...a, ...b]) if (!seen.has(key(v))) seen.set(key(v), v);
+    return fromList([...seen.values()]);
+  });
+  setFunction('mv_intersection', 'The distinct values found in both fields (null when there are none).', 'same', (a, b, key) => {
+    const other = new Set(b.map(key));
+    const seen = new Map<string, unknown>();
+    for (const v of a) if (other.has(key(v)) && !seen.has(key(v))) seen.set(key(v), v);
+    return fromList([...seen.values()]);
+  });
+  r.define(mvFunction('mv_pseries_weighted_sum', 'Sum of the values, each divided by its position (from 1) to the power p.',
+    'MV_PSERIES_WEIGHTED_SUM(number, p) -> double', 2,
+    (_t, a) => expect(`MV_PSERIES_WEIGHTED_SUM(${a[0].text}, ${a[1].text})`, a, 0, (t) => t === 'double', 'double') ??
+      (a[1].constant ? expect(`MV_PSERIES_WEIGHTED_SUM(${a[0].text}, ${a[1].text})`, a, 1, isNumeric, 'numeric')
+        : `second argument of [MV_PSERIES_WEIGHTED_SUM(${a[0].text}, ${a[1].text})] must be a constant, received [${a[1].text}]`) ?? 'double',
+    (v, [p]) => kahanSum(v.map((x, i) => Number(x) / Math.pow(i + 1, Number(p))))));
+  r.define(mvFunction('mv_median_absolute_deviation', 'The median of the distances of the values from their median.',
+    'MV_MEDIAN_ABSOLUTE_DEVIATION(number) -> type of number', 1,
+    (t, a) => expect(`MV_MEDIAN_ABSOLUTE_DEVIATION(${a[0].text})`, a, 0, isNumeric, 'numeric') ?? t[0],
+    (v, _r, [t]) => {
+      if (t === 'double') {
+        const m = medianOf(v as number[], t) as number;
+        return medianOf((v as number[]).map((x) => Math.abs(x - m)), t);
+      }
+      const big = v.map((x) => BigInt(x as number | bigint));
+      const m = BigInt(medianOf(big, t) as number | bigint);
+      return medianOf(big.map((x) => (x > m ? x - m : m - x)), t);
+    }));
+}
+
+/** The median as MV_MEDIAN computes it: the middle value, or the mean of the two middle ones (whole numbers: floored). */
+function medianOf(values: unknown[], type: DataType): unknown {
+  const s = [...values].sort(compareValues);
+  const m = s.length >> 1;
+  if (s.length % 2) return typeof s[m] === 'bigint' ? normalizeLong(s[m] as bigint) : s[m];
+  if (type === 'double') return ((s[m - 1] as number) + (s[m] as number)) / 2;
+  const sum = BigInt(s[m - 1] as number | bigint) + BigInt(s[m] as number | bigint);
+  return normalizeLong(sum / 2n - (sum < 0n && sum % 2n !== 0n ? 1n : 0n));
 }
