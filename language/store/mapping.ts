@@ -202,7 +202,7 @@ export function parseDateMillis(value: unknown): number {
 const f32 = new Float32Array(1);
 
 /** Rounds to the nearest IEEE half-precision value (Elasticsearch's `half_float`). */
-function toHalfFloat(x: number): number {
+export function toHalfFloat(x: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
   const abs = Math.abs(x);
   if (abs >= 65520) return x > 0 ? Infinity : -Infinity;
@@ -334,7 +334,7 @@ function dedupeSorted(out: unknown[]): void {
 }
 
 /** The 16 bytes of an IP address (IPv4 as IPv4-mapped IPv6), or null when the text is not an address. */
-function ipToBytes(ip: string): number[] | null {
+export function ipToBytes(ip: string): number[] | null {
   if (!ip.includes(':')) {
     const parts = ip.split('.');
     if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
