@@ -265,7 +265,7 @@ export class Calls {
       }
       return go(f, fr, r);
     };
-    return (f) => {
+    const general = (f: Frame): R<Value> => {
       if (version !== host.routineVersion) {
         routine = host.routine(name, prefer);
         version = host.routineVersion;
@@ -282,6 +282,28 @@ export class Calls {
       }
       if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
       throw unknown();
+    };
+    if (n !== 1) return general;
+    // One argument to a routine with one plain parameter (recursive code: fib(n - 1)): the argument goes
+    // straight into the frame, then the same `enter` as every call.
+    const a0 = args[0];
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) return general(f);
+      const v = a0(f);
+      const rt = ctxOf(f);
+      const fr = acquire(r, rt);
+      if (isPromise(v)) return fillAfter(v, f, fr, r, 0, fill);
+      fr[FIRST_SLOT] = v;
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return this.enterAfter(t, r, fr, 1, sp);
+      }
+      return this.enter(r, fr, 1, sp);
     };
   }
 
