@@ -81,29 +81,18 @@ export class ControlFlow {
     const bodies = s.branches.map((b) => this.c.block(b.body, scope.child()));
     const otherwise = s.else ? this.c.block(s.else, scope.child()) : NONE;
     const n = conds.length;
-    if (n === 1 && !s.else) {
-      // IF ... THEN ... END IF: the most common shape (guards like `IF n < 2 THEN RETURN n; END IF`)
-      const c0 = conds[0];
-      const b0 = bodies[0];
-      const sp = spans[0];
-      return (f) => {
-        const v = c0(f);
-        if (v === true) return b0(f);
-        if (v === false || v === null) return undefined;
-        if (isPromise(v)) return ifAfter(v, f, sp, b0, NONE);
-        op.truth(v, sp);
-        return undefined;
-      };
-    }
     if (n === 1) {
+      // IF ... THEN ... [ELSE ...] END IF: the most common shape (guards like `IF n < 2 THEN RETURN n; END IF`)
       const c0 = conds[0];
       const b0 = bodies[0];
       const sp = spans[0];
+      const hasElse = s.else !== undefined;
       return (f) => {
         const v = c0(f);
         if (v === true) return b0(f);
         if (isPromise(v)) return ifAfter(v, f, sp, b0, otherwise);
-        return op.truth(v, sp) ? b0(f) : otherwise(f);
+        op.truth(v, sp); // FALSE or NULL here, else a type error
+        return hasElse ? otherwise(f) : undefined;
       };
     }
     const from = (f: Frame, i: number): R<Completion> => {
