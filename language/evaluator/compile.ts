@@ -18,7 +18,7 @@ import {
 import { checkerFor, typeText } from './types';
 import { Cursor } from '../data/cursor';
 import { DataStatements, cursorLoopRows } from './data-statements';
-import { compileAsyncStatement } from './async-statements';
+import { compileAsyncExpr, compileAsyncStatement } from './async-forms';
 import { asScriptError, bulkError, errorDocument } from './error-values';
 import { getMember, setMember } from './members';
 import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
@@ -943,6 +943,7 @@ export class Compiler {
         };
       }
       case 'searchExpr': return this.data.searchExpr(e, scope);
+      case 'async': return compileAsyncExpr(this, this.host, e, scope);
       case 'cursorAttr': return this.data.cursorAttr(e, scope);
       case 'case': return this.caseExpr(e, scope);
       case 'lambda': {
