@@ -26,6 +26,7 @@ import type { Bindings, Handler, HandlerContext, BodyContext, ParallelSpec, Pipe
 import type { Compiler } from './compile';
 import { asScriptError } from './compile';
 import type { Host } from './host';
+import { checkHandlerBindings } from './async-bindings';
 import { BlockScope, FrameScope } from './scope';
 import { AT, ExprFn, Frame, R, RET, RETURN, Runtime, StmtFn, ctxOf, isPromise, newFrame } from './runtime';
 
@@ -231,6 +232,7 @@ export function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: s
       const where = s.kind === 'asyncCall' ? 'a procedure call' : 'PARALLEL';
       throw new ScriptError('syntax_error', `${st.op} does not apply to ${where} (use ${allowed.join(', ')})`, st.span);
     }
+    checkHandlerBindings(st, allowed);
     const h = st.handler;
     if (h.kind === 'call') {
       const run = compiler.expr({ kind: 'callProc', name: h.name, args: h.args, span: st.span }, scope);
