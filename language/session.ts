@@ -111,8 +111,9 @@ export class Session implements Interpreter {
     };
   }
 
-  async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
-    const name = `<cell ${++this.cellCount}>`;
+  /** `source` names the code in errors (a script's file name); cells are `<cell N>`. */
+  async execute(code: string, out: Output, signal: AbortSignal, source?: string): Promise<ExecuteOutcome> {
+    const name = source ?? `<cell ${++this.cellCount}>`;
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
@@ -178,9 +179,12 @@ export class Session implements Interpreter {
     await this.executions.drain();
   }
 
-  /** Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the store. */
-  async shutdown(): Promise<void> {
-    await this.executions.shutdown();
+  /**
+   * Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the
+   * store. With `graceMs`, runs not settled by then are left to their lease (a live kernel moves them to LOST).
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    await this.executions.shutdown(options);
     const own = this.ownStore;
     this.ownStore = null;
     if (own) await own.close();

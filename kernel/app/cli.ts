@@ -9,7 +9,8 @@ commands:
   kernel -f CONNECTION_FILE [--name NAME]   run as a Jupyter kernel
   install [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT] [--env KEY=VALUE ...]
                                             install the kernelspec (default: --user, name escript)
-  run FILE|-                                run a script with the kernel's language; exit status 1 on error
+  run FILE|- [--print-result] [--progress]  run a script: stdout is what it prints; waits for the executions it
+                                            started; status 1 if it or one of them failed (escript run --help)
   esql QUERY [--format txt|json]            run an ES|QL query against the configured store and print a table
   load FILE.ndjson|FILE.csv --index NAME    load documents into an index
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)

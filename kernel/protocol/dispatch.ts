@@ -21,6 +21,8 @@ export interface KernelOptions {
   log: (msg: string) => void;
   /** Called once the kernel has replied to a shutdown request and stopped its transport. */
   onShutdown: (restart: boolean) => void;
+  /** How long a shutdown lets background work settle (default: as long as it takes). */
+  shutdownGraceMs?: number;
 }
 
 export class Kernel {
@@ -32,7 +34,7 @@ export class Kernel {
   private control = Promise.resolve();
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
-  private shuttingDown = false;
+  private stopping: Promise<void> | null = null;
 
   constructor(private readonly options: KernelOptions) {
     this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
@@ -43,9 +45,32 @@ export class Kernel {
     this.publishStatus('starting');
   }
 
-  /** Stops the running cell (SIGINT or interrupt_request); the kernel and its variables stay. */
-  interrupt(): void {
-    this.running?.controller.abort(new Error('interrupted'));
+  /** Stops the running cell (SIGINT or interrupt_request); the kernel and its variables stay. False: none ran. */
+  interrupt(): boolean {
+    if (!this.running || this.running.controller.signal.aborted) return false;
+    this.running.controller.abort(new Error('interrupted'));
+    return true;
+  }
+
+  /**
+   * Stops without being asked by a client (a signal, a dead parent), and after a shutdown request: interrupts
+   * the running cell, lets the language cancel its background work (within the grace), then closes the sockets
+   * and the heartbeat thread (the process may exit once this resolves) and the history.
+   */
+  stop(lastWords?: () => void): Promise<void> {
+    this.stopping ??= (async () => {
+      this.interrupt();
+      try {
+        await this.options.interpreter.shutdown({ graceMs: this.options.shutdownGraceMs });
+      } catch (err) {
+        this.options.log(`shutdown: ${(err as Error).message}`);
+      }
+      this.streams.flush();
+      lastWords?.();
+      await this.options.transport.stop();
+      this.options.history.close();
+    })();
+    return this.stopping;
   }
 
   private readonly handlers: Record<string, Handler> = {
@@ -264,21 +289,12 @@ export class Kernel {
 
   private async shutdown(request: Message, channel: RequestChannel): Promise<void> {
     const restart = request.content.restart === true;
-    if (this.shuttingDown) return;
-    this.shuttingDown = true;
+    if (this.stopping) return;
     this.interrupt();
     const content = { status: 'ok', restart };
     await this.reply(channel, request, 'shutdown_reply', content);
     this.publish('shutdown_reply', content, request);
-    try {
-      await this.options.interpreter.shutdown();
-    } catch (err) {
-      this.options.log(`shutdown: ${(err as Error).message}`);
-    }
-    this.streams.flush();
-    this.publishStatus('idle', request);
-    await this.options.transport.stop();
-    this.options.history.close();
+    await this.stop(() => this.publishStatus('idle', request));
     this.options.onShutdown(restart);
   }
 
