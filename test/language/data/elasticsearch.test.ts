@@ -54,7 +54,7 @@ OPEN c;
 FETCH c INTO row;
 CLOSE c;
 PRINT row.n > 0;`);
-    expect(printed(r)).to.deep.equal(['TRUE']);
+    expect(printed(r)).to.deep.equal(['true']);
     expect(queries()).to.deep.equal([{ query: 'FROM logs-sample | WHERE service == ?svc | STATS n = COUNT(*)', params: [{ svc: 'api-gateway' }] }]);
   });
 
@@ -64,7 +64,7 @@ FOR r IN (FROM logs-sample | SORT @timestamp | KEEP @timestamp | LIMIT 2) LOOP P
 BULK COLLECT INTO errs FROM logs-sample | WHERE level == "ERROR";
 PRINT ARRAY_LENGTH(errs);
 PRINT ESQL_QUERY('ROW a = ?k + 1')[0].a;`);
-    expect(printed(r)).to.deep.equal(['TRUE', 'TRUE', '20', '3']);
+    expect(printed(r)).to.deep.equal(['true', 'true', '20', '3']);
     expect(queries().map((q) => q.params)).to.deep.equal([undefined, undefined, [{ k: 2 }]]);
   });
 
