@@ -94,13 +94,14 @@ export function toJsonable(v: Value): unknown {
   return o;
 }
 
-/** The one text rendering: strings as-is, integers without `.0`, documents and arrays as JSON, dates ISO-8601. */
+/** The one text rendering: strings as-is, integers without `.0`, booleans `true`/`false` (as the reference and
+ * JSON print them), documents and arrays as JSON, dates ISO-8601. */
 export function toText(v: Value): string {
   if (v === null || v === undefined) return 'NULL';
   switch (typeof v) {
     case 'string': return v;
     case 'number': return formatNumber(v);
-    case 'boolean': return v ? 'TRUE' : 'FALSE';
+    case 'boolean': return v ? 'true' : 'false';
   }
   if (v instanceof Date) return v.toISOString();
   if (v instanceof FunctionValue) return `<function ${v.name}>`;

@@ -2,7 +2,7 @@
 import * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from '../grammar/load';
 import { Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp } from './ast';
-import { EsqlError, Span, lineColumn } from './errors';
+import { EsqlError, Span, lineColumn, withParseHint } from './errors';
 import { validTimeZone } from './functions/zone';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
 
@@ -34,10 +34,9 @@ export function parseQuery(text: string): Query {
     const pos = match.getRightmostFailurePosition();
     const rest = text.slice(pos);
     const found = pos < text.length ? `'${rest.split(/\s/)[0]}'` : '<EOF>';
-    // ES|QL strings take double quotes; a SQL habit deserves a direct hint.
-    const hint = rest.startsWith("'") ? ' (ES|QL strings take double quotes)' : '';
+    // `=` for `==` and single-quoted strings are SQL habits: the message says what ES|QL wants instead
     throw EsqlError.at(text, { start: pos, end: pos },
-      `mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}${hint}`, 'parsing_exception');
+      withParseHint(`mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}`), 'parsing_exception');
   }
   pending = { text, warnings: [] };
   try {

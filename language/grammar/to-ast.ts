@@ -110,6 +110,9 @@ const actions: ohm.ActionDict<unknown> = {
   CallStmt_semi(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
   CallStmt_bare(call) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
 
+  DeclareStmt_cursorCall(_d, name, _c, _f, _fn, _open, call, _s) {
+    return { kind: 'declareCursor', name: name.sourceString, call: call.toAst(), span: span(this) };
+  },
   DeclareStmt_cursor(_d, name, _c, _f, query, _s) { return { kind: 'declareCursor', name: name.sourceString, query: query.toAst(), span: span(this) }; },
   DeclareStmt_binding(_d, name, type, _look, query, _s) {
     return { kind: 'declareFrom', name: name.sourceString, type: type.toAst(), query: query.toAst(), span: span(this) };
