@@ -9,6 +9,7 @@ import { dissectParser, grokParser } from './extract';
 import { EsqlCatalog } from './catalog';
 import { stats } from './stats';
 import { lookupJoin } from './join';
+import { inlineStats } from './inline-stats';
 
 type Row = unknown[];
 
@@ -31,6 +32,7 @@ export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContex
     case 'where': return where(cmd, input, ctx);
     case 'eval': return evalCommand(cmd, input, ctx);
     case 'stats': return stats(cmd, input, ctx);
+    case 'inline_stats': return inlineStats(cmd, input, ctx);
     case 'sort': return sort(cmd, input, ctx);
     case 'limit': return limit(typeof cmd.count === 'number' ? cmd.count : limitParam(cmd, ctx), input);
     case 'keep': return keep(cmd.patterns, input, ctx);

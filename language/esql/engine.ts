@@ -257,7 +257,7 @@ function neededFields(commands: Command[], fields: CatalogField[], registry: Fun
     switch (c.kind) {
       case 'where': visit(c.condition); break;
       case 'eval': c.fields.forEach((f) => visit(f.expr)); break;
-      case 'stats': c.aggs.forEach((a) => { visit(a.field.expr); visit(a.filter); }); c.groups.forEach((g) => visit(g.expr)); break;
+      case 'stats': case 'inline_stats': c.aggs.forEach((a) => { visit(a.field.expr); visit(a.filter); }); c.groups.forEach((g) => visit(g.expr)); break;
       case 'sort': c.orders.forEach((o) => visit(o.expr)); break;
       case 'keep': case 'drop': c.patterns.forEach((p) => patterns.push(p.pattern)); break;
       case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
