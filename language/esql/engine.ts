@@ -192,7 +192,7 @@ function analyzeSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Cons
       const compiler = new ExprCompiler(env);
       const compiled = cmd.fields.map((f) => ({ name: f.name, c: compiler.compile(f.expr, []) }));
       return {
-        columns: compiled.map(({ name, c }) => ({ name, type: c.type })),
+        columns: compiled.map(({ name, c }) => (c.constant ? { name, type: c.type, constant: c.constant } : { name, type: c.type })),
         rows: [compiled.map(({ c }) => normalize(c.fn([])))],
       };
     }
