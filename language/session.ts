@@ -10,6 +10,7 @@ import { signatureOf } from './builtins/registry';
 import { Compiler, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
+import { codemirrorMode } from './highlight';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -102,7 +103,7 @@ export class Session implements Interpreter {
       version: VERSION,
       mimetype: 'text/x-elastic-script',
       fileExtension: '.escript',
-      codemirrorMode: 'sql',
+      codemirrorMode: codemirrorMode(),
       pygmentsLexer: 'sql',
       banner: `elastic-script ${VERSION}: PL|ESQL procedures, built-ins and ES|QL in a notebook`,
       helpLinks: [{ text: 'elastic-script reference', url: 'https://github.com/bahaaldine/elastic-script' }],
