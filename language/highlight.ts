@@ -5,7 +5,7 @@
 import { GRAMMAR_FILE } from './grammar/grammar';
 import { grammarText } from './grammar/load';
 import { scriptBuiltins } from './builtins/library';
-import { esqlFunctions } from './esql';
+import { esqlFunctions } from './esql/engine';
 
 export type CodeMirrorMode = {
   name: 'sql';
