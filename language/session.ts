@@ -11,6 +11,7 @@ import { Compiler, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
 import { codemirrorMode } from './highlight';
+import { timeChartOf } from './builtins/charts';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -124,7 +125,10 @@ export class Session implements Interpreter {
       const c = run(frame);
       if (isPromise(c)) await c;
       const v = host.takeResult();
-      return v === undefined ? { status: 'ok' } : { status: 'ok', result: toMimeBundle(v) };
+      if (v === undefined) return { status: 'ok' };
+      const chart = await timeChartOf(v);
+      if (chart) out.display(chart);
+      return { status: 'ok', result: toMimeBundle(v) };
     } catch (e) {
       const err = asScriptError(e, undefined);
       host.abandonCell(err);
