@@ -1,10 +1,11 @@
 // Rich rendering of values for hosts: a MIME bundle with `text/plain` always, an HTML table (and a text table)
-// for arrays of documents, JSON for documents.
+// for arrays of documents, JSON for documents; cards and a narrow table for executions (async/cards.ts).
 import type { MimeBundle } from './contract';
 import { Value, Doc, isDoc, toText, toJsonable, toCellText } from './values';
 import { esqlResultOf } from './data/rows';
 import { formatText, formatHtml } from './esql/format';
 import { escapeHtml } from './html';
+import { executionCard, executionsTable, isExecutionDocument, isExecutionRows } from './async/cards';
 
 
 export function isTable(v: Value): v is Doc[] {
@@ -37,6 +38,15 @@ export function htmlTable(rows: Doc[]): string {
 
 /** The MIME bundle for a value shown as a cell result or by DISPLAY. */
 export function toMimeBundle(v: Value): MimeBundle {
+  // execution documents and EXECUTIONS rows: a card and a narrow table instead of ~70 lines of JSON
+  if (isDoc(v)) {
+    const doc = toJsonable(v) as Record<string, unknown>;
+    if (isExecutionDocument(doc)) return executionCard(doc, Date.now());
+  }
+  if (isTable(v)) {
+    const rows = v.map((r) => toJsonable(r) as Record<string, unknown>);
+    if (isExecutionRows(rows)) return executionsTable(rows, Date.now());
+  }
   // rows straight from an ES|QL query render as ES|QL's own table (column types, Elasticsearch's text format)
   const esql = esqlResultOf(v);
   if (esql) return { 'text/plain': formatText(esql).replace(/\n$/, ''), 'text/html': formatHtml(esql) };

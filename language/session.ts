@@ -10,6 +10,8 @@ import { signatureOf } from './builtins/registry';
 import { Compiler, CompilerOptions, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
+import { codemirrorMode } from './highlight';
+import { timeChartOf } from './builtins/charts';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -104,7 +106,7 @@ export class Session implements Interpreter {
       version: VERSION,
       mimetype: 'text/x-elastic-script',
       fileExtension: '.escript',
-      codemirrorMode: 'sql',
+      codemirrorMode: codemirrorMode(),
       pygmentsLexer: 'sql',
       banner: `elastic-script ${VERSION}: PL|ESQL procedures, built-ins and ES|QL in a notebook`,
       helpLinks: [{ text: 'elastic-script reference', url: 'https://github.com/bahaaldine/elastic-script' }],
@@ -126,7 +128,10 @@ export class Session implements Interpreter {
       const c = run(frame);
       if (isPromise(c)) await c;
       const v = host.takeResult();
-      return v === undefined ? { status: 'ok' } : { status: 'ok', result: toMimeBundle(v) };
+      if (v === undefined) return { status: 'ok' };
+      const chart = await timeChartOf(v);
+      if (chart) out.display(chart);
+      return { status: 'ok', result: toMimeBundle(v) };
     } catch (e) {
       const err = asScriptError(e, undefined);
       host.abandonCell(err);
