@@ -10,6 +10,7 @@ import { signatureOf } from './builtins/registry';
 import { Compiler, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
+import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -114,11 +115,12 @@ export class Session implements Interpreter {
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
+    const capped = new CappedOutput(out, this.config.printLimit);
     try {
       const program = this.parseCell(code, name);
       await host.routines.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
-      host.beginCell(out, signal);
+      host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);
       const c = run(frame);
       if (isPromise(c)) await c;
@@ -129,6 +131,7 @@ export class Session implements Interpreter {
       host.abandonCell(err);
       return { status: 'error', error: err.report() };
     } finally {
+      capped.finish();
       this.executions.displays.endCell();
     }
   }

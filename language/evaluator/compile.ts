@@ -20,6 +20,7 @@ import { Cursor } from '../data/cursor';
 import { DataStatements, cursorLoopRows } from './data-statements';
 import { compileAsyncStatement } from './async-statements';
 import { asScriptError, bulkError, errorDocument } from './error-values';
+import { checkSize } from '../limits';
 import { getMember, setMember } from './members';
 import { KIND_ANY, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
 import {
@@ -1019,7 +1020,7 @@ export class Compiler {
       case '*': fn = (a, b) => op.mul(a, b, sp); break;
       case '/': fn = (a, b) => op.div(a, b, sp); break;
       case '%': fn = (a, b) => op.mod(a, b, sp); break;
-      case '||': fn = op.concat; break;
+      case '||': fn = (a, b) => op.concat(a, b, sp); break;
       case '==': fn = op.eq; break;
       case '!=': fn = (a, b) => !op.eq(a, b); break;
       case '<': case '<=': case '>': case '>=': {
@@ -1357,8 +1358,8 @@ export class Compiler {
     }
     try {
       const v = def.impl(args, this.host.callContext(rt, sp));
-      if (isPromise(v)) return v.catch((e) => { throw this.builtinError(e, def, sp); });
-      return v;
+      if (isPromise(v)) return v.then((x) => checkSize(x, sp), (e) => { throw this.builtinError(e, def, sp); });
+      return checkSize(v, sp);
     } catch (e) {
       throw this.builtinError(e, def, sp);
     }

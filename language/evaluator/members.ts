@@ -2,6 +2,7 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Value, isDoc, toText, typeOf } from '../values';
+import { MAX_ARRAY_LENGTH, limitError } from '../limits';
 
 /** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
 export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
@@ -34,6 +35,7 @@ export function setMember(target: Value, key: Value, value: Value, sp: A.Span): 
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
     const i = key < 0 ? target.length + key : key;
     if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
+    if (i >= MAX_ARRAY_LENGTH) throw limitError(`array too long: more than the limit of ${MAX_ARRAY_LENGTH} elements`, sp);
     target[i] = value;
     return;
   }
