@@ -6,6 +6,7 @@ import { Value, Doc, isDoc, toText, toJsonable, toCellText } from './values';
 import { esqlResultOf } from './data/rows';
 import { formatText, formatHtml } from './esql/format';
 import type { EsqlResult } from './store/store';
+import { escapeHtml } from './html';
 
 /** What a display shows of a big value; the rest is counted in a "... N more" line. Documented in README. */
 export const DISPLAY_LIMITS = {
@@ -17,9 +18,6 @@ export const DISPLAY_LIMITS = {
   chars: 1_000_000,
 } as const;
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function isTable(v: Value): v is Doc[] {
   return Array.isArray(v) && v.length > 0 && v.every((r) => isDoc(r));
