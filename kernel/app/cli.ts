@@ -11,7 +11,8 @@ commands:
                                             install the kernelspec (default: --user, name escript)
   run FILE|-                                run a script with the kernel's language; exit status 1 on error
   esql QUERY [--format txt|json]            run an ES|QL query against the configured store and print a table
-  load FILE.ndjson|FILE.csv --index NAME    load documents into an index
+  load FILE --index NAME                    load documents into an index from FILE.ndjson, .jsonl, .json
+                                            (an array of documents) or .csv (a header row; name:type columns)
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)
   tutorials [--out DIR] [--kernel NAME] [NOTEBOOK ...]
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)
