@@ -12,6 +12,7 @@ import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
 import { codemirrorMode } from './highlight';
 import { timeChartOf } from './builtins/charts';
+import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -119,11 +120,12 @@ export class Session implements Interpreter {
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
+    const capped = new CappedOutput(out, this.config.printLimit);
     try {
       const program = this.parseCell(code, name);
       await host.routines.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
-      host.beginCell(out, signal);
+      host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);
       const c = run(frame);
       if (isPromise(c)) await c;
@@ -137,6 +139,7 @@ export class Session implements Interpreter {
       host.abandonCell(err);
       return { status: 'error', error: err.report() };
     } finally {
+      capped.finish();
       this.executions.displays.endCell();
     }
   }

@@ -205,7 +205,7 @@ export class Expressions {
       case '*': k = (a, b) => op.mul(a, b, sp); break;
       case '/': k = (a, b) => op.div(a, b, sp); break;
       case '%': k = (a, b) => op.mod(a, b, sp); break;
-      case '||': k = op.concat; break;
+      case '||': k = (a, b) => op.concat(a, b, sp); break;
       case '==': k = op.eq; break;
       case '!=': k = (a, b) => !op.eq(a, b); break;
       case '<': case '<=': case '>': case '>=': {
