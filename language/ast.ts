@@ -1,5 +1,6 @@
 // The elastic-script AST: plain read-only objects, discriminated on `kind`, each with the span of its source.
 // Built by grammar/to-ast.ts; the evaluator never sees Ohm nodes.
+import type { PrintLevel } from './contract';
 
 /** The text a span points into (a cell, a script file, or a stored procedure's source). */
 export interface SourceText {
@@ -13,7 +14,6 @@ export interface Span {
   readonly source: SourceText;
 }
 
-export type PrintLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export type TypeRef =
   | { kind: 'simple'; name: string }

@@ -1,6 +1,6 @@
 // The outbox: requests that integrations (Slack, PagerDuty, webhooks, HTTP) would have sent, recorded instead
-// of sent when no credentials are configured or ESCRIPT_INTEGRATIONS=dry-run. In memory until the data store
-// provides the `.escript_outbox` index.
+// of sent when no credentials are configured or ESCRIPT_INTEGRATIONS=dry-run. Sessions on a store keep it in the
+// `.escript_outbox` index (data/outbox-store.ts); MemoryOutbox serves sessions without one.
 import type { Doc } from './values';
 
 export interface OutboxEntry {

@@ -4,10 +4,8 @@ import type { MimeBundle } from './contract';
 import { Value, Doc, isDoc, toText, toJsonable, toCellText } from './values';
 import { esqlResultOf } from './data/rows';
 import { formatText, formatHtml } from './esql/format';
+import { escapeHtml } from './html';
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function isTable(v: Value): v is Doc[] {
   return Array.isArray(v) && v.length > 0 && v.every((r) => isDoc(r));

@@ -9,6 +9,7 @@ import { loadSampleData as loadSamplesIntoStore } from './store/sample-data';
 import type { DataStore } from './store/store';
 
 export { openSession } from './open-session';
+export { packageRoot } from './package-root';
 export { readConfig };
 export type { Config, LoadResult };
 

@@ -1,67 +1,48 @@
-// Execution ids that sort by creation time: `exec-` + 10 Crockford base-32 digits of milliseconds
-// + 16 digits of randomness (ULID layout). Within one millisecond a generator counts up, so ids it
-// hands out keep their order even when the clock does not move.
+// Execution ids: `exec-` + a UUIDv7 (RFC 9562) from the `uuid` package. Version 7 leads with the creation
+// time in milliseconds, so ids sort by creation as plain strings. The generator keeps its own counter (the
+// 32-bit `seq` field) so that ids handed out within one millisecond, or while the clock goes back, still
+// sort in the order they were made; the engine passes its clock's time, which tests control.
 
 import { randomBytes } from 'crypto';
+import { v7 as uuidv7, validate as isUuid, version as uuidVersion } from 'uuid';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const TIME_DIGITS = 10;
-const RANDOM_DIGITS = 16;
 export const EXECUTION_ID_PREFIX = 'exec-';
-
-function encodeTime(ms: number): string {
-  let out = '';
-  let rest = Math.floor(ms);
-  for (let i = 0; i < TIME_DIGITS; i++) {
-    out = ALPHABET[rest % 32] + out;
-    rest = Math.floor(rest / 32);
-  }
-  return out;
-}
-
-function randomDigits(): number[] {
-  return [...randomBytes(RANDOM_DIGITS)].map((b) => b % 32);
-}
-
-/** Adds one to a base-32 digit array, in place; wraps to zeros on overflow (2^80 ids in one millisecond). */
-function increment(digits: number[]): void {
-  for (let i = digits.length - 1; i >= 0; i--) {
-    if (digits[i] < 31) {
-      digits[i]++;
-      return;
-    }
-    digits[i] = 0;
-  }
-}
+const UUID_LENGTH = 36;
 
 export class ExecutionIdGenerator {
   private lastMs = -1;
-  private lastRandom: number[] = [];
+  private seq = 0;
 
   next(nowMs: number): string {
-    if (nowMs <= this.lastMs) {
-      increment(this.lastRandom);
-    } else {
-      this.lastMs = nowMs;
-      this.lastRandom = randomDigits();
+    if (nowMs > this.lastMs) {
+      this.lastMs = Math.floor(nowMs);
+      // Start each millisecond at a random point in the lower half, leaving room to count up.
+      this.seq = randomBytes(4).readUInt32BE(0) >>> 1;
+    } else if (++this.seq > 0xffffffff) {
+      this.lastMs++;
+      this.seq = 0;
     }
-    return EXECUTION_ID_PREFIX + encodeTime(this.lastMs) + this.lastRandom.map((d) => ALPHABET[d]).join('');
+    return EXECUTION_ID_PREFIX + uuidv7({ msecs: this.lastMs, seq: this.seq });
   }
 }
 
 // A PARALLEL branch's id is its parent's followed by `-` and the zero-padded branch index.
-const ID_PATTERN = new RegExp(`^${EXECUTION_ID_PREFIX}[${ALPHABET}]{${TIME_DIGITS + RANDOM_DIGITS}}(-[0-9]+)?$`);
+const BRANCH_SUFFIX = /^-[0-9]+$/;
 
-export function isExecutionId(text: string): boolean {
-  return ID_PATTERN.test(text);
+function uuidPart(text: string): string | null {
+  if (!text.startsWith(EXECUTION_ID_PREFIX)) return null;
+  const uuid = text.slice(EXECUTION_ID_PREFIX.length, EXECUTION_ID_PREFIX.length + UUID_LENGTH);
+  const rest = text.slice(EXECUTION_ID_PREFIX.length + UUID_LENGTH);
+  if (rest !== '' && !BRANCH_SUFFIX.test(rest)) return null;
+  return isUuid(uuid) && uuidVersion(uuid) === 7 ? uuid : null;
 }
 
-/** The creation time encoded in an id, or null when `id` is not an execution id. */
+export function isExecutionId(text: string): boolean {
+  return uuidPart(text) !== null;
+}
+
+/** The creation time encoded in an id (UUIDv7's leading 48 bits), or null when `id` is not an execution id. */
 export function executionIdTime(id: string): number | null {
-  if (!isExecutionId(id)) return null;
-  let ms = 0;
-  for (const ch of id.slice(EXECUTION_ID_PREFIX.length, EXECUTION_ID_PREFIX.length + TIME_DIGITS)) {
-    ms = ms * 32 + ALPHABET.indexOf(ch);
-  }
-  return ms;
+  const uuid = uuidPart(id);
+  return uuid === null ? null : parseInt(uuid.slice(0, 8) + uuid.slice(9, 13), 16);
 }

@@ -4,6 +4,7 @@
 import type { MimeBundle } from '../contract';
 import { msOf } from './clock';
 import type { ExecutionDocument } from './document';
+import { escapeHtml } from '../html';
 
 type Renderable = Omit<ExecutionDocument, 'status'> & { status: string };
 
@@ -49,9 +50,6 @@ function json(value: unknown): string {
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function stateLabel(doc: Renderable): string {
   const reason = doc.state_reason ? ` (${doc.state_reason})` : '';

@@ -1,6 +1,7 @@
 // Renders an ES|QL result as ES|QL's `format=txt` table and as an HTML table.
 import type { EsqlResult } from '../store/store';
 import { DataType, javaDouble } from './types';
+import { escapeHtml } from '../html';
 
 function cellText(v: unknown, type: string): string {
   if (v === null || v === undefined) return 'null';
@@ -29,9 +30,6 @@ export function formatText(result: EsqlResult): string {
   return out.join('\n') + '\n';
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** HTML table with the column types in the header's title attributes, numbers right-aligned. */
 export function formatHtml(result: EsqlResult): string {

@@ -9,16 +9,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ohm from 'ohm-js';
+import { packageRoot } from '../package-root';
 
-function packageRoot(from: string): string {
-  let dir = from;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 export const GRAMMAR_DIR = path.join(packageRoot(__dirname), 'language', 'grammar');
 

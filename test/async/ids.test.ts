@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'crypto';
 import { executionIdTime, ExecutionIdGenerator, isExecutionId } from '../../language/async/ids';
 import { branchIds } from '../../language/async/parallel';
 
@@ -12,7 +13,7 @@ describe('execution ids', () => {
     expect(a < b && b < c).to.equal(true);
     expect(executionIdTime(a)).to.equal(t0);
     expect(executionIdTime(c)).to.equal(t0 + 86_400_000);
-    expect(a).to.match(/^exec-[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(a).to.match(/^exec-[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('keep their order within one millisecond and when the clock goes back', () => {
@@ -21,6 +22,15 @@ describe('execution ids', () => {
     const ids = [gen.next(t0), gen.next(t0), gen.next(t0), gen.next(t0 - 5)];
     expect([...ids].sort()).to.deep.equal(ids);
     expect(new Set(ids).size).to.equal(4);
+    const burst = Array.from({ length: 10_000 }, () => gen.next(t0));
+    expect([...burst].sort()).to.deep.equal(burst);
+    expect(new Set(burst).size).to.equal(burst.length);
+  });
+
+  it('are UUIDv7 (RFC 9562) behind the prefix, and only version 7 counts', () => {
+    const id = new ExecutionIdGenerator().next(Date.UTC(2026, 0, 1));
+    expect(id.slice(5, 23)).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(isExecutionId('exec-' + randomUUID())).to.equal(false);
   });
 
   it('recognise parent and branch ids and nothing else', () => {
@@ -29,6 +39,8 @@ describe('execution ids', () => {
     expect(isExecutionId(`${id}-0003`)).to.equal(true);
     expect(isExecutionId('nightly-etl')).to.equal(false);
     expect(isExecutionId(`${id}x`)).to.equal(false);
+    expect(isExecutionId(`${id.slice(0, -1)}g`)).to.equal(false);
+    expect(isExecutionId(id.replace('exec-', 'exec-x'))).to.equal(false);
     expect(executionIdTime('nightly')).to.equal(null);
   });
 

@@ -83,11 +83,7 @@ export function shortReason(message: string): string {
   return message.replace(/\s+/g, ' ').slice(0, 160);
 }
 
-export function packageRoot(from: string): string {
-  let dir = from;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
+export { packageRoot } from '../../language/package-root';
 
 export const KNOWN_FAILURES_FILE = (root: string): string => path.join(root, 'test', 'esql', 'known-failures.txt');
 

@@ -1,6 +1,7 @@
 // Documents of the embedded store: writes (dynamic mapping, doc values into columns, compare-and-set, sequence
 // numbers), deletes and the real-time get, each inside the caller's transaction.
 import type Database from 'better-sqlite3';
+import { randomBytes } from 'crypto';
 import {
   BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
@@ -208,8 +209,9 @@ function checkCas(index: string, id: string, current: { _seq_no: number; _primar
 let idCounter = 0;
 let lastTime = '';
 // Distinguishes ids generated in the same millisecond by different processes sharing the file.
-const PROCESS_TAG = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
-/** Time-ordered, URL-safe ids of 20 characters, like Elasticsearch's auto-generated ones. */
+const PROCESS_TAG = (randomBytes(4).readUInt32BE(0) % 36 ** 6).toString(36).padStart(6, '0');
+/** Time-ordered, URL-safe ids of 20 characters, the shape of Elasticsearch's auto-generated ones, so that
+ * documents look alike on both backends (UUIDs would be 36). */
 function generateId(): string {
   const time = Date.now().toString(36).padStart(9, '0');
   if (time !== lastTime) { lastTime = time; idCounter = 0; }
