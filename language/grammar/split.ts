@@ -12,6 +12,8 @@
 export const MAX_OPERATORS = 1_000;
 /** Most list items (commas) in one statement: Ohm takes ~0.1-0.3 ms for each. */
 export const MAX_ITEMS = 5_000;
+/** Longest string, name or comment: Ohm matches them a character at a time, at ~10-50 µs per character. */
+export const MAX_TOKEN = 50_000;
 /** Deepest bracket nesting: Ohm recurses ~13 rules per level and overflows the stack at ~75 levels. */
 export const MAX_NESTING = 64;
 
@@ -107,6 +109,11 @@ export function scanCell(text: string): CellScan {
       note(offset, `statement too large: more than ${MAX_ITEMS.toLocaleString('en-US')} list items in one statement; build the list in steps`);
     }
   };
+  const token = (start: number, end: number) => {
+    if (end - start > MAX_TOKEN) {
+      note(start, `token too long: a string, name or comment of more than ${MAX_TOKEN.toLocaleString('en-US')} characters (${(end - start).toLocaleString('en-US')})`);
+    }
+  };
   const popTo = (kind: (s: string) => boolean) => {
     for (let k = stack.length - 1; k >= 0; k--) {
       if (kind(stack[k])) { stack.length = k; break; }
@@ -118,12 +125,14 @@ export function scanCell(text: string): CellScan {
     if (isBlank(c)) { i++; continue; }
     if (c === 45 && text.charCodeAt(i + 1) === 45) { // -- comment
       const nl = text.indexOf('\n', i);
+      token(i, nl < 0 ? n : nl);
       i = nl < 0 ? n : nl + 1;
       continue;
     }
     if (c === 47 && text.charCodeAt(i + 1) === 42) { // /* comment */
       const close = text.indexOf('*/', i + 2);
       if (close < 0) return { chunks: close0(chunks, chunkStart, n), openLiteral: true, brackets, blocks: stack.length - brackets, limit };
+      token(i, close + 2);
       i = close + 2;
       continue;
     }
@@ -131,6 +140,7 @@ export function scanCell(text: string): CellScan {
     if (c === 39 || c === 34) {
       const end = stringEnd(text, i);
       if (end < 0) return { chunks: close0(chunks, chunkStart, n), openLiteral: true, brackets, blocks: stack.length - brackets, limit };
+      token(i, end);
       i = end;
       prevWord = '';
       prevChar = 34;
@@ -139,6 +149,7 @@ export function scanCell(text: string): CellScan {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdChar(text.charCodeAt(j))) j++;
+      token(i, j);
       const word = j - i <= 9 ? text.slice(i, j).toUpperCase() : '';
       const afterDot = prevChar === 46 && prevWord === '';
       if (esqlDepth < 0 && !afterDot) {
