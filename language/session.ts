@@ -5,7 +5,7 @@
 import type {
   Completeness, Completion, ExecuteOutcome, Interpreter, LanguageInfo, MimeBundle, Output,
 } from './contract';
-import { tryParse, parse } from './grammar/parse';
+import { parseAsync, tryParseAsync } from './grammar/parse';
 import { signatureOf } from './builtins/registry';
 import { Compiler, CompilerOptions, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
@@ -122,7 +122,7 @@ export class Session implements Interpreter {
     this.executions.displays.beginCell(out);
     const capped = new CappedOutput(out, this.config.printLimit);
     try {
-      const program = this.parseCell(code, name);
+      const program = await this.parseCell(code, name, signal);
       await host.routines.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       host.beginCell(capped, signal);
@@ -149,9 +149,9 @@ export class Session implements Interpreter {
    * that does not end with `;` is tried with one added first, so that it costs one parse (an Ohm parse of a short
    * cell is ~2 ms; a failed one first made it ~5 ms).
    */
-  private parseCell(code: string, name: string) {
+  private async parseCell(code: string, name: string, signal: AbortSignal) {
     if (!code.trimEnd().endsWith(';')) {
-      const patched = tryParse(`${code}\n;`, name);
+      const patched = await tryParseAsync(`${code}\n;`, name, signal);
       if (patched.ok) {
         // A cell that was complete without it (it ends with a block) got an empty statement: drop that.
         const body = patched.program.body;
@@ -160,9 +160,7 @@ export class Session implements Interpreter {
         return patched.program;
       }
     }
-    const r = tryParse(code, name);
-    if (r.ok) return r.program;
-    return parse(code, name);
+    return parseAsync(code, name, signal);
   }
 
   complete(code: string, cursor: number): Promise<Completion> {
