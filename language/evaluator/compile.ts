@@ -12,7 +12,7 @@ import type { CompiledRoutine, Host } from './host';
 import type { ExprFn, StmtFn } from './runtime';
 import { ctxOf, isPromise } from './runtime';
 import { DataStatements } from './data-statements';
-import { compileAsyncStatement } from './async-statements';
+import { compileAsyncExpr, compileAsyncStatement } from './async-forms';
 import { DONE, LValueRef, NONE, then } from './steps';
 import { Calls } from './calls';
 import { Bindings } from './bindings';
@@ -142,6 +142,7 @@ export class Compiler {
       case 'call': return this.calls.call(e, scope);
       case 'callProc': return this.calls.callByName(e.name, e.args, e.span, scope, 'PROCEDURE');
       case 'searchExpr': return this.data.searchExpr(e, scope);
+      case 'async': return compileAsyncExpr(this, this.host, e, scope);
       case 'cursorAttr': return this.data.cursorAttr(e, scope);
       default: return this.exprs.compile(e, scope);
     }
