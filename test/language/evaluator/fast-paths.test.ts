@@ -13,7 +13,11 @@ function comparable(a: CorpusActual): CorpusActual {
     .replace(/exec-[0-9a-z-]+/gi, 'exec-ID')
     .replace(/"dedup_key":"[^"]*"/g, '"dedup_key":"KEY"')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, 'TIME')
-    .replace(/\b\d+(\.\d+)? ?ms\b/g, 'N ms');
+    .replace(/\b\d+(\.\d+)? ?ms\b/g, 'N ms')
+    .replace(/\b\d\d:\d\d:\d\d\b/g, 'HH:MM:SS')
+    .replace(/…[0-9a-z]+/gi, '…ID')
+    // table columns are as wide as their widest cell (a duration, an id)
+    .replace(/ {2,}/g, ' ');
   return {
     prints: a.prints.map(scrub),
     result: a.result === null ? null : scrub(a.result),
