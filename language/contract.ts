@@ -57,7 +57,8 @@ export interface LanguageInfo {
   version: string;
   mimetype: string;
   fileExtension: string;
-  codemirrorMode: string;
+  /** A CodeMirror mode name, or a mode spec (`{ name, ...options }`). */
+  codemirrorMode: string | { name: string; [option: string]: unknown };
   pygmentsLexer: string;
   banner: string;
   helpLinks: { text: string; url: string }[];

@@ -8,6 +8,7 @@ import { IOPubOutput, StreamBuffer } from './output';
 import type { RequestChannel, Transport } from './transport';
 import { decode, encode, makeMessage, Message, PROTOCOL_VERSION, Signer } from './wire';
 import { fromCodePoints, toCodePoints } from './unicode';
+import { ReplayGuard } from './replay';
 
 type Handler = (request: Message, channel: RequestChannel) => Promise<void>;
 
@@ -35,6 +36,7 @@ export class Kernel {
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
   private stopping: Promise<void> | null = null;
+  private readonly replays = new ReplayGuard();
 
   constructor(private readonly options: KernelOptions) {
     this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
@@ -99,6 +101,10 @@ export class Kernel {
       this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
       return;
     }
+    if (this.replays.isReplay(frames)) {
+      this.options.log(`dropped a replayed message on ${channel}: ${request.header.msg_type} ${request.header.msg_id}`);
+      return;
+    }
     if (channel === 'control') this.control = this.control.then(() => this.dispatch(request, channel));
     else {
       this.shellQueue.push({ request, channel });
@@ -119,13 +125,23 @@ export class Kernel {
   }
 
   private async dispatch(request: Message, channel: RequestChannel): Promise<void> {
-    const handler = this.handlers[request.header.msg_type];
+    const type = request.header.msg_type;
+    // own properties only: a msg_type of `constructor` or `__proto__` names no handler
+    const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     this.publishStatus('busy', request);
     try {
       if (handler) await handler(request, channel);
-      else this.options.log(`unknown message type ${request.header.msg_type} on ${channel}`);
+      else this.options.log(`unknown message type ${type} on ${channel}`);
     } catch (err) {
-      this.options.log(`handler for ${request.header.msg_type} failed: ${(err as Error).stack ?? err}`);
+      this.options.log(`handler for ${type} failed: ${(err as Error).stack ?? err}`);
+      // the client waits for a reply to its request: an error reply, rather than none
+      if (type.endsWith('_request')) {
+        const e = err as Error;
+        const evalue = err instanceof RequestError ? e.message : `${type} failed: ${String(e?.message ?? e)}`;
+        const ename = err instanceof RequestError ? 'bad_request' : 'internal_error';
+        await this.reply(channel, request, type.replace(/_request$/, '_reply'), { status: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] })
+          .catch((sendErr) => this.options.log(`error reply to ${type} not sent: ${(sendErr as Error).message}`));
+      }
     } finally {
       this.streams.flush();
       this.publishStatus('idle', request);
@@ -279,9 +295,9 @@ export class Kernel {
     const c = request.content;
     const store = this.options.history;
     const entries =
-      c.hist_access_type === 'tail' ? store.tail(Number(c.n ?? 10))
-      : c.hist_access_type === 'range' ? store.range(Number(c.session ?? 0), Number(c.start ?? 0), c.stop == null ? undefined : Number(c.stop))
-      : c.hist_access_type === 'search' ? store.search(String(c.pattern ?? '*'), Number(c.n ?? 0), c.unique === true)
+      c.hist_access_type === 'tail' ? store.tail(whole(c, 'n', 10))
+      : c.hist_access_type === 'range' ? store.range(whole(c, 'session', 0), whole(c, 'start', 0), c.stop == null ? undefined : whole(c, 'stop', 0))
+      : c.hist_access_type === 'search' ? store.search(String(c.pattern ?? '*'), whole(c, 'n', 0), c.unique === true)
       : [];
     const history = c.output ? entries.map(([s, l, src]) => [s, l, [src, null]]) : entries;
     await this.reply(channel, request, 'history_reply', { status: 'ok', history });
@@ -313,6 +329,17 @@ export class Kernel {
     const message = makeMessage(msgType, content, this.session, request, metadata);
     return this.options.transport.send(channel, encode(message, this.options.signer));
   }
+}
+
+/** A request whose content is wrong (a field of the wrong type): answered with an error reply naming the field. */
+class RequestError extends Error {}
+
+/** `content[field]` as a whole number (negative allowed: history ranges count back), `fallback` when absent. */
+function whole(content: Record<string, unknown>, field: string, fallback: number): number {
+  const v = content[field] ?? fallback;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new RequestError(`${field} must be a whole number, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** `exit` or `quit` typed alone: a frontend command, not elastic-script (where EXIT only leaves a loop). */
