@@ -3,7 +3,7 @@
 // 1,000 more (warm: same process, code optimised). Beside it the engine alone on the same store and the same
 // count (async.ts's measure), so the language's own cost per start shows.
 //
-//   npm run bench -- async --only language [--starts N]
+//   npm run bench -- async --only escript-run [--starts N]
 import { spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';

@@ -7,7 +7,7 @@
 //
 // Then the same through the language: `escript run` of a script with 1,000 tracked starts (async-language.ts).
 //
-//   npm run bench -- async [--store memory|embedded|embedded-process-durable] [--only throughput|cross-kernel|language]
+//   npm run bench -- async [--store memory|embedded|embedded-process-durable] [--only throughput|cross-kernel|escript-run]
 
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
@@ -215,7 +215,7 @@ export async function run(): Promise<void> {
   const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
   const only = arg('--only');
   if (!only || only === 'throughput') await throughput(arg('--store') ? [arg('--store')!] : ['embedded', 'embedded-process-durable']);
-  if (!only || only === 'language') await language(Number(arg('--starts') ?? 1_000));
+  if (!only || only === 'escript-run') await language(Number(arg('--starts') ?? 1_000));
   if (!only || only === 'cross-kernel') await crossKernel();
 }
 
