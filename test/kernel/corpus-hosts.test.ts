@@ -83,6 +83,7 @@ describe('conformance corpus through escript run', function () {
       if (c.expect.error) {
         expect(run.status, run.stderr).to.equal(1);
         expect(run.stderr).to.include(c.expect.error.kind);
+        // errors name the script file: FILE:LINE:COL
         if (c.expect.error.line !== undefined) expect(run.stderr).to.include(`${script}:${c.expect.error.line}:`);
         return;
       }
