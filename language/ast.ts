@@ -67,7 +67,12 @@ export type Expr =
   | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }
   | { kind: 'lambda'; params: string[]; body: Expr; span: Span }
   | { kind: 'case'; subject?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; span: Span }
-  | { kind: 'searchExpr'; target: Expr; query: Expr; span: Span };
+  | { kind: 'searchExpr'; target: Expr; query: Expr; span: Span }
+  /** A launch (`p() | ...`, `PARALLEL [...] | ...`) or `EXECUTION(x) | VERB` used as a value. */
+  | { kind: 'async'; stmt: AsyncStmt; span: Span };
+
+/** The statements that are also expressions (see `async` above). */
+export type AsyncStmt = Extract<Stmt, { kind: 'asyncCall' | 'parallel' | 'execution' }>;
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 

@@ -93,6 +93,8 @@ export interface Config {
   readonly store: StoreSettings;
   readonly integrations: IntegrationSettings;
   readonly executions: ExecutionSettings;
+  /** ESCRIPT_PRINT_LIMIT: characters of PRINT output a cell may send; past it PRINTs are dropped with a note (0: no limit). */
+  readonly printLimit: number;
   /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
   readonly notebook: string | null;
   /** Every ESCRIPT_* variable as set: what ENV() may read. */
@@ -139,6 +141,7 @@ export function readConfig(env: Env = process.env): Config {
       },
     },
     executions: executionSettings(env),
+    printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
     variables: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined),
@@ -229,6 +232,18 @@ function httpUrl(env: Env, name: string): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^https?:$/.test(parsedUrl(raw.trim())?.protocol ?? '')) throw bad(name, raw, 'an http:// or https:// URL');
   return raw.trim().replace(/\/+$/, '');
+}
+
+/** PRINT output per cell before the rest is dropped: a million characters, far more than a notebook shows well. */
+export const DEFAULT_PRINT_LIMIT = 1_000_000;
+
+/** A whole number >= 0, or `fallback` when unset. */
+function wholeNumber(env: Env, name: string, fallback: number, expected: string): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw bad(name, raw, expected);
+  return n;
 }
 
 /** A variable's value; unset and empty are the same (a kernelspec cannot unset a variable, only empty it). */

@@ -109,9 +109,9 @@ export function toText(v: Value): string {
   return JSON.stringify(toJsonable(v));
 }
 
-/** How a value appears inside a literal-ish listing (strings quoted), e.g. for the text table. */
+/** A value as a text table's cell: NULL prints `null`, as in ES|QL's own tables, so every table reads the same. */
 export function toCellText(v: Value): string {
-  return v === null || v === undefined ? 'NULL' : toText(v);
+  return v === null || v === undefined ? 'null' : toText(v);
 }
 
 export function equals(a: Value, b: Value): boolean {
@@ -145,10 +145,6 @@ export function compare(a: Value, b: Value): number | undefined {
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return undefined;
-}
-
-export function newDoc(): Doc {
-  return {};
 }
 
 /** Deep copy of arrays, documents and maps (used where a value must not be shared). */

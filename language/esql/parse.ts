@@ -160,7 +160,11 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   Eval(_kw, list) {
     return { kind: 'eval', span: span(this), fields: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
   },
-  Stats(_kw, aggs, by) {
+  Stats(kw, aggs, by) {
+    if (aggs.asIteration().children.length === 0 && by.children.length === 0) {
+      // as Elasticsearch: a bare STATS is a parsing error, not an empty aggregation
+      throw EsqlError.at(this.source.sourceString, span(kw), `At least one aggregation or grouping expression required in [${this.sourceString}]`, 'parsing_exception');
+    }
     return {
       kind: 'stats', span: span(this), aggs: aggs.asIteration().children.map((c) => c.ast()),
       groups: by.children.length ? by.children[0].ast() : [],

@@ -2,6 +2,7 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Value, isDoc, toText, typeOf } from '../values';
+import { MAX_ARRAY_LENGTH, limitError } from '../limits';
 
 /**
  * An index past the end. One equal to the length is the mistake of counting from 1 (the reference's tutorials
@@ -43,6 +44,7 @@ export function setMember(target: Value, key: Value, value: Value, sp: A.Span): 
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
     const i = key < 0 ? target.length + key : key;
     if (i < 0 || i > target.length) throw outOfRange('array', key, target.length, sp);
+    if (i >= MAX_ARRAY_LENGTH) throw limitError(`array too long: more than the limit of ${MAX_ARRAY_LENGTH} elements`, sp);
     target[i] = value;
     return;
   }

@@ -43,6 +43,7 @@ describe('configuration', () => {
         github: { token: undefined, apiUrl: 'https://api.github.com' },
       },
       executions: {},
+      printLimit: 1_000_000,
       notebook: null,
       variables: {},
     } satisfies Config);
