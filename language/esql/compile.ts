@@ -55,6 +55,8 @@ export interface CompileEnv {
   warnings: Warnings;
   failures: Failure[];
   now: number;
+  /** `SET time_zone`: date functions read and print local times in it (absent: UTC). */
+  timeZone?: string;
 }
 
 /** Hook used by STATS: turns an aggregate call into a reference to its result slot. */
@@ -168,6 +170,7 @@ export class ExprCompiler {
     const warnings = this.env.warnings;
     return {
       now: this.env.now,
+      timeZone: this.env.timeZone,
       text: e.text,
       fail: (f, treatedAs) => {
         if (this.probe) { this.probe.failed = true; return; }
@@ -443,10 +446,6 @@ export class ExprCompiler {
     const name = target ? fnName[target] : undefined;
     if (!name) return this.fail(e.span, `Unsupported conversion to type [${e.to.toUpperCase()}]`);
     if (a.type === target) return { ...a, text: e.text };
-    if (target === 'date' && a.constant && isString(a.type)) {
-      const c = this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span);
-      return { ...c, text: e.text };
-    }
     const f = this.env.registry.lookup(name) as ScalarFunction;
     return this.applyScalar(f, e, [a]);
   }

@@ -28,7 +28,7 @@ export function esqlFunctions(): FunctionRegistry {
     registry = new FunctionRegistry();
     defineScalarFunctions(registry);
     registry.define({
-      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4, compileCall: bucketCompile,
+      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket', 'bin'], category: 'grouping', minArgs: 2, maxArgs: 4, compileCall: bucketCompile,
       signature: 'BUCKET(field, span | buckets, [from, to]) -> type of field',
       doc: 'Rounds dates or numbers down to buckets of a span, or of a size chosen to give about `buckets` buckets between from and to.', resolve: () => 'unsupported',
     });
@@ -76,7 +76,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   numberPositionalParams(query);
   const env = {
     query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
-    failures: [] as Failure[], now: options.now ?? Date.now(),
+    failures: [] as Failure[], now: options.now ?? Date.now(), timeZone: utcOrZone(query.settings.time_zone),
   };
   const catalog = options.catalog;
   const commands = pushFiltersBelowJoins(combineFilters(query.commands.slice(1)), (join) => {
@@ -326,4 +326,9 @@ function readsEveryField(e: Expr, registry: FunctionRegistry): boolean {
     if (f?.kind === 'scalar' && f.readsEveryField) return true;
   }
   return exprChildren(e).some((c) => readsEveryField(c, registry));
+}
+
+/** The query's zone, or undefined for UTC (the common case keeps the fast UTC paths). */
+function utcOrZone(zone: string | undefined): string | undefined {
+  return zone === undefined || /^(Z|UTC|GMT|[+-]00:?00)$/i.test(zone) ? undefined : zone;
 }
