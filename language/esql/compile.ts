@@ -4,7 +4,7 @@
 import { Expr } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
-import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
+import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
 
@@ -13,6 +13,8 @@ export interface Column {
   type: DataType;
   /** Set when every row holds this value (a ROW field, an EVAL of a constant): references fold to it. */
   constant?: { value: unknown };
+  /** A union-typed field: the ES|QL types of its indices; its values are UnionValues that only a conversion reads. */
+  union?: DataType[];
 }
 
 type Row = unknown[];
@@ -136,8 +138,11 @@ export class ExprCompiler {
         return this.inList(e, this.compile(e.arg, columns, agg), e.list.map((x) => this.compile(x, columns, agg)));
       case 'like':
         return this.like(e, this.compile(e.arg, columns, agg), e.patterns.map((p) => this.compile(p, columns)));
-      case 'cast':
-        return this.cast(e, this.compile(e.arg, columns, agg));
+      case 'cast': {
+        const fn = castFunction(e.to);
+        const f = fn ? this.env.registry.lookup(fn) as ScalarFunction : undefined;
+        return (f && this.unionConversion(f, e, e.arg, columns)) ?? this.cast(e, this.compile(e.arg, columns, agg));
+      }
       case 'call':
         return this.call(e, columns, agg);
     }
@@ -435,15 +440,33 @@ export class ExprCompiler {
     return this.foldable([arg], { type: 'boolean', text: e.text, fn: standardEvaluator([arg], ctx, ([s]) => regexes.some((re) => re.test(String(s))) !== neg) });
   }
 
+  /**
+   * A conversion of a union-typed field (Elasticsearch's union types): each row's value is converted from the
+   * type its index maps the field to. Null when `arg` is not such a field.
+   */
+  private unionConversion(f: ScalarFunction, e: { span: Span; text: string }, arg: Expr, columns: Column[]): Compiled | null {
+    if (arg.kind !== 'column') return null;
+    let i = -1;
+    for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === arg.name) { i = k; break; }
+    const from = i >= 0 ? columns[i].union : undefined;
+    if (!from) return null;
+    const convs = new Map<DataType, Compiled>();
+    for (const t of from) convs.set(t, this.applyScalar(f, e, [{ type: t, fn: (row) => row[0], text: arg.text }]));
+    const all = [...convs.values()];
+    const bad = all.find((c) => c.type === 'unsupported');
+    if (bad) return bad;
+    return {
+      type: all[0].type, text: e.text,
+      fn: (row) => {
+        const v = row[i];
+        return v instanceof UnionValue ? convs.get(v.type)!.fn([v.value]) : null;
+      },
+    };
+  }
+
   private cast(e: Expr & { kind: 'cast' }, a: Compiled): Compiled {
     const target = TYPE_ALIASES[e.to];
-    const fnName: Partial<Record<DataType, string>> = {
-      boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
-      text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
-      date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
-      cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
-    };
-    const name = target ? fnName[target] : undefined;
+    const name = castFunction(e.to);
     if (!name) return this.fail(e.span, `Unsupported conversion to type [${e.to.toUpperCase()}]`);
     if (a.type === target) return { ...a, text: e.text };
     const f = this.env.registry.lookup(name) as ScalarFunction;
@@ -453,6 +476,10 @@ export class ExprCompiler {
   private call(e: Expr & { kind: 'call' }, columns: Column[], agg?: AggregateHook): Compiled {
     const f = this.env.registry.lookup(e.name);
     if (!f) return this.fail(e.span, `Unknown function [${e.name}]`);
+    if (f.kind === 'scalar' && f.category === 'conversion' && e.args.length === 1) {
+      const u = this.unionConversion(f, e, e.args[0], columns);
+      if (u) return u;
+    }
     if (f.kind === 'aggregate') {
       if (!agg) {
         return this.fail(e.span, `aggregate function [${e.text}] not allowed outside STATS command`);
@@ -499,6 +526,19 @@ export class ExprCompiler {
     if (f.name === 'now') return { ...c, constant: { value: this.env.now } };
     return this.foldable(args, c);
   }
+}
+
+const CAST_FUNCTIONS: Partial<Record<DataType, string>> = {
+  boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
+  text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
+  date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
+  cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
+};
+
+/** The conversion function behind `x::type`. */
+function castFunction(to: string): string | undefined {
+  const target = TYPE_ALIASES[to];
+  return target ? CAST_FUNCTIONS[target] : undefined;
 }
 
 /** Argument positions that take a date, per function (by argument count where it varies). */
