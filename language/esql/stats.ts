@@ -28,6 +28,8 @@ export interface StatsOperator extends Operator {
   grouped(rows: Iterable<Row>): Iterable<{ keys: unknown[]; out: Row }>;
   /** The grouping expressions that group (evaluated on an input row), and where each output column comes from. */
   groupFns: ((row: Row) => unknown)[];
+  /** The grouping expressions' own types (STATS outputs text groups as keyword; INLINE STATS keeps the row's). */
+  groupTypes: DataType[];
   sources: ({ kind: 'agg' } | { kind: 'group'; i: number })[];
 }
 
@@ -45,7 +47,8 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
   const extended = [...input, ...groupColumns];
   let filterSeesGroups = false;
   for (const { field: field0, filter } of cmd.aggs) {
-    const readsGroup = !!filter && [...columnsOf(filter)].some((c) => groupNames.has(c) && !input.some((i) => i.name === c));
+    // Groupings are resolved first: a name that is both a grouping and an input column is the grouping.
+    const readsGroup = !!filter && [...columnsOf(filter)].some((c) => groupNames.has(c));
     filterSeesGroups ||= readsGroup;
     const filterCompiled = filter ? compiler.compile(filter, readsGroup ? extended : input) : undefined;
     const filterExtended = readsGroup;
@@ -165,7 +168,7 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
     }
   }
   return {
-    kind: 'stats', columns, grouped, groupFns,
+    kind: 'stats', columns, grouped, groupFns, groupTypes: groups.map((g) => g.compiled.type),
     sources: visible.map((c) => (c.kind === 'agg' ? { kind: 'agg' as const } : { kind: 'group' as const, i: c.i })),
     *run(rows) {
       for (const g of grouped(rows)) yield g.out;

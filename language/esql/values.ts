@@ -128,7 +128,9 @@ export function toDouble(v: unknown, from: DataType): number {
 export function toLong(v: unknown, from: DataType): number | bigint {
   switch (from) {
     case 'boolean': return v ? 1 : 0;
-    case 'integer': case 'long': case 'date': case 'date_nanos': return v as number;
+    case 'integer': case 'long': case 'date': return v as number;
+    // date_nanos values are held as epoch millis; a long of one counts nanoseconds.
+    case 'date_nanos': return normalizeLong(BigInt(Math.trunc(v as number)) * 1000000n);
     case 'unsigned_long': {
       const b = BigInt(v as number | bigint);
       if (b > LONG_MAX) throw outOfRange(v, 'long');
