@@ -5,8 +5,14 @@ import { Expr } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
-import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
+import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
+import { combineDisjunctions } from './disjunctions';
+import { arithmeticImpl } from './arithmetic';
+import { didYouMean } from './names';
+import { luceneRegex, wildcardRegex } from './like';
+
+export { didYouMean, luceneRegex, wildcardRegex };
 
 export interface Column {
   name: string;
@@ -122,8 +128,17 @@ export class ExprCompiler {
           return !v;
         } });
       }
-      case 'logical':
+      case 'logical': {
+        if (e.op === 'or' && !e.combined) {
+          const scratch = new ExprCompiler({ ...this.env, failures: [] });
+          const r = combineDisjunctions(e, {
+            foldable: (x) => !!scratch.compile(x, columns).constant,
+            isIp: (x) => scratch.compile(x, columns).type === 'ip',
+          });
+          if (r !== e) return this.compile(r, columns, agg);
+        }
         return this.logical(e, this.compile(e.left, columns, agg), this.compile(e.right, columns, agg));
+      }
       case 'isNull': {
         const a = this.compile(e.arg, columns, agg);
         const neg = e.negated;
@@ -556,32 +571,6 @@ function isDataType(s: string): s is DataType {
   return DATA_TYPES.has(s);
 }
 
-/** Elasticsearch's hint for a misspelt name: `, did you mean [x]?` or `, did you mean any of [x, y]?`. */
-export function didYouMean(name: string, candidates: string[]): string {
-  const limit = Math.max(1, Math.min(2, Math.floor(name.length / 3)));
-  const close = [...new Set(candidates)]
-    .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .map((x) => x.c);
-  if (close.length === 0) return '';
-  return close.length === 1 ? `, did you mean [${close[0]}]?` : `, did you mean any of [${close.join(', ')}]?`;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
 export function constant(value: unknown, type: DataType, text: string): Compiled {
   return { type, fn: () => value, constant: { value }, text };
 }
@@ -597,59 +586,4 @@ export function paramType(v: unknown): { value: unknown; type: DataType } {
   }
   if (v instanceof Date) return { value: v.getTime(), type: 'date' };
   return { value: typeof v === 'object' ? JSON.stringify(v) : String(v), type: 'keyword' };
-}
-
-function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: unknown, b: unknown) => unknown {
-  if (type === 'double') {
-    return (a, b) => {
-      const x = a as number;
-      const y = b as number;
-      let r: number;
-      switch (op) {
-        case '+': r = x + y; break;
-        case '-': r = x - y; break;
-        case '*': r = x * y; break;
-        case '/': if (y === 0) throw divByZero(); r = x / y; break;
-        case '%': if (y === 0) throw divByZero(); r = x % y; break;
-      }
-      if (!Number.isFinite(r)) throw new EvalFailure('java.lang.ArithmeticException', `not a finite double number: ${r}`);
-      return r;
-    };
-  }
-  if (type === 'integer') {
-    return (a, b) => {
-      const x = a as number;
-      const y = b as number;
-      switch (op) {
-        case '+': return checkInt(x + y);
-        case '-': return checkInt(x - y);
-        case '*': return checkInt(x * y); // a product within int range is exact in a double; others overflow
-        case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
-        case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
-      }
-    };
-  }
-  return (a, b) => longOp(op, a, b, type);
-}
-
-/** ES|QL LIKE: `*` any run, `?` one character, `\` escapes; matches the whole string. */
-export function wildcardRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRegExp(pattern[++i]);
-    else if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`, 'u');
-}
-
-/** Lucene regular expressions (RLIKE) match the whole string; `.` matches any character. */
-export function luceneRegex(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'su');
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
