@@ -14,15 +14,16 @@ const HELP_FORM = /^\s*(?:\?{1,2}[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*\?
 export function isComplete(code: string): Completeness {
   if (code.trim() === '' || HELP_FORM.test(code)) return { status: 'complete' };
   const scan = scanCell(code);
-  if (scan.openLiteral) return { status: 'incomplete', indent: '' };
   const last = scan.chunks[scan.chunks.length - 1];
   if (!last) return { status: 'complete' }; // only comments
   const tail = code.slice(last.start);
   if (tail.length > MAX_TAIL_PARSE) {
+    if (scan.openLiteral) return { status: 'incomplete', indent: '' };
     return scan.brackets > 0 || scan.blocks > 0 ? { status: 'incomplete', indent: '  ' } : { status: 'complete' };
   }
   const r = tryParse(tail);
-  if (r.ok) return { status: 'complete' };
+  if (r.ok) return { status: 'complete' }; // even with a lone quote: inside ES|QL text it can be a plain character
+  if (scan.openLiteral) return { status: 'incomplete', indent: '' };
   if (r.failure.kind === 'limit_error') return { status: 'invalid' };
   // an open bracket also means the input merely stops early (`{"a": 1,`)
   if (r.failure.offset >= tail.trimEnd().length || scan.brackets > 0) {
