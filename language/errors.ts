@@ -66,7 +66,9 @@ export class ScriptError extends Error {
       traceback.push(at ? `  at ${f.name} (${f.span!.source.name} line ${at.line}:${at.column})` : `  at ${f.name}`);
     }
     if (shown.length < this.frames.length) traceback.push(`  ... ${this.frames.length - shown.length} more frames`);
-    return { ename: this.kind, evalue, traceback };
+    const p = this.position;
+    const at = p && this.span ? { source: this.span.source.name, line: p.line, column: p.column } : undefined;
+    return at ? { ename: this.kind, evalue, traceback, at } : { ename: this.kind, evalue, traceback };
   }
 }
 

@@ -129,6 +129,9 @@ const actions: ohm.ActionDict<unknown> = {
   CallStmt_semi(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
   CallStmt_bare(call) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
 
+  DeclareStmt_cursorCall(_d, name, _c, _f, _fn, _open, call, _s) {
+    return { kind: 'declareCursor', name: name.sourceString, call: call.toAst(), span: span(this) };
+  },
   DeclareStmt_cursor(_d, name, _c, _f, query, _s) { return { kind: 'declareCursor', name: name.sourceString, query: query.toAst(), span: span(this) }; },
   DeclareStmt_binding(_d, name, type, _look, query, _s) {
     return { kind: 'declareFrom', name: name.sourceString, type: type.toAst(), query: query.toAst(), span: span(this) };
@@ -252,6 +255,18 @@ const actions: ohm.ActionDict<unknown> = {
   Handler_lambda(_o, params, _c, _a, _ob, body, _cb) { return { kind: 'lambda', params: list(params), body: body.toAst() }; },
   Handler_call(name, _o, args, _c) { return { kind: 'call', name: name.sourceString, args: list(args) }; },
   HandlerArg(e) { return e.toAst(); },
+  AsyncExp_verb(_e, _o, target, _c, _p, op) {
+    const { op: name, args } = op.toAst() as { op: string; args: A.Expr[] };
+    return { kind: 'async', stmt: { kind: 'execution', target: target.toAst(), op: name, args, span: span(this) }, span: span(this) };
+  },
+  AsyncExp_parallel(_p, _o, calls, _c, _max, max, stages) {
+    const stmt = { kind: 'parallel', calls: list(calls), max: opt(max), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+    return { kind: 'async', stmt, span: span(this) };
+  },
+  AsyncExp_launch(name, _o, args, _c, stages) {
+    const stmt = { kind: 'asyncCall', name: name.sourceString, args: list(args), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+    return { kind: 'async', stmt, span: span(this) };
+  },
   ExecutionStmt(_e, _o, target, _c, _p, op, _s) {
     const { op: name, args } = op.toAst() as { op: string; args: A.Expr[] };
     return { kind: 'execution', target: target.toAst(), op: name, args, span: span(this) };
