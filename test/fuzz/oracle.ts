@@ -184,6 +184,8 @@ export interface FuzzOptions {
   /** How many of the cases also run (mutated corpus cells, interrupted after 150 ms). */
   executeEvery: number;
   specDirs?: string[];
+  /** Stop early after this long (the fast mode on a busy machine): the counts say how many ran. */
+  budgetMs?: number;
   onProgress?: (done: number, counts: Counts, problems: Problem[]) => void;
 }
 
@@ -195,7 +197,8 @@ export async function fuzz(options: FuzzOptions): Promise<{ counts: Counts; prob
   const queries = corpusQueries(cells, options.specDirs);
   const esqlGrammar = grammarFrom('esql', grammarText('esql.ohm')).grammar;
   let session: Session | undefined;
-  for (let i = 0; i < options.count; i++) {
+  const deadline = Date.now() + (options.budgetMs ?? Infinity);
+  for (let i = 0; i < options.count && Date.now() < deadline; i++) {
     const seed = options.seed + i;
     const random = new Random(seed);
     let text: string;
