@@ -14,8 +14,12 @@ interface Request {
   readonly fn: string;
   readonly method: string;
   readonly url: string;
+  /** The URL as outputs, errors and the outbox show it, when `url` holds a configured secret (a webhook URL). */
+  readonly shownUrl?: string;
   readonly headers: Record<string, string>;
   readonly body: Doc | string | null;
+  /** The body as outputs and the outbox show it, when `body` holds a credential (a PagerDuty routing key). */
+  readonly shownBody?: Doc;
   /** Missing credentials: the request can only go to the outbox. */
   readonly missingCredentials: boolean;
   readonly timeoutMs?: number;
@@ -45,20 +49,22 @@ function severityOrDetails(arg: Value | undefined): { severity: string; details:
 /** Sends the request, or records it in the outbox (dry run). */
 async function send(req: Request, ctx: CallContext): Promise<Response> {
   const dryRun = ctx.integrations.dryRun;
+  const shownUrl = req.shownUrl ?? req.url;
   if (dryRun || req.missingCredentials) {
+    const shownBody = req.shownBody ?? req.body;
     const entry: OutboxEntry = {
       id: `outbox-${Date.now().toString(36)}-${(++sequence).toString(36)}`,
       created_at: new Date().toISOString(),
       integration: req.integration,
       function: req.fn,
       method: req.method,
-      url: req.url,
-      body: req.body,
+      url: shownUrl,
+      body: shownBody,
       reason: dryRun ? 'dry-run' : 'no-credentials',
     };
     await ctx.outbox.record(entry);
-    const what = typeof req.body === 'string' ? req.body : req.body ? JSON.stringify(req.body) : '';
-    ctx.out.print(`[dry-run] ${req.fn}: ${req.method} ${req.url}${what ? ` ${what}` : ''}`, 'INFO');
+    const what = typeof shownBody === 'string' ? shownBody : shownBody ? JSON.stringify(shownBody) : '';
+    ctx.out.print(`[dry-run] ${req.fn}: ${req.method} ${shownUrl}${what ? ` ${what}` : ''}`, 'INFO');
     return { status: 0, body: '', sent: false };
   }
   const controller = new AbortController();
@@ -75,8 +81,8 @@ async function send(req: Request, ctx: CallContext): Promise<Response> {
     return { status: res.status, body: await res.text(), sent: true };
   } catch (e) {
     if (ctx.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted');
-    if (controller.signal.aborted) throw new ScriptError('timeout_error', `${req.fn}: ${req.method} ${req.url} timed out`);
-    throw new ScriptError('http_error', `${req.fn}: ${req.method} ${req.url} failed: ${(e as Error).message}`);
+    if (controller.signal.aborted) throw new ScriptError('timeout_error', `${req.fn}: ${req.method} ${shownUrl} timed out`);
+    throw new ScriptError('http_error', `${req.fn}: ${req.method} ${shownUrl} failed: ${(e as Error).message}`);
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
@@ -117,6 +123,19 @@ function bodyFrom(v: Value): Doc | string | null {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
+/** What outputs, errors and the outbox show in place of a credential. */
+const REDACTED = '[redacted]';
+
+/** A secret URL as `scheme://host/[redacted]`. */
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/${REDACTED}`;
+  } catch {
+    return REDACTED;
+  }
+}
+
 export const integrationBuiltins: BuiltinDef[] = [
   { name: 'SLACK_SEND', category: I, params: [{ name: 'channel', type: 'STRING' }, { name: 'message', type: 'STRING' }], returns: 'BOOLEAN',
     doc: 'Posts message to a Slack channel (needs SLACK_BOT_TOKEN); otherwise records it in the outbox.',
@@ -144,6 +163,8 @@ export const integrationBuiltins: BuiltinDef[] = [
       if (icon !== undefined && icon !== null) body.icon_emoji = toText(icon);
       ensureOk('SLACK_WEBHOOK', await send({
         integration: 'slack', fn: 'SLACK_WEBHOOK', method: 'POST', url: url ?? 'slack-webhook://unconfigured',
+        // the configured webhook URL is itself the credential: shown only as its host
+        shownUrl: !explicit && url ? redactedUrl(url) : undefined,
         headers: JSON_HEADERS, body, missingCredentials: !url,
       }, ctx));
       return true;
@@ -173,7 +194,7 @@ export const integrationBuiltins: BuiltinDef[] = [
       body.dedup_key = dedup;
       const r = ensureOk(fn, await send({
         integration: 'pagerduty', fn, method: 'POST', url: 'https://events.pagerduty.com/v2/enqueue',
-        headers: JSON_HEADERS, body, missingCredentials: !routing,
+        headers: JSON_HEADERS, body, shownBody: routing ? { ...body, routing_key: REDACTED } : undefined, missingCredentials: !routing,
       }, ctx));
       if (r.sent) {
         const reply = safeJson(fn, r.body);

@@ -49,6 +49,7 @@ describe('protocol fuzzer (real kernel, real ZeroMQ)', function () {
         expect(await k.heartbeat(5000), `heartbeat after case ${n}`).to.equal(true);
         expect(k.process.exitCode, 'kernel process exit code').to.equal(null);
       }
+      if (n % 10_000 === 0) console.log(`      protocol fuzz: ${n} cases, ${((Date.now() - started) / 1000).toFixed(0)} s, kernel alive`);
     }
     // every well-formed, signed request has its reply, ok or error
     const missing: string[] = [];
