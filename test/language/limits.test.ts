@@ -136,6 +136,14 @@ describe('displays of big values', function () {
     expect(String(bundle['text/html']).match(/<tr>/g)!.length).to.equal(DISPLAY_LIMITS.rows + 1);
   });
 
+  it('5,000 EXECUTIONS rows show the first rows of the executions table with a note', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ execution_id: `exec-${i}`, procedure_name: 'p', state: 'COMPLETED', status: 'COMPLETED' }));
+    const bundle = toMimeBundle(rows);
+    expect(String(bundle['text/html'])).to.contain('escript-executions');
+    expect(String(bundle['text/plain']).split('\n').at(-1)).to.equal(`... 4000 more rows (5000 rows in all; the first ${DISPLAY_LIMITS.rows} shown)`);
+    expect(String(bundle['text/plain'])).to.contain('exec-999').and.not.contain('exec-1000');
+  });
+
   it('a value whose text is still too long is cut to the character limit', () => {
     const bundle = toMimeBundle('y'.repeat(3_000_000));
     const text = String(bundle['text/plain']);
