@@ -35,7 +35,7 @@ function resultOf(outcome: ExecuteOutcome): MimeBundle {
 const session = () => new Session({ env: { ESCRIPT_STORE: 'none' } });
 
 describe('resource limits', function () {
-  this.timeout(60000);
+  this.timeout(180_000); // the array and heap cases build hundreds of megabytes: slow on a busy machine
 
   it('doubling a string past the limit is a limit_error at the expression, and the session goes on', async () => {
     const s = session();
@@ -78,7 +78,7 @@ describe('resource limits', function () {
         console.log(JSON.stringify(a));
         await s.execute("SET b = NULL; PRINT 'alive';", out, sig);
       })();`;
-    const r = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', script], { encoding: 'utf8', timeout: 120000 });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', script], { encoding: 'utf8', timeout: 170_000 });
     expect(r.status, r.stderr).to.equal(0);
     const [first, second] = r.stdout.trim().split('\n');
     const outcome = JSON.parse(first) as ExecuteOutcome;
