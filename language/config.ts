@@ -97,7 +97,7 @@ export interface Config {
   readonly printLimit: number;
   /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
   readonly notebook: string | null;
-  /** Every ESCRIPT_* variable as set: what ENV() may read. */
+  /** Every ESCRIPT_* variable as set, except credentials (isCredentialVariable): what ENV() may read. */
   readonly variables: Readonly<Record<string, string>>;
 }
 
@@ -107,6 +107,14 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Variables that hold credentials (cluster API key and password, Slack token and webhook URL, PagerDuty routing
+ * key, and any ESCRIPT_*_KEY / _TOKEN / _PASSWORD / _SECRET a user adds): ENV() cannot read them.
+ */
+export function isCredentialVariable(name: string): boolean {
+  return /_(API_KEY|KEY|TOKEN|PASSWORD|SECRET|WEBHOOK_URL)$/.test(name) || /(PASSWORD|SECRET|TOKEN)/.test(name);
 }
 
 /** Reads, checks and freezes the configuration in `env`; throws a ConfigError for the first bad value. */
@@ -144,7 +152,7 @@ export function readConfig(env: Env = process.env): Config {
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
     variables: Object.fromEntries(
-      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined),
+      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined && !isCredentialVariable(e[0])),
     ),
   });
 }

@@ -3,7 +3,7 @@
 import type { BuiltinDef, CallContext } from '../registry';
 import { Doc, Value, isDoc, toJsonable, toText } from '../../values';
 import { argError, str } from '../core';
-import { I, JSON_HEADERS, ensureOk, given, safeJson, send, uniqueSuffix } from './transport';
+import { I, JSON_HEADERS, REDACTED, ensureOk, given, safeJson, send, uniqueSuffix } from './transport';
 
 const SEVERITIES = ['critical', 'error', 'warning', 'info'];
 
@@ -26,7 +26,7 @@ async function enqueue(fn: string, event: Doc, routing: string | undefined, dedu
   const body: Doc = { routing_key: routing ?? null, ...event, dedup_key: dedup };
   const r = ensureOk(fn, await send({
     integration: 'pagerduty', fn, method: 'POST', url: ctx.integrations.pagerDutyEventsUrl ?? 'https://events.pagerduty.com/v2/enqueue',
-    headers: JSON_HEADERS, body, missingCredentials: !routing,
+    headers: JSON_HEADERS, body, shownBody: routing ? { ...body, routing_key: REDACTED } : undefined, missingCredentials: !routing,
   }, ctx));
   if (r.sent) {
     const reply = safeJson(fn, r.body);

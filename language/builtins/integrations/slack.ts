@@ -4,7 +4,7 @@ import type { BuiltinDef, CallContext } from '../registry';
 import { Doc, Value, isDoc, toJsonable, toText } from '../../values';
 import { ScriptError } from '../../errors';
 import { argError, str } from '../core';
-import { I, JSON_HEADERS, ensureOk, given, safeJson, send } from './transport';
+import { I, JSON_HEADERS, ensureOk, given, redactedUrl, safeJson, send } from './transport';
 
 /** chat.postMessage; Slack answers 200 with `{ok: false, error}` for its own failures. */
 async function postMessage(fn: string, body: Doc, ctx: CallContext): Promise<Value> {
@@ -44,6 +44,8 @@ export const slackBuiltins: BuiltinDef[] = [
       if (given(icon)) body.icon_emoji = toText(icon);
       ensureOk('SLACK_WEBHOOK', await send({
         integration: 'slack', fn: 'SLACK_WEBHOOK', method: 'POST', url: url ?? 'slack-webhook://unconfigured',
+        // the configured webhook URL is itself the credential: shown only as its host
+        shownUrl: !explicit && url ? redactedUrl(url) : undefined,
         headers: JSON_HEADERS, body, missingCredentials: !url,
       }, ctx));
       return true;

@@ -14,8 +14,12 @@ export interface Request {
   readonly fn: string;
   readonly method: string;
   readonly url: string;
+  /** The URL as outputs, errors and the outbox show it, when `url` holds a configured secret (a webhook URL). */
+  readonly shownUrl?: string;
   readonly headers: Record<string, string>;
   readonly body: Doc | string | null;
+  /** The body as outputs and the outbox show it, when `body` holds a credential (a PagerDuty routing key). */
+  readonly shownBody?: Doc;
   /** Missing credentials: the request can only go to the outbox. */
   readonly missingCredentials: boolean;
   readonly timeoutMs?: number;
@@ -42,6 +46,21 @@ export interface Intent {
   /** A URL, or for client-library calls a URI naming the target (`s3://bucket/key`, `k8s://ns/deployments/x`). */
   readonly url: string;
   readonly body: Doc | string | null;
+  readonly shownUrl?: string;
+  readonly shownBody?: Doc;
+}
+
+/** What outputs, errors and the outbox show in place of a credential. */
+export const REDACTED = '[redacted]';
+
+/** A secret URL as `scheme://host/[redacted]`. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/${REDACTED}`;
+  } catch {
+    return REDACTED;
+  }
 }
 
 /**
@@ -57,13 +76,13 @@ export async function toOutbox(intent: Intent, configured: boolean, ctx: CallCon
     integration: intent.integration,
     function: intent.fn,
     method: intent.method,
-    url: intent.url,
-    body: intent.body,
+    url: intent.shownUrl ?? intent.url,
+    body: intent.shownBody ?? intent.body,
     reason: dryRun ? 'dry-run' : 'no-credentials',
   };
   await ctx.outbox.record(entry);
-  const what = typeof intent.body === 'string' ? intent.body : intent.body ? JSON.stringify(intent.body) : '';
-  ctx.out.print(`[dry-run] ${intent.fn}: ${intent.method} ${intent.url}${what ? ` ${what}` : ''}`, 'INFO');
+  const what = typeof entry.body === 'string' ? entry.body : entry.body ? JSON.stringify(entry.body) : '';
+  ctx.out.print(`[dry-run] ${intent.fn}: ${intent.method} ${entry.url}${what ? ` ${what}` : ''}`, 'INFO');
   return true;
 }
 
@@ -84,8 +103,8 @@ export async function send(req: Request, ctx: CallContext): Promise<Response> {
     return { status: res.status, body: await res.text(), sent: true };
   } catch (e) {
     if (ctx.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted');
-    if (controller.signal.aborted) throw new ScriptError('timeout_error', `${req.fn}: ${req.method} ${req.url} timed out`);
-    throw new ScriptError('http_error', `${req.fn}: ${req.method} ${req.url} failed: ${(e as Error).message}`);
+    if (controller.signal.aborted) throw new ScriptError('timeout_error', `${req.fn}: ${req.method} ${req.shownUrl ?? req.url} timed out`);
+    throw new ScriptError('http_error', `${req.fn}: ${req.method} ${req.shownUrl ?? req.url} failed: ${(e as Error).message}`);
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onAbort);
