@@ -7,7 +7,7 @@ import type {
 } from './contract';
 import { tryParse, parse } from './grammar/parse';
 import { signatureOf } from './builtins/registry';
-import { Compiler, asScriptError } from './evaluator/compile';
+import { Compiler, CompilerOptions, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
 import { Config, Env, readConfig } from './config';
@@ -43,6 +43,8 @@ export interface SessionOptions {
   store?: () => DataStore;
   /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
   executions?: Pick<SessionExecutionsOptions, 'engine' | 'displays'>;
+  /** How cells are compiled (`{ fastPaths: false }`: no speed shortcuts, for the differential test). */
+  compiler?: CompilerOptions;
 }
 
 const VERSION = '0.1.0';
@@ -81,7 +83,7 @@ export class Session implements Interpreter {
     this.host = new HostState({
       routines, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
-    this.compiler = new Compiler(this.host);
+    this.compiler = new Compiler(this.host, options.compiler);
   }
 
   /**

@@ -146,10 +146,6 @@ export function compare(a: Value, b: Value): number | undefined {
   return undefined;
 }
 
-export function newDoc(): Doc {
-  return {};
-}
-
 /** Deep copy of arrays, documents and maps (used where a value must not be shared). */
 export function deepCopy(v: Value): Value {
   if (Array.isArray(v)) return v.map(deepCopy);

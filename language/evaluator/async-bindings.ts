@@ -44,7 +44,9 @@ function atReads(node: unknown, out: Extract<A.Expr, { kind: 'at' }>[]): typeof 
 export function checkHandlerBindings(stage: A.PipeStage, handlers: readonly string[]): void {
   const bound = HANDLER_BINDINGS[stage.op];
   if (!stage.handler || !bound) return;
-  for (const at of atReads(stage.handler, [])) {
+  // a block's parameter list (`(@result) => { ... }`) declares, it does not read
+  const reads = stage.handler.kind === 'lambda' ? stage.handler.body : stage.handler.args;
+  for (const at of atReads(reads, [])) {
     if (bound.includes(at.name)) continue;
     throw new ScriptError(
       'name_error',

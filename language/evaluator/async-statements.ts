@@ -29,6 +29,7 @@ import type { Host } from './host';
 import { checkHandlerBindings } from './async-bindings';
 import { BlockScope, FrameScope } from './scope';
 import { AT, ExprFn, Frame, R, RET, RETURN, Runtime, StmtFn, ctxOf, isPromise, newFrame } from './runtime';
+import { then } from './steps';
 
 /** What the session offers the async statements. */
 export interface AsyncServices {
@@ -243,10 +244,6 @@ export function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: s
     }
   }
   return { frameSize: frame.size, argSlots, captureSlots, calls: compiledCalls, handlers };
-}
-
-function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
 }
 
 function runStatements(fns: StmtFn[], f: Frame, from: number): R<A.Stmt | undefined | number> {

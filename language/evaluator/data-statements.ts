@@ -13,8 +13,9 @@ import { firstValue, paramValue, rowsOf, sourceOf } from '../data/rows';
 import { Cursor } from '../data/cursor';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
-import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, upOf } from './runtime';
-import { evalAll, execute, guard, storeAt, then } from './data-support';
+import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, frameAt } from './runtime';
+import { execute, guard, storeAt } from './data-support';
+import { evalAll, then } from './steps';
 import { loop } from './runtime';
 import { IndexCommands } from './index-commands';
 import { checkerFor } from './types';
@@ -90,11 +91,7 @@ export class DataStatements {
     if (local) {
       const { depth } = local;
       const slot = local.v.slot;
-      return (f) => {
-        let x = f;
-        for (let i = 0; i < depth; i++) x = upOf(x);
-        return x[slot] ?? null;
-      };
+      return (f) => frameAt(f, depth)[slot] ?? null;
     }
     const cell = this.host.global(name);
     return () => (cell.defined ? cell.v : undefined);
@@ -106,11 +103,7 @@ export class DataStatements {
     const host = this.host;
     return (f, name) => {
       const l = locals.get(name);
-      if (l) {
-        let x = f;
-        for (let i = 0; i < l.depth; i++) x = upOf(x);
-        return x[l.v.slot] ?? null;
-      }
+      if (l) return frameAt(f, l.depth)[l.v.slot] ?? null;
       const cell = host.global(name);
       return cell.defined ? cell.v : undefined;
     };

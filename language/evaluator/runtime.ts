@@ -33,6 +33,13 @@ export function upOf(f: Frame): Frame {
   return f[UP] as Frame;
 }
 
+/** The frame `depth` levels out (0 = `f` itself): where a local of an enclosing routine lives. */
+export function frameAt(f: Frame, depth: number): Frame {
+  let x = f;
+  for (let i = 0; i < depth; i++) x = x[UP] as Frame;
+  return x;
+}
+
 /** The execution a frame runs in (its output, abort signal, time slice and call stack). */
 export function ctxOf(f: Frame): Runtime {
   return f[CTX] as unknown as Runtime;
@@ -78,7 +85,6 @@ export interface Services {
   esql?(query: string, params: unknown[], signal: AbortSignal): Promise<Value[]>;
   /** The data store, or a function that opens it on first use (see language/data/services.ts). */
   store?: DataStore | (() => DataStore);
-  executions?: unknown;
   /** Releases what the services hold (the store); called by Session.shutdown. */
   close?(): Promise<void>;
 }
