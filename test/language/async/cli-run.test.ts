@@ -37,4 +37,25 @@ describe('escript run with async executions', function () {
       dir.remove();
     }
   });
+
+  it('runs the value forms: a handle in a variable, a polling loop on STATUS, WAIT as a value', () => {
+    const dir = tempDir();
+    try {
+      const script = join(dir.path, 'poll.escript');
+      writeFileSync(script, [
+        'CREATE PROCEDURE work(n NUMBER) BEGIN SLEEP(100); RETURN n * 2; END PROCEDURE;',
+        "DECLARE h DOCUMENT = work(21) | TRACK AS 'cli-poll';",
+        'DECLARE polls = 0;',
+        "WHILE (EXECUTION(h.execution_id) | STATUS).status == 'RUNNING' LOOP SET polls = polls + 1; SLEEP(10); END LOOP;",
+        "PRINT 'polled: ' || (polls > 0);",
+        "PRINT 'result: ' || (EXECUTION('cli-poll') | WAIT);",
+      ].join('\n'));
+      const run = spawnSync(process.execPath, [CLI, 'run', script], { env: { ...process.env, ESCRIPT_DATA_DIR: dir.path }, encoding: 'utf8' });
+      expect(run.status, run.stderr).to.equal(0);
+      const lines = run.stdout.trim().split('\n');
+      expect(lines).to.include.members(['polled: TRUE', 'result: 42']);
+    } finally {
+      dir.remove();
+    }
+  });
 });
