@@ -101,7 +101,9 @@ export type Stmt =
   | { kind: 'dropRoutine'; routine: 'PROCEDURE' | 'FUNCTION'; name: string; span: Span }
   | { kind: 'showRoutines'; routine: 'PROCEDURE' | 'FUNCTION'; name?: string; span: Span }
   | { kind: 'declare'; mode: 'DECLARE' | 'VAR' | 'CONST'; decls: VarDecl[]; span: Span }
-  | { kind: 'declareCursor'; name: string; query: EsqlText; span: Span }
+  | { kind: 'declareCursor'; name: string; query: EsqlText; call?: undefined; span: Span }
+  /** `DECLARE c CURSOR FOR ESQL_QUERY(...)`: the call runs at OPEN. */
+  | { kind: 'declareCursor'; name: string; query?: undefined; call: Expr; span: Span }
   | { kind: 'declareFrom'; name: string; type: TypeRef; query: EsqlText; span: Span }
   | { kind: 'set'; name: string; path: Accessor[]; value: Expr; span: Span }
   | { kind: 'print'; level?: PrintLevel; value: Expr; span: Span }

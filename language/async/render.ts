@@ -15,7 +15,7 @@ export interface RenderOptions {
   lines?: number;
 }
 
-const STATE_COLOURS: Record<string, string> = {
+export const STATE_COLOURS: Record<string, string> = {
   PENDING: '#6b7280',
   RETRY_SCHEDULED: '#b45309',
   RUNNING: '#2563eb',

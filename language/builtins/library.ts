@@ -12,11 +12,12 @@ import { integrationBuiltins } from './integrations';
 import { systemBuiltins } from './system';
 import { outputBuiltins } from './output';
 import { executionBuiltins } from './executions';
+import { chartBuiltins } from './charts';
 
 export function scriptBuiltins(): Registry {
   return new Registry().define(
     ...stringBuiltins, ...numberBuiltins, ...arrayBuiltins, ...dateBuiltins, ...documentBuiltins, ...mapBuiltins,
     ...dataBuiltins, ...introspectionBuiltins, ...integrationBuiltins, ...systemBuiltins,
-    ...outputBuiltins, ...executionBuiltins,
+    ...outputBuiltins, ...executionBuiltins, ...chartBuiltins,
   );
 }

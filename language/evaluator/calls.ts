@@ -17,6 +17,7 @@ import { checkerFor, typeText } from './types';
 import { asScriptError } from './error-values';
 import { KIND_ANY, KIND_CHECKER, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
 import { NONE, evalAll, fillAfter, settersFor, then, thenF } from './steps';
+import { checkSize } from '../limits';
 
 type Setters = (((v: Value) => void) | undefined)[];
 type CallExpr = Extract<A.Expr, { kind: 'call' }>;
@@ -317,8 +318,8 @@ export class Calls {
     }
     try {
       const v = def.impl(args, this.host.callContext(rt, sp));
-      if (isPromise(v)) return v.catch((e) => { throw this.builtinError(e, def, sp); });
-      return v;
+      if (isPromise(v)) return v.then((x) => checkSize(x, sp), (e) => { throw this.builtinError(e, def, sp); });
+      return checkSize(v, sp);
     } catch (e) {
       throw this.builtinError(e, def, sp);
     }

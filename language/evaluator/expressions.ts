@@ -13,7 +13,7 @@ import { binaryAfterLeft, binaryAfterRight, evalAll, indexAfterKey, indexAfterOb
 
 type Expr<K extends A.Expr['kind']> = Extract<A.Expr, { kind: K }>;
 /** The kinds compiled here (names, calls and data expressions are compiled elsewhere). */
-export type OwnExpr = Exclude<A.Expr, Expr<'var' | 'call' | 'callProc' | 'searchExpr' | 'cursorAttr' | 'async'>>;
+export type OwnExpr = Exclude<A.Expr, Expr<'var' | 'call' | 'callProc' | 'searchExpr' | 'async' | 'cursorAttr'>>;
 
 export class Expressions {
   constructor(private readonly c: Compiler) {}
@@ -205,7 +205,7 @@ export class Expressions {
       case '*': k = (a, b) => op.mul(a, b, sp); break;
       case '/': k = (a, b) => op.div(a, b, sp); break;
       case '%': k = (a, b) => op.mod(a, b, sp); break;
-      case '||': k = op.concat; break;
+      case '||': k = (a, b) => op.concat(a, b, sp); break;
       case '==': k = op.eq; break;
       case '!=': k = (a, b) => !op.eq(a, b); break;
       case '<': case '<=': case '>': case '>=': {

@@ -5,6 +5,7 @@ import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import type { Value } from '../values';
 import type { DataStore } from '../store/store';
+import { checkHeap } from '../limits';
 
 export type R<T> = T | Promise<T>;
 
@@ -131,6 +132,7 @@ export class Runtime {
     this.budget = TICKS_PER_CHECK;
     this.checkAbort(span);
     if (performance.now() - this.sliceStart < SLICE_MS) return undefined;
+    checkHeap(span);
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.sliceStart = performance.now();
       this.checkAbort(span);

@@ -165,8 +165,9 @@ describe('async forms as values', function () {
     const outcome = await t.exec('CALL check_status();');
     expect(outcome.status).to.equal('ok');
     expect(t.out.displays).to.have.length(1);
-    const shown = JSON.parse(lastDisplay());
+    const shown = t.out.displays[0].bundle['application/json'] as Record<string, unknown>;
     expect(shown).to.include({ track_name: 'basic-test', status: 'COMPLETED', result: 42 });
+    expect(lastDisplay()).to.include("'basic-test' work");
 
     t.out.displays.length = 0;
     await t.run(`FOR i IN 1..2 LOOP EXECUTION('basic-test') | RESULT; END LOOP;`);
