@@ -67,7 +67,12 @@ export type Expr =
   | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }
   | { kind: 'lambda'; params: string[]; body: Expr; span: Span }
   | { kind: 'case'; subject?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; span: Span }
-  | { kind: 'searchExpr'; target: Expr; query: Expr; span: Span };
+  | { kind: 'searchExpr'; target: Expr; query: Expr; span: Span }
+  /** A launch (`p() | ...`, `PARALLEL [...] | ...`) or `EXECUTION(x) | VERB` used as a value. */
+  | { kind: 'async'; stmt: AsyncStmt; span: Span };
+
+/** The statements that are also expressions (see `async` above). */
+export type AsyncStmt = Extract<Stmt, { kind: 'asyncCall' | 'parallel' | 'execution' }>;
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -96,7 +101,9 @@ export type Stmt =
   | { kind: 'dropRoutine'; routine: 'PROCEDURE' | 'FUNCTION'; name: string; span: Span }
   | { kind: 'showRoutines'; routine: 'PROCEDURE' | 'FUNCTION'; name?: string; span: Span }
   | { kind: 'declare'; mode: 'DECLARE' | 'VAR' | 'CONST'; decls: VarDecl[]; span: Span }
-  | { kind: 'declareCursor'; name: string; query: EsqlText; span: Span }
+  | { kind: 'declareCursor'; name: string; query: EsqlText; call?: undefined; span: Span }
+  /** `DECLARE c CURSOR FOR ESQL_QUERY(...)`: the call runs at OPEN. */
+  | { kind: 'declareCursor'; name: string; query?: undefined; call: Expr; span: Span }
   | { kind: 'declareFrom'; name: string; type: TypeRef; query: EsqlText; span: Span }
   | { kind: 'set'; name: string; path: Accessor[]; value: Expr; span: Span }
   | { kind: 'print'; level?: PrintLevel; value: Expr; span: Span }

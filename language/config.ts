@@ -57,6 +57,8 @@ export interface Config {
   readonly store: StoreSettings;
   readonly integrations: IntegrationSettings;
   readonly executions: ExecutionSettings;
+  /** ESCRIPT_PRINT_LIMIT: characters of PRINT output a cell may send; past it PRINTs are dropped with a note (0: no limit). */
+  readonly printLimit: number;
   /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
   readonly notebook: string | null;
   /** Every ESCRIPT_* variable as set: what ENV() may read. */
@@ -84,6 +86,7 @@ export function readConfig(env: Env = process.env): Config {
       pagerDutyRoutingKey: first(env, 'ESCRIPT_PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_ROUTING_KEY'),
     },
     executions: executionSettings(env),
+    printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
     variables: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined),
@@ -166,6 +169,18 @@ function clusterSettings(env: Env): ClusterSettings | null {
     throw new ConfigError('ESCRIPT_ELASTICSEARCH_PASSWORD', 'ESCRIPT_ELASTICSEARCH_PASSWORD is set without ESCRIPT_ELASTICSEARCH_USERNAME');
   }
   return { url, cloudId, apiKey, username, password, caFile: value(env, 'ESCRIPT_ELASTICSEARCH_CA_FILE') };
+}
+
+/** PRINT output per cell before the rest is dropped: a million characters, far more than a notebook shows well. */
+export const DEFAULT_PRINT_LIMIT = 1_000_000;
+
+/** A whole number >= 0, or `fallback` when unset. */
+function wholeNumber(env: Env, name: string, fallback: number, expected: string): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw bad(name, raw, expected);
+  return n;
 }
 
 /** A variable's value; unset and empty are the same (a kernelspec cannot unset a variable, only empty it). */

@@ -19,6 +19,8 @@ export interface ReportedError {
   ename: string;
   evalue: string;
   traceback: string[];
+  /** Where it happened, when known: the source's name (a cell, a script file), line and column (from 1). */
+  at?: { source: string; line: number; column: number };
 }
 
 export type ExecuteOutcome =
@@ -72,6 +74,9 @@ export interface Interpreter {
   /** Help for the name at the cursor: `text/plain` (no markup) and `text/markdown`; null when there is none. */
   inspect(code: string, cursor: number, detailLevel: number): Promise<MimeBundle | null>;
   isComplete(code: string): Completeness;
-  /** Stops background work cooperatively and releases stores. */
-  shutdown(): Promise<void>;
+  /**
+   * Stops background work cooperatively and releases stores. With `graceMs` (a signal, a dying parent) it waits
+   * no longer than that for background work to settle.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<void>;
 }

@@ -7,7 +7,7 @@ export type ErrorKind =
   | 'syntax_error' | 'type_error' | 'division_error' | 'null_reference_error' | 'not_found_error'
   | 'name_error' | 'argument_error' | 'index_error' | 'esql_error' | 'timeout_error' | 'cancelled' | 'http_error'
   | 'user_error' | 'interrupted' | 'stack_overflow' | 'not_available' | 'value_error' | 'const_error'
-  | 'cursor_error' | 'store_error' | 'runtime_error';
+  | 'cursor_error' | 'store_error' | 'runtime_error' | 'limit_error';
 
 export interface StackFrame {
   readonly name: string;
@@ -56,9 +56,8 @@ export class ScriptError extends Error {
     const traceback = [`${this.kind}: ${evalue}`]; // frontends show the traceback, not ename: name the kind here
     if (this.span) {
       const p = this.position!;
-      const lines = this.span.source.text.split('\n');
-      const src = (lines[p.line - 1] ?? '').replace(/\r$/, '');
-      traceback.push(`  ${src}`, `  ${' '.repeat(Math.max(0, p.column - 1))}^`);
+      const { quoted, caret } = quoteLine(this.span.source.text, this.span.start);
+      traceback.push(`  ${quoted}`, `  ${' '.repeat(caret)}^`);
     }
     // a runaway recursion has thousands of identical frames: show the innermost ones and a count
     const shown = this.frames.length > MAX_FRAMES ? this.frames.slice(0, MAX_FRAMES) : this.frames;
@@ -67,8 +66,27 @@ export class ScriptError extends Error {
       traceback.push(at ? `  at ${f.name} (${f.span!.source.name} line ${at.line}:${at.column})` : `  at ${f.name}`);
     }
     if (shown.length < this.frames.length) traceback.push(`  ... ${this.frames.length - shown.length} more frames`);
-    return { ename: this.kind, evalue, traceback };
+    const p = this.position;
+    const at = p && this.span ? { source: this.span.source.name, line: p.line, column: p.column } : undefined;
+    return at ? { ename: this.kind, evalue, traceback, at } : { ename: this.kind, evalue, traceback };
   }
+}
+
+/** Widest part of the offending line a traceback quotes (a 1 MB one-line cell must not come back whole). */
+export const QUOTE_WINDOW = 120;
+
+/** The line around `offset`, at most QUOTE_WINDOW characters of it (with `...` where cut), and the caret column. */
+export function quoteLine(text: string, offset: number): { quoted: string; caret: number } {
+  const at = Math.min(Math.max(0, offset), text.length);
+  const lineStart = at > 0 ? text.lastIndexOf('\n', at - 1) + 1 : 0;
+  let lineEnd = text.indexOf('\n', at);
+  if (lineEnd < 0) lineEnd = text.length;
+  if (text[lineEnd - 1] === '\r') lineEnd--;
+  const from = Math.max(lineStart, Math.min(at - QUOTE_WINDOW / 2, lineEnd - QUOTE_WINDOW));
+  const to = Math.min(lineEnd, from + QUOTE_WINDOW);
+  const head = from > lineStart ? '...' : '';
+  const tail = to < lineEnd ? '...' : '';
+  return { quoted: `${head}${text.slice(from, to)}${tail}`, caret: head.length + Math.max(0, at - from) };
 }
 
 export function fail(kind: ErrorKind, message: string, span?: Span): never {

@@ -1,5 +1,6 @@
-// Stored procedures and functions. The repository holds their definitions (source text) so that a data store
-// can persist them later; the table keeps their compiled form for this session.
+// Stored procedures and functions: what a repository keeps of each definition (its source text, enough to
+// compile it again) and the in-memory repository. The data store's repository is data/routine-store.ts; the
+// compiled forms are kept by the session's routine catalog (session/routine-catalog.ts).
 import type { RoutineDecl } from './ast';
 
 export interface StoredRoutine {
@@ -11,7 +12,7 @@ export interface StoredRoutine {
   readonly createdAt: string;
 }
 
-/** Where definitions live. The in-memory one is the default until the data store provides a persistent one. */
+/** Where definitions live: in memory (a session without a store) or in the data store (openSession). */
 export interface RoutineRepository {
   save(r: StoredRoutine): void | Promise<void>;
   remove(kind: StoredRoutine['kind'], name: string): void | Promise<void>;

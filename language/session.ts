@@ -5,13 +5,14 @@
 import type {
   Completeness, Completion, ExecuteOutcome, Interpreter, LanguageInfo, MimeBundle, Output,
 } from './contract';
-import { tryParse, parse } from './grammar/parse';
+import { parseAsync, tryParseAsync } from './grammar/parse';
 import { signatureOf } from './builtins/registry';
-import { Compiler, asScriptError } from './evaluator/compile';
+import { Compiler, CompilerOptions, asScriptError } from './evaluator/compile';
 import { Services, isPromise, newFrame } from './evaluator/runtime';
 import { toMimeBundle } from './render';
 import { codemirrorMode } from './highlight';
 import { timeChartOf } from './builtins/charts';
+import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
@@ -45,6 +46,8 @@ export interface SessionOptions {
   store?: () => DataStore;
   /** Engine and live-display settings for async executions (tests: clock, lease, grace, throttle). */
   executions?: Pick<SessionExecutionsOptions, 'engine' | 'displays'>;
+  /** How cells are compiled (`{ fastPaths: false }`: no speed shortcuts, for the differential test). */
+  compiler?: CompilerOptions;
 }
 
 const VERSION = '0.1.0';
@@ -83,7 +86,7 @@ export class Session implements Interpreter {
     this.host = new HostState({
       routines, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
-    this.compiler = new Compiler(this.host);
+    this.compiler = new Compiler(this.host, options.compiler);
   }
 
   /**
@@ -111,16 +114,18 @@ export class Session implements Interpreter {
     };
   }
 
-  async execute(code: string, out: Output, signal: AbortSignal): Promise<ExecuteOutcome> {
-    const name = `<cell ${++this.cellCount}>`;
+  /** `source` names the code in errors (a script's file name); cells are `<cell N>`. */
+  async execute(code: string, out: Output, signal: AbortSignal, source?: string): Promise<ExecuteOutcome> {
+    const name = source ?? `<cell ${++this.cellCount}>`;
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
+    const capped = new CappedOutput(out, this.config.printLimit);
     try {
-      const program = this.parseCell(code, name);
+      const program = await this.parseCell(code, name, signal);
       await host.routines.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
-      host.beginCell(out, signal);
+      host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);
       const c = run(frame);
       if (isPromise(c)) await c;
@@ -134,6 +139,7 @@ export class Session implements Interpreter {
       host.abandonCell(err);
       return { status: 'error', error: err.report() };
     } finally {
+      capped.finish();
       this.executions.displays.endCell();
     }
   }
@@ -143,9 +149,9 @@ export class Session implements Interpreter {
    * that does not end with `;` is tried with one added first, so that it costs one parse (an Ohm parse of a short
    * cell is ~2 ms; a failed one first made it ~5 ms).
    */
-  private parseCell(code: string, name: string) {
+  private async parseCell(code: string, name: string, signal: AbortSignal) {
     if (!code.trimEnd().endsWith(';')) {
-      const patched = tryParse(`${code}\n;`, name);
+      const patched = await tryParseAsync(`${code}\n;`, name, signal);
       if (patched.ok) {
         // A cell that was complete without it (it ends with a block) got an empty statement: drop that.
         const body = patched.program.body;
@@ -154,9 +160,7 @@ export class Session implements Interpreter {
         return patched.program;
       }
     }
-    const r = tryParse(code, name);
-    if (r.ok) return r.program;
-    return parse(code, name);
+    return parseAsync(code, name, signal);
   }
 
   complete(code: string, cursor: number): Promise<Completion> {
@@ -181,9 +185,12 @@ export class Session implements Interpreter {
     await this.executions.drain();
   }
 
-  /** Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the store. */
-  async shutdown(): Promise<void> {
-    await this.executions.shutdown();
+  /**
+   * Cancels this session's running executions (their FINALLY runs, they are recorded KERNEL_SHUTDOWN), closes the
+   * store. With `graceMs`, runs not settled by then are left to their lease (a live kernel moves them to LOST).
+   */
+  async shutdown(options: { graceMs?: number } = {}): Promise<void> {
+    await this.executions.shutdown(options);
     const own = this.ownStore;
     this.ownStore = null;
     if (own) await own.close();

@@ -94,13 +94,14 @@ export function toJsonable(v: Value): unknown {
   return o;
 }
 
-/** The one text rendering: strings as-is, integers without `.0`, documents and arrays as JSON, dates ISO-8601. */
+/** The one text rendering: strings as-is, integers without `.0`, booleans `true`/`false` (as the reference and
+ * JSON print them), documents and arrays as JSON, dates ISO-8601. */
 export function toText(v: Value): string {
   if (v === null || v === undefined) return 'NULL';
   switch (typeof v) {
     case 'string': return v;
     case 'number': return formatNumber(v);
-    case 'boolean': return v ? 'TRUE' : 'FALSE';
+    case 'boolean': return v ? 'true' : 'false';
   }
   if (v instanceof Date) return v.toISOString();
   if (v instanceof FunctionValue) return `<function ${v.name}>`;
@@ -108,9 +109,9 @@ export function toText(v: Value): string {
   return JSON.stringify(toJsonable(v));
 }
 
-/** How a value appears inside a literal-ish listing (strings quoted), e.g. for the text table. */
+/** A value as a text table's cell: NULL prints `null`, as in ES|QL's own tables, so every table reads the same. */
 export function toCellText(v: Value): string {
-  return v === null || v === undefined ? 'NULL' : toText(v);
+  return v === null || v === undefined ? 'null' : toText(v);
 }
 
 export function equals(a: Value, b: Value): boolean {
@@ -144,10 +145,6 @@ export function compare(a: Value, b: Value): number | undefined {
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return undefined;
-}
-
-export function newDoc(): Doc {
-  return {};
 }
 
 /** Deep copy of arrays, documents and maps (used where a value must not be shared). */

@@ -9,9 +9,11 @@ commands:
   kernel -f CONNECTION_FILE [--name NAME]   run as a Jupyter kernel
   install [--user | --prefix DIR | --sys-prefix] [--name NAME] [--display-name TEXT] [--env KEY=VALUE ...]
                                             install the kernelspec (default: --user, name escript)
-  run FILE|-                                run a script with the kernel's language; exit status 1 on error
+  run FILE|- [--print-result] [--progress]  run a script: stdout is what it prints; waits for the executions it
+                                            started; status 1 if it or one of them failed (escript run --help)
   esql QUERY [--format txt|json]            run an ES|QL query against the configured store and print a table
-  load FILE.ndjson|FILE.csv --index NAME    load documents into an index
+  load FILE --index NAME                    load documents into an index from FILE.ndjson, .jsonl, .json
+                                            (an array of documents) or .csv (a header row; name:type columns)
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)
   tutorials [--out DIR] [--kernel NAME] [--markdown] [--data-dir DIR | --env-store] [NOTEBOOK ...]
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)

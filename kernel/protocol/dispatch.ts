@@ -8,6 +8,7 @@ import { IOPubOutput, StreamBuffer } from './output';
 import type { RequestChannel, Transport } from './transport';
 import { decode, encode, makeMessage, Message, PROTOCOL_VERSION, Signer } from './wire';
 import { fromCodePoints, toCodePoints } from './unicode';
+import { ReplayGuard } from './replay';
 
 type Handler = (request: Message, channel: RequestChannel) => Promise<void>;
 
@@ -21,6 +22,8 @@ export interface KernelOptions {
   log: (msg: string) => void;
   /** Called once the kernel has replied to a shutdown request and stopped its transport. */
   onShutdown: (restart: boolean) => void;
+  /** How long a shutdown lets background work settle (default: as long as it takes). */
+  shutdownGraceMs?: number;
 }
 
 export class Kernel {
@@ -32,7 +35,8 @@ export class Kernel {
   private control = Promise.resolve();
   private executionCount = 0;
   private running?: { request: Message; controller: AbortController };
-  private shuttingDown = false;
+  private stopping: Promise<void> | null = null;
+  private readonly replays = new ReplayGuard();
 
   constructor(private readonly options: KernelOptions) {
     this.streams = new StreamBuffer((type, content, parent) => this.publish(type, content, parent));
@@ -43,9 +47,32 @@ export class Kernel {
     this.publishStatus('starting');
   }
 
-  /** Stops the running cell (SIGINT or interrupt_request); the kernel and its variables stay. */
-  interrupt(): void {
-    this.running?.controller.abort(new Error('interrupted'));
+  /** Stops the running cell (SIGINT or interrupt_request); the kernel and its variables stay. False: none ran. */
+  interrupt(): boolean {
+    if (!this.running || this.running.controller.signal.aborted) return false;
+    this.running.controller.abort(new Error('interrupted'));
+    return true;
+  }
+
+  /**
+   * Stops without being asked by a client (a signal, a dead parent), and after a shutdown request: interrupts
+   * the running cell, lets the language cancel its background work (within the grace), then closes the sockets
+   * and the heartbeat thread (the process may exit once this resolves) and the history.
+   */
+  stop(lastWords?: () => void): Promise<void> {
+    this.stopping ??= (async () => {
+      this.interrupt();
+      try {
+        await this.options.interpreter.shutdown({ graceMs: this.options.shutdownGraceMs });
+      } catch (err) {
+        this.options.log(`shutdown: ${(err as Error).message}`);
+      }
+      this.streams.flush();
+      lastWords?.();
+      await this.options.transport.stop();
+      this.options.history.close();
+    })();
+    return this.stopping;
   }
 
   private readonly handlers: Record<string, Handler> = {
@@ -74,6 +101,10 @@ export class Kernel {
       this.options.log(`dropped a message on ${channel}: ${(err as Error).message}`);
       return;
     }
+    if (this.replays.isReplay(frames)) {
+      this.options.log(`dropped a replayed message on ${channel}: ${request.header.msg_type} ${request.header.msg_id}`);
+      return;
+    }
     if (channel === 'control') this.control = this.control.then(() => this.dispatch(request, channel));
     else {
       this.shellQueue.push({ request, channel });
@@ -94,13 +125,23 @@ export class Kernel {
   }
 
   private async dispatch(request: Message, channel: RequestChannel): Promise<void> {
-    const handler = this.handlers[request.header.msg_type];
+    const type = request.header.msg_type;
+    // own properties only: a msg_type of `constructor` or `__proto__` names no handler
+    const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     this.publishStatus('busy', request);
     try {
       if (handler) await handler(request, channel);
-      else this.options.log(`unknown message type ${request.header.msg_type} on ${channel}`);
+      else this.options.log(`unknown message type ${type} on ${channel}`);
     } catch (err) {
-      this.options.log(`handler for ${request.header.msg_type} failed: ${(err as Error).stack ?? err}`);
+      this.options.log(`handler for ${type} failed: ${(err as Error).stack ?? err}`);
+      // the client waits for a reply to its request: an error reply, rather than none
+      if (type.endsWith('_request')) {
+        const e = err as Error;
+        const evalue = err instanceof RequestError ? e.message : `${type} failed: ${String(e?.message ?? e)}`;
+        const ename = err instanceof RequestError ? 'bad_request' : 'internal_error';
+        await this.reply(channel, request, type.replace(/_request$/, '_reply'), { status: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] })
+          .catch((sendErr) => this.options.log(`error reply to ${type} not sent: ${(sendErr as Error).message}`));
+      }
     } finally {
       this.streams.flush();
       this.publishStatus('idle', request);
@@ -254,9 +295,9 @@ export class Kernel {
     const c = request.content;
     const store = this.options.history;
     const entries =
-      c.hist_access_type === 'tail' ? store.tail(Number(c.n ?? 10))
-      : c.hist_access_type === 'range' ? store.range(Number(c.session ?? 0), Number(c.start ?? 0), c.stop == null ? undefined : Number(c.stop))
-      : c.hist_access_type === 'search' ? store.search(String(c.pattern ?? '*'), Number(c.n ?? 0), c.unique === true)
+      c.hist_access_type === 'tail' ? store.tail(whole(c, 'n', 10))
+      : c.hist_access_type === 'range' ? store.range(whole(c, 'session', 0), whole(c, 'start', 0), c.stop == null ? undefined : whole(c, 'stop', 0))
+      : c.hist_access_type === 'search' ? store.search(String(c.pattern ?? '*'), whole(c, 'n', 0), c.unique === true)
       : [];
     const history = c.output ? entries.map(([s, l, src]) => [s, l, [src, null]]) : entries;
     await this.reply(channel, request, 'history_reply', { status: 'ok', history });
@@ -264,21 +305,12 @@ export class Kernel {
 
   private async shutdown(request: Message, channel: RequestChannel): Promise<void> {
     const restart = request.content.restart === true;
-    if (this.shuttingDown) return;
-    this.shuttingDown = true;
+    if (this.stopping) return;
     this.interrupt();
     const content = { status: 'ok', restart };
     await this.reply(channel, request, 'shutdown_reply', content);
     this.publish('shutdown_reply', content, request);
-    try {
-      await this.options.interpreter.shutdown();
-    } catch (err) {
-      this.options.log(`shutdown: ${(err as Error).message}`);
-    }
-    this.streams.flush();
-    this.publishStatus('idle', request);
-    await this.options.transport.stop();
-    this.options.history.close();
+    await this.stop(() => this.publishStatus('idle', request));
     this.options.onShutdown(restart);
   }
 
@@ -297,6 +329,17 @@ export class Kernel {
     const message = makeMessage(msgType, content, this.session, request, metadata);
     return this.options.transport.send(channel, encode(message, this.options.signer));
   }
+}
+
+/** A request whose content is wrong (a field of the wrong type): answered with an error reply naming the field. */
+class RequestError extends Error {}
+
+/** `content[field]` as a whole number (negative allowed: history ranges count back), `fallback` when absent. */
+function whole(content: Record<string, unknown>, field: string, fallback: number): number {
+  const v = content[field] ?? fallback;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new RequestError(`${field} must be a whole number, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** `exit` or `quit` typed alone: a frontend command, not elastic-script (where EXIT only leaves a loop). */

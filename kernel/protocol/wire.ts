@@ -2,7 +2,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
 
 export const PROTOCOL_VERSION = '5.3';
-const DELIMITER = '<IDS|MSG>';
+export const DELIMITER = '<IDS|MSG>';
 
 export interface Header {
   msg_id: string;

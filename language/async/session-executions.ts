@@ -6,7 +6,9 @@ import type { ExecutionSettings } from '../config';
 import type { AsyncServices } from '../evaluator/async-statements';
 import { EngineOptions, ExecutionEngine, ExecutionHandle } from './engine';
 import { EXECUTIONS_INDEX, ErrorInfo } from './document';
-import type { ResolvePipeline } from './spec';
+import type { StatusView } from './api';
+import type { ExecutionEvent } from './run';
+import { isParallelSpec, ResolvePipeline } from './spec';
 import { LiveDisplays, LiveDisplayOptions } from './live-displays';
 
 export interface SessionExecutionsOptions {
@@ -28,6 +30,9 @@ export class SessionExecutions implements AsyncServices {
   private opening: Promise<ExecutionEngine> | null = null;
   private engineInstance: ExecutionEngine | null = null;
   private readonly errors: { error: unknown; executionId: string }[] = [];
+  private readonly listeners: ((event: ExecutionEvent) => void)[] = [];
+  /** Executions launched by this session's code, in launch order (what `escript run` waits for and sums up). */
+  private readonly launched: string[] = [];
 
   constructor(private readonly options: SessionExecutionsOptions) {
     this.displays = new LiveDisplays(options.displays);
@@ -46,6 +51,7 @@ export class SessionExecutions implements AsyncServices {
           describeError: this.options.describeError,
         });
         engine.onEvent(this.displays.onEvent);
+        for (const listener of this.listeners) engine.onEvent(listener);
         engine.onError((error, executionId) => this.errors.push({ error, executionId }));
         await engine.open();
         this.engineInstance = engine;
@@ -77,7 +83,14 @@ export class SessionExecutions implements AsyncServices {
     return this.errors;
   }
 
+  /** Engine events (state, progress, PRINT lines of bodies and handlers), from now on or once the engine opens. */
+  onEvent(listener: (event: ExecutionEvent) => void): void {
+    this.listeners.push(listener);
+    this.engineInstance?.onEvent(listener);
+  }
+
   async show(handle: ExecutionHandle, out: Output): Promise<void> {
+    if (!this.launched.includes(handle.execution_id)) this.launched.push(handle.execution_id);
     const engine = await this.engine();
     this.displays.follow(handle.execution_id, out);
     const current = await engine.status(handle.execution_id);
@@ -92,6 +105,31 @@ export class SessionExecutions implements AsyncServices {
       await Promise.all(ids.map((id) => engine.wait(id).catch(() => undefined)));
     }
     await engine.quiet();
+  }
+
+  /**
+   * The executions this session's code launched, as stored now, each with whether it failed with nothing to
+   * handle the failure (no ON_FAIL; for a PARALLEL no ON_ANY_FAIL nor ON_ALL_SETTLED): an uncaught error.
+   */
+  async launchedOutcomes(): Promise<{ id: string; doc: StatusView | null; unhandledFailure: boolean }[]> {
+    if (this.launched.length === 0) return [];
+    const engine = await this.engine();
+    return Promise.all(this.launched.map(async (id) => {
+      const found = await engine.status(id).catch(() => null);
+      const doc = found && typeof found === 'object' ? found : null;
+      return { id, doc, unhandledFailure: doc?.status === 'FAILED' && !(await this.handlesFailure(doc)) };
+    }));
+  }
+
+  /** Whether the stored pipeline has a failure handler (the pipeline is compiled again, as for RETRY). */
+  private async handlesFailure(doc: StatusView): Promise<boolean> {
+    try {
+      const spec = await this.options.resolve(doc.pipeline);
+      const handlers = isParallelSpec(spec) ? [spec.onAnyFail, spec.onAllSettled] : [spec.onFail];
+      return handlers.some((h) => (h?.length ?? 0) > 0);
+    } catch {
+      return false;
+    }
   }
 
   /**

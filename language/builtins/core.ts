@@ -1,7 +1,7 @@
 // Argument helpers shared by the built-in library files. Errors thrown here get the call's position from the
 // evaluator.
 import { ScriptError } from '../errors';
-import { Value, Doc, FunctionValue, isDoc, typeOf } from '../values';
+import { Value, Doc, isDoc, typeOf } from '../values';
 
 export function argError(fn: string, message: string): never {
   throw new ScriptError('argument_error', `${fn}: ${message}`);
@@ -37,11 +37,6 @@ export function map(fn: string, v: Value, what = 'argument'): Map<Value, Value> 
   if (v instanceof Map) return v;
   if (isDoc(v)) return new Map(Object.entries(v));
   return argError(fn, `${what} must be a MAP, got ${typeOf(v)}`);
-}
-
-export function func(fn: string, v: Value, what = 'argument'): FunctionValue {
-  if (!(v instanceof FunctionValue)) argError(fn, `${what} must be a function (e.g. (x) => x * 2), got ${typeOf(v)}`);
-  return v;
 }
 
 export function bool(fn: string, v: Value, what = 'argument'): boolean {

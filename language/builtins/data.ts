@@ -39,6 +39,22 @@ function optionalId(name: string, v: Value | undefined): string | undefined {
   return str(name, v, 'id');
 }
 
+function requiredId(name: string, v: Value | undefined): string {
+  const id = optionalId(name, v);
+  if (id === undefined) throw new ScriptError('argument_error', `${name}: id must not be NULL`);
+  return id;
+}
+
+/** ES_DELETE: removes the document id; `result` says `deleted` or `not_found` (a missing document is no error). */
+function deleteDocument([index, id]: Value[], ctx: CallContext): Promise<Value> {
+  const name = str('ES_DELETE', index, 'index');
+  const docId = requiredId('ES_DELETE', id);
+  return guarded(ctx, async () => {
+    const r = await storeFor(ctx).delete(name, docId);
+    return { _index: r._index, _id: r._id, result: r.result };
+  });
+}
+
 /** ESQL_QUERY as a function value (a call by name is compiled with the variables in sight, data-statements.ts). */
 function esqlQuery([q, params]: Value[], ctx: CallContext): Promise<Value> {
   const prepared = prepareQuery(str('ESQL_QUERY', q, 'query'));
@@ -49,10 +65,10 @@ function esqlQuery([q, params]: Value[], ctx: CallContext): Promise<Value> {
   return guarded(ctx, async () => rowsOf(await runQuery(ctx.services, prepared.text, list, ctx.signal)));
 }
 
-function indexDocument([index, doc, id]: Value[], ctx: CallContext): Promise<Value> {
-  const name = str('INDEX_DOCUMENT', index, 'index');
-  const source = document('INDEX_DOCUMENT', doc, 'document');
-  const docId = optionalId('INDEX_DOCUMENT', id);
+function indexDocument([index, doc, id]: Value[], ctx: CallContext, fn = 'INDEX_DOCUMENT'): Promise<Value> {
+  const name = str(fn, index, 'index');
+  const source = document(fn, doc, 'document');
+  const docId = optionalId(fn, id);
   return guarded(ctx, async () => {
     const r = await storeFor(ctx).index(name, source, docId !== undefined ? { id: docId } : {});
     return { _index: r._index, _id: r._id, result: r.result };
@@ -84,15 +100,15 @@ function merge(target: Source, changes: Source): Source {
   return out;
 }
 
-function updateDocument([index, id, changes]: Value[], ctx: CallContext): Promise<Value> {
-  const name = str('UPDATE_DOCUMENT', index, 'index');
-  const docId = optionalId('UPDATE_DOCUMENT', id)!;
-  const patch = document('UPDATE_DOCUMENT', changes, 'changes');
+function updateDocument([index, id, changes]: Value[], ctx: CallContext, fn = 'UPDATE_DOCUMENT'): Promise<Value> {
+  const name = str(fn, index, 'index');
+  const docId = requiredId(fn, id);
+  const patch = document(fn, changes, 'changes');
   return guarded(ctx, async () => {
     const store = storeFor(ctx);
     for (let attempt = 1; ; attempt++) {
       const current = await store.get(name, docId);
-      if (!current) throw new ScriptError('not_found_error', `UPDATE_DOCUMENT: document ${docId} not found in ${name}`, ctx.span);
+      if (!current) throw new ScriptError('not_found_error', `${fn}: document ${docId} not found in ${name}`, ctx.span);
       try {
         const r = await store.index(name, merge(current._source, patch), { id: docId, ifSeqNo: current._seq_no, ifPrimaryTerm: current._primary_term });
         return { _index: r._index, _id: r._id, result: r.result };
@@ -104,9 +120,9 @@ function updateDocument([index, id, changes]: Value[], ctx: CallContext): Promis
   });
 }
 
-function getDocument([index, id]: Value[], ctx: CallContext): Promise<Value> {
-  const name = str('GET_DOCUMENT', index, 'index');
-  const docId = optionalId('GET_DOCUMENT', id)!;
+function getDocument([index, id]: Value[], ctx: CallContext, fn = 'GET_DOCUMENT'): Promise<Value> {
+  const name = str(fn, index, 'index');
+  const docId = requiredId(fn, id);
   return guarded(ctx, async () => {
     const d = await storeFor(ctx).get(name, docId);
     if (!d) return null;
@@ -134,15 +150,25 @@ export const dataBuiltins: BuiltinDef[] = [
   { name: 'ESQL_QUERY', category: DATA, params: [{ name: 'query', type: 'STRING' }, { name: 'params', type: 'DOCUMENT|ARRAY', optional: true }], returns: 'ARRAY',
     doc: 'Runs an ES|QL query and returns its rows as documents (:name / ?name are variables or params keys, ?1 the params array).', impl: esqlQuery },
   { name: 'INDEX_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'document', type: 'DOCUMENT' }, { name: 'id', type: 'STRING', optional: true }], returns: 'DOCUMENT',
-    doc: 'Stores document in index (with id when given) and returns {_index, _id, result}.', impl: indexDocument },
+    doc: 'Stores document in index (with id when given) and returns {_index, _id, result}.', impl: (a, ctx) => indexDocument(a, ctx) },
   { name: 'INDEX_BULK', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'documents', type: 'ARRAY' }], returns: 'DOCUMENT',
     doc: 'Stores many documents in index and returns {indexed, errors, ids}.', impl: indexBulk },
   { name: 'UPDATE_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }, { name: 'changes', type: 'DOCUMENT' }], returns: 'DOCUMENT',
-    doc: 'Merges changes into the document id of index (compare-and-set, retried on conflict); returns {_index, _id, result}.', impl: updateDocument },
+    doc: 'Merges changes into the document id of index (compare-and-set, retried on conflict); returns {_index, _id, result}.', impl: (a, ctx) => updateDocument(a, ctx) },
   { name: 'GET_DOCUMENT', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }], returns: 'DOCUMENT',
-    doc: 'The document id of index (its fields and _id), NULL when absent.', impl: getDocument },
+    doc: 'The document id of index (its fields and _id), NULL when absent.', impl: (a, ctx) => getDocument(a, ctx) },
   { name: 'REFRESH_INDEX', category: DATA, params: [{ name: 'index', type: 'STRING' }], returns: 'BOOLEAN',
     doc: 'Makes recent writes to index visible to queries.', impl: refreshIndex },
+  // the reference's document functions (docs/functions/elasticsearch.md): index first, then id
+  { name: 'ES_GET', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }], returns: 'DOCUMENT',
+    doc: 'The document id of index (its fields and _id), NULL when absent; the same as GET_DOCUMENT.', impl: (a, ctx) => getDocument(a, ctx, 'ES_GET') },
+  { name: 'ES_INDEX', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }, { name: 'document', type: 'DOCUMENT' }], returns: 'DOCUMENT',
+    doc: 'Stores document in index under id (a new id when id is NULL), replacing any document there; returns {_index, _id, result}.',
+    impl: ([index, id, doc], ctx) => indexDocument([index, doc, id], ctx, 'ES_INDEX') },
+  { name: 'ES_UPDATE', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }, { name: 'changes', type: 'DOCUMENT' }], returns: 'DOCUMENT',
+    doc: 'Merges changes into the document id of index (as UPDATE_DOCUMENT); returns {_index, _id, result}.', impl: (a, ctx) => updateDocument(a, ctx, 'ES_UPDATE') },
+  { name: 'ES_DELETE', category: DATA, params: [{ name: 'index', type: 'STRING' }, { name: 'id', type: 'STRING' }], returns: 'DOCUMENT',
+    doc: "Deletes the document id of index; returns {_index, _id, result} with result 'deleted' or 'not_found'.", impl: deleteDocument },
   { name: 'LOAD_SAMPLE_DATA', category: DATA, params: [], returns: 'DOCUMENT',
     doc: "(Re)creates the tutorials' sample indices (logs-sample, metrics-sample, ...) and returns the document count per index.", impl: loadSample },
 ];

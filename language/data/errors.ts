@@ -3,7 +3,7 @@
 // `store_error` (or the store's own type, e.g. `version_conflict`) for everything else. Never a crash.
 import type { Span, SourceText } from '../ast';
 import { ScriptError, positionOf } from '../errors';
-import { EsqlError } from '../esql/errors';
+import { EsqlError, withParseHint } from '../esql/errors';
 import { StoreError, VersionConflictError } from '../store/store';
 import type { PreparedQuery } from './query-text';
 
@@ -44,7 +44,8 @@ function isEsqlType(e: unknown): boolean {
  * keep the query's own positions and point at the statement.
  */
 function esqlError(e: Error, span: Span | undefined, origin?: QueryOrigin): ScriptError {
-  let message = e.message;
+  // the cluster's parser says what ours says, without the hint
+  let message = withParseHint(e.message);
   const single = /^Found 1 problem\n(line \d+:\d+: [\s\S]*)$/.exec(message);
   if (single) message = single[1];
   if (!origin) return new ScriptError('esql_error', message, span);

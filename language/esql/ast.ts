@@ -66,3 +66,24 @@ export interface Query {
 export interface QuerySettings {
   time_zone?: string;
 }
+
+/** The direct sub-expressions of `e` (one place that knows each node's shape). */
+export function exprChildren(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'call': return e.args;
+    case 'binary': case 'logical': return [e.left, e.right];
+    case 'not': case 'neg': case 'isNull': case 'cast': return [e.arg];
+    case 'in': return [e.arg, ...e.list];
+    case 'like': return [e.arg, ...e.patterns];
+    case 'interval': return [e.amount];
+    case 'array': return e.items;
+    default: return [];
+  }
+}
+
+/** Column names `e` reads. */
+export function columnsOf(e: Expr, out = new Set<string>()): Set<string> {
+  if (e.kind === 'column') out.add(e.name);
+  for (const c of exprChildren(e)) columnsOf(c, out);
+  return out;
+}

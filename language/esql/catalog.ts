@@ -7,6 +7,8 @@ export interface CatalogField {
   type: string;
   /** True when some document holds more than one value: such fields are never pushed down. */
   multiValued: boolean;
+  /** A scaled_float's factor (LOOKUP JOIN scales a key as the field's term query does). */
+  scalingFactor?: number;
 }
 
 /**

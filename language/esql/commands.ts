@@ -9,6 +9,7 @@ import { dissectParser, grokParser } from './extract';
 import { EsqlCatalog } from './catalog';
 import { stats } from './stats';
 import { lookupJoin } from './join';
+import { inlineStats } from './inline-stats';
 
 type Row = unknown[];
 
@@ -31,6 +32,7 @@ export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContex
     case 'where': return where(cmd, input, ctx);
     case 'eval': return evalCommand(cmd, input, ctx);
     case 'stats': return stats(cmd, input, ctx);
+    case 'inline_stats': return inlineStats(cmd, input, ctx);
     case 'sort': return sort(cmd, input, ctx);
     case 'limit': return limit(typeof cmd.count === 'number' ? cmd.count : limitParam(cmd, ctx), input);
     case 'keep': return keep(cmd.patterns, input, ctx);
@@ -77,8 +79,8 @@ function where(cmd: Command & { kind: 'where' }, input: Column[], ctx: CommandCo
 }
 
 /** Columns after assigning `name`: an existing column of that name is removed and the new one goes last. */
-function assign(columns: Column[], name: string, type: DataType): Column[] {
-  return [...columns.filter((c) => c.name !== name), { name, type }];
+function assign(columns: Column[], name: string, type: DataType, constant?: { value: unknown }): Column[] {
+  return [...columns.filter((c) => c.name !== name), constant ? { name, type, constant } : { name, type }];
 }
 
 function evalCommand(cmd: Command & { kind: 'eval' }, input: Column[], ctx: CommandContext): Operator {
@@ -87,7 +89,7 @@ function evalCommand(cmd: Command & { kind: 'eval' }, input: Column[], ctx: Comm
   const steps = cmd.fields.map((field) => {
     const c = ctx.compiler.compile(field.expr, columns);
     const removeAt = columns.findIndex((col) => col.name === field.name);
-    columns = assign(columns, field.name, c.type);
+    columns = assign(columns, field.name, c.type, c.constant);
     return { fn: c.fn, removeAt };
   });
   return {
@@ -272,13 +274,14 @@ function rename(cmd: Command & { kind: 'rename' }, input: Column[], ctx: Command
     cols = cols.map((c, k) => (k === i ? moved : c)).filter((c, k) => k === i || c.name !== to.pattern);
   }
   const op = project(input, cols.map((c) => c.src), 'keep');
-  return { ...op, kind: 'rename', columns: cols.map(({ name, type }) => ({ name, type })) };
+  return { ...op, kind: 'rename', columns: cols.map(({ src: _src, ...c }) => c) };
 }
 
 function mvExpand(cmd: Command & { kind: 'mv_expand' }, input: Column[], ctx: CommandContext): Operator {
   const i = input.findIndex((c) => c.name === cmd.column.pattern);
   if (i < 0) ctx.fail(cmd.column.span, `Unknown column [${cmd.column.pattern}]`);
-  const columns = input.map((c, k) => (k === i && c.type === 'text' ? { ...c, type: 'keyword' as DataType } : c));
+  // The expanded column is no longer one value for every row.
+  const columns = input.map((c, k) => (k === i ? { name: c.name, type: c.type === 'text' ? 'keyword' as DataType : c.type } : c));
   return {
     kind: 'mv_expand', columns,
     *run(rows) {

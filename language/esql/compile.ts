@@ -11,6 +11,8 @@ import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functio
 export interface Column {
   name: string;
   type: DataType;
+  /** Set when every row holds this value (a ROW field, an EVAL of a constant): references fold to it. */
+  constant?: { value: unknown };
 }
 
 type Row = unknown[];
@@ -86,6 +88,9 @@ export class ExprCompiler {
         for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
         if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]${didYouMean(e.name, columns.map((c) => c.name))}`);
         const type = columns[i].type;
+        // Elasticsearch propagates foldable ROW and EVAL values into later expressions (PropagateEvalFoldables).
+        const known = columns[i].constant;
+        if (known) return { ...constant(known.value, type, e.text), column: true };
         return { type, fn: (row) => row[i], text: e.text };
       }
       case 'array':
@@ -407,8 +412,9 @@ export class ExprCompiler {
     if (!isString(arg.type) && arg.type !== 'null') {
       return this.fail(e.span, `first argument of [${e.text}] must be [string], found value [${arg.text}] type [${arg.type}]`);
     }
-    // Elasticsearch rewrites LIKE "*" to IS NOT NULL (so NOT LIKE "*" keeps exactly the nulls).
-    if (!e.rlike && patterns.some((p) => p.constant?.value === '*')) {
+    // Elasticsearch rewrites a pattern that matches everything (LIKE "*", RLIKE ".*") to IS NOT NULL, so the
+    // negation keeps exactly the nulls.
+    if (patterns.some((p) => p.constant?.value === (e.rlike ? '.*' : '*'))) {
       const argFn = arg.fn;
       const neg = e.negated;
       return this.foldable([arg], { type: 'boolean', text: e.text, fn: (row) => {
@@ -431,6 +437,8 @@ export class ExprCompiler {
     const fnName: Partial<Record<DataType, string>> = {
       boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
       text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
+      date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
+      cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
     };
     const name = target ? fnName[target] : undefined;
     if (!name) return this.fail(e.span, `Unsupported conversion to type [${e.to.toUpperCase()}]`);

@@ -1,9 +1,10 @@
 // The embedded ES|QL engine: parse -> analyse (names, types, functions; all failures collected) -> push the
 // exact part (filters, order, limit, simple aggregations over single-valued fields) into the store's scan ->
 // run the remaining operators over the row stream in JavaScript.
-import { Command, Expr, Query } from './ast';
+import { Command, Expr, Query, exprChildren } from './ast';
 import { parseQuery } from './parse';
-import { EsqlError, EvalFailure, Failure } from './errors';
+import { EsqlError, EvalFailure, Failure, lineColumn } from './errors';
+import { pushFiltersBelowJoins, sortBeforeJoinWarnings } from './join';
 import { Column, ExprCompiler, Warnings } from './compile';
 import { FunctionRegistry } from './registry';
 import { defineScalarFunctions } from './functions';
@@ -77,7 +78,16 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
     query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
     failures: [] as Failure[], now: options.now ?? Date.now(),
   };
-  const commands = combineFilters(query.commands.slice(1));
+  const catalog = options.catalog;
+  const commands = pushFiltersBelowJoins(combineFilters(query.commands.slice(1)), (join) => {
+    if (!catalog) return null;
+    try {
+      const keys = new Set(join.on.map((k) => k.pattern));
+      return new Set(catalog.fields(catalog.resolveIndices([join.index])).map((f) => f.name).filter((n) => !keys.has(n)));
+    } catch {
+      return null;
+    }
+  }, (e) => readsEveryField(e, env.registry));
   // Elasticsearch always ends the plan with a limit: 1000 by default, at most 10000.
   const end = { start: text.length, end: text.length };
   if (!commands.some((c) => c.kind === 'limit')) commands.push({ kind: 'limit', span: end, count: DEFAULT_LIMIT });
@@ -86,6 +96,12 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let source = analyzeSource(first, options.catalog, env, text);
   let ops = analyzeAll(commands, source.columns, env, options.catalog);
   if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
+  for (const w of query.warnings) env.warnings.note(`parse:${w}`, w);
+  const probe = new ExprCompiler({ ...env, failures: [] });
+  for (const at of sortBeforeJoinWarnings(commands, (e) => { const c = probe.compile(e, []); return !!c.constant && c.constant.value === null; })) {
+    const { line, column } = lineColumn(text, at.start);
+    env.warnings.note(`sort-join:${at.start}`, `Line ${line}:${column}: SORT is followed by a LOOKUP JOIN which does not preserve order; add another SORT after the LOOKUP JOIN if order is required`);
+  }
 
   let input: Iterable<Row>;
   let remaining = ops;
@@ -176,7 +192,7 @@ function analyzeSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Cons
       const compiler = new ExprCompiler(env);
       const compiled = cmd.fields.map((f) => ({ name: f.name, c: compiler.compile(f.expr, []) }));
       return {
-        columns: compiled.map(({ name, c }) => ({ name, type: c.type })),
+        columns: compiled.map(({ name, c }) => (c.constant ? { name, type: c.type, constant: c.constant } : { name, type: c.type })),
         rows: [compiled.map(({ c }) => normalize(c.fn([])))],
       };
     }
@@ -257,7 +273,7 @@ function neededFields(commands: Command[], fields: CatalogField[], registry: Fun
     switch (c.kind) {
       case 'where': visit(c.condition); break;
       case 'eval': c.fields.forEach((f) => visit(f.expr)); break;
-      case 'stats': c.aggs.forEach((a) => { visit(a.field.expr); visit(a.filter); }); c.groups.forEach((g) => visit(g.expr)); break;
+      case 'stats': case 'inline_stats': c.aggs.forEach((a) => { visit(a.field.expr); visit(a.filter); }); c.groups.forEach((g) => visit(g.expr)); break;
       case 'sort': c.orders.forEach((o) => visit(o.expr)); break;
       case 'keep': case 'drop': c.patterns.forEach((p) => patterns.push(p.pattern)); break;
       case 'rename': c.renames.forEach((r) => { names.add(r.from.pattern); names.add(r.to.pattern); }); break;
@@ -302,3 +318,12 @@ function numberPositionalParams(query: Query): void {
 }
 
 export { limit };
+
+/** True when `e` calls a function that reads fields it does not name (KQL, QSTR). */
+function readsEveryField(e: Expr, registry: FunctionRegistry): boolean {
+  if (e.kind === 'call') {
+    const f = registry.lookup(e.name);
+    if (f?.kind === 'scalar' && f.readsEveryField) return true;
+  }
+  return exprChildren(e).some((c) => readsEveryField(c, registry));
+}

@@ -53,6 +53,25 @@ export class EsqlError extends Error {
   }
 }
 
+const EQUALS_HINT = ' (ES|QL compares with ==; a single = only names a column, as in EVAL x = ...)';
+const QUOTE_HINT = ' (ES|QL strings take double quotes)';
+
+/**
+ * A parse error with a hint for the two habits SQL brings (and the reference's tutorials show): `=` as a
+ * comparison and single-quoted strings. Works on our messages and on Elasticsearch's (same ANTLR wording);
+ * adds nothing twice.
+ */
+export function withParseHint(message: string): string {
+  if (message.includes(EQUALS_HINT) || message.includes(QUOTE_HINT)) return message;
+  const first = message.split('\n').findIndex((l) => /mismatched input|token recognition error|extraneous input/.test(l));
+  if (first < 0) return message;
+  const lines = message.split('\n');
+  const line = lines[first];
+  if (/(mismatched|extraneous) input '=' expecting/.test(line) && line.includes("'=='")) lines[first] = line + EQUALS_HINT;
+  else if (/(mismatched|extraneous) input ''|token recognition error at: '''/.test(line)) lines[first] = line + QUOTE_HINT;
+  return lines.join('\n');
+}
+
 /** Raised by a function on one row: the row's value becomes null and the message a warning. */
 export class EvalFailure extends Error {
   constructor(readonly javaException: string, message: string) {

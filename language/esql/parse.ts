@@ -2,7 +2,7 @@
 import * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from '../grammar/load';
 import { Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp } from './ast';
-import { EsqlError, Span, lineColumn } from './errors';
+import { EsqlError, Span, lineColumn, withParseHint } from './errors';
 import { validTimeZone } from './functions/zone';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
 
@@ -34,10 +34,9 @@ export function parseQuery(text: string): Query {
     const pos = match.getRightmostFailurePosition();
     const rest = text.slice(pos);
     const found = pos < text.length ? `'${rest.split(/\s/)[0]}'` : '<EOF>';
-    // ES|QL strings take double quotes; a SQL habit deserves a direct hint.
-    const hint = rest.startsWith("'") ? ' (ES|QL strings take double quotes)' : '';
+    // `=` for `==` and single-quoted strings are SQL habits: the message says what ES|QL wants instead
     throw EsqlError.at(text, { start: pos, end: pos },
-      `mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}${hint}`, 'parsing_exception');
+      withParseHint(`mismatched input ${found} expecting ${expectedTokens(match.getExpectedText())}`), 'parsing_exception');
   }
   pending = { text, warnings: [] };
   try {
@@ -161,7 +160,11 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   Eval(_kw, list) {
     return { kind: 'eval', span: span(this), fields: list.asIteration().children.map((c) => c.ast()) } satisfies Command;
   },
-  Stats(_kw, aggs, by) {
+  Stats(kw, aggs, by) {
+    if (aggs.asIteration().children.length === 0 && by.children.length === 0) {
+      // as Elasticsearch: a bare STATS is a parsing error, not an empty aggregation
+      throw EsqlError.at(this.source.sourceString, span(kw), `At least one aggregation or grouping expression required in [${this.sourceString}]`, 'parsing_exception');
+    }
     return {
       kind: 'stats', span: span(this), aggs: aggs.asIteration().children.map((c) => c.ast()),
       groups: by.children.length ? by.children[0].ast() : [],

@@ -11,6 +11,8 @@ export interface Compiled {
   fn: (row: unknown[]) => unknown;
   constant?: { value: unknown };
   text: string;
+  /** A column reference whose value is known (a propagated ROW or EVAL constant): still a field to MATCH. */
+  column?: boolean;
 }
 
 export interface BuildContext {

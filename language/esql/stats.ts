@@ -21,7 +21,15 @@ interface AggSlot {
   text: string;
 }
 
-export function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: CommandContext): Operator {
+/** STATS as an operator; `grouped` also gives each output row's group key values (INLINE STATS joins on them). */
+export interface StatsOperator extends Operator {
+  grouped(rows: Iterable<Row>): Iterable<{ keys: unknown[]; out: Row }>;
+  /** The grouping expressions that group (evaluated on an input row), and where each output column comes from. */
+  groupFns: ((row: Row) => unknown)[];
+  sources: ({ kind: 'agg' } | { kind: 'group'; i: number })[];
+}
+
+export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: Column[], ctx: CommandContext): StatsOperator {
   const compiler = ctx.compiler;
   const allGroups = cmd.groups.map((g) => ({ name: g.name, compiled: compiler.compile(g.expr, input), span: g.span }));
   // A grouping shadowed by a later one of the same name does not group at all.
@@ -80,69 +88,73 @@ export function stats(cmd: Command & { kind: 'stats' }, input: Column[], ctx: Co
   }
   const columns = visible.map((c) => ({ name: c.name, type: c.type }));
   const groupFns = groups.map((g) => g.compiled.fn);
-  return {
-    kind: 'stats', columns,
-    *run(rows) {
-      const table = new Map<string, { keys: unknown[]; accs: Accumulator[] }>();
-      const newAccs = (): Accumulator[] => slots.map((s) => s.fn.create(s.type, s.argTypes, s.constants));
-      const addRow = (entry: { accs: Accumulator[] }, row: Row): void => {
-        for (let k = 0; k < slots.length; k++) {
-          const s = slots[k];
-          if (s.filter && s.filter.fn(row) !== true) continue;
-          if (s.star) entry.accs[k].add(1);
-          else if (s.fn.name === 'weighted_avg') entry.accs[k].add([s.args[0].fn(row), s.args[1].fn(row)]);
-          else if (s.args.length === 0) entry.accs[k].add(1);
-          else entry.accs[k].add(s.args[0].fn(row));
-        }
+  function* grouped(rows: Iterable<Row>): Iterable<{ keys: unknown[]; out: Row }> {
+    const table = new Map<string, { keys: unknown[]; accs: Accumulator[] }>();
+    const newAccs = (): Accumulator[] => slots.map((s) => s.fn.create(s.type, s.argTypes, s.constants));
+    const addRow = (entry: { accs: Accumulator[] }, row: Row): void => {
+      for (let k = 0; k < slots.length; k++) {
+        const s = slots[k];
+        if (s.filter && s.filter.fn(row) !== true) continue;
+        if (s.star) entry.accs[k].add(1);
+        else if (s.fn.name === 'weighted_avg') entry.accs[k].add([s.args[0].fn(row), s.args[1].fn(row)]);
+        else if (s.args.length === 0) entry.accs[k].add(1);
+        else entry.accs[k].add(s.args[0].fn(row));
+      }
+    };
+    if (groups.length === 0) {
+      const entry = { keys: [], accs: newAccs() };
+      table.set('', entry);
+      for (const row of rows) addRow(entry, row);
+    } else if (groupFns.length === 1) {
+      // One key: the value itself keys the map (Map compares numbers, strings and bigints by value).
+      const g = groupFns[0];
+      const single = new Map<unknown, { keys: unknown[]; accs: Accumulator[] }>();
+      const add = (k: unknown, row: Row): void => {
+        let entry = single.get(k);
+        if (!entry) { entry = { keys: [k], accs: newAccs() }; single.set(k, entry); table.set(keyString(k), entry); }
+        addRow(entry, row);
       };
-      if (groups.length === 0) {
-        const entry = { keys: [], accs: newAccs() };
-        table.set('', entry);
-        for (const row of rows) addRow(entry, row);
-      } else if (groupFns.length === 1) {
-        // One key: the value itself keys the map (Map compares numbers, strings and bigints by value).
-        const g = groupFns[0];
-        const single = new Map<unknown, { keys: unknown[]; accs: Accumulator[] }>();
-        const add = (k: unknown, row: Row): void => {
-          let entry = single.get(k);
-          if (!entry) { entry = { keys: [k], accs: newAccs() }; single.set(k, entry); table.set(keyString(k), entry); }
-          addRow(entry, row);
-        };
-        for (const row of rows) {
+      for (const row of rows) {
+        const v = g(row);
+        if (Array.isArray(v)) for (const k of new Set(v)) add(k, row);
+        else add(v ?? null, row);
+      }
+    } else {
+      for (const row of rows) {
+        // A multivalued key puts the row in the group of each of its values.
+        let combos: unknown[][] = [[]];
+        for (const g of groupFns) {
           const v = g(row);
-          if (Array.isArray(v)) for (const k of new Set(v)) add(k, row);
-          else add(v ?? null, row);
+          const values = Array.isArray(v) ? [...new Set(v)] : [v ?? null];
+          combos = combos.flatMap((c) => values.map((x) => [...c, x]));
         }
-      } else {
-        for (const row of rows) {
-          // A multivalued key puts the row in the group of each of its values.
-          let combos: unknown[][] = [[]];
-          for (const g of groupFns) {
-            const v = g(row);
-            const values = Array.isArray(v) ? [...new Set(v)] : [v ?? null];
-            combos = combos.flatMap((c) => values.map((x) => [...c, x]));
-          }
-          for (const keys of combos) {
-            const key = keys.map(keyString).join('\u0000');
-            let entry = table.get(key);
-            if (!entry) { entry = { keys, accs: newAccs() }; table.set(key, entry); }
-            addRow(entry, row);
-          }
+        for (const keys of combos) {
+          const key = keys.map(keyString).join('\u0000');
+          let entry = table.get(key);
+          if (!entry) { entry = { keys, accs: newAccs() }; table.set(key, entry); }
+          addRow(entry, row);
         }
       }
-      for (const entry of groupOrder(table, groups.map((g) => g.compiled.type))) {
-        const stage: unknown[] = [...entry.keys];
-        slots.forEach((s, k) => {
-          try {
-            stage.push(entry.accs[k].result());
-          } catch (e) {
-            if (!(e instanceof EvalFailure)) throw e;
-            ctx.warn(s.span, s.text, e);
-            stage.push(null);
-          }
-        });
-        yield visible.map((c) => (c.kind === 'agg' ? c.o.compiled.fn(stage) : entry.keys[c.i]));
-      }
+    }
+    for (const entry of groupOrder(table, groups.map((g) => g.compiled.type))) {
+      const stage: unknown[] = [...entry.keys];
+      slots.forEach((s, k) => {
+        try {
+          stage.push(entry.accs[k].result());
+        } catch (e) {
+          if (!(e instanceof EvalFailure)) throw e;
+          ctx.warn(s.span, s.text, e);
+          stage.push(null);
+        }
+      });
+      yield { keys: entry.keys, out: visible.map((c) => (c.kind === 'agg' ? c.o.compiled.fn(stage) : entry.keys[c.i])) };
+    }
+  }
+  return {
+    kind: 'stats', columns, grouped, groupFns,
+    sources: visible.map((c) => (c.kind === 'agg' ? { kind: 'agg' as const } : { kind: 'group' as const, i: c.i })),
+    *run(rows) {
+      for (const g of grouped(rows)) yield g.out;
     },
   };
 }

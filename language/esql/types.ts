@@ -54,6 +54,7 @@ export const TYPE_ALIASES: Record<string, DataType> = {
   k: 'keyword', s: 'keyword', string: 'keyword', text: 'text', txt: 'text', date: 'date', datetime: 'date',
   dt: 'date', date_nanos: 'date_nanos', ip: 'ip', version: 'version', v: 'version', null: 'null',
   time_duration: 'time_duration', date_period: 'date_period', geo_point: 'geo_point', geo_shape: 'geo_shape',
+  cartesian_point: 'cartesian_point', cartesian_shape: 'cartesian_shape',
   unsupported: 'unsupported',
 };
 
@@ -152,8 +153,34 @@ export function formatPoint(x: number, y: number): string {
   return `POINT (${javaDouble(x)} ${javaDouble(y)})`;
 }
 
-/** A geometry's WKT in Elasticsearch's spelling (a point normalised; other shapes as they are). */
+/**
+ * A geometry's WKT in Elasticsearch's spelling (`POINT (0.0 0.0)`, `POLYGON ((0.0 0.0, 1.0 0.0, ...))`), or
+ * null when the text is not WKT: upper-case tag, a space before each list, coordinates as Java doubles.
+ */
+export function normalizeWkt(wkt: string): string | null {
+  const tokens = wkt.trim().match(/[A-Za-z]+|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[(),]|\S/g);
+  if (!tokens || !/^[A-Za-z]+$/.test(tokens[0])) return null;
+  let out = '';
+  let depth = 0;
+  let prev = '';
+  for (const t of tokens) {
+    if (/^[A-Za-z]+$/.test(t)) {
+      if (t.toUpperCase() === 'EMPTY') out += (out ? ' ' : '') + 'EMPTY';
+      else out += (prev === ',' ? ' ' : '') + t.toUpperCase();
+    } else if (t === '(') { out += prev === '(' ? '(' : prev === ',' ? ' (' : ' ('; depth++; }
+    else if (t === ')') { if (--depth < 0) return null; out += ')'; }
+    else if (t === ',') out += ',';
+    else {
+      const n = Number(t);
+      if (!Number.isFinite(n)) return null;
+      out += (prev === '(' ? '' : ' ') + javaDouble(n);
+    }
+    prev = t;
+  }
+  return depth === 0 ? out : null;
+}
+
+/** A geometry's WKT in Elasticsearch's spelling (as it is when it does not parse). */
 export function canonicalWkt(wkt: string): string {
-  const p = parsePoint(wkt);
-  return p ? formatPoint(p.x, p.y) : wkt;
+  return normalizeWkt(wkt) ?? wkt;
 }

@@ -26,8 +26,10 @@ import type { Bindings, Handler, HandlerContext, BodyContext, ParallelSpec, Pipe
 import type { Compiler } from './compile';
 import { asScriptError } from './compile';
 import type { Host } from './host';
+import { checkHandlerBindings } from './async-bindings';
 import { BlockScope, FrameScope } from './scope';
 import { AT, ExprFn, Frame, R, RET, RETURN, Runtime, StmtFn, ctxOf, isPromise, newFrame } from './runtime';
+import { then } from './steps';
 
 /** What the session offers the async statements. */
 export interface AsyncServices {
@@ -37,7 +39,7 @@ export interface AsyncServices {
   show(handle: ExecutionHandle, out: Output): Promise<void>;
 }
 
-type PipelineStmt = Extract<A.Stmt, { kind: 'asyncCall' | 'parallel' }>;
+export type PipelineStmt = Extract<A.Stmt, { kind: 'asyncCall' | 'parallel' }>;
 
 /** The serialisable pipeline stored with an execution; `resolvePipeline` turns it back into a spec. */
 export interface StoredPipeline {
@@ -86,7 +88,7 @@ export class TaskOutput implements Output {
 }
 
 /** Where to show the display of an execution started by code running in `rt`. */
-function notebookOf(rt: Runtime): Output {
+export function notebookOf(rt: Runtime): Output {
   return rt.out instanceof TaskOutput ? rt.out.notebook : rt.out;
 }
 
@@ -125,7 +127,7 @@ export function describeScriptError(err: unknown, procedure: string | null): Err
 // ------------------------------------------------------------------ values and units
 
 /** A value as plain JSON (what crosses into the engine and the store). */
-function toJson(v: Value): unknown {
+export function toJson(v: Value): unknown {
   return toJsonable(v);
 }
 
@@ -146,7 +148,7 @@ export function durationMs(v: Value, unit: string | undefined | null, what: stri
   return Math.round(v * UNIT_MS[unit || 'SECONDS']);
 }
 
-function wholeNumber(v: Value, what: string, min: number, span: A.Span): number {
+export function wholeNumber(v: Value, what: string, min: number, span: A.Span): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw new ScriptError('argument_error', `${what} must be a whole NUMBER >= ${min}, got ${v === null ? 'NULL' : toText(v)}`, span);
   }
@@ -154,7 +156,7 @@ function wholeNumber(v: Value, what: string, min: number, span: A.Span): number 
 }
 
 /** The session's engine; failing to open it (no store, store unreachable) is an error at the statement. */
-async function engineAt(services: AsyncServices, span: A.Span): Promise<ExecutionEngine> {
+export async function engineAt(services: AsyncServices, span: A.Span): Promise<ExecutionEngine> {
   try {
     return await services.engine();
   } catch (e) {
@@ -162,7 +164,7 @@ async function engineAt(services: AsyncServices, span: A.Span): Promise<Executio
   }
 }
 
-function asScriptFailure(e: unknown, span: A.Span): ScriptError {
+export function asScriptFailure(e: unknown, span: A.Span): ScriptError {
   if (e instanceof ExecutionError) return new ScriptError(e.kind, e.message, span);
   const err = asScriptError(e, span);
   if (!err.span) err.span = span;
@@ -181,7 +183,7 @@ interface CompiledHandler {
 }
 
 /** Bodies and handlers of a pipeline statement, compiled in their own frame layout. */
-interface Runnable {
+export interface Runnable {
   frameSize: number;
   argSlots: number[];
   captureSlots: [string, number][];
@@ -189,7 +191,7 @@ interface Runnable {
   handlers: CompiledHandler[];
 }
 
-function callsOf(s: PipelineStmt): { name: string; args: A.Expr[]; span: A.Span }[] {
+export function callsOf(s: PipelineStmt): { name: string; args: A.Expr[]; span: A.Span }[] {
   return s.kind === 'asyncCall' ? [{ name: s.name, args: s.args, span: s.span }] : s.calls;
 }
 
@@ -206,12 +208,12 @@ function namesIn(node: unknown, out: Set<string>): Set<string> {
 }
 
 /** The local variables of the launching scope that the handlers use: captured by value at launch. */
-function capturedNames(s: PipelineStmt, scope: BlockScope): string[] {
+export function capturedNames(s: PipelineStmt, scope: BlockScope): string[] {
   const used = namesIn(s.stages.map((st) => st.handler), new Set());
   return [...used].filter((n) => scope.resolve(n) !== undefined);
 }
 
-function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: string[]): Runnable {
+export function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: string[]): Runnable {
   const frame = new FrameScope(null, false);
   const scope = new BlockScope(null, frame);
   const captureSlots = captures.map((n): [string, number] => [n, scope.declare(n, undefined, false).slot]);
@@ -231,6 +233,7 @@ function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: string[]
       const where = s.kind === 'asyncCall' ? 'a procedure call' : 'PARALLEL';
       throw new ScriptError('syntax_error', `${st.op} does not apply to ${where} (use ${allowed.join(', ')})`, st.span);
     }
+    checkHandlerBindings(st, allowed);
     const h = st.handler;
     if (h.kind === 'call') {
       const run = compiler.expr({ kind: 'callProc', name: h.name, args: h.args, span: st.span }, scope);
@@ -241,10 +244,6 @@ function compileRunnable(compiler: Compiler, s: PipelineStmt, captures: string[]
     }
   }
   return { frameSize: frame.size, argSlots, captureSlots, calls: compiledCalls, handlers };
-}
-
-function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
 }
 
 function runStatements(fns: StmtFn[], f: Frame, from: number): R<A.Stmt | undefined | number> {
@@ -266,7 +265,7 @@ function bindingsDoc(b: Bindings): Doc {
  * Turns a runnable plus the values of one launch into the engine's spec. `base` is the Runtime of the code that
  * starts it (its services are shared); `notebook` is where executions started by the bodies are displayed.
  */
-function specOf(run: Runnable, parallel: boolean, pipeline: StoredPipeline, captured: Map<string, Value>, base: Runtime): PipelineSpec {
+export function specOf(run: Runnable, parallel: boolean, pipeline: StoredPipeline, captured: Map<string, Value>, base: Runtime): PipelineSpec {
   const notebook = notebookOf(base);
   const frameFor = (rt: Runtime, args: Value[], bindings: Doc | null): Frame => {
     const f = newFrame(run.frameSize, null, rt);
@@ -339,181 +338,3 @@ export function resolvePipeline(compiler: Compiler, host: Host, stored: unknown)
   const run = compileRunnable(compiler, s, [...captured.keys()]);
   return specOf(run, s.kind === 'parallel', p, captured, host.rt);
 }
-
-// ------------------------------------------------------------------ the statements
-
-/** Compiles one async statement; without an engine in the session they fail with `not_available`. */
-export function compileAsyncStatement(compiler: Compiler, host: Host, s: A.Stmt, scope: BlockScope): StmtFn {
-  const services = host.executions;
-  if (!services) {
-    return () => { throw new ScriptError('not_available', 'async executions need a session with a data store', s.span); };
-  }
-  const atCellRoot = scope.isCellRoot;
-  const give: Give = (v, live) => {
-    if (!atCellRoot) return;
-    host.lastValue = v;
-    if (live && v !== null && typeof v === 'object') host.shownLive.add(v);
-  };
-  switch (s.kind) {
-    case 'asyncCall':
-    case 'parallel':
-      return compilePipeline(compiler, services, s, scope, give);
-    case 'execution':
-      return compileControl(compiler, services, s, scope, give);
-    case 'executions': {
-      const where = s.where?.text.trim() || undefined;
-      return () => (async () => {
-        const engine = await engineAt(services, s.span);
-        try {
-          give(toValue((await engine.list(where)).map(summary)));
-        } catch (e) {
-          throw asScriptFailure(e, s.span);
-        }
-        return undefined;
-      })();
-    }
-    default:
-      throw new ScriptError('runtime_error', `not an async statement: ${s.kind}`, s.span);
-  }
-}
-
-/** What EXECUTIONS lists per run (STATUS shows the whole document). */
-function summary(d: StatusView): Record<string, unknown> {
-  return {
-    execution_id: d.execution_id, track_name: d.track_name, procedure_name: d.procedure_name, kind: d.kind,
-    status: d.status, state: d.state, started_at: d.started_at, completed_at: d.completed_at,
-    duration_ms: d.duration_ms, progress: d.progress?.percent ?? null, result: d.result, error: d.error,
-  };
-}
-
-/** Sets the statement's value (the cell's result when last); `live`: a live display already shows it. */
-type Give = (v: Value, live?: boolean) => void;
-
-function compilePipeline(compiler: Compiler, services: AsyncServices, s: PipelineStmt, scope: BlockScope, give: Give): StmtFn {
-  const captures = capturedNames(s, scope);
-  const run = compileRunnable(compiler, s, captures);
-  const readCaptures = captures.map((n) => compiler.expr({ kind: 'var', name: n, span: s.span }, scope));
-  const callArgs = callsOf(s).map((c) => c.args.map((a) => compiler.expr(a, scope)));
-  const stage = (op: string) => s.stages.filter((st) => st.op === op);
-  for (const op of ['TRACK', 'TIMEOUT', 'RETRY', 'CANCEL SIBLINGS']) {
-    const found = stage(op);
-    if (found.length > 1) throw new ScriptError('syntax_error', `${op} is given more than once`, found[1].span);
-  }
-  const track = stage('TRACK')[0];
-  const timeout = stage('TIMEOUT')[0];
-  const retry = stage('RETRY')[0];
-  const siblings = stage('CANCEL SIBLINGS')[0];
-  if (s.kind === 'asyncCall' && siblings) throw new ScriptError('syntax_error', 'CANCEL SIBLINGS applies to PARALLEL only', siblings.span);
-  if (s.kind === 'parallel' && retry) throw new ScriptError('syntax_error', 'RETRY applies to a procedure call, not to PARALLEL', retry.span);
-  const trackName = track?.value ? compiler.expr(track.value, scope) : undefined;
-  const timeoutValue = timeout?.value ? compiler.expr(timeout.value, scope) : undefined;
-  const retryCount = retry?.value ? compiler.expr(retry.value, scope) : undefined;
-  const backoff = retry && typeof retry.option === 'object' ? compiler.expr(retry.option, scope) : undefined;
-  const max = s.kind === 'parallel' && s.max ? compiler.expr(s.max, scope) : undefined;
-  const statement = s.span.source.text.slice(s.span.start, s.span.end);
-
-  const launch = async (f: Frame): Promise<undefined> => {
-    const rt = ctxOf(f);
-    const args: unknown[][] = [];
-    for (const fns of callArgs) {
-      const vs: unknown[] = [];
-      for (const fn of fns) vs.push(toJson(await fn(f)));
-      args.push(vs);
-    }
-    const captured = new Map<string, Value>();
-    for (let i = 0; i < captures.length; i++) captured.set(captures[i], await readCaptures[i](f));
-    let trackOption: StoredPipeline['track'] = null;
-    if (trackName) {
-      const name = await trackName(f);
-      if (typeof name !== 'string' || name === '') throw new ScriptError('argument_error', `TRACK AS needs a non-empty STRING, got ${toText(name)}`, track.span);
-      trackOption = { name, onConflict: (typeof track.option === 'string' ? track.option : 'REJECT') as ConflictPolicy };
-    }
-    const pipeline: StoredPipeline = {
-      language: 'elastic-script',
-      version: 1,
-      statement,
-      arguments: args,
-      captured: Object.fromEntries([...captured].map(([k, v]) => [k, toJson(v)])),
-      track: trackOption,
-      timeout_ms: timeoutValue ? durationMs(await timeoutValue(f), timeout.unit, 'TIMEOUT', timeout.span) : null,
-      retry: retryCount
-        ? {
-          retries: wholeNumber(await retryCount(f), 'RETRY', 0, retry.span),
-          backoffMs: backoff ? durationMs(await backoff(f), retry.unit, 'BACKOFF', retry.span) : 0,
-        }
-        : null,
-      max: max ? wholeNumber(await max(f), 'MAX', 1, s.span) : null,
-      cancel_siblings: siblings !== undefined,
-    };
-    const engine = await engineAt(services, s.span);
-    const spec = specOf(run, s.kind === 'parallel', pipeline, captured, rt);
-    let handle: ExecutionHandle;
-    try {
-      handle = 'branches' in spec ? await engine.parallel(spec) : await engine.start(spec);
-    } catch (e) {
-      throw asScriptFailure(e, s.span);
-    }
-    await services.show(handle, notebookOf(rt));
-    give(toValue(handle), true);
-    return undefined;
-  };
-  return (f) => launch(f);
-}
-
-function compileControl(compiler: Compiler, services: AsyncServices, s: Extract<A.Stmt, { kind: 'execution' }>, scope: BlockScope, give: Give): StmtFn {
-  const target = compiler.expr(s.target, scope);
-  const args = s.args.map((a) => compiler.expr(a, scope));
-  const units = s.op === 'WAIT' ? s.args.slice(2).map((a) => (a.kind === 'literal' && typeof a.value === 'string' ? a.value : undefined)) : [];
-  const sp = s.span;
-  const verb = async (f: Frame): Promise<undefined> => {
-    const rt = ctxOf(f);
-    const x = await target(f);
-    if (typeof x !== 'string' || x === '') throw new ScriptError('argument_error', `EXECUTION() needs a track name or an execution id (STRING), got ${toText(x)}`, s.target.span);
-    const values: Value[] = [];
-    for (const a of args) values.push(await a(f));
-    const engine = await engineAt(services, sp);
-    try {
-      switch (s.op) {
-        case 'STATUS': give(toValue(await engine.status(x))); break;
-        case 'WAIT': {
-          const timeoutMs = values[0] === null ? undefined : durationMs(values[0], units[0], 'WAIT TIMEOUT', sp);
-          const everyMs = values[1] === null ? undefined : durationMs(values[1], units[1], 'WAIT EVERY', sp);
-          give(toValue(waitValue(await interruptible(engine.wait(x, { timeoutMs, everyMs }), rt.signal, sp))));
-          break;
-        }
-        case 'CANCEL': give(toValue((await engine.cancel(x)).document)); break;
-        case 'CANCEL FORCE': give(toValue((await engine.cancel(x, { force: true })).document)); break;
-        case 'RETRY': {
-          const handle = await engine.retry(x);
-          await services.show(handle, notebookOf(rt));
-          give(toValue(handle), true);
-          break;
-        }
-        case 'COMPLETE': give(toValue((await engine.complete(x, toJson(values[0]))).document)); break;
-        case 'FAIL': give(toValue((await engine.fail(x, toText(values[0]))).document)); break;
-        case 'PING': give(toValue((await engine.ping(x)).document)); break;
-        case 'RESULT': give(toValue(await engine.result(x))); break;
-        case 'HISTORY': give(toValue(await engine.history(x))); break;
-        default: throw new ScriptError('syntax_error', `unknown EXECUTION verb ${s.op}`, sp);
-      }
-    } catch (e) {
-      throw asScriptFailure(e, sp);
-    }
-    return undefined;
-  };
-  return (f) => verb(f);
-}
-
-/** A WAIT in the foreground ends at an interrupt (the execution itself goes on). */
-function interruptible<T>(p: Promise<T>, signal: AbortSignal, span: A.Span): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ScriptError('interrupted', 'execution interrupted', span));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ScriptError('interrupted', 'execution interrupted', span));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}
-

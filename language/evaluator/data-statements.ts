@@ -4,7 +4,7 @@
 // parameters (`:name` or `?name`; `:1`/`?1` for USING values), never as text.
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
-import { Value, isDoc, typeOf } from '../values';
+import { Doc, Value, isDoc, typeOf } from '../values';
 import type { EsqlResult } from '../store/store';
 import { toMimeBundle } from '../render';
 import { prepareQuery, PreparedQuery } from '../data/query-text';
@@ -13,8 +13,9 @@ import { firstValue, paramValue, rowsOf, sourceOf } from '../data/rows';
 import { Cursor } from '../data/cursor';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
-import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, upOf } from './runtime';
-import { evalAll, execute, guard, storeAt, then } from './data-support';
+import { ExprFn, Frame, GlobalCell, R, StmtFn, ctxOf, frameAt } from './runtime';
+import { execute, guard, storeAt } from './data-support';
+import { evalAll, then } from './steps';
 import { loop } from './runtime';
 import { IndexCommands } from './index-commands';
 import { checkerFor } from './types';
@@ -90,11 +91,7 @@ export class DataStatements {
     if (local) {
       const { depth } = local;
       const slot = local.v.slot;
-      return (f) => {
-        let x = f;
-        for (let i = 0; i < depth; i++) x = upOf(x);
-        return x[slot] ?? null;
-      };
+      return (f) => frameAt(f, depth)[slot] ?? null;
     }
     const cell = this.host.global(name);
     return () => (cell.defined ? cell.v : undefined);
@@ -106,11 +103,7 @@ export class DataStatements {
     const host = this.host;
     return (f, name) => {
       const l = locals.get(name);
-      if (l) {
-        let x = f;
-        for (let i = 0; i < l.depth; i++) x = upOf(x);
-        return x[l.v.slot] ?? null;
-      }
+      if (l) return frameAt(f, l.depth)[l.v.slot] ?? null;
       const cell = host.global(name);
       return cell.defined ? cell.v : undefined;
     };
@@ -308,12 +301,24 @@ export class DataStatements {
   // ---------------------------------------------------------------- cursors
 
   private declareCursor(s: Extract<A.Stmt, { kind: 'declareCursor' }>, scope: BlockScope): StmtFn {
+    if (s.call) return this.declareCursorCall(s.name, s.call, s.span, scope);
     const q = this.staticQuery(s.query, scope);
     const define = this.declared(s.name, undefined, s.span, scope);
     // the cursor reads its variables from this frame at OPEN, so the frame must not go back to the pool
     scope.frame.captured = true;
     // the cursor keeps the frame it was declared in: OPEN binds the variables as they are then
     return (f) => { define(f, new Cursor(s.name, (at) => this.runStatic(f, q, at).then(rowsOf))); return undefined; };
+  }
+
+  /** `DECLARE c CURSOR FOR ESQL_QUERY(text [, params])`: the call (text and params) is evaluated at each OPEN. */
+  private declareCursorCall(name: string, call: A.Expr, span: A.Span, scope: BlockScope): StmtFn {
+    if (call.kind !== 'call' || call.callee.kind !== 'var' || call.callee.name.toUpperCase() !== 'ESQL_QUERY') {
+      throw new ScriptError('syntax_error', 'a cursor is declared FOR an ES|QL query or FOR ESQL_QUERY(text [, params])', call.span);
+    }
+    const run = this.esqlQueryCall(call, scope);
+    const define = this.declared(name, undefined, span, scope);
+    scope.frame.captured = true;
+    return (f) => { define(f, new Cursor(name, () => Promise.resolve(run(f)) as Promise<Doc[]>)); return undefined; };
   }
 
   private cursorAt(name: string, span: A.Span, scope: BlockScope): (f: Frame) => R<Cursor> {

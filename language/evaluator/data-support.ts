@@ -1,32 +1,11 @@
 // What the data statements share at run time: running a query on the frame's store (warnings printed, failures as
-// script errors), store calls with their errors at the statement, and a loop over rows.
+// script errors) and store calls with their errors at the statement.
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
-import type { Value } from '../values';
 import type { DataStore, EsqlResult } from '../store/store';
 import { QueryOrigin, dataError } from '../data/errors';
 import { runQuery, storeOf } from '../data/services';
-import { Completion, EXIT, ExprFn, Frame, R, RETURN, StmtFn, ctxOf, isPromise } from './runtime';
-
-export function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
-export function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {
-  const out: Value[] = [];
-  const from = (i: number): R<Value[]> => {
-    for (; i < fns.length; i++) {
-      const v = fns[i](f);
-      if (isPromise(v)) {
-        const k = i;
-        return v.then((x) => { out[k] = x; return from(k + 1); });
-      }
-      out[i] = v;
-    }
-    return out;
-  };
-  return from(0);
-}
+import { Frame, ctxOf } from './runtime';
 
 export function storeAt(f: Frame, span: A.Span): DataStore {
   try {

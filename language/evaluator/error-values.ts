@@ -4,12 +4,15 @@ import type * as A from '../ast';
 import { ScriptError, positionOf } from '../errors';
 import type { Doc, Value } from '../values';
 import type { Runtime } from './runtime';
+import { engineLimitError } from '../limits';
 
 export function asScriptError(e: unknown, span: A.Span | undefined): ScriptError {
   if (e instanceof ScriptError) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new ScriptError('stack_overflow', 'maximum recursion depth exceeded', span);
   }
+  const limit = engineLimitError(e, span);
+  if (limit) return limit;
   return new ScriptError('runtime_error', e instanceof Error ? e.message : String(e), span);
 }
 

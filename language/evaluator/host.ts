@@ -7,7 +7,7 @@ import type { Checker } from './types';
 import type { FrameScope } from './scope';
 import type { AsyncServices } from './async-statements';
 
-/** A routine compiled to closures. `closure` is set for local functions (their enclosing frame). */
+/** A routine compiled to closures (a local function's enclosing frame is bound when its value is made). */
 export interface CompiledRoutine {
   readonly decl: RoutineDecl;
   readonly scope: FrameScope;
@@ -24,15 +24,13 @@ export interface CompiledRoutine {
   readonly plain: boolean;
   /** Some parameter has a declared type to check. */
   readonly typedParams: boolean;
-  /** No return type and no OUT parameters: a RETURN value passes through unchanged. */
-  readonly simpleReturn: boolean;
   /**
    * Frames of finished calls, reused by the next call when nothing can have kept them (no lambda or local
    * function captures the frame): recursion then allocates nothing per call.
    */
   readonly pool: Frame[];
   poolTop: number;
-  /** Per parameter and for the result: 0 no check, 1 NUMBER (checked inline), 2 use the checker. */
+  /** Per parameter and for the result: 0 no check, 1 NUMBER (checked inline), 2 use the checker (see routine-frames.ts). */
   readonly paramKinds: number[];
   readonly returnKind: number;
 }

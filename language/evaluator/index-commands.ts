@@ -10,7 +10,8 @@ import type { Compiler } from './compile';
 import type { DataStatements } from './data-statements';
 import type { BlockScope } from './scope';
 import { ExprFn, Frame, R, StmtFn, ctxOf, isPromise } from './runtime';
-import { evalAll, execute, guard, storeAt, then } from './data-support';
+import { execute, guard, storeAt } from './data-support';
+import { evalAll, then } from './steps';
 
 export class IndexCommands {
   constructor(private readonly c: Compiler, private readonly d: DataStatements) {}

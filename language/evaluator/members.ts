@@ -2,6 +2,16 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Value, isDoc, toText, typeOf } from '../values';
+import { MAX_ARRAY_LENGTH, limitError } from '../limits';
+
+/**
+ * An index past the end. One equal to the length is the mistake of counting from 1 (the reference's tutorials
+ * do): the message says where indices start.
+ */
+function outOfRange(what: 'array' | 'string', key: number, length: number, sp: A.Span): ScriptError {
+  const hint = key === length && length > 0 ? `; ${what} indices start at 0, so the last is [${length - 1}]` : '';
+  return new ScriptError('index_error', `${what} index ${key} out of range (length ${length})${hint}`, sp);
+}
 
 /** `v.key` / `v[key]`: documents and maps by key (missing -> NULL), arrays and strings by 0-based index. */
 export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Value {
@@ -12,14 +22,14 @@ export function getMember(v: Value, key: Value, sp: A.Span, safe: boolean): Valu
   if (Array.isArray(v)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
     const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${v.length})`, sp);
+    if (i < 0 || i >= v.length) throw outOfRange('array', key, v.length, sp);
     return v[i];
   }
   if (v instanceof Map) return v.has(key) ? v.get(key)! : null;
   if (typeof v === 'string') {
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `string index must be an integer NUMBER, got ${typeOf(key)}`, sp);
     const i = key < 0 ? v.length + key : key;
-    if (i < 0 || i >= v.length) throw new ScriptError('index_error', `string index ${key} out of range (length ${v.length})`, sp);
+    if (i < 0 || i >= v.length) throw outOfRange('string', key, v.length, sp);
     return v[i];
   }
   if (isDoc(v)) {
@@ -33,7 +43,8 @@ export function setMember(target: Value, key: Value, value: Value, sp: A.Span): 
   if (Array.isArray(target)) {
     if (typeof key !== 'number' || !Number.isInteger(key)) throw new ScriptError('type_error', `array index must be an integer NUMBER, got ${typeOf(key)}`, sp);
     const i = key < 0 ? target.length + key : key;
-    if (i < 0 || i > target.length) throw new ScriptError('index_error', `array index ${key} out of range (length ${target.length})`, sp);
+    if (i < 0 || i > target.length) throw outOfRange('array', key, target.length, sp);
+    if (i >= MAX_ARRAY_LENGTH) throw limitError(`array too long: more than the limit of ${MAX_ARRAY_LENGTH} elements`, sp);
     target[i] = value;
     return;
   }

@@ -3,6 +3,7 @@
 import type { Span } from '../ast';
 import { ScriptError } from '../errors';
 import { Value, typeOf, toText, equals, compare } from '../values';
+import { checkConcat } from '../limits';
 
 function typeError(op: string, a: Value, b: Value, span: Span): never {
   throw new ScriptError('type_error', `operator ${op} cannot be applied to ${typeOf(a)} and ${typeOf(b)}`, span);
@@ -11,7 +12,7 @@ function typeError(op: string, a: Value, b: Value, span: Span): never {
 export function add(a: Value, b: Value, span: Span): Value {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (a === null || b === null) return null;
-  if (typeof a === 'string' || typeof b === 'string') return toText(a) + toText(b);
+  if (typeof a === 'string' || typeof b === 'string') return concat(a, b, span);
   if (a instanceof Date && typeof b === 'number') return new Date(a.getTime() + b * 86400000);
   return typeError('+', a, b, span);
 }
@@ -48,8 +49,12 @@ export function mod(a: Value, b: Value, span: Span): Value {
   return typeError('%', a, b, span);
 }
 
-export function concat(a: Value, b: Value): Value {
-  return (typeof a === 'string' ? a : toText(a)) + (typeof b === 'string' ? b : toText(b));
+/** `||` (and `+` on a STRING): both sides as text; a result past the string limit is a limit error at `span`. */
+export function concat(a: Value, b: Value, span?: Span): Value {
+  const x = typeof a === 'string' ? a : toText(a);
+  const y = typeof b === 'string' ? b : toText(b);
+  checkConcat(x, y, span);
+  return x + y;
 }
 
 export function order(op: '<' | '<=' | '>' | '>=', a: Value, b: Value, span: Span): Value {

@@ -5,6 +5,7 @@ import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import type { Value } from '../values';
 import type { DataStore } from '../store/store';
+import { checkHeap } from '../limits';
 
 export type R<T> = T | Promise<T>;
 
@@ -31,6 +32,13 @@ export function newFrame(size: number, up: Frame | null, ctx: Runtime): Frame {
 
 export function upOf(f: Frame): Frame {
   return f[UP] as Frame;
+}
+
+/** The frame `depth` levels out (0 = `f` itself): where a local of an enclosing routine lives. */
+export function frameAt(f: Frame, depth: number): Frame {
+  let x = f;
+  for (let i = 0; i < depth; i++) x = x[UP] as Frame;
+  return x;
 }
 
 /** The execution a frame runs in (its output, abort signal, time slice and call stack). */
@@ -78,7 +86,6 @@ export interface Services {
   esql?(query: string, params: unknown[], signal: AbortSignal): Promise<Value[]>;
   /** The data store, or a function that opens it on first use (see language/data/services.ts). */
   store?: DataStore | (() => DataStore);
-  executions?: unknown;
   /** Releases what the services hold (the store); called by Session.shutdown. */
   close?(): Promise<void>;
 }
@@ -125,6 +132,7 @@ export class Runtime {
     this.budget = TICKS_PER_CHECK;
     this.checkAbort(span);
     if (performance.now() - this.sliceStart < SLICE_MS) return undefined;
+    checkHeap(span);
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.sliceStart = performance.now();
       this.checkAbort(span);

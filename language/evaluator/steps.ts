@@ -5,7 +5,6 @@ import type * as A from '../ast';
 import type { Value } from '../values';
 import * as op from './operators';
 import type { CompiledRoutine } from './host';
-import { acquire } from './routine-frames';
 import { getMember } from './members';
 import { Completion, ExprFn, FIRST_SLOT, Frame, R, RET, RETURN, StmtFn, ctxOf, isPromise } from './runtime';
 
@@ -19,6 +18,7 @@ export interface LValueRef {
 
 export const NONE: StmtFn = () => undefined;
 
+/** `k(x)` now, or after `x` settles. */
 export function then<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
   return isPromise(x) ? x.then(k) : k(x);
 }
@@ -49,11 +49,6 @@ export function thenFLater<T, U>(x: Promise<T>, f: Frame, k: (v: T, f: Frame) =>
   return x.then((v) => k(v, f));
 }
 
-/** `k(x)` now or after `x` settles, for a `k` that does not need the frame. */
-export function thenK<T, U>(x: R<T>, k: (v: T) => R<U>): R<U> {
-  return isPromise(x) ? x.then(k) : k(x);
-}
-
 export function resumeSequence(seq: Sequence, f: Frame, pending: Promise<Completion>, next: number): Promise<Completion> {
   return pending.then((c) => {
     if (c !== undefined) return c;
@@ -82,15 +77,6 @@ export function binaryAfterRight(a: Value, b: Promise<Value>, k: (a: Value, b: V
   return b.then((y) => k(a, y));
 }
 
-export function direct1After(v: Promise<Value>, f: Frame, r: CompiledRoutine,
-  go: (f: Frame, fr: Frame, r: CompiledRoutine) => R<Value>): Promise<Value> {
-  return v.then((x) => {
-    const fr = acquire(r, ctxOf(f));
-    fr[FIRST_SLOT] = x;
-    return go(f, fr, r);
-  });
-}
-
 export function fillAfter(v: Promise<Value>, f: Frame, fr: Frame, r: CompiledRoutine, i: number,
   fill: (f: Frame, fr: Frame, r: CompiledRoutine, from: number) => R<Value>): Promise<Value> {
   return v.then((x) => { fr[FIRST_SLOT + i] = x; return fill(f, fr, r, i + 1); });
@@ -102,7 +88,7 @@ export function storeAfter(x: Promise<Value>, f: Frame, k: Value,
 }
 
 export function indexAfterObject(v: Promise<Value>, f: Frame, k: ExprFn, sp: A.Span): Promise<Value> {
-  return v.then((x) => thenK(k(f), (key) => getMember(x, key, sp, false)));
+  return v.then((x) => then(k(f), (key) => getMember(x, key, sp, false)));
 }
 
 export function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promise<Value> {
@@ -112,8 +98,6 @@ export function indexAfterKey(v: Value, key: Promise<Value>, sp: A.Span): Promis
 export function settersFor(refs: (LValueRef | undefined)[], f: Frame): (((v: Value) => void) | undefined)[] {
   return refs.map((ref) => (ref ? (v: Value) => ref.set(f, v) : undefined));
 }
-
-/** Converts anything thrown inside the evaluator into a ScriptError (native stack overflow included). */
 
 /** Evaluates argument closures left to right, going async only if one of them suspends. */
 export function evalAll(fns: ExprFn[], f: Frame): R<Value[]> {

@@ -6,9 +6,11 @@ import { elasticScriptGrammar } from './grammar';
 type N = ohm.Node;
 
 let current: A.SourceText = { name: '<cell>', text: '' };
+// Where the matched text starts in `current` (a `${...}` part is matched on its own, then placed in its string).
+let base = 0;
 
 function span(node: N): A.Span {
-  return { start: node.source.startIdx, end: node.source.endIdx, source: current };
+  return { start: base + node.source.startIdx, end: base + node.source.endIdx, source: current };
 }
 
 function upper(node: N): string {
@@ -38,42 +40,59 @@ function unescape(body: string, quote: string): string {
 }
 
 function parseInterpolation(text: string, offset: number): A.Expr {
-  // A `${expr}` part is parsed on its own with the expression start rule; spans are shifted into the cell.
+  // A `${expr}` part is parsed on its own with the expression start rule; its spans are offset into the cell.
   const m = elasticScriptGrammar().match(text, 'Expr');
   if (m.failed()) {
-    const err = new Error(`invalid interpolation \${${text}}: ${m.shortMessage ?? ''}`) as Error & { offset: number };
+    const shown = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+    const err = new Error(`invalid interpolation \${${shown}}: ${m.shortMessage ?? ''}`) as Error & { offset: number };
     err.offset = offset;
     throw err;
   }
-  const saved = current;
-  const shifted: A.SourceText = { name: saved.name, text: ' '.repeat(offset) + text };
-  current = shifted;
+  const saved = base;
+  base = offset;
   try {
-    const pad = elasticScriptGrammar().match(shifted.text, 'Expr');
-    const e = semantics(pad).toAst() as A.Expr;
-    return rebaseSpans(e, saved) as A.Expr;
+    return semantics(m).toAst() as A.Expr;
   } finally {
-    current = saved;
+    base = saved;
   }
 }
 
-/** Points every span of a sub-tree at `source` (used for `${...}` parts parsed from a padded copy). */
-function rebaseSpans(node: unknown, source: A.SourceText): unknown {
-  if (Array.isArray(node)) return node.map((n) => rebaseSpans(n, source));
-  if (node && typeof node === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) {
-      out[k] = k === 'span' ? { ...(v as A.Span), source } : k === 'source' ? v : rebaseSpans(v, source);
-    }
-    return out;
-  }
-  return node;
+// A left-recursive operator chain (`1 + 2 + ... + n`) is one CST level per operator; building it recursively
+// takes ~10 stack frames per level and overflowed at ~1,000 terms, so chains are walked down their left spine.
+const CHAIN: Record<string, (left: A.Expr, op: N, right: N, self: N) => A.Expr> = {
+  CoalesceExp_coalesce: (l, _o, r, self) => ({ kind: 'logical', op: '??', left: l, right: r.toAst(), span: span(self) }),
+  OrExp_or: (l, _o, r, self) => ({ kind: 'logical', op: 'OR', left: l, right: r.toAst(), span: span(self) }),
+  AndExp_and: (l, _o, r, self) => ({ kind: 'logical', op: 'AND', left: l, right: r.toAst(), span: span(self) }),
+  CmpExp_binary: (l, o, r, self) => ({ kind: 'binary', op: CMP[o.sourceString], left: l, right: r.toAst(), span: span(self) }),
+  ConcatExp_concat: (l, _o, r, self) => ({ kind: 'binary', op: '||', left: l, right: r.toAst(), span: span(self) }),
+  AddExp_plus: (l, _o, r, self) => ({ kind: 'binary', op: '+', left: l, right: r.toAst(), span: span(self) }),
+  AddExp_minus: (l, _o, r, self) => ({ kind: 'binary', op: '-', left: l, right: r.toAst(), span: span(self) }),
+  MulExp_times: (l, _o, r, self) => ({ kind: 'binary', op: '*', left: l, right: r.toAst(), span: span(self) }),
+  MulExp_divide: (l, _o, r, self) => ({ kind: 'binary', op: '/', left: l, right: r.toAst(), span: span(self) }),
+  MulExp_mod: (l, _o, r, self) => ({ kind: 'binary', op: '%', left: l, right: r.toAst(), span: span(self) }),
+};
+
+/** The action of every rule in CHAIN (Ohm checks an action's arity: left, operator, right). */
+function chained(this: N, _l: N, _o: N, _r: N): A.Expr {
+  return chain(this);
 }
 
-function bin(op: A.BinaryOp) {
-  return function (this: N, l: N, _o: N, r: N): A.Expr {
-    return { kind: 'binary', op, left: l.toAst(), right: r.toAst(), span: span(this) };
-  };
+function chain(top: N): A.Expr {
+  const spine: N[] = [];
+  let node: N = top;
+  for (;;) {
+    spine.push(node);
+    const left = node.children[0]; // e.g. AddExp, whose one child is the alternative it matched
+    const inner = left.numChildren === 1 ? left.children[0] : undefined;
+    if (!inner || !(inner.ctorName in CHAIN)) break;
+    node = inner;
+  }
+  let acc = spine[spine.length - 1].children[0].toAst() as A.Expr;
+  for (let k = spine.length - 1; k >= 0; k--) {
+    const n = spine[k];
+    acc = CHAIN[n.ctorName](acc, n.children[1], n.children[2], n);
+  }
+  return acc;
 }
 
 const CMP: Record<string, A.BinaryOp> = { '==': '==', '=': '==', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -110,6 +129,9 @@ const actions: ohm.ActionDict<unknown> = {
   CallStmt_semi(call, _s) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
   CallStmt_bare(call) { return { kind: 'expr', expr: call.toAst(), span: span(this) }; },
 
+  DeclareStmt_cursorCall(_d, name, _c, _f, _fn, _open, call, _s) {
+    return { kind: 'declareCursor', name: name.sourceString, call: call.toAst(), span: span(this) };
+  },
   DeclareStmt_cursor(_d, name, _c, _f, query, _s) { return { kind: 'declareCursor', name: name.sourceString, query: query.toAst(), span: span(this) }; },
   DeclareStmt_binding(_d, name, type, _look, query, _s) {
     return { kind: 'declareFrom', name: name.sourceString, type: type.toAst(), query: query.toAst(), span: span(this) };
@@ -233,6 +255,18 @@ const actions: ohm.ActionDict<unknown> = {
   Handler_lambda(_o, params, _c, _a, _ob, body, _cb) { return { kind: 'lambda', params: list(params), body: body.toAst() }; },
   Handler_call(name, _o, args, _c) { return { kind: 'call', name: name.sourceString, args: list(args) }; },
   HandlerArg(e) { return e.toAst(); },
+  AsyncExp_verb(_e, _o, target, _c, _p, op) {
+    const { op: name, args } = op.toAst() as { op: string; args: A.Expr[] };
+    return { kind: 'async', stmt: { kind: 'execution', target: target.toAst(), op: name, args, span: span(this) }, span: span(this) };
+  },
+  AsyncExp_parallel(_p, _o, calls, _c, _max, max, stages) {
+    const stmt = { kind: 'parallel', calls: list(calls), max: opt(max), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+    return { kind: 'async', stmt, span: span(this) };
+  },
+  AsyncExp_launch(name, _o, args, _c, stages) {
+    const stmt = { kind: 'asyncCall', name: name.sourceString, args: list(args), stages: stages.children.map((s) => s.toAst()), span: span(this) };
+    return { kind: 'async', stmt, span: span(this) };
+  },
   ExecutionStmt(_e, _o, target, _c, _p, op, _s) {
     const { op: name, args } = op.toAst() as { op: string; args: A.Expr[] };
     return { kind: 'execution', target: target.toAst(), op: name, args, span: span(this) };
@@ -265,12 +299,12 @@ const actions: ohm.ActionDict<unknown> = {
 
   // expressions
   TernaryExp_ternary(c, _q, a, _c, b) { return { kind: 'ternary', cond: c.toAst(), then: a.toAst(), else: b.toAst(), span: span(this) }; },
-  CoalesceExp_coalesce(l, _o, r) { return { kind: 'logical', op: '??', left: l.toAst(), right: r.toAst(), span: span(this) }; },
-  OrExp_or(l, _o, r) { return { kind: 'logical', op: 'OR', left: l.toAst(), right: r.toAst(), span: span(this) }; },
-  AndExp_and(l, _o, r) { return { kind: 'logical', op: 'AND', left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  CoalesceExp_coalesce: chained,
+  OrExp_or: chained,
+  AndExp_and: chained,
   NotExp_not(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
   NotExp_bang(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
-  CmpExp_binary(l, op, r) { return { kind: 'binary', op: CMP[op.sourceString], left: l.toAst(), right: r.toAst(), span: span(this) }; },
+  CmpExp_binary: chained,
   CmpExp_isNotNull(e, _i, _n, _null) { return { kind: 'isNull', negated: true, operand: e.toAst(), span: span(this) }; },
   CmpExp_isNull(e, _i, _null) { return { kind: 'isNull', negated: false, operand: e.toAst(), span: span(this) }; },
   CmpExp_notInList(e, _n, _i, _o, l, _c) { return { kind: 'in', negated: true, operand: e.toAst(), list: list(l), span: span(this) }; },
@@ -281,12 +315,12 @@ const actions: ohm.ActionDict<unknown> = {
   CmpExp_like(e, _l, p) { return { kind: 'like', negated: false, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
   CmpExp_notBetween(e, _n, _b, lo, _a, hi) { return { kind: 'between', negated: true, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
   CmpExp_between(e, _b, lo, _a, hi) { return { kind: 'between', negated: false, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
-  ConcatExp_concat: bin('||'),
-  AddExp_plus: bin('+'),
-  AddExp_minus: bin('-'),
-  MulExp_times: bin('*'),
-  MulExp_divide: bin('/'),
-  MulExp_mod: bin('%'),
+  ConcatExp_concat: chained,
+  AddExp_plus: chained,
+  AddExp_minus: chained,
+  MulExp_times: chained,
+  MulExp_divide: chained,
+  MulExp_mod: chained,
   UnaryExp_neg(_m, e) {
     const inner = e.toAst() as A.Expr;
     if (inner.kind === 'literal' && typeof inner.value === 'number') return { ...inner, value: -inner.value, span: span(this) };
@@ -335,7 +369,7 @@ const actions: ohm.ActionDict<unknown> = {
     const node = this;
     const quote = node.sourceString[0];
     const inner = node.sourceString.slice(1, -1);
-    const start = node.source.startIdx + 1;
+    const start = base + node.source.startIdx + 1;
     if (quote === '"' && inner.includes('${')) return template(inner, start, span(node));
     return { kind: 'literal', value: unescape(inner, quote), span: span(node) };
   },

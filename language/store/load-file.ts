@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { BulkItem, DataStore, Source, StoreError } from './store';
+import { esqlTypeOf } from '../esql/types';
 
 export interface LoadResult {
   index: string;
@@ -18,27 +19,37 @@ const BATCH = 5000;
 export async function loadFile(store: DataStore, file: string, index: string): Promise<LoadResult> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.ndjson' && ext !== '.jsonl' && ext !== '.json' && ext !== '.csv') {
-    throw new StoreError(`cannot load [${file}]: expected a .ndjson or .csv file`, 'illegal_argument_exception', 400);
+    throw new StoreError(`cannot load [${file}]: expected a .ndjson, .jsonl, .json or .csv file`, 'illegal_argument_exception', 400);
   }
   const result: LoadResult = { index, loaded: 0, failed: 0, errors: [] };
+  const name = path.basename(file);
+  // each document keeps the line it came from, so a failure names `file:line` (the id, when set, follows it)
   let batch: BulkItem[] = [];
+  let lines: number[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
     const r = await store.bulk(index, batch);
-    for (const item of r.items) {
+    r.items.forEach((item, i) => {
       if ('error' in item) {
         result.failed++;
-        if (result.errors.length < 10) result.errors.push(`${item._id ?? '?'}: ${item.error.reason}`);
+        const id = item._id ? ` (_id ${item._id})` : '';
+        if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
       } else result.loaded++;
-    }
+    });
     batch = [];
+    lines = [];
+  };
+  const add = async (item: BulkItem, line: number): Promise<void> => {
+    lines.push(line);
+    if (batch.push(item) >= BATCH) await flush();
   };
   const array = ext === '.json' ? jsonArray(file) : null;
   if (array) {
-    for (const doc of array) if (batch.push({ doc }) >= BATCH) await flush();
+    // the array's elements have no line of their own: number them from 1
+    for (let i = 0; i < array.length; i++) await add({ doc: array[i] }, i + 1);
   } else if (ext === '.csv') {
     let header: { name: string; type?: string }[] | null = null;
-    for await (const line of readLines(file)) {
+    for await (const { line, lineNo } of csvRecords(file)) {
       if (line.trim() === '') continue;
       const cells = parseCsvLine(line);
       if (!header) {
@@ -46,18 +57,21 @@ export async function loadFile(store: DataStore, file: string, index: string): P
           const [name, type] = c.trim().split(':');
           return { name: name.trim(), type: type?.trim() };
         });
+        const unknown = header.find((h) => h.type !== undefined && esqlTypeOf(h.type) === 'unsupported');
+        if (unknown) throw loadError(`${name}:${lineNo}: unknown type [${unknown.type}] for column [${unknown.name}] (expected a mapping type such as keyword, text, long, double, date, boolean, ip)`);
         if (header.some((h) => h.type)) {
           const properties = Object.fromEntries(header.filter((h) => h.type).map((h) => [h.name, { type: h.type }]));
           await store.createIndex(index, { mappings: { properties } });
         }
         continue;
       }
+      if (cells.length > header.length) throw loadError(`${name}:${lineNo}: ${cells.length} columns, but the header has ${header.length}`);
       const doc: Source = {};
       header.forEach((h, i) => {
         const v = csvValue(cells[i], h.type);
         if (v !== null) doc[h.name] = v;
       });
-      if (batch.push({ doc }) >= BATCH) await flush();
+      await add({ doc }, lineNo);
     }
   } else {
     const lines = readLines(file);
@@ -70,13 +84,12 @@ export async function loadFile(store: DataStore, file: string, index: string): P
       try {
         value = JSON.parse(line);
       } catch (e) {
-        throw new StoreError(`${path.basename(file)}:${lineNo}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
+        throw new StoreError(`${name}:${lineNo}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
       }
       const action = bulkAction(value);
       if (action) { pendingId = action.id; continue; }
-      const full = batch.push({ id: pendingId, doc: value as Source }) >= BATCH;
+      await add({ id: pendingId, doc: value as Source }, lineNo);
       pendingId = undefined;
-      if (full) await flush();
     }
   }
   await flush();
@@ -93,6 +106,36 @@ function jsonArray(file: string): Source[] | null {
   } catch (e) {
     throw new StoreError(`${path.basename(file)}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
   }
+}
+
+function loadError(message: string): StoreError {
+  return new StoreError(message, 'parse_exception', 400);
+}
+
+/**
+ * The records of a CSV file with the line each starts on: a quoted cell may hold line breaks, so a line with an
+ * open quote continues on the next; a quote still open at the end of the file is an error naming its line.
+ */
+async function* csvRecords(file: string): AsyncGenerator<{ line: string; lineNo: number }> {
+  let lineNo = 0;
+  let pending = '';
+  let start = 0;
+  for await (const line of readLines(file)) {
+    lineNo++;
+    if (!pending) start = lineNo;
+    pending = pending ? `${pending}\n${line}` : line;
+    if (quoteOpen(pending)) continue;
+    yield { line: pending, lineNo: start };
+    pending = '';
+  }
+  if (pending) throw loadError(`${path.basename(file)}:${start}: unterminated quoted value (a " is never closed)`);
+}
+
+/** Whether a CSV record ends inside a quoted value (`""` inside quotes is an escaped quote). */
+function quoteOpen(text: string): boolean {
+  let open = false;
+  for (let i = 0; i < text.length; i++) if (text[i] === '"') open = !open;
+  return open;
 }
 
 function readLines(file: string): readline.Interface {

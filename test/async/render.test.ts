@@ -7,7 +7,7 @@ const T0 = Date.UTC(2026, 0, 1, 12);
 
 function doc(overrides: Partial<ExecutionDocument>): ExecutionDocument {
   return newExecutionDocument({
-    id: 'exec-01KDWPVNG0EAVWJW1N1PP1THZS',
+    id: 'exec-019b7a3c-1e00-7123-8456-0123456789ab',
     kind: 'PROCEDURE',
     procedure: 'load_sales',
     now: T0,
@@ -21,13 +21,13 @@ describe('execution display', () => {
   it('shows a running execution with its progress bar, elapsed time and recent PRINT lines', () => {
     const bundle = renderExecution(doc({ progress: { percent: 40, message: '2 of 5 <files>' }, output: ['one', 'two'] }), { now: T0 + 3_500 });
     const plain = bundle['text/plain'] as string;
-    expect(plain.split('\n')[0]).to.equal("'nightly' load_sales [exec-01KDWPVNG0EAVWJW1N1PP1THZS] RUNNING 40% 2 of 5 <files> 3.5 s");
+    expect(plain.split('\n')[0]).to.equal("'nightly' load_sales [exec-019b7a3c-1e00-7123-8456-0123456789ab] RUNNING 40% 2 of 5 <files> 3.5 s");
     expect(plain.split('\n').slice(1)).to.deep.equal(['  one', '  two']);
     const html = bundle['text/html'] as string;
     expect(html).to.contain('width:40%');
     expect(html).to.contain('2 of 5 &lt;files&gt;');
     expect(html).to.contain('<pre style="margin:4px 0">one\ntwo</pre>');
-    expect(html).to.contain('data-execution-id="exec-01KDWPVNG0EAVWJW1N1PP1THZS"');
+    expect(html).to.contain('data-execution-id="exec-019b7a3c-1e00-7123-8456-0123456789ab"');
   });
 
   it('shows the result of a settled run and its stored duration', () => {

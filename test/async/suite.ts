@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { EXECUTIONS_INDEX, TRACKS_INDEX } from '../../language/async/document';
 import type { ExecutionEngine, StatusView } from '../../language/async/engine';
 import { ExecutionError, StopRequest } from '../../language/async/errors';
-import { isExecutionId } from '../../language/async/ids';
+import { ExecutionIdGenerator, isExecutionId } from '../../language/async/ids';
 import { Harness, StoreFactory } from './support/harness';
 import { describeScriptError } from '../../language/evaluator/async-statements';
 import { ScriptError } from '../../language/errors';
@@ -669,7 +669,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
       it('answers NOT_FOUND for unknown names and ids, EXPIRED after the retention period, before and after the sweep deletes it', async () => {
         h.body('quick', async () => 'x');
         expect(await engine.status('nope')).to.equal('NOT_FOUND');
-        expect(await engine.status('exec-01KDWPVNG0EAVWJW1N1PP1THZS')).to.equal('NOT_FOUND');
+        expect(await engine.status(new ExecutionIdGenerator().next(h.clock.now()))).to.equal('NOT_FOUND');
         const handle = await engine.start(h.spec({ procedure: 'quick', track: 'daily' }));
         await engine.wait('daily');
         await h.clock.advance(7 * 24 * 3600_000 - 1);
@@ -1064,7 +1064,7 @@ export function defineEngineSuite(storeName: string, makeStore: StoreFactory): v
         await work.nth(0);
         await engine.progress(handle.execution_id, 75, 'almost');
         expect(asView(await engine.status(handle.execution_id)).progress).to.deep.equal({ percent: 75, message: 'almost' });
-        await expectError(engine.progress('exec-01KDWPVNG0EAVWJW1N1PP1THZS', 1), 'execution_not_found');
+        await expectError(engine.progress(new ExecutionIdGenerator().next(h.clock.now()), 1), 'execution_not_found');
       });
 
       it('EXECUTIONS [WHERE] lists top-level executions newest first through ES|QL', async () => {

@@ -1,6 +1,7 @@
 // runVerb: what each `EXECUTION(x) | VERB` evaluates to, for the statement and expression forms alike.
 
 import { expect } from 'chai';
+import { ExecutionIdGenerator } from '../../language/async/ids';
 import type { ExecutionEngine } from '../../language/async/engine';
 import { runVerb, statusDocument } from '../../language/async/verbs';
 import { Harness } from './support/harness';
@@ -23,7 +24,7 @@ describe('EXECUTION(x) | VERB as a value (runVerb)', () => {
 
   it('STATUS is always a document: NOT_FOUND for a name or id nobody knows, EXPIRED after retention', async () => {
     expect(await statusDocument(engine, 'nobody')).to.deep.equal({ execution_id: null, track_name: 'nobody', status: 'NOT_FOUND', state: 'NOT_FOUND' });
-    const unknownId = 'exec-01KDWPVNG0EAVWJW1N1PP1THZS';
+    const unknownId = new ExecutionIdGenerator().next(h.clock.now());
     expect((await runVerb(engine, unknownId, { op: 'STATUS' })).value).to.include({ execution_id: unknownId, status: 'NOT_FOUND' });
     h.body('quick', async () => 7);
     await engine.start(h.spec({ procedure: 'quick', track: 'daily' }));

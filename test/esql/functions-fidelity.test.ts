@@ -162,7 +162,9 @@ describe('ES|QL dates as Elasticsearch computes them', () => {
     expect(row('ROW x = TO_DATETIME("2024-01-01") | EVAL y = x - TO_DATEPERIOD("3 days"), z = x + TO_TIMEDURATION("90 m")').values)
       .to.deep.equal(['2024-01-01T00:00:00.000Z', '2023-12-29T00:00:00.000Z', '2024-01-01T01:30:00.000Z']);
     expect(() => runEsqlSync('ROW a = TO_DATEPERIOD("3 hours")')).to.throw('Cannot parse [3 hours] to DATE_PERIOD, did you mean TIME_DURATION?');
-    expect(() => runEsqlSync('ROW a = "3 days" | EVAL b = TO_DATEPERIOD(a)')).to.throw(/argument of \[TO_DATEPERIOD\(a\)\] must be a constant, received \[a\]/);
+    // A ROW or EVAL constant is propagated (Elasticsearch's PropagateEvalFoldables); an expanded column is not.
+    expect(row('ROW a = "3 days" | EVAL b = TO_DATEPERIOD(a), c = TO_DATETIME("2024-01-01") + b').values[2]).to.equal('2024-01-04T00:00:00.000Z');
+    expect(() => runEsqlSync('ROW a = ["3 days", "4 days"] | MV_EXPAND a | EVAL b = TO_DATEPERIOD(a)')).to.throw(/argument of \[TO_DATEPERIOD\(a\)\] must be a constant, received \[a\]/);
   });
 
   it('DATE_PARSE takes time_zone and locale options; no JDK 23 warning (Elasticsearch ships JDK 23+)', () => {
@@ -196,7 +198,7 @@ describe('ES|QL functions added from the reference', () => {
   it('math: COPY_SIGN, SCALB, ROUND_TO', () => {
     expect(row('ROW a = COPY_SIGN(3, -0.0), b = COPY_SIGN(-2.5, 1), c = SCALB(3.0, 3), d = ROUND_TO(7, 0, 5, 10), e = ROUND_TO(-3, 5, 0), f = ROUND_TO(7, 0, 5.0)').values)
       .to.deep.equal([-3, 2.5, 24, 5, 0, 5]);
-    expect(() => runEsqlSync('ROW x = 1 | EVAL y = ROUND_TO(x, x)')).to.throw(/must be a constant/);
+    expect(() => runEsqlSync('ROW x = [1, 2] | MV_EXPAND x | EVAL y = ROUND_TO(x, x)')).to.throw(/must be a constant/);
   });
 
   it('multivalue: set functions treat null as the empty set; P-series sum; median absolute deviation', () => {

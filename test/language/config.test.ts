@@ -37,6 +37,7 @@ describe('configuration', () => {
       store: { kind: 'embedded', file: path.join(dir, 'store.db'), durability: 'os' },
       integrations: { dryRun: false, slackToken: undefined, slackWebhookUrl: undefined, pagerDutyRoutingKey: undefined },
       executions: {},
+      printLimit: 1_000_000,
       notebook: null,
       variables: {},
     } satisfies Config);

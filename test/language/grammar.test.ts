@@ -83,11 +83,21 @@ describe('grammar and AST', () => {
     ]);
   });
 
+  it('parses a cursor declared FOR ESQL_QUERY(...) as a call whose text is an expression', () => {
+    const [s, next] = stmts("DECLARE c CURSOR FOR esql_query('FROM logs-* | WHERE service == \"' || svc || '\"');\nPRINT 1;");
+    if (s.kind !== 'declareCursor' || !s.call) throw new Error('expected a cursor over a call');
+    expect(s.call.kind).to.equal('call');
+    if (s.call.kind !== 'call') return;
+    expect(s.call.args).to.have.length(1);
+    expect(s.call.args[0].kind).to.equal('binary');
+    expect(next.kind).to.equal('print');
+  });
+
   it('captures a cursor query as raw text with its span', () => {
     const code = 'DECLARE c CURSOR FOR\n  FROM logs-* | WHERE msg == "a;b" | LIMIT 5;\nPRINT 1;';
     const [s, next] = stmts(code);
     expect(s.kind).to.equal('declareCursor');
-    if (s.kind !== 'declareCursor') return;
+    if (s.kind !== 'declareCursor' || !s.query) throw new Error('expected a raw-text cursor query');
     expect(s.query.text).to.equal('FROM logs-* | WHERE msg == "a;b" | LIMIT 5');
     expect(code.slice(s.query.span.start, s.query.span.end).trim()).to.equal(s.query.text);
     expect(next.kind).to.equal('print');

@@ -70,7 +70,7 @@ describe('ES|QL in the language (embedded store)', () => {
       CLOSE c;
       PRINT c%ISOPEN;`);
     expect(r.error).to.equal(undefined);
-    expect(r.prints).to.deep.equal(['300', '120', '15', '3', 'FALSE']);
+    expect(r.prints).to.deep.equal(['300', '120', '15', '3', 'false']);
   });
 
   it('FETCH ... LIMIT n INTO takes batches', async () => {
@@ -84,7 +84,7 @@ describe('ES|QL in the language (embedded store)', () => {
     const { s } = sessionWithStore();
     await run(s, SETUP);
     const r = await run(s, "DECLARE svc STRING = 'api';\nDECLARE c CURSOR FOR FROM logs | WHERE service == :svc | SORT ms;\nFOR log IN c LOOP PRINT log.level; END LOOP;\nPRINT c%ISOPEN;");
-    expect(r.prints).to.deep.equal(['INFO', 'ERROR', 'FALSE']);
+    expect(r.prints).to.deep.equal(['INFO', 'ERROR', 'false']);
   });
 
   it('FOR over an inline query, BULK COLLECT, typed bindings and INTO', async () => {
@@ -156,7 +156,7 @@ describe('ES|QL in the language (embedded store)', () => {
       PRINT REFRESH_INDEX('users');
       PRINT ESQL_QUERY('FROM users | STATS n = COUNT(*)')[0].n;`);
     expect(r.error).to.equal(undefined);
-    expect(r.prints).to.deep.equal(['u1', 'ann', '31', 'NULL', '2', 'TRUE', '3']);
+    expect(r.prints).to.deep.equal(['u1', 'ann', '31', 'NULL', '2', 'true', '3']);
   });
 
   it('UPDATE_DOCUMENT of a missing document is a not_found_error', async () => {

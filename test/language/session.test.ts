@@ -76,7 +76,7 @@ describe('Session (milestone 1)', () => {
     expect(outcome.status === 'error' && outcome.error.ename).to.equal('interrupted');
     expect(ticks, 'event loop ran during the loop').to.be.greaterThan(0);
     const after = await run(s, 'n > 0');
-    expect(after.outcome).to.deep.equal({ status: 'ok', result: { 'text/plain': 'TRUE' } });
+    expect(after.outcome).to.deep.equal({ status: 'ok', result: { 'text/plain': 'true' } });
   });
 
   it('interrupts an empty endless loop', async () => {

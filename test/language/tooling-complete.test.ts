@@ -176,6 +176,13 @@ describe('completion', function () {
       expect(verbs.matches).to.not.include.members(['ON_DONE', 'TRACK AS']);
       expect((await complete("analyze_logs('x', 1) | TIMEOUT 30 ")).matches).to.include.members(['SECONDS', 'MINUTES']);
       expect((await complete("analyze_logs('x', 1) | ON_DONE ana")).matches).to.deep.equal(['analyze_logs']);
+      // the same where they are values
+      const inDeclare = await complete("DECLARE s = EXECUTION('nightly-report') | ");
+      expect(inDeclare.matches).to.include.members(['STATUS', 'WAIT', 'RESULT']);
+      expect(inDeclare.matches).to.not.include('ON_DONE');
+      expect((await complete("DECLARE h = analyze_logs('x', 1) | ")).matches).to.include.members(['ON_DONE', 'TRACK AS']);
+      expect((await complete('WHILE (EXECUTION(h.execution_id) | ST')).matches).to.deep.equal(['STATUS']);
+      expect((await complete('DECLARE h = ana')).matches).to.deep.equal(['analyze_logs']);
     });
 
     it('offers track names inside EXECUTION(...)', async () => {

@@ -24,8 +24,8 @@ describe('value model', () => {
     });
     it('prints NULL, booleans and strings', () => {
       expect(toText(null)).to.equal('NULL');
-      expect(toText(true)).to.equal('TRUE');
-      expect(toText(false)).to.equal('FALSE');
+      expect(toText(true)).to.equal('true');
+      expect(toText(false)).to.equal('false');
       expect(toText('plain')).to.equal('plain');
     });
     it('prints dates as ISO-8601 UTC, also inside documents', () => {
@@ -123,7 +123,7 @@ describe('rendering', () => {
       'name | n  | extra',
       '-----+----+------',
       'a    | 1  |',
-      'b<c  | 22 | TRUE',
+      'b<c  | 22 | true',
     ]);
   });
 

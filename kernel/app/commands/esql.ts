@@ -7,7 +7,9 @@ export async function esql(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'txt' } } });
   const query = positionals.join(' ');
   if (!query) throw new UsageError('esql needs a QUERY');
-  const { text, warnings } = await runEsql(query, values.format === 'json' ? 'json' : 'txt');
+  const format = values.format;
+  if (format !== 'txt' && format !== 'json') throw new UsageError(`unknown --format ${format}: expected txt or json`);
+  const { text, warnings } = await runEsql(query, format);
   for (const warning of warnings) console.error(`warning: ${warning}`);
   console.log(text);
   return 0;

@@ -8,6 +8,7 @@ import { History } from '../../protocol/history';
 import { ZmqTransport } from '../../protocol/sockets';
 import { Signer } from '../../protocol/wire';
 import { packageVersion } from '../paths';
+import { shutdownGraceMs, Termination, watchParent } from '../termination';
 import { UsageError } from './command';
 
 function log(message: string): void {
@@ -23,35 +24,34 @@ export async function runKernel(args: string[]): Promise<number> {
   process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err}`));
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? err}`));
   const config = readConfig(process.env);
+  const graceMs = shutdownGraceMs(process.env);
   const interpreter = openSession(config);
-  const kernel = new Kernel({
+  const kernel: Kernel = new Kernel({
     transport: new ZmqTransport(connection, log),
     signer: new Signer(connection.key, connection.signature_scheme),
     interpreter,
     history: new History(path.join(config.dataDir, 'history.db'), name),
     implementationVersion: packageVersion(),
     log,
-    onShutdown: () => process.exit(0),
+    shutdownGraceMs: graceMs,
+    onShutdown: () => termination.terminate(0, 'shutdown request'),
   });
-  process.on('SIGINT', () => kernel.interrupt());
-  exitWithParent(Number(process.env.JPY_PARENT_PID));
+  // SIGTERM, SIGHUP, a dead parent: cancel this kernel's runs (KERNEL_SHUTDOWN), close the sockets, exit. SIGINT
+  // interrupts a running cell (clients with interrupt_mode "signal"); with no cell running it stops the kernel.
+  const termination = new Termination({
+    graceMs,
+    log,
+    interrupt: () => kernel.interrupt(),
+    stop: async (status, reason) => {
+      log(`${reason}: stopping (status ${status})`);
+      await kernel.stop();
+    },
+  }).listen();
+  watchParent((why) => void termination.terminate(0, why), { jupyterParent: Number(process.env.JPY_PARENT_PID) });
   await kernel.start();
   log(`kernel ${name} started (pid ${process.pid})`);
   // Loading the grammar (from its recipe) and the parser's first run cost a few milliseconds: spend them while the
   // frontend connects, not in cell 1.
   setImmediate(() => interpreter.isComplete('PRINT 0;'));
   return new Promise<number>(() => undefined); // runs until shutdown_request
-}
-
-/** Jupyter clients name themselves in JPY_PARENT_PID: a kernel whose client died must not linger. */
-function exitWithParent(parentPid: number): void {
-  if (!Number.isInteger(parentPid) || parentPid <= 1) return;
-  setInterval(() => {
-    try {
-      process.kill(parentPid, 0);
-    } catch {
-      log(`parent process ${parentPid} is gone; exiting`);
-      process.exit(0);
-    }
-  }, 1000).unref();
 }

@@ -6,6 +6,12 @@ import { UsageError } from './command';
 export async function load(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { index: { type: 'string' } } });
   if (!positionals[0] || !values.index) throw new UsageError('load needs FILE and --index NAME');
-  console.log(JSON.stringify(await loadFile(positionals[0], values.index)));
-  return 0;
+  const result = await loadFile(positionals[0], values.index);
+  console.log(JSON.stringify(result));
+  // documents that failed to index are an error: the run did not do what it was asked
+  if (result.failed === 0) return 0;
+  for (const error of result.errors) console.error(`escript load: ${error}`);
+  if (result.failed > result.errors.length) console.error(`escript load: ... and ${result.failed - result.errors.length} more`);
+  console.error(`escript load: ${result.failed} of ${result.failed + result.loaded} documents failed`);
+  return 1;
 }

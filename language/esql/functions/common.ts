@@ -55,15 +55,17 @@ export function standardEvaluator(args: Compiled[], ctx: BuildContext,
   const fns = args.map((a) => a.fn);
   const n = fns.length;
   return (row) => {
+    // Every argument is evaluated before any is checked (as Elasticsearch evaluates whole blocks), so an
+    // argument's own warnings are recorded even when an earlier one is null.
     const vals = new Array(n);
+    for (let i = 0; i < n; i++) vals[i] = fns[i](row);
     for (let i = 0; i < n; i++) {
-      const v = fns[i](row);
+      const v = vals[i];
       if (v === null || v === undefined) return null;
       if (Array.isArray(v)) {
         ctx.fail(MV_FAILURE());
         return null;
       }
-      vals[i] = v;
     }
     try {
       return impl(vals, types);

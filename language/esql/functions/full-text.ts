@@ -61,7 +61,7 @@ function matchFunction(name: string, signature: string, doc: string, spec: Optio
     name, category: 'full-text', args: [2, 3], signature, doc,
     resolve: (_t, a) => {
       const call = `${name.toUpperCase()}(${a.map((x) => x.text).join(', ')})`;
-      if (a[0].constant || !FIELD_NAME.test(a[0].text)) return `first argument of [${call}] must be a field, received [${a[0].text}]`;
+      if ((a[0].constant && !a[0].column) || !FIELD_NAME.test(a[0].text)) return `first argument of [${call}] must be a field, received [${a[0].text}]`;
       if (!a[1].constant) return `second argument of [${call}] must be a constant, received [${a[1].text}]`;
       if (a.length === 3) {
         const options = functionOptions(call, a[2], spec);

@@ -1,6 +1,6 @@
 // geo_point values as Elasticsearch prints them (WKT `POINT (x y)`), TO_GEOPOINT, and ST_X / ST_Y, which read the
 // coordinates as Lucene stores them: 32-bit quantized latitude and longitude.
-import { formatPoint, isString, parsePoint } from '../types';
+import { DataType, formatPoint, isString, normalizeWkt, parsePoint } from '../types';
 import { EvalFailure } from '../errors';
 import { conversionEvaluator, expect, scalar } from './common';
 import { typeError } from '../registry';
@@ -27,6 +27,28 @@ export function defineGeoFunctions(r: FunctionRegistry): void {
       return formatPoint(p.x, p.y);
     }),
   }));
+  // The other spatial conversions: WKT text (or a value of a type that widens) in Elasticsearch's spelling.
+  const spatial: [string, DataType, DataType[]][] = [
+    ['to_geoshape', 'geo_shape', ['geo_point', 'geo_shape']],
+    ['to_cartesianpoint', 'cartesian_point', ['cartesian_point']],
+    ['to_cartesianshape', 'cartesian_shape', ['cartesian_point', 'cartesian_shape']],
+  ];
+  for (const [name, target, from] of spatial) {
+    const upper = name.toUpperCase();
+    r.define(scalar({
+      name, category: 'conversion', args: 1, signature: `${upper}(field) -> ${target}`,
+      doc: `Converts WKT text to a ${target}.`,
+      resolve: (t, a) => (t[0] === 'null' || from.includes(t[0]) || isString(t[0]) ? target
+        : typeError(`${upper}(${a[0].text})`, 0, 1, `${from.join(' or ')} or string`, a[0])),
+      build: (args, ctx) => conversionEvaluator(args[0], ctx, (v) => {
+        const wkt = normalizeWkt(String(v));
+        if (!wkt || (target === 'cartesian_point' && !wkt.startsWith('POINT '))) {
+          throw new EvalFailure('java.lang.IllegalArgumentException', `Failed to parse WKT: Unknown geometry type: ${String(v).trim().split(/[\s(]/)[0].toLowerCase()}`);
+        }
+        return wkt;
+      }),
+    }));
+  }
   for (const [name, axis] of [['st_x', 'x'], ['st_y', 'y']] as const) {
     r.define(scalar({
       name, category: 'spatial', args: 1, signature: `${name.toUpperCase()}(point) -> double`,

@@ -30,6 +30,7 @@ const STRING_TEXT = /[^'"\s]/;
 const NAME_KINDS: Record<string, ('variables' | 'routines' | 'builtins' | 'indices')[]> = {
   PrimaryExp: ['variables', 'routines', 'builtins'],
   AsyncCallStmt: ['variables', 'routines', 'builtins'],
+  AsyncExp: ['variables', 'routines', 'builtins'],
   CallTarget: ['routines'],
   Handler: ['routines', 'builtins'],
   CallExpr: ['routines'],
@@ -89,12 +90,12 @@ export async function completeScript(ctx: ToolingContext, names: StoreNames, cod
 }
 
 /**
- * The keywords expected here. After `EXECUTION(x) |` the grammar also allows an async call's stages (a
- * procedure could be named EXECUTION); only the execution's verbs are meant.
+ * The keywords expected here. After `EXECUTION(x) |` (a statement or an expression) the grammar also allows an
+ * async call's stages (a procedure could be named EXECUTION); only the execution's verbs are meant.
  */
 function keywordsFor(r: ExpectationReader, expected: Expectation[], statement: string): string[] {
   const keywords = keywordsOf(expected);
-  if (!/^EXECUTION\s*\(/i.test(statement)) return keywords;
+  if (!/\bEXECUTION\s*\(.*\)\s*\|\s*$/is.test(statement)) return keywords;
   const verbs = keywords.filter((k) => r.rulesOfKeyword(k).has('ExecutionOp'));
   return verbs.length ? verbs : keywords;
 }

@@ -25,7 +25,7 @@ export class EmbeddedCatalog implements EsqlCatalog {
       for (const f of meta.fields) {
         const known = byName.get(f.name);
         const mv = meta.multiValued.has(f.name);
-        if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv });
+        if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv, ...(f.scalingFactor !== undefined ? { scalingFactor: f.scalingFactor } : {}) });
         else {
           const a = esqlFamily(known.type);
           const b = esqlFamily(f.type);

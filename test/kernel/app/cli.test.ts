@@ -113,10 +113,11 @@ describe('escript command line', function () {
   it('runs a script from a file or standard input; an error gives its traceback and status 1', () => {
     const script = path.join(dataDir, 'hello.escript');
     fs.writeFileSync(script, "PRINT 'hello';\nPRINT WARN 'careful';\n6 * 7;");
-    expect(escript(['run', script])).to.deep.equal({ status: 0, stdout: 'hello\n42\n', stderr: 'careful\n' });
+    expect(escript(['run', script])).to.deep.equal({ status: 0, stdout: 'hello\n', stderr: 'careful\n' });
+    expect(escript(['run', '--print-result', script])).to.deep.equal({ status: 0, stdout: 'hello\n42\n', stderr: 'careful\n' });
     const failed = escript(['run', '-'], "PRINT 'before';\nPRINT 1/0;");
     expect(failed.status).to.equal(1);
     expect(failed.stdout).to.equal('before\n');
-    expect(failed.stderr).to.equal('division_error: line 2:7: division by zero\n  PRINT 1/0;\n        ^\n');
+    expect(failed.stderr).to.equal('<stdin>:2:7: division_error: division by zero\n  PRINT 1/0;\n        ^\n');
   });
 });

@@ -224,6 +224,31 @@ describe('kernel dispatch (in process, memory transport)', function () {
     expect(streamText((await k.execute("PRINT 'genuine';")).outputs)).to.equal('genuine\n');
   });
 
+  it('answers a request whose handler fails with an error reply (the client never waits for nothing)', async () => {
+    const range = await k.request('history_request', { hist_access_type: 'range', session: 0, start: 1.5 });
+    expect(range.header.msg_type).to.equal('history_reply');
+    expect(range.content).to.include({ status: 'error', ename: 'bad_request', evalue: 'start must be a whole number, got 1.5' });
+    expect((await k.request('history_request', { hist_access_type: 'tail', n: '3' })).content.status).to.equal('ok');
+  });
+
+  it('finds no handler in a msg_type named like an object property, and drops a replayed message', async () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const m = k.send(type, {});
+      await k.outputs(m.msgId);
+      expect(k.logs).to.include(`unknown message type ${type} on shell`);
+    }
+    const once = encode(makeMessage('execute_request', { code: "PRINT 'once';" }, 'client'), k.signer);
+    k.deliverFrames('shell', once);
+    await until(() => k.sentLog.some((s) => s.message.header.msg_type === 'execute_reply' && s.message.parent_header.msg_id !== undefined), 'the first execute_reply');
+    const replies = () => k.sentLog.filter((s) => s.message.header.msg_type === 'execute_reply').length;
+    const before = replies();
+    k.deliverFrames('shell', once.map((f) => Buffer.from(f)));
+    await settle();
+    expect(replies()).to.equal(before);
+    expect(k.logs.some((l) => /^dropped a replayed message on shell: execute_request /.test(l))).to.equal(true);
+    expect((await k.request('kernel_info_request', {})).content.status).to.equal('ok');
+  });
+
   it('survives content of the wrong shape: replies where it can, else logs, and always goes idle', async () => {
     const code = await k.execute(42 as unknown as string);
     expect(code.reply.content.status).to.equal('ok');
@@ -239,6 +264,10 @@ describe('kernel dispatch (in process, memory transport)', function () {
     const statuses = (await k.outputs(history.msgId)).map((m) => m.content.execution_state);
     expect(statuses).to.deep.equal(['busy', 'idle']);
     expect(k.logs.some((line) => line.startsWith('handler for history_request failed'))).to.equal(true);
+    // the client still gets its reply: an error naming the bad field
+    expect((await history.reply).content).to.deep.equal({
+      status: 'error', ename: 'bad_request', evalue: 'n must be a whole number, got "lots"', traceback: ['bad_request: n must be a whole number, got "lots"'],
+    });
     expect((await k.request('history_request', { hist_access_type: 'bogus' })).content).to.deep.equal({ status: 'ok', history: [] });
     expect(streamText((await k.execute("PRINT 'still here';")).outputs)).to.equal('still here\n');
   });

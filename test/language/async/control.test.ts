@@ -33,8 +33,8 @@ describe('EXECUTION verbs, displays, interrupts and shutdown', function () {
     ({ t, dir } = fresh);
   });
 
-  it('STATUS answers NOT_FOUND for an unknown name, HISTORY an empty list; the other verbs fail with execution_not_found', async () => {
-    expect(await t.value(`EXECUTION('nope') | STATUS;`)).to.equal('NOT_FOUND');
+  it('STATUS answers a document whose status is NOT_FOUND for an unknown name, HISTORY an empty list; the other verbs fail with execution_not_found', async () => {
+    expect(await t.value(`EXECUTION('nope') | STATUS;`)).to.deep.equal({ execution_id: null, track_name: 'nope', status: 'NOT_FOUND', state: 'NOT_FOUND' });
     expect(await t.value(`EXECUTION('nope') | HISTORY;`)).to.deep.equal([]);
     for (const verb of ['WAIT', 'CANCEL', 'RETRY', 'PING', 'RESULT', 'COMPLETE(1)', "FAIL('x')"]) {
       const err = await t.fails(`EXECUTION('nope') | ${verb};`);

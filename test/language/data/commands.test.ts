@@ -37,13 +37,13 @@ PRINT back.stars;
 PRINT GET_DOCUMENT('notes', 'n1');
 PRINT GET_DOCUMENT('notes', 'missing') IS NULL;`);
     expect(printed(r)).to.deep.equal([
-      '{"_index":"notes","_id":"n1","result":"created"}', 'TRUE', '4', '{"_id":"n1","title":"hello","stars":4}', 'TRUE',
+      '{"_index":"notes","_id":"n1","result":"created"}', 'true', '4', '{"_id":"n1","title":"hello","stars":4}', 'true',
     ]);
   });
 
   it('INDEX_DOCUMENT without an id generates one', async () => {
     const r = await h.ok("DECLARE res = INDEX_DOCUMENT('notes', {'a': 1}); PRINT LENGTH(res._id) > 0; PRINT GET_DOCUMENT('notes', res._id).a;");
-    expect(printed(r)).to.deep.equal(['TRUE', '1']);
+    expect(printed(r)).to.deep.equal(['true', '1']);
   });
 
   it('UPDATE_DOCUMENT merges changes (objects key by key)', async () => {
@@ -119,7 +119,7 @@ DECLARE all_logs ARRAY = SEARCH 'logs-sample' QUERY {'query': {'match_all': {}},
 PRINT ARRAY_LENGTH(all_logs);
 DECLARE some ARRAY = SEARCH 'logs-sample' QUERY {'terms': {'level': ['WARN', 'ERROR']}};
 PRINT ARRAY_LENGTH(some);`);
-    expect(printed(r)).to.deep.equal(['TRUE', 'TRUE', 'TRUE', '7', '37']);
+    expect(printed(r)).to.deep.equal(['true', 'true', 'true', '7', '37']);
     const shown = await h.ok("SEARCH 'logs-sample' QUERY {'ids': {'values': ['nope']}};");
     expect(String(shown.result!['text/plain'])).to.contain('_id');
     const bad = await h.run("SEARCH 'logs-sample' QUERY {'geo_shape': {}};");

@@ -24,7 +24,7 @@ END LOOP;
 PRINT c%ROWCOUNT || ' ' || c%NOTFOUND || ' ' || c%FOUND;
 CLOSE c;
 PRINT c%ISOPEN;`);
-    expect(printed(r)).to.deep.equal(['FALSE', 'TRUE 0 FALSE NULL', '1 ERROR TRUE', '2 ERROR TRUE', '3 ERROR TRUE', '3 TRUE FALSE', 'FALSE']);
+    expect(printed(r)).to.deep.equal(['false', 'true 0 false NULL', '1 ERROR true', '2 ERROR true', '3 ERROR true', '3 true false', 'false']);
   });
 
   it("WHILE NOT c%NOTFOUND (the reference's loop) runs", async () => {
@@ -52,7 +52,7 @@ WHILE ARRAY_LENGTH(batch) > 0 LOOP
 END LOOP;
 PRINT c%NOTFOUND;
 CLOSE c;`);
-    expect(printed(r)).to.deep.equal(['2 of 2', '2 of 4', '1 of 5', 'TRUE']);
+    expect(printed(r)).to.deep.equal(['2 of 2', '2 of 4', '1 of 5', 'true']);
   });
 
   it('variables are bound at OPEN, not at DECLARE', async () => {
@@ -75,7 +75,7 @@ FOR r IN c LOOP
   PRINT r.level || '=' || r.n;
 END LOOP;
 PRINT c%ISOPEN;`);
-    expect(printed(r)).to.deep.equal(['DEBUG=19', 'ERROR=20', 'INFO=44', 'WARN=17', 'FALSE']);
+    expect(printed(r)).to.deep.equal(['DEBUG=19', 'ERROR=20', 'INFO=44', 'WARN=17', 'false']);
   });
 
   it('a cursor in a procedure sees its parameters', async () => {

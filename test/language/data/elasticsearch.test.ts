@@ -54,7 +54,7 @@ OPEN c;
 FETCH c INTO row;
 CLOSE c;
 PRINT row.n > 0;`);
-    expect(printed(r)).to.deep.equal(['TRUE']);
+    expect(printed(r)).to.deep.equal(['true']);
     expect(queries()).to.deep.equal([{ query: 'FROM logs-sample | WHERE service == ?svc | STATS n = COUNT(*)', params: [{ svc: 'api-gateway' }] }]);
   });
 
@@ -64,7 +64,7 @@ FOR r IN (FROM logs-sample | SORT @timestamp | KEEP @timestamp | LIMIT 2) LOOP P
 BULK COLLECT INTO errs FROM logs-sample | WHERE level == "ERROR";
 PRINT ARRAY_LENGTH(errs);
 PRINT ESQL_QUERY('ROW a = ?k + 1')[0].a;`);
-    expect(printed(r)).to.deep.equal(['TRUE', 'TRUE', '20', '3']);
+    expect(printed(r)).to.deep.equal(['true', 'true', '20', '3']);
     expect(queries().map((q) => q.params)).to.deep.equal([undefined, undefined, [{ k: 2 }]]);
   });
 
@@ -89,6 +89,26 @@ PRINT GET_DOCUMENT('notes', 'n1').title;`);
     const r = await h.ok("DECLARE hits ARRAY = SEARCH 'logs-sample' QUERY {'term': {'level': 'ERROR'}}; PRINT ARRAY_LENGTH(hits);");
     expect(printed(r)).to.deep.equal(['20']);
     expect(queries()).to.deep.equal([{ query: 'FROM logs-sample METADATA _id | WHERE `level` == ?1', params: ['ERROR'] }]);
+  });
+
+  it("the reference's ES_INDEX / ES_GET / ES_UPDATE / ES_DELETE map to the cluster's document API", async () => {
+    const r = await h.ok(`DECLARE res DOCUMENT = ES_INDEX('es-notes', 'n1', {"title": "hello", "stars": 3});
+PRINT res._id || ' ' || res.result;
+ES_UPDATE('es-notes', 'n1', {"stars": 4});
+PRINT ES_GET('es-notes', 'n1');
+PRINT ES_DELETE('es-notes', 'n1').result;
+PRINT ES_GET('es-notes', 'n1') IS NULL;`);
+    expect(printed(r)).to.deep.equal(['n1 created', '{"_id":"n1","title":"hello","stars":4}', 'deleted', 'true']);
+    const calls = fake.requests.filter((q) => q.path.startsWith('/es-notes/')).map((q) => `${q.method} ${q.path}`);
+    expect(calls).to.include.members(['PUT /es-notes/_doc/n1', 'GET /es-notes/_doc/n1', 'DELETE /es-notes/_doc/n1']);
+  });
+
+  it('a cursor declared FOR ESQL_QUERY sends the text it has at OPEN, variables as params', async () => {
+    const r = await h.ok(`DECLARE lvl STRING = 'ERROR';
+DECLARE c CURSOR FOR ESQL_QUERY('FROM logs-sample | WHERE level == :lvl | STATS n = COUNT(*)');
+FOR row IN c LOOP PRINT row.n; END LOOP;`);
+    expect(printed(r)).to.deep.equal(['20']);
+    expect(queries()).to.deep.equal([{ query: 'FROM logs-sample | WHERE level == ?lvl | STATS n = COUNT(*)', params: [{ lvl: 'ERROR' }] }]);
   });
 
   it('store failures are store_error script errors, catchable', async () => {

@@ -124,6 +124,19 @@ describe('data: errors', () => {
     expect(err.describe()).to.equal('line 2:1: line 1:3: bad');
   });
 
+  it("the cluster's parse errors for = and for a single quote get the same hints as the embedded engine's", () => {
+    const equals = dataError(new StoreError("line 1:26: mismatched input '=' expecting {<EOF>, '|', '==', 'and'}", 'parsing_exception', 400), span);
+    expect(equals.kind).to.equal('esql_error');
+    expect(equals.message).to.match(/expecting \{<EOF>, '\|', '==', 'and'\} \(ES\|QL compares with ==;/);
+    const quote = dataError(new StoreError("line 1:33: token recognition error at: '''", 'parsing_exception', 400), span);
+    expect(quote.message).to.match(/token recognition error at: ''' \(ES\|QL strings take double quotes\)$/);
+    // `=` where `==` cannot go (a bad EVAL) gets no comparison hint; nothing is added twice
+    const other = dataError(new EsqlError("line 1:12: mismatched input '=' expecting {<EOF>, '|'}", 'parsing_exception'), span);
+    expect(other.message).to.not.include('compares');
+    const again = dataError(new EsqlError(equals.message, 'parsing_exception'), span);
+    expect(again.message.split('compares with').length).to.equal(2);
+  });
+
   it('store failures are store_error with the store type; conflicts are version_conflict', () => {
     const e = dataError(new StoreError('no such index [x]', 'index_not_found_exception', 404), span);
     expect(e.kind).to.equal('store_error');

@@ -1,0 +1,338 @@
+// Routines and calls: compiling a PROCEDURE/FUNCTION, the one call path every call takes (`enter` checks and
+// binds, `run` executes the body), calls by name (session variable holding a function, user routine, built-in),
+// namespaced built-ins (`ARRAY.MAP(a, f)`), calls of function values, and built-ins as values.
+import type * as A from '../ast';
+import { ScriptError } from '../errors';
+import { Value, FunctionValue, typeOf } from '../values';
+import { arityOf, signatureOf } from '../builtins/registry';
+import type { BuiltinDef } from '../builtins/registry';
+import type { Compiler } from './compile';
+import type { CompiledRoutine } from './host';
+import { BlockScope, FrameScope } from './scope';
+import {
+  Completion, ExprFn, FIRST_SLOT, Frame, MAX_DEPTH, R, RET, RETURN, Runtime, STACK_HOP_MASK, ctxOf, frameAt,
+  isPromise, newFrame,
+} from './runtime';
+import { checkerFor, typeText } from './types';
+import { asScriptError } from './error-values';
+import { KIND_ANY, KIND_CHECKER, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
+import { NONE, evalAll, fillAfter, settersFor, then, thenF } from './steps';
+import { checkSize } from '../limits';
+
+type Setters = (((v: Value) => void) | undefined)[];
+type CallExpr = Extract<A.Expr, { kind: 'call' }>;
+
+export class Calls {
+  constructor(private readonly c: Compiler) {}
+
+  private get host() {
+    return this.c.host;
+  }
+
+  // ---------------------------------------------------------------- routines
+
+  compileRoutine(decl: A.RoutineDecl, enclosing: BlockScope | null): CompiledRoutine {
+    const frame = new FrameScope(enclosing, false);
+    const scope = new BlockScope(null, frame);
+    const paramSlots = decl.params.map((p) => scope.declare(p.name, p.type, false).slot);
+    const defaults = decl.params.map((p) => (p.default ? this.c.expr(p.default, scope) : undefined));
+    let required = decl.params.length;
+    while (required > 0 && (decl.params[required - 1].mode === 'OUT' || defaults[required - 1])) required--;
+    // without fast paths every declared type goes through its checker (no inline NUMBER test)
+    const kind = this.c.fast ? kindOf : (t: A.TypeRef | undefined) => (kindOf(t) === KIND_ANY ? KIND_ANY : KIND_CHECKER);
+    const routine: CompiledRoutine = {
+      decl, scope: frame, paramSlots, body: NONE, required, defaults,
+      paramChecks: decl.params.map((p) => (p.type ? checkerFor(p.type, `parameter ${p.name} of ${decl.name}`) : undefined)),
+      returnCheck: decl.returns ? checkerFor(decl.returns, `return value of ${decl.name}`) : undefined,
+      hasOut: decl.params.some((p) => p.mode !== 'IN'),
+      plain: decl.params.every((p) => p.mode === 'IN' && !p.default),
+      typedParams: decl.params.some((p) => p.type && !(p.type.kind === 'simple' && p.type.name === 'ANY')),
+      paramKinds: decl.params.map((p) => kind(p.type)),
+      returnKind: kind(decl.returns),
+      pool: new Array<Frame>(POOL_LIMIT).fill([]),
+      poolTop: 0,
+    };
+    routine.body = this.c.block(decl.body, scope);
+    return routine;
+  }
+
+  routineValue(routine: CompiledRoutine, closure: Frame | null, span: A.Span): FunctionValue {
+    return new FunctionValue(routine.decl.name, routine.decl.params.length,
+      (args, caller) => this.invoke(routine, args, span, closure, caller));
+  }
+
+  /** Calls a routine with argument values (function values and built-in callbacks). */
+  private invoke(r: CompiledRoutine, args: Value[], site: A.Span, closure: Frame | null, caller?: Runtime): R<Value> {
+    const fr = newFrame(r.scope.size, closure, caller ?? (closure ? ctxOf(closure) : this.host.rt));
+    const n = Math.min(args.length, r.paramSlots.length);
+    for (let i = 0; i < n; i++) fr[r.paramSlots[i]] = args[i];
+    return this.enter(r, fr, args.length, site);
+  }
+
+  // ---------------------------------------------------------------- the call path
+
+  /**
+   * Runs a routine whose first `argc` parameter slots already hold the arguments: arity, call depth, then
+   * parameters (OUT start NULL, missing ones take their DEFAULT, declared types are checked). `setters` write
+   * OUT/INOUT parameters back to the caller's variables.
+   */
+  private enter(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span, setters?: Setters): R<Value> {
+    if (argc < r.required || argc > r.paramSlots.length) throw this.arityError(r, argc, site);
+    if (ctxOf(fr).depth >= MAX_DEPTH) throw this.depthError(r, site);
+    if (!r.plain) {
+      const pending = this.bindParams(r, fr, argc, site);
+      if (pending !== undefined) return pending.then(() => this.run(r, fr, site, setters));
+    } else if (r.typedParams) {
+      const kinds = r.paramKinds;
+      for (let i = 0; i < argc; i++) {
+        const kind = kinds[i];
+        if (kind === KIND_ANY) continue;
+        const v = fr[FIRST_SLOT + i];
+        if (kind === KIND_NUMBER && (typeof v === 'number' || v === null)) continue;
+        fr[FIRST_SLOT + i] = r.paramChecks[i]!(v, site);
+      }
+    }
+    return this.run(r, fr, site, setters);
+  }
+
+  /**
+   * Runs the body of a routine whose frame is ready. Every STACK_HOP levels the body starts on a fresh native
+   * stack (a resolved promise), so deep recursion is bounded by MAX_DEPTH, not by Node's stack.
+   */
+  private run(r: CompiledRoutine, fr: Frame, site: A.Span, setters?: Setters): R<Value> {
+    const rt = ctxOf(fr);
+    const depth = ++rt.depth;
+    rt.names[depth] = r.decl.name;
+    rt.sites[depth] = site;
+    // no try/catch here: an error leaves the stack as it is for whoever handles it (see Runtime.unwindTo)
+    const res = (depth & STACK_HOP_MASK) === 0 ? Promise.resolve(fr).then(r.body) : r.body(fr);
+    if (isPromise(res)) return this.finishAfter(res, rt, r, fr, site, setters);
+    rt.depth = depth - 1;
+    if (res === RETURN && !r.hasOut) {
+      const v = fr[RET];
+      if (!r.scope.captured) release(r, fr);
+      const kind = r.returnKind;
+      return kind === KIND_ANY || (kind === KIND_NUMBER && (typeof v === 'number' || v === null)) ? v : r.returnCheck!(v, site);
+    }
+    const v = this.finishCall(r, fr, res, site, setters);
+    if (!r.scope.captured) release(r, fr);
+    return v;
+  }
+
+  // The suspended halves of the call path, kept out of the hot closures (see steps.ts).
+  private enterAfter(t: Promise<void>, r: CompiledRoutine, fr: Frame, argc: number, site: A.Span, setters?: Setters): Promise<Value> {
+    return t.then(() => this.enter(r, fr, argc, site, setters));
+  }
+
+  private finishAfter(res: Promise<Completion>, rt: Runtime, r: CompiledRoutine, fr: Frame, site: A.Span, setters?: Setters): Promise<Value> {
+    return res.then((c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); });
+  }
+
+  /** OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. */
+  private bindParams(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span): Promise<void> | undefined {
+    const ps = r.paramSlots;
+    for (let i = 0; i < ps.length; i++) {
+      const slot = ps[i];
+      if (i >= argc || r.decl.params[i].mode === 'OUT') {
+        const d = r.defaults[i];
+        fr[slot] = null;
+        if (d !== undefined && i >= argc) {
+          const dv = d(fr);
+          if (isPromise(dv)) {
+            return dv.then((x) => {
+              fr[slot] = x;
+              return this.bindParams(r, fr, i + 1, site);
+            });
+          }
+          fr[slot] = dv;
+        }
+      }
+      const c = r.paramChecks[i];
+      if (c !== undefined) fr[slot] = c(fr[slot], site);
+    }
+    return undefined;
+  }
+
+  private finishCall(r: CompiledRoutine, fr: Frame, c: Completion, site: A.Span, setters?: Setters): Value {
+    let v: Value = c === RETURN ? fr[RET] : null;
+    if (r.returnCheck !== undefined) v = r.returnCheck(v, site);
+    if (r.hasOut && setters) {
+      const ps = r.decl.params;
+      for (let i = 0; i < ps.length; i++) if (ps[i].mode !== 'IN' && setters[i]) setters[i]!(fr[r.paramSlots[i]]);
+    }
+    return v;
+  }
+
+  private arityError(r: CompiledRoutine, argc: number, site: A.Span): ScriptError {
+    const d = r.decl;
+    const n = d.params.length;
+    const expected = r.required === n ? `${n}` : `${r.required} to ${n}`;
+    return new ScriptError('argument_error', `${d.routine.toLowerCase()} ${d.name} expects ${expected} argument(s), got ${argc}`, site);
+  }
+
+  private depthError(r: CompiledRoutine, site: A.Span): ScriptError {
+    return new ScriptError('stack_overflow', `maximum call depth (${MAX_DEPTH}) exceeded in ${r.decl.name}`, site);
+  }
+
+  // ---------------------------------------------------------------- call expressions
+
+  call(e: CallExpr, scope: BlockScope): ExprFn {
+    if (e.callee.kind === 'var' && !scope.resolve(e.callee.name)) {
+      if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
+      // ES|QL text may name the variables visible here (`:name`), which only the compiler knows
+      if (e.callee.name.toUpperCase() === 'ESQL_QUERY' && !this.host.routine(e.callee.name, 'FUNCTION')) return this.c.data.esqlQueryCall(e, scope);
+      return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
+    }
+    const ns = this.namespacedBuiltin(e, scope);
+    if (ns) return ns;
+    return this.generalCall(e, scope);
+  }
+
+  /**
+   * `ARRAY.MAP(a, f)`, `STRING.UPPER(s)`, `DATE.ADD(d, 1)`: a namespace that is not a variable, then a method;
+   * resolved to the built-in NAMESPACE_METHOD, or else METHOD.
+   */
+  private namespacedBuiltin(e: CallExpr, scope: BlockScope): ExprFn | undefined {
+    const c = e.callee;
+    if (c.kind !== 'field' || c.object.kind !== 'var' || scope.resolve(c.object.name)) return undefined;
+    const ns = c.object.name.toUpperCase();
+    const method = c.name.toUpperCase();
+    const def = this.host.builtins.lookup(`${ns}_${method}`) ?? this.host.builtins.lookup(method);
+    if (!def) return undefined;
+    const cell = this.host.global(c.object.name);
+    const general = this.generalCall(e, scope);
+    const args = e.args.map((a) => this.c.expr(a, scope));
+    const sp = e.span;
+    // a session variable of that name (e.g. a document holding a function) takes precedence
+    return (f) => (cell.defined ? general(f) : then(evalAll(args, f), (vs) => this.callBuiltin(def, vs, sp, ctxOf(f))));
+  }
+
+  private generalCall(e: CallExpr, scope: BlockScope): ExprFn {
+    const callee = this.c.expr(e.callee, scope);
+    const args = e.args.map((a) => this.c.expr(a, scope));
+    const sp = e.span;
+    return (f) => then(callee(f), (fn) => then(evalAll(args, f), (vs) => {
+      if (!(fn instanceof FunctionValue)) throw new ScriptError('type_error', `${typeOf(fn)} is not callable`, sp);
+      return fn.call(vs, ctxOf(f));
+    }));
+  }
+
+  /** ESCRIPT_VARIABLES() sees the locals visible at the call, which only the compiler knows. */
+  private variablesHere(e: CallExpr, scope: BlockScope): ExprFn {
+    const locals = scope.visible().filter((l) => l.name !== 'error' || l.depth === 0);
+    const def = this.host.builtins.lookup('ESCRIPT_VARIABLES')!;
+    const sp = e.span;
+    return (f) => {
+      const docs: Value[] = locals.map((l) => {
+        const value = frameAt(f, l.depth)[l.v.slot] ?? null;
+        return { name: l.name, type: l.v.type ? typeText(l.v.type) : typeOf(value), value };
+      });
+      return def.impl([docs], this.host.callContext(ctxOf(f), sp));
+    };
+  }
+
+  /**
+   * A call by name: a session variable holding a function, a user routine, or a built-in, looked up when the
+   * call runs (and cached until routines change). A routine's arguments are evaluated straight into its frame.
+   */
+  callByName(name: string, argExprs: A.Expr[], sp: A.Span, scope: BlockScope, prefer: 'PROCEDURE' | 'FUNCTION'): ExprFn {
+    const args = argExprs.map((a) => this.c.expr(a, scope));
+    // OUT/INOUT write-back targets: arguments that are plain variables
+    const refs = argExprs.map((a) => (a.kind === 'var' ? this.c.variable(a.name, a.span, scope) : undefined));
+    const host = this.host;
+    const cell = host.global(name);
+    const builtin = host.builtins.lookup(name);
+    let version = -1;
+    let routine: CompiledRoutine | undefined;
+    const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const viaBuiltin = builtin ? (vs: Value[], f: Frame) => this.callBuiltin(builtin, vs, sp, ctxOf(f)) : undefined;
+    const n = args.length;
+    const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
+      const setters = r.hasOut ? settersFor(refs, f) : undefined;
+      const rt = ctxOf(f);
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return this.enterAfter(t, r, fr, n, sp, setters);
+      }
+      return this.enter(r, fr, n, sp, setters);
+    };
+    // Evaluates arguments into the callee's parameter slots, going async only if one suspends. Extra
+    // arguments are evaluated (for their effects) and then rejected by the arity check.
+    const fill = (f: Frame, fr: Frame, r: CompiledRoutine, from: number): R<Value> => {
+      for (let i = from; i < n; i++) {
+        const v = args[i](f);
+        if (isPromise(v)) return fillAfter(v, f, fr, r, i, fill);
+        fr[FIRST_SLOT + i] = v;
+      }
+      return go(f, fr, r);
+    };
+    const general = (f: Frame): R<Value> => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
+        // the frame has at least one slot per argument so that extra arguments have somewhere to go
+        const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
+        return fill(f, fr, r, 0);
+      }
+      if (cell.defined) {
+        const fn = cell.v;
+        if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs, ctxOf(f)));
+      }
+      if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
+      throw unknown();
+    };
+    if (n !== 1) return general;
+    // One argument to a routine with one plain parameter (recursive code: fib(n - 1)): the argument goes
+    // straight into the frame, then the same `enter` as every call.
+    const a0 = args[0];
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) return general(f);
+      const v = a0(f);
+      const rt = ctxOf(f);
+      const fr = acquire(r, rt);
+      if (isPromise(v)) return fillAfter(v, f, fr, r, 0, fill);
+      fr[FIRST_SLOT] = v;
+      if (--rt.budget <= 0) {
+        const t = rt.tick(sp);
+        if (t !== undefined) return this.enterAfter(t, r, fr, 1, sp);
+      }
+      return this.enter(r, fr, 1, sp);
+    };
+  }
+
+  // ---------------------------------------------------------------- built-ins
+
+  callBuiltin(def: BuiltinDef, args: Value[], sp: A.Span, rt: Runtime = this.host.rt): R<Value> {
+    const { min, max } = arityOf(def);
+    if (args.length < min || args.length > max) {
+      const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+      throw new ScriptError('argument_error', `${def.name} expects ${expected} argument(s), got ${args.length}: ${signatureOf(def)}`, sp);
+    }
+    try {
+      const v = def.impl(args, this.host.callContext(rt, sp));
+      if (isPromise(v)) return v.then((x) => checkSize(x, sp), (e) => { throw this.builtinError(e, def, sp); });
+      return checkSize(v, sp);
+    } catch (e) {
+      throw this.builtinError(e, def, sp);
+    }
+  }
+
+  private builtinError(e: unknown, def: BuiltinDef, sp: A.Span): ScriptError {
+    const err = asScriptError(e, sp);
+    if (!err.span) err.span = sp;
+    if (err.kind === 'runtime_error' && !(e instanceof ScriptError)) return new ScriptError('runtime_error', `${def.name}: ${err.message}`, sp);
+    return err;
+  }
+
+  builtinValue(def: BuiltinDef, sp: A.Span): FunctionValue {
+    return new FunctionValue(def.name, arityOf(def).min, (args, caller) => this.callBuiltin(def, args, sp, caller));
+  }
+}
