@@ -79,13 +79,13 @@ describe('real Jupyter clients', function () {
   });
 
   it('runs every tutorial in notebooks/ top to bottom without an error output, on a scratch store', function () {
-    this.timeout(420_000);
+    this.timeout(720_000); // seven notebooks, each in a fresh kernel; minutes on a shared machine
     const out = path.join(prefix, 'docs');
     // the user's store: their home and their ESCRIPT_DATA_DIR, neither of which the run may touch
     const home = path.join(prefix, 'home');
     fs.mkdirSync(home);
     const userEnv = { ...env, HOME: home, ESCRIPT_DATA_DIR: path.join(prefix, 'user-store') };
-    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '--kernel', KERNEL, '--markdown'], userEnv, 400_000);
+    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '--kernel', KERNEL, '--markdown'], userEnv, 700_000);
     expect(run.status, run.stdout + run.stderr).to.equal(0);
     expect(fs.existsSync(path.join(prefix, 'user-store')), 'the user data directory was created').to.equal(false);
     expect(fs.existsSync(path.join(home, '.local', 'share', 'escript')), '~/.local/share/escript was created').to.equal(false);

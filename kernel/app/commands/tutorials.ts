@@ -57,17 +57,21 @@ export function runTutorials(outDir: string, options: TutorialOptions = {}): Tut
       env = { ...env, JUPYTER_PATH: [path.join(jupyterPath, 'share', 'jupyter'), env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
     }
     const jupyter = (args: string[]) => spawnSync('jupyter', ['nbconvert', ...args], { encoding: 'utf8', env, cwd: outDir });
-    return notebooks.map((notebook) => {
+    const results = notebooks.map((notebook): TutorialResult => {
       const executed = jupyter(['--to', 'notebook', '--execute', `--ExecutePreprocessor.kernel_name=${kernel}`,
         '--ExecutePreprocessor.timeout=600', '--output-dir', outDir, path.join(dir, notebook)]);
-      if (executed.status !== 0) return { notebook, ok: false, message: lastLines(executed.stderr || String(executed.error)) };
-      const written = path.join(outDir, notebook);
-      for (const to of options.markdown ? ['html', 'markdown'] : ['html']) {
-        const page = jupyter(['--to', to, '--output-dir', outDir, written]);
-        if (page.status !== 0) return { notebook, ok: false, message: lastLines(page.stderr) };
-      }
-      return { notebook, ok: true, message: `${written} and .html${options.markdown ? ', .md' : ''}` };
+      return executed.status === 0
+        ? { notebook, ok: true, message: `${path.join(outDir, notebook)} and .html${options.markdown ? ', .md' : ''}` }
+        : { notebook, ok: false, message: lastLines(executed.stderr || String(executed.error)) };
     });
+    // the pages of all executed notebooks in one nbconvert per format (each start of Python costs seconds)
+    const done = results.filter((r) => r.ok).map((r) => path.join(outDir, r.notebook));
+    for (const to of options.markdown ? ['html', 'markdown'] : ['html']) {
+      if (done.length === 0) break;
+      const pages = jupyter(['--to', to, '--output-dir', outDir, ...done]);
+      if (pages.status !== 0) for (const r of results) if (r.ok) Object.assign(r, { ok: false, message: lastLines(pages.stderr) });
+    }
+    return results;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
