@@ -68,7 +68,12 @@ export function runTutorials(outDir: string, options: TutorialOptions = {}): Tut
     const done = results.filter((r) => r.ok).map((r) => path.join(outDir, r.notebook));
     for (const to of options.markdown ? ['html', 'markdown'] : ['html']) {
       if (done.length === 0) break;
-      const pages = jupyter(['--to', to, '--output-dir', outDir, ...done]);
+      // charts go to NAME_files/*.svg beside the page, shown as images: nbconvert's HTML templates strip an inline
+      // SVG to its text, so the page uses our template (kernel/app/templates/escript-html, lab's with that block)
+      const template = to === 'html'
+        ? [`--TemplateExporter.extra_template_basedirs=${path.join(packageRoot(), 'kernel', 'app', 'templates')}`, '--template', 'escript-html']
+        : [];
+      const pages = jupyter(['--to', to, '--ExtractOutputPreprocessor.enabled=True', ...template, '--output-dir', outDir, ...done]);
       if (pages.status !== 0) for (const r of results) if (r.ok) Object.assign(r, { ok: false, message: lastLines(pages.stderr) });
     }
     return results;
