@@ -12,7 +12,7 @@ const PYTHON = '/usr/bin/python3';
 const KERNEL = 'escript-browser';
 
 describe('Notebook in a real browser (headless Chromium)', function () {
-  this.timeout(380_000);
+  this.timeout(540_000);
   let work: string;
 
   before(() => {
@@ -40,7 +40,7 @@ describe('Notebook in a real browser (headless Chromium)', function () {
     const installed = spawnSync(process.execPath, [CLI, 'install', '--prefix', path.join(work, 'prefix'), '--name', KERNEL], { env, encoding: 'utf8' });
     expect(installed.status, installed.stderr).to.equal(0);
     const run = spawnSync(PYTHON, [path.join(ROOT, 'test', 'kernel', 'browser', 'notebook_ui.py'), KERNEL, path.join(ROOT, 'notebooks'), work],
-      { env: { ...env, BROWSER_TEST_BUDGET_S: '320' }, encoding: 'utf8', timeout: 360_000, cwd: work });
+      { env: { ...env, BROWSER_TEST_BUDGET_S: '480' }, encoding: 'utf8', timeout: 520_000, cwd: work });
     const said = `${run.stdout}\n${run.stderr.split('\n').slice(-30).join('\n')}`;
     expect(run.status, said).to.equal(0);
     expect(run.stdout, said).to.contain('browser ok');

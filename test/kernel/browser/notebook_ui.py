@@ -82,30 +82,6 @@ try:
     def busy():
         return js("return Jupyter.notebook.get_cells().some(c => c.cell_type === 'code' && c.input_prompt_number === '*')")
 
-    tutorials = sorted(n for n in os.listdir(nb_dir) if n.endswith('.ipynb') and not n.startswith('zz-'))
-    for name in tutorials:
-        started = time.time()
-        open_notebook(name)
-        js('Jupyter.notebook.execute_all_cells()')
-        time.sleep(0.5)
-        wait_for(name + ' to finish', lambda: not busy(), 120, 0.2)
-        # live displays of background runs keep updating after their cell: wait for their final states
-        # (cards of STATUS are snapshots, left out)
-        def settled():
-            html = js("return Array.from(document.querySelectorAll('.escript-execution')).filter(e => !e.closest('.escript-card')).map(e => e.innerText).join('\\n---\\n')")
-            cards = [c for c in html.split('\n---\n') if c.strip()]
-            return all(any(state in c for state in FINAL) for c in cards)
-        wait_for(name + ' live displays to reach final states', settled, 30, 0.2)
-        cells = js('return Jupyter.notebook.toJSON().cells')
-        errors = [o for c in cells if c['cell_type'] == 'code' for o in c['outputs'] if o['output_type'] == 'error']
-        if errors:
-            fail(f'{name}: error outputs {json.dumps(errors)[:800]}')
-        empty = [c['source'][:60] for c in cells if c['cell_type'] == 'code' and c['source'].strip() and not c['outputs']]
-        if empty:
-            fail(f'{name}: cells without output {empty}')
-        driver.save_screenshot(os.path.join(shots, name.replace('.ipynb', '.png')))
-        print(f'ok {name} ran in the Notebook UI without error outputs ({time.time() - started:.1f} s)', flush=True)
-
     # the editor: highlighting, Tab completion, Shift-Tab help, Interrupt
     open_notebook('zz-editor.ipynb')
     mode = js('return Jupyter.notebook.get_cell(0).code_mirror.getMode().name')
@@ -169,6 +145,30 @@ try:
         fail(f'after Interrupt, spins > 10 gave {json.dumps(after)[:300]}')
     driver.save_screenshot(os.path.join(shots, 'interrupt.png'))
     print(f'ok Interrupt stopped the loop in {stopped_ms:.0f} ms (as the browser saw it) and kept its variables', flush=True)
+
+    tutorials = sorted(n for n in os.listdir(nb_dir) if n.endswith('.ipynb') and not n.startswith('zz-'))
+    for name in tutorials:
+        started = time.time()
+        open_notebook(name)
+        js('Jupyter.notebook.execute_all_cells()')
+        time.sleep(0.5)
+        wait_for(name + ' to finish', lambda: not busy(), 120, 0.2)
+        # live displays of background runs keep updating after their cell: wait for their final states
+        # (cards of STATUS are snapshots, left out)
+        def settled():
+            html = js("return Array.from(document.querySelectorAll('.escript-execution')).filter(e => !e.closest('.escript-card')).map(e => e.innerText).join('\\n---\\n')")
+            cards = [c for c in html.split('\n---\n') if c.strip()]
+            return all(any(state in c for state in FINAL) for c in cards)
+        wait_for(name + ' live displays to reach final states', settled, 30, 0.2)
+        cells = js('return Jupyter.notebook.toJSON().cells')
+        errors = [o for c in cells if c['cell_type'] == 'code' for o in c['outputs'] if o['output_type'] == 'error']
+        if errors:
+            fail(f'{name}: error outputs {json.dumps(errors)[:800]}')
+        empty = [c['source'][:60] for c in cells if c['cell_type'] == 'code' and c['source'].strip() and not c['outputs']]
+        if empty:
+            fail(f'{name}: cells without output {empty}')
+        driver.save_screenshot(os.path.join(shots, name.replace('.ipynb', '.png')))
+        print(f'ok {name} ran in the Notebook UI without error outputs ({time.time() - started:.1f} s)', flush=True)
 
     log.flush()
     missing = [l for l in open(os.path.join(WORK, 'server.log')) if '404' in l and 'codemirror/mode' in l]
