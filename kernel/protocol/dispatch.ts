@@ -143,8 +143,11 @@ export class Kernel {
           .catch((sendErr) => this.options.log(`error reply to ${type} not sent: ${(sendErr as Error).message}`));
       }
     } finally {
-      this.streams.flush();
-      this.publishStatus('idle', request);
+      // a shutdown went idle as its last words, before the transport stopped
+      if (!this.stopping) {
+        this.streams.flush();
+        this.publishStatus('idle', request);
+      }
     }
   }
 

@@ -44,6 +44,12 @@ function timesLine(doc: Json, now: number): string {
 }
 
 export function executionCard(doc: Json, now: number): MimeBundle {
+  // a lookup that found nothing (NOT_FOUND, EXPIRED) has no run to describe: one line says so
+  if (doc.execution_id === null || doc.status === 'NOT_FOUND' || doc.status === 'EXPIRED') {
+    const who = typeof doc.track_name === 'string' ? `'${doc.track_name}'` : String(doc.execution_id);
+    const line = `${who} ${String(doc.status)}`;
+    return { 'text/plain': line, 'text/html': `<code>${escapeHtml(line)}</code>`, 'application/json': doc };
+  }
   const whole: Json = { ...DEFAULTS, ...doc };
   whole.execution_id ??= '';
   if (!whole.procedure_name) whole.procedure_name = String(whole.track_name ?? whole.execution_id ?? '');

@@ -44,8 +44,12 @@ function atReads(node: unknown, out: Extract<A.Expr, { kind: 'at' }>[]): typeof 
 export function checkHandlerBindings(stage: A.PipeStage, handlers: readonly string[]): void {
   const bound = HANDLER_BINDINGS[stage.op];
   if (!stage.handler || !bound) return;
-  for (const at of atReads(stage.handler, [])) {
-    if (bound.includes(at.name)) continue;
+  // A lambda's parameter list names what it takes (a parameter the stage does not bind is NULL, as for any
+  // lambda); only its body's other reads must be bound.
+  const declared = stage.handler.kind === 'lambda' ? stage.handler.params.flatMap((p) => (p.kind === 'at' ? [p.name] : [])) : [];
+  const reads = atReads(stage.handler.kind === 'lambda' ? stage.handler.body : stage.handler, []);
+  for (const at of reads) {
+    if (bound.includes(at.name) || declared.includes(at.name)) continue;
     throw new ScriptError(
       'name_error',
       `@${at.name} is not bound in ${stage.op}: ${stage.op} binds ${names(bound)}; ${whereBound(at.name, handlers)}`,

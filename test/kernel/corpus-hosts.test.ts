@@ -82,7 +82,8 @@ describe('conformance corpus through escript run', function () {
       if (c.expect.error) {
         expect(run.status, run.stderr).to.equal(1);
         expect(run.stderr).to.include(c.expect.error.kind);
-        if (c.expect.error.line !== undefined) expect(run.stderr).to.include(`line ${c.expect.error.line}:`);
+        // errors name the script file: FILE:LINE:COL
+        if (c.expect.error.line !== undefined) expect(run.stderr).to.include(`${script}:${c.expect.error.line}:`);
         return;
       }
       expect(run.status, run.stderr).to.equal(0);

@@ -80,8 +80,8 @@ PRINT 'two';
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('launched\nbg 3\n');
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).to.match(/^'run-progress' slow \[exec-\w+\] (PENDING|RUNNING) /);
-    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^'run-progress' slow \[exec-\w+\] COMPLETED /.test(l)));
+    expect(lines[0]).to.match(/^'run-progress' slow \[exec-[\w-]+\] (PENDING|RUNNING) /);
+    expect(lines).to.satisfy((ls: string[]) => ls.some((l) => /^'run-progress' slow \[exec-[\w-]+\] COMPLETED /.test(l)));
     expect(lines[lines.length - 1]).to.equal('escript run: 1 execution: 1 completed');
   });
 
@@ -89,7 +89,7 @@ PRINT 'two';
     const unhandled = await runToEnd([script('unhandled.es', "bad(0) | TRACK AS 'run-bad';\nPRINT 'started';")]);
     expect(unhandled.status).to.equal(1);
     expect(unhandled.stdout).to.equal('started\n');
-    expect(unhandled.stderr).to.match(/^escript run: 'run-bad' bad \[exec-\w+\] FAILED, not handled: division_error: division by zero \(in bad line \d+\)\n/);
+    expect(unhandled.stderr).to.match(/^escript run: 'run-bad' bad \[exec-[\w-]+\] FAILED, not handled: division_error: division by zero \(in bad line \d+\)\n/);
     expect(unhandled.stderr).to.match(/\nescript run: 1 execution: 1 failed \(1 failed with no handler\)\n$/);
 
     const onFail = await runToEnd([script('on-fail.es', "bad(0) | ON_FAIL noted(@error) | TRACK AS 'run-bad-handled';")]);

@@ -169,6 +169,8 @@ describe('kernel dispatch (in process, memory transport)', function () {
       ]);
       expect(own.about(shutdown.msgId)[2].content).to.deep.equal({ status: 'ok', restart: true });
       expect(session.shutdowns).to.equal(1);
+      // the host hears of the shutdown once the kernel has stopped (the transport first)
+      await until(() => own.shutdowns.length > 0, 'the host to hear of the shutdown');
       expect(own.transport.state).to.equal('stopped');
       expect(own.shutdowns).to.deep.equal([true]);
       expect(own.transport.sentAfterStop).to.deep.equal([]);
@@ -188,6 +190,7 @@ describe('kernel dispatch (in process, memory transport)', function () {
     expect((await first.reply).content.status).to.equal('ok');
     expect((await shutdown.reply).content).to.deep.equal({ status: 'ok', restart: false });
     await k.outputs(shutdown.msgId);
+    await until(() => k.shutdowns.length > 0, 'the host to hear of the shutdown');
     expect(k.shutdowns).to.deep.equal([false]);
     expect(k.transport.state).to.equal('stopped');
   });

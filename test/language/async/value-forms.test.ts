@@ -144,7 +144,8 @@ describe('async forms as values', function () {
     const outcome = await t.exec('CALL check_status();');
     expect(outcome.status).to.equal('ok');
     expect(t.out.displays).to.have.length(1);
-    const shown = JSON.parse(lastDisplay());
+    const shown = t.out.displays[0].bundle['application/json'] as Record<string, unknown>;
+    expect(lastDisplay()).to.include('basic-test');
     expect(shown).to.include({ track_name: 'basic-test', status: 'COMPLETED', result: 42 });
 
     t.out.displays.length = 0;
@@ -167,6 +168,9 @@ describe('async forms as values', function () {
     expect(parallel.evalue).to.include('@error_info is not bound in ON_ALL_DONE: ON_ALL_DONE binds @result, @results; @error_info is bound in ON_ANY_FAIL');
     expect((await t.fails(`work(1) | FINALLY note(@result);`)).evalue).to.include('FINALLY binds nothing; @result is bound in ON_DONE');
     expect((await t.fails(`work(1) | ON_DONE note(@whatever);`)).evalue).to.include('no handler binds @whatever');
+    // a lambda's own parameters are declarations, not reads; its body's other reads must be bound
+    expect((await t.fails(`work(1) | FINALLY () => { PRINT @result; };`)).evalue).to.include('FINALLY binds nothing');
+    await t.run(`work(1) | FINALLY (@result) => { PRINT 'cleaned'; } | TRACK AS 'lambda-finally'; EXECUTION('lambda-finally') | WAIT;`);
     // a pipeline nested in a handler binds its own names
     await t.run(`work(1) | ON_DONE () => { boom('inner') | ON_FAIL note(@error) | TRACK AS 'inner'; } | TRACK AS 'outer';`);
     await t.run(`EXECUTION('outer') | WAIT; EXECUTION('inner') | WAIT;`);

@@ -13,7 +13,10 @@ function comparable(a: CorpusActual): CorpusActual {
     .replace(/exec-[0-9a-z-]+/gi, 'exec-ID')
     .replace(/"dedup_key":"[^"]*"/g, '"dedup_key":"KEY"')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?/g, 'TIME')
-    .replace(/\b\d+(\.\d+)? ?ms\b/g, 'N ms');
+    .replace(/\b\d+(\.\d+)? ?ms\b/g, 'N ms')
+    .replace(/…[0-9a-f]{12}\b/g, '…ID') // the short ids of the executions table
+    .replace(/\b\d\d:\d\d:\d\d\b/g, 'HH:MM:SS') // the cards' clock times
+    .replace(/ {2,}/g, '  '); // table columns as wide as their (scrubbed) widest cell
   return {
     prints: a.prints.map(scrub),
     result: a.result === null ? null : scrub(a.result),
