@@ -141,7 +141,7 @@ try:
     time.sleep(0.3)
     wait_for('the cell after Interrupt', lambda: not busy(), 20, 0.1)
     after = js('return Jupyter.notebook.get_cell(0).output_area.outputs')
-    if not after or after[0].get('data', {}).get('text/plain') != 'TRUE':
+    if not after or str(after[0].get('data', {}).get('text/plain')).upper() != 'TRUE':
         fail(f'after Interrupt, spins > 10 gave {json.dumps(after)[:300]}')
     driver.save_screenshot(os.path.join(shots, 'interrupt.png'))
     print(f'ok Interrupt stopped the loop in {stopped_ms:.0f} ms (as the browser saw it) and kept its variables', flush=True)
