@@ -90,8 +90,10 @@ export class ControlFlow {
       return (f) => {
         const v = c0(f);
         if (v === true) return b0(f);
-        if (isPromise(v)) return ifAfter(v, f, sp, b0, otherwise);
-        op.truth(v, sp); // FALSE or NULL here, else a type error
+        if (v !== false && v !== null) {
+          if (isPromise(v)) return ifAfter(v, f, sp, b0, otherwise);
+          op.truth(v, sp); // a type error
+        }
         return hasElse ? otherwise(f) : undefined;
       };
     }
