@@ -10,7 +10,6 @@ interface SampleIndex {
   docs: { id: string; doc: Source }[];
 }
 
-const prng = seededRandom;
 
 const HOUR = 3600000;
 const DAY = 24 * HOUR;
@@ -20,7 +19,7 @@ const props = (fields: Record<string, string>): Record<string, unknown> => ({
 });
 
 export function generateSampleData(now: number = Date.now(), seed = 42): SampleIndex[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
