@@ -11,10 +11,10 @@ import { EXECUTIONS_INDEX, ExecutionDocument } from '../../language/async/docume
 import { ExecutionEngine } from '../../language/async/engine';
 import { ElasticsearchStore } from '../../language/store/elasticsearch';
 import { EmbeddedStore } from '../../language/store/embedded';
-import { createFakeCluster } from '../store/fake-cluster';
-import { ChildKernel } from '../async/support/child-kernel';
-import { childOwner, clusterClients, controlLatencies, PIPELINES, survivor, untilLost } from '../async/support/cross-kernel';
-import { Harness } from '../async/support/harness';
+import { createFakeCluster } from '../language/store/fake-cluster';
+import { ChildKernel } from '../language/async/support/child-kernel';
+import { childOwner, clusterClients, controlLatencies, PIPELINES, survivor, untilLost } from '../language/async/support/cross-kernel';
+import { Harness } from '../language/async/support/harness';
 
 const ROUNDS = 5;
 

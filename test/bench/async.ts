@@ -15,7 +15,7 @@ import type { ProcedureSpec } from '../../language/async/spec';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { MemoryStore } from '../async/support/memory-store';
+import { MemoryStore } from '../language/async/support/memory-store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
 import { crossKernel } from './async-cross-kernel';

@@ -1,10 +1,10 @@
 // The same data forms against the Elasticsearch backend (the official client talking to the fake cluster of
-// test/store): what reaches `_query` is the query text with placeholders and the variables in `params`.
+// test/language/store): what reaches `_query` is the query text with placeholders and the variables in `params`.
 import { expect } from 'chai';
 import { openSession } from '../../../language/open-session';
 import { readConfig } from '../../../language/config';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
-import { RecordedRequest, createFakeCluster } from '../../store/fake-cluster';
+import { RecordedRequest, createFakeCluster } from '../store/fake-cluster';
 import { Harness, harness, printed } from './support';
 
 describe('data: the language against Elasticsearch (fake cluster)', () => {
