@@ -46,6 +46,42 @@ export interface IntegrationSettings {
   readonly slackWebhookUrl?: string;
   /** ESCRIPT_PAGERDUTY_ROUTING_KEY, else PAGERDUTY_ROUTING_KEY. */
   readonly pagerDutyRoutingKey?: string;
+  /** ESCRIPT_SLACK_API_URL: Slack's Web API base (default https://slack.com/api). */
+  readonly slackApiUrl?: string;
+  /** ESCRIPT_PAGERDUTY_EVENTS_URL: PagerDuty's Events API v2 endpoint (default https://events.pagerduty.com/v2/enqueue). */
+  readonly pagerDutyEventsUrl?: string;
+  // readConfig always sets these; hosts that build settings by hand (tests) may leave them out
+  readonly aws?: AwsSettings;
+  readonly kubernetes?: KubernetesSettings;
+  readonly github?: GitHubSettings;
+}
+
+/** AWS (S3, Lambda): ESCRIPT_AWS_* else the standard AWS_* variables. Configured when both keys are set. */
+export interface AwsSettings {
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly sessionToken?: string;
+  /** ESCRIPT_AWS_REGION, else AWS_REGION, else AWS_DEFAULT_REGION; us-east-1 when none. */
+  readonly region: string;
+  /** ESCRIPT_AWS_ENDPOINT_URL, else AWS_ENDPOINT_URL: an S3/Lambda-compatible endpoint (MinIO, LocalStack). */
+  readonly endpoint?: string;
+}
+
+/**
+ * Kubernetes: ESCRIPT_K8S_API_SERVER (+ ESCRIPT_K8S_TOKEN), else the kubeconfig file ESCRIPT_KUBECONFIG or
+ * KUBECONFIG, else the in-cluster service account when KUBERNETES_SERVICE_HOST is set.
+ */
+export interface KubernetesSettings {
+  readonly apiServer?: string;
+  readonly token?: string;
+  readonly kubeconfig?: string;
+  readonly inCluster: boolean;
+}
+
+/** GitHub: ESCRIPT_GITHUB_TOKEN else GITHUB_TOKEN; ESCRIPT_GITHUB_API_URL for GitHub Enterprise. */
+export interface GitHubSettings {
+  readonly token?: string;
+  readonly apiUrl: string;
 }
 
 /** Engine settings for async executions (ESCRIPT_EXECUTION_*_MS); unset ones keep the engine's defaults. */
@@ -61,7 +97,7 @@ export interface Config {
   readonly printLimit: number;
   /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
   readonly notebook: string | null;
-  /** Every ESCRIPT_* variable as set: what ENV() may read. */
+  /** Every ESCRIPT_* variable as set, except credentials (isCredentialVariable): what ENV() may read. */
   readonly variables: Readonly<Record<string, string>>;
 }
 
@@ -71,6 +107,14 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * Variables that hold credentials (cluster API key and password, Slack token and webhook URL, PagerDuty routing
+ * key, and any ESCRIPT_*_KEY / _TOKEN / _PASSWORD / _SECRET a user adds): ENV() cannot read them.
+ */
+export function isCredentialVariable(name: string): boolean {
+  return /_(API_KEY|KEY|TOKEN|PASSWORD|SECRET|WEBHOOK_URL)$/.test(name) || /(PASSWORD|SECRET|TOKEN)/.test(name);
 }
 
 /** Reads, checks and freezes the configuration in `env`; throws a ConfigError for the first bad value. */
@@ -84,12 +128,31 @@ export function readConfig(env: Env = process.env): Config {
       slackToken: first(env, 'ESCRIPT_SLACK_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_TOKEN'),
       slackWebhookUrl: first(env, 'ESCRIPT_SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_URL'),
       pagerDutyRoutingKey: first(env, 'ESCRIPT_PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_ROUTING_KEY'),
+      slackApiUrl: httpUrl(env, 'ESCRIPT_SLACK_API_URL') ?? 'https://slack.com/api',
+      pagerDutyEventsUrl: httpUrl(env, 'ESCRIPT_PAGERDUTY_EVENTS_URL') ?? 'https://events.pagerduty.com/v2/enqueue',
+      aws: {
+        accessKeyId: first(env, 'ESCRIPT_AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'),
+        secretAccessKey: first(env, 'ESCRIPT_AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'),
+        sessionToken: first(env, 'ESCRIPT_AWS_SESSION_TOKEN', 'AWS_SESSION_TOKEN'),
+        region: first(env, 'ESCRIPT_AWS_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
+        endpoint: httpUrl(env, 'ESCRIPT_AWS_ENDPOINT_URL') ?? httpUrl(env, 'AWS_ENDPOINT_URL'),
+      },
+      kubernetes: {
+        apiServer: httpUrl(env, 'ESCRIPT_K8S_API_SERVER'),
+        token: value(env, 'ESCRIPT_K8S_TOKEN'),
+        kubeconfig: first(env, 'ESCRIPT_KUBECONFIG', 'KUBECONFIG'),
+        inCluster: value(env, 'KUBERNETES_SERVICE_HOST') !== undefined,
+      },
+      github: {
+        token: first(env, 'ESCRIPT_GITHUB_TOKEN', 'GITHUB_TOKEN'),
+        apiUrl: httpUrl(env, 'ESCRIPT_GITHUB_API_URL') ?? 'https://api.github.com',
+      },
     },
     executions: executionSettings(env),
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
     variables: Object.fromEntries(
-      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined),
+      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined && !isCredentialVariable(e[0])),
     ),
   });
 }
@@ -169,6 +232,14 @@ function clusterSettings(env: Env): ClusterSettings | null {
     throw new ConfigError('ESCRIPT_ELASTICSEARCH_PASSWORD', 'ESCRIPT_ELASTICSEARCH_PASSWORD is set without ESCRIPT_ELASTICSEARCH_USERNAME');
   }
   return { url, cloudId, apiKey, username, password, caFile: value(env, 'ESCRIPT_ELASTICSEARCH_CA_FILE') };
+}
+
+/** An http(s) URL setting (trailing slashes dropped), or undefined when unset. */
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^https?:$/.test(parsedUrl(raw.trim())?.protocol ?? '')) throw bad(name, raw, 'an http:// or https:// URL');
+  return raw.trim().replace(/\/+$/, '');
 }
 
 /** PRINT output per cell before the rest is dropped: a million characters, far more than a notebook shows well. */

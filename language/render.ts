@@ -89,7 +89,11 @@ export function toMimeBundle(v: Value): MimeBundle {
   // (the first row decides cheaply before a big table is converted)
   if (isTable(v) && isExecutionRows([toJsonable(v[0]) as Record<string, unknown>])) {
     const rows = v.map((r) => toJsonable(r) as Record<string, unknown>);
-    if (isExecutionRows(rows)) return executionsTable(rows, Date.now());
+    if (isExecutionRows(rows)) {
+      const shown = rows.length > DISPLAY_LIMITS.rows ? rows.slice(0, DISPLAY_LIMITS.rows) : rows;
+      const table = executionsTable(shown, Date.now()) as { 'text/plain': string; 'text/html': string };
+      return withNote(table, shown === rows ? null : moreLine(shown.length, rows.length, 'rows'));
+    }
   }
   // rows straight from an ES|QL query render as ES|QL's own table (column types, Elasticsearch's text format)
   const esql = esqlResultOf(v);

@@ -131,7 +131,8 @@ export class Session implements Interpreter {
       if (isPromise(c)) await c;
       const v = host.takeResult();
       if (v === undefined) return { status: 'ok' };
-      const chart = await timeChartOf(v);
+      // the chart is an offer beside the table: if it cannot be drawn, the answer still shows
+      const chart = await timeChartOf(v).catch(() => null);
       if (chart) out.display(chart);
       return { status: 'ok', result: toMimeBundle(v) };
     } catch (e) {

@@ -15,8 +15,9 @@ commands:
   load FILE --index NAME                    load documents into an index from FILE.ndjson, .jsonl, .json
                                             (an array of documents) or .csv (a header row; name:type columns)
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)
-  tutorials [--out DIR] [--kernel NAME] [NOTEBOOK ...]
+  tutorials [--out DIR] [--kernel NAME] [--markdown] [--data-dir DIR | --env-store] [NOTEBOOK ...]
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)
+                                            on a scratch store (a temporary data directory, never yours)
   version                                   print the version`;
 
 // A command's module is loaded only when it runs: the kernel need not load the installer, nor `version` the language.

@@ -59,7 +59,7 @@ export class Kernel {
    * the running cell, lets the language cancel its background work (within the grace), then closes the sockets
    * and the heartbeat thread (the process may exit once this resolves) and the history.
    */
-  stop(lastWords?: () => void): Promise<void> {
+  stop(lastWords?: () => void, stopped?: () => void): Promise<void> {
     this.stopping ??= (async () => {
       this.interrupt();
       try {
@@ -71,6 +71,7 @@ export class Kernel {
       lastWords?.();
       await this.options.transport.stop();
       this.options.history.close();
+      stopped?.();
     })();
     return this.stopping;
   }
@@ -313,8 +314,7 @@ export class Kernel {
     const content = { status: 'ok', restart };
     await this.reply(channel, request, 'shutdown_reply', content);
     this.publish('shutdown_reply', content, request);
-    await this.stop(() => this.publishStatus('idle', request));
-    this.options.onShutdown(restart);
+    await this.stop(() => this.publishStatus('idle', request), () => this.options.onShutdown(restart));
   }
 
   private publishStatus(state: 'starting' | 'busy' | 'idle', parent?: Message): void {

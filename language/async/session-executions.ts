@@ -31,8 +31,10 @@ export class SessionExecutions implements AsyncServices {
   private engineInstance: ExecutionEngine | null = null;
   private readonly errors: { error: unknown; executionId: string }[] = [];
   private readonly listeners: ((event: ExecutionEvent) => void)[] = [];
-  /** Executions launched by this session's code, in launch order (what `escript run` waits for and sums up). */
-  private readonly launched: string[] = [];
+  /** Executions launched by this session's code, in launch order, once `recordLaunches` was called. */
+  private launched: Set<string> | null = null;
+  /** Off for a host that shows no live displays (`escript run` without progress): a start then costs no read. */
+  private liveDisplays = true;
 
   constructor(private readonly options: SessionExecutionsOptions) {
     this.displays = new LiveDisplays(options.displays);
@@ -90,7 +92,8 @@ export class SessionExecutions implements AsyncServices {
   }
 
   async show(handle: ExecutionHandle, out: Output): Promise<void> {
-    if (!this.launched.includes(handle.execution_id)) this.launched.push(handle.execution_id);
+    this.launched?.add(handle.execution_id);
+    if (!this.liveDisplays) return;
     const engine = await this.engine();
     this.displays.follow(handle.execution_id, out);
     const current = await engine.status(handle.execution_id);
@@ -107,14 +110,24 @@ export class SessionExecutions implements AsyncServices {
     await engine.quiet();
   }
 
+  /** Whether started executions get a live display (on by default). */
+  showLiveDisplays(on: boolean): void {
+    this.liveDisplays = on;
+  }
+
+  /** From now on, remembers the executions this session's code launches (`escript run` sums them up). */
+  recordLaunches(): void {
+    this.launched ??= new Set();
+  }
+
   /**
-   * The executions this session's code launched, as stored now, each with whether it failed with nothing to
+   * The executions this session's code launched (since `recordLaunches`), as stored now, each with whether it failed with nothing to
    * handle the failure (no ON_FAIL; for a PARALLEL no ON_ANY_FAIL nor ON_ALL_SETTLED): an uncaught error.
    */
   async launchedOutcomes(): Promise<{ id: string; doc: StatusView | null; unhandledFailure: boolean }[]> {
-    if (this.launched.length === 0) return [];
+    if (!this.launched?.size) return [];
     const engine = await this.engine();
-    return Promise.all(this.launched.map(async (id) => {
+    return Promise.all([...this.launched].map(async (id) => {
       const found = await engine.status(id).catch(() => null);
       const doc = found && typeof found === 'object' ? found : null;
       return { id, doc, unhandledFailure: doc?.status === 'FAILED' && !(await this.handlesFailure(doc)) };

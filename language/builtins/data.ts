@@ -4,7 +4,7 @@ import { ScriptError } from '../errors';
 import { Doc, Value, fromJson, isDoc, typeOf } from '../values';
 import { str } from './core';
 import type { DataStore, Source } from '../store/store';
-import { VersionConflictError } from '../store/store';
+import { StoreError, VersionConflictError } from '../store/store';
 import { loadSampleData } from '../store/sample-data';
 import { runQuery, storeOf } from '../data/services';
 import { prepareQuery } from '../data/query-text';
@@ -50,8 +50,14 @@ function deleteDocument([index, id]: Value[], ctx: CallContext): Promise<Value> 
   const name = str('ES_DELETE', index, 'index');
   const docId = requiredId('ES_DELETE', id);
   return guarded(ctx, async () => {
-    const r = await storeFor(ctx).delete(name, docId);
-    return { _index: r._index, _id: r._id, result: r.result };
+    try {
+      const r = await storeFor(ctx).delete(name, docId);
+      return { _index: r._index, _id: r._id, result: r.result };
+    } catch (e) {
+      // no index, so no such document: the same answer as a missing id
+      if (e instanceof StoreError && e.type === 'index_not_found_exception') return { _index: name, _id: docId, result: 'not_found' };
+      throw e;
+    }
   });
 }
 

@@ -2,6 +2,7 @@
 import type { BuiltinDef } from './registry';
 import { toText, Value } from '../values';
 import { argError, int, str } from './core';
+import { isCredentialVariable } from '../config';
 
 const S = 'string';
 const s1 = [{ name: 'input', type: 'STRING' }];
@@ -99,6 +100,7 @@ export const stringBuiltins: BuiltinDef[] = [
     impl: ([n, d], ctx) => {
       const name = str('ENV', n, 'name');
       if (!name.startsWith('ESCRIPT_')) argError('ENV', `only variables whose names start with ESCRIPT_ can be read, not ${name}`);
+      if (isCredentialVariable(name)) argError('ENV', `${name} holds a credential and cannot be read`);
       const v = ctx.env[name];
       return v !== undefined ? v : d === undefined ? null : d;
     } },

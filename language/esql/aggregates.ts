@@ -53,6 +53,17 @@ export function registerAggregates(r: FunctionRegistry): void {
       return { add: (v) => each(v, () => n++), result: () => n };
     },
   }));
+  for (const [name, present] of [['present', true], ['absent', false]] as const) {
+    r.define(agg({
+      name, category: 'aggregate', args: 1, signature: `${name.toUpperCase()}(field) -> boolean`,
+      doc: present ? 'True when the field has a value in some row.' : 'True when the field has no value in any row.',
+      resolve: () => 'boolean',
+      create: () => {
+        let any = false;
+        return { add: (v) => each(v, () => { any = true; }), result: () => any === present };
+      },
+    }));
+  }
   r.define(agg({
     name: 'count_distinct', category: 'aggregate', args: [1, 2], signature: 'COUNT_DISTINCT(field [, precision]) -> long',
     doc: 'Number of distinct values.', resolve: () => 'long',

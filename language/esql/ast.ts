@@ -13,7 +13,8 @@ export type Expr =
   | (Node & { kind: 'column'; name: string })
   | (Node & { kind: 'call'; name: string; args: Expr[]; star: boolean })
   | (Node & { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr })
-  | (Node & { kind: 'logical'; op: 'and' | 'or'; left: Expr; right: Expr })
+  /** `combined`: an OR that CombineDisjunctions already rewrote (not rewritten again). */
+  | (Node & { kind: 'logical'; op: 'and' | 'or'; left: Expr; right: Expr; combined?: boolean })
   | (Node & { kind: 'not'; arg: Expr })
   | (Node & { kind: 'neg'; arg: Expr })
   | (Node & { kind: 'isNull'; arg: Expr; negated: boolean })

@@ -3,8 +3,9 @@
 import { Expr } from './ast';
 import { Column, ExprCompiler } from './compile';
 import { Compiled } from './registry';
-import { Duration, Period, isNumeric } from './types';
-import { toDatetime, truncateDate } from './values';
+import { Duration, Period, isNumeric, isString } from './types';
+import { makeInterval, toDatetime, truncateDate } from './values';
+import { EvalFailure } from './errors';
 import { standardEvaluator } from './functions';
 
 const DATE_CANDIDATES: (Duration | Period)[] = [
@@ -27,8 +28,10 @@ export function bucketCompile(e: Expr & { kind: 'call' }, columns: Column[], com
   if (field.type === 'date') {
     let interval: Duration | Period;
     if (args.length === 2) {
-      const v = args[1].constant?.value as Duration | Period | undefined;
-      if (!v || (args[1].type !== 'time_duration' && args[1].type !== 'date_period')) {
+      // A string literal span ("1 week") is read as a date_period or time_duration (implicit casting).
+      const literal = args[1].constant && isString(args[1].type) ? temporalAmount(String(args[1].constant.value)) : null;
+      const v = literal ?? args[1].constant?.value as Duration | Period | undefined;
+      if (!v || (!literal && args[1].type !== 'time_duration' && args[1].type !== 'date_period')) {
         return compiler.fail(e.span, `second argument of [${e.text}] must be [date_period or time_duration], found value [${args[1].text}] type [${args[1].type}]`);
       }
       interval = v;
@@ -52,8 +55,18 @@ export function bucketCompile(e: Expr & { kind: 'call' }, columns: Column[], com
       const nextPowerOfTen = 10 ** Math.ceil(Math.log10(precise));
       span = precise < nextPowerOfTen / 2 ? nextPowerOfTen / 2 : nextPowerOfTen;
     }
-    if (!(span > 0)) return compiler.fail(e.span, `second argument of [${e.text}] must be a positive number`);
+    // No usable span (zero or negative buckets, an empty range): each value fails as Elasticsearch's division does.
+    if (!(span > 0) || !Number.isFinite(span)) {
+      return { type: 'double', text: e.text, fn: standardEvaluator([field], ctx, () => { throw new EvalFailure('java.lang.ArithmeticException', '/ by zero'); }) };
+    }
     return { type: 'double', text: e.text, fn: standardEvaluator([field], ctx, ([v]) => Math.floor(Number(v) / span) * span) };
   }
   return compiler.fail(e.span, `first argument of [${e.text}] must be [datetime or numeric], found value [${field.text}] type [${field.type}]`);
+}
+
+/** "30 minutes", "1 week": a count and a unit, as a time_duration or date_period; null if it is not one. */
+function temporalAmount(text: string): Duration | Period | null {
+  const parts = text.trim().split(/ +/);
+  if (parts.length !== 2 || !/^[+-]?\d+$/.test(parts[0])) return null;
+  return (makeInterval(Number(parts[0]), parts[1])?.value as Duration | Period | undefined) ?? null;
 }

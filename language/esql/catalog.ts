@@ -9,6 +9,8 @@ export interface CatalogField {
   multiValued: boolean;
   /** A scaled_float's factor (LOOKUP JOIN scales a key as the field's term query does). */
   scalingFactor?: number;
+  /** For a field mapped with different types in the scanned indices (type `unsupported`): index -> mapping type. */
+  unionTypes?: Record<string, string>;
 }
 
 /**

@@ -4,15 +4,23 @@
 import { Expr } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
-import { DataType, Duration, Period, TYPE_ALIASES, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
-import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime, divByZero } from './values';
+import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
+import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
+import { combineDisjunctions } from './disjunctions';
+import { arithmeticImpl } from './arithmetic';
+import { didYouMean } from './names';
+import { luceneRegex, wildcardRegex } from './like';
+
+export { didYouMean, luceneRegex, wildcardRegex };
 
 export interface Column {
   name: string;
   type: DataType;
   /** Set when every row holds this value (a ROW field, an EVAL of a constant): references fold to it. */
   constant?: { value: unknown };
+  /** A union-typed field: the ES|QL types of its indices; its values are UnionValues that only a conversion reads. */
+  union?: DataType[];
 }
 
 type Row = unknown[];
@@ -55,6 +63,8 @@ export interface CompileEnv {
   warnings: Warnings;
   failures: Failure[];
   now: number;
+  /** `SET time_zone`: date functions read and print local times in it (absent: UTC). */
+  timeZone?: string;
 }
 
 /** Hook used by STATS: turns an aggregate call into a reference to its result slot. */
@@ -118,8 +128,17 @@ export class ExprCompiler {
           return !v;
         } });
       }
-      case 'logical':
+      case 'logical': {
+        if (e.op === 'or' && !e.combined) {
+          const scratch = new ExprCompiler({ ...this.env, failures: [] });
+          const r = combineDisjunctions(e, {
+            foldable: (x) => !!scratch.compile(x, columns).constant,
+            isIp: (x) => scratch.compile(x, columns).type === 'ip',
+          });
+          if (r !== e) return this.compile(r, columns, agg);
+        }
         return this.logical(e, this.compile(e.left, columns, agg), this.compile(e.right, columns, agg));
+      }
       case 'isNull': {
         const a = this.compile(e.arg, columns, agg);
         const neg = e.negated;
@@ -134,8 +153,11 @@ export class ExprCompiler {
         return this.inList(e, this.compile(e.arg, columns, agg), e.list.map((x) => this.compile(x, columns, agg)));
       case 'like':
         return this.like(e, this.compile(e.arg, columns, agg), e.patterns.map((p) => this.compile(p, columns)));
-      case 'cast':
-        return this.cast(e, this.compile(e.arg, columns, agg));
+      case 'cast': {
+        const fn = castFunction(e.to);
+        const f = fn ? this.env.registry.lookup(fn) as ScalarFunction : undefined;
+        return (f && this.unionConversion(f, e, e.arg, columns)) ?? this.cast(e, this.compile(e.arg, columns, agg));
+      }
       case 'call':
         return this.call(e, columns, agg);
     }
@@ -168,6 +190,7 @@ export class ExprCompiler {
     const warnings = this.env.warnings;
     return {
       now: this.env.now,
+      timeZone: this.env.timeZone,
       text: e.text,
       fail: (f, treatedAs) => {
         if (this.probe) { this.probe.failed = true; return; }
@@ -432,21 +455,35 @@ export class ExprCompiler {
     return this.foldable([arg], { type: 'boolean', text: e.text, fn: standardEvaluator([arg], ctx, ([s]) => regexes.some((re) => re.test(String(s))) !== neg) });
   }
 
+  /**
+   * A conversion of a union-typed field (Elasticsearch's union types): each row's value is converted from the
+   * type its index maps the field to. Null when `arg` is not such a field.
+   */
+  private unionConversion(f: ScalarFunction, e: { span: Span; text: string }, arg: Expr, columns: Column[]): Compiled | null {
+    if (arg.kind !== 'column') return null;
+    let i = -1;
+    for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === arg.name) { i = k; break; }
+    const from = i >= 0 ? columns[i].union : undefined;
+    if (!from) return null;
+    const convs = new Map<DataType, Compiled>();
+    for (const t of from) convs.set(t, this.applyScalar(f, e, [{ type: t, fn: (row) => row[0], text: arg.text }]));
+    const all = [...convs.values()];
+    const bad = all.find((c) => c.type === 'unsupported');
+    if (bad) return bad;
+    return {
+      type: all[0].type, text: e.text,
+      fn: (row) => {
+        const v = row[i];
+        return v instanceof UnionValue ? convs.get(v.type)!.fn([v.value]) : null;
+      },
+    };
+  }
+
   private cast(e: Expr & { kind: 'cast' }, a: Compiled): Compiled {
     const target = TYPE_ALIASES[e.to];
-    const fnName: Partial<Record<DataType, string>> = {
-      boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
-      text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
-      date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
-      cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
-    };
-    const name = target ? fnName[target] : undefined;
+    const name = castFunction(e.to);
     if (!name) return this.fail(e.span, `Unsupported conversion to type [${e.to.toUpperCase()}]`);
     if (a.type === target) return { ...a, text: e.text };
-    if (target === 'date' && a.constant && isString(a.type)) {
-      const c = this.coerceLiteral({ ...DUMMY, type: 'date' }, a, e.span);
-      return { ...c, text: e.text };
-    }
     const f = this.env.registry.lookup(name) as ScalarFunction;
     return this.applyScalar(f, e, [a]);
   }
@@ -454,6 +491,10 @@ export class ExprCompiler {
   private call(e: Expr & { kind: 'call' }, columns: Column[], agg?: AggregateHook): Compiled {
     const f = this.env.registry.lookup(e.name);
     if (!f) return this.fail(e.span, `Unknown function [${e.name}]`);
+    if (f.kind === 'scalar' && f.category === 'conversion' && e.args.length === 1) {
+      const u = this.unionConversion(f, e, e.args[0], columns);
+      if (u) return u;
+    }
     if (f.kind === 'aggregate') {
       if (!agg) {
         return this.fail(e.span, `aggregate function [${e.text}] not allowed outside STATS command`);
@@ -502,6 +543,19 @@ export class ExprCompiler {
   }
 }
 
+const CAST_FUNCTIONS: Partial<Record<DataType, string>> = {
+  boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
+  text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
+  date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
+  cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
+};
+
+/** The conversion function behind `x::type`. */
+function castFunction(to: string): string | undefined {
+  const target = TYPE_ALIASES[to];
+  return target ? CAST_FUNCTIONS[target] : undefined;
+}
+
 /** Argument positions that take a date, per function (by argument count where it varies). */
 const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
   date_diff: () => [1, 2],
@@ -515,32 +569,6 @@ const DATE_PARAMETERS: Record<string, (arity: number) => number[]> = {
 const DATA_TYPES = new Set<string>(Object.values(TYPE_ALIASES));
 function isDataType(s: string): s is DataType {
   return DATA_TYPES.has(s);
-}
-
-/** Elasticsearch's hint for a misspelt name: `, did you mean [x]?` or `, did you mean any of [x, y]?`. */
-export function didYouMean(name: string, candidates: string[]): string {
-  const limit = Math.max(1, Math.min(2, Math.floor(name.length / 3)));
-  const close = [...new Set(candidates)]
-    .map((c) => ({ c, d: editDistance(name.toLowerCase(), c.toLowerCase()) }))
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .map((x) => x.c);
-  if (close.length === 0) return '';
-  return close.length === 1 ? `, did you mean [${close[0]}]?` : `, did you mean any of [${close.join(', ')}]?`;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 export function constant(value: unknown, type: DataType, text: string): Compiled {
@@ -558,59 +586,4 @@ export function paramType(v: unknown): { value: unknown; type: DataType } {
   }
   if (v instanceof Date) return { value: v.getTime(), type: 'date' };
   return { value: typeof v === 'object' ? JSON.stringify(v) : String(v), type: 'keyword' };
-}
-
-function arithmeticImpl(op: '+' | '-' | '*' | '/' | '%', type: DataType): (a: unknown, b: unknown) => unknown {
-  if (type === 'double') {
-    return (a, b) => {
-      const x = a as number;
-      const y = b as number;
-      let r: number;
-      switch (op) {
-        case '+': r = x + y; break;
-        case '-': r = x - y; break;
-        case '*': r = x * y; break;
-        case '/': if (y === 0) throw divByZero(); r = x / y; break;
-        case '%': if (y === 0) throw divByZero(); r = x % y; break;
-      }
-      if (!Number.isFinite(r)) throw new EvalFailure('java.lang.ArithmeticException', `not a finite double number: ${r}`);
-      return r;
-    };
-  }
-  if (type === 'integer') {
-    return (a, b) => {
-      const x = a as number;
-      const y = b as number;
-      switch (op) {
-        case '+': return checkInt(x + y);
-        case '-': return checkInt(x - y);
-        case '*': return checkInt(x * y); // a product within int range is exact in a double; others overflow
-        case '/': if (y === 0) throw divByZero(); return checkInt(Math.trunc(x / y));
-        case '%': if (y === 0) throw divByZero(); return (x % y) + 0;
-      }
-    };
-  }
-  return (a, b) => longOp(op, a, b, type);
-}
-
-/** ES|QL LIKE: `*` any run, `?` one character, `\` escapes; matches the whole string. */
-export function wildcardRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRegExp(pattern[++i]);
-    else if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`, 'u');
-}
-
-/** Lucene regular expressions (RLIKE) match the whole string; `.` matches any character. */
-export function luceneRegex(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'su');
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -8,7 +8,7 @@ import { pushFiltersBelowJoins, sortBeforeJoinWarnings } from './join';
 import { Column, ExprCompiler, Warnings } from './compile';
 import { FunctionRegistry } from './registry';
 import { defineScalarFunctions } from './functions';
-import { DataType, esqlTypeOf, toResponseValue } from './types';
+import { DataType, UnionValue, esqlTypeOf, toResponseValue } from './types';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest } from './catalog';
 import { Operator, analyzeCommand, limit } from './commands';
 import { planPushdown } from './pushdown';
@@ -28,7 +28,7 @@ export function esqlFunctions(): FunctionRegistry {
     registry = new FunctionRegistry();
     defineScalarFunctions(registry);
     registry.define({
-      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket'], category: 'grouping', minArgs: 2, maxArgs: 4, compileCall: bucketCompile,
+      kind: 'scalar', name: 'bucket', aliases: ['auto_bucket', 'bin'], category: 'grouping', minArgs: 2, maxArgs: 4, compileCall: bucketCompile,
       signature: 'BUCKET(field, span | buckets, [from, to]) -> type of field',
       doc: 'Rounds dates or numbers down to buckets of a span, or of a size chosen to give about `buckets` buckets between from and to.', resolve: () => 'unsupported',
     });
@@ -76,7 +76,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   numberPositionalParams(query);
   const env = {
     query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
-    failures: [] as Failure[], now: options.now ?? Date.now(),
+    failures: [] as Failure[], now: options.now ?? Date.now(), timeZone: utcOrZone(query.settings.time_zone),
   };
   const catalog = options.catalog;
   const commands = pushFiltersBelowJoins(combineFilters(query.commands.slice(1)), (join) => {
@@ -114,8 +114,15 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
       ops = analyzeAll(commands, source.columns, env, options.catalog);
     }
     const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }), !options.noAggregatePushdown);
-    const request: ScanRequest = { indices: source.scan!.indices, columns: source.scan!.names, ...plan.request };
+    const unionAt = plan.aggregate ? [] : source.columns.map((c, i) => (c.union ? i : -1)).filter((i) => i >= 0);
+    // Union-typed fields are read with each row's index, which says what type the value has.
+    let names = source.scan!.names;
+    let indexAt = names.indexOf('_index');
+    const extra = unionAt.length > 0 && indexAt < 0;
+    if (extra) { names = [...names, '_index']; indexAt = names.length - 1; }
+    const request: ScanRequest = { indices: source.scan!.indices, columns: names, ...plan.request };
     input = options.catalog.scan(request);
+    if (unionAt.length) input = tagUnionValues(input, unionAt, indexAt, extra, source.scan!.fields);
     if (plan.aggregate) input = plan.aggregate.finish(input);
     remaining = ops.filter((_op, i) => !plan.consumed.has(i));
   } else {
@@ -214,7 +221,9 @@ function analyzeSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Cons
         throw EsqlError.verification(text, [{ span: at, message: `Unknown index [${cmd.sources.join(',')}]` }]);
       }
       const fields = catalog.fields(indices).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const columns: Column[] = fields.map((f) => ({ name: f.name, type: esqlTypeOf(f.type) }));
+      const columns: Column[] = fields.map((f) => (f.unionTypes
+        ? { name: f.name, type: 'unsupported', union: [...new Set(Object.values(f.unionTypes).map(esqlTypeOf))] }
+        : { name: f.name, type: esqlTypeOf(f.type) }));
       const names = fields.map((f) => f.name);
       for (const m of cmd.metadata) {
         if (!(m in METADATA_FIELDS)) {
@@ -326,4 +335,23 @@ function readsEveryField(e: Expr, registry: FunctionRegistry): boolean {
     if (f?.kind === 'scalar' && f.readsEveryField) return true;
   }
   return exprChildren(e).some((c) => readsEveryField(c, registry));
+}
+
+/** The query's zone, or undefined for UTC (the common case keeps the fast UTC paths). */
+function utcOrZone(zone: string | undefined): string | undefined {
+  return zone === undefined || /^(Z|UTC|GMT|[+-]00:?00)$/i.test(zone) ? undefined : zone;
+}
+
+/** Wraps each union-typed value with its index's type (and drops the `_index` column read only for that). */
+function* tagUnionValues(rows: Iterable<Row>, at: number[], indexAt: number, drop: boolean, fields: CatalogField[]): Iterable<Row> {
+  const types = at.map((i) => new Map(Object.entries(fields[i].unionTypes ?? {}).map(([index, t]) => [index, esqlTypeOf(t)])));
+  for (const row of rows) {
+    const index = String(row[indexAt]);
+    at.forEach((i, k) => {
+      const v = row[i];
+      if (v !== null && v !== undefined) row[i] = new UnionValue(types[k].get(index) ?? 'unsupported', v);
+    });
+    if (drop) row.length = indexAt;
+    yield row;
+  }
 }

@@ -12,7 +12,10 @@ export function inlineStats(cmd: Command & { kind: 'inline_stats' }, input: Colu
   const agg = stats(cmd, input, ctx);
   const outNames = new Set(agg.columns.map((c) => c.name));
   const kept = input.map((c, i) => (outNames.has(c.name) ? -1 : i)).filter((i) => i >= 0);
-  const columns = [...kept.map((i) => input[i]), ...agg.columns];
+  const columns = [...kept.map((i) => input[i]), ...agg.columns.map((c, k) => {
+    const s = agg.sources[k];
+    return s.kind === 'group' ? { name: c.name, type: agg.groupTypes[s.i] } : c;
+  })];
   const { groupFns, sources } = agg;
   return {
     kind: 'inline_stats', columns,

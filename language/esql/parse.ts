@@ -338,7 +338,8 @@ const ACTIONS: ohm.ActionDict<unknown> = {
     return [stringValue(key), value.ast()];
   },
   MapValue(v) {
-    const e = v.ast() as Expr;
+    const e = v.ast() as Expr | boolean | null;
+    if (e === null || typeof e !== 'object') return e; // MapValue_true / _false / _null give the value itself
     if (e.kind === 'literal') return e.value;
     if (e.kind === 'array') return e.items.map((i) => (i.kind === 'literal' ? i.value : null));
     return e;

@@ -1,6 +1,6 @@
 // STATS ... [WHERE filter] BY ...: aggregates first, then the groups. Aggregate calls may sit inside scalar
 // expressions (`ROUND(AVG(x)) + 1`), which are evaluated per group over the aggregate results and the groups.
-import { Command, Expr } from './ast';
+import { Command, Expr, Field, columnsOf, exprChildren } from './ast';
 import { Column } from './compile';
 import { Accumulator, AggregateFunction, Compiled } from './registry';
 import { DataType } from './types';
@@ -16,6 +16,8 @@ interface AggSlot {
   args: Compiled[];
   constants: unknown[];
   filter?: Compiled;
+  /** The filter reads the row followed by its group's key values. */
+  filterExtended?: boolean;
   star: boolean;
   span: Span;
   text: string;
@@ -26,6 +28,8 @@ export interface StatsOperator extends Operator {
   grouped(rows: Iterable<Row>): Iterable<{ keys: unknown[]; out: Row }>;
   /** The grouping expressions that group (evaluated on an input row), and where each output column comes from. */
   groupFns: ((row: Row) => unknown)[];
+  /** The grouping expressions' own types (STATS outputs text groups as keyword; INLINE STATS keeps the row's). */
+  groupTypes: DataType[];
   sources: ({ kind: 'agg' } | { kind: 'group'; i: number })[];
 }
 
@@ -37,8 +41,19 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
   const groupColumns: Column[] = groups.map((g) => ({ name: g.name, type: g.compiled.type === 'text' ? 'keyword' : g.compiled.type }));
   const slots: AggSlot[] = [];
   const outputExprs: { name: string; compiled: Compiled }[] = [];
-  for (const { field, filter } of cmd.aggs) {
-    const filterCompiled = filter ? compiler.compile(filter, input) : undefined;
+  const groupNames = new Set(groups.map((g) => g.name));
+  // A per-aggregate filter may name a grouping (`WHERE b > x BY b = BUCKET(...)`): it then sees each row with
+  // its group's key values appended.
+  const extended = [...input, ...groupColumns];
+  let filterSeesGroups = false;
+  for (const { field: field0, filter } of cmd.aggs) {
+    // Groupings are resolved first: a name that is both a grouping and an input column is the grouping.
+    const readsGroup = !!filter && [...columnsOf(filter)].some((c) => groupNames.has(c));
+    filterSeesGroups ||= readsGroup;
+    const filterCompiled = filter ? compiler.compile(filter, readsGroup ? extended : input) : undefined;
+    const filterExtended = readsGroup;
+    // Groupings are resolved first: an aggregate expression that repeats a grouping expression reads the group.
+    const field = { ...field0, expr: referToGroups(field0.expr, cmd.groups.filter((g) => groupNames.has(g.name)), compiler.env.registry) };
     // Second-stage expressions see: [group values..., aggregate slots...]
     const stageColumns: Column[] = [...groupColumns];
     const hook = (call: Expr & { kind: 'call' }): Compiled | null => {
@@ -58,13 +73,14 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
       const index = groupColumns.length + slots.length;
       slots.push({
         fn: def, type: resolved, argTypes: args.map((a) => a.type), args, constants: args.slice(1).map((a) => a.constant?.value),
-        filter: filterCompiled, star: call.star, span: call.span, text: call.text,
+        filter: filterCompiled, filterExtended, star: call.star, span: call.span, text: call.text,
       });
       stageColumns.push({ name: `$agg${index}`, type: resolved });
       return { type: resolved, fn: (row) => row[index], text: call.text };
     };
     const compiled = compiler.compile(field.expr, groupColumns, hook);
-    if (!containsAggregate(field.expr, compiler.env.registry) && !groupColumns.some((g) => field.expr.kind === 'column' && g.name === field.expr.name)) {
+    const refs = [...columnsOf(field.expr)];
+    if (!containsAggregate(field.expr, compiler.env.registry) && (refs.length === 0 || refs.some((r) => !groupNames.has(r)))) {
       ctx.fail(field.expr.span, `expected an aggregate function but found [${field.expr.text}]`);
     }
     outputExprs.push({ name: field.name, compiled });
@@ -91,10 +107,11 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
   function* grouped(rows: Iterable<Row>): Iterable<{ keys: unknown[]; out: Row }> {
     const table = new Map<string, { keys: unknown[]; accs: Accumulator[] }>();
     const newAccs = (): Accumulator[] => slots.map((s) => s.fn.create(s.type, s.argTypes, s.constants));
-    const addRow = (entry: { accs: Accumulator[] }, row: Row): void => {
+    const addRow = (entry: { keys: unknown[]; accs: Accumulator[] }, row: Row): void => {
+      const wide = filterSeesGroups ? [...row, ...entry.keys] : row;
       for (let k = 0; k < slots.length; k++) {
         const s = slots[k];
-        if (s.filter && s.filter.fn(row) !== true) continue;
+        if (s.filter && s.filter.fn(s.filterExtended ? wide : row) !== true) continue;
         if (s.star) entry.accs[k].add(1);
         else if (s.fn.name === 'weighted_avg') entry.accs[k].add([s.args[0].fn(row), s.args[1].fn(row)]);
         else if (s.args.length === 0) entry.accs[k].add(1);
@@ -151,12 +168,44 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
     }
   }
   return {
-    kind: 'stats', columns, grouped, groupFns,
+    kind: 'stats', columns, grouped, groupFns, groupTypes: groups.map((g) => g.compiled.type),
     sources: visible.map((c) => (c.kind === 'agg' ? { kind: 'agg' as const } : { kind: 'group' as const, i: c.i })),
     *run(rows) {
       for (const g of grouped(rows)) yield g.out;
     },
   };
+}
+
+/** `e` with each sub-expression (outside aggregate calls) that spells a grouping expression replaced by its name. */
+function referToGroups(e: Expr, groups: Field[], registry: { lookup(name: string): unknown }): Expr {
+  const norm = (x: Expr): string => x.text.replace(/\s+/g, '');
+  const computed = groups.filter((g) => g.expr.kind !== 'column');
+  if (computed.length === 0) return e;
+  const visit = (x: Expr): Expr => {
+    const g = computed.find((c) => norm(c.expr) === norm(x));
+    if (g) return { kind: 'column', name: g.name, span: x.span, text: x.text };
+    if (x.kind === 'call' && (registry.lookup(x.name) as { kind?: string } | undefined)?.kind === 'aggregate') return x;
+    const kids = exprChildren(x);
+    if (kids.length === 0) return x;
+    const mapped = kids.map(visit);
+    if (mapped.every((m, i) => m === kids[i])) return x;
+    return rebuild(x, mapped);
+  };
+  return visit(e);
+}
+
+/** `x` with its children replaced (in `exprChildren` order). */
+function rebuild(x: Expr, kids: Expr[]): Expr {
+  switch (x.kind) {
+    case 'call': return { ...x, args: kids };
+    case 'binary': case 'logical': return { ...x, left: kids[0], right: kids[1] };
+    case 'not': case 'neg': case 'isNull': case 'cast': return { ...x, arg: kids[0] };
+    case 'in': return { ...x, arg: kids[0], list: kids.slice(1) };
+    case 'like': return { ...x, arg: kids[0], patterns: kids.slice(1) };
+    case 'interval': return { ...x, amount: kids[0] };
+    case 'array': return { ...x, items: kids };
+    default: return x;
+  }
 }
 
 /** Elasticsearch's block hashes: the null group first; booleans false before true; else first appearance. */

@@ -8,6 +8,11 @@ export type DataType =
   /** A function's `{"name": value}` options: only ever a constant argument. */
   | 'map';
 
+/** A value of a union-typed field (mapped differently in the scanned indices), with the type of its index. */
+export class UnionValue {
+  constructor(readonly type: DataType, readonly value: unknown) {}
+}
+
 /** In memory: null, a scalar, or an array of two or more scalars (a multivalue). Longs may be bigint. */
 export type Value = unknown;
 
@@ -104,7 +109,7 @@ export function formatDate(ms: number): string {
  * as bigints.
  */
 export function toResponseValue(v: Value, type: DataType, exactLongs = false): unknown {
-  if (v === null || v === undefined) return null;
+  if (v === null || v === undefined || type === 'unsupported') return null;
   if (Array.isArray(v)) return v.map((x) => toResponseValue(x, type, exactLongs));
   switch (type) {
     case 'date': return formatDate(v as number);

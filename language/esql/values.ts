@@ -128,7 +128,9 @@ export function toDouble(v: unknown, from: DataType): number {
 export function toLong(v: unknown, from: DataType): number | bigint {
   switch (from) {
     case 'boolean': return v ? 1 : 0;
-    case 'integer': case 'long': case 'date': case 'date_nanos': return v as number;
+    case 'integer': case 'long': case 'date': return v as number;
+    // date_nanos values are held as epoch millis; a long of one counts nanoseconds.
+    case 'date_nanos': return normalizeLong(BigInt(Math.trunc(v as number)) * 1000000n);
     case 'unsigned_long': {
       const b = BigInt(v as number | bigint);
       if (b > LONG_MAX) throw outOfRange(v, 'long');
@@ -238,6 +240,7 @@ export function toBoolean(v: unknown, from: DataType): boolean {
 export function toDatetime(v: unknown, from: DataType): number {
   switch (from) {
     case 'keyword': case 'text': {
+      checkDayOfMonth(String(v));
       const ms = parseDateMillis(String(v));
       if (Number.isNaN(ms) || /^-?\d+$/.test(String(v).trim())) {
         throw new EvalFailure('java.lang.IllegalArgumentException',
@@ -251,6 +254,20 @@ export function toDatetime(v: unknown, from: DataType): number {
       return Number(v);
     default: return Number(v);
   }
+}
+
+const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
+
+/** java.time refuses a day the month does not have (`2026-04-31`) instead of rolling over. */
+function checkDayOfMonth(s: string): void {
+  const m = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return;
+  const [y, mo, d] = [+m[1], +m[2], +m[3]];
+  if (mo < 1 || mo > 12 || d < 1) return;
+  const last = new Date(Date.UTC(2000, mo, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > last) throw new EvalFailure('java.lang.IllegalArgumentException', `Invalid date '${MONTHS[mo - 1]} ${d}'`);
+  if (mo === 2 && d === 29 && !leap) throw new EvalFailure('java.lang.IllegalArgumentException', `Invalid date 'February 29' as '${y}' is not a leap year`);
 }
 
 export function toStringValue(v: unknown, from: DataType): string {
@@ -327,9 +344,12 @@ export function truncateDate(ms: number, interval: Duration | Period, zone?: str
   }
   const d = new Date(ms);
   if (interval.months) {
-    const total = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    // Several months or years are counted from 0001-01-01 (Elasticsearch's arbitrary calendar intervals).
+    const total = (d.getUTCFullYear() - 1) * 12 + d.getUTCMonth();
     const rounded = Math.floor(total / interval.months) * interval.months;
-    return Date.UTC(Math.floor(rounded / 12), rounded % 12, 1);
+    const out = new Date(0);
+    out.setUTCFullYear(Math.floor(rounded / 12) + 1, rounded % 12, 1);
+    return out.getTime();
   }
   const dayMs = 86400000;
   if (interval.days === 7) {

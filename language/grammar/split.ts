@@ -131,6 +131,7 @@ export function scanCell(text: string): CellScan {
     }
     if (c === 47 && text.charCodeAt(i + 1) === 42) { // /* comment */
       const close = text.indexOf('*/', i + 2);
+      if (close < 0 && chunkStart < 0) chunkStart = i; // Ohm fails there: the parser must see it
       if (close < 0) return { chunks: close0(chunks, chunkStart, n), openLiteral: true, brackets, blocks: stack.length - brackets, limit };
       token(i, close + 2);
       i = close + 2;

@@ -5,7 +5,9 @@
 //
 // Then what crosses between kernels sharing a store (async-cross-kernel.ts).
 //
-//   npm run bench -- async [--store memory|embedded|embedded-process-durable] [--only throughput|cross-kernel]
+// Then the same through the language: `escript run` of a script with 1,000 tracked starts (async-language.ts).
+//
+//   npm run bench -- async [--store memory|embedded|embedded-process-durable] [--only throughput|cross-kernel|escript-run]
 
 import type { DataStore } from '../../language/store/store';
 import { ExecutionEngine } from '../../language/async/engine';
@@ -17,6 +19,7 @@ import { MemoryStore } from '../async/support/memory-store';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { bullmqCompetitors } from './bullmq';
 import { crossKernel } from './async-cross-kernel';
+import { languageBench } from './async-language';
 import Database from 'better-sqlite3';
 
 /** Temporary directories of the file stores, removed when the bench ends. */
@@ -211,8 +214,27 @@ async function throughput(chosen: string[]): Promise<void> {
 export async function run(): Promise<void> {
   const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
   const only = arg('--only');
-  if (only !== 'cross-kernel') await throughput(arg('--store') ? [arg('--store')!] : ['embedded', 'embedded-process-durable']);
-  if (only !== 'throughput') await crossKernel();
+  if (!only || only === 'throughput') await throughput(arg('--store') ? [arg('--store')!] : ['embedded', 'embedded-process-durable']);
+  if (!only || only === 'escript-run') await language(Number(arg('--starts') ?? 1_000));
+  if (!only || only === 'cross-kernel') await crossKernel();
+}
+
+/** `escript run` of n tracked starts beside the engine alone on the same store (end to end, per execution). */
+async function language(n: number): Promise<void> {
+  const engineOn = (store: string) => async (count: number) => {
+    const cpu0 = process.cpuUsage();
+    try {
+      const [, endToEnd] = await trackedExecutions(STORES[store], count);
+      const used = process.cpuUsage(cpu0);
+      return { ms: endToEnd.ms / count, cpuMs: (used.user + used.system) / 1000 / count };
+    } finally {
+      for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  await languageBench(n, [
+    { store: 'embedded', durability: 'os', perExecutionMs: engineOn('embedded') },
+    { store: 'embedded', durability: 'process', perExecutionMs: engineOn('embedded-process-durable') },
+  ]);
 }
 
 if (require.main === module) {

@@ -78,12 +78,19 @@ describe('real Jupyter clients', function () {
     expect(joined(out.cells[2].outputs[0].data['text/html'])).to.include('<table');
   });
 
-  it('runs every tutorial in notebooks/ top to bottom without an error output', () => {
+  it('runs every tutorial in notebooks/ top to bottom without an error output, on a scratch store', function () {
+    this.timeout(720_000); // seven notebooks, each in a fresh kernel; minutes on a shared machine
     const out = path.join(prefix, 'docs');
-    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '--kernel', KERNEL], env, 170_000);
+    // the user's store: their home and their ESCRIPT_DATA_DIR, neither of which the run may touch
+    const home = path.join(prefix, 'home');
+    fs.mkdirSync(home);
+    const userEnv = { ...env, HOME: home, ESCRIPT_DATA_DIR: path.join(prefix, 'user-store') };
+    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '--kernel', KERNEL, '--markdown'], userEnv, 700_000);
     expect(run.status, run.stdout + run.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(prefix, 'user-store')), 'the user data directory was created').to.equal(false);
+    expect(fs.existsSync(path.join(home, '.local', 'share', 'escript')), '~/.local/share/escript was created').to.equal(false);
     const notebooks = fs.readdirSync(path.join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb'));
-    expect(notebooks.length).to.be.at.least(1);
+    expect(notebooks.length).to.be.at.least(7);
     for (const name of notebooks) {
       const executed = JSON.parse(fs.readFileSync(path.join(out, name), 'utf8'));
       const codeCells = executed.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
@@ -91,7 +98,27 @@ describe('real Jupyter clients', function () {
       expect(errors, `${name}: ${JSON.stringify(errors)}`).to.have.length(0);
       expect(codeCells.every((c: { outputs: unknown[] }) => c.outputs.length > 0), `${name} has a cell without output`).to.equal(true);
       expect(fs.existsSync(path.join(out, name.replace(/\.ipynb$/, '.html')))).to.equal(true);
+      expect(fs.existsSync(path.join(out, name.replace(/\.ipynb$/, '.md')))).to.equal(true);
     }
+    // charts reach the pages: SVG files (one bar per row) that both the HTML and the Markdown page show
+    const charts = notebooks.find((n) => /charts/.test(n))!.replace(/\.ipynb$/, '');
+    const html = fs.readFileSync(path.join(out, `${charts}.html`), 'utf8');
+    const images = [...html.matchAll(/<img src="([^"]+\.svg)"/g)].map((m) => m[1]);
+    expect(images.length).to.be.at.least(4);
+    const svg = fs.readFileSync(path.join(out, images[0]), 'utf8');
+    expect((svg.match(/aria-roledescription="bar"/g) ?? []).length).to.be.at.least(3);
+    const md = fs.readFileSync(path.join(out, `${charts}.md`), 'utf8');
+    expect(md).to.contain(`![svg](${images[0]})`);
+  });
+
+  it('runs a tutorial with this checkout\'s kernel when no --kernel is given, on a scratch store', function () {
+    this.timeout(120_000);
+    const out = path.join(prefix, 'docs-own');
+    const userEnv = { ...env, ESCRIPT_DATA_DIR: path.join(prefix, 'user-store-2') };
+    const run = sh(process.execPath, [CLI, 'tutorials', '--out', out, '01-quick-start.ipynb'], userEnv, 110_000);
+    expect(run.status, run.stdout + run.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(prefix, 'user-store-2'))).to.equal(false);
+    expect(JSON.parse(fs.readFileSync(path.join(out, '01-quick-start.ipynb'), 'utf8')).metadata.kernelspec.name).to.equal('escript');
   });
 
   it('works in jupyter console, including a procedure typed line by line', () => {

@@ -48,6 +48,11 @@ export abstract class KernelClient {
     return { msgId: message.header.msg_id, reply };
   }
 
+  /** The reply to a request sent by other means (raw frames): resolves when it arrives. */
+  replyTo(msgId: string): Promise<Message> {
+    return new Promise<Message>((resolve) => this.replies.set(msgId, resolve));
+  }
+
   request(msgType: string, content: object, channel: ClientChannel = 'shell'): Promise<Message> {
     return this.send(msgType, content, channel).reply;
   }

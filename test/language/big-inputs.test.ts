@@ -69,6 +69,8 @@ describe('big inputs: the statement splitter', () => {
   it('says where a cell ends: in a string, a comment, a bracket or a block', () => {
     expect(scanCell("PRINT 'abc").openLiteral).to.equal(true);
     expect(scanCell('PRINT 1; /* open').openLiteral).to.equal(true);
+    // an unterminated comment alone is still given to the parser (found by the fuzzer: it parsed as empty)
+    expect(tryParse(' /* {"a": 1').ok).to.equal(false);
     expect(scanCell('PRINT [1,').brackets).to.equal(1);
     expect(scanCell('WHILE TRUE LOOP PRINT 1;').blocks).to.equal(1);
     expect(scanCell('WHILE TRUE LOOP PRINT 1; END LOOP;').blocks).to.equal(0);

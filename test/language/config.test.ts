@@ -35,13 +35,32 @@ describe('configuration', () => {
     expect(c).to.deep.equal({
       dataDir: dir,
       store: { kind: 'embedded', file: path.join(dir, 'store.db'), durability: 'os' },
-      integrations: { dryRun: false, slackToken: undefined, slackWebhookUrl: undefined, pagerDutyRoutingKey: undefined },
+      integrations: {
+        dryRun: false, slackToken: undefined, slackWebhookUrl: undefined, pagerDutyRoutingKey: undefined,
+        slackApiUrl: 'https://slack.com/api', pagerDutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+        aws: { accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined, region: 'us-east-1', endpoint: undefined },
+        kubernetes: { apiServer: undefined, token: undefined, kubeconfig: undefined, inCluster: false },
+        github: { token: undefined, apiUrl: 'https://api.github.com' },
+      },
       executions: {},
       printLimit: 1_000_000,
       notebook: null,
       variables: {},
     } satisfies Config);
     if (process.platform === 'linux') expect(dir).to.equal(path.join(os.homedir(), '.local', 'share', 'escript'));
+  });
+
+  it('reads the integration services: ESCRIPT_* first, then the standard variables; URLs are checked', () => {
+    const c = readConfig({
+      AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', ESCRIPT_AWS_REGION: 'eu-west-1', AWS_REGION: 'us-west-2',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9000/', GITHUB_TOKEN: 'gh', ESCRIPT_GITHUB_TOKEN: 'gh2',
+      ESCRIPT_K8S_API_SERVER: 'https://k8s:6443', ESCRIPT_K8S_TOKEN: 't', KUBECONFIG: '/k/config', KUBERNETES_SERVICE_HOST: '10.0.0.1',
+    }).integrations;
+    expect(c.aws).to.deep.equal({ accessKeyId: 'AK', secretAccessKey: 'SK', sessionToken: undefined, region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000' });
+    expect(c.github).to.deep.equal({ token: 'gh2', apiUrl: 'https://api.github.com' });
+    expect(c.kubernetes).to.deep.equal({ apiServer: 'https://k8s:6443', token: 't', kubeconfig: '/k/config', inCluster: true });
+    expect(() => readConfig({ ESCRIPT_GITHUB_API_URL: 'ftp://x' })).to.throw(ConfigError, 'ESCRIPT_GITHUB_API_URL=ftp://x: expected an http:// or https:// URL');
+    expect(() => readConfig({ ESCRIPT_SLACK_API_URL: 'nope' })).to.throw(ConfigError, /ESCRIPT_SLACK_API_URL/);
   });
 
   it('is frozen all the way down', () => {

@@ -75,10 +75,13 @@ export async function run(args: string[]): Promise<number> {
       await finish({ summary: !quiet });
     },
   }).listen();
+  const progress = values.progress === true || process.stderr.isTTY === true;
+  session.executions.showLiveDisplays(progress);
   const output = new ConsoleOutput({
-    progress: values.progress === true || process.stderr.isTTY === true,
+    progress,
     onClosed: () => void termination.terminate(SIGNAL_STATUS.SIGPIPE, 'stdout closed'),
   });
+  session.executions.recordLaunches();
   session.executions.onEvent((event) => {
     if (event.type === 'print' && event.text !== undefined) output.printBackground(event.text);
   });

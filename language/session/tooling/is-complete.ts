@@ -15,11 +15,11 @@ const HELP_FORM = /^\s*(?:\?{1,2}[A-Za-z_][A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*\?
 export function isComplete(code: string): Completeness {
   if (code.trim() === '' || HELP_FORM.test(code)) return { status: 'complete' };
   const scan = scanCell(code);
-  if (scan.openLiteral) return { status: 'incomplete', indent: '' };
   const last = scan.chunks[scan.chunks.length - 1];
   if (!last) return { status: 'complete' }; // only comments
   const tail = code.slice(last.start);
   if (tail.length > MAX_TAIL_PARSE) {
+    if (scan.openLiteral) return { status: 'incomplete', indent: '' };
     return scan.brackets > 0 || scan.blocks > 0 ? { status: 'incomplete', indent: '  ' } : { status: 'complete' };
   }
   // Only a match, never Ohm's error message: the message re-runs the match recording every failure, which
@@ -32,6 +32,8 @@ export function isComplete(code: string): Completeness {
   } catch {
     return { status: 'invalid' }; // too deeply nested for the parser: execution reports the limit
   }
+  // even with a lone quote the text may be complete: inside ES|QL text it can be a plain character
+  if (scan.openLiteral) return { status: 'incomplete', indent: '' };
   // an open bracket also means the input merely stops early (`{"a": 1,`)
   if (failedAt >= tail.trimEnd().length || scan.brackets > 0) {
     // a statement that only lacks its `;` continues at the margin; an open block or bracket indents

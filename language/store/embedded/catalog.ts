@@ -25,16 +25,20 @@ export class EmbeddedCatalog implements EsqlCatalog {
       for (const f of meta.fields) {
         const known = byName.get(f.name);
         const mv = meta.multiValued.has(f.name);
-        if (!known) byName.set(f.name, { name: f.name, type: f.type, multiValued: mv, ...(f.scalingFactor !== undefined ? { scalingFactor: f.scalingFactor } : {}) });
-        else {
+        if (!known) {
+          byName.set(f.name, { name: f.name, type: f.type, multiValued: mv, unionTypes: { [index]: f.type }, ...(f.scalingFactor !== undefined ? { scalingFactor: f.scalingFactor } : {}) });
+        } else {
           const a = esqlFamily(known.type);
           const b = esqlFamily(f.type);
-          // text and keyword read the same strings: a field mapped as both is queried as keyword.
-          if (a !== b) known.type = (a === 'text' || a === 'keyword') && (b === 'text' || b === 'keyword') ? 'keyword' : 'unsupported';
+          // text and keyword read the same strings: a field mapped as both is queried as keyword. Other
+          // differing types make a union type: unsupported unless a conversion function reads it per index.
+          if (known.type !== f.type) known.type = (a === 'text' || a === 'keyword') && (b === 'text' || b === 'keyword') ? 'keyword' : 'unsupported';
+          known.unionTypes![index] = f.type;
           known.multiValued ||= mv;
         }
       }
     }
+    for (const f of byName.values()) if (f.type !== 'unsupported' || new Set(Object.values(f.unionTypes!)).size < 2) delete f.unionTypes;
     return [...byName.values()];
   }
 

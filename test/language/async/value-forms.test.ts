@@ -115,6 +115,27 @@ describe('async forms as values', function () {
     expect(runs.map((r: { attempt: number; status: string }) => r.status)).to.have.length(2);
   });
 
+  it("polls in plain elastic-script, as the tutorial's poll(name, poll_ms, timeout_ms) does", async () => {
+    await t.run(`
+      CREATE FUNCTION poll(name STRING, poll_ms NUMBER, timeout_ms NUMBER) RETURNS DOCUMENT
+      BEGIN
+        DECLARE waited NUMBER = 0;
+        DECLARE s DOCUMENT = EXECUTION(name) | STATUS;
+        WHILE s.status IN ('PENDING', 'RUNNING') AND waited < timeout_ms LOOP
+          SLEEP(poll_ms);
+          SET waited = waited + poll_ms;
+          SET s = EXECUTION(name) | STATUS;
+        END LOOP;
+        RETURN {status: s.status, polled_ms: waited, timed_out: s.status IN ('PENDING', 'RUNNING'), result: s.result};
+      END FUNCTION;
+      DECLARE job DOCUMENT = gated('polled') | TRACK AS 'polled';`);
+    expect(await t.value('poll(job.execution_id, 10, 30);')).to.deep.equal({ status: 'RUNNING', polled_ms: 30, timed_out: true, result: null });
+    await t.run('SET go = TRUE;');
+    const done = await t.value(`poll('polled', 10, 5000);`);
+    expect(done).to.include({ status: 'COMPLETED', timed_out: false, result: 'polled' });
+    expect(done.polled_ms).to.be.below(5000);
+  });
+
   it('PARALLEL is an expression (with and without stages); its value is the parent handle', async () => {
     await t.run(`DECLARE p = PARALLEL [work(1), work(2)] | TRACK AS 'both'; DECLARE q = PARALLEL [work(3), work(4)];`);
     expect(t.variable('p')).to.include({ kind: 'PARALLEL', track_name: 'both' });
@@ -145,8 +166,8 @@ describe('async forms as values', function () {
     expect(outcome.status).to.equal('ok');
     expect(t.out.displays).to.have.length(1);
     const shown = t.out.displays[0].bundle['application/json'] as Record<string, unknown>;
-    expect(lastDisplay()).to.include('basic-test');
     expect(shown).to.include({ track_name: 'basic-test', status: 'COMPLETED', result: 42 });
+    expect(lastDisplay()).to.include("'basic-test' work");
 
     t.out.displays.length = 0;
     await t.run(`FOR i IN 1..2 LOOP EXECUTION('basic-test') | RESULT; END LOOP;`);
