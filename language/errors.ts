@@ -55,7 +55,6 @@ export class ScriptError extends Error {
     const evalue = this.describe();
     const traceback = [`${this.kind}: ${evalue}`]; // frontends show the traceback, not ename: name the kind here
     if (this.span) {
-      const p = this.position!;
       const { quoted, caret } = quoteLine(this.span.source.text, this.span.start);
       traceback.push(`  ${quoted}`, `  ${' '.repeat(caret)}^`);
     }

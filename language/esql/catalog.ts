@@ -1,5 +1,6 @@
 // What the ES|QL engine needs from a store that holds documents locally: which indices a FROM names, their
 // fields, and a scan that can take a filter, an order and a limit (the part of the query the store runs itself).
+import { likeRegex } from './functions/patterns';
 
 export interface CatalogField {
   name: string;
@@ -88,7 +89,7 @@ export function matchIndices(all: string[], patterns: string[]): { indices: stri
       else missing.push(pattern);
       continue;
     }
-    const re = new RegExp('^' + pattern.split('*').map(escapeRegExp).join('.*') + '$');
+    const re = likeRegex(pattern); // index names cannot hold `?` or `\`: only `*` is a wildcard there
     for (const name of all) {
       if (name.startsWith('.') && !pattern.startsWith('.')) continue;
       if (re.test(name)) {
@@ -100,6 +101,3 @@ export function matchIndices(all: string[], patterns: string[]): { indices: stri
   return { indices: [...chosen].sort(), missing };
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -9,6 +9,7 @@ import { Compiled } from './registry';
 import { DataType, isNumeric, isString } from './types';
 import { parseDateMillis } from '../store/mapping';
 import { grammarFrom, grammarText } from '../grammar/load';
+import { likeRegex } from './functions/patterns';
 
 /** Words as the standard analyzer finds them (an approximation of Unicode word segmentation), lower-cased. */
 export function analyzeText(text: string): string[] {
@@ -206,16 +207,12 @@ function unescapeWildcards(text: string): string {
   return text.replace(/\\([*?])/g, '$1');
 }
 
-/** A matcher for a pattern where `*` is any run of characters, `?` one character, and `\*`, `\?` themselves. */
+/** A matcher for a pattern where `*` is any run of characters, `?` one character, and `\` escapes the next. */
 function wildcard(pattern: string): (s: string) => boolean {
   if (!hasWildcard(pattern)) {
     const exact = unescapeWildcards(pattern);
     return (s) => s === exact;
   }
-  const source = pattern
-    .split(/(\\[*?]|[*?])/)
-    .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.startsWith('\\') && part.length === 2 ? `\\${part[1]}` : part.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')))
-    .join('');
-  const re = new RegExp(`^${source}$`, 's');
+  const re = likeRegex(pattern);
   return (s) => re.test(s);
 }

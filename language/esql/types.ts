@@ -19,8 +19,7 @@ export type Value = unknown;
 export interface Duration { kind: 'duration'; ms: number }
 export interface Period { kind: 'period'; months: number; days: number }
 
-export const NUMERIC: ReadonlySet<DataType> = new Set(['integer', 'long', 'unsigned_long', 'double']);
-export const STRING_TYPES: ReadonlySet<DataType> = new Set(['keyword', 'text']);
+const NUMERIC: ReadonlySet<DataType> = new Set(['integer', 'long', 'unsigned_long', 'double']);
 
 export function isNumeric(t: DataType): boolean {
   return NUMERIC.has(t);
@@ -74,10 +73,6 @@ export function normalizeLong(v: bigint): number | bigint {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
 
-export function toBigInt(v: unknown): bigint {
-  return typeof v === 'bigint' ? v : BigInt(Math.trunc(v as number));
-}
-
 /** Java's `Double.toString`: `1.0`, `0.001`, `1.0E7`, `1.8446744073709552E19`, `NaN`, `Infinity`. */
 export function javaDouble(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
@@ -127,21 +122,6 @@ export function toResponseValue(v: Value, type: DataType, exactLongs = false): u
 }
 
 /** Text for one scalar as ES|QL's text format and csv-spec files show it. */
-export function scalarText(v: Value, type: DataType): string {
-  if (v === null || v === undefined) return 'null';
-  switch (type) {
-    case 'double': return javaDouble(v as number);
-    case 'date': case 'date_nanos': return typeof v === 'number' ? formatDate(v) : String(v);
-    case 'time_duration': case 'date_period': return String(toResponseValue(v, type));
-    default: return String(v);
-  }
-}
-
-export function valueText(v: Value, type: DataType): string {
-  if (Array.isArray(v)) return '[' + v.map((x) => scalarText(x, type)).join(', ') + ']';
-  return scalarText(v, type);
-}
-
 const WKT_POINT = /^\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$/i;
 
 /** x (longitude) and y (latitude) of a WKT point, or null. */

@@ -18,8 +18,7 @@ import type { Output } from '../contract';
 import { ScriptError } from '../errors';
 import { parse } from '../grammar/parse';
 import { Doc, Value, fromJson, toJsonable, toText, typeOf } from '../values';
-import type { ExecutionEngine, ExecutionHandle, StatusView } from '../async/engine';
-import { waitValue } from '../async/engine';
+import type { ExecutionEngine, ExecutionHandle } from '../async/engine';
 import type { ErrorInfo, ConflictPolicy } from '../async/document';
 import { ExecutionError } from '../async/errors';
 import type { Bindings, Handler, HandlerContext, BodyContext, ParallelSpec, PipelineSpec, ProcedureSpec } from '../async/spec';
@@ -28,7 +27,7 @@ import { asScriptError } from './compile';
 import type { Host } from './host';
 import { checkHandlerBindings } from './async-bindings';
 import { BlockScope, FrameScope } from './scope';
-import { AT, ExprFn, Frame, R, RET, RETURN, Runtime, StmtFn, ctxOf, isPromise, newFrame } from './runtime';
+import { AT, ExprFn, Frame, R, RET, RETURN, Runtime, StmtFn, isPromise, newFrame } from './runtime';
 import { then } from './steps';
 
 /** What the session offers the async statements. */

@@ -3,6 +3,10 @@
 // a `_source` value into the value a query reads (doc values: sorted multivalues, float precision, ...).
 import { StoreError } from './store';
 import { normalizeLong } from '../esql/types';
+import { parseIp } from '../esql/functions/ip-address';
+
+/** The 16 bytes of an IP address (IPv4 as IPv4-mapped IPv6), or null; leading zeros read as decimal. */
+const ipBytesOrNull = (text: string): number[] | null => parseIp(text, 'decimal');
 
 export interface FieldInfo {
   /** Dotted field name as queries see it (`languages.long`). */
@@ -292,7 +296,7 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
       return Number.isNaN(ms) ? INVALID : ms;
     }
     case 'ip':
-      return typeof v === 'string' && ipToBytes(v.trim()) ? v.trim() : INVALID;
+      return typeof v === 'string' && ipBytesOrNull(v.trim()) ? v.trim() : INVALID;
     default:
       return typeof v === 'object' ? JSON.stringify(v) : v;
   }
@@ -333,39 +337,9 @@ function dedupeSorted(out: unknown[]): void {
   out.length = w;
 }
 
-/** The 16 bytes of an IP address (IPv4 as IPv4-mapped IPv6), or null when the text is not an address. */
-export function ipToBytes(ip: string): number[] | null {
-  if (!ip.includes(':')) {
-    const parts = ip.split('.');
-    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return null;
-    return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, ...parts.map(Number)];
-  }
-  const halves = ip.split('::');
-  if (halves.length > 2) return null;
-  const groups = (t: string): number[] | null => {
-    if (t === '') return [];
-    const out: number[] = [];
-    for (const g of t.split(':')) {
-      if (g.includes('.')) {
-        const v4 = ipToBytes(g);
-        if (!v4) return null;
-        out.push((v4[12] << 8) | v4[13], (v4[14] << 8) | v4[15]);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) out.push(parseInt(g, 16));
-      else return null;
-    }
-    return out;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (!head || !tail) return null;
-  const fill = 8 - head.length - tail.length;
-  if (fill < 0 || (halves.length === 1 && fill !== 0)) return null;
-  return [...head, ...new Array(fill).fill(0), ...tail].flatMap((g) => [g >> 8, g & 255]);
-}
-
 function compareIpText(a: string, b: string): number {
-  const x = ipToBytes(a);
-  const y = ipToBytes(b);
+  const x = ipBytesOrNull(a);
+  const y = ipBytesOrNull(b);
   if (!x || !y) return compareUtf8(a, b);
   for (let i = 0; i < 16; i++) if (x[i] !== y[i]) return x[i] - y[i];
   return 0;

@@ -2,6 +2,7 @@
 // security-events) with the reference's mappings, generated from a seed: the same documents every run,
 // timestamps relative to load time so that "last 24 hours" queries find data.
 import { DataStore, Source } from './store';
+import { seededRandom } from '../seeded-random';
 
 interface SampleIndex {
   name: string;
@@ -9,17 +10,6 @@ interface SampleIndex {
   docs: { id: string; doc: Source }[];
 }
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOUR = 3600000;
 const DAY = 24 * HOUR;
@@ -29,7 +19,7 @@ const props = (fields: Record<string, string>): Record<string, unknown> => ({
 });
 
 export function generateSampleData(now: number = Date.now(), seed = 42): SampleIndex[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

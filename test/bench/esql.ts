@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Database from 'better-sqlite3';
 import { EmbeddedStore } from '../../language/store/embedded';
+import { seededRandom } from '../../language/seeded-random';
 
 const SERVICES = ['api-gateway', 'user-service', 'order-service', 'payment-service', 'notification-service',
   'inventory-service', 'auth-service', 'search-service'];
@@ -21,14 +22,7 @@ interface LogDoc {
 }
 
 function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
-  let s = seed >>> 0;
-  const rnd = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   const start = Date.UTC(2024, 0, 1);
   for (let i = 0; i < n; i++) {
     const level = LEVELS[Math.floor(rnd() * LEVELS.length)];

@@ -5,7 +5,8 @@
 // unless `ignoreOrder`; warnings: exactly the `warning:` lines (in any order), or with `warningRegex:` every
 // warning returned must match one of the patterns.
 import { EsqlResult } from '../../language/store/store';
-import { ipToBytes, toHalfFloat } from '../../language/store/mapping';
+import { toHalfFloat } from '../../language/store/mapping';
+import { parseIp } from '../../language/esql/functions/ip-address';
 import { compareVersions } from '../../language/esql/values';
 import { canonicalWkt } from '../../language/esql/types';
 import type { SpecCase } from './spec-reader';
@@ -115,8 +116,8 @@ function scalarMatches(e: string, a: unknown, type: string): boolean {
       return Date.parse(zoned) === Date.parse(String(a));
     }
     case 'ip': {
-      const x = ipToBytes(e);
-      const y = ipToBytes(String(a));
+      const x = parseIp(e, 'decimal');
+      const y = parseIp(String(a), 'decimal');
       return x !== null && y !== null ? x.join('.') === y.join('.') : e === String(a);
     }
     case 'version':

@@ -4,21 +4,14 @@
 // programs: the fuzzer wants both). Past a depth it takes the last alternative (the grammars list the simplest
 // form last: `OrExp = OrExp "OR" AndExp | AndExp`) and no repetition, so it always ends.
 import type * as ohm from 'ohm-js';
+import { seededRandom } from '../../language/seeded-random';
 
 /** A small seeded generator (mulberry32): a failing case is reproduced from its seed. */
 export class Random {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   int(n: number): number {

@@ -90,7 +90,7 @@ export function defineDateFunctions(r: FunctionRegistry): void {
   r.define(scalar({
     name: 'date_unit_count', category: 'date', args: 3, signature: 'DATE_UNIT_COUNT(to_unit, from_unit, date) -> long',
     doc: 'How many `to_unit`s the `from_unit` period containing the date holds (days in its month, hours in its day, ...).',
-    resolve: (t, a) => {
+    resolve: (_t, a) => {
       const call = `DATE_UNIT_COUNT(${a.map((x) => x.text).join(', ')})`;
       return expect(call, a, 0, isString, 'string') ?? expect(call, a, 1, isString, 'string') ??
         expect(call, a, 2, isDate, 'datetime or date_nanos') ?? 'long';

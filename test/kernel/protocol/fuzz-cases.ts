@@ -3,6 +3,7 @@
 // unknown and property-like message types, known requests with contents of every wrong shape, huge messages and
 // replays. Each case says whether the kernel owes it a reply (a well-formed, well-signed request it handles).
 import { encode, makeMessage, Signer } from '../../../kernel/protocol/wire';
+import { seededRandom } from '../../../language/seeded-random';
 
 export type CaseKind =
   | 'garbage' | 'truncated' | 'bit_flip' | 'bad_json_signed' | 'wrong_hmac' | 'missing_hmac' | 'unknown_type'
@@ -16,17 +17,8 @@ export interface FuzzCase {
   expectsReply?: string;
 }
 
-/** mulberry32: small, fast, and the same sequence for a seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same sequence for a seed on every machine. */
+export const prng = seededRandom;
 
 /** Requests the kernel answers, with the content it expects; shutdown is left out (it would end the run). */
 const REQUESTS: Record<string, () => object> = {
