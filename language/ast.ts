@@ -43,6 +43,19 @@ export interface RoutineDecl {
   readonly span: Span;
 }
 
+/**
+ * The name of a named argument (`to: v`, or `to => v`), parallel to a call's `args` (present only when some
+ * argument has a name). With `=>` the argument itself is the one-parameter lambda `to => v`, which is what it
+ * means when the callee has no parameter `to` (built-ins, `ARRAY_MAP(a, x => x * 2)`); otherwise its body is
+ * the value.
+ */
+export interface ArgName {
+  readonly name: string;
+  readonly arrow: boolean;
+  /** The whole argument, name included. */
+  readonly span: Span;
+}
+
 // ------------------------------------------------------------------ expressions
 export type Expr =
   | { kind: 'literal'; value: null | number | string | boolean; span: Span }
@@ -60,8 +73,8 @@ export type Expr =
   | { kind: 'in'; negated: boolean; operand: Expr; list: Expr[] | Expr; span: Span }
   | { kind: 'like'; negated: boolean; operand: Expr; pattern: Expr; span: Span }
   | { kind: 'between'; negated: boolean; operand: Expr; low: Expr; high: Expr; span: Span }
-  | { kind: 'call'; callee: Expr; args: Expr[]; span: Span }
-  | { kind: 'callProc'; name: string; args: Expr[]; span: Span }
+  | { kind: 'call'; callee: Expr; args: Expr[]; names?: (ArgName | undefined)[]; span: Span }
+  | { kind: 'callProc'; name: string; args: Expr[]; names?: (ArgName | undefined)[]; span: Span }
   | { kind: 'field'; object: Expr; name: string; safe: boolean; span: Span }
   | { kind: 'index'; object: Expr; index: Expr; span: Span }
   | { kind: 'cursorAttr'; cursor: Expr; attr: 'NOTFOUND' | 'FOUND' | 'ROWCOUNT' | 'ISOPEN'; span: Span }

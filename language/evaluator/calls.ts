@@ -16,8 +16,9 @@ import {
 import { checkerFor, typeText } from './types';
 import { asScriptError } from './error-values';
 import { KIND_ANY, KIND_CHECKER, KIND_NUMBER, POOL_LIMIT, acquire, kindOf, release } from './routine-frames';
-import { NONE, evalAll, fillAfter, settersFor, then, thenF } from './steps';
+import { LValueRef, NONE, evalAll, fillAfter, settersFor, then, thenF } from './steps';
 import { checkSize } from '../limits';
+import { ArgPlan, namesNotAccepted, planArgs } from './named-args';
 
 type Setters = (((v: Value) => void) | undefined)[];
 type CallExpr = Extract<A.Expr, { kind: 'call' }>;
@@ -128,20 +129,25 @@ export class Calls {
     return res.then((c) => { rt.depth--; return this.finishCall(r, fr, c, site, setters); });
   }
 
-  /** OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. */
-  private bindParams(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span): Promise<void> | undefined {
+  /**
+   * OUT parameters start NULL; missing arguments take their DEFAULT; then type checks. The given parameters are
+   * the first `argc`, or those `given` marks (named arguments); `from` resumes after a suspended DEFAULT.
+   */
+  private bindParams(r: CompiledRoutine, fr: Frame, argc: number, site: A.Span, given?: boolean[], from = 0): Promise<void> | undefined {
     const ps = r.paramSlots;
-    for (let i = 0; i < ps.length; i++) {
+    for (let i = from; i < ps.length; i++) {
       const slot = ps[i];
-      if (i >= argc || r.decl.params[i].mode === 'OUT') {
+      const missing = given === undefined ? i >= argc : !given[i];
+      if (missing || r.decl.params[i].mode === 'OUT') {
         const d = r.defaults[i];
         fr[slot] = null;
-        if (d !== undefined && i >= argc) {
+        if (d !== undefined && missing) {
           const dv = d(fr);
           if (isPromise(dv)) {
             return dv.then((x) => {
-              fr[slot] = x;
-              return this.bindParams(r, fr, i + 1, site);
+              const c = r.paramChecks[i];
+              fr[slot] = c !== undefined ? c(x, site) : x;
+              return this.bindParams(r, fr, argc, site, given, i + 1);
             });
           }
           fr[slot] = dv;
@@ -151,6 +157,15 @@ export class Calls {
       if (c !== undefined) fr[slot] = c(fr[slot], site);
     }
     return undefined;
+  }
+
+  /** `enter` for a call with named arguments: `given` marks the parameters the call gives (see named-args.ts). */
+  private enterNamed(r: CompiledRoutine, fr: Frame, plan: ArgPlan, site: A.Span, setters?: Setters): R<Value> {
+    if (plan.allGiven) return this.enter(r, fr, r.paramSlots.length, site, setters);
+    if (ctxOf(fr).depth >= MAX_DEPTH) throw this.depthError(r, site);
+    const pending = this.bindParams(r, fr, 0, site, plan.given);
+    if (pending !== undefined) return pending.then(() => this.run(r, fr, site, setters));
+    return this.run(r, fr, site, setters);
   }
 
   private finishCall(r: CompiledRoutine, fr: Frame, c: Completion, site: A.Span, setters?: Setters): Value {
@@ -181,8 +196,10 @@ export class Calls {
       if (e.callee.name.toUpperCase() === 'ESCRIPT_VARIABLES' && e.args.length === 0) return this.variablesHere(e, scope);
       // ES|QL text may name the variables visible here (`:name`), which only the compiler knows
       if (e.callee.name.toUpperCase() === 'ESQL_QUERY' && !this.host.routine(e.callee.name, 'FUNCTION')) return this.c.data.esqlQueryCall(e, scope);
-      return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION');
+      return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION', e.names);
     }
+    const refused = e.names && namesNotAccepted(e.callee.kind === 'var' ? e.callee.name : 'a function value', e.names);
+    if (refused) return () => { throw refused; };
     const ns = this.namespacedBuiltin(e, scope);
     if (ns) return ns;
     return this.generalCall(e, scope);
@@ -235,7 +252,9 @@ export class Calls {
    * A call by name: a session variable holding a function, a user routine, or a built-in, looked up when the
    * call runs (and cached until routines change). A routine's arguments are evaluated straight into its frame.
    */
-  callByName(name: string, argExprs: A.Expr[], sp: A.Span, scope: BlockScope, prefer: 'PROCEDURE' | 'FUNCTION'): ExprFn {
+  callByName(name: string, argExprs: A.Expr[], sp: A.Span, scope: BlockScope, prefer: 'PROCEDURE' | 'FUNCTION',
+    names?: (A.ArgName | undefined)[]): ExprFn {
+    if (names !== undefined) return this.namedCall(name, argExprs, names, sp, scope, prefer);
     const args = argExprs.map((a) => this.c.expr(a, scope));
     // OUT/INOUT write-back targets: arguments that are plain variables
     const refs = argExprs.map((a) => (a.kind === 'var' ? this.c.variable(a.name, a.span, scope) : undefined));
@@ -305,6 +324,64 @@ export class Calls {
         if (t !== undefined) return this.enterAfter(t, r, fr, 1, sp);
       }
       return this.enter(r, fr, 1, sp);
+    };
+  }
+
+  /**
+   * A call by name with named arguments. A user routine gets each argument in the parameter its name (or
+   * position) says; a function held in a session variable or a built-in takes `x => e` as a lambda and refuses
+   * `name: value`.
+   */
+  private namedCall(name: string, argExprs: A.Expr[], names: (A.ArgName | undefined)[], sp: A.Span, scope: BlockScope,
+    prefer: 'PROCEDURE' | 'FUNCTION'): ExprFn {
+    const asWritten = argExprs.map((a) => this.c.expr(a, scope));
+    const bodies = argExprs.map((a, i) => (names[i]?.arrow && a.kind === 'lambda' ? a.body : a));
+    const asBody = bodies.map((a, i) => (a === argExprs[i] ? asWritten[i] : this.c.expr(a, scope)));
+    // OUT/INOUT write-back targets: arguments that are plain variables (resolved now, while the scope is this one)
+    const ref = (a: A.Expr) => (a.kind === 'var' ? this.c.variable(a.name, a.span, scope) : undefined);
+    const refWritten = argExprs.map(ref);
+    const refBody = bodies.map((b, i) => (b === argExprs[i] ? refWritten[i] : ref(b)));
+    const host = this.host;
+    const cell = host.global(name);
+    const builtin = host.builtins.lookup(name);
+    let version = -1;
+    let routine: CompiledRoutine | undefined;
+    // the plan of the routine last seen, with its argument closures and write-back targets in parameter order
+    let planned: { r: CompiledRoutine; plan: ArgPlan; fns: ExprFn[]; targets: (LValueRef | undefined)[] } | undefined;
+    return (f) => {
+      if (version !== host.routineVersion) {
+        routine = host.routine(name, prefer);
+        version = host.routineVersion;
+      }
+      const r = routine;
+      if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
+        if (planned?.r !== r) {
+          const plan = planArgs(r.decl, argExprs, names, sp);
+          const targets = new Array<LValueRef | undefined>(r.paramSlots.length);
+          plan.param.forEach((p, i) => { targets[p] = plan.useBody[i] ? refBody[i] : refWritten[i]; });
+          planned = { r, plan, fns: plan.useBody.map((b, i) => (b ? asBody[i] : asWritten[i])), targets };
+        }
+        const { plan, fns, targets } = planned;
+        return then(evalAll(fns, f), (vs) => {
+          const fr = acquire(r, ctxOf(f));
+          for (let i = 0; i < vs.length; i++) fr[r.paramSlots[plan.param[i]]] = vs[i];
+          const setters = r.hasOut ? settersFor(targets, f) : undefined;
+          const rt = ctxOf(f);
+          if (--rt.budget <= 0) {
+            const t = rt.tick(sp);
+            if (t !== undefined) return t.then(() => this.enterNamed(r, fr, plan, sp, setters));
+          }
+          return this.enterNamed(r, fr, plan, sp, setters);
+        });
+      }
+      const refused = namesNotAccepted(builtin && !cell.defined ? builtin.name : name, names);
+      if (refused) throw refused;
+      if (cell.defined && cell.v instanceof FunctionValue) {
+        const fn = cell.v;
+        return then(evalAll(asWritten, f), (vs) => fn.call(vs, ctxOf(f)));
+      }
+      if (builtin) return then(evalAll(asWritten, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
+      throw new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
     };
   }
 

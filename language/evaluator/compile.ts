@@ -140,7 +140,7 @@ export class Compiler {
     switch (e.kind) {
       case 'var': return this.bindings.read(e, scope);
       case 'call': return this.calls.call(e, scope);
-      case 'callProc': return this.calls.callByName(e.name, e.args, e.span, scope, 'PROCEDURE');
+      case 'callProc': return this.calls.callByName(e.name, e.args, e.span, scope, 'PROCEDURE', e.names);
       case 'searchExpr': return this.data.searchExpr(e, scope);
       case 'async': return compileAsyncExpr(this, this.host, e, scope);
       case 'cursorAttr': return this.data.cursorAttr(e, scope);

@@ -189,7 +189,11 @@ export class ControlFlow {
       const hi = num(b, 'end');
       const by = num(st, 'STEP');
       if (by <= 0) throw new ScriptError('value_error', 'FOR STEP must be positive', span);
-      return reverse ? run(f, hi, lo, -by) : run(f, lo, hi, by);
+      // Like the reference, a range runs from its first bound to its second, downwards when the first is
+      // larger (3..1 is 3, 2, 1); REVERSE swaps the bounds; STEP is the size of each step, never its sign.
+      const start = reverse ? hi : lo;
+      const end = reverse ? lo : hi;
+      return run(f, start, end, start <= end ? by : -by);
     })));
   }
 

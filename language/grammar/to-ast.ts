@@ -25,6 +25,28 @@ function list<T>(node: N): T[] {
   return node.asIteration().children.map((c: N) => c.toAst() as T);
 }
 
+/** A call's arguments (`Arg`s): their expressions, and their names when any argument has one. */
+function callArgs(node: N): { args: A.Expr[]; names?: (A.ArgName | undefined)[] } {
+  const args: A.Expr[] = [];
+  const names: (A.ArgName | undefined)[] = [];
+  for (const c of node.asIteration().children) {
+    const alt = c.children[0];
+    const sp = span(c);
+    if (alt.ctorName === 'Arg_colon') {
+      names.push({ name: alt.children[0].sourceString, arrow: false, span: sp });
+      args.push(alt.children[2].toAst());
+    } else if (alt.ctorName === 'Arg_arrow') {
+      const name = alt.children[0].sourceString;
+      names.push({ name, arrow: true, span: sp });
+      args.push({ kind: 'lambda', params: [name], body: alt.children[2].toAst(), span: sp });
+    } else {
+      names.push(undefined);
+      args.push(c.toAst());
+    }
+  }
+  return names.some((n) => n !== undefined) ? { args, names } : { args };
+}
+
 function unescape(body: string, quote: string): string {
   return body.replace(/\\(.)|''/gs, (m: string, c: string | undefined) => {
     if (m === "''" && quote === "'") return "'";
@@ -327,7 +349,7 @@ const actions: ohm.ActionDict<unknown> = {
     return { kind: 'unary', op: '-', operand: inner, span: span(this) };
   },
   UnaryExp_pos(_p, e) { return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) }; },
-  PostfixExp_call(callee, _o, args, _c) { return { kind: 'call', callee: callee.toAst(), args: list(args), span: span(this) }; },
+  PostfixExp_call(callee, _o, args, _c) { return { kind: 'call', callee: callee.toAst(), ...callArgs(args), span: span(this) }; },
   PostfixExp_safeField(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: true, span: span(this) }; },
   PostfixExp_field(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: false, span: span(this) }; },
   PostfixExp_index(o, _o, i, _c) { return { kind: 'index', object: o.toAst(), index: i.toAst(), span: span(this) }; },
@@ -353,7 +375,7 @@ const actions: ohm.ActionDict<unknown> = {
     };
   },
   CaseWhen(_w, when, _t, then) { return { when: when.toAst(), then: then.toAst() }; },
-  CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, args: list(args), span: span(this) }; },
+  CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, ...callArgs(args), span: span(this) }; },
   MapEntry(k, _a, v) { return { key: k.toAst(), value: v.toAst() }; },
   DocField(k, _c, v) {
     const key = k.ctorName === 'stringLit' ? stringValue(k) : k.sourceString;
