@@ -5,6 +5,7 @@
 // A launch shows its live display wherever it stands. A verb used as a statement shows its value: as the cell's
 // result when it ends the cell, as a display anywhere else (later in the cell, inside a procedure, a loop, a
 // handler), so `CREATE PROCEDURE p() BEGIN EXECUTION('t') | STATUS; END PROCEDURE; CALL p();` shows the status.
+import { randomUUID } from 'crypto';
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { toMimeBundle } from '../render';
@@ -69,7 +70,9 @@ export function compileAsyncExpr(compiler: Compiler, host: Host, e: Extract<A.Ex
 /** A verb statement's value: the cell's result, or a display where it stands (a live display already shows a handle). */
 function show(host: Host, f: Frame, v: Value, asResult: boolean): void {
   if (asResult) host.lastValue = v; // the session skips NULL and what a live display shows
-  else if (v === null || typeof v !== 'object' || !host.shownLive.has(v)) ctxOf(f).out.display(toMimeBundle(v));
+  // with a display id of its own: a notebook shows it where it stands, while `escript run`, whose stdout is only
+  // what the script PRINTs, shows it with the live progress (stderr, when asked)
+  else if (v === null || typeof v !== 'object' || !host.shownLive.has(v)) ctxOf(f).out.display(toMimeBundle(v), `value-${randomUUID()}`);
 }
 
 /** Nothing but blanks, `;` and comments follow the statement in its source (it is the cell's last). */

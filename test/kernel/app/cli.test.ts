@@ -120,4 +120,22 @@ describe('escript command line', function () {
     expect(failed.stdout).to.equal('before\n');
     expect(failed.stderr).to.equal('<stdin>:2:7: division_error: division by zero\n  PRINT 1/0;\n        ^\n');
   });
+
+  it("keeps stdout for PRINT: an EXECUTION verb used as a statement shows on stderr with --progress, nowhere without", () => {
+    const script = path.join(dataDir, 'verbs.escript');
+    fs.writeFileSync(script, [
+      'CREATE PROCEDURE answer() BEGIN RETURN 42; END PROCEDURE;',
+      "answer() | TRACK AS 'cli-verbs';",
+      "EXECUTION('cli-verbs') | WAIT;",
+      "EXECUTION('cli-verbs') | STATUS;",
+      "PRINT 'done';",
+    ].join('\n'));
+    const quiet = escript(['run', script]);
+    expect(quiet.status, quiet.stderr).to.equal(0);
+    expect(quiet.stdout).to.equal('done\n');
+    const progress = escript(['run', '--progress', script]);
+    expect(progress.stdout).to.equal('done\n');
+    expect(progress.stderr).to.match(/^42$/m);
+    expect(progress.stderr).to.match(/'cli-verbs' answer \[exec-[\w-]+\] COMPLETED/);
+  });
 });
