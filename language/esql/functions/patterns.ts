@@ -7,16 +7,18 @@
 import { EvalFailure } from '../errors';
 
 const escapeJs = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Escapes a character outside a class (`-` must stay bare there under the `u` flag). */
+const escapeOutsideClass = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** `LIKE` pattern to an anchored regular expression. */
 export function likeRegex(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += escapeJs(pattern[++i]);
+    if (c === '\\' && i + 1 < pattern.length) re += escapeOutsideClass(pattern[++i]);
     else if (c === '*') re += '[\\s\\S]*';
     else if (c === '?') re += '[\\s\\S]';
-    else re += escapeJs(c);
+    else re += escapeOutsideClass(c);
   }
   return new RegExp(`^${re}$`, 'u');
 }
