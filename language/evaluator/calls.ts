@@ -307,6 +307,7 @@ export class Calls {
     // One argument to a routine with one plain parameter (recursive code: fib(n - 1)): the argument goes
     // straight into the frame, then the same `enter` as every call.
     const a0 = args[0];
+    const fast = this.c.fast !== undefined;
     return (f) => {
       if (version !== host.routineVersion) {
         routine = host.routine(name, prefer);
@@ -323,8 +324,38 @@ export class Calls {
         const t = rt.tick(sp);
         if (t !== undefined) return this.enterAfter(t, r, fr, 1, sp);
       }
-      return this.enter(r, fr, 1, sp);
+      return fast ? this.enterOne(r, fr, sp) : this.enter(r, fr, 1, sp);
     };
+  }
+
+  /**
+   * A fast path (CompilerOptions.fastPaths; the differential test runs the corpus with and without it): `enter`
+   * and `run` spelled out for one plain parameter, the shape of recursive code (`fib(n - 1)`). Without it
+   * recursive calls are ~30% slower (fib(30): ~115 ms against ~86 ms).
+   */
+  private enterOne(r: CompiledRoutine, fr: Frame, site: A.Span): R<Value> {
+    const kind = r.paramKinds[0];
+    const a = fr[FIRST_SLOT];
+    if (!(kind === KIND_ANY || (kind === KIND_NUMBER && (typeof a === 'number' || a === null)))) fr[FIRST_SLOT] = r.paramChecks[0]!(a, site);
+    const rt = ctxOf(fr);
+    const depth = rt.depth + 1;
+    if (depth > MAX_DEPTH) throw this.depthError(r, site);
+    if ((depth & STACK_HOP_MASK) === 0 || r.hasOut) return this.run(r, fr, site);
+    rt.depth = depth;
+    rt.names[depth] = r.decl.name;
+    rt.sites[depth] = site;
+    const res = r.body(fr);
+    if (isPromise(res)) return this.finishAfter(res, rt, r, fr, site);
+    rt.depth = depth - 1;
+    if (res !== RETURN) {
+      const out = this.finishCall(r, fr, res, site);
+      if (!r.scope.captured) release(r, fr);
+      return out;
+    }
+    const v = fr[RET];
+    if (!r.scope.captured) release(r, fr);
+    const rk = r.returnKind;
+    return rk === KIND_ANY || (rk === KIND_NUMBER && (typeof v === 'number' || v === null)) ? v : r.returnCheck!(v, site);
   }
 
   /**
