@@ -10,9 +10,9 @@ import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functio
 import { combineDisjunctions } from './disjunctions';
 import { arithmeticImpl } from './arithmetic';
 import { didYouMean } from './names';
-import { likeRegex, luceneRegex } from './functions/patterns';
+import { likeRegex, rlikeRegex } from './functions/patterns';
 
-export { didYouMean, luceneRegex, likeRegex };
+export { didYouMean };
 
 export interface Column {
   name: string;
@@ -448,7 +448,7 @@ export class ExprCompiler {
     const regexes: RegExp[] = [];
     for (const p of patterns) {
       if (!p.constant || typeof p.constant.value !== 'string') return this.fail(e.span, `pattern of [${e.text}] must be a string literal`);
-      regexes.push(e.rlike ? luceneRegex(p.constant.value) : likeRegex(p.constant.value));
+      regexes.push(e.rlike ? rlikeRegex(p.constant.value) : likeRegex(p.constant.value));
     }
     const ctx = this.context(e);
     const neg = e.negated;

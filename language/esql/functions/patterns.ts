@@ -23,14 +23,6 @@ export function likeRegex(pattern: string): RegExp {
   return new RegExp(`^${re}$`, 'u');
 }
 
-/**
- * RLIKE as the engine runs it today: the pattern read as a JavaScript regular expression, anchored, `.` matching
- * newlines. `rlikeRegex` below translates Lucene's own syntax; switching the engine to it is still to be done.
- */
-export function luceneRegex(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`, 'su');
-}
-
 function invalid(pattern: string, why: string): EvalFailure {
   return new EvalFailure('java.lang.IllegalArgumentException', `invalid regular expression [${pattern}]: ${why}`);
 }

@@ -158,6 +158,17 @@ describe('ES|QL engine', () => {
       .to.deep.equal([['2024-02-29T00:00:00.000Z', '2024-01-30T22:00:00.000Z']]);
   });
 
+  it("RLIKE reads Lucene's regular expressions, not JavaScript's; LIKE's wildcards match the whole value", () => {
+    const row = (s: string, pattern: string, op = 'RLIKE') => q(`ROW s = "${s}" | EVAL m = s ${op} "${pattern}" | KEEP m`).values[0][0];
+    expect(row('a^b', 'a^b')).to.equal(true); // ^ and $ are plain characters in Lucene
+    expect(row('ab', '^ab')).to.equal(false);
+    expect(row('42', '<1-50>')).to.equal(true); // a number range
+    expect(row('51', '<1-50>')).to.equal(false);
+    expect(row('anything', '@')).to.equal(true); // any string
+    expect(row('logs-web', 'logs-*', 'LIKE')).to.equal(true);
+    expect(row('logs-web', 'logs-?', 'LIKE')).to.equal(false);
+  });
+
   it('takes ?, ?n and ?name parameters', () => {
     const r = q('FROM logs-a | WHERE duration_ms > ? AND service == ?svc | KEEP duration_ms', [10, { svc: 'auth' }]);
     expect(r.values).to.deep.equal([[340]]);
