@@ -1,18 +1,11 @@
 import { expect } from 'chai';
 import { Session } from '../../../language/session';
-import type { MimeBundle, Output } from '../../../language/contract';
+import type { MimeBundle } from '../../../language/contract';
+import { RecordingOutput } from './support';
 import { executionCard, executionsTable, shortTime } from '../../../language/async/cards';
 
-class Recorder implements Output {
-  displays: MimeBundle[] = [];
-  print(): void {}
-  display(bundle: MimeBundle): void { this.displays.push(bundle); }
-  updateDisplay(): void {}
-  clear(): void {}
-}
-
 async function value(s: Session, code: string): Promise<MimeBundle> {
-  const outcome = await s.execute(code, new Recorder(), new AbortController().signal);
+  const outcome = await s.execute(code, new RecordingOutput(), new AbortController().signal);
   if (outcome.status !== 'ok' || !outcome.result) throw new Error(`no result: ${JSON.stringify(outcome)}`);
   return outcome.result;
 }

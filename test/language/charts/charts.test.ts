@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 import { openSession } from '../../../language/open-session';
 import { readConfig } from '../../../language/config';
-import type { MimeBundle, Output } from '../../../language/contract';
+import { RecordingOutput } from '../async/support';
 import { chartSpec, checkOptions, timeChartOptions } from '../../../language/charts/spec';
 import { chartSvg } from '../../../language/charts/render';
-
-class Recorder implements Output {
-  displays: MimeBundle[] = [];
-  print(): void {}
-  display(bundle: MimeBundle): void { this.displays.push(bundle); }
-  updateDisplay(): void {}
-  clear(): void {}
-}
 
 const rows = [{ service: 'api', c: 12, p95: 180 }, { service: 'web', c: 3, p95: 95 }, { service: 'db', c: 0, p95: 40 }];
 
@@ -58,19 +50,19 @@ describe('charts', () => {
     this.timeout(60_000);
     const s = openSession(readConfig({ ESCRIPT_STORE: 'memory' }));
     try {
-      const out = new Recorder();
+      const out = new RecordingOutput();
       const signal = new AbortController().signal;
       expect((await s.execute('LOAD_SAMPLE_DATA();', out, signal)).status).to.equal('ok');
       const cell = await s.execute(`DECLARE r ARRAY FROM logs-sample | STATS c = COUNT(*) BY service | SORT c DESC;\nCHART(r, {type: 'bar', y: 'c', title: 'lines per service'});`, out, signal);
       expect(cell.status).to.equal('ok');
-      const chart = out.displays.pop()!;
+      const chart = out.displays.pop()!.bundle;
       expect(chart['text/plain']).to.equal('[bar chart: c by service, 8 rows]');
       expect(chart['image/svg+xml']).to.match(/^<svg /).and.contain('lines per service');
       expect((chart['application/vnd.vegalite.v5+json'] as any).data.values).to.have.length(8);
 
       const timed = await s.execute('FROM logs-sample | STATS c = COUNT(*) BY b = BUCKET(@timestamp, 1 hour) | SORT b', out, signal);
       expect(timed.status).to.equal('ok');
-      expect(out.displays.pop()!['text/plain']).to.match(/^\[bar chart: c by b, \d+ rows\]$/);
+      expect(out.displays.pop()!.bundle['text/plain']).to.match(/^\[bar chart: c by b, \d+ rows\]$/);
       const plain = await s.execute('FROM logs-sample | STATS c = COUNT(*) BY service', out, signal);
       expect(plain.status).to.equal('ok');
       expect(out.displays).to.have.length(0);
