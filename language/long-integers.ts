@@ -63,6 +63,15 @@ export function wholeArith(op: '+' | '-' | '*', a: number | bigint, b: number | 
   return op === '+' ? x + y : op === '-' ? x - y : x * y;
 }
 
+/** `a + b` on two NUMBERs, exact for whole numbers (the operator's rule, for built-ins that add). */
+export function addNumeric(a: number | bigint, b: number | bigint, span?: Span): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Math.abs(r) <= SAFE) return r;
+  }
+  return wholeArith('+', a, b, span);
+}
+
 /** `a / b` with a bigint operand (b not zero): exact when b divides a, else the double quotient, as `/` on doubles. */
 export function wholeDivide(a: number | bigint, b: number | bigint, span?: Span): number | bigint {
   if (isWhole(a) && isWhole(b)) {
