@@ -155,6 +155,8 @@ export class ControlFlow {
     const span = s.span;
     const reverse = s.reverse;
     const num = (v: Value, what: string): number => {
+      // the loop variable counts in doubles: a bound past 2^53 (a bigint) would not count one by one
+      if (typeof v === 'bigint') throw new ScriptError('value_error', `FOR range ${what} must be within ±9007199254740991, got ${v}`, span);
       if (typeof v !== 'number') throw new ScriptError('type_error', `FOR range ${what} must be a NUMBER, got ${typeOf(v)}`, span);
       return v;
     };
