@@ -162,7 +162,7 @@ export function scanCell(text: string): CellScan {
           if (word === 'CASE' ? caseOpensBlock(stack, prevWord, prevChar) : word !== 'BEGIN' || beginOpensBlock(prevWord, prevChar)) {
             stack.push(word);
           }
-        } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart))) {
+        } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart || prevWord === 'EXPLAIN'))) {
           esqlDepth = stack.length;
         }
         if (WORD_OPERATORS.has(word)) term(i);
