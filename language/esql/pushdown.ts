@@ -1,6 +1,6 @@
-// Decides which leading commands the store runs itself. Only what gives exactly the engine's answer is
-// pushed: comparisons of single-valued fields with constants, ORDER BY on single-valued fields, LIMIT, and
-// COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
+// Decides which leading plan steps (above a scan) the store runs itself (the push_to_scan rule). Only what
+// gives exactly the engine's answer is pushed: comparisons of single-valued fields with constants, ORDER BY on
+// single-valued fields, LIMIT, and COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
 import { Command, Expr } from './ast';
 import type { Order, UnaryPlan } from './plan/logical';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
