@@ -8,6 +8,7 @@ import { EvalFailure, Failure } from '../errors';
 import { UnionValue, esqlTypeOf } from '../types';
 import { CommandContext, Operator, analyzeCommand, limit, projectColumns } from '../commands';
 import { Plan, Scan, UnaryPlan, sameSchema, schemaText, toChain } from './logical';
+import { finishAggregate } from '../pushdown';
 
 type Row = unknown[];
 
@@ -103,7 +104,7 @@ export function execute(physical: PhysicalPlan, catalog: EsqlCatalog | undefined
 }
 
 function scanRows(scan: Scan, request: ScanRequest, catalog: EsqlCatalog): Iterable<Row> {
-  const finish = scan.pushed?.finish;
+  const outputs = scan.pushed?.outputs;
   // Union-typed fields are read with each row's index, which says what type the value has.
   const unionAt = request.aggregate ? [] : scan.fields.map((f, i) => (f.unionTypes ? i : -1)).filter((i) => i >= 0);
   let columns = request.columns;
@@ -112,7 +113,7 @@ function scanRows(scan: Scan, request: ScanRequest, catalog: EsqlCatalog): Itera
   if (extra) { columns = [...columns, '_index']; indexAt = columns.length - 1; }
   let rows: Iterable<Row> = catalog.scan({ ...request, columns });
   if (unionAt.length) rows = tagUnionValues(rows, unionAt, indexAt, extra, scan.fields);
-  if (finish) rows = finish(rows);
+  if (outputs && request.aggregate) rows = finishAggregate(rows, outputs, request.aggregate.groups.length);
   return rows;
 }
 
