@@ -8,6 +8,7 @@ import { EvalFailure, Failure } from '../errors';
 import { UnionValue, esqlTypeOf } from '../types';
 import { CommandContext, Operator, analyzeCommand, limit, projectColumns } from '../commands';
 import { Plan, Scan, UnaryPlan, sameSchema, schemaText, toChain } from './logical';
+import { finishAggregate } from '../pushdown';
 
 type Row = unknown[];
 
@@ -52,21 +53,35 @@ export function lower(plan: Plan, env: CompileEnv, catalog?: EsqlCatalog): Physi
 }
 
 function lowerStep(node: UnaryPlan, input: Column[], ctx: CommandContext): Operator {
-  const { span } = node;
-  const command = (cmd: Command): Operator => analyzeCommand(cmd, input, ctx);
   switch (node.kind) {
-    case 'filter': return command({ kind: 'where', span, condition: node.condition });
-    case 'eval': return command({ kind: 'eval', span, fields: node.fields });
-    case 'aggregate': case 'inline_stats': case 'dissect': case 'grok': case 'lookup_join': return command(node.command);
-    case 'order_by': return command({ kind: 'sort', span, orders: node.orders });
+    case 'limit': return limit(node.count, input);
+    case 'project': return projectColumns(input, node.columns, node.from);
     case 'top_n': {
-      const op = command({ kind: 'sort', span, orders: node.orders }) as Operator & { topN?: number };
+      const op = analyzeCommand(commandOf(node), input, ctx) as Operator & { topN?: number };
       op.topN = node.count;
       return op;
     }
-    case 'limit': return limit(node.count, input);
-    case 'project': return projectColumns(input, node.columns, node.from);
-    case 'mv_expand': return command({ kind: 'mv_expand', span, column: { pattern: node.column, span } });
+    default: return analyzeCommand(commandOf(node), input, ctx);
+  }
+}
+
+/**
+ * The command a step runs as (a top-N as its SORT; a projection as KEEP of its resolved names, or RENAME of
+ * them): for executors that take commands, such as the row operators above.
+ */
+export function commandOf(node: UnaryPlan): Command {
+  const { span } = node;
+  switch (node.kind) {
+    case 'filter': return { kind: 'where', span, condition: node.condition };
+    case 'eval': return { kind: 'eval', span, fields: node.fields };
+    case 'aggregate': case 'inline_stats': case 'dissect': case 'grok': case 'lookup_join': return node.command;
+    case 'order_by': case 'top_n': return { kind: 'sort', span, orders: node.orders };
+    case 'limit': return { kind: 'limit', span, count: node.count };
+    case 'mv_expand': return { kind: 'mv_expand', span, column: { pattern: node.column, span } };
+    case 'project':
+      return node.from === 'rename'
+        ? { kind: 'rename', span, renames: node.columns.filter((c) => c.source !== c.name).map((c) => ({ from: { pattern: c.source, span }, to: { pattern: c.name, span } })) }
+        : { kind: 'keep', span, patterns: node.columns.map((c) => ({ pattern: c.name, span })) };
   }
 }
 
@@ -89,7 +104,7 @@ export function execute(physical: PhysicalPlan, catalog: EsqlCatalog | undefined
 }
 
 function scanRows(scan: Scan, request: ScanRequest, catalog: EsqlCatalog): Iterable<Row> {
-  const finish = scan.pushed?.finish;
+  const outputs = scan.pushed?.outputs;
   // Union-typed fields are read with each row's index, which says what type the value has.
   const unionAt = request.aggregate ? [] : scan.fields.map((f, i) => (f.unionTypes ? i : -1)).filter((i) => i >= 0);
   let columns = request.columns;
@@ -98,7 +113,7 @@ function scanRows(scan: Scan, request: ScanRequest, catalog: EsqlCatalog): Itera
   if (extra) { columns = [...columns, '_index']; indexAt = columns.length - 1; }
   let rows: Iterable<Row> = catalog.scan({ ...request, columns });
   if (unionAt.length) rows = tagUnionValues(rows, unionAt, indexAt, extra, scan.fields);
-  if (finish) rows = finish(rows);
+  if (outputs && request.aggregate) rows = finishAggregate(rows, outputs, request.aggregate.groups.length);
   return rows;
 }
 
