@@ -28,7 +28,8 @@ export function openStore(settings: StoreSettings): DataStore {
       // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
       const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
       const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
-      return new ElasticsearchStore(new Client(elasticsearchOptions(settings.cluster)));
+      const { ExactSerializer } = require('./exact-serializer') as typeof import('./exact-serializer');
+      return new ElasticsearchStore(new Client({ ...elasticsearchOptions(settings.cluster), Serializer: ExactSerializer }));
     }
     case 'embedded':
       // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it
