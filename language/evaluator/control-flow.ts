@@ -219,7 +219,7 @@ export class ControlFlow {
   /**
    * FORALL x IN items action [SAVE EXCEPTIONS]: runs the action (a CALL or a function call) for each element.
    * Without SAVE EXCEPTIONS the first error stops it; with it, failures are collected in `bulk_errors`
-   * (documents {index, element, message, type}) and the rest still run.
+   * (documents {index, element, error, message, type, code}; `error` and `message` are the same text) and the rest still run.
    */
   forall(s: Stmt<'forall'>, scope: BlockScope): StmtFn {
     const iterable = this.c.expr(s.iterable, scope);

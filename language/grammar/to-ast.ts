@@ -2,6 +2,7 @@
 import * as ohm from 'ohm-js';
 import type * as A from '../ast';
 import { elasticScriptGrammar } from './grammar';
+import { agentActions } from './to-ast-agents';
 import { normalizeWhole } from '../long-integers';
 
 type N = ohm.Node;
@@ -448,7 +449,7 @@ let sem: ohm.Semantics | undefined;
 function semantics(match: ohm.MatchResult): ohm.Dict {
   if (!sem) {
     sem = elasticScriptGrammar().createSemantics();
-    sem.addOperation('toAst', actions);
+    sem.addOperation('toAst', { ...actions, ...agentActions({ span, opt, list, callArgs, stringValue }) });
   }
   return sem(match);
 }
