@@ -4,6 +4,7 @@
 // shape as not shareable, and its statements go to Ohm one by one.
 import type { Stmt } from '../ast';
 import { shapeOf, type Hole, type Shape } from './shape';
+import { numberLiteral } from '../long-integers';
 
 /** What Ohm made of a shape's canonical text: the statements, or null when they cannot be shared. */
 interface Template {
@@ -106,7 +107,7 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[]): T {
     }
     if (typeof v === 'number') {
       const k = t.byNumber.get(v);
-      if (k !== undefined) return Number(text.slice(holes[k].start, holes[k].end));
+      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end)); // as to-ast reads it
       if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
       return v;
     }
