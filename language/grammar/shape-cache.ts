@@ -109,11 +109,7 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta
     }
     if (typeof v === 'number') {
       const k = t.byNumber.get(v);
-<<<<<<< HEAD
       if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end)); // as to-ast reads it
-=======
-      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end));
->>>>>>> main
       if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
       return v;
     }
