@@ -109,7 +109,7 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta
     }
     if (typeof v === 'number') {
       const k = t.byNumber.get(v);
-      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end));
+      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end)); // as to-ast reads it
       if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
       return v;
     }

@@ -32,9 +32,10 @@ export function openStore(settings: StoreSettings): DataStore {
       // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
       const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
       const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
+      const { ExactSerializer } = require('./exact-serializer') as typeof import('./exact-serializer');
       const { cluster } = settings;
       const secrets = [cluster.apiKey, cluster.password].filter((x): x is string => !!x);
-      return new ElasticsearchStore(new Client(elasticsearchOptions(cluster)), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
+      return new ElasticsearchStore(new Client({ ...elasticsearchOptions(cluster), Serializer: ExactSerializer }), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
     }
     case 'embedded':
       // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it
