@@ -13,6 +13,7 @@ import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest } from './catal
 import { Operator, analyzeCommand, limit } from './commands';
 import { planPushdown } from './pushdown';
 import { bucketCompile } from './bucket';
+import { tryColumnar } from './compute/columnar';
 import type { EsqlResult } from '../store/store';
 
 export const DEFAULT_LIMIT = 1000;
@@ -105,7 +106,12 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
 
   let input: Iterable<Row>;
   let remaining = ops;
-  if (source.scan && options.catalog) {
+  // Queries the vectorised path supports run over the store's columns; the rest as below.
+  const columnar = tryColumnar(commands, ops, source.columns, source.scan, options.catalog, env);
+  if (columnar) {
+    input = columnar.rows;
+    remaining = ops.slice(columnar.consumed);
+  } else if (source.scan && options.catalog) {
     // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
     const needed = neededFields(commands, source.scan.fields, env.registry);
     if (needed) {
