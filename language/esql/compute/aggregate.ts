@@ -47,12 +47,13 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
       return { ids, values };
     }
     case 'dict': {
-      const table = new Int32Array(b.dict.length).fill(-1);
+      // Slot 0 is the null group, slot c + 1 the code c.
+      const table = new Int32Array(b.dict.length + 1).fill(-1);
+      const codes = b.codes;
       for (let k = 0; k < sel.length; k++) {
-        const c = b.codes[sel[k]];
-        if (c < 0) { ids[k] = nullGroup(); continue; }
-        let id = table[c];
-        if (id < 0) { id = table[c] = values.length; values.push(b.dict[c]); }
+        const slot = codes[sel[k]] + 1;
+        let id = table[slot];
+        if (id < 0) { id = table[slot] = values.length; values.push(slot === 0 ? null : b.dict[slot - 1]); }
         ids[k] = id;
       }
       return { ids, values };

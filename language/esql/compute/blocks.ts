@@ -46,13 +46,24 @@ export interface ColumnarSnapshot {
   length: number;
   /** The field's block, or null when it cannot be read as a block (multivalues, huge numbers, other types). */
   block(field: string): NumberBlock | DictBlock | null;
+  /** True when the field's column is already in memory. */
+  built(field: string): boolean;
+  /**
+   * The field's values at a few positions, read from the store by row without building the column (a query
+   * that outputs 100 rows need not build every column it shows); null when that is not possible now.
+   */
+  fetch(field: string, positions: Selection): unknown[] | null;
 }
 
-/** All positions 0..n-1. */
+let identity = new Int32Array(0);
+
+/** All positions 0..n-1 (a view of one shared array: selections are never written to once made). */
 export function allPositions(n: number): Selection {
-  const sel = new Int32Array(n);
-  for (let i = 0; i < n; i++) sel[i] = i;
-  return sel;
+  if (identity.length < n) {
+    identity = new Int32Array(Math.max(n, Math.ceil(identity.length * 1.25)));
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+  }
+  return identity.subarray(0, n);
 }
 
 /** The value at `pos` as the row engine holds it (booleans as booleans, nulls as null). */

@@ -56,6 +56,11 @@ export function tryColumnar(commands: Command[], ops: Operator[], columns: Colum
           if (!block) throw new Bail(`no block for ${field.name}`);
           return block;
         },
+        fetch: (positions) => {
+          if (block || snap.built(scan.names[i])) return null;
+          if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
+          return snap.fetch(scan.names[i], positions);
+        },
       };
     });
     const result = run(commands, ops, layout, snap.length, env);
@@ -155,15 +160,22 @@ function keepTrue(sel: Selection, b: Block): Selection {
   return out.subarray(0, m);
 }
 
+/** Few output rows read unbuilt columns by row instead of building them (the first query stays cheap). */
+const FETCH_LIMIT = 10000;
+
 function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
-  // Blocks are read now, so that a field that cannot be read falls back before any row is handed over.
-  const blocks = layout.map((l) => l.block());
+  // Everything is read now, so that a field that cannot be read falls back before any row is handed over.
+  const fetched = layout.map((l) => (sel.length <= FETCH_LIMIT && l.fetch ? l.fetch(sel) : null));
+  const blocks = layout.map((l, j) => (fetched[j] ? null : l.block()));
   const booleans = layout.map((l) => l.type === 'boolean');
   return (function* rows() {
     for (let k = 0; k < sel.length; k++) {
       const pos = sel[k];
       const row = new Array(blocks.length);
-      for (let j = 0; j < blocks.length; j++) row[j] = valueAt(blocks[j], pos, booleans[j]);
+      for (let j = 0; j < blocks.length; j++) {
+        const b = blocks[j];
+        row[j] = b ? valueAt(b, pos, booleans[j]) : fetched[j]![k];
+      }
       yield row;
     }
   })();
