@@ -30,6 +30,18 @@ export interface Grouped {
 
 const DENSE_LIMIT = 1 << 22;
 
+/** Group ids from dictionary codes: returns the slots (code + 1, 0 for null) in first-appearance order. */
+function dictIds(codes: Int32Array, sel: Selection, table: Int32Array, ids: Int32Array): number[] {
+  const order: number[] = [];
+  for (let k = 0, m = sel.length; k < m; k++) {
+    const slot = codes[sel[k]] + 1;
+    let id = table[slot];
+    if (id < 0) { id = table[slot] = order.length; order.push(slot); }
+    ids[k] = id;
+  }
+  return order;
+}
+
 /** Group ids of one key for each selected row, and each id's key value, in first-appearance order. */
 function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unknown[] } {
   const ids = new Int32Array(sel.length);
@@ -49,18 +61,13 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
     case 'dict': {
       // Slot 0 is the null group, slot c + 1 the code c.
       const table = new Int32Array(b.dict.length + 1).fill(-1);
-      const codes = b.codes;
-      for (let k = 0; k < sel.length; k++) {
-        const slot = codes[sel[k]] + 1;
-        let id = table[slot];
-        if (id < 0) { id = table[slot] = values.length; values.push(slot === 0 ? null : b.dict[slot - 1]); }
-        ids[k] = id;
-      }
+      const order = dictIds(b.codes, sel, table, ids);
+      for (let j = 0; j < order.length; j++) values.push(order[j] === 0 ? null : b.dict[order[j] - 1]);
       return { ids, values };
     }
     case 'bool': {
       const table = new Int32Array(3).fill(-1);
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const v = b.values[sel[k]];
         let id = table[v];
         if (id < 0) { id = table[v] = values.length; values.push(v === NULL_BOOL ? null : v === 1); }
@@ -72,7 +79,7 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
       const { values: nums, nulls } = b;
       let min = Infinity, max = -Infinity, whole = true;
       const step = b.step ?? 1;
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if (nulls && nulls[i]) continue;
         const v = nums[i];
@@ -83,7 +90,7 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
       const span = (max - min) / step;
       if (whole && span < DENSE_LIMIT) {
         const table = new Int32Array(span + 1).fill(-1);
-        for (let k = 0; k < sel.length; k++) {
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
           const i = sel[k];
           if (nulls && nulls[i]) { ids[k] = nullGroup(); continue; }
           const v = nums[i];
@@ -95,7 +102,7 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
         return { ids, values };
       }
       const map = new Map<number, number>();
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if (nulls && nulls[i]) { ids[k] = nullGroup(); continue; }
         const v = nums[i];
@@ -119,7 +126,7 @@ function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys
   const ids = new Int32Array(sel.length);
   const keys: unknown[][] = [];
   const map = new Map<number, number>();
-  for (let k = 0; k < sel.length; k++) {
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
     let code = 0;
     for (const p of parts) code = code * Math.max(1, p.values.length) + p.ids[k];
     let id = map.get(code);
@@ -133,6 +140,26 @@ function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys
   return { ids, keys };
 }
 
+/** Rows per group (small functions: V8 optimises their loops far better than one large function's). */
+function countRows(ids: Int32Array, m: number, groups: number): Float64Array {
+  const counts = new Float64Array(groups);
+  if (groups === 1) { counts[0] = m; return counts; }
+  for (let k = 0; k < m; k++) counts[ids[k]] += 1;
+  return counts;
+}
+
+/** Whole-number sums of a column without nulls, exact while within 2^53 (else Bail). */
+function sumWhole(values: Float64Array, ids: Int32Array, sel: Selection, sums: Float64Array, counts: Float64Array): void {
+  const max = Number.MAX_SAFE_INTEGER;
+  for (let k = 0, m = sel.length; k < m; k++) {
+    const g = ids[k];
+    const s = sums[g] + values[sel[k]];
+    if (s > max || s < -max) throw new Bail('sum beyond 2^53');
+    sums[g] = s;
+    counts[g] += 1;
+  }
+}
+
 /** Ranks of dictionary entries in byte-wise UTF-8 order (MIN/MAX of keywords compare ranks). */
 function dictRanks(dict: readonly unknown[]): Int32Array {
   const order = dict.map((_d, i) => i).sort((a, b) => compareUtf8(String(dict[a]), String(dict[b])));
@@ -144,8 +171,7 @@ function dictRanks(dict: readonly unknown[]): Int32Array {
 function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: number): unknown[] {
   const out: unknown[] = new Array(groups).fill(null);
   if (agg.fn === 'count_star') {
-    const counts = new Float64Array(groups);
-    for (let k = 0; k < sel.length; k++) counts[ids[k]]++;
+    const counts = countRows(ids, sel.length, groups);
     for (let g = 0; g < groups; g++) out[g] = counts[g];
     return out;
   }
@@ -153,7 +179,7 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
   const isNull = nullTest(b);
   const counts = new Float64Array(groups);
   if (agg.fn === 'count') {
-    for (let k = 0; k < sel.length; k++) if (!isNull(sel[k])) counts[ids[k]]++;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) if (!isNull(sel[k])) counts[ids[k]] += 1;
     for (let g = 0; g < groups; g++) out[g] = counts[g];
     return out;
   }
@@ -163,7 +189,7 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
     const rank = dictRanks(b.dict);
     const best = new Int32Array(groups).fill(-1);
     const sign = agg.fn === 'max' ? 1 : -1;
-    for (let k = 0; k < sel.length; k++) {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const c = b.codes[sel[k]];
       if (c < 0) continue;
       const g = ids[k];
@@ -177,23 +203,24 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
   if (agg.fn === 'min' || agg.fn === 'max') {
     const best = new Float64Array(groups);
     const sign = agg.fn === 'max' ? 1 : -1;
-    for (let k = 0; k < sel.length; k++) {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
       if (isNull(i)) continue;
       const v = b.kind === 'number' ? b.values[i] : read(i);
       const g = ids[k];
       if (counts[g] === 0 || (sign > 0 ? v > best[g] : v < best[g])) best[g] = v;
-      counts[g]++;
+      counts[g] += 1;
     }
     for (let g = 0; g < groups; g++) out[g] = counts[g] === 0 ? null : type === 'boolean' ? best[g] === 1 : best[g];
     return out;
   }
   // SUM and AVG
   const sums = new Float64Array(groups);
-  if (type === 'double') {
+  if (type !== 'double' && b.kind === 'number' && !b.nulls) sumWhole(b.values, ids, sel, sums, counts);
+  else if (type === 'double') {
     // The row engine's compensated (Kahan) summation, step for step.
     const comp = new Float64Array(groups);
-    for (let k = 0; k < sel.length; k++) {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
       if (isNull(i)) continue;
       const v = b.kind === 'number' ? b.values[i] : read(i);
@@ -202,10 +229,10 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
       const t = sums[g] + y;
       comp[g] = t - sums[g] - y;
       sums[g] = t;
-      counts[g]++;
+      counts[g] += 1;
     }
   } else {
-    for (let k = 0; k < sel.length; k++) {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
       if (isNull(i)) continue;
       const g = ids[k];
@@ -213,7 +240,7 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
       // Exact while within 2^53; beyond it the row engine's bigint sum (or overflow warning) decides.
       if (s > Number.MAX_SAFE_INTEGER || s < -Number.MAX_SAFE_INTEGER) throw new Bail('sum beyond 2^53');
       sums[g] = s;
-      counts[g]++;
+      counts[g] += 1;
     }
   }
   for (let g = 0; g < groups; g++) {

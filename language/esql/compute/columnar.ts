@@ -152,11 +152,11 @@ function keepTrue(sel: Selection, b: Block): Selection {
   let m = 0;
   if (b.kind === 'bool') {
     const v = b.values;
-    for (let k = 0; k < sel.length; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
     return out.subarray(0, m);
   }
   const read = boolView(b);
-  for (let k = 0; k < sel.length; k++) { const i = sel[k]; if (read(i) === TRUE) out[m++] = i; }
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (read(i) === TRUE) out[m++] = i; }
   return out.subarray(0, m);
 }
 
@@ -169,7 +169,7 @@ function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
   const blocks = layout.map((l, j) => (fetched[j] ? null : l.block()));
   const booleans = layout.map((l) => l.type === 'boolean');
   return (function* rows() {
-    for (let k = 0; k < sel.length; k++) {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const pos = sel[k];
       const row = new Array(blocks.length);
       for (let j = 0; j < blocks.length; j++) {
@@ -258,10 +258,10 @@ function bucket(e: Expr & { kind: 'call' }, ctx: VecContext, sel: Selection, env
     const zone = env.timeZone;
     if (interval.kind === 'duration' && zone === undefined && interval.ms > 0) {
       const unit = interval.ms;
-      for (let k = 0; k < sel.length; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / unit) * unit; }
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / unit) * unit; }
       block.step = unit;
     } else {
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if (src.nulls && src.nulls[i]) continue;
         try {
@@ -276,7 +276,7 @@ function bucket(e: Expr & { kind: 'call' }, ctx: VecContext, sel: Selection, env
   if ((field.type === 'integer' || field.type === 'long' || field.type === 'double') && rowType === 'double' && typeof span.constant.value === 'number') {
     const s = span.constant.value;
     if (!(s > 0) || !Number.isFinite(s)) return null;
-    for (let k = 0; k < sel.length; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / s) * s; }
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / s) * s; }
     return { block, type: 'double' };
   }
   return null;

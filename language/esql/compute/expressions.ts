@@ -82,7 +82,7 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
         eval(sel) {
           const v = boolView(a.eval(sel));
           const out = new Uint8Array(ctx.n);
-          for (let k = 0; k < sel.length; k++) { const i = sel[k]; const x = v(i); out[i] = x === NULL_BOOL ? NULL_BOOL : x === TRUE ? FALSE : TRUE; }
+          for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const x = v(i); out[i] = x === NULL_BOOL ? NULL_BOOL : x === TRUE ? FALSE : TRUE; }
           return { kind: 'bool', values: out };
         },
       };
@@ -96,7 +96,7 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
         eval(sel) {
           const isNull = nullTest(a.eval(sel));
           const out = new Uint8Array(ctx.n);
-          for (let k = 0; k < sel.length; k++) { const i = sel[k]; out[i] = isNull(i) !== neg ? TRUE : FALSE; }
+          for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = isNull(i) !== neg ? TRUE : FALSE; }
           return { kind: 'bool', values: out };
         },
       };
@@ -162,7 +162,7 @@ function arithmetic(op: ArithOp, l: VecExpr, r: VecExpr, n: number): VecExpr | n
       if (a.nulls || b.nulls) nulls = new Uint8Array(n);
       const av = a.values, bv = b.values, an = a.nulls, bn = b.nulls, ac = a.c, bc = b.c;
       if (op === '/' || op === '%') {
-        for (let k = 0; k < sel.length; k++) {
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
           const i = sel[k];
           if ((an && an[i]) || (bn && bn[i])) { nulls![i] = 1; continue; }
           out[i] = apply(op, type, av ? av[i] : ac, bv ? bv[i] : bc);
@@ -170,24 +170,53 @@ function arithmetic(op: ArithOp, l: VecExpr, r: VecExpr, n: number): VecExpr | n
         return { kind: 'number', values: out, nulls };
       }
       // + - *: one tight loop per operator, then one pass checking the results as the row engine would.
-      for (let k = 0; k < sel.length; k++) {
+      if (!nulls && av && !bv) columnConstant(op, av, bc, out, sel);
+      else for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if (nulls && ((an && an[i]) || (bn && bn[i]))) { nulls[i] = 1; continue; }
         const x = av ? av[i] : ac;
         const y = bv ? bv[i] : bc;
         out[i] = op === '+' ? x + y : op === '-' ? x - y : x * y;
       }
-      for (let k = 0; k < sel.length; k++) {
-        const i = sel[k];
-        if (nulls && nulls[i]) continue;
-        const r = out[i];
-        if (type === 'integer') { if (r < INT_MIN || r > INT_MAX) throw new Bail('integer overflow'); }
-        else if (type === 'long') { if (!Number.isSafeInteger(r)) throw new Bail('long beyond 2^53'); if (r === 0) out[i] = 0; }
-        else if (!Number.isFinite(r)) throw new Bail('not a finite double');
-      }
+      checkResults(type, out, nulls, sel);
       return { kind: 'number', values: out, nulls };
     },
   };
+}
+
+/** column (op) constant without nulls: the common EVAL shape, one loop per operator. */
+function columnConstant(op: '+' | '-' | '*', a: Float64Array, c: number, out: Float64Array, sel: Selection): void {
+  const m = sel.length;
+  if (op === '+') for (let k = 0; k < m; k++) { const i = sel[k]; out[i] = a[i] + c; }
+  else if (op === '-') for (let k = 0; k < m; k++) { const i = sel[k]; out[i] = a[i] - c; }
+  else for (let k = 0; k < m; k++) { const i = sel[k]; out[i] = a[i] * c; }
+}
+
+/** Results the row engine would not give as they are: Bail (integer overflow, longs past 2^53, non-finite). */
+function checkResults(type: DataType, out: Float64Array, nulls: Uint8Array | null, sel: Selection): void {
+  const m = sel.length;
+  if (type === 'integer') {
+    for (let k = 0; k < m; k++) {
+      const i = sel[k];
+      const r = out[i];
+      if ((r < INT_MIN || r > INT_MAX) && !(nulls && nulls[i])) throw new Bail('integer overflow');
+    }
+  } else if (type === 'long') {
+    const max = Number.MAX_SAFE_INTEGER;
+    for (let k = 0; k < m; k++) {
+      const i = sel[k];
+      const r = out[i];
+      // Whole-number inputs give whole results: only the range needs checking; -0 becomes 0 as longs have no -0.
+      if (r > max || r < -max) { if (!(nulls && nulls[i])) throw new Bail('long beyond 2^53'); }
+      else if (r === 0) out[i] = 0;
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      const i = sel[k];
+      const r = out[i];
+      if (r - r !== 0 && !(nulls && nulls[i])) throw new Bail('not a finite double');
+    }
+  }
 }
 
 /** One operation with the row engine's result, or Bail where it would warn (or need exact bigints). */
@@ -270,7 +299,13 @@ function comparison(op: CmpOp, l0: VecExpr, r0: VecExpr, n: number): VecExpr | n
       const av = a.values, bv = b.values, an = a.nulls, bn = b.nulls, ac = a.c, bc = b.c;
       // The result for less, equal, greater: a table lookup instead of a call per row.
       const table = new Uint8Array([test(-1) ? TRUE : FALSE, test(0) ? TRUE : FALSE, test(1) ? TRUE : FALSE]);
-      for (let k = 0; k < sel.length; k++) {
+      if (av && !an && !bv && !bn) {
+        // column against a constant without nulls: the common WHERE shape
+        const lt = table[0], eq = table[1], gt = table[2];
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const x = av[i]; out[i] = x < bc ? lt : x > bc ? gt : eq; }
+        return { kind: 'bool', values: out };
+      }
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if ((an && an[i]) || (bn && bn[i])) { out[i] = NULL_BOOL; continue; }
         const x = av ? av[i] : ac;
@@ -301,11 +336,11 @@ function stringComparison(test: (c: number) => boolean, l: VecExpr, r: VecExpr, 
           table[d] = test(cmp) ? TRUE : FALSE;
         }
         const codes = dictBlock.codes;
-        for (let k = 0; k < sel.length; k++) { const i = sel[k]; const code = codes[i]; out[i] = code < 0 ? NULL_BOOL : table[code]; }
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const code = codes[i]; out[i] = code < 0 ? NULL_BOOL : table[code]; }
         return { kind: 'bool', values: out };
       }
       const sa = stringReader(a), sb = stringReader(b);
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         const x = sa(i), y = sb(i);
         out[i] = x === null || y === null ? NULL_BOOL : test(compareUtf8(x, y)) ? TRUE : FALSE;
@@ -341,7 +376,7 @@ function logical(op: 'and' | 'or', l: VecExpr, r: VecExpr, n: number): VecExpr {
       const a = boolView(l.eval(sel));
       const b = boolView(r.eval(sel));
       const out = new Uint8Array(n);
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         const x = a(i), y = b(i);
         if (op === 'and') out[i] = x === FALSE || y === FALSE ? FALSE : x === NULL_BOOL || y === NULL_BOOL ? NULL_BOOL : TRUE;
@@ -393,16 +428,16 @@ function inList(e: Expr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
         const wanted = new Set(values.map(String));
         if (a.kind === 'dict') {
           const table = a.dict.map((d) => (wanted.has(String(d)) ? hit : miss));
-          for (let k = 0; k < sel.length; k++) { const i = sel[k]; const c = a.codes[i]; out[i] = c < 0 ? NULL_BOOL : table[c]; }
+          for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const c = a.codes[i]; out[i] = c < 0 ? NULL_BOOL : table[c]; }
           return { kind: 'bool', values: out };
         }
         const read = stringReader(a);
-        for (let k = 0; k < sel.length; k++) { const i = sel[k]; const s = read(i); out[i] = s === null ? NULL_BOOL : wanted.has(s) ? hit : miss; }
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const s = read(i); out[i] = s === null ? NULL_BOOL : wanted.has(s) ? hit : miss; }
         return { kind: 'bool', values: out };
       }
       const wanted = new Set(values as number[]);
       const v = numView(a, n);
-      for (let k = 0; k < sel.length; k++) {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         if (v.cNull || (v.nulls && v.nulls[i])) { out[i] = NULL_BOOL; continue; }
         const x = v.values ? v.values[i] : v.c;
