@@ -12,16 +12,13 @@ import { defineScalarFunctions } from './functions';
 import { toResponseValue } from './types';
 import { EsqlCatalog } from './catalog';
 import { bucketCompile } from './bucket';
-<<<<<<< HEAD
 import { tryColumnar } from './compute/columnar';
-=======
 import { Plan } from './plan/logical';
 import { ESQL_VERSION, analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './plan/rules';
 import { PhysicalPlan, execute, lower } from './plan/physical';
 import { explainLogical, explainPhysical } from './plan/explain';
->>>>>>> main
 import type { EsqlResult } from '../store/store';
 
 export { DEFAULT_LIMIT, ESQL_VERSION, MAX_LIMIT };
@@ -72,73 +69,6 @@ export async function runEsql(text: string, options: RunOptions = {}): Promise<E
 }
 
 export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult {
-<<<<<<< HEAD
-  const query = parseQuery(text);
-  numberPositionalParams(query);
-  const env = {
-    query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
-    failures: [] as Failure[], now: options.now ?? Date.now(), timeZone: utcOrZone(query.settings.time_zone),
-  };
-  const catalog = options.catalog;
-  const commands = pushFiltersBelowJoins(combineFilters(query.commands.slice(1)), (join) => {
-    if (!catalog) return null;
-    try {
-      const keys = new Set(join.on.map((k) => k.pattern));
-      return new Set(catalog.fields(catalog.resolveIndices([join.index])).map((f) => f.name).filter((n) => !keys.has(n)));
-    } catch {
-      return null;
-    }
-  }, (e) => readsEveryField(e, env.registry));
-  // Elasticsearch always ends the plan with a limit: 1000 by default, at most 10000.
-  const end = { start: text.length, end: text.length };
-  if (!commands.some((c) => c.kind === 'limit')) commands.push({ kind: 'limit', span: end, count: DEFAULT_LIMIT });
-  else commands.push({ kind: 'limit', span: end, count: MAX_LIMIT });
-  const first = query.commands[0];
-  let source = analyzeSource(first, options.catalog, env, text);
-  let ops = analyzeAll(commands, source.columns, env, options.catalog);
-  if (env.failures.length) throw EsqlError.verification(text, dedupeFailures(env.failures));
-  for (const w of query.warnings) env.warnings.note(`parse:${w}`, w);
-  const probe = new ExprCompiler({ ...env, failures: [] });
-  for (const at of sortBeforeJoinWarnings(commands, (e) => { const c = probe.compile(e, []); return !!c.constant && c.constant.value === null; })) {
-    const { line, column } = lineColumn(text, at.start);
-    env.warnings.note(`sort-join:${at.start}`, `Line ${line}:${column}: SORT is followed by a LOOKUP JOIN which does not preserve order; add another SORT after the LOOKUP JOIN if order is required`);
-  }
-
-  let input: Iterable<Row>;
-  let remaining = ops;
-  // Queries the vectorised path supports run over the store's columns; the rest as below.
-  const columnar = tryColumnar(commands, ops, source.columns, source.scan, options.catalog, env);
-  if (columnar) {
-    input = columnar.rows;
-    remaining = ops.slice(columnar.consumed);
-  } else if (source.scan && options.catalog) {
-    // Read only the fields the query can reach; analyse again on that narrower source (same semantics).
-    const needed = neededFields(commands, source.scan.fields, env.registry);
-    if (needed) {
-      source = narrowSource(source, needed);
-      env.failures.length = 0;
-      ops = analyzeAll(commands, source.columns, env, options.catalog);
-    }
-    const plan = planPushdown(commands, source.scan!, new ExprCompiler({ ...env, failures: [] }), !options.noAggregatePushdown);
-    const unionAt = plan.aggregate ? [] : source.columns.map((c, i) => (c.union ? i : -1)).filter((i) => i >= 0);
-    // Union-typed fields are read with each row's index, which says what type the value has.
-    let names = source.scan!.names;
-    let indexAt = names.indexOf('_index');
-    const extra = unionAt.length > 0 && indexAt < 0;
-    if (extra) { names = [...names, '_index']; indexAt = names.length - 1; }
-    const request: ScanRequest = { indices: source.scan!.indices, columns: names, ...plan.request };
-    input = options.catalog.scan(request);
-    if (unionAt.length) input = tagUnionValues(input, unionAt, indexAt, extra, source.scan!.fields);
-    if (plan.aggregate) input = plan.aggregate.finish(input);
-    remaining = ops.filter((_op, i) => !plan.consumed.has(i));
-  } else {
-    input = source.rows ?? [];
-  }
-  let stream: Iterable<Row> = input;
-  for (const op of remaining) stream = op.run(stream);
-  const out: Row[] = [];
-  const signal = options.signal;
-=======
   const explain = /^\s*explain\s+/i.exec(text);
   // EXPLAIN is blanked out rather than cut off, so that positions in messages still point into the cell.
   const queryText = explain ? ' '.repeat(explain[0].length) + text.slice(explain[0].length) : text;
@@ -146,9 +76,9 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   if (explain) return explainResult(stages);
   const { env } = stages;
   let rows: Row[];
->>>>>>> main
   try {
-    rows = execute(stages.physical, options.catalog, options.signal);
+    // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
+    rows = tryColumnar(stages.analysed, env, options.catalog) ?? execute(stages.physical, options.catalog, options.signal);
   } catch (e) {
     // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
     if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {

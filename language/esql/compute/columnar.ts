@@ -1,12 +1,16 @@
 // The vectorised path for queries on one index of a store that keeps columns: runs the longest leading part of
-// the query it supports (WHERE, EVAL, KEEP, DROP, SORT, LIMIT, then possibly one STATS) over blocks and hands
-// the resulting rows to the row engine's operators for the rest. Anything it cannot do exactly as the row
+// the plan it supports (WHERE, EVAL, KEEP / DROP / RENAME, SORT, LIMIT, top-N, then possibly one STATS) over
+// blocks and hands the resulting rows to the row operators for the rest. Anything it cannot do exactly as the row
 // engine does — an unsupported expression, a multivalued field, a row that would warn — gives undefined, and
 // the row engine runs the whole query as before.
 import { Command, Expr } from '../ast';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
 import type { Operator } from '../commands';
-import { CatalogField, EsqlCatalog, METADATA_FIELDS } from '../catalog';
+import { EsqlCatalog, METADATA_FIELDS } from '../catalog';
+import { Plan, Scan, UnaryPlan, toChain } from '../plan/logical';
+import { optimize } from '../plan/optimize';
+import { RULES, pushToScan } from '../plan/rules';
+import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
 import { Bail, Block, NumberBlock, Selection, TRUE, allPositions, valueAt } from './blocks';
@@ -25,26 +29,25 @@ export function setColumnarEnabled(on: boolean): void {
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
 export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0 };
 
-export interface ColumnarScan {
-  indices: string[];
-  fields: CatalogField[];
-  names: string[];
-}
-
-export interface ColumnarResult {
-  rows: Iterable<Row>;
-  /** Commands (and operators) already applied: the row engine runs `ops.slice(consumed)`. */
-  consumed: number;
-}
-
-export function tryColumnar(commands: Command[], ops: Operator[], columns: Column[], scan: ColumnarScan | undefined,
-  catalog: EsqlCatalog | undefined, env: CompileEnv): ColumnarResult | undefined {
-  if (!enabled || !scan || !catalog?.columnar || scan.indices.length !== 1) return undefined;
-  if (columns.some((c) => c.union) || scan.names.some((n) => n in METADATA_FIELDS)) return undefined;
+/**
+ * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
+ * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
+ * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
+ */
+export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined): Row[] | undefined {
+  if (!enabled || !catalog?.columnar) return undefined;
+  const first = toChain(analysed)[0];
+  if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
+  if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
   try {
+    const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+    const chain = toChain(optimized);
+    const scan = chain[0] as Scan;
+    const physical = lower(optimized, env, catalog);
+    if (scan.schema.some((c, i) => c.name !== scan.fields[i]?.name)) return undefined;
     const snap = catalog.columnar(scan.indices[0]);
     if (!snap) return undefined;
-    const layout: LayoutColumn[] = columns.map((c, i) => {
+    const layout: LayoutColumn[] = scan.schema.map((c, i) => {
       const field = scan.fields[i];
       let block: Block | null = null;
       return {
@@ -52,48 +55,56 @@ export function tryColumnar(commands: Command[], ops: Operator[], columns: Colum
         block: () => {
           if (block) return block;
           if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
-          block = snap.block(scan.names[i]);
+          block = snap.block(field.name);
           if (!block) throw new Bail(`no block for ${field.name}`);
           return block;
         },
         fetch: (positions) => {
-          if (block || snap.built(scan.names[i])) return null;
+          if (block || snap.built(field.name)) return null;
           if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
-          return snap.fetch(scan.names[i], positions);
+          return snap.fetch(field.name, positions);
         },
       };
     });
-    const result = run(commands, ops, layout, snap.length, env);
+    const result = run(physical.steps, physical.operators, layout, snap.length, env);
     if (!result) { columnarCounters.declined++; return undefined; }
     columnarCounters.runs++;
     columnarCounters.commands += result.consumed;
-    return result;
+    let stream: Iterable<Row> = result.rows;
+    for (const op of physical.operators.slice(result.consumed)) stream = op.run(stream);
+    return [...stream];
   } catch (e) {
     if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
     throw e;
   }
 }
 
-function run(commands: Command[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): ColumnarResult | undefined {
+interface Prefix {
+  rows: Iterable<Row>;
+  /** Steps (and operators) already applied: the row operators run the rest. */
+  consumed: number;
+}
+
+function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): Prefix | undefined {
   const scratch = new ExprCompiler({ ...env, failures: [] });
   let layout = layout0;
   let sel: Selection = allPositions(n);
   let i = 0;
   loop:
-  for (; i < commands.length; i++) {
-    const cmd = commands[i];
+  for (; i < steps.length; i++) {
+    const step = steps[i];
     const op = ops[i];
     const ctx: VecContext = { scratch, layout, n };
-    switch (cmd.kind) {
-      case 'where': {
-        const c = compileVector(cmd.condition, ctx);
+    switch (step.kind) {
+      case 'filter': {
+        const c = compileVector(step.condition, ctx);
         if (!c || c.type !== 'boolean') break loop;
         sel = keepTrue(sel, c.eval(sel));
         break;
       }
       case 'eval': {
         let next = layout;
-        for (const f of cmd.fields) {
+        for (const f of step.fields) {
           const c = compileVector(f.expr, { scratch, layout: next, n });
           if (!c) break loop;
           const block = c.eval(sel);
@@ -103,32 +114,32 @@ function run(commands: Command[], ops: Operator[], layout0: LayoutColumn[], n: n
         layout = next;
         break;
       }
-      case 'keep': case 'drop': {
+      case 'project': {
         const byName = new Map(layout.map((l) => [l.name, l]));
         if (byName.size !== layout.length) break loop;
-        layout = op.columns.map((c) => byName.get(c.name)!);
-        if (!sameColumns(layout, op.columns)) break loop;
+        const next = step.columns.map(({ source, name }) => {
+          const l = byName.get(source);
+          return l && { ...l, name };
+        });
+        if (!sameColumns(next as LayoutColumn[], op.columns)) break loop;
+        layout = next as LayoutColumn[];
         break;
       }
-      case 'sort': {
+      case 'order_by': case 'top_n': {
         const keys: SortKey[] = [];
-        for (const o of cmd.orders) {
+        for (const o of step.orders) {
           const c = compileVector(o.expr, ctx);
           if (!c) break loop;
           keys.push({ block: c.eval(sel), type: c.type, desc: o.desc, nullsFirst: o.nullsFirst });
         }
-        const next = commands[i + 1];
-        let limit = Infinity;
-        if (next?.kind === 'limit' && typeof next.count === 'number') { limit = next.count; i++; }
-        sel = sortSelection(sel, keys, limit);
+        sel = sortSelection(sel, keys, step.kind === 'top_n' ? step.count : Infinity);
         break;
       }
       case 'limit':
-        if (typeof cmd.count !== 'number') break loop;
-        if (sel.length > cmd.count) sel = sel.slice(0, Math.max(0, cmd.count));
+        if (sel.length > step.count) sel = sel.slice(0, Math.max(0, step.count));
         break;
-      case 'stats': {
-        const rows = stats(cmd, op, { scratch, layout, n }, sel, env);
+      case 'aggregate': {
+        const rows = stats(step.command, op, { scratch, layout, n }, sel, env);
         if (!rows) break loop;
         return { rows, consumed: i + 1 };
       }
