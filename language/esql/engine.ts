@@ -12,6 +12,7 @@ import { defineScalarFunctions } from './functions';
 import { toResponseValue } from './types';
 import { EsqlCatalog } from './catalog';
 import { bucketCompile } from './bucket';
+import { tryColumnar } from './compute/columnar';
 import { Plan } from './plan/logical';
 import { ESQL_VERSION, analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
@@ -76,7 +77,8 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   const { env } = stages;
   let rows: Row[];
   try {
-    rows = execute(stages.physical, options.catalog, options.signal);
+    // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
+    rows = tryColumnar(stages.analysed, env, options.catalog) ?? execute(stages.physical, options.catalog, options.signal);
   } catch (e) {
     // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
     if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {

@@ -7,9 +7,20 @@ import { normalizeLong } from '../../esql/types';
 import { Connection } from './connection';
 import { IndexMeta, IndexMetadata } from './index-metadata';
 import { buildScanSql, releaseFailureSinks } from './scan-sql';
+import { ColumnCache } from './columns';
+import type { ColumnarSnapshot } from '../../esql/compute/blocks';
 
 export class EmbeddedCatalog implements EsqlCatalog {
-  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata) {}
+  /** The columnar form of the indices scanned so far (columns.ts). */
+  readonly columns: ColumnCache;
+
+  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata) {
+    this.columns = new ColumnCache(conn, metadata);
+  }
+
+  columnar(index: string): ColumnarSnapshot | null {
+    return this.columns.snapshot(index);
+  }
 
   resolveIndices(patterns: string[]): string[] {
     const { indices, missing } = matchIndices(this.metadata.names(), patterns);
