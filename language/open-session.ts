@@ -8,6 +8,7 @@ import { openStore } from './store/open';
 import type { DataStore } from './store/store';
 import { LazyStore, dataServices } from './data/services';
 import { StoreRoutineRepository } from './data/routine-store';
+import { StoreDefinitionRepository } from './data/definition-store';
 import { StoreOutbox } from './data/outbox-store';
 
 export function openSession(config: Config, open: (settings: OpenableStore) => DataStore = openStore): Session {
@@ -19,6 +20,7 @@ export function openSession(config: Config, open: (settings: OpenableStore) => D
     config,
     services: dataServices(store),
     routines: new StoreRoutineRepository(get),
+    definitions: new StoreDefinitionRepository(get),
     outbox: new StoreOutbox(get),
   });
 }

@@ -15,6 +15,8 @@ import { timeChartOf } from './builtins/charts';
 import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
+import { DefinitionRepository, MemoryDefinitionRepository } from './definitions';
+import { Definitions } from './session/definitions';
 import { MemoryOutbox, Outbox } from './outbox';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
@@ -30,6 +32,8 @@ import { StoreNames } from './session/tooling/store-names';
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
+  /** Where packages, record types, roles and grants are kept (default: in memory). */
+  definitions?: DefinitionRepository;
   /** Data store, ES|QL and async engine hooks, when available. */
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
@@ -83,8 +87,15 @@ export class Session implements Interpreter {
       ...options.executions,
     });
     const routines = new RoutineCatalog(options.routines ?? new MemoryRoutineRepository(), (decl) => this.compiler.compileRoutine(decl, null));
+    const definitions = (host: HostState) => new Definitions(options.definitions ?? new MemoryDefinitionRepository(), {
+      compile: (decl) => this.compiler.compileRoutine(decl, null),
+      evaluate: (e) => this.compiler.evaluateDetached(e),
+      global: (name) => host.global(name),
+      types: (name) => host.definitions.recordType(name),
+      principal: config.principal,
+    });
     this.host = new HostState({
-      routines, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
+      routines, definitions, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
     this.compiler = new Compiler(this.host, options.compiler);
   }
@@ -124,6 +135,7 @@ export class Session implements Interpreter {
     try {
       const program = await this.parseCell(code, name, signal);
       await host.routines.sync(out);
+      await host.definitions.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);

@@ -14,9 +14,13 @@ import type { Outbox } from '../outbox';
 import type { IntegrationSettings } from '../config';
 import { FunctionValue, Value, typeOf } from '../values';
 import type { RoutineCatalog, RoutineKind } from './routine-catalog';
+import { Definitions } from './definitions';
+import { MemoryDefinitionRepository } from '../definitions';
 
 export interface HostStateOptions {
   readonly routines: RoutineCatalog;
+  /** Packages, record types, roles and grants (made once the host exists: they need its cells). */
+  readonly definitions?: (host: HostState) => Definitions;
   readonly outbox: Outbox;
   /** The ESCRIPT_* variables ENV() may read. */
   readonly variables: CallContext['env'];
@@ -29,6 +33,7 @@ export class HostState implements Host {
   readonly rt = new Runtime();
   readonly builtins: Registry = scriptBuiltins();
   readonly routines: RoutineCatalog;
+  readonly definitions: Definitions;
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive = new WeakSet<object>();
   readonly executions?: AsyncServices;
@@ -43,6 +48,7 @@ export class HostState implements Host {
 
   constructor(options: HostStateOptions) {
     this.routines = options.routines;
+    this.definitions = options.definitions?.(this) ?? withoutPackages(this);
     this.executions = options.executions;
     if (options.services) this.rt.services = options.services;
     this.env = options.variables;
@@ -76,9 +82,9 @@ export class HostState implements Host {
     this.rt.unwindTo(err, 0);
   }
 
-  /** Session variables that hold a value, in order of first mention. */
+  /** Session variables that hold a value, in order of first mention (packages' own cells, `pkg::x`, are not). */
   variables(): GlobalCell[] {
-    return [...this.globals.values()].filter((c) => c.defined);
+    return [...this.globals.values()].filter((c) => c.defined && !c.name.includes('::'));
   }
 
   /** The session variable of that name when it holds a value. */
@@ -99,11 +105,12 @@ export class HostState implements Host {
   }
 
   get routineVersion(): number {
-    return this.routines.version;
+    return this.routines.version + this.definitions.version;
   }
 
   routine(name: string, prefer: RoutineKind): CompiledRoutine | undefined {
-    return this.routines.find(name, prefer);
+    // `pkg.member` (a call from outside) and `pkg::member` (the package's own code) are packages' members
+    return name.includes('.') || name.includes('::') ? this.definitions.routine(name) : this.routines.find(name, prefer);
   }
 
   defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): undefined | Promise<undefined> {
@@ -131,4 +138,12 @@ export class HostState implements Host {
       outbox: this.outbox,
     };
   }
+}
+
+/** Definitions for a host built without a compiler (tests of the host alone): types and grants, no package code. */
+function withoutPackages(host: HostState): Definitions {
+  const none = (): never => { throw new Error('this host compiles no package code'); };
+  return new Definitions(new MemoryDefinitionRepository(), {
+    compile: none, evaluate: none, global: (name) => host.global(name), types: (name) => host.definitions.recordType(name),
+  });
 }
