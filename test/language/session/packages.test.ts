@@ -134,3 +134,16 @@ describe('packages', () => {
     }
   });
 });
+
+describe('packages in the statement scanner', () => {
+  it('a package is one statement, and is incomplete until END PACKAGE', async () => {
+    const { scanCell } = await import('../../../language/grammar/split');
+    const { isComplete } = await import('../../../language/session/tooling/is-complete');
+    const text = 'CREATE PACKAGE k AS n NUMBER = 1; PROCEDURE p(); END PACKAGE;\nPRINT 1;';
+    expect(scanCell(text).chunks.map((c) => text.slice(c.start, c.end))).to.deep.equal([
+      'CREATE PACKAGE k AS n NUMBER = 1; PROCEDURE p(); END PACKAGE;', 'PRINT 1;',
+    ]);
+    expect(isComplete('CREATE PACKAGE BODY k AS\n  PROCEDURE p() BEGIN PRINT 1; END PROCEDURE;').status).to.equal('incomplete');
+    expect(isComplete('CREATE PACKAGE k AS\n  PROCEDURE p();\nEND PACKAGE').status).to.equal('complete');
+  });
+});
