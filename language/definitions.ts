@@ -1,46 +1,30 @@
-// Where packages, record types, roles and permissions are kept: one document per definition in an index of
-// its own (`.escript_packages`, `.escript_types`, `.escript_roles`, `.escript_permissions`, as the reference
-// names them). The data store's repository is data/definition-store.ts; this is the in-memory one (a session
-// without a store). The definitions themselves are kept by session/definitions.ts.
+// Intents, skills and profiles: documents kept by name, in memory (a session without a store) or in the data
+// store (data/definition-store.ts: `.escript_intents`, `.escript_skills`, `.escript_profiles`), so they
+// survive a restart as procedures do. Each is read when used, so every kernel on the same store sees them.
+import type { Doc } from './values';
 
-export const PACKAGES_INDEX = '.escript_packages';
-export const TYPES_INDEX = '.escript_types';
-export const ROLES_INDEX = '.escript_roles';
-export const PERMISSIONS_INDEX = '.escript_permissions';
+export type DefinitionKind = 'intent' | 'skill' | 'profile';
 
-export type DefinitionIndex = typeof PACKAGES_INDEX | typeof TYPES_INDEX | typeof ROLES_INDEX | typeof PERMISSIONS_INDEX;
-
-/** The fields of each index's documents (all scalar but `privileges`, a list of keywords). */
-export const DEFINITION_FIELDS: Record<DefinitionIndex, Record<string, 'keyword' | 'text' | 'date'>> = {
-  [PACKAGES_INDEX]: { name: 'keyword', specification: 'text', body: 'text', created_at: 'date', updated_at: 'date' },
-  [TYPES_INDEX]: { name: 'keyword', source: 'text', fields: 'keyword', created_at: 'date' },
-  [ROLES_INDEX]: { name: 'keyword', description: 'text', created_at: 'date' },
-  [PERMISSIONS_INDEX]: {
-    id: 'keyword', principal_type: 'keyword', principal_name: 'keyword', object_type: 'keyword', object_name: 'keyword',
-    privileges: 'keyword', granted_at: 'date', granted_by: 'keyword',
-  },
-};
-
-export type DefinitionDoc = Record<string, unknown>;
-
-export interface DefinitionRepository {
-  save(index: DefinitionIndex, id: string, doc: DefinitionDoc): void | Promise<void>;
-  remove(index: DefinitionIndex, id: string): void | Promise<void>;
-  /** Every document of the index (none when it does not exist). */
-  list(index: DefinitionIndex): DefinitionDoc[] | Promise<DefinitionDoc[]>;
+export interface DefinitionShelf {
+  put(kind: DefinitionKind, id: string, doc: Doc): Promise<void>;
+  get(kind: DefinitionKind, id: string): Promise<Doc | undefined>;
+  /** Whether there was one. */
+  remove(kind: DefinitionKind, id: string): Promise<boolean>;
+  list(kind: DefinitionKind): Promise<Doc[]>;
 }
 
-export class MemoryDefinitionRepository implements DefinitionRepository {
-  private readonly indices = new Map<string, Map<string, DefinitionDoc>>();
-  save(index: DefinitionIndex, id: string, doc: DefinitionDoc): void {
-    let m = this.indices.get(index);
-    if (!m) this.indices.set(index, (m = new Map()));
-    m.set(id, doc);
+export class MemoryDefinitionShelf implements DefinitionShelf {
+  private readonly items = new Map<string, Doc>();
+  async put(kind: DefinitionKind, id: string, doc: Doc): Promise<void> {
+    this.items.set(`${kind}:${id}`, JSON.parse(JSON.stringify(doc)) as Doc);
   }
-  remove(index: DefinitionIndex, id: string): void {
-    this.indices.get(index)?.delete(id);
+  async get(kind: DefinitionKind, id: string): Promise<Doc | undefined> {
+    return this.items.get(`${kind}:${id}`);
   }
-  list(index: DefinitionIndex): DefinitionDoc[] {
-    return [...(this.indices.get(index)?.values() ?? [])];
+  async remove(kind: DefinitionKind, id: string): Promise<boolean> {
+    return this.items.delete(`${kind}:${id}`);
+  }
+  async list(kind: DefinitionKind): Promise<Doc[]> {
+    return [...this.items.entries()].filter(([k]) => k.startsWith(`${kind}:`)).map(([, v]) => v);
   }
 }

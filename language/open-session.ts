@@ -8,8 +8,9 @@ import { openStore } from './store/open';
 import type { DataStore } from './store/store';
 import { LazyStore, dataServices } from './data/services';
 import { StoreRoutineRepository } from './data/routine-store';
-import { StoreDefinitionRepository } from './data/definition-store';
+import { StoreSchemaRepository } from './data/schema-object-store';
 import { StoreOutbox } from './data/outbox-store';
+import { StoreDefinitionShelf } from './data/definition-store';
 
 export function openSession(config: Config, open: (settings: OpenableStore) => DataStore = openStore): Session {
   const settings = config.store;
@@ -20,7 +21,8 @@ export function openSession(config: Config, open: (settings: OpenableStore) => D
     config,
     services: dataServices(store),
     routines: new StoreRoutineRepository(get),
-    definitions: new StoreDefinitionRepository(get),
+    schema: new StoreSchemaRepository(get),
     outbox: new StoreOutbox(get),
+    definitions: new StoreDefinitionShelf(get),
   });
 }

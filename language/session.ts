@@ -15,9 +15,10 @@ import { timeChartOf } from './builtins/charts';
 import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
-import { DefinitionRepository, MemoryDefinitionRepository } from './definitions';
-import { Definitions } from './session/definitions';
+import { SchemaRepository, MemorySchemaRepository } from './schema-objects';
+import { SchemaCatalogs } from './session/schema-catalogs';
 import { MemoryOutbox, Outbox } from './outbox';
+import type { DefinitionShelf } from './definitions';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
 import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
@@ -33,11 +34,13 @@ export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
   /** Where packages, record types, roles and grants are kept (default: in memory). */
-  definitions?: DefinitionRepository;
+  schema?: SchemaRepository;
   /** Data store, ES|QL and async engine hooks, when available. */
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
   outbox?: Outbox;
+  /** Where intents, skills and profiles are kept (in memory by default). */
+  definitions?: DefinitionShelf;
   /** Settings (store, integrations, executions, ENV()'s variables); default: `readConfig(env)`. */
   config?: Config;
   /** The environment to read the settings from when `config` is not given (default: process.env). */
@@ -87,15 +90,15 @@ export class Session implements Interpreter {
       ...options.executions,
     });
     const routines = new RoutineCatalog(options.routines ?? new MemoryRoutineRepository(), (decl) => this.compiler.compileRoutine(decl, null));
-    const definitions = (host: HostState) => new Definitions(options.definitions ?? new MemoryDefinitionRepository(), {
+    const schema = (host: HostState) => new SchemaCatalogs(options.schema ?? new MemorySchemaRepository(), {
       compile: (decl) => this.compiler.compileRoutine(decl, null),
       evaluate: (e) => this.compiler.evaluateDetached(e),
       global: (name) => host.global(name),
-      types: (name) => host.definitions.recordType(name),
+      types: (name) => host.schema.recordType(name),
       principal: config.principal,
     });
     this.host = new HostState({
-      routines, definitions, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
+      routines, schema, outbox: this.outbox, definitions: options.definitions, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
     this.compiler = new Compiler(this.host, options.compiler);
   }
@@ -131,11 +134,11 @@ export class Session implements Interpreter {
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
-    const capped = new CappedOutput(out, this.config.printLimit);
+    const capped = new CappedOutput(out, this.config.printLimit, this.config.displayLimit);
     try {
       const program = await this.parseCell(code, name, signal);
-      await host.routines.sync(out);
-      await host.definitions.sync(out);
+      await host.routines.sync(out, signal);
+      await host.schema.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);

@@ -1,37 +1,59 @@
-// Packages, record types, roles and permissions kept in the data store (see ../definitions.ts), one document
-// per definition with a readable id, so they survive a restart and every kernel on the same store sees them.
-import { DEFINITION_FIELDS, DefinitionDoc, DefinitionIndex, DefinitionRepository } from '../definitions';
+// Intents, skills and profiles in the data store, one hidden index per kind and one document per definition
+// (its name as id). The definition travels as JSON text in `body`: ES|QL, which lists them, returns no nested
+// objects, and a profile holds arrays of them.
+import type { DefinitionKind, DefinitionShelf } from '../definitions';
 import type { DataStore } from '../store/store';
+import type { Doc } from '../values';
 
-/** Hidden, as Elasticsearch wants of indices whose names start with a dot. */
-const HIDDEN = { index: { hidden: true } };
+export const DEFINITION_INDICES: Record<DefinitionKind, string> = {
+  intent: '.escript_intents',
+  skill: '.escript_skills',
+  profile: '.escript_profiles',
+};
 
-export class StoreDefinitionRepository implements DefinitionRepository {
+const MAPPINGS = { properties: { name: { type: 'keyword' }, body: { type: 'text' }, created_at: { type: 'date' } } };
+
+export class StoreDefinitionShelf implements DefinitionShelf {
   private readonly ready = new Set<string>();
 
   constructor(private readonly store: () => DataStore) {}
 
-  async save(index: DefinitionIndex, id: string, doc: DefinitionDoc): Promise<void> {
-    await this.ensure(index);
-    await this.store().index(index, doc, { id, refresh: true });
+  async put(kind: DefinitionKind, id: string, doc: Doc): Promise<void> {
+    const index = DEFINITION_INDICES[kind];
+    if (!this.ready.has(index)) {
+      await this.store().createIndex(index, { mappings: MAPPINGS, settings: { index: { hidden: true } } });
+      this.ready.add(index);
+    }
+    await this.store().index(index, { name: id, body: JSON.stringify(doc), created_at: new Date().toISOString() }, { id, refresh: true });
   }
 
-  async remove(index: DefinitionIndex, id: string): Promise<void> {
-    if (!(await this.store().indexExists(index))) return;
-    await this.store().delete(index, id, { refresh: true });
+  async get(kind: DefinitionKind, id: string): Promise<Doc | undefined> {
+    const index = DEFINITION_INDICES[kind];
+    if (!(await this.store().indexExists(index))) return undefined;
+    const d = await this.store().get(index, id);
+    return d ? parse(d._source.body) : undefined;
   }
 
-  async list(index: DefinitionIndex): Promise<DefinitionDoc[]> {
+  async remove(kind: DefinitionKind, id: string): Promise<boolean> {
+    const index = DEFINITION_INDICES[kind];
+    if (!(await this.store().indexExists(index))) return false;
+    const r = await this.store().delete(index, id, { refresh: true });
+    return r.result === 'deleted';
+  }
+
+  async list(kind: DefinitionKind): Promise<Doc[]> {
+    const index = DEFINITION_INDICES[kind];
     if (!(await this.store().indexExists(index))) return [];
-    const fields = Object.keys(DEFINITION_FIELDS[index]);
-    const r = await this.store().esql(`FROM ${index} | KEEP ${fields.join(', ')} | LIMIT 10000`);
-    return r.values.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+    const r = await this.store().esql(`FROM ${index} | KEEP body | LIMIT 10000`);
+    return r.values.map((row) => parse(row[0])).filter((d): d is Doc => d !== undefined);
   }
+}
 
-  private async ensure(index: DefinitionIndex): Promise<void> {
-    if (this.ready.has(index)) return;
-    const properties = Object.fromEntries(Object.entries(DEFINITION_FIELDS[index]).map(([k, type]) => [k, { type }]));
-    await this.store().createIndex(index, { mappings: { properties }, settings: HIDDEN });
-    this.ready.add(index);
+function parse(body: unknown): Doc | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body) as Doc;
+  } catch {
+    return undefined;
   }
 }

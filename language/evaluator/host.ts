@@ -8,6 +8,7 @@ import type { Checker, TypeResolver } from './types';
 import type { ScriptError } from '../errors';
 import type { FrameScope } from './scope';
 import type { AsyncServices } from './async-statements';
+import type { DefinitionShelf } from '../definitions';
 
 /** A routine compiled to closures (a local function's enclosing frame is bound when its value is made). */
 export interface CompiledRoutine {
@@ -38,7 +39,7 @@ export interface CompiledRoutine {
 }
 
 /** Packages, record types and security (session/definitions.ts): what compiled code asks of them. */
-export interface DefinitionHost {
+export interface SchemaHost {
   /** Runs CREATE/DROP/SHOW PACKAGE|TYPE|ROLE, GRANT, REVOKE, SHOW PERMISSIONS; the value is the statement's result. */
   run(s: A.DefinitionStmt, rt: Runtime): Value | Promise<Value>;
   readonly recordType: TypeResolver;
@@ -69,8 +70,10 @@ export interface Host {
   lastValue: Value | undefined;
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive: WeakSet<object>;
+  /** Where intents, skills and profiles are kept (the data store, or memory). */
+  readonly definitions: DefinitionShelf;
   /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
   readonly executions?: AsyncServices;
   /** Packages, record types, roles and grants. */
-  readonly definitions: DefinitionHost;
+  readonly schema: SchemaHost;
 }

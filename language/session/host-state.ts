@@ -12,31 +12,35 @@ import { typeText } from '../evaluator/types';
 import type { ScriptError } from '../errors';
 import type { Outbox } from '../outbox';
 import type { IntegrationSettings } from '../config';
+import { DefinitionShelf, MemoryDefinitionShelf } from '../definitions';
 import { FunctionValue, Value, typeOf } from '../values';
 import type { RoutineCatalog, RoutineKind } from './routine-catalog';
-import { Definitions } from './definitions';
-import { MemoryDefinitionRepository } from '../definitions';
+import { SchemaCatalogs } from './schema-catalogs';
+import { MemorySchemaRepository } from '../schema-objects';
 
 export interface HostStateOptions {
   readonly routines: RoutineCatalog;
   /** Packages, record types, roles and grants (made once the host exists: they need its cells). */
-  readonly definitions?: (host: HostState) => Definitions;
+  readonly schema?: (host: HostState) => SchemaCatalogs;
   readonly outbox: Outbox;
   /** The ESCRIPT_* variables ENV() may read. */
   readonly variables: CallContext['env'];
   readonly integrations: IntegrationSettings;
   readonly services?: Services;
   readonly executions?: AsyncServices;
+  /** Intents, skills and profiles (in memory when not given). */
+  readonly definitions?: DefinitionShelf;
 }
 
 export class HostState implements Host {
   readonly rt = new Runtime();
   readonly builtins: Registry = scriptBuiltins();
   readonly routines: RoutineCatalog;
-  readonly definitions: Definitions;
+  readonly schema: SchemaCatalogs;
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive = new WeakSet<object>();
   readonly executions?: AsyncServices;
+  readonly definitions: DefinitionShelf;
   /** Set by compiled code (a cell-level statement's value); read and cleared by takeResult. */
   lastValue: Value | undefined;
 
@@ -48,8 +52,9 @@ export class HostState implements Host {
 
   constructor(options: HostStateOptions) {
     this.routines = options.routines;
-    this.definitions = options.definitions?.(this) ?? withoutPackages(this);
+    this.schema = options.schema?.(this) ?? withoutPackages(this);
     this.executions = options.executions;
+    this.definitions = options.definitions ?? new MemoryDefinitionShelf();
     if (options.services) this.rt.services = options.services;
     this.env = options.variables;
     this.integrations = options.integrations;
@@ -58,6 +63,7 @@ export class HostState implements Host {
       variables: () => this.variables().map((c) => ({ name: c.name, type: c.type ? typeText(c.type) : typeOf(c.v), value: c.v })),
       routines: (kind) => [...this.routines.all(kind)].map((r) => this.routines.info(r)),
       builtins: () => this.builtins.all(),
+      definitions: this.definitions,
     };
   }
 
@@ -105,12 +111,12 @@ export class HostState implements Host {
   }
 
   get routineVersion(): number {
-    return this.routines.version + this.definitions.version;
+    return this.routines.version + this.schema.version;
   }
 
   routine(name: string, prefer: RoutineKind): CompiledRoutine | undefined {
     // `pkg.member` (a call from outside) and `pkg::member` (the package's own code) are packages' members
-    return name.includes('.') || name.includes('::') ? this.definitions.routine(name) : this.routines.find(name, prefer);
+    return name.includes('.') || name.includes('::') ? this.schema.routine(name) : this.routines.find(name, prefer);
   }
 
   defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): undefined | Promise<undefined> {
@@ -141,9 +147,9 @@ export class HostState implements Host {
 }
 
 /** Definitions for a host built without a compiler (tests of the host alone): types and grants, no package code. */
-function withoutPackages(host: HostState): Definitions {
+function withoutPackages(host: HostState): SchemaCatalogs {
   const none = (): never => { throw new Error('this host compiles no package code'); };
-  return new Definitions(new MemoryDefinitionRepository(), {
-    compile: none, evaluate: none, global: (name) => host.global(name), types: (name) => host.definitions.recordType(name),
+  return new SchemaCatalogs(new MemorySchemaRepository(), {
+    compile: none, evaluate: none, global: (name) => host.global(name), types: (name) => host.schema.recordType(name),
   });
 }

@@ -8,7 +8,7 @@ import type { CompiledRoutine } from '../evaluator/host';
 import type { GlobalCell, R } from '../evaluator/runtime';
 import { isPromise } from '../evaluator/runtime';
 import { checkerFor, typeText, TypeResolver } from '../evaluator/types';
-import type { DefinitionDoc } from '../definitions';
+import type { SchemaDoc } from '../schema-objects';
 import type { Value } from '../values';
 import { internalName, rewriteMember } from './package-rewrite';
 
@@ -43,7 +43,7 @@ export class PackageCatalog {
   }
 
   /** CREATE PACKAGE: the specification replaces the package (its body too, as on the reference). */
-  defineSpec(spec: Spec, source: string, now: string): R<DefinitionDoc> {
+  defineSpec(spec: Spec, source: string, now: string): R<SchemaDoc> {
     const seen = new Set<string>();
     for (const it of spec.items) {
       if (seen.has(it.name)) throw new ScriptError('name_error', `package ${spec.name} declares ${it.name} twice`, it.span);
@@ -59,7 +59,7 @@ export class PackageCatalog {
   }
 
   /** CREATE PACKAGE BODY: every declared procedure and function implemented, with the declared parameters. */
-  defineBody(body: Body, source: string, now: string): DefinitionDoc {
+  defineBody(body: Body, source: string, now: string): SchemaDoc {
     const p = this.packages.get(body.name);
     if (!p) throw new ScriptError('not_found_error', `package ${body.name} does not exist: create its specification (CREATE PACKAGE ${body.name} AS ... END PACKAGE) first`, body.span);
     p.members = this.compileBody(p.spec, body);
@@ -123,7 +123,7 @@ export class PackageCatalog {
     return this.deps.global(internalName(pkg, name));
   }
 
-  docOf(name: string): DefinitionDoc | undefined {
+  docOf(name: string): SchemaDoc | undefined {
     const p = this.packages.get(name);
     return p && { name, specification: p.specSource, body: p.bodySource, created_at: p.createdAt, updated_at: p.updatedAt };
   }
@@ -132,7 +132,7 @@ export class PackageCatalog {
    * Brings the table in line with the stored packages. One whose texts did not change is kept as it is (its
    * variables keep their values); `parse` reads a stored text, `broken` is told of one that no longer compiles.
    */
-  async load(docs: DefinitionDoc[], parse: (source: string) => A.Stmt | undefined, broken: (name: string, why: string) => void): Promise<void> {
+  async load(docs: SchemaDoc[], parse: (source: string) => A.Stmt | undefined, broken: (name: string, why: string) => void): Promise<void> {
     const keep = new Set<string>();
     for (const d of docs) {
       const name = String(d.name);

@@ -8,7 +8,7 @@
 // without checking).
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
-import type { DefinitionDoc } from '../definitions';
+import type { SchemaDoc } from '../schema-objects';
 import type { Value } from '../values';
 
 export interface SessionPrincipal {
@@ -47,7 +47,7 @@ export class SecurityCatalog {
     }
   }
 
-  createRole(name: string, description: string | undefined, now: string): DefinitionDoc {
+  createRole(name: string, description: string | undefined, now: string): SchemaDoc {
     const role: Role = { name, description: description ?? null, created_at: now };
     this.roles.set(name, role);
     this.changes++;
@@ -117,7 +117,7 @@ export class SecurityCatalog {
       `permission denied: user '${user}'${roles} may not execute ${objectType.toLowerCase()} ${objectName}: EXECUTE is granted to ${grants.map(describe).join(', ')}`, span);
   }
 
-  load(roles: DefinitionDoc[], permissions: DefinitionDoc[]): void {
+  load(roles: SchemaDoc[], permissions: SchemaDoc[]): void {
     this.roles.clear();
     this.permissions.clear();
     for (const r of roles) this.roles.set(String(r.name), { name: String(r.name), description: r.description == null ? null : String(r.description), created_at: String(r.created_at ?? '') });

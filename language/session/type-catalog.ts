@@ -3,7 +3,7 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { RecordType, typeText } from '../evaluator/types';
-import type { DefinitionDoc } from '../definitions';
+import type { SchemaDoc } from '../schema-objects';
 import type { Value } from '../values';
 
 interface StoredType {
@@ -20,7 +20,7 @@ export class TypeCatalog {
   readonly find = (name: string): RecordType | undefined => this.types.get(name)?.rec;
 
   /** Checks and adds (or replaces, as the reference does) a type; returns the document to store. */
-  define(s: Extract<A.Stmt, { kind: 'createType' }>, source: string, now: string): DefinitionDoc {
+  define(s: Extract<A.Stmt, { kind: 'createType' }>, source: string, now: string): SchemaDoc {
     const seen = new Set<string>();
     for (const f of s.fields) {
       if (seen.has(f.name)) throw new ScriptError('type_error', `type ${s.name} declares field ${f.name} twice`, f.span);
@@ -44,14 +44,14 @@ export class TypeCatalog {
     return this.describe(name);
   }
 
-  docOf(name: string): DefinitionDoc | undefined {
+  docOf(name: string): SchemaDoc | undefined {
     const t = this.types.get(name);
     if (!t) return undefined;
     return { name, source: t.source, fields: t.rec.fields.map((f) => `${f.name} ${typeText(f.type)}`), created_at: t.createdAt };
   }
 
   /** Replaces the table with the stored types (a definition that no longer parses is passed to `broken`). */
-  load(docs: DefinitionDoc[], parse: (source: string) => A.Stmt | undefined, broken: (name: string) => void): void {
+  load(docs: SchemaDoc[], parse: (source: string) => A.Stmt | undefined, broken: (name: string) => void): void {
     this.types.clear();
     for (const d of docs) {
       const s = parse(String(d.source ?? ''));

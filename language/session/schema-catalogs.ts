@@ -1,18 +1,18 @@
 // Packages, record types, roles and grants for one session: runs their statements, keeps the three catalogs in
 // step with the repository (the data store's `.escript_*` indices, read at each cell like stored procedures,
-// so other kernels' definitions show up), and answers the evaluator's DefinitionHost questions.
+// so other kernels' definitions show up), and answers the evaluator's SchemaHost questions.
 import * as os from 'os';
 import type * as A from '../ast';
 import type { Output } from '../contract';
 import { ScriptError } from '../errors';
 import { tryParse } from '../grammar/parse';
-import type { CompiledRoutine, DefinitionHost } from '../evaluator/host';
+import type { CompiledRoutine, SchemaHost } from '../evaluator/host';
 import type { GlobalCell, R, Runtime } from '../evaluator/runtime';
 import { isPromise } from '../evaluator/runtime';
 import { dataError } from '../data/errors';
 import {
-  DefinitionDoc, DefinitionIndex, DefinitionRepository, PACKAGES_INDEX, PERMISSIONS_INDEX, ROLES_INDEX, TYPES_INDEX,
-} from '../definitions';
+  SchemaDoc, SchemaIndex, SchemaRepository, PACKAGES_INDEX, PERMISSIONS_INDEX, ROLES_INDEX, TYPES_INDEX,
+} from '../schema-objects';
 import type { Value } from '../values';
 import { PackageCatalog, PackageDeps } from './package-catalog';
 import { SecurityCatalog, SessionPrincipal } from './security-catalog';
@@ -21,17 +21,17 @@ import { TypeCatalog } from './type-catalog';
 /** After a failed read of the stored definitions, cells run without new ones for this long before trying again. */
 const SYNC_RETRY_MS = 30_000;
 
-export class Definitions implements DefinitionHost {
+export class SchemaCatalogs implements SchemaHost {
   readonly types = new TypeCatalog();
   readonly packages: PackageCatalog;
   readonly security: SecurityCatalog;
   readonly recordType = this.types.find;
   /** What each index held at the last sync (its documents as JSON): an unchanged index is not reloaded. */
-  private readonly seen = new Map<DefinitionIndex, string>();
+  private readonly seen = new Map<SchemaIndex, string>();
   private readonly reported = new Set<string>();
   private syncPausedUntil = 0;
 
-  constructor(private readonly repo: DefinitionRepository, deps: PackageDeps & { principal?: SessionPrincipal }) {
+  constructor(private readonly repo: SchemaRepository, deps: PackageDeps & { principal?: SessionPrincipal }) {
     this.packages = new PackageCatalog(deps);
     this.security = new SecurityCatalog(deps.principal ?? { roles: [] }, safeUserName());
   }
@@ -116,7 +116,7 @@ export class Definitions implements DefinitionHost {
   /** Reloads what changed in the repository since the last cell (other kernels, a restart). */
   async sync(out: Output): Promise<void> {
     if (Date.now() < this.syncPausedUntil) return;
-    const fresh = new Map<DefinitionIndex, DefinitionDoc[]>();
+    const fresh = new Map<SchemaIndex, SchemaDoc[]>();
     try {
       for (const index of [TYPES_INDEX, PACKAGES_INDEX, ROLES_INDEX, PERMISSIONS_INDEX] as const) {
         const docs = await this.repo.list(index);
@@ -152,11 +152,11 @@ export class Definitions implements DefinitionHost {
   }
 
   /** Stores a definition; the statement's value once it is stored. The session's copy is already changed. */
-  private save(index: DefinitionIndex, id: string, doc: DefinitionDoc, span: A.Span, result: Value): R<Value> {
+  private save(index: SchemaIndex, id: string, doc: SchemaDoc, span: A.Span, result: Value): R<Value> {
     return this.settle(this.repo.save(index, id, doc), span, result);
   }
 
-  private remove(index: DefinitionIndex, id: string, span: A.Span, result: Value): R<Value> {
+  private remove(index: SchemaIndex, id: string, span: A.Span, result: Value): R<Value> {
     return this.settle(this.repo.remove(index, id), span, result);
   }
 
