@@ -99,6 +99,11 @@ export interface Config {
   readonly store: StoreSettings;
   readonly integrations: IntegrationSettings;
   readonly executions: ExecutionSettings;
+  /**
+   * ESCRIPT_USER and ESCRIPT_ROLES (comma-separated): who the session runs as, for the EXECUTE grants of
+   * security-permissions.md. No user: the store's owner, who may do everything and manage grants.
+   */
+  readonly principal?: { readonly user?: string; readonly roles: readonly string[] };
   /** ESCRIPT_PRINT_LIMIT: characters of PRINT output a cell may send; past it PRINTs are dropped with a note (0: no limit). */
   readonly printLimit: number;
   /** ESCRIPT_DISPLAY_LIMIT: displays and display updates a cell may send while it runs; past it displays are dropped with a note (0: no limit). */
@@ -160,6 +165,10 @@ export function readConfig(env: Env = process.env): Config {
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     displayLimit: wholeNumber(env, 'ESCRIPT_DISPLAY_LIMIT', DEFAULT_DISPLAY_LIMIT, 'a whole number of displays (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
+    principal: {
+      user: value(env, 'ESCRIPT_USER'),
+      roles: (value(env, 'ESCRIPT_ROLES') ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),
+    },
     variables: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined && !isCredentialVariable(e[0])),
     ),

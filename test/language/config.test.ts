@@ -46,6 +46,7 @@ describe('configuration', () => {
       printLimit: 1_000_000,
       displayLimit: 1_000,
       notebook: null,
+      principal: { user: undefined, roles: [] },
       variables: {},
     } satisfies Config);
     if (process.platform === 'linux') expect(dir).to.equal(path.join(os.homedir(), '.local', 'share', 'escript'));
