@@ -74,6 +74,7 @@ export function agentActions(h: AstHelpers): ohm.ActionDict<unknown> {
       const callee: A.Expr = { kind: 'var', name: fn.sourceString, span: span(fn) };
       return { kind: 'expr', expr: { kind: 'call', callee, args: [text.toAst()], span: span(this) }, span: span(this) };
     },
+    PrimaryExp_typed(_look, literal) { return literal.toAst(); },
     TypedLiteral_document(_k, _o, fields, _c) { return { kind: 'document', fields: list(fields), span: span(this) }; },
     TypedLiteral_array(_k, _o, items, _c) { return { kind: 'array', items: list(items), span: span(this) }; },
     TypedDocField_arrow(key, _a, value) { return { key: h.stringValue(key), value: value.toAst() }; },
