@@ -60,7 +60,7 @@ export interface ArgName {
 
 // ------------------------------------------------------------------ expressions
 export type Expr =
-  | { kind: 'literal'; value: null | number | string | boolean; span: Span }
+  | { kind: 'literal'; value: null | number | bigint | string | boolean; span: Span }
   | { kind: 'template'; parts: (string | Expr)[]; span: Span }
   | { kind: 'array'; items: Expr[]; span: Span }
   | { kind: 'document'; fields: { key: string; value: Expr }[]; span: Span }

@@ -407,7 +407,8 @@ export class Calls {
           return this.enterNamed(r, fr, plan, sp, setters);
         });
       }
-      const refused = namesNotAccepted(builtin && !cell.defined ? builtin.name : name, names);
+      // Only a callee that exists can refuse names; an unknown one is reported as unknown below.
+      const refused = (builtin || cell.defined) && namesNotAccepted(builtin && !cell.defined ? builtin.name : name, names);
       if (refused) throw refused;
       if (cell.defined && cell.v instanceof FunctionValue) {
         const fn = cell.v;
