@@ -22,7 +22,9 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; failure: ParseFailure };
 
-type Piece = { ok: true; stmts: Stmt[] } | { ok: false; failure: ParseFailure };
+/** `late`: the grammar matched but building the AST failed (e.g. a bad `${...}`): Ohm on the whole cell reports
+ * such a failure only when every later statement matches too, so a later grammar failure wins over it. */
+type Piece = { ok: true; stmts: Stmt[] } | { ok: false; failure: ParseFailure; late?: true };
 
 const CACHE_MAX_ENTRIES = 5_000;
 const CACHE_MAX_TEXT = 2_000;
@@ -58,6 +60,7 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
   const scan = scanCell(text);
   const { chunks, limit } = scan;
   const body: Stmt[] = [];
+  let deferred: ParseFailure | undefined;
   for (let k = 0; k < chunks.length; k++) {
     const start = chunks[k].start;
     if (limit && limit.offset < chunks[k].end) {
@@ -75,11 +78,13 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       }
       piece = parsePiece(text, start, chunks[last].end);
     }
-    if (!piece.ok) return piece;
-    for (const s of piece.stmts) body.push(shifted(s, start, source));
+    if (!piece.ok && !piece.late) return { ok: false, failure: piece.failure };
+    if (!piece.ok) deferred ??= piece.failure;
+    else if (!deferred) for (const s of piece.stmts) body.push(shifted(s, start, source));
     k = last;
     yield;
   }
+  if (deferred) return { ok: false, failure: deferred };
   return { ok: true, program: { body, source } };
 }
 
@@ -114,7 +119,7 @@ function parsePiece(text: string, start: number, end: number): Piece {
     }
     // e.g. an invalid `${...}` interpolation, reported at its offset
     const offset = (e as { offset?: number }).offset ?? 0;
-    return { ok: false, failure: { offset: start + offset, expected: (e as Error).message } };
+    return { ok: false, failure: { offset: start + offset, expected: (e as Error).message }, late: true };
   }
 }
 
