@@ -33,7 +33,9 @@ export function openStore(settings: StoreSettings): DataStore {
       const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
       const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
       const { cluster } = settings;
-      const secrets = [cluster.apiKey, cluster.password].filter((x): x is string => !!x);
+      // the credentials as given, and as a Basic header carries them
+      const basic = cluster.username ? Buffer.from(`${cluster.username}:${cluster.password ?? ''}`).toString('base64') : undefined;
+      const secrets = [cluster.apiKey, cluster.password, basic].filter((x): x is string => !!x);
       return new ElasticsearchStore(new Client(elasticsearchOptions(cluster)), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
     }
     case 'embedded':
