@@ -2,12 +2,14 @@
 //
 // Ohm parses one top-level statement at a time (split.ts finds where they end): its time and memory grow faster
 // than the text it is given (a 1 MB cell whole took a minute and gigabytes), while each statement is small.
-// Statements already seen in a cell or an earlier one come from a cache (a generated cell repeats itself).
+// Statements already seen in a cell or an earlier one come from a cache (a generated cell repeats itself), and a
+// statement of a shape seen before (the same but for names, numbers and strings) from a copy of that parse.
 // `tryParseAsync` lets the event loop run between statements, so control requests are answered during a big parse.
 import type * as ohm from 'ohm-js';
 import type { Program, SourceText, Stmt } from '../ast';
 import { ScriptError } from '../errors';
 import { elasticScriptGrammar } from './grammar';
+import { parseByShape } from './shape-cache';
 import { scanCell } from './split';
 import { toProgram } from './to-ast';
 
@@ -22,9 +24,10 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; failure: ParseFailure };
 
-/** `late`: the grammar matched but building the AST failed (e.g. a bad `${...}`): Ohm on the whole cell reports
+/** `placed`: the statements' spans are already where they are in the cell (else relative to the piece).
+ * `late`: the grammar matched but building the AST failed (e.g. a bad `${...}`): Ohm on the whole cell reports
  * such a failure only when every later statement matches too, so a later grammar failure wins over it. */
-type Piece = { ok: true; stmts: Stmt[] } | { ok: false; failure: ParseFailure; late?: true };
+type Piece = { ok: true; stmts: Stmt[]; placed?: boolean } | { ok: false; failure: ParseFailure; late?: true };
 
 const CACHE_MAX_ENTRIES = 5_000;
 const CACHE_MAX_TEXT = 2_000;
@@ -67,7 +70,7 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       return { ok: false, failure: { offset: limit.offset, expected: limit.message, kind: 'limit_error' } };
     }
     let last = k; // the last chunk in this piece
-    let piece = parsePiece(text, start, chunks[k].end);
+    let piece = parsePiece(text, start, chunks[k].end, source);
     // A statement that fails where its text ends may have been cut where the scanner guessed wrong: parse it
     // with twice as many of the chunks after it each time (the whole rest at worst: what Ohm alone would see).
     while (!piece.ok && piece.failure.kind !== 'limit_error' && last + 1 < chunks.length
@@ -76,11 +79,11 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       if (limit && limit.offset < chunks[last].end) {
         return { ok: false, failure: { offset: limit.offset, expected: limit.message, kind: 'limit_error' } };
       }
-      piece = parsePiece(text, start, chunks[last].end);
+      piece = parsePiece(text, start, chunks[last].end, source);
     }
     if (!piece.ok && !piece.late) return { ok: false, failure: piece.failure };
     if (!piece.ok) deferred ??= piece.failure;
-    else if (!deferred) for (const s of piece.stmts) body.push(shifted(s, start, source));
+    else if (!deferred) for (const s of piece.stmts) body.push(piece.placed ? s : shifted(s, start, source));
     k = last;
     yield;
   }
@@ -94,11 +97,24 @@ function trimmedEnd(text: string, end: number): number {
   return e;
 }
 
-/** One or more statements `text[start, end)`, with spans relative to `start` (shifted by the caller). */
-function parsePiece(text: string, start: number, end: number): Piece {
+/** One or more statements `text[start, end)`: with spans relative to `start` (shifted by the caller), or placed. */
+function parsePiece(text: string, start: number, end: number, source: SourceText): Piece {
   const piece = text.slice(start, end);
   const cached = cache.get(piece);
   if (cached) return { ok: true, stmts: cached };
+  if (piece.length <= CACHE_MAX_TEXT) {
+    // a statement of a shape seen before (same words, other names and values): a copy of that parse
+    const shared = parseByShape(piece, (canonical) => {
+      const r = ohmPiece(canonical, 0);
+      return r.ok ? r.stmts : undefined;
+    }, { delta: start, source });
+    if (shared) return { ok: true, stmts: shared, placed: true };
+  }
+  return ohmPiece(piece, start);
+}
+
+/** Ohm's parse of `piece` (at `start` in the cell, for failure offsets). */
+function ohmPiece(piece: string, start: number): Piece {
   try {
     // Most pieces are one statement: matching `Statement` skips Program's failed try of every statement form at
     // the end of the text (half the time). A PEG match of one statement is the same inside Program, so only a
