@@ -60,6 +60,8 @@ export interface IntegrationSettings {
   readonly aws?: AwsSettings;
   readonly kubernetes?: KubernetesSettings;
   readonly github?: GitHubSettings;
+  /** ESCRIPT_HTTP_ALLOWED_HOSTS: hosts WEBHOOK and HTTP_* may reach beyond the configured integrations' (`*` any). */
+  readonly httpAllowedHosts?: readonly string[];
 }
 
 /** AWS (S3, Lambda): ESCRIPT_AWS_* else the standard AWS_* variables. Configured when both keys are set. */
@@ -160,6 +162,7 @@ export function readConfig(env: Env = process.env): Config {
         token: first(env, 'ESCRIPT_GITHUB_TOKEN', 'GITHUB_TOKEN'),
         apiUrl: httpUrl(env, 'ESCRIPT_GITHUB_API_URL') ?? 'https://api.github.com',
       },
+      httpAllowedHosts: (value(env, 'ESCRIPT_HTTP_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
     executions: executionSettings(env),
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),

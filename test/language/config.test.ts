@@ -41,6 +41,7 @@ describe('configuration', () => {
         aws: { accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined, region: 'us-east-1', endpoint: undefined },
         kubernetes: { apiServer: undefined, token: undefined, kubeconfig: undefined, inCluster: false },
         github: { token: undefined, apiUrl: 'https://api.github.com' },
+        httpAllowedHosts: [],
       },
       executions: {},
       printLimit: 1_000_000,
