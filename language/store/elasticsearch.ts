@@ -1,17 +1,18 @@
-// The Elasticsearch store: a thin mapping of DataStore onto the official client. ES|QL goes to `_query`
-// with the variables as `params`; compare-and-set writes carry `if_seq_no`/`if_primary_term`; a 409 becomes
-// a VersionConflictError.
+// The Elasticsearch store: a thin mapping of DataStore onto the official client. ES|QL goes to the async
+// `_query/async` API with the variables as `params` (elasticsearch-esql.ts); compare-and-set writes carry
+// `if_seq_no`/`if_primary_term`; a 409 becomes a VersionConflictError.
 import { Client, errors } from '@elastic/elasticsearch';
 import {
-  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, EsqlRunOptions, IndexDefinition, Source, StoreError, StoredDocument,
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
 import { EsqlError } from '../esql/errors';
+import { ClusterEsqlOptions, runClusterEsql } from './elasticsearch-esql';
 
 export class ElasticsearchStore implements DataStore {
   readonly kind = 'elasticsearch' as const;
 
-  constructor(readonly client: Client) {}
+  constructor(readonly client: Client, private readonly esqlOptions: ClusterEsqlOptions = {}) {}
 
   async createIndex(index: string, definition?: IndexDefinition): Promise<{ created: boolean }> {
     try {
@@ -133,18 +134,9 @@ export class ElasticsearchStore implements DataStore {
     }
   }
 
-  async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+  async esql(query: string, params?: EsqlParams, signal?: AbortSignal, options: EsqlRunOptions = {}): Promise<EsqlResult> {
     try {
-      const r = await this.client.esql.query(
-        { query, ...(params && params.length ? { params: params as never } : {}) },
-        { meta: true, ...(signal ? { signal } : {}) },
-      );
-      const body = r.body as unknown as { columns: { name: string; type: string }[]; values: unknown[][] };
-      return {
-        columns: body.columns.map((c) => ({ name: c.name, type: c.type })),
-        values: body.values,
-        warnings: parseWarningHeaders(r.warnings ?? []),
-      };
+      return await runClusterEsql(this.client, query, params, signal, options.onProgress, this.esqlOptions);
     } catch (e) {
       const type = errorType(e);
       if (type === 'verification_exception' || type === 'parsing_exception') {
@@ -177,14 +169,6 @@ export class ElasticsearchStore implements DataStore {
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-/** `299 Elasticsearch-9.4.0-abc "Line 1:2: text \"quoted\""` -> `Line 1:2: text "quoted"`. */
-function parseWarningHeaders(headers: string[]): string[] {
-  return headers.map((h) => {
-    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h);
-    return m ? m[1].replace(/\\(.)/g, '$1') : h;
-  });
 }
 
 function errorType(e: unknown): string | undefined {

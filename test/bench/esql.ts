@@ -21,7 +21,7 @@ interface LogDoc {
   message: string;
 }
 
-function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
+export function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
   const rnd = seededRandom(seed);
   const start = Date.UTC(2024, 0, 1);
   for (let i = 0; i < n; i++) {
