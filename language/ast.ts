@@ -41,6 +41,8 @@ export interface RoutineDecl {
   readonly returns?: TypeRef;
   readonly body: Stmt[];
   readonly span: Span;
+  /** How errors name it when it is not a plain procedure or function (`intent greet`, `skill find_users`). */
+  readonly label?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface ArgName {
 
 // ------------------------------------------------------------------ expressions
 export type Expr =
-  | { kind: 'literal'; value: null | number | string | boolean; span: Span }
+  | { kind: 'literal'; value: null | number | bigint | string | boolean; span: Span }
   | { kind: 'template'; parts: (string | Expr)[]; span: Span }
   | { kind: 'array'; items: Expr[]; span: Span }
   | { kind: 'document'; fields: { key: string; value: Expr }[]; span: Span }
@@ -150,7 +152,59 @@ export type Stmt =
   | { kind: 'execution'; target: Expr; op: string; args: Expr[]; span: Span }
   | { kind: 'executions'; where?: EsqlText; span: Span }
   | { kind: 'esql'; query: EsqlText; into?: Expr; process?: { procedure: string; batch?: Expr }; span: Span }
-  | { kind: 'empty'; span: Span };
+  | { kind: 'empty'; span: Span }
+  | AgentStmt;
+
+// ------------------------------------------------------------------ intents, skills, profiler
+
+/** A named argument of `INTENT name WITH p = v, ...` and `RUN SKILL name WITH ...`. */
+export interface WithArg {
+  readonly name: string;
+  readonly value: Expr;
+  readonly span: Span;
+}
+
+export interface IntentDecl {
+  readonly name: string;
+  readonly params: Param[];
+  readonly description?: string;
+  /** REQUIRES conditions, each checked before ACTIONS run. */
+  readonly requires: Expr[];
+  readonly actions: Stmt[];
+  readonly onFailure?: Stmt[];
+  readonly span: Span;
+}
+
+export interface SkillParam {
+  readonly name: string;
+  readonly type: TypeRef;
+  readonly description?: string;
+  readonly default?: Expr;
+  readonly span: Span;
+}
+
+export interface SkillDecl {
+  readonly name: string;
+  readonly params: SkillParam[];
+  readonly returns?: TypeRef;
+  readonly description?: string;
+  readonly examples: string[];
+  /** The procedure the skill runs, with its arguments (expressions over the skill's parameters). */
+  readonly procedure?: { name: string; args: Expr[]; span: Span };
+  readonly span: Span;
+}
+
+export type AgentStmt =
+  | { kind: 'defineIntent'; decl: IntentDecl; span: Span }
+  | { kind: 'invokeIntent'; name: string; args: Expr[]; names?: (ArgName | undefined)[]; span: Span }
+  | { kind: 'createSkill'; orReplace: boolean; decl: SkillDecl; span: Span }
+  | { kind: 'dropSkill'; name: string; span: Span }
+  | { kind: 'showSkills'; name?: string; span: Span }
+  | { kind: 'alterSkill'; name: string; description: Expr; span: Span }
+  | { kind: 'generateSkill'; from: Expr; model?: Expr; saveAs?: string; span: Span }
+  | { kind: 'runSkill'; name: string; args: Expr[]; names?: (ArgName | undefined)[]; span: Span }
+  | { kind: 'profileCall'; call: Extract<Expr, { kind: 'callProc' }>; span: Span }
+  | { kind: 'profiles'; op: 'show' | 'showAll' | 'analyze' | 'clear'; name?: string; span: Span };
 
 export interface Program {
   readonly body: Stmt[];

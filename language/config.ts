@@ -95,6 +95,8 @@ export interface Config {
   readonly executions: ExecutionSettings;
   /** ESCRIPT_PRINT_LIMIT: characters of PRINT output a cell may send; past it PRINTs are dropped with a note (0: no limit). */
   readonly printLimit: number;
+  /** ESCRIPT_DISPLAY_LIMIT: displays and display updates a cell may send while it runs; past it displays are dropped with a note (0: no limit). */
+  readonly displayLimit: number;
   /** The notebook (JPY_SESSION_NAME, set by Jupyter) recorded with the executions a session starts. */
   readonly notebook: string | null;
   /** Every ESCRIPT_* variable as set, except credentials (isCredentialVariable): what ENV() may read. */
@@ -150,6 +152,7 @@ export function readConfig(env: Env = process.env): Config {
     },
     executions: executionSettings(env),
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
+    displayLimit: wholeNumber(env, 'ESCRIPT_DISPLAY_LIMIT', DEFAULT_DISPLAY_LIMIT, 'a whole number of displays (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
     variables: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined && !isCredentialVariable(e[0])),
@@ -244,6 +247,9 @@ function httpUrl(env: Env, name: string): string | undefined {
 
 /** PRINT output per cell before the rest is dropped: a million characters, far more than a notebook shows well. */
 export const DEFAULT_PRINT_LIMIT = 1_000_000;
+
+/** Displays per cell before the rest are dropped: each may be up to ~1 MB (render.ts), so a thousand is plenty. */
+export const DEFAULT_DISPLAY_LIMIT = 1_000;
 
 /** A whole number >= 0, or `fallback` when unset. */
 function wholeNumber(env: Env, name: string, fallback: number, expected: string): number {

@@ -1,8 +1,14 @@
 // The whole contract between a host (the Jupyter kernel, the CLI, tests) and the language.
 // The language knows nothing of Jupyter: it speaks in MIME bundles and plain text, and the host routes them.
 
-/** A MIME bundle: `text/plain` always, richer types (`text/html`, `application/json`) when the value has them. */
+/**
+ * A MIME bundle: `text/plain` always, richer types (`text/html`, `application/json`) when the value has them.
+ * An `application/json` part may hold bigints (whole numbers past 2^53): write bundles with `jsonText`.
+ */
 export type MimeBundle = Record<string, unknown>;
+
+/** JSON.stringify that writes bigints as their digits (JSON.stringify alone throws on them). */
+export { stringifyExact as jsonText } from './exact-json';
 
 export type PrintLevel = 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
 

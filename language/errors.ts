@@ -7,7 +7,7 @@ export type ErrorKind =
   | 'syntax_error' | 'type_error' | 'division_error' | 'null_reference_error' | 'not_found_error'
   | 'name_error' | 'argument_error' | 'index_error' | 'esql_error' | 'timeout_error' | 'cancelled' | 'http_error'
   | 'user_error' | 'interrupted' | 'stack_overflow' | 'not_available' | 'value_error' | 'const_error'
-  | 'cursor_error' | 'store_error' | 'runtime_error' | 'limit_error';
+  | 'cursor_error' | 'store_error' | 'runtime_error' | 'limit_error' | 'arithmetic_error';
 
 export interface StackFrame {
   readonly name: string;

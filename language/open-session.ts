@@ -9,6 +9,7 @@ import type { DataStore } from './store/store';
 import { LazyStore, dataServices } from './data/services';
 import { StoreRoutineRepository } from './data/routine-store';
 import { StoreOutbox } from './data/outbox-store';
+import { StoreDefinitionShelf } from './data/definition-store';
 
 export function openSession(config: Config, open: (settings: OpenableStore) => DataStore = openStore): Session {
   const settings = config.store;
@@ -20,5 +21,6 @@ export function openSession(config: Config, open: (settings: OpenableStore) => D
     services: dataServices(store),
     routines: new StoreRoutineRepository(get),
     outbox: new StoreOutbox(get),
+    definitions: new StoreDefinitionShelf(get),
   });
 }

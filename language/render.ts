@@ -4,6 +4,7 @@
 // megabytes to the frontend.
 import type { MimeBundle } from './contract';
 import { Value, Doc, isDoc, toText, toJsonable, toCellText } from './values';
+import { stringifyExact } from './exact-json';
 import { esqlResultOf } from './data/rows';
 import { formatText, formatHtml } from './esql/format';
 import type { EsqlResult } from './store/store';
@@ -114,7 +115,7 @@ function plainBundle(v: Value): MimeBundle {
   }
   if (isDoc(v) || v instanceof Map) {
     const json = toJsonable(v);
-    const text = JSON.stringify(json, null, 2);
+    const text = stringifyExact(json, 2);
     return text.length > DISPLAY_LIMITS.chars ? { 'text/plain': text } : { 'text/plain': text, 'application/json': json };
   }
   if (Array.isArray(v)) return { 'text/plain': arrayText(v) };

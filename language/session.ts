@@ -16,6 +16,7 @@ import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
 import { MemoryOutbox, Outbox } from './outbox';
+import type { DefinitionShelf } from './definitions';
 import type { DataStore } from './store/store';
 import { openStore } from './store/open';
 import { SessionExecutions, SessionExecutionsOptions } from './async/session-executions';
@@ -34,6 +35,8 @@ export interface SessionOptions {
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
   outbox?: Outbox;
+  /** Where intents, skills and profiles are kept (in memory by default). */
+  definitions?: DefinitionShelf;
   /** Settings (store, integrations, executions, ENV()'s variables); default: `readConfig(env)`. */
   config?: Config;
   /** The environment to read the settings from when `config` is not given (default: process.env). */
@@ -84,7 +87,7 @@ export class Session implements Interpreter {
     });
     const routines = new RoutineCatalog(options.routines ?? new MemoryRoutineRepository(), (decl) => this.compiler.compileRoutine(decl, null));
     this.host = new HostState({
-      routines, outbox: this.outbox, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
+      routines, outbox: this.outbox, definitions: options.definitions, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
     this.compiler = new Compiler(this.host, options.compiler);
   }
@@ -120,7 +123,7 @@ export class Session implements Interpreter {
     const host = this.host;
     this.storeNames.forget(); // the cell may create indices or executions
     this.executions.displays.beginCell(out);
-    const capped = new CappedOutput(out, this.config.printLimit);
+    const capped = new CappedOutput(out, this.config.printLimit, this.config.displayLimit);
     try {
       const program = await this.parseCell(code, name, signal);
       await host.routines.sync(out);

@@ -2,6 +2,7 @@
 // command line's one-shot store tasks (each opens the configured store and closes it again). Hosts import this
 // file and contract.ts, never the store's own modules.
 import { readConfig, type Config } from './config';
+import { stringifyExact } from './exact-json';
 import { formatText } from './esql/format';
 import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
 import { openStore } from './store/open';
@@ -21,7 +22,7 @@ export interface EsqlOutput {
 
 export async function runEsql(query: string, format: 'txt' | 'json', config: Config = readConfig(process.env)): Promise<EsqlOutput> {
   const result = await withStore(config, (store) => store.esql(query));
-  return { text: format === 'json' ? JSON.stringify(result, null, 2) : formatText(result), warnings: result.warnings };
+  return { text: format === 'json' ? stringifyExact(result, 2) : formatText(result), warnings: result.warnings };
 }
 
 /** Loads an .ndjson/.json/.csv file into `index`. */

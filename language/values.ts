@@ -1,13 +1,17 @@
 // The runtime value model. Values are plain JavaScript values so that arithmetic stays fast:
-//   NULL -> null, NUMBER -> number, STRING -> string, BOOLEAN -> boolean, DATE -> Date,
+//   NULL -> null, NUMBER -> number (a bigint for a whole number beyond 2^53: long-integers.ts),
+//   STRING -> string, BOOLEAN -> boolean, DATE -> Date,
 //   ARRAY -> Value[], DOCUMENT -> plain object, MAP -> Map, functions -> FunctionValue,
 //   host objects (cursors, execution handles) -> HostValue.
 // One rendering function (`toText`) serves PRINT, `||` and display.
 import type { Runtime } from './evaluator/runtime';
+import { stringifyExact } from './exact-json';
+import { compareNumeric, normalizeWhole } from './long-integers';
 
 export type Value =
   | null
   | number
+  | bigint
   | string
   | boolean
   | Date
@@ -53,6 +57,7 @@ export function isDoc(v: Value | undefined): v is Doc {
 export function typeOf(v: Value): TypeName {
   switch (typeof v) {
     case 'number': return 'NUMBER';
+    case 'bigint': return 'NUMBER';
     case 'string': return 'STRING';
     case 'boolean': return 'BOOLEAN';
   }
@@ -65,18 +70,20 @@ export function typeOf(v: Value): TypeName {
   return 'DOCUMENT';
 }
 
-export function formatNumber(n: number): string {
+export function formatNumber(n: number | bigint): string {
+  if (typeof n === 'bigint') return n.toString();
   if (Number.isInteger(n)) return Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
   if (Number.isNaN(n)) return 'NaN';
   if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
   return String(n);
 }
 
-/** Converts a value to something JSON.stringify renders the way escript prints it. */
+/** Converts a value to something `stringifyExact` renders the way escript prints it (bigints stay bigints). */
 export function toJsonable(v: Value): unknown {
   if (v === null || v === undefined) return null;
   switch (typeof v) {
     case 'number': return Number.isFinite(v) ? v : formatNumber(v);
+    case 'bigint':
     case 'string':
     case 'boolean': return v;
   }
@@ -100,13 +107,14 @@ export function toText(v: Value): string {
   if (v === null || v === undefined) return 'NULL';
   switch (typeof v) {
     case 'string': return v;
-    case 'number': return formatNumber(v);
+    case 'number':
+    case 'bigint': return formatNumber(v);
     case 'boolean': return v ? 'true' : 'false';
   }
   if (v instanceof Date) return v.toISOString();
   if (v instanceof FunctionValue) return `<function ${v.name}>`;
   if (v instanceof HostValue) return v.toText();
-  return JSON.stringify(toJsonable(v));
+  return stringifyExact(toJsonable(v));
 }
 
 /** A value as a text table's cell: NULL prints `null`, as in ES|QL's own tables, so every table reads the same. */
@@ -117,6 +125,8 @@ export function toCellText(v: Value): string {
 export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null || a === undefined || b === undefined) return false;
+  // a bigint equals a double of the same value (a whole double past 2^53 that came from double arithmetic)
+  if (typeof a === 'bigint' || typeof b === 'bigint') return (typeof a === 'number' || typeof b === 'number') && a == b; // eslint-disable-line eqeqeq
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -141,6 +151,7 @@ export function equals(a: Value, b: Value): boolean {
 /** Ordering for numbers, strings, dates and booleans; undefined when the two are not comparable. */
 export function compare(a: Value, b: Value): number | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return compareNumeric(a, b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
@@ -159,7 +170,7 @@ export function deepCopy(v: Value): Value {
   return v;
 }
 
-/** Converts parsed JSON into a value (objects become documents; a bigint from the store becomes a number). */
+/** Converts parsed JSON into a value (objects become documents; a bigint from the store stays exact). */
 export function fromJson(j: unknown): Value {
   if (j === null || j === undefined) return null;
   if (Array.isArray(j)) return j.map(fromJson);
@@ -168,6 +179,6 @@ export function fromJson(j: unknown): Value {
     for (const [k, x] of Object.entries(j as object)) o[k] = fromJson(x);
     return o;
   }
-  if (typeof j === 'bigint') return Number(j);
+  if (typeof j === 'bigint') return normalizeWhole(j);
   return j as Value;
 }

@@ -3,6 +3,7 @@
 // of executions never reach stdout: with `progress` on, each change of an execution's state or progress is one
 // line on stderr. A closed stdout (`escript run x | head -1`) drops what follows and calls `onClosed` once.
 import type { MimeBundle, Output, PrintLevel } from '../../language/contract';
+import { jsonText } from '../../language/contract';
 
 export interface ConsoleOutputOptions {
   stdout?: NodeJS.WritableStream;
@@ -83,5 +84,5 @@ export class ConsoleOutput implements Output {
 
 export function plainText(bundle: MimeBundle): string {
   const text = bundle['text/plain'];
-  return typeof text === 'string' ? text : JSON.stringify(text ?? bundle);
+  return typeof text === 'string' ? text : jsonText(text ?? bundle);
 }

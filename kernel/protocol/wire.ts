@@ -1,5 +1,6 @@
 // The Jupyter wire format: ZeroMQ frames <-> messages, HMAC signing. Pure functions, no sockets.
 import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
+import { jsonText } from '../../language/contract';
 
 export const PROTOCOL_VERSION = '5.3';
 export const DELIMITER = '<IDS|MSG>';
@@ -92,7 +93,7 @@ function parseObject(frame: Buffer, what: string): Record<string, any> {
 /** Message -> frames to send. */
 export function encode(message: Message, signer: Signer): Buffer[] {
   const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
-    Buffer.from(JSON.stringify(part), 'utf8'),
+    Buffer.from(jsonText(part), 'utf8'),
   );
   return [...message.identities, Buffer.from(DELIMITER), Buffer.from(signer.sign(parts)), ...parts, ...message.buffers];
 }

@@ -3,6 +3,7 @@
 import type { BuiltinDef, CallContext } from './registry';
 import { Value, FunctionValue, isDoc, equals, compare, toText, typeOf } from '../values';
 import { ScriptError } from '../errors';
+import { addNumeric, isNumeric } from '../long-integers';
 import { after, argError, arr, eachMaybeAsync, int, str } from './core';
 
 const A = 'array';
@@ -115,7 +116,7 @@ export const arrayBuiltins: BuiltinDef[] = [
       }
       let acc: Value = r;
       for (const x of items) {
-        if (typeof acc === 'number' && typeof x === 'number') acc = acc + x;
+        if (isNumeric(acc) && isNumeric(x)) acc = addNumeric(acc, x);
         else if (acc === null) acc = x;
         else acc = toText(acc) + toText(x);
       }

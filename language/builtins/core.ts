@@ -2,13 +2,22 @@
 // evaluator.
 import { ScriptError } from '../errors';
 import { Value, Doc, isDoc, typeOf } from '../values';
+import { isNumeric } from '../long-integers';
 
 export function argError(fn: string, message: string): never {
   throw new ScriptError('argument_error', `${fn}: ${message}`);
 }
 
+/** A NUMBER argument as a double (a whole number past 2^53 rounds: built-ins that keep it exact use `numeric`). */
 export function num(fn: string, v: Value, what = 'argument'): number {
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v !== 'number') argError(fn, `${what} must be a NUMBER, got ${typeOf(v)}`);
+  return v;
+}
+
+/** A NUMBER argument as it is: a double or an exact bigint. */
+export function numeric(fn: string, v: Value, what = 'argument'): number | bigint {
+  if (!isNumeric(v)) argError(fn, `${what} must be a NUMBER, got ${typeOf(v)}`);
   return v;
 }
 

@@ -1,6 +1,7 @@
 // Data built-ins: documents in and out of the data store, ES|QL as a function, and the tutorials' sample data.
 import type { BuiltinDef, CallContext } from './registry';
 import { ScriptError } from '../errors';
+import { isNumeric } from '../long-integers';
 import { Doc, Value, fromJson, isDoc, typeOf } from '../values';
 import { str } from './core';
 import type { DataStore, Source } from '../store/store';
@@ -35,7 +36,7 @@ function document(name: string, v: Value, what: string): Source {
 
 function optionalId(name: string, v: Value | undefined): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'number') return String(v);
+  if (isNumeric(v)) return String(v);
   return str(name, v, 'id');
 }
 

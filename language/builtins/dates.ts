@@ -3,6 +3,7 @@
 import type { BuiltinDef } from './registry';
 import { Value, typeOf } from '../values';
 import { ScriptError } from '../errors';
+import { isNumeric } from '../long-integers';
 import { argError, num, str } from './core';
 
 const D = 'date';
@@ -15,7 +16,7 @@ export function toDate(fn: string, v: Value, what = 'date'): Date {
     if (!Number.isNaN(d.getTime())) return d;
     throw new ScriptError('value_error', `${fn}: '${v}' is not a date`);
   }
-  if (typeof v === 'number') return new Date(v);
+  if (isNumeric(v)) return new Date(Number(v));
   return argError(fn, `${what} must be a DATE, got ${typeOf(v)}`);
 }
 

@@ -1,6 +1,7 @@
 // Document (JSON object) built-ins, and JSON conversion. They return new documents; arguments are unchanged.
 import type { BuiltinDef } from './registry';
 import { Doc, Value, isDoc, fromJson, toJsonable } from '../values';
+import { parseExact, stringifyExact } from '../exact-json';
 import { ScriptError } from '../errors';
 import { doc, str } from './core';
 
@@ -56,13 +57,13 @@ export const documentBuiltins: BuiltinDef[] = [
     impl: ([d, k]) => (d === null ? false : getPath(doc('DOCUMENT_CONTAINS', d, 'doc'), str('DOCUMENT_CONTAINS', k, 'key')) !== undefined) },
   { name: 'TO_JSON', category: C, params: [{ name: 'value', type: 'ANY' }, { name: 'pretty', type: 'BOOLEAN', optional: true }], returns: 'STRING',
     doc: 'value as JSON text (indented when pretty is TRUE).',
-    impl: ([v, pretty]) => JSON.stringify(toJsonable(v), null, pretty === true ? 2 : undefined) },
+    impl: ([v, pretty]) => stringifyExact(toJsonable(v), pretty === true ? 2 : undefined) },
   { name: 'FROM_JSON', category: C, params: [{ name: 'json', type: 'STRING' }], returns: 'ANY',
     doc: 'The value described by JSON text (objects become documents).',
     impl: ([j]) => {
       if (j === null) return null;
       try {
-        return fromJson(JSON.parse(str('FROM_JSON', j, 'json')));
+        return fromJson(parseExact(str('FROM_JSON', j, 'json')) as Value);
       } catch (e) {
         if (e instanceof ScriptError) throw e;
         throw new ScriptError('value_error', `FROM_JSON: invalid JSON: ${(e as Error).message}`);

@@ -23,6 +23,12 @@ function routineDoc(r: RoutineInfo): Doc {
   };
 }
 
+/** An intent as the introspection built-ins show it: the stored facts without the source text. */
+function intentDoc(d: Doc): Doc {
+  const { source: _source, created_at: _created, ...facts } = d;
+  return facts as Doc;
+}
+
 function findRoutine(ctx: CallContext, kind: 'PROCEDURE' | 'FUNCTION', name: string): RoutineInfo | undefined {
   return ctx.session.routines(kind).find((r) => r.name === name);
 }
@@ -51,6 +57,16 @@ export const introspectionBuiltins: BuiltinDef[] = [
       const name = str('ESCRIPT_PROCEDURE', n, 'name');
       const p = findRoutine(ctx, 'PROCEDURE', name);
       return p ? ({ ...routineDoc(p), exists: true } as Doc) : ({ name, exists: false } as Doc);
+    } },
+  { name: 'ESCRIPT_INTENTS', category: X, params: [], returns: 'ARRAY',
+    doc: 'Every intent (DEFINE INTENT), each a document (name, description, signature, parameter_count, has_requires, has_on_failure, ...), by name.',
+    impl: async (_a, ctx) => (await ctx.session.definitions.list('intent')).map(intentDoc).sort((a, b) => String(a.name).localeCompare(String(b.name))) },
+  { name: 'ESCRIPT_INTENT', category: X, params: [{ name: 'name', type: 'STRING' }], returns: 'DOCUMENT',
+    doc: "What is known about one intent (signature, parameters, requires_count, ...); 'exists' is FALSE for unknown names.",
+    impl: async ([n], ctx) => {
+      const name = str('ESCRIPT_INTENT', n, 'name');
+      const d = await ctx.session.definitions.get('intent', name);
+      return d ? ({ ...intentDoc(d), exists: true } as Doc) : ({ name, exists: false } as Doc);
     } },
   { name: 'ESCRIPT_VARIABLES', category: X, params: [], returns: 'ARRAY',
     doc: 'The variables visible where it is called (locals, then session variables), each {name, type, value}.',

@@ -1,6 +1,7 @@
 // The built-in function table. One entry per function: name, signature, one-line doc and implementation.
 // Evaluation, completion and `inspect` all read this table.
 import type { Output } from '../contract';
+import type { DefinitionShelf } from '../definitions';
 import type { Span } from '../ast';
 import type { Services } from '../evaluator/runtime';
 import type { Value, FunctionValue } from '../values';
@@ -46,6 +47,8 @@ export interface SessionView {
   variables(): { name: string; type: string; value: Value }[];
   routines(kind: 'PROCEDURE' | 'FUNCTION'): RoutineInfo[];
   builtins(): BuiltinDef[];
+  /** Intents, skills and profiles (ESCRIPT_INTENTS and ESCRIPT_INTENT read them). */
+  readonly definitions: DefinitionShelf;
 }
 
 export interface BuiltinDef {

@@ -1,6 +1,7 @@
 // Charts of rows: a Vega-Lite spec from an array of documents and options (what CHART takes), and the chart an
 // ES|QL answer over time buckets is offered as. Only data in, spec out: rendering is in render.ts.
 import { ScriptError } from '../errors';
+import { isNumeric as isNumericValue } from '../long-integers';
 
 type Row = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ function columnsOf(rows: Row[]): string[] {
 }
 
 function isNumeric(rows: Row[], col: string): boolean {
-  return rows.some((r) => typeof r[col] === 'number') && rows.every((r) => r[col] == null || typeof r[col] === 'number');
+  return rows.some((r) => isNumericValue(r[col])) && rows.every((r) => r[col] == null || isNumericValue(r[col]));
 }
 
 function isTemporal(rows: Row[], col: string): boolean {

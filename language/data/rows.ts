@@ -3,6 +3,7 @@
 // from, so a cell whose value it is renders as ES|QL's own table.
 import type { EsqlResult, Source } from '../store/store';
 import { Doc, Value, fromJson, isDoc, toJsonable, toText } from '../values';
+import { isNumeric, normalizeWhole } from '../long-integers';
 
 const RESULT = Symbol('esqlResult');
 
@@ -17,7 +18,7 @@ function cell(v: unknown, isDate: boolean): Value {
     const d = new Date(v);
     return Number.isNaN(d.getTime()) ? String(v) : d;
   }
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === 'bigint') return normalizeWhole(v); // a long past 2^53, exact
   if (typeof v === 'object') return fromJson(v);
   return v as Value;
 }
@@ -51,7 +52,7 @@ export function firstValue(result: EsqlResult): Value {
 /** A script value as an ES|QL parameter value: scalars as they are, dates as dates, documents as JSON text. */
 export function paramValue(v: Value): unknown {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (isNumeric(v) || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
   if (Array.isArray(v)) return v.map(paramValue);
   return toText(v);
 }

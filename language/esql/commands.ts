@@ -16,6 +16,10 @@ type Row = unknown[];
 export interface Operator {
   kind: Command['kind'] | 'pushed_stats';
   columns: Column[];
+  /** Commands that add columns (EVAL, GROK, INLINE STATS, LOOKUP JOIN): the added ones, which go last. */
+  added?: Column[];
+  /** KEEP, DROP, RENAME: the input column each output column reads. */
+  projected?: string[];
   run(input: Iterable<Row>): Iterable<Row>;
 }
 
@@ -48,7 +52,7 @@ export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContex
   }
 }
 
-function limitParam(cmd: Command & { kind: 'limit' }, ctx: CommandContext): number {
+export function limitParam(cmd: Command & { kind: 'limit' }, ctx: CommandContext): number {
   const c = ctx.compiler.compile(cmd.count as Expr, []);
   const v = c.constant?.value;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
@@ -92,8 +96,9 @@ function evalCommand(cmd: Command & { kind: 'eval' }, input: Column[], ctx: Comm
     columns = assign(columns, field.name, c.type, c.constant);
     return { fn: c.fn, removeAt };
   });
+  const names = new Set(cmd.fields.map((f) => f.name));
   return {
-    kind: 'eval', columns,
+    kind: 'eval', columns, added: columns.filter((c) => names.has(c.name)),
     *run(rows) {
       for (const row of rows) {
         const cur = row.slice();
@@ -212,7 +217,7 @@ function project(input: Column[], indices: number[], kind: 'keep' | 'drop'): Ope
   const columns = indices.map((i) => input[i]);
   const identity = indices.length === input.length && indices.every((v, i) => v === i);
   return {
-    kind, columns,
+    kind, columns, projected: columns.map((c) => c.name),
     *run(rows) {
       if (identity) { yield* rows; return; }
       for (const row of rows) yield indices.map((i) => row[i]);
@@ -277,6 +282,17 @@ function rename(cmd: Command & { kind: 'rename' }, input: Column[], ctx: Command
   return { ...op, kind: 'rename', columns: cols.map(({ src: _src, ...c }) => c) };
 }
 
+/** A resolved projection (the plan's KEEP / DROP / RENAME): output columns named from input columns. */
+export function projectColumns(input: Column[], columns: { source: string; name: string }[], kind: 'keep' | 'drop' | 'rename'): Operator {
+  const indices = columns.map(({ source }) => {
+    const i = input.findIndex((c) => c.name === source);
+    if (i < 0) throw new Error(`physical plan: ${kind} reads [${source}], which its input does not have`);
+    return i;
+  });
+  const op = project(input, indices, kind === 'rename' ? 'keep' : kind);
+  return { ...op, kind, columns: columns.map(({ name }, k) => (input[indices[k]].name === name ? input[indices[k]] : { ...input[indices[k]], name })) };
+}
+
 function mvExpand(cmd: Command & { kind: 'mv_expand' }, input: Column[], ctx: CommandContext): Operator {
   const i = input.findIndex((c) => c.name === cmd.column.pattern);
   if (i < 0) ctx.fail(cmd.column.span, `Unknown column [${cmd.column.pattern}]`);
@@ -320,7 +336,7 @@ function extract(cmd: Command & { kind: 'dissect' | 'grok' }, input: Column[], c
   const fn = source.fn;
   const empty = parser.names.map(() => null);
   return {
-    kind: cmd.kind, columns,
+    kind: cmd.kind, columns, added: columns.slice(keepIdx.length),
     *run(rows) {
       for (const row of rows) {
         const v = fn(row);

@@ -18,7 +18,7 @@ export function inlineStats(cmd: Command & { kind: 'inline_stats' }, input: Colu
   })];
   const { groupFns, sources } = agg;
   return {
-    kind: 'inline_stats', columns,
+    kind: 'inline_stats', columns, added: columns.slice(kept.length),
     *run(rows) {
       const all: Row[] = [];
       for (const row of rows) all.push(row);

@@ -1,5 +1,5 @@
 // LOOKUP JOIN idx ON key[, key...]: a left join with another index of the catalog.
-import { Command, Expr, columnsOf } from './ast';
+import { Command, Expr } from './ast';
 import { Column } from './compile';
 import { DataType, esqlTypeOf, isNumeric, isString } from './types';
 import { EvalFailure, Span } from './errors';
@@ -60,7 +60,7 @@ export function lookupJoin(cmd: Command & { kind: 'lookup_join' }, input: Column
   const index = indices[0];
   const warn = (): void => ctx.warn(cmd.span, ctx.compiler.env.query.slice(cmd.span.start, cmd.span.end).trim(), MV_JOIN());
   return {
-    kind: 'lookup_join', columns,
+    kind: 'lookup_join', columns, added,
     *run(rows) {
       // Built on first use: term keys -> lookup rows. A document with a multivalued key is only remembered
       // under each of its values' combinations, to warn when a row would have matched it.
@@ -184,45 +184,4 @@ export function sortBeforeJoinWarnings(commands: Command[], isNullConstant: (e: 
     if (!purged && !out.includes(commands[i].span)) out.push(commands[i].span);
   });
   return out;
-}
-
-/**
- * Elasticsearch's PushDownAndCombineFilters for joins: the AND-parts of a WHERE right after a LOOKUP JOIN that
- * read only columns of the join's input (not the lookup's added fields) are applied before the join. Same rows,
- * but the join then never sees (nor warns about) the rows they remove.
- */
-export function pushFiltersBelowJoins(commands: Command[], addedFields: (cmd: Command & { kind: 'lookup_join' }) => Set<string> | null,
-  readsEveryField: (e: Expr) => boolean): Command[] {
-  const out = commands.slice();
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let i = 1; i < out.length; i++) {
-      const join = out[i - 1];
-      const where = out[i];
-      if (join.kind !== 'lookup_join' || where.kind !== 'where') continue;
-      const added = addedFields(join);
-      if (!added) continue;
-      const parts = conjuncts(where.condition);
-      const below = parts.filter((p) => !readsEveryField(p) && ![...columnsOf(p)].some((c) => added.has(c)));
-      if (below.length === 0) continue;
-      const above = parts.filter((p) => !below.includes(p));
-      const moved: Command = { kind: 'where', span: where.span, condition: andOf(below) };
-      const rest: Command[] = above.length ? [{ kind: 'where', span: where.span, condition: andOf(above) }] : [];
-      // Two WHEREs in a row become one (CombineFilters), as the engine does for the query as written.
-      const prev = out[i - 2];
-      if (prev?.kind === 'where') {
-        out.splice(i - 2, 3, { kind: 'where', span: prev.span, condition: andOf([prev.condition, (moved as { condition: Expr }).condition]) }, join, ...rest);
-      } else out.splice(i - 1, 2, moved, join, ...rest);
-      changed = true;
-    }
-  }
-  return out;
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
-}
-
-function andOf(parts: Expr[]): Expr {
-  return parts.reduce((l, r) => ({ kind: 'logical', op: 'and', left: l, right: r, span: l.span, text: `${l.text} AND ${r.text}` }));
 }

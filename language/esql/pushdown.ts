@@ -2,6 +2,7 @@
 // pushed: comparisons of single-valued fields with constants, ORDER BY on single-valued fields, LIMIT, and
 // COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
 import { Command, Expr } from './ast';
+import type { Order, UnaryPlan } from './plan/logical';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
 import { EvalFailure } from './errors';
 import { ExprCompiler } from './compile';
@@ -12,88 +13,93 @@ type Row = unknown[];
 
 export interface PushdownPlan {
   request: Pick<ScanRequest, 'filter' | 'sort' | 'limit' | 'aggregate'>;
-  /** Operators (by index) the scan already did. */
-  consumed: Set<number>;
+  /** The plan steps the scan already does (they leave the plan). */
+  consumed: Set<UnaryPlan>;
   /** When STATS is pushed: turns the store's group rows into the STATS output rows. */
-  aggregate?: { finish(rows: Iterable<Row>): Iterable<Row> };
+  finish?: (rows: Iterable<Row>) => Iterable<Row>;
 }
 
 const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
 
-export function planPushdown(commands: Command[], scan: { fields: CatalogField[] }, compiler: ExprCompiler, aggregate = true): PushdownPlan {
-  const fieldByName = new Map(scan.fields.map((f) => [f.name, f]));
+/** What of `steps` (the plan above a scan of `fields`, source side first) the store can do itself. */
+export function planPushdown(steps: UnaryPlan[], fields: CatalogField[], compiler: ExprCompiler, aggregate = true): PushdownPlan {
+  const fieldByName = new Map(fields.map((f) => [f.name, f]));
   // current column name -> source field it still holds unchanged
-  const names = new Map<string, CatalogField>(scan.fields.map((f) => [f.name, f]));
+  let names = new Map<string, CatalogField>(fields.map((f) => [f.name, f]));
   // current column name -> numeric expression over source fields (EVAL results the store can compute)
-  const values = new Map<string, TypedValue>();
+  let values = new Map<string, TypedValue>();
   const filters: PushFilter[] = [];
   let sort: PushSort[] | undefined;
   let limit: number | undefined;
-  const consumed = new Set<number>();
+  const consumed = new Set<UnaryPlan>();
   const plan: PushdownPlan = { request: {}, consumed };
   const field = (name: string): CatalogField | null => {
     const f = names.get(name);
     if (!f || f.multiValued || !PUSHABLE_TYPES.has(esqlTypeOf(f.type)) || !fieldByName.has(f.name)) return null;
     return f;
   };
+  const sortKeys = (orders: Order[]): PushSort[] | null => {
+    const keys: PushSort[] = [];
+    for (const o of orders) {
+      const f = o.expr.kind === 'column' ? field(o.expr.name) : null;
+      if (!f) return null;
+      keys.push({ field: f.name, desc: o.desc, nullsFirst: o.nullsFirst });
+    }
+    return keys;
+  };
   loop:
-  for (let i = 0; i < commands.length; i++) {
-    const cmd = commands[i];
-    switch (cmd.kind) {
-      case 'where': {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    switch (step.kind) {
+      case 'filter': {
         if (limit !== undefined) break loop;
-        const f = translate(cmd.condition, field, compiler, values);
+        const f = translate(step.condition, field, compiler, values);
         if (!f) break loop;
         filters.push(f);
-        consumed.add(i);
+        consumed.add(step);
         break;
       }
-      case 'sort': {
+      case 'order_by': case 'top_n': {
         if (limit !== undefined) break loop;
-        const keys: PushSort[] = [];
-        for (const o of cmd.orders) {
-          const f = o.expr.kind === 'column' ? field(o.expr.name) : null;
-          if (!f) break loop;
-          keys.push({ field: f.name, desc: o.desc, nullsFirst: o.nullsFirst });
-        }
+        const keys = sortKeys(step.orders);
+        if (!keys) break loop;
         sort = keys;
-        consumed.add(i);
+        if (step.kind === 'top_n') limit = step.count;
+        consumed.add(step);
         break;
       }
-      case 'limit': {
-        if (typeof cmd.count !== 'number') break loop;
-        limit = limit === undefined ? cmd.count : Math.min(limit, cmd.count);
-        break; // the JS limit stays: harmless, and it ends the stream early
-      }
+      case 'limit':
+        limit = limit === undefined ? step.count : Math.min(limit, step.count);
+        break; // the limit step stays: harmless, and it ends the stream early
       case 'eval':
-        for (const f of cmd.fields) {
+        for (const f of step.fields) {
           const v = translateValue(f.expr, field, values, compiler) ?? dateBucket(f.expr, field, compiler);
           names.delete(f.name);
           if (v) values.set(f.name, v);
           else values.delete(f.name);
         }
         break;
-      case 'rename':
-        for (const r of cmd.renames) {
-          const f = names.get(r.from.pattern);
-          const v = values.get(r.from.pattern);
-          names.delete(r.from.pattern);
-          values.delete(r.from.pattern);
-          names.delete(r.to.pattern);
-          values.delete(r.to.pattern);
-          if (f) names.set(r.to.pattern, f);
-          if (v) values.set(r.to.pattern, v);
+      case 'project': {
+        // Each output column holds what its source column held.
+        const nextNames = new Map<string, CatalogField>();
+        const nextValues = new Map<string, TypedValue>();
+        for (const c of step.columns) {
+          const f = names.get(c.source);
+          const v = values.get(c.source);
+          if (f) nextNames.set(c.name, f);
+          if (v) nextValues.set(c.name, v);
         }
+        names = nextNames;
+        values = nextValues;
         break;
-      case 'keep': case 'drop':
-        break;
-      case 'stats': {
+      }
+      case 'aggregate': {
         if (limit !== undefined || sort || !aggregate) break loop;
-        const agg = translateStats(cmd, field, values, compiler);
+        const agg = translateStats(step.command, field, values, compiler);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
-        plan.aggregate = { finish: agg.finish };
-        for (let k = 0; k <= i; k++) consumed.add(k);
+        plan.finish = agg.finish;
+        for (let k = 0; k <= i; k++) consumed.add(steps[k]);
         break loop;
       }
       default:

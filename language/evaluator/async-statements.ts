@@ -18,6 +18,7 @@ import type { Output } from '../contract';
 import { ScriptError } from '../errors';
 import { parse } from '../grammar/parse';
 import { Doc, Value, fromJson, toJsonable, toText, typeOf } from '../values';
+import { parseExact, stringifyExact } from '../exact-json';
 import type { ExecutionEngine, ExecutionHandle } from '../async/engine';
 import type { ErrorInfo, ConflictPolicy } from '../async/document';
 import { ExecutionError } from '../async/errors';
@@ -76,7 +77,7 @@ export class TaskOutput implements Output {
 
   display(bundle: Record<string, unknown>): void {
     const text = bundle['text/plain'];
-    this.print(typeof text === 'string' ? text : JSON.stringify(bundle));
+    this.print(typeof text === 'string' ? text : stringifyExact(bundle));
   }
 
   updateDisplay(bundle: Record<string, unknown>, displayId: string): void {
@@ -132,7 +133,7 @@ export function toJson(v: Value): unknown {
 
 /** Plain JSON (engine documents, stored results) as a script value; `undefined` fields are dropped. */
 export function toValue(j: unknown): Value {
-  return j === undefined ? null : fromJson(JSON.parse(JSON.stringify(j)));
+  return j === undefined ? null : fromJson(parseExact(stringifyExact(j)));
 }
 
 const UNIT_MS: Record<string, number> = {

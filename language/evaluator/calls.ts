@@ -10,7 +10,7 @@ import type { Compiler } from './compile';
 import type { CompiledRoutine } from './host';
 import { BlockScope, FrameScope } from './scope';
 import {
-  Completion, ExprFn, FIRST_SLOT, Frame, MAX_DEPTH, R, RET, RETURN, Runtime, STACK_HOP_MASK, ctxOf, frameAt,
+  Completion, ExprFn, FIRST_SLOT, Frame, MAX_DEPTH, R, RET, RETURN, Runtime, STACK_HOP_MASK, StmtFn, ctxOf, frameAt,
   isPromise, newFrame,
 } from './runtime';
 import { checkerFor, typeText } from './types';
@@ -32,7 +32,8 @@ export class Calls {
 
   // ---------------------------------------------------------------- routines
 
-  compileRoutine(decl: A.RoutineDecl, enclosing: BlockScope | null): CompiledRoutine {
+  /** `bodyOf` compiles a body that is not a statement list (an intent's REQUIRES/ACTIONS/ON_FAILURE). */
+  compileRoutine(decl: A.RoutineDecl, enclosing: BlockScope | null, bodyOf?: (scope: BlockScope) => StmtFn): CompiledRoutine {
     const frame = new FrameScope(enclosing, false);
     const scope = new BlockScope(null, frame);
     const paramSlots = decl.params.map((p) => scope.declare(p.name, p.type, false).slot);
@@ -53,7 +54,8 @@ export class Calls {
       pool: new Array<Frame>(POOL_LIMIT).fill([]),
       poolTop: 0,
     };
-    routine.body = this.c.block(decl.body, scope);
+    routine.body = bodyOf ? bodyOf(scope) : this.c.block(decl.body, scope);
+    this.c.profile?.routineCompiled(routine);
     return routine;
   }
 
@@ -182,7 +184,7 @@ export class Calls {
     const d = r.decl;
     const n = d.params.length;
     const expected = r.required === n ? `${n}` : `${r.required} to ${n}`;
-    return new ScriptError('argument_error', `${d.routine.toLowerCase()} ${d.name} expects ${expected} argument(s), got ${argc}`, site);
+    return new ScriptError('argument_error', `${d.label ?? `${d.routine.toLowerCase()} ${d.name}`} expects ${expected} argument(s), got ${argc}`, site);
   }
 
   private depthError(r: CompiledRoutine, site: A.Span): ScriptError {
@@ -214,7 +216,7 @@ export class Calls {
     if (c.kind !== 'field' || c.object.kind !== 'var' || scope.resolve(c.object.name)) return undefined;
     const ns = c.object.name.toUpperCase();
     const method = c.name.toUpperCase();
-    const def = this.host.builtins.lookup(`${ns}_${method}`) ?? this.host.builtins.lookup(method);
+    const def = this.c.builtin(`${ns}_${method}`) ?? this.c.builtin(method);
     if (!def) return undefined;
     const cell = this.host.global(c.object.name);
     const general = this.generalCall(e, scope);
@@ -260,7 +262,7 @@ export class Calls {
     const refs = argExprs.map((a) => (a.kind === 'var' ? this.c.variable(a.name, a.span, scope) : undefined));
     const host = this.host;
     const cell = host.global(name);
-    const builtin = host.builtins.lookup(name);
+    const builtin = this.c.builtin(name);
     let version = -1;
     let routine: CompiledRoutine | undefined;
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
@@ -287,7 +289,7 @@ export class Calls {
     };
     const general = (f: Frame): R<Value> => {
       if (version !== host.routineVersion) {
-        routine = host.routine(name, prefer);
+        routine = this.c.routine(name, prefer);
         version = host.routineVersion;
       }
       const r = routine;
@@ -310,7 +312,7 @@ export class Calls {
     const fast = this.c.fast !== undefined;
     return (f) => {
       if (version !== host.routineVersion) {
-        routine = host.routine(name, prefer);
+        routine = this.c.routine(name, prefer);
         version = host.routineVersion;
       }
       const r = routine;
@@ -374,14 +376,14 @@ export class Calls {
     const refBody = bodies.map((b, i) => (b === argExprs[i] ? refWritten[i] : ref(b)));
     const host = this.host;
     const cell = host.global(name);
-    const builtin = host.builtins.lookup(name);
+    const builtin = this.c.builtin(name);
     let version = -1;
     let routine: CompiledRoutine | undefined;
     // the plan of the routine last seen, with its argument closures and write-back targets in parameter order
     let planned: { r: CompiledRoutine; plan: ArgPlan; fns: ExprFn[]; targets: (LValueRef | undefined)[] } | undefined;
     return (f) => {
       if (version !== host.routineVersion) {
-        routine = host.routine(name, prefer);
+        routine = this.c.routine(name, prefer);
         version = host.routineVersion;
       }
       const r = routine;
@@ -405,7 +407,8 @@ export class Calls {
           return this.enterNamed(r, fr, plan, sp, setters);
         });
       }
-      const refused = namesNotAccepted(builtin && !cell.defined ? builtin.name : name, names);
+      // Only a callee that exists can refuse names; an unknown one is reported as unknown below.
+      const refused = (builtin || cell.defined) && namesNotAccepted(builtin && !cell.defined ? builtin.name : name, names);
       if (refused) throw refused;
       if (cell.defined && cell.v instanceof FunctionValue) {
         const fn = cell.v;
@@ -414,6 +417,26 @@ export class Calls {
       if (builtin) return then(evalAll(asWritten, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
       throw new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
     };
+  }
+
+  /**
+   * A call of a routine found when the call runs, maybe after a store read (an intent, a skill): arguments by
+   * position or by name, checked by the named-argument planner against the routine's parameters.
+   */
+  callResolved(resolve: (f: Frame) => R<CompiledRoutine>, argExprs: A.Expr[], names: (A.ArgName | undefined)[] | undefined,
+    sp: A.Span, scope: BlockScope): ExprFn {
+    const fns = argExprs.map((a) => this.c.expr(a, scope));
+    const argNames = names ?? argExprs.map(() => undefined);
+    let planned: { r: CompiledRoutine; plan: ArgPlan } | undefined;
+    return (f) => then(resolve(f), (r) => {
+      if (planned?.r !== r) planned = { r, plan: planArgs(r.decl, argExprs, argNames, sp) };
+      const { plan } = planned;
+      return then(evalAll(fns, f), (vs) => {
+        const fr = acquire(r, ctxOf(f));
+        for (let i = 0; i < vs.length; i++) fr[r.paramSlots[plan.param[i]]] = vs[i];
+        return this.enterNamed(r, fr, plan, sp);
+      });
+    });
   }
 
   // ---------------------------------------------------------------- built-ins

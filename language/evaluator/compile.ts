@@ -19,6 +19,9 @@ import { Bindings } from './bindings';
 import { ControlFlow, sequence } from './control-flow';
 import { Expressions } from './expressions';
 import { FastPaths } from './fast-paths';
+import type { BuiltinDef } from '../builtins/registry';
+import type { Profile } from './profile';
+import { AgentStatements } from './agent-statements';
 
 export { asScriptError } from './error-values';
 
@@ -28,6 +31,11 @@ export interface CompilerOptions {
    * results are the same (a test runs the conformance corpus both ways).
    */
   fastPaths?: boolean;
+  /**
+   * Compile with timing around every statement, routine and built-in call, recording into this profile (PROFILE
+   * CALL makes such a compiler for the call it profiles; ordinary code is compiled without any of it).
+   */
+  profile?: Profile;
 }
 
 export class Compiler {
@@ -38,9 +46,24 @@ export class Compiler {
   private readonly bindings = new Bindings(this);
   private readonly control = new ControlFlow(this);
   private readonly exprs = new Expressions(this);
+  readonly agents = new AgentStatements(this);
+  readonly profile: Profile | undefined;
 
   constructor(readonly host: Host, options: CompilerOptions = {}) {
     this.fast = options.fastPaths === false ? undefined : new FastPaths();
+    this.profile = options.profile;
+  }
+
+  /** The routine a call by name reaches: the session's, or its instrumented copy when profiling. */
+  routine(name: string, prefer: 'PROCEDURE' | 'FUNCTION'): CompiledRoutine | undefined {
+    const r = this.host.routine(name, prefer);
+    return r && this.profile ? this.profile.routineFor(r, this) : r;
+  }
+
+  /** A built-in by name, timed when profiling. */
+  builtin(name: string): BuiltinDef | undefined {
+    const def = this.host.builtins.lookup(name);
+    return def && this.profile ? this.profile.builtinFor(def) : def;
   }
 
   /** Compiles a cell: returns its body and the frame size it needs. */
@@ -76,6 +99,11 @@ export class Compiler {
   }
 
   stmt(s: A.Stmt, scope: BlockScope): StmtFn {
+    const fn = this.statement(s, scope);
+    return this.profile ? this.profile.timedStatement(s, fn) : fn;
+  }
+
+  private statement(s: A.Stmt, scope: BlockScope): StmtFn {
     const host = this.host;
     switch (s.kind) {
       case 'empty': return NONE;
@@ -133,6 +161,8 @@ export class Compiler {
       case 'execution':
       case 'executions':
         return compileAsyncStatement(this, host, s, scope);
+      default:
+        return this.agents.stmt(s, scope);
     }
   }
 

@@ -155,6 +155,8 @@ export class ControlFlow {
     const span = s.span;
     const reverse = s.reverse;
     const num = (v: Value, what: string): number => {
+      // the loop variable counts in doubles: a bound past 2^53 (a bigint) would not count one by one
+      if (typeof v === 'bigint') throw new ScriptError('value_error', `FOR range ${what} must be within ±9007199254740991, got ${v}`, span);
       if (typeof v !== 'number') throw new ScriptError('type_error', `FOR range ${what} must be a NUMBER, got ${typeOf(v)}`, span);
       return v;
     };
@@ -217,7 +219,7 @@ export class ControlFlow {
   /**
    * FORALL x IN items action [SAVE EXCEPTIONS]: runs the action (a CALL or a function call) for each element.
    * Without SAVE EXCEPTIONS the first error stops it; with it, failures are collected in `bulk_errors`
-   * (documents {index, element, message, type}) and the rest still run.
+   * (documents {index, element, error, message, type, code}; `error` and `message` are the same text) and the rest still run.
    */
   forall(s: Stmt<'forall'>, scope: BlockScope): StmtFn {
     const iterable = this.c.expr(s.iterable, scope);

@@ -38,5 +38,6 @@ export function bulkError(e: unknown, index: number, element: Value, span: A.Spa
   const err = asScriptError(e, span);
   rt.unwindTo(err, base);
   if (err.kind === 'interrupted') throw err;
-  return { index, element, message: err.message, type: err.kind, code: err.code as Value };
+  // `error` is the reference's name for the message (its bulk-operations page reads bulk_errors[i]['error']).
+  return { index, element, error: err.message, message: err.message, type: err.kind, code: err.code as Value };
 }

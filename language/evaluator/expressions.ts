@@ -4,6 +4,7 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Value, Doc, FunctionValue, isDoc, typeOf, toText } from '../values';
+import { LONG_MAX, LONG_MIN, isNumeric } from '../long-integers';
 import * as op from './operators';
 import type { Compiler } from './compile';
 import { BlockScope, FrameScope } from './scope';
@@ -22,6 +23,9 @@ export class Expressions {
     switch (e.kind) {
       case 'literal': {
         const v = e.value;
+        if (typeof v === 'bigint' && (v < LONG_MIN || v > LONG_MAX)) {
+          throw new ScriptError('arithmetic_error', `integer literal ${v} is outside the long range -9223372036854775808..9223372036854775807 (write ${v}.0 for a double)`, e.span);
+        }
         return () => v;
       }
       case 'template': {
@@ -175,7 +179,7 @@ export class Expressions {
     const sp = e.span;
     if (e.op === '+') {
       return (f) => then(a(f), (v) => {
-        if (typeof v !== 'number' && v !== null) throw new ScriptError('type_error', `operator + cannot be applied to ${typeOf(v)}`, sp);
+        if (!isNumeric(v) && v !== null) throw new ScriptError('type_error', `operator + cannot be applied to ${typeOf(v)}`, sp);
         return v;
       });
     }

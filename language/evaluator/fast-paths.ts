@@ -4,11 +4,15 @@
 // conformance corpus with them on and off and requires the same prints, results and errors, so a shortcut that
 // drifts from its original fails there.
 //
+// `+ - *` on doubles keep whole numbers exact (operators.ts): a result within ±(2^53-1) is returned, one
+// comparison; anything past it goes to the general operator, which redoes it exactly.
+//
 // Each shortcut is one closure per operator or shape: compiled code shared by many sites would otherwise see
 // many targets at one call and V8 would stop inlining it.
 import type * as A from '../ast';
 import type { Value } from '../values';
 import { isDoc } from '../values';
+import { SAFE } from '../long-integers';
 import type { BlockScope } from './scope';
 import { ExprFn, Frame, R, RET, RETURN, StmtFn, isPromise } from './runtime';
 import { binaryAfterLeft, binaryAfterRight, thenF } from './steps';
@@ -37,9 +41,9 @@ export class FastPaths {
     if (rs === undefined) return undefined;
     const c = lit ?? 0;
     switch (e.op) {
-      case '+': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; return typeof a === 'number' && typeof b === 'number' ? a + b : k(a, b); };
-      case '-': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; return typeof a === 'number' && typeof b === 'number' ? a - b : k(a, b); };
-      case '*': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; return typeof a === 'number' && typeof b === 'number' ? a * b : k(a, b); };
+      case '+': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; if (typeof a === 'number' && typeof b === 'number') { const r = a + b; if (Math.abs(r) <= SAFE) return r; } return k(a, b); };
+      case '-': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; if (typeof a === 'number' && typeof b === 'number') { const r = a - b; if (Math.abs(r) <= SAFE) return r; } return k(a, b); };
+      case '*': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; if (typeof a === 'number' && typeof b === 'number') { const r = a * b; if (Math.abs(r) <= SAFE) return r; } return k(a, b); };
       // modulo by zero is the general operator's error
       case '%': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; return typeof a === 'number' && typeof b === 'number' && b !== 0 ? a % b : k(a, b); };
       case '<': return (f) => { const a = f[ls], b = rs < 0 ? c : f[rs]; return typeof a === 'number' && typeof b === 'number' ? a < b : k(a, b); };
@@ -60,7 +64,8 @@ export class FastPaths {
         if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
         const b = r(f);
         if (isPromise(b)) return binaryAfterRight(a, b, k);
-        return typeof a === 'number' && typeof b === 'number' ? a + b : k(a, b);
+        if (typeof a === 'number' && typeof b === 'number') { const s = a + b; if (Math.abs(s) <= SAFE) return s; }
+        return k(a, b);
       };
     }
     if (e.op === '-') {
@@ -69,7 +74,8 @@ export class FastPaths {
         if (isPromise(a)) return binaryAfterLeft(a, f, r, k);
         const b = r(f);
         if (isPromise(b)) return binaryAfterRight(a, b, k);
-        return typeof a === 'number' && typeof b === 'number' ? a - b : k(a, b);
+        if (typeof a === 'number' && typeof b === 'number') { const s = a - b; if (Math.abs(s) <= SAFE) return s; }
+        return k(a, b);
       };
     }
     return undefined;

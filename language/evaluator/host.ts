@@ -6,6 +6,7 @@ import type { ExprFn, Frame, GlobalCell, Runtime, StmtFn } from './runtime';
 import type { Checker } from './types';
 import type { FrameScope } from './scope';
 import type { AsyncServices } from './async-statements';
+import type { DefinitionShelf } from '../definitions';
 
 /** A routine compiled to closures (a local function's enclosing frame is bound when its value is made). */
 export interface CompiledRoutine {
@@ -52,6 +53,8 @@ export interface Host {
   lastValue: Value | undefined;
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive: WeakSet<object>;
+  /** Where intents, skills and profiles are kept (the data store, or memory). */
+  readonly definitions: DefinitionShelf;
   /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
   readonly executions?: AsyncServices;
 }

@@ -3,6 +3,7 @@
 import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Doc, Value, isDoc, typeOf } from '../values';
+import { isNumeric } from '../long-integers';
 import { rowsOf, sourceOf } from '../data/rows';
 import { searchQuery } from '../data/search';
 import { createIndexDefinition } from '../data/commands';
@@ -76,7 +77,7 @@ export class IndexCommands {
     } else return undefined;
     return (f) => then(e(f), (v) => (Array.isArray(v) ? v : [v]).map((id) => {
       if (typeof id === 'string') return id;
-      if (typeof id === 'number') return String(id);
+      if (isNumeric(id)) return String(id);
       throw new ScriptError('type_error', `a document id must be a STRING, got ${typeOf(id)}`, w.span);
     }));
   }

@@ -21,7 +21,7 @@ export interface ArgPlan {
  */
 export function planArgs(decl: A.RoutineDecl, args: A.Expr[], names: (A.ArgName | undefined)[], site: A.Span): ArgPlan {
   const params = decl.params;
-  const what = `${decl.routine.toLowerCase()} ${decl.name}`;
+  const what = decl.label ?? `${decl.routine.toLowerCase()} ${decl.name}`;
   const byName = new Map(params.map((p, i) => [p.name, i]));
   const param: number[] = [];
   const useBody: boolean[] = [];

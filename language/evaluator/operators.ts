@@ -1,33 +1,50 @@
 // Operator semantics on values. NULL propagates through arithmetic and ordering (SQL style); `==`/`!=` are
 // null-safe deep comparisons; conditions accept BOOLEAN or NULL (NULL takes the false branch).
+// Whole numbers are exact to the long range (../long-integers.ts): a double result past ±(2^53-1) from whole
+// operands, or any bigint operand, takes the exact path; one comparison keeps the common case fast.
 import type { Span } from '../ast';
 import { ScriptError } from '../errors';
 import { Value, typeOf, toText, equals, compare } from '../values';
 import { checkConcat } from '../limits';
+import {
+  SAFE, isNumeric, toDouble, wholeArith, wholeDivide, wholeModulo, wholeNegate,
+} from '../long-integers';
 
 function typeError(op: string, a: Value, b: Value, span: Span): never {
   throw new ScriptError('type_error', `operator ${op} cannot be applied to ${typeOf(a)} and ${typeOf(b)}`, span);
 }
 
 export function add(a: Value, b: Value, span: Span): Value {
-  if (typeof a === 'number' && typeof b === 'number') return a + b;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    return Math.abs(r) <= SAFE ? r : wholeArith('+', a, b, span);
+  }
   if (a === null || b === null) return null;
   if (typeof a === 'string' || typeof b === 'string') return concat(a, b, span);
-  if (a instanceof Date && typeof b === 'number') return new Date(a.getTime() + b * 86400000);
+  if (isNumeric(a) && isNumeric(b)) return wholeArith('+', a, b, span);
+  if (a instanceof Date && isNumeric(b)) return new Date(a.getTime() + toDouble(b) * 86400000);
   return typeError('+', a, b, span);
 }
 
 export function sub(a: Value, b: Value, span: Span): Value {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a - b;
+    return Math.abs(r) <= SAFE ? r : wholeArith('-', a, b, span);
+  }
   if (a === null || b === null) return null;
-  if (a instanceof Date && typeof b === 'number') return new Date(a.getTime() - b * 86400000);
+  if (isNumeric(a) && isNumeric(b)) return wholeArith('-', a, b, span);
+  if (a instanceof Date && isNumeric(b)) return new Date(a.getTime() - toDouble(b) * 86400000);
   if (a instanceof Date && b instanceof Date) return (a.getTime() - b.getTime()) / 86400000;
   return typeError('-', a, b, span);
 }
 
 export function mul(a: Value, b: Value, span: Span): Value {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a * b;
+    return Math.abs(r) <= SAFE ? r : wholeArith('*', a, b, span);
+  }
   if (a === null || b === null) return null;
+  if (isNumeric(a) && isNumeric(b)) return wholeArith('*', a, b, span);
   return typeError('*', a, b, span);
 }
 
@@ -37,6 +54,10 @@ export function div(a: Value, b: Value, span: Span): Value {
     return a / b;
   }
   if (a === null || b === null) return null;
+  if (isNumeric(a) && isNumeric(b)) {
+    if (b == 0) throw new ScriptError('division_error', 'division by zero', span); // eslint-disable-line eqeqeq
+    return wholeDivide(a, b, span);
+  }
   return typeError('/', a, b, span);
 }
 
@@ -46,6 +67,10 @@ export function mod(a: Value, b: Value, span: Span): Value {
     return a % b;
   }
   if (a === null || b === null) return null;
+  if (isNumeric(a) && isNumeric(b)) {
+    if (b == 0) throw new ScriptError('division_error', 'modulo by zero', span); // eslint-disable-line eqeqeq
+    return wholeModulo(a, b, span);
+  }
   return typeError('%', a, b, span);
 }
 
@@ -67,7 +92,7 @@ export function order(op: '<' | '<=' | '>' | '>=', a: Value, b: Value, span: Spa
     }
   }
   if (a === null || b === null) return null;
-  const c = compare(a, b);
+  const c = compare(a, b); // a bigint with a number too
   if (c === undefined) return typeError(op, a, b, span);
   switch (op) {
     case '<': return c < 0;
@@ -84,6 +109,7 @@ export function eq(a: Value, b: Value): boolean {
 export function negate(a: Value, span: Span): Value {
   if (typeof a === 'number') return -a;
   if (a === null) return null;
+  if (typeof a === 'bigint') return wholeNegate(a, span);
   throw new ScriptError('type_error', `operator - cannot be applied to ${typeOf(a)}`, span);
 }
 

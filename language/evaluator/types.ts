@@ -2,6 +2,7 @@
 import type { Span, TypeRef } from '../ast';
 import { ScriptError } from '../errors';
 import { Value, FunctionValue, isDoc, typeOf } from '../values';
+import { isNumeric } from '../long-integers';
 
 export function typeText(t: TypeRef): string {
   switch (t.kind) {
@@ -29,7 +30,7 @@ export function checkType(v: Value, t: TypeRef, label: string, span: Span | unde
       return mismatch(v, t, label, span);
   }
   switch (t.name) {
-    case 'NUMBER': return typeof v === 'number' ? v : mismatch(v, t, label, span);
+    case 'NUMBER': return isNumeric(v) ? v : mismatch(v, t, label, span);
     case 'STRING': return typeof v === 'string' ? v : mismatch(v, t, label, span);
     case 'BOOLEAN': return typeof v === 'boolean' ? v : mismatch(v, t, label, span);
     case 'DOCUMENT': return isDoc(v) ? v : mismatch(v, t, label, span);
@@ -52,7 +53,7 @@ export type Checker = (v: Value, span: Span | undefined) => Value;
 export function checkerFor(t: TypeRef, label: string): Checker {
   if (t.kind === 'simple') {
     switch (t.name) {
-      case 'NUMBER': return (v, span) => (typeof v === 'number' || v === null ? v : mismatch(v, t, label, span));
+      case 'NUMBER': return (v, span) => (isNumeric(v) || v === null ? v : mismatch(v, t, label, span));
       case 'STRING': return (v, span) => (typeof v === 'string' || v === null ? v : mismatch(v, t, label, span));
       case 'BOOLEAN': return (v, span) => (typeof v === 'boolean' || v === null ? v : mismatch(v, t, label, span));
       case 'ANY': return (v) => v;

@@ -2,12 +2,14 @@
 //
 // Ohm parses one top-level statement at a time (split.ts finds where they end): its time and memory grow faster
 // than the text it is given (a 1 MB cell whole took a minute and gigabytes), while each statement is small.
-// Statements already seen in a cell or an earlier one come from a cache (a generated cell repeats itself).
+// Statements already seen in a cell or an earlier one come from a cache (a generated cell repeats itself), and a
+// statement of a shape seen before (the same but for names, numbers and strings) from a copy of that parse.
 // `tryParseAsync` lets the event loop run between statements, so control requests are answered during a big parse.
 import type * as ohm from 'ohm-js';
 import type { Program, SourceText, Stmt } from '../ast';
 import { ScriptError } from '../errors';
 import { elasticScriptGrammar } from './grammar';
+import { parseByShape } from './shape-cache';
 import { scanCell } from './split';
 import { toProgram } from './to-ast';
 
@@ -94,6 +96,19 @@ function parsePiece(text: string, start: number, end: number): Piece {
   const piece = text.slice(start, end);
   const cached = cache.get(piece);
   if (cached) return { ok: true, stmts: cached };
+  if (piece.length <= CACHE_MAX_TEXT) {
+    // a statement of a shape seen before (same words, other names and values): a copy of that parse
+    const shared = parseByShape(piece, (canonical) => {
+      const r = ohmPiece(canonical, 0);
+      return r.ok ? r.stmts : undefined;
+    });
+    if (shared) return remember(piece, shared);
+  }
+  return ohmPiece(piece, start);
+}
+
+/** Ohm's parse of `piece` (at `start` in the cell, for failure offsets). */
+function ohmPiece(piece: string, start: number): Piece {
   try {
     // Most pieces are one statement: matching `Statement` skips Program's failed try of every statement form at
     // the end of the text (half the time). A PEG match of one statement is the same inside Program, so only a

@@ -3,7 +3,7 @@
 //
 // Ohm's cost and memory grow with the text it is given (a 1 MB cell took a minute and gigabytes whole), so
 // parse.ts hands it one statement at a time. The scanner only has to be right about *where it is safe to cut*:
-// after a `;` outside strings, comments, brackets and blocks (BEGIN/IF/LOOP/TRY/SWITCH/CASE ... END). When it
+// after a `;` outside strings, comments, brackets and blocks (BEGIN/IF/LOOP/TRY/SWITCH/CASE/DEFINE INTENT ... END). When it
 // guesses wrong the cut statement fails to parse and parse.ts re-parses the rest of the cell whole, so a wrong
 // guess costs time, never a different result.
 
@@ -38,7 +38,7 @@ export interface CellScan {
 
 const OPENERS = new Set(['BEGIN', 'IF', 'LOOP', 'TRY', 'SWITCH', 'CASE']);
 // After END, these words close the block rather than open one (END IF, END LOOP, END PROCEDURE ...).
-const END_WORDS = new Set(['IF', 'LOOP', 'TRY', 'SWITCH', 'PROCEDURE', 'FUNCTION']);
+const END_WORDS = new Set(['IF', 'LOOP', 'TRY', 'SWITCH', 'PROCEDURE', 'FUNCTION', 'INTENT']);
 // A CASE right after one of these starts an expression; elsewhere inside SWITCH it is a case label.
 const EXPR_BEFORE = new Set(['PRINT', 'RETURN', 'THEN', 'ELSE', 'WHEN', 'DISPLAY', 'AND', 'OR', 'NOT', 'IN', 'LIKE',
   'BETWEEN', 'THROW', 'RAISE', 'INDEX', 'QUERY', 'IS', 'CALL']);
@@ -162,6 +162,8 @@ export function scanCell(text: string): CellScan {
           if (word === 'CASE' ? caseOpensBlock(stack, prevWord, prevChar) : word !== 'BEGIN' || beginOpensBlock(prevWord, prevChar)) {
             stack.push(word);
           }
+        } else if (word === 'INTENT' && prevWord === 'DEFINE') {
+          stack.push(word); // DEFINE INTENT ... END INTENT holds statements
         } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart))) {
           esqlDepth = stack.length;
         }

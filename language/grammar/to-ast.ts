@@ -2,6 +2,8 @@
 import * as ohm from 'ohm-js';
 import type * as A from '../ast';
 import { elasticScriptGrammar } from './grammar';
+import { agentActions } from './to-ast-agents';
+import { normalizeWhole } from '../long-integers';
 
 type N = ohm.Node;
 
@@ -59,6 +61,16 @@ function unescape(body: string, quote: string): string {
       default: return c === undefined ? m : `\\${c}`;
     }
   });
+}
+
+/** A whole literal past 2^53 is read exactly, as a bigint (one past the long range is refused when compiled). */
+function numberLiteral(text: string): number | bigint {
+  if (text.length > 15 && /^\d+$/.test(text)) return normalizeWhole(BigInt(text));
+  return Number(text);
+}
+
+function negateLiteral(v: number | bigint): number | bigint {
+  return typeof v === 'bigint' ? normalizeWhole(-v) : -v;
 }
 
 function parseInterpolation(text: string, offset: number): A.Expr {
@@ -345,7 +357,9 @@ const actions: ohm.ActionDict<unknown> = {
   MulExp_mod: chained,
   UnaryExp_neg(_m, e) {
     const inner = e.toAst() as A.Expr;
-    if (inner.kind === 'literal' && typeof inner.value === 'number') return { ...inner, value: -inner.value, span: span(this) };
+    if (inner.kind === 'literal' && (typeof inner.value === 'number' || typeof inner.value === 'bigint')) {
+      return { ...inner, value: negateLiteral(inner.value), span: span(this) };
+    }
     return { kind: 'unary', op: '-', operand: inner, span: span(this) };
   },
   UnaryExp_pos(_p, e) { return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) }; },
@@ -386,7 +400,7 @@ const actions: ohm.ActionDict<unknown> = {
   EsqlFromToSemi(_from, _chunks) { return { text: this.sourceString.trim(), span: span(this) }; },
   EsqlBalanced(_t) { return { text: this.sourceString.trim(), span: span(this) }; },
 
-  number(_n) { return { kind: 'literal', value: Number(this.sourceString), span: span(this) }; },
+  number(_n) { return { kind: 'literal', value: numberLiteral(this.sourceString), span: span(this) }; },
   stringLit(_s) {
     const node = this;
     const quote = node.sourceString[0];
@@ -435,7 +449,7 @@ let sem: ohm.Semantics | undefined;
 function semantics(match: ohm.MatchResult): ohm.Dict {
   if (!sem) {
     sem = elasticScriptGrammar().createSemantics();
-    sem.addOperation('toAst', actions);
+    sem.addOperation('toAst', { ...actions, ...agentActions({ span, opt, list, callArgs, stringValue }) });
   }
   return sem(match);
 }

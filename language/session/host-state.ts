@@ -12,6 +12,7 @@ import { typeText } from '../evaluator/types';
 import type { ScriptError } from '../errors';
 import type { Outbox } from '../outbox';
 import type { IntegrationSettings } from '../config';
+import { DefinitionShelf, MemoryDefinitionShelf } from '../definitions';
 import { FunctionValue, Value, typeOf } from '../values';
 import type { RoutineCatalog, RoutineKind } from './routine-catalog';
 
@@ -23,6 +24,8 @@ export interface HostStateOptions {
   readonly integrations: IntegrationSettings;
   readonly services?: Services;
   readonly executions?: AsyncServices;
+  /** Intents, skills and profiles (in memory when not given). */
+  readonly definitions?: DefinitionShelf;
 }
 
 export class HostState implements Host {
@@ -32,6 +35,7 @@ export class HostState implements Host {
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive = new WeakSet<object>();
   readonly executions?: AsyncServices;
+  readonly definitions: DefinitionShelf;
   /** Set by compiled code (a cell-level statement's value); read and cleared by takeResult. */
   lastValue: Value | undefined;
 
@@ -44,6 +48,7 @@ export class HostState implements Host {
   constructor(options: HostStateOptions) {
     this.routines = options.routines;
     this.executions = options.executions;
+    this.definitions = options.definitions ?? new MemoryDefinitionShelf();
     if (options.services) this.rt.services = options.services;
     this.env = options.variables;
     this.integrations = options.integrations;
@@ -52,6 +57,7 @@ export class HostState implements Host {
       variables: () => this.variables().map((c) => ({ name: c.name, type: c.type ? typeText(c.type) : typeOf(c.v), value: c.v })),
       routines: (kind) => [...this.routines.all(kind)].map((r) => this.routines.info(r)),
       builtins: () => this.builtins.all(),
+      definitions: this.definitions,
     };
   }
 

@@ -31,9 +31,10 @@ export function openStore(settings: StoreSettings): DataStore {
       return new ElasticsearchStore(new Client(elasticsearchOptions(settings.cluster)));
     }
     case 'embedded':
-      return new EmbeddedStore(settings.file, { durability: settings.durability });
+      // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it
+      return new EmbeddedStore(settings.file, { durability: settings.durability, exactLongs: true });
     case 'memory':
-      return new EmbeddedStore(':memory:');
+      return new EmbeddedStore(':memory:', { exactLongs: true });
     case 'none':
       throw new StoreError('no data store is configured (ESCRIPT_STORE=none)', 'configuration_error');
   }

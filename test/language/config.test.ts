@@ -44,6 +44,7 @@ describe('configuration', () => {
       },
       executions: {},
       printLimit: 1_000_000,
+      displayLimit: 1_000,
       notebook: null,
       variables: {},
     } satisfies Config);

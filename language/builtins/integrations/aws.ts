@@ -8,6 +8,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { BuiltinDef, CallContext } from '../registry';
 import type { AwsSettings } from '../../config';
 import { Doc, Value, isDoc, toJsonable, toText } from '../../values';
+import { stringifyExact } from '../../exact-json';
 import { ScriptError } from '../../errors';
 import { int, str } from '../core';
 import { I, given, jsonOrText, statusOf, toOutbox, viaClient } from './transport';
@@ -74,7 +75,7 @@ async function lambda(c: Credentials): Promise<{ client: LambdaClient; sdk: type
 /** Object content: strings as they are, other values as JSON. */
 function content(v: Value): { text: string; type: string } {
   if (typeof v === 'string') return { text: v, type: 'text/plain; charset=utf-8' };
-  return { text: JSON.stringify(toJsonable(v)), type: 'application/json' };
+  return { text: stringifyExact(toJsonable(v)), type: 'application/json' };
 }
 
 const s3Url = (bucket: string, key?: string) => `s3://${bucket}${key === undefined ? '' : `/${key}`}`;
@@ -199,7 +200,7 @@ export const awsBuiltins: BuiltinDef[] = [
     impl: async ([name, payload, ...creds], ctx) => {
       const fn = 'AWS_LAMBDA_INVOKE';
       const functionName = str(fn, name, 'function_name');
-      const body = !given(payload) ? '{}' : typeof payload === 'string' ? payload : JSON.stringify(toJsonable(payload));
+      const body = !given(payload) ? '{}' : typeof payload === 'string' ? payload : stringifyExact(toJsonable(payload));
       const c = credentials(fn, ctx, creds);
       if (await toOutbox({ integration: 'aws', fn, method: 'INVOKE', url: `lambda://${c.region}/${functionName}`, body }, configured(c), ctx)) return { dry_run: true };
       return viaClient(fn, ctx, async (signal) => {

@@ -1,0 +1,127 @@
+// Parses by shape (shape.ts): Ohm parses a shape's canonical statement once; each statement of that shape gets a
+// copy of that AST with the canonical sentinels replaced by its own names and values and every span moved to
+// its own offsets. A canonical AST the copy cannot account for (a sentinel changed, or cut inside) marks the
+// shape as not shareable, and its statements go to Ohm one by one.
+import type { Stmt } from '../ast';
+import { shapeOf, type Hole, type Shape } from './shape';
+
+/** What Ohm made of a shape's canonical text: the statements, or null when they cannot be shared. */
+interface Template {
+  readonly stmts: Stmt[];
+  readonly canonical: string;
+  readonly holes: Hole[];
+  /** A sentinel as it appears among the AST's strings (a string's value has no quotes) -> its hole index. */
+  readonly byText: Map<string, number>;
+  readonly byNumber: Map<number, number>;
+}
+
+const MAX_SHAPES = 5_000;
+const shapes = new Map<string, Template | null>();
+
+/** Counters, for the bench and the tests. */
+export const shapeStats = { hits: 0, built: 0, unshared: 0 };
+
+class Unshared extends Error {}
+
+/**
+ * The statements of `text` from a shared shape, or undefined (no shape, or not shareable: parse it with Ohm).
+ * `ohm` parses a canonical text and returns its statements, or undefined when it fails.
+ */
+export function parseByShape(text: string, ohm: (canonical: string) => Stmt[] | undefined): Stmt[] | undefined {
+  const shape = shapeOf(text);
+  if (!shape) return undefined;
+  let t = shapes.get(shape.key);
+  if (t === undefined) {
+    t = build(shape, ohm);
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(shape.key, t);
+    shapeStats.built++;
+  }
+  if (t === null) return undefined;
+  try {
+    const out = instantiate(t.stmts, t, text, shape.holes);
+    shapeStats.hits++;
+    return out;
+  } catch (e) {
+    if (!(e instanceof Unshared)) throw e;
+    shapes.set(shape.key, null); // the same template fails the same way for every statement of this shape
+    shapeStats.unshared++;
+    return undefined;
+  }
+}
+
+/** Forgets every shape (tests). */
+export function clearShapes(): void {
+  shapes.clear();
+}
+
+function build(shape: Shape, ohm: (canonical: string) => Stmt[] | undefined): Template | null {
+  let stmts: Stmt[] | undefined;
+  try {
+    stmts = ohm(shape.canonical);
+  } catch {
+    return null;
+  }
+  if (!stmts) return null;
+  const byText = new Map<string, number>();
+  const byNumber = new Map<number, number>();
+  shape.holes.forEach((h, k) => {
+    if (h.kind === 'string') byText.set(h.sentinel.slice(1, -1), k);
+    else byText.set(h.sentinel, k);
+    if (h.kind === 'int' || h.kind === 'dec') byNumber.set(Number(h.sentinel), k);
+  });
+  return { stmts, canonical: shape.canonical, holes: shape.holes, byText, byNumber };
+}
+
+const SENTINEL = /zq7|97531\d{4}/i;
+
+/** A copy of the template's AST for the statement `text` whose holes are `holes`. */
+function instantiate<T>(node: T, t: Template, text: string, holes: Hole[]): T {
+  const offset = (o: number): number => {
+    // the last hole starting before o: o is in the verbatim text after it (same distance from its end)
+    let lo = 0;
+    let hi = t.holes.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (t.holes[mid].canonStart < o) { k = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (k < 0) return o;
+    if (o < t.holes[k].canonEnd) throw new Unshared(); // inside a sentinel
+    return holes[k].end + (o - t.holes[k].canonEnd);
+  };
+  const value = (k: number): string => {
+    const h = holes[k];
+    return h.kind === 'string' ? text.slice(h.start + 1, h.end - 1) : text.slice(h.start, h.end);
+  };
+  const copy = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const k = t.byText.get(v);
+      if (k !== undefined) return value(k);
+      if (!SENTINEL.test(v)) return v;
+      // a slice of the text holding sentinels (ES|QL text): the same slice of this statement
+      const at = t.canonical.indexOf(v);
+      if (at < 0 || t.canonical.indexOf(v, at + 1) >= 0) throw new Unshared();
+      return text.slice(offset(at), offset(at + v.length));
+    }
+    if (typeof v === 'number') {
+      const k = t.byNumber.get(v);
+      if (k !== undefined) return Number(text.slice(holes[k].start, holes[k].end));
+      if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
+      return v;
+    }
+    if (Array.isArray(v)) return v.map(copy);
+    if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+    const out: Record<string, unknown> = {};
+    for (const [key, x] of Object.entries(v)) {
+      if (key === 'span' && x) {
+        const s = x as { start: number; end: number; source: unknown };
+        out[key] = { start: offset(s.start), end: offset(s.end), source: s.source };
+      } else {
+        out[key] = copy(x);
+      }
+    }
+    return out;
+  };
+  return copy(node) as T;
+}
