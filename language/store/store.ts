@@ -33,6 +33,8 @@ export interface WriteResult extends DocumentVersion {
 export interface BulkItem {
   id?: string;
   doc: Source;
+  /** `doc` as JSON text, when the caller has it (a line of a file): stored as `_source` without a re-encoding. */
+  sourceText?: string;
 }
 
 export interface BulkResult {
