@@ -22,6 +22,12 @@ export interface ClusterSettings {
   readonly password?: string;
   /** A CA certificate file for the cluster's TLS. */
   readonly caFile?: string;
+  /** ESCRIPT_ELASTICSEARCH_TIMEOUT_MS: how long one request attempt may take. */
+  readonly timeoutMs?: number;
+  /** ESCRIPT_ELASTICSEARCH_RETRIES: retries of a safe request after a passing failure (429, 502-504, timeout, connection). */
+  readonly retries?: number;
+  /** ESCRIPT_ELASTICSEARCH_RETRY_MS: the time one request's attempts and waits may take in all. */
+  readonly retryMs?: number;
 }
 
 /** The data store a session uses (ESCRIPT_STORE, ESCRIPT_ELASTICSEARCH_*, ESCRIPT_DATA_DIR, ESCRIPT_DURABILITY). */
@@ -234,7 +240,12 @@ function clusterSettings(env: Env): ClusterSettings | null {
   if (password !== undefined && !username) {
     throw new ConfigError('ESCRIPT_ELASTICSEARCH_PASSWORD', 'ESCRIPT_ELASTICSEARCH_PASSWORD is set without ESCRIPT_ELASTICSEARCH_USERNAME');
   }
-  return { url, cloudId, apiKey, username, password, caFile: value(env, 'ESCRIPT_ELASTICSEARCH_CA_FILE') };
+  return {
+    url, cloudId, apiKey, username, password, caFile: value(env, 'ESCRIPT_ELASTICSEARCH_CA_FILE'),
+    timeoutMs: wholeNumber(env, 'ESCRIPT_ELASTICSEARCH_TIMEOUT_MS', 30_000, 'a whole number of milliseconds'),
+    retries: wholeNumber(env, 'ESCRIPT_ELASTICSEARCH_RETRIES', 3, 'a whole number of retries'),
+    retryMs: wholeNumber(env, 'ESCRIPT_ELASTICSEARCH_RETRY_MS', 30_000, 'a whole number of milliseconds'),
+  };
 }
 
 /** An http(s) URL setting (trailing slashes dropped), or undefined when unset. */

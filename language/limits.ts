@@ -78,3 +78,36 @@ export function engineLimitError(e: unknown, span: Span | undefined): ScriptErro
   }
   return null;
 }
+
+/**
+ * A built-in about to build a string of `length` characters: the limit error before it is allocated (V8 would
+ * first allocate up to its own ceiling, or fail with no position). `what` names the built-in.
+ */
+export function ensureStringFits(what: string, length: number): void {
+  if (length > MAX_STRING_LENGTH) {
+    throw limitError(`${what}: string too long: ${length} characters exceeds the limit of ${MAX_STRING_LENGTH}`, undefined);
+  }
+}
+
+/** A built-in about to build an array of `length` elements: the limit error before it is allocated. */
+export function ensureArrayFits(what: string, length: number): void {
+  if (length > MAX_ARRAY_LENGTH) {
+    throw limitError(`${what}: array too long: ${length} elements exceeds the limit of ${MAX_ARRAY_LENGTH}`, undefined);
+  }
+}
+
+/** How many times `part` occurs in `text` (not overlapping), counting no further than `stopAt`. */
+export function occurrences(text: string, part: string, stopAt = Infinity): number {
+  if (part === '') return text.length + 1;
+  let n = 0;
+  for (let at = text.indexOf(part); at >= 0 && n < stopAt; at = text.indexOf(part, at + part.length)) n++;
+  return n;
+}
+
+/** Joins strings after checking the total length against the string limit (CONCAT, ARRAY_JOIN). */
+export function joinWithin(what: string, parts: string[], separator: string): string {
+  let total = parts.length > 1 ? separator.length * (parts.length - 1) : 0;
+  for (const p of parts) total += p.length;
+  ensureStringFits(what, total);
+  return parts.join(separator);
+}

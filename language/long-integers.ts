@@ -46,6 +46,12 @@ export function normalizeWhole(b: bigint): number | bigint {
   return b >= -SAFE_BIG && b <= SAFE_BIG ? Number(b) : b;
 }
 
+/** A number literal's value: a whole literal past 2^53 exactly, as a bigint (past the long range it is refused when compiled). */
+export function numberLiteral(text: string): number | bigint {
+  if (text.length > 15 && /^\d+$/.test(text)) return normalizeWhole(BigInt(text));
+  return Number(text);
+}
+
 function big(v: number | bigint): bigint {
   return typeof v === 'bigint' ? v : BigInt(v);
 }
@@ -72,11 +78,16 @@ export function addNumeric(a: number | bigint, b: number | bigint, span?: Span):
   return wholeArith('+', a, b, span);
 }
 
-/** `a / b` with a bigint operand (b not zero): exact when b divides a, else the double quotient, as `/` on doubles. */
+/**
+ * `a / b` with a bigint operand (b not zero): exact when b divides a, else a double quotient, as `/` on doubles
+ * gives (7 / 2 = 3.5); it is computed from the exact quotient and remainder, so the fraction is not lost.
+ */
 export function wholeDivide(a: number | bigint, b: number | bigint, span?: Span): number | bigint {
   if (isWhole(a) && isWhole(b)) {
     const x = big(a), y = big(b);
-    if (x % y === 0n) return exactWhole(x / y, span);
+    const q = x / y, r = x % y;
+    if (r === 0n) return exactWhole(q, span);
+    return Number(q) + Number(r) / Number(y);
   }
   return toDouble(a) / toDouble(b);
 }

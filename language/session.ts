@@ -126,7 +126,7 @@ export class Session implements Interpreter {
     const capped = new CappedOutput(out, this.config.printLimit, this.config.displayLimit);
     try {
       const program = await this.parseCell(code, name, signal);
-      await host.routines.sync(out);
+      await host.routines.sync(out, signal);
       const { run, frameSize } = this.compiler.compileCell(program);
       host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);

@@ -25,6 +25,12 @@ export async function runEsql(query: string, format: 'txt' | 'json', config: Con
   return { text: format === 'json' ? stringifyExact(result, 2) : formatText(result), warnings: result.warnings };
 }
 
+/** The query's plans (analysed, optimised, physical) as the embedded engine's EXPLAIN prints them, one line each. */
+export async function explainEsql(query: string, config: Config = readConfig(process.env)): Promise<EsqlOutput> {
+  const result = await withStore(config, (store) => store.esql(`EXPLAIN ${query}`));
+  return { text: result.values.map((row) => String(row[0])).join('\n'), warnings: result.warnings };
+}
+
 /** Loads an .ndjson/.json/.csv file into `index`. */
 export function loadFile(file: string, index: string, config: Config = readConfig(process.env)): Promise<LoadResult> {
   return withStore(config, (store) => loadIntoStore(store, file, index));

@@ -11,7 +11,9 @@ commands:
                                             install the kernelspec (default: --user, name escript)
   run FILE|- [--print-result] [--progress]  run a script: stdout is what it prints; waits for the executions it
                                             started; status 1 if it or one of them failed (escript run --help)
-  esql QUERY [--format txt|json]            run an ES|QL query against the configured store and print a table
+  esql QUERY [--format txt|json] [--explain]
+                                            run an ES|QL query against the configured store and print a table
+                                            (--explain: its logical and physical plans instead)
   load FILE --index NAME                    load documents into an index from FILE.ndjson, .jsonl, .json
                                             (an array of documents) or .csv (a header row; name:type columns)
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)

@@ -5,6 +5,7 @@ import { Value, FunctionValue, isDoc, equals, compare, toText, typeOf } from '..
 import { ScriptError } from '../errors';
 import { addNumeric, isNumeric } from '../long-integers';
 import { after, argError, arr, eachMaybeAsync, int, str } from './core';
+import { ensureArrayFits, joinWithin } from '../limits';
 
 const A = 'array';
 
@@ -68,10 +69,15 @@ export const arrayBuiltins: BuiltinDef[] = [
     } },
   { name: 'ARRAY_JOIN', category: A, params: [{ name: 'array', type: 'ARRAY' }, { name: 'delimiter', type: 'STRING', optional: true }], returns: 'STRING',
     doc: "The text of the elements joined with delimiter (default ',').",
-    impl: ([a, d]) => (a === null ? null : arr('ARRAY_JOIN', a, 'array').map(toText).join(d === undefined || d === null ? ',' : str('ARRAY_JOIN', d, 'delimiter'))) },
+    impl: ([a, d]) => (a === null ? null : joinWithin('ARRAY_JOIN', arr('ARRAY_JOIN', a, 'array').map(toText), d === undefined || d === null ? ',' : str('ARRAY_JOIN', d, 'delimiter'))) },
   { name: 'ARRAY_FLATTEN', category: A, params: [{ name: 'array', type: 'ARRAY' }], returns: 'ARRAY',
     doc: 'A new array with nested arrays flattened by one level.',
-    impl: ([a]) => (a === null ? null : arr('ARRAY_FLATTEN', a, 'array').flatMap((x) => (Array.isArray(x) ? x : [x]))) },
+    impl: ([a]) => {
+      if (a === null) return null;
+      const items = arr('ARRAY_FLATTEN', a, 'array');
+      ensureArrayFits('ARRAY_FLATTEN', items.reduce((n: number, x) => n + (Array.isArray(x) ? x.length : 1), 0));
+      return items.flatMap((x) => (Array.isArray(x) ? x : [x]));
+    } },
   { name: 'ARRAY_REVERSE', category: A, params: [{ name: 'array', type: 'ARRAY' }], returns: 'ARRAY',
     doc: 'A new array with the elements in reverse order.',
     impl: ([a]) => (a === null ? null : [...arr('ARRAY_REVERSE', a, 'array')].reverse()) },

@@ -3,6 +3,7 @@ import type { BuiltinDef } from './registry';
 import { toText, Value } from '../values';
 import { argError, int, str } from './core';
 import { isCredentialVariable } from '../config';
+import { ensureArrayFits, ensureStringFits, joinWithin, MAX_STRING_LENGTH, occurrences } from '../limits';
 
 const S = 'string';
 const s1 = [{ name: 'input', type: 'STRING' }];
@@ -26,7 +27,26 @@ function pad(fn: string, args: Value[], left: boolean): Value {
   const fill = args[2] === undefined || args[2] === null ? ' ' : str(fn, args[2], 'pad string');
   if (len <= s.length) return s.slice(0, Math.max(0, len));
   if (fill === '') return s;
+  ensureStringFits(fn, len); // before padStart allocates it
   return left ? s.padStart(len, fill) : s.padEnd(len, fill);
+}
+
+/** `$&`, `$1`, `$<name>`, `$$`, `` $` `` and `$'` in a replacement, as String.prototype.replace reads them. */
+function expandReplacement(rep: string, match: string, groups: (string | undefined)[], named: Record<string, string> | undefined, text: string, at: number): string {
+  if (!rep.includes('$')) return rep;
+  return rep.replace(/\$(\$|&|`|'|\d{1,2}|<[^>]*>)/g, (whole, k: string) => {
+    if (k === '$') return '$';
+    if (k === '&') return match;
+    if (k === '`') return text.slice(0, at);
+    if (k === "'") return text.slice(at + match.length);
+    if (k.startsWith('<')) return named ? named[k.slice(1, -1)] ?? '' : whole;
+    // $12 means group 12 when there is one, else group 1 followed by "2" (as replace does)
+    const two = Number(k);
+    if (k.length === 2 && two >= 1 && two <= groups.length) return groups[two - 1] ?? '';
+    const one = Number(k[0]);
+    if (one >= 1 && one <= groups.length) return (groups[one - 1] ?? '') + k.slice(1);
+    return whole;
+  });
 }
 
 export const stringBuiltins: BuiltinDef[] = [
@@ -58,7 +78,13 @@ export const stringBuiltins: BuiltinDef[] = [
     impl: nullSafe(([s, t, r]) => {
       const target = str('REPLACE', t, 'target');
       const text = str('REPLACE', s, 'input');
-      return target === '' ? text : text.split(target).join(r === null ? '' : str('REPLACE', r, 'replacement'));
+      if (target === '') return text;
+      const replacement = r === null ? '' : str('REPLACE', r, 'replacement');
+      if (replacement.length > target.length) {
+        const n = occurrences(text, target, MAX_STRING_LENGTH);
+        ensureStringFits('REPLACE', text.length + n * (replacement.length - target.length));
+      }
+      return text.split(target).join(replacement);
     }) },
   { name: 'INSTR', category: S, params: [{ name: 'input', type: 'STRING' }, { name: 'substring', type: 'STRING' }, { name: 'start', type: 'NUMBER', optional: true }],
     returns: 'NUMBER', doc: 'Position (1-based) of the first occurrence of substring in input at or after start, 0 when absent.',
@@ -74,10 +100,32 @@ export const stringBuiltins: BuiltinDef[] = [
     impl: nullSafe((args) => pad('RPAD', args, false)) },
   { name: 'SPLIT', category: S, params: [{ name: 'input', type: 'STRING' }, { name: 'delimiter', type: 'STRING', optional: true }],
     returns: 'ARRAY', doc: "input cut at each delimiter (default ','), as an array of strings.",
-    impl: nullSafe(([s, d]) => str('SPLIT', s, 'input').split(d === undefined || d === null ? ',' : str('SPLIT', d, 'delimiter'))) },
+    impl: nullSafe(([s, d]) => {
+      const text = str('SPLIT', s, 'input');
+      const delimiter = d === undefined || d === null ? ',' : str('SPLIT', d, 'delimiter');
+      // count the pieces first: the array of a huge string's pieces would be built before any check
+      if (text.length >= 1 << 16) ensureArrayFits('SPLIT', delimiter === '' ? text.length : occurrences(text, delimiter) + 1);
+      return text.split(delimiter);
+    }) },
   { name: 'REGEXP_REPLACE', category: S, params: [{ name: 'input', type: 'STRING' }, { name: 'regex', type: 'STRING' }, { name: 'replacement', type: 'STRING' }],
     returns: 'STRING', doc: 'input with every match of the regular expression replaced ($1 refers to a group).',
-    impl: nullSafe(([s, re, r]) => str('REGEXP_REPLACE', s, 'input').replace(regex('REGEXP_REPLACE', re, 'g'), r === null ? '' : str('REGEXP_REPLACE', r, 'replacement'))) },
+    impl: nullSafe(([s, re, r]) => {
+      const text = str('REGEXP_REPLACE', s, 'input');
+      const pattern = regex('REGEXP_REPLACE', re, 'g');
+      const replacement = r === null ? '' : str('REGEXP_REPLACE', r, 'replacement');
+      // the output's size is known only match by match: count it as the replacements are made
+      let size = text.length;
+      return text.replace(pattern, (...m: unknown[]) => {
+        const match = m[0] as string;
+        const groups = m.slice(1, -2) as (string | undefined)[];
+        const named = (typeof m[m.length - 1] === 'object' ? m[m.length - 1] : undefined) as Record<string, string> | undefined;
+        const rest = named ? m.slice(1, -3) as (string | undefined)[] : groups;
+        const out = expandReplacement(replacement, match, rest, named, text, m[named ? m.length - 3 : m.length - 2] as number);
+        size += out.length - match.length;
+        ensureStringFits('REGEXP_REPLACE', size);
+        return out;
+      });
+    }) },
   { name: 'REGEXP_SUBSTR', category: S, params: [{ name: 'input', type: 'STRING' }, { name: 'regex', type: 'STRING' }, { name: 'group', type: 'NUMBER', optional: true }],
     returns: 'STRING', doc: 'The first match of the regular expression in input (or its group), NULL when none.',
     impl: nullSafe(([s, re, g]) => {
@@ -91,7 +139,7 @@ export const stringBuiltins: BuiltinDef[] = [
     impl: nullSafe(([s]) => str('INITCAP', s, 'input').toLowerCase().replace(/(^|[^\p{L}\p{N}])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())) },
   { name: 'CONCAT', category: S, params: [{ name: 'values', type: 'ANY', variadic: true }], returns: 'STRING',
     doc: 'The text of all arguments joined together (NULL arguments are skipped).',
-    impl: (args) => args.filter((a) => a !== null).map(toText).join('') },
+    impl: (args) => joinWithin('CONCAT', args.filter((a) => a !== null).map(toText), '') },
   { name: 'TO_STRING', category: S, params: [{ name: 'value', type: 'ANY' }], returns: 'STRING',
     doc: 'The text form of any value, as PRINT shows it (NULL stays NULL).',
     impl: ([v]) => (v === null ? null : toText(v)) },

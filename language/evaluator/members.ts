@@ -6,10 +6,14 @@ import { MAX_ARRAY_LENGTH, limitError } from '../limits';
 
 /**
  * An index past the end. One equal to the length is the mistake of counting from 1 (the reference's tutorials
- * do): the message says where indices start.
+ * do): the message says where indices start. Index 0 of an empty array is usually `FOR i IN 0..ARRAY_LENGTH(a) - 1`,
+ * which counts down (0, -1) when the array is empty: the message says how to loop instead.
  */
 function outOfRange(what: 'array' | 'string', key: number, length: number, sp: A.Span): ScriptError {
-  const hint = key === length && length > 0 ? `; ${what} indices start at 0, so the last is [${length - 1}]` : '';
+  const hint = key === length && length > 0 ? `; ${what} indices start at 0, so the last is [${length - 1}]`
+    : key === 0 && length === 0 && what === 'array'
+      ? '; the array is empty (FOR i IN 0..ARRAY_LENGTH(a) - 1 counts down from 0 to -1 when a is empty; FOR x IN a runs zero times)'
+      : '';
   return new ScriptError('index_error', `${what} index ${key} out of range (length ${length})${hint}`, sp);
 }
 

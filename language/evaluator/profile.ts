@@ -16,7 +16,9 @@ interface StatementStat {
   readonly line: number;
   readonly type: string;
   readonly text: string;
+  /** Which routine came first (the profiled one), then where in it: the order statements are listed in. */
   readonly order: number;
+  readonly at: number;
   count: number;
   ms: number;
 }
@@ -41,6 +43,8 @@ export class Profile {
   private readonly builtins = new Map<BuiltinDef, BuiltinDef>();
   /** The routine whose body is being compiled (statements are numbered by their line in it). */
   private compiling: A.RoutineDecl | null = null;
+  private routineCount = 0;
+  private routineOrder = 0;
 
   /** Clears what an earlier run of the same PROFILE CALL recorded (the instrumented code is kept). */
   reset(): void {
@@ -56,11 +60,14 @@ export class Profile {
     let copy = this.routines.get(r);
     if (!copy) {
       const outer = this.compiling;
+      const outerOrder = this.routineOrder;
       this.compiling = r.decl;
+      this.routineOrder = ++this.routineCount;
       try {
         copy = compiler.compileRoutine(r.decl, null);
       } finally {
         this.compiling = outer;
+        this.routineOrder = outerOrder;
       }
       this.routines.set(r, copy);
     }
@@ -125,7 +132,7 @@ export class Profile {
 
   /** The profile document: summary, then statements (source order), calls and queries (slowest first). */
   result(procedure: string, start: Date, end: Date, totalMs: number): Doc {
-    const statements = [...this.statements.values()].filter((s) => s.count > 0).sort((a, b) => a.order - b.order);
+    const statements = [...this.statements.values()].filter((s) => s.count > 0).sort((a, b) => a.order - b.order || a.at - b.at);
     const calls = [...this.calls.values()].sort((a, b) => b.ms - a.ms);
     const builtinMs = calls.filter((c) => c.kind === 'builtin').reduce((t, c) => t + c.ms, 0);
     return {
@@ -197,7 +204,7 @@ export class Profile {
       const first = text.slice(s.span.start, s.span.end).split('\n')[0].trim();
       stat = {
         routine: this.compiling?.name ?? null, line, type: s.kind, text: first.length > 80 ? `${first.slice(0, 77)}...` : first,
-        order: this.statements.size, count: 0, ms: 0,
+        order: this.routineOrder, at: s.span.start, count: 0, ms: 0,
       };
       this.statements.set(s, stat);
     }

@@ -24,7 +24,8 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; failure: ParseFailure };
 
-type Piece = { ok: true; stmts: Stmt[] } | { ok: false; failure: ParseFailure };
+/** `placed`: the statements' spans are already where they are in the cell (else relative to the piece). */
+type Piece = { ok: true; stmts: Stmt[]; placed?: boolean } | { ok: false; failure: ParseFailure };
 
 const CACHE_MAX_ENTRIES = 5_000;
 const CACHE_MAX_TEXT = 2_000;
@@ -66,7 +67,7 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       return { ok: false, failure: { offset: limit.offset, expected: limit.message, kind: 'limit_error' } };
     }
     let last = k; // the last chunk in this piece
-    let piece = parsePiece(text, start, chunks[k].end);
+    let piece = parsePiece(text, start, chunks[k].end, source);
     // A statement that fails where its text ends may have been cut where the scanner guessed wrong: parse it
     // with twice as many of the chunks after it each time (the whole rest at worst: what Ohm alone would see).
     while (!piece.ok && piece.failure.kind !== 'limit_error' && last + 1 < chunks.length
@@ -75,10 +76,10 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       if (limit && limit.offset < chunks[last].end) {
         return { ok: false, failure: { offset: limit.offset, expected: limit.message, kind: 'limit_error' } };
       }
-      piece = parsePiece(text, start, chunks[last].end);
+      piece = parsePiece(text, start, chunks[last].end, source);
     }
     if (!piece.ok) return piece;
-    for (const s of piece.stmts) body.push(shifted(s, start, source));
+    for (const s of piece.stmts) body.push(piece.placed ? s : shifted(s, start, source));
     k = last;
     yield;
   }
@@ -91,8 +92,8 @@ function trimmedEnd(text: string, end: number): number {
   return e;
 }
 
-/** One or more statements `text[start, end)`, with spans relative to `start` (shifted by the caller). */
-function parsePiece(text: string, start: number, end: number): Piece {
+/** One or more statements `text[start, end)`: with spans relative to `start` (shifted by the caller), or placed. */
+function parsePiece(text: string, start: number, end: number, source: SourceText): Piece {
   const piece = text.slice(start, end);
   const cached = cache.get(piece);
   if (cached) return { ok: true, stmts: cached };
@@ -101,8 +102,8 @@ function parsePiece(text: string, start: number, end: number): Piece {
     const shared = parseByShape(piece, (canonical) => {
       const r = ohmPiece(canonical, 0);
       return r.ok ? r.stmts : undefined;
-    });
-    if (shared) return remember(piece, shared);
+    }, { delta: start, source });
+    if (shared) return { ok: true, stmts: shared, placed: true };
   }
   return ohmPiece(piece, start);
 }

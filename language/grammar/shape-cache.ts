@@ -2,8 +2,9 @@
 // copy of that AST with the canonical sentinels replaced by its own names and values and every span moved to
 // its own offsets. A canonical AST the copy cannot account for (a sentinel changed, or cut inside) marks the
 // shape as not shareable, and its statements go to Ohm one by one.
-import type { Stmt } from '../ast';
+import type { SourceText, Stmt } from '../ast';
 import { shapeOf, type Hole, type Shape } from './shape';
+import { numberLiteral } from '../long-integers';
 
 /** What Ohm made of a shape's canonical text: the statements, or null when they cannot be shared. */
 interface Template {
@@ -25,9 +26,11 @@ class Unshared extends Error {}
 
 /**
  * The statements of `text` from a shared shape, or undefined (no shape, or not shareable: parse it with Ohm).
- * `ohm` parses a canonical text and returns its statements, or undefined when it fails.
+ * `ohm` parses a canonical text and returns its statements, or undefined when it fails. With `at`, the spans
+ * are moved by `at.delta` into `at.source` (where `text` is in its cell) in the same copy.
  */
-export function parseByShape(text: string, ohm: (canonical: string) => Stmt[] | undefined): Stmt[] | undefined {
+export function parseByShape(text: string, ohm: (canonical: string) => Stmt[] | undefined,
+  at?: { delta: number; source: SourceText }): Stmt[] | undefined {
   const shape = shapeOf(text);
   if (!shape) return undefined;
   let t = shapes.get(shape.key);
@@ -39,7 +42,7 @@ export function parseByShape(text: string, ohm: (canonical: string) => Stmt[] | 
   }
   if (t === null) return undefined;
   try {
-    const out = instantiate(t.stmts, t, text, shape.holes);
+    const out = instantiate(t.stmts, t, text, shape.holes, at?.delta ?? 0, at?.source);
     shapeStats.hits++;
     return out;
   } catch (e) {
@@ -76,7 +79,7 @@ function build(shape: Shape, ohm: (canonical: string) => Stmt[] | undefined): Te
 const SENTINEL = /zq7|97531\d{4}/i;
 
 /** A copy of the template's AST for the statement `text` whose holes are `holes`. */
-function instantiate<T>(node: T, t: Template, text: string, holes: Hole[]): T {
+function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta: number, source?: SourceText): T {
   const offset = (o: number): number => {
     // the last hole starting before o: o is in the verbatim text after it (same distance from its end)
     let lo = 0;
@@ -106,7 +109,7 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[]): T {
     }
     if (typeof v === 'number') {
       const k = t.byNumber.get(v);
-      if (k !== undefined) return Number(text.slice(holes[k].start, holes[k].end));
+      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end));
       if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
       return v;
     }
@@ -116,7 +119,7 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[]): T {
     for (const [key, x] of Object.entries(v)) {
       if (key === 'span' && x) {
         const s = x as { start: number; end: number; source: unknown };
-        out[key] = { start: offset(s.start), end: offset(s.end), source: s.source };
+        out[key] = { start: offset(s.start) + delta, end: offset(s.end) + delta, source: source ?? s.source };
       } else {
         out[key] = copy(x);
       }

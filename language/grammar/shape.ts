@@ -65,12 +65,19 @@ function nameIsInert(word: string): boolean {
   return true;
 }
 
-const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const isWordChar = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  if (k < 128) return (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
+  return WORD_CHAR.test(c);
+};
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /** The shape of `text`, or undefined when it is not safe to shape (then Ohm parses it as it is). */
 export function shapeOf(text: string): Shape | undefined {
-  if (SENTINEL_TEXT.test(text) || text.includes('"""')) return undefined;
+  // astral characters (surrogate pairs) are left to Ohm: the lexer reads UTF-16 units
+  if (SENTINEL_TEXT.test(text) || text.includes('"""') || /[\uD800-\uDFFF]/.test(text)) return undefined;
   const holes: Hole[] = [];
   let key = '';
   let canonical = '';
@@ -119,14 +126,17 @@ export function shapeOf(text: string): Shape | undefined {
       i = j + 1;
       continue;
     }
-    if (isDigit(c) || (c === '.' && isDigit(text[i + 1]))) {
+    // `1..5` is a range: the second dot is no fraction's
+    const range = text[i - 1] === '.' && text[i - 2] !== '.';
+    if (isDigit(c) || (c === '.' && !range && isDigit(text[i + 1]))) {
       // the grammar's number (with its exponent), then whatever word characters stick to it
       let j = i + /^(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))![0].length;
       while (j < n && (isWordChar(text[j]) || (text[j] === '.' && isDigit(text[j + 1])))) j++;
       const tok = text.slice(i, j);
       const kind = /^\d+$/.test(tok) ? 'int' : /^\d+\.\d+$/.test(tok) ? 'dec' : undefined;
       const before = text[i - 1];
-      if (kind && !isWordChar(before) && before !== '.' && holes.length < MAX_HOLES) {
+      const afterRange = before === '.' && text[i - 2] === '.' && text[i - 3] !== '.';
+      if (kind && !isWordChar(before) && (before !== '.' || afterRange) && holes.length < MAX_HOLES) {
         const value = NUMBER_BASE + holes.length;
         hole(kind, i, j, kind === 'int' ? String(value) : `${value}.25`, `\u0001${kind === 'int' ? 'n' : 'd'}`);
       }

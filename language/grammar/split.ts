@@ -164,7 +164,7 @@ export function scanCell(text: string): CellScan {
           }
         } else if (word === 'INTENT' && prevWord === 'DEFINE') {
           stack.push(word); // DEFINE INTENT ... END INTENT holds statements
-        } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart))) {
+        } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart || prevWord === 'EXPLAIN'))) {
           esqlDepth = stack.length;
         }
         if (WORD_OPERATORS.has(word)) term(i);

@@ -74,6 +74,9 @@ export function agentActions(h: AstHelpers): ohm.ActionDict<unknown> {
       const callee: A.Expr = { kind: 'var', name: fn.sourceString, span: span(fn) };
       return { kind: 'expr', expr: { kind: 'call', callee, args: [text.toAst()], span: span(this) }, span: span(this) };
     },
+    TypedLiteral_document(_k, _o, fields, _c) { return { kind: 'document', fields: list(fields), span: span(this) }; },
+    TypedLiteral_array(_k, _o, items, _c) { return { kind: 'array', items: list(items), span: span(this) }; },
+    TypedDocField_arrow(key, _a, value) { return { key: h.stringValue(key), value: value.toAst() }; },
     ProfileStmt_call(_p, call, _s) { return { kind: 'profileCall', call: call.toAst(), span: span(this) }; },
     ProfileStmt_showAll(_s, _p, _semi) { return { kind: 'profiles', op: 'showAll', span: span(this) }; },
     ProfileStmt_show(_s, _p, _f, name, _semi) { return { kind: 'profiles', op: 'show', name: optName(name), span: span(this) }; },

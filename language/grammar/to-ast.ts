@@ -3,7 +3,7 @@ import * as ohm from 'ohm-js';
 import type * as A from '../ast';
 import { elasticScriptGrammar } from './grammar';
 import { agentActions } from './to-ast-agents';
-import { normalizeWhole } from '../long-integers';
+import { normalizeWhole, numberLiteral } from '../long-integers';
 
 type N = ohm.Node;
 
@@ -61,12 +61,6 @@ function unescape(body: string, quote: string): string {
       default: return c === undefined ? m : `\\${c}`;
     }
   });
-}
-
-/** A whole literal past 2^53 is read exactly, as a bigint (one past the long range is refused when compiled). */
-function numberLiteral(text: string): number | bigint {
-  if (text.length > 15 && /^\d+$/.test(text)) return normalizeWhole(BigInt(text));
-  return Number(text);
 }
 
 function negateLiteral(v: number | bigint): number | bigint {

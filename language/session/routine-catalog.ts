@@ -16,6 +16,8 @@ export type RoutineKind = StoredRoutine['kind'];
 
 /** After a failed read of the stored routines, cells run without them for this long before trying again. */
 export const ROUTINE_SYNC_RETRY_MS = 30_000;
+/** How long the sync runs before it lets the event loop turn. */
+const SYNC_SLICE_MS = 10;
 
 export class RoutineCatalog {
   private readonly procedures = new Map<string, CompiledRoutine>();
@@ -103,9 +105,11 @@ export class RoutineCatalog {
 
   /**
    * Brings the tables in line with the repository (definitions made or dropped by other kernels on the same
-   * store, or before a restart). A store that cannot be read is reported once, then retried later.
+   * store, or before a restart). A store that cannot be read is reported once, then retried later. Parsing and
+   * compiling thousands of stored definitions takes seconds (a new kernel's first cell): the event loop gets a
+   * turn every ~10 ms, so control requests are answered meanwhile, and an interrupt stops it.
    */
-  async sync(out: Output): Promise<void> {
+  async sync(out: Output, signal?: AbortSignal): Promise<void> {
     if (this.now() < this.syncPausedUntil) return;
     let stored;
     try {
@@ -116,7 +120,13 @@ export class RoutineCatalog {
       return;
     }
     const keep = new Set<CompiledRoutine>();
+    let since = Date.now();
     for (const r of stored) {
+      if (Date.now() - since >= SYNC_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw new ScriptError('interrupted', 'execution interrupted');
+        since = Date.now();
+      }
       const table = this.table(r.kind);
       const have = table.get(r.name);
       if (have && this.sources.get(have) === r.source) { keep.add(have); continue; }

@@ -15,6 +15,8 @@ export interface ClusterEsqlOptions {
   pollMs?: number;
   /** How long the cluster keeps a running query's results when nobody polls (`keep_alive`). */
   keepAlive?: string;
+  /** Sends one request (the store's retries); by default once, as the client would. */
+  call?: <T>(request: (options: { maxRetries: 0 }) => Promise<T>, signal?: AbortSignal) => Promise<T>;
 }
 
 interface AsyncBody {
@@ -47,12 +49,13 @@ export async function runClusterEsql(client: Client, query: string, params: Esql
   const asyncAfterMs = options.asyncAfterMs ?? asyncAfterMsFrom(process.env);
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const keepAlive = options.keepAlive ?? '5m';
+  const call = options.call ?? (<T>(request: (o: { maxRetries: 0 }) => Promise<T>) => request({ maxRetries: 0 }));
   const started = Date.now();
   const warnings: string[] = [];
-  const first = await client.esql.asyncQuery({
+  const first = await call((o) => client.esql.asyncQuery({
     query, ...(params && params.length ? { params: params as never } : {}),
     wait_for_completion_timeout: `${asyncAfterMs}ms`, keep_alive: keepAlive, keep_on_completion: false,
-  }, { meta: true, ...(signal ? { signal } : {}) });
+  }, { ...o, meta: true, ...(signal ? { signal } : {}) }), signal);
   warnings.push(...(first.warnings ?? []));
   let body = first.body as unknown as AsyncBody;
   const id = body.id;
@@ -62,10 +65,10 @@ export async function runClusterEsql(client: Client, query: string, params: Esql
     const asked = Date.now();
     try {
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      const r = await client.esql.asyncQueryGet(
+      const r = await call((o) => client.esql.asyncQueryGet(
         { id, wait_for_completion_timeout: `${pollMs}ms`, keep_alive: keepAlive },
-        { meta: true, ...(signal ? { signal } : {}) },
-      );
+        { ...o, meta: true, ...(signal ? { signal } : {}) },
+      ), signal);
       warnings.push(...(r.warnings ?? []));
       body = r.body as unknown as AsyncBody;
       // a cluster that answers at once while still running must not be polled in a busy loop
@@ -77,9 +80,11 @@ export async function runClusterEsql(client: Client, query: string, params: Esql
     }
   }
   if (id) onProgress?.({ ...progressOf(id, started, body), running: false });
+  // a TypeError: the store reports it as a malformed response
+  if (!Array.isArray(body?.columns) || !Array.isArray(body?.values)) throw new TypeError('an ES|QL answer without columns and values');
   return {
-    columns: (body.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
-    values: body.values ?? [],
+    columns: body.columns.map((c) => ({ name: c.name, type: c.type })),
+    values: body.values,
     warnings: parseWarningHeaders(warnings),
   };
 }

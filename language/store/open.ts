@@ -4,11 +4,15 @@ import * as fs from 'fs';
 import type { ClientOptions } from '@elastic/elasticsearch';
 import type { ClusterSettings, StoreSettings } from '../config';
 import { DataStore, StoreError } from './store';
+import { DEFAULT_RETRY } from './es-retry';
 import { EmbeddedStore } from './embedded';
 
 /** The official client's options for a cluster (reads the CA file, when one is named). */
 export function elasticsearchOptions(cluster: ClusterSettings): ClientOptions {
   const options: ClientOptions = cluster.cloudId ? { cloud: { id: cluster.cloudId } } : { node: cluster.url };
+  // one attempt per request from the client: the store retries where it is safe (es-retry.ts)
+  options.requestTimeout = cluster.timeoutMs ?? 30_000;
+  options.maxRetries = 0;
   if (cluster.apiKey) options.auth = { apiKey: cluster.apiKey };
   else if (cluster.username) options.auth = { username: cluster.username, password: cluster.password ?? '' };
   if (cluster.caFile) {
@@ -28,7 +32,9 @@ export function openStore(settings: StoreSettings): DataStore {
       // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
       const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
       const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
-      return new ElasticsearchStore(new Client(elasticsearchOptions(settings.cluster)));
+      const { cluster } = settings;
+      const secrets = [cluster.apiKey, cluster.password].filter((x): x is string => !!x);
+      return new ElasticsearchStore(new Client(elasticsearchOptions(cluster)), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
     }
     case 'embedded':
       // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it

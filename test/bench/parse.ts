@@ -30,9 +30,39 @@ function distinct(lines: number, v: number): string {
   return Array.from({ length: lines }, (_, i) => forms[i % forms.length](i)).join('\n');
 }
 
+/** Other kinds of distinct statements: names, numbers and strings differ in each, the shape repeats. */
+const VARIANTS: Record<string, (i: number, v: number) => string> = {
+  procedures: (i, v) => `CREATE PROCEDURE p${i}_${v}(a NUMBER, b STRING)\nBEGIN\n  VAR t${i} = a * ${i};\n  FOR k IN 1..a LOOP\n    SET t${i} = t${i} + k;\n  END LOOP;\n  PRINT b || t${i};\nEND PROCEDURE;`,
+  loops: (i, v) => (i % 2
+    ? `WHILE w${i}_${v} < ${i} LOOP SET w${i}_${v} = w${i}_${v} + ${v + 1}; EXIT WHEN w${i}_${v} > ${i * 2}; END LOOP;`
+    : `FOR r${i} IN 1..${i + v} LOOP PRINT 'step ' || r${i}; END LOOP;`),
+  'ES|QL statements': (i, v) => (i % 2
+    ? `FROM logs-${i}-${v} | WHERE status >= ${400 + (i % 100)} AND host == "web-${i}" | STATS n = COUNT(*) BY host | LIMIT ${i + 1};`
+    : `FOR row${i} IN (FROM metrics_${v} | EVAL x = bytes * ${i} | KEEP x, host | LIMIT ${i}) LOOP PRINT row${i}.x; END LOOP;`),
+  CALLs: (i, v) => `CALL proc_${i % 97}_${v}(${i}, 'arg ${i}', n${i} => ${i}.5);`,
+  documents: (i, v) => `VAR doc${i}_${v} = {"id": ${i}, "name": "user ${i}", "tags": ["t${i}", "x${v}"], "score": ${i}.25, "nested": {"k${i}": true}};`,
+};
+
+/** `count` statements of one variant, joined by newlines. */
+const variant = (name: string, count: number) => (v: number) => Array.from({ length: count }, (_, i) => VARIANTS[name](i, v)).join('\n');
+
+/** The worst case for the shape cache: every statement's shape is new (a different number of terms and kinds). */
+function allShapesNew(count: number, v: number): string {
+  const ops = ['+', '*', '-', '||', '/'];
+  return Array.from({ length: count }, (_, i) => {
+    const terms = Array.from({ length: 2 + (i % 40) }, (_x, k) => (k % 3 ? `a${k}` : String(k + v)));
+    return `PRINT ${terms.map((t, k) => (k ? `${ops[(i + k) % ops.length]} ${t}` : t)).join(' ')}${i % 2 ? `, ${['DEBUG', 'INFO', 'WARN'][i % 3]}` : ''}${'.f'.repeat(Math.floor(i / 40) % 3)};`;
+  }).join('\n');
+}
+
 const CASES: Case[] = [
   { name: "5,000-line cell (PRINT 'x';)", target: 0.3, op: 'parse', build: (v) => printX(v).repeat(5000), expect: (r) => r === 'ok 5000' },
   { name: '5,000 distinct statements', target: 0.3, op: 'parse', build: (v) => distinct(5000, v), expect: (r) => r === 'ok 5000' },
+  ...Object.keys(VARIANTS).map((k): Case => {
+    const count = k === 'procedures' ? 1000 : 5000;
+    return { name: `${count.toLocaleString('en-US')} distinct ${k}`, target: 0.3, op: 'parse', build: variant(k, count), expect: (r) => r === `ok ${count}` };
+  }),
+  { name: '1,000 statements, each a new shape', target: 0.3, op: 'parse', build: (v) => allShapesNew(1000, v), expect: (r) => r === 'ok 1000' },
   { name: "1 MB cell (95,000 x PRINT 'x';)", target: 3, op: 'parse', build: (v) => printX(v).repeat(95000), expect: (r) => r === 'ok 95000' },
   { name: '1 MB cell, executed (parse + run)', target: 3, op: 'execute', build: (v) => printX(v).repeat(95000), expect: (r) => r === 'ok' },
   { name: 'is_complete, 20,000 lines', target: 0.1, op: 'isComplete', build: (v) => printX(v).repeat(20000), expect: (r) => r === 'complete' },
@@ -102,8 +132,10 @@ export async function run(): Promise<void> {
   console.log('Each case in a fresh process: cold = first run (grammar load included), warm = best of three new cells of the same shape after it.');
   console.log('Times are wall / CPU seconds of that process; extra RSS = peak RSS of the cold run above the start, MB.');
   console.log('case                                        target   cold wall/CPU     warm wall/CPU    extra RSS  result');
+  const only = process.env.BENCH_PARSE_CASES; // e.g. "distinct" runs only the cases whose name holds it
   for (let i = 0; i < CASES.length; i++) {
     const c = CASES[i];
+    if (only && !c.name.includes(only)) continue;
     const m = await inChild(i);
     const ok = c.expect(m.result) ? '' : '  UNEXPECTED RESULT';
     const s = (t: { wall: number; cpu: number }) => `${(t.wall / 1000).toFixed(3)} / ${(t.cpu / 1000).toFixed(3)}`.padEnd(16);

@@ -21,16 +21,22 @@ interface Share {
 }
 
 /** What a worker sends back: progress while it runs, then its counts, problems and CPU seconds. */
-type Report = { done: number; problems: number } | { counts: Counts; problems: Problem[]; cpuSeconds: number };
+type Report = { done: number; problems: number; counts: Counts; problem?: Problem; final?: false }
+  | { final: true; counts: Counts; problems: Problem[]; cpuSeconds: number };
 
 /** A worker: runs its share and reports over the IPC channel. */
 async function work(share: Share): Promise<void> {
+  let reported = 0;
   const { counts, problems } = await fuzz({
     ...share,
-    onProgress: (done, _c, found) => { if (done % 1000 === 0) process.send!({ done, problems: found.length }); },
+    // a problem is sent when found, so a long run that is stopped still shows what it found
+    onProgress: (done, c, found) => {
+      const problem = found.length > reported ? found[reported++] : undefined;
+      if (problem || done % 1000 === 0) process.send!({ done, problems: found.length, counts: c, problem });
+    },
   });
   const cpu = process.cpuUsage();
-  const report: Report = { counts, problems, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  const report: Report = { final: true, counts, problems, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   await new Promise<void>((resolve) => process.send!(report, () => resolve()));
 }
 
@@ -56,27 +62,29 @@ async function main(): Promise<number> {
   const started = Date.now();
   const load0 = os.loadavg()[0];
   console.log(`fuzzing ${count} cases from seed ${seed} in ${workers} workers (a cell executed every ${executeEvery} cases); load ${load0.toFixed(1)}`);
-  const progress = new Map<number, { done: number; problems: number }>();
+  const progress = new Map<number, { done: number; problems: number; counts: Counts }>();
   let lastShown = 0;
-  const results = await Promise.all(splitCases(count, workers).map((range, w) => new Promise<Report & { counts: Counts }>((resolve, reject) => {
+  const results = await Promise.all(splitCases(count, workers).map((range, w) => new Promise<Extract<Report, { final: true }>>((resolve, reject) => {
     const share: Share = { ...range, seed, executeEvery, specDirs };
     const child = fork(__filename, ['--worker', JSON.stringify(share)]);
-    let final: (Report & { counts: Counts }) | undefined;
+    let final: Extract<Report, { final: true }> | undefined;
     child.on('message', (m: Report) => {
-      if ('counts' in m) { final = m; return; }
+      if (m.final) { final = m; return; }
+      if (m.problem) console.log(`  problem: seed ${m.problem.seed}: ${m.problem.what.slice(0, 500)}\n    ${JSON.stringify(m.problem.text).slice(0, 1000)}`);
       progress.set(w, m);
       const done = [...progress.values()].reduce((s, p) => s + p.done, 0);
       if (done - lastShown >= 5000) {
         lastShown = done;
         const found = [...progress.values()].reduce((s, p) => s + p.problems, 0);
         console.log(`  ${done} cases, ${((Date.now() - started) / 1000).toFixed(0)} s, ${found} problems, load ${os.loadavg()[0].toFixed(1)}`);
+        console.log(`    ${JSON.stringify(mergeCounts([...progress.values()].map((p) => p.counts)))}`);
       }
     });
     child.on('exit', (code) => (final ? resolve(final) : reject(new Error(`worker ${w} exited ${code} without its results`))));
   })));
   const counts = mergeCounts(results.map((r) => r.counts));
-  const problems = results.flatMap((r) => r.problems as Problem[]);
-  const cpu = results.reduce((s, r) => s + (r as { cpuSeconds: number }).cpuSeconds, 0);
+  const problems = results.flatMap((r) => r.problems);
+  const cpu = results.reduce((s, r) => s + r.cpuSeconds, 0);
   console.log(JSON.stringify(counts));
   console.log(`${count} cases in ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU in ${workers} workers, `
     + `${problems.length} problems; load average ${load0.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (15 min: ${os.loadavg()[2].toFixed(1)})`);

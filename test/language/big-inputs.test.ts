@@ -185,7 +185,8 @@ describe('big inputs: positions, limits and tracebacks', function () {
   });
 
   it('lets the event loop run while it parses (a timer fires before a big parse ends)', async () => {
-    const text = Array.from({ length: 1500 }, (_, i) => `VAR v${i} = ${i} + 1;`).join('\n');
+    // 300 statement shapes (sums of 1..300 terms), so the shape cache cannot make the parse instant.
+    const text = Array.from({ length: 1500 }, (_, i) => `VAR v${i} = ${Array(i % 300 + 1).fill(i).join(' + ')};`).join('\n');
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     try {

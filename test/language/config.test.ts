@@ -119,9 +119,9 @@ describe('configuration', () => {
   describe('ESCRIPT_ELASTICSEARCH_*', () => {
     it('a URL or a cloud id, with an API key or a user name and password, and a CA file', () => {
       expect(readConfig({ ESCRIPT_ELASTICSEARCH_URL: 'https://es:9200', ESCRIPT_ELASTICSEARCH_API_KEY: 'k', ESCRIPT_ELASTICSEARCH_CA_FILE: '/ca.pem' }).store)
-        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: 'https://es:9200', cloudId: undefined, apiKey: 'k', username: undefined, password: undefined, caFile: '/ca.pem' } });
+        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: 'https://es:9200', cloudId: undefined, apiKey: 'k', username: undefined, password: undefined, caFile: '/ca.pem', timeoutMs: 30_000, retries: 3, retryMs: 30_000 } });
       expect(readConfig({ ESCRIPT_ELASTICSEARCH_CLOUD_ID: 'c:xyz', ESCRIPT_ELASTICSEARCH_USERNAME: 'u', ESCRIPT_ELASTICSEARCH_PASSWORD: 'p' }).store)
-        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: undefined, cloudId: 'c:xyz', apiKey: undefined, username: 'u', password: 'p', caFile: undefined } });
+        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: undefined, cloudId: 'c:xyz', apiKey: undefined, username: 'u', password: 'p', caFile: undefined, timeoutMs: 30_000, retries: 3, retryMs: 30_000 } });
     });
 
     it('rejects a URL that is not http(s), both a URL and a cloud id, and mixed or stray credentials', () => {

@@ -3,6 +3,7 @@
 // client's failure into a script error. The service families are the other files of this folder.
 import type { CallContext } from '../registry';
 import { Doc, Value, isDoc, fromJson, toJsonable, toText } from '../../values';
+import { parseExact, stringifyExact } from '../../exact-json';
 import { ScriptError } from '../../errors';
 import type { OutboxEntry } from '../../outbox';
 import { argError } from '../core';
@@ -97,7 +98,7 @@ export async function send(req: Request, ctx: CallContext): Promise<Response> {
     const res = await fetch(req.url, {
       method: req.method,
       headers: req.headers,
-      body: req.body === null ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
+      body: req.body === null ? undefined : typeof req.body === 'string' ? req.body : stringifyExact(req.body),
       signal: controller.signal,
     });
     return { status: res.status, body: await res.text(), sent: true };
@@ -167,7 +168,7 @@ export function headersFrom(fn: string, v: Value): Record<string, string> {
 
 export function safeJson(fn: string, text: string): Value {
   try {
-    return fromJson(JSON.parse(text));
+    return fromJson(parseExact(text));
   } catch {
     return argError(fn, `not valid JSON: ${text.slice(0, 80)}`);
   }
@@ -176,7 +177,7 @@ export function safeJson(fn: string, text: string): Value {
 /** A reply that may or may not be JSON: a document when it parses, else the text. */
 export function jsonOrText(text: string): Value {
   try {
-    return fromJson(JSON.parse(text));
+    return fromJson(parseExact(text));
   } catch {
     return text;
   }

@@ -1,9 +1,12 @@
 // String functions, hashing and base64.
 import type { DataType } from '../types';
-import { EvalFailure } from '../errors';
+import { EsqlError, EvalFailure } from '../errors';
 import { createHash } from 'crypto';
 import { codePointLength, codePoints, fromList, javaRegex, noText, scalar, stringArgs } from './common';
 import type { FunctionRegistry } from '../registry';
+
+/** Elasticsearch's ceiling on a string REPEAT, SPACE or CONCAT builds: 1 MB of UTF-8. */
+const MAX_RESULT_BYTES = 1_048_576;
 
 // Java's Character.isWhitespace: Unicode space separators except the no-break ones, and the ASCII controls
 // \t \n \v \f \r and \u001C-\u001F.
@@ -44,7 +47,13 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     name: 'concat', category: 'string', args: [2, 255], signature: 'CONCAT(string1, string2, ...) -> keyword',
     doc: 'Joins the strings; null if any is null.',
     resolve: (_t, a) => stringArgs(`CONCAT(${a.map((x) => x.text).join(', ')})`, a, a.map((_x, i) => i)) ?? 'keyword',
-    impl: (v) => v.join(''),
+    impl: (v) => {
+      // Elasticsearch refuses the whole query past 1 MB, before building the value
+      let bytes = 0;
+      for (const x of v) bytes += Buffer.byteLength(String(x), 'utf8');
+      if (bytes > MAX_RESULT_BYTES) throw new EsqlError(`concatenating more than [${MAX_RESULT_BYTES}] bytes is not supported`, 'illegal_argument_exception');
+      return v.join('');
+    },
   }));
   r.define(scalar({
     name: 'substring', category: 'string', args: [2, 3], signature: 'SUBSTRING(string, start [, length]) -> keyword',
@@ -113,6 +122,10 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     resolve: (_t, a) => stringArgs(`REPEAT(${a[0].text}, ${a[1].text})`, a, [0]) ?? 'keyword',
     impl: ([s, n]) => {
       if (Number(n) < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `Number parameter cannot be negative, found [${n}]`);
+      // as in Elasticsearch: over 1 MB is a warning and null, checked before the string is built
+      if (Buffer.byteLength(String(s), 'utf8') * Number(n) > MAX_RESULT_BYTES) {
+        throw new EvalFailure('java.lang.IllegalArgumentException', `Creating repeated strings with more than [${MAX_RESULT_BYTES}] bytes is not supported`);
+      }
       return String(s).repeat(Number(n));
     },
   }));
@@ -121,6 +134,7 @@ export function defineStringFunctions(r: FunctionRegistry): void {
     resolve: () => 'keyword',
     impl: ([n]) => {
       if (Number(n) < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `Number parameter cannot be negative, found [${n}]`);
+      if (Number(n) > MAX_RESULT_BYTES) throw new EvalFailure('java.lang.IllegalArgumentException', `Creating strings longer than [${MAX_RESULT_BYTES}] bytes is not supported`);
       return ' '.repeat(Number(n));
     },
   }));

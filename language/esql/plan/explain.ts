@@ -12,7 +12,7 @@ export function explainLogical(plan: Plan, columns = true): string {
 export function explainPhysical(physical: PhysicalPlan, columns = true): string {
   const { source } = physical;
   const lines = [source.kind === 'scan'
-    ? `ScanExec[${source.request.indices.join(',')}${requestText(source.request)}]${columns ? ` -> ${columnList(source.scan.schema)}` : ''}`
+    ? `ScanExec[${source.request.indices.join(',')}; columns=${source.request.columns.join(',')}${requestText(source.request)}]${columns ? ` -> ${columnList(source.scan.schema)}` : ''}`
     : `LocalSourceExec[${source.rows.length} row${source.rows.length === 1 ? '' : 's'}]${columns ? ` -> ${columnList(source.columns)}` : ''}`];
   physical.steps.forEach((step, i) => {
     const op = physical.operators[i] as { topN?: number };

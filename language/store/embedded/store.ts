@@ -59,6 +59,11 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     this.catalog = new EmbeddedCatalog(this.conn, this.metadata);
   }
 
+  /** What the ES|QL engine reads of this store (its planner tests build plans against it). */
+  get esqlCatalog(): EsqlCatalog {
+    return this.catalog;
+  }
+
   /** Group-commit transactions committed by this store object (benchmarks report them per execution). */
   get commitCount(): number {
     return this.commits.committed;

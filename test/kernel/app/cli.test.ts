@@ -91,6 +91,28 @@ describe('escript command line', function () {
     expect(JSON.parse(json.stdout)).to.deep.equal({ columns: [{ name: 'n', type: 'long' }], values: [[2]], warnings: [] });
   });
 
+  it('prints a query\'s plans with --explain instead of running it', () => {
+    const run = escript(['esql', '--explain', 'FROM cli-docs | WHERE n > 1 | SORT n | LIMIT 1 | KEEP n']);
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout.split('\n')).to.deep.equal([
+      '== analysed logical plan ==',
+      'Project[n] -> [n:long]',
+      '\\_Limit[1] -> [n:long, s:text, s.keyword:keyword]',
+      '  \\_OrderBy[n ASC NULLS LAST] -> [n:long, s:text, s.keyword:keyword]',
+      '    \\_Filter[n > 1] -> [n:long, s:text, s.keyword:keyword]',
+      '      \\_Scan[cli-docs; fields=n,s,s.keyword] -> [n:long, s:text, s.keyword:keyword]',
+      '== optimised logical plan (rules applied: add_implicit_limit, replace_sort_limit_with_top_n, prune_scan_fields, push_to_scan) ==',
+      'Limit[10000, implicit] -> [n:long]',
+      '\\_Project[n] -> [n:long]',
+      '  \\_Scan[cli-docs; fields=n; filter=n > 1; sort=n ASC; limit=1] -> [n:long]',
+      '== physical plan ==',
+      'LimitExec[10000, implicit] -> [n:long]',
+      '\\_ProjectExec[n] -> [n:long]',
+      '  \\_ScanExec[cli-docs; columns=n; filter=n > 1; sort=n ASC; limit=1] -> [n:long]',
+      '',
+    ]);
+  });
+
   it('prints ES|QL warnings on standard error and fails a bad query with status 1', () => {
     const warned = escript(['esql', 'FROM cli-docs | EVAL i = TO_INTEGER(s) | KEEP i | LIMIT 1']);
     expect(warned.status).to.equal(0);

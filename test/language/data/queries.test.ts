@@ -37,6 +37,16 @@ describe('data: ES|QL in the language (embedded store)', () => {
       expect(String(r.result!['text/plain'])).to.contain('null');
     });
 
+    it('EXPLAIN before a query shows its plans instead of its rows', async () => {
+      const r = await h.ok('EXPLAIN FROM logs-sample | WHERE level == "ERROR" | KEEP level');
+      const lines = String(r.result!['text/plain']).split('\n').map((l) => l.trim());
+      expect(lines[0]).to.match(/^plan$/);
+      expect(lines).to.include('== physical plan ==');
+      expect(lines, lines.join('\n')).to.include('\\_ScanExec[logs-sample; columns=level; filter=level == "ERROR"; limit=1000] -> [level:keyword]');
+      const row = await h.ok('EXPLAIN ROW a = 1');
+      expect(String(row.result!['text/plain'])).to.contain('LocalSourceExec[1 row] -> [a:integer]');
+    });
+
     it('a ROW query alone in a cell works too', async () => {
       const r = await h.ok('ROW a = 1, b = "two"');
       expect(String(r.result!['text/plain'])).to.match(/1\s+\|two/);

@@ -31,8 +31,10 @@ async function bothWays(cells: string[]): Promise<{ on: CorpusActual; off: Corpu
   return { on, off };
 }
 
-// Operands that take each shortcut and each way out of it: numbers, NULL, strings, dates, booleans, zero.
-const OPERANDS = ['1', '2', '0', '-3.5', 'NULL', "'a'", "'b'", "DATE('2024-01-02')", 'TRUE', '[1]'];
+// Operands that take each shortcut and each way out of it: numbers, NULL, strings, dates, booleans, zero, and
+// whole numbers at 2^53 - 1 and past it (bigints), up to the long range's ends, whose results leave the double path.
+const OPERANDS = ['1', '2', '0', '-3.5', 'NULL', "'a'", "'b'", "DATE_PARSE('2024-01-02')", 'TRUE', '[1]',
+  '9007199254740991', '3037000500', '9223372036854775807', '-9223372036854775807'];
 const BINARY = ['+', '-', '*', '/', '%', '<', '<=', '>', '>=', '==', '!=', '||'];
 
 /** One cell per operator: local OP literal, local OP local, and general operands, over all operand pairs. */
@@ -98,13 +100,15 @@ describe('evaluator fast paths: same results on and off', () => {
     expect(off['compiler'].fast).to.equal(undefined);
   });
 
-  for (const cells of [...operatorCells(), ...otherCells()]) {
+  const operators = operatorCells();
+  for (const cells of [...operators, ...otherCells()]) {
     const name = cells[0].split('\n')[0].slice(0, 70);
     it(`operand shapes: ${name}`, async function () {
       this.timeout(120_000); // a hundred calls, each over four shapes, twice
       const { on, off } = await bothWays(cells);
-      // the grid really ran (a cell that failed to compile would compare equal too)
+      // the grid really ran (a cell that failed to compile would compare equal too), to its last pair
       expect(on.prints.length, `${name}: ${JSON.stringify(on.error)}`).to.be.greaterThan(0);
+      if (operators.includes(cells)) expect(on.prints.length, JSON.stringify(on.error)).to.equal(OPERANDS.length ** 2);
       expect(on).to.deep.equal(off);
     });
   }

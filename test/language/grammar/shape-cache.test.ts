@@ -84,14 +84,14 @@ describe('parsing by shape', function () {
     const cells = corpusCells();
     const grammar = elasticScriptGrammar();
     let shaped = 0;
-    for (let seed = 0; seed < 1500; seed++) {
+    for (let seed = 0; seed < 800; seed++) {
       const random = new Random(90_000 + seed);
       let text = seed % 2 ? new GrammarGenerator(grammar, random).generate('Statement') : random.pick(cells);
       if (seed % 2 === 0) text = mutate(text, random);
       if (text.length > 2000) continue;
       for (const piece of [text, sibling(text, seed)]) if (piece !== undefined && check(piece)) shaped++;
     }
-    expect(shaped).to.be.above(300);
+    expect(shaped).to.be.above(150);
   });
 
   it('keeps apart what the grammar reads differently, so a shape is never wrongly shared', () => {

@@ -7,6 +7,7 @@ import { Client } from '@elastic/elasticsearch';
 import Mock from '@elastic/elasticsearch-mock';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
 import { asyncAfterMsFrom } from '../../../language/store/elasticsearch-esql';
+import { DEFAULT_RETRY } from '../../../language/store/es-retry';
 import type { EsqlProgress } from '../../../language/store/store';
 
 const COLUMNS = [{ name: 'n', type: 'long' }, { name: 'level', type: 'keyword' }];
@@ -21,7 +22,7 @@ describe('store: ES|QL on a cluster through the async API', () => {
         bodies.push(p.body as Record<string, unknown>);
         return { is_running: false, took: 3, columns: COLUMNS, values: VALUES };
       });
-      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), { asyncAfterMs: 250 });
+      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), DEFAULT_RETRY, [], { asyncAfterMs: 250 });
       const progress: EsqlProgress[] = [];
       const r = await store.esql('FROM logs | STATS n = COUNT(*) BY level', [], undefined, { onProgress: (p) => progress.push(p) });
       expect(r.columns).to.deep.equal(COLUMNS);
@@ -37,7 +38,7 @@ describe('store: ES|QL on a cluster through the async API', () => {
       mock.add({ method: 'GET', path: '/_query/async/Q1' }, () => (++polls < 3
         ? { id: 'Q1', is_running: true, documents_found: 10 * (polls + 1), _clusters: { total: 2, successful: polls - 1, running: 3 - polls } }
         : { id: 'Q1', is_running: false, columns: COLUMNS, values: VALUES, documents_found: 40 }));
-      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), { asyncAfterMs: 10, pollMs: 20 });
+      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), DEFAULT_RETRY, [], { asyncAfterMs: 10, pollMs: 20 });
       const progress: EsqlProgress[] = [];
       const r = await store.esql('FROM logs', [], undefined, { onProgress: (p) => progress.push(p) });
       expect(r.values).to.deep.equal(VALUES);
@@ -107,7 +108,7 @@ describe('store: ES|QL on a cluster through the async API', () => {
 
     it('running -> done: polls GET /_query/async/{id} and returns the final columns and values', async () => {
       pollsUntilDone = 3;
-      const store = new ElasticsearchStore(client, { asyncAfterMs: 5, pollMs: 10 });
+      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
       const progress: EsqlProgress[] = [];
       const r = await store.esql('FROM logs | STATS n = COUNT(*) BY level', [], undefined, { onProgress: (p) => progress.push(p) });
       expect(r.values).to.deep.equal(VALUES);
@@ -120,7 +121,7 @@ describe('store: ES|QL on a cluster through the async API', () => {
 
     it('an interrupt mid-way sends DELETE /_query/async/{id} and fails as interrupted', async () => {
       pollsUntilDone = Infinity;
-      const store = new ElasticsearchStore(client, { asyncAfterMs: 5, pollMs: 10 });
+      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
       const controller = new AbortController();
       const progress: EsqlProgress[] = [];
       const run = store.esql('FROM logs', [], controller.signal, {

@@ -35,10 +35,10 @@ describe('openStore', () => {
   });
 
   it('configures the Elasticsearch client from the cluster settings', () => {
-    expect(elasticsearchOptions({ url: 'https://es:9200', apiKey: 'k' })).to.deep.equal({ node: 'https://es:9200', auth: { apiKey: 'k' } });
+    expect(elasticsearchOptions({ url: 'https://es:9200', apiKey: 'k' })).to.deep.equal({ node: 'https://es:9200', auth: { apiKey: 'k' }, requestTimeout: 30_000, maxRetries: 0 });
     expect(elasticsearchOptions({ cloudId: 'c:xyz', username: 'u', password: 'p' }))
-      .to.deep.equal({ cloud: { id: 'c:xyz' }, auth: { username: 'u', password: 'p' } });
-    expect(elasticsearchOptions({ url: 'https://es:9200', username: 'u' })).to.deep.equal({ node: 'https://es:9200', auth: { username: 'u', password: '' } });
+      .to.deep.equal({ cloud: { id: 'c:xyz' }, auth: { username: 'u', password: 'p' }, requestTimeout: 30_000, maxRetries: 0 });
+    expect(elasticsearchOptions({ url: 'https://es:9200', username: 'u' })).to.deep.equal({ node: 'https://es:9200', auth: { username: 'u', password: '' }, requestTimeout: 30_000, maxRetries: 0 });
     expect(openStore(readConfig({ ESCRIPT_ELASTICSEARCH_URL: 'http://localhost:9200' }).store).kind).to.equal('elasticsearch');
   });
 
