@@ -64,6 +64,11 @@ export interface EsqlCatalog {
   fields(indices: string[]): CatalogField[];
   /** Rows as arrays of values: null, a scalar (booleans as booleans, dates as epoch millis) or an array. */
   scan(request: ScanRequest): Iterable<unknown[]>;
+  /**
+   * The same rows, read without blocking the event loop (a scan that would block before its first row, on
+   * another thread); null when `scan` is the better way for this request. Rejects as soon as `signal` aborts.
+   */
+  scanAsync?(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null;
 }
 
 export const METADATA_FIELDS: Record<string, string> = {

@@ -24,6 +24,11 @@ export function registerFailureFunction(db: Database.Database): void {
   });
 }
 
+/** The callbacks behind `ids` (for a scan run on another thread, whose esql_fail reports the id back). */
+export function failureSinksOf(ids: number[]): Map<number, () => void> {
+  return new Map(ids.flatMap((id) => { const f = failureSinks.get(id); return f ? [[id, f] as const] : []; }));
+}
+
 export function releaseFailureSinks(ids: number[]): void {
   for (const id of ids) failureSinks.delete(id);
 }
