@@ -41,7 +41,7 @@ export class ScanThread {
       const onMessage = (m: ScanReply): void => {
         if (m.id !== id) return;
         try {
-          if ('rows' in m) onRows(m.rows);
+          if ('values' in m) onRows(unflatten(m.values, m.width));
           else if ('fail' in m) onFail(m.fail);
           else if ('done' in m) { finish(); resolve(); }
           else { finish(); reject(new Error(m.error)); }
@@ -79,4 +79,10 @@ export class ScanThread {
     if (this.worker === worker) this.worker = null;
     void worker.terminate();
   }
+}
+
+function unflatten(values: unknown[], width: number): unknown[][] {
+  const rows: unknown[][] = new Array(values.length / width);
+  for (let r = 0, at = 0; r < rows.length; r++, at += width) rows[r] = values.slice(at, at + width);
+  return rows;
 }
