@@ -66,7 +66,7 @@ export class EmbeddedCatalog implements EsqlCatalog {
   scanAsync(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null {
     const thread = this.thread;
     if (!thread || !thread.available || (!request.aggregate && !request.sort?.length)) return null;
-    const prepared = this.prepare(request);
+    const prepared = this.prepare(request, true);
     if (!prepared) return null;
     if (this.rowCount(prepared.metas) <= this.workerRows) { releaseFailureSinks(prepared.sql.sinks); return null; }
     const { sql, decode, sinks } = prepared;
@@ -75,11 +75,11 @@ export class EmbeddedCatalog implements EsqlCatalog {
     return done.then(() => out).finally(() => releaseFailureSinks(sql.sinks));
   }
 
-  private prepare(request: ScanRequest) {
+  private prepare(request: ScanRequest, onScanThread = false) {
     const metas = request.indices.map((i) => this.metadata.read(i)).filter((m): m is IndexMeta => m !== null);
     if (metas.length === 0) return null;
     const types = new Map(this.fields(request.indices).map((f) => [f.name, f.type]));
-    const sql = buildScanSql(metas, request);
+    const sql = buildScanSql(metas, request, onScanThread);
     const decoders = request.aggregate
       ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field

@@ -34,6 +34,9 @@ db.function('esql_fail', { deterministic: false }, (sink: unknown) => {
   return null;
 });
 
+// Called now and then by the SQL (scan-sql.ts cancelPoints): entering JavaScript is where a terminate() lands.
+db.function('esql_alive', { deterministic: false }, () => 1);
+
 port.on('message', (next: ScanJob) => {
   job = next;
   pending = [];
