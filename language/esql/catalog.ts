@@ -67,6 +67,11 @@ export interface EsqlCatalog {
   scan(request: ScanRequest): Iterable<unknown[]>;
   /** The index's columns, current as of now, for the vectorised path (compute/); absent: rows only. */
   columnar?(index: string): ColumnarSnapshot | null;
+  /**
+   * The same rows, read without blocking the event loop (a scan that would block before its first row, on
+   * another thread); null when `scan` is the better way for this request. Rejects as soon as `signal` aborts.
+   */
+  scanAsync?(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null;
 }
 
 export const METADATA_FIELDS: Record<string, string> = {
