@@ -78,7 +78,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
-    rows = tryColumnar(stages.analysed, env, options.catalog) ?? execute(stages.physical, options.catalog, options.signal);
+    rows = tryColumnar(stages.analysed, env, options.catalog, options.signal) ?? execute(stages.physical, options.catalog, options.signal);
   } catch (e) {
     // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
     if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {
