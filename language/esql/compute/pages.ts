@@ -102,6 +102,8 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
     ? new Set([...rest.command.aggs.flatMap((a) => [...columnsOf(a.field.expr), ...(a.filter ? columnsOf(a.filter) : [])]),
       ...rest.command.groups.flatMap((g) => [...columnsOf(g.expr)])])
     : null;
+  // A STATS without groups that reads no column (COUNT(*)) needs only how many rows were kept, not where.
+  const countOnly = wanted !== null && wanted.size === 0 && rest?.kind === 'aggregate' && rest.command.groups.length === 0;
   const gathers = layout.map((e) => (e.slot && (!wanted || wanted.has(e.col.name)) ? new Gather(n, e.col.type === 'boolean') : null));
   const chunks: Int32Array[] = [];
   let total = 0;
@@ -123,13 +125,15 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
       if (sel.length === 0) break;
     }
     if (sel.length === 0) continue;
+    total += sel.length;
+    if (countOnly) continue;
     gathers.forEach((g, k) => g?.add(layout[k].slot!.block!, sel, base));
     const abs = new Int32Array(sel.length);
     for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
     chunks.push(abs);
-    total += sel.length;
   }
-  const sel = chunks.length === 1 ? chunks[0] : new Int32Array(total);
+  // The identity view serves as a selection of the right length when positions are not read.
+  const sel = countOnly ? allPositions(total) : chunks.length === 1 ? chunks[0] : new Int32Array(total);
   if (chunks.length !== 1) { let at = 0; for (const c of chunks) { sel.set(c, at); at += c.length; } }
   const out: LayoutColumn[] = layout.map((e, k) => {
     if (e.storedAt >= 0) return { ...stored[e.storedAt], name: e.col.name };
