@@ -71,7 +71,7 @@ export async function runEsql(text: string, options: RunOptions = {}): Promise<E
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest in slices.
-    rows = tryColumnar(stages.analysed, stages.env, options.catalog) ?? await executeAsync(stages.physical, options.catalog, options.signal);
+    rows = tryColumnar(stages.analysed, stages.env, options.catalog, options.signal) ?? await executeAsync(stages.physical, options.catalog, options.signal);
   } catch (e) {
     if (retryWithoutPushdown(e, options)) return runEsql(text, { ...options, noAggregatePushdown: true, beforeRead: undefined });
     throw e;
@@ -86,7 +86,7 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
-    rows = tryColumnar(stages.analysed, stages.env, options.catalog) ?? execute(stages.physical, options.catalog, options.signal);
+    rows = tryColumnar(stages.analysed, stages.env, options.catalog, options.signal) ?? execute(stages.physical, options.catalog, options.signal);
   } catch (e) {
     if (retryWithoutPushdown(e, options)) return runEsqlSync(text, { ...options, noAggregatePushdown: true });
     throw e;

@@ -17,24 +17,30 @@ import { Bail, Block, NumberBlock, Selection, TRUE, allPositions, valueAt } from
 import { LayoutColumn, VecContext, boolView, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
+import { runPaged } from './pages';
 
 type Row = unknown[];
 
 let enabled = true;
+let pagesEnabled = true;
+/** Turns paged execution of the leading steps off (the bench measures both ways). */
+export function setPagesEnabled(on: boolean): void {
+  pagesEnabled = on;
+}
 /** Turns the vectorised path off (the differential test and the bench run the row engine on the same data). */
 export function setColumnarEnabled(on: boolean): void {
   enabled = on;
 }
 
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
-export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0 };
+export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
 
 /**
  * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
  * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
  * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
  */
-export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined): Row[] | undefined {
+export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Row[] | undefined {
   if (!enabled || !catalog?.columnar) return undefined;
   const first = toChain(analysed)[0];
   if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
@@ -66,7 +72,9 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
         },
       };
     });
-    const result = run(physical.steps, physical.operators, layout, snap.length, env);
+    // Checked between pages: an aborted query stops at the next page boundary.
+    const onPage = signal ? (): void => { if (signal.aborted) throw signal.reason ?? new Error('aborted'); } : undefined;
+    const result = run(physical.steps, physical.operators, layout, snap.length, env, onPage);
     if (!result) { columnarCounters.declined++; return undefined; }
     columnarCounters.runs++;
     columnarCounters.commands += result.consumed;
@@ -85,11 +93,19 @@ interface Prefix {
   consumed: number;
 }
 
-function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): Prefix | undefined {
+function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv,
+  onPage?: () => void): Prefix | undefined {
   const scratch = new ExprCompiler({ ...env, failures: [] });
   let layout = layout0;
   let sel: Selection = allPositions(n);
   let i = 0;
+  // Leading WHERE / EVAL / KEEP steps run fused, page by page; the steps after them over whole-index blocks.
+  const paged = pagesEnabled ? runPaged(steps, ops, layout0, n, scratch, sameColumns, onPage) : undefined;
+  if (paged) {
+    ({ layout, sel } = paged);
+    i = paged.consumed;
+    columnarCounters.pages += paged.pages;
+  }
   loop:
   for (; i < steps.length; i++) {
     const step = steps[i];

@@ -77,11 +77,12 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
     case 'not': {
       const a = compileVector(e.arg, ctx);
       if (!a || a.type !== 'boolean') return null;
+      const buf = reused(() => new Uint8Array(ctx.n));
       return {
         type: 'boolean',
         eval(sel) {
           const v = boolView(a.eval(sel));
-          const out = new Uint8Array(ctx.n);
+          const out = buf();
           for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const x = v(i); out[i] = x === NULL_BOOL ? NULL_BOOL : x === TRUE ? FALSE : TRUE; }
           return { kind: 'bool', values: out };
         },
@@ -91,11 +92,12 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
       const a = compileVector(e.arg, ctx);
       if (!a) return null;
       const neg = e.negated;
+      const buf = reused(() => new Uint8Array(ctx.n));
       return {
         type: 'boolean',
         eval(sel) {
           const isNull = nullTest(a.eval(sel));
-          const out = new Uint8Array(ctx.n);
+          const out = buf();
           for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = isNull(i) !== neg ? TRUE : FALSE; }
           return { kind: 'bool', values: out };
         },
@@ -106,6 +108,15 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
     default:
       return null;
   }
+}
+
+/**
+ * A node's output buffer, allocated on its first run and reused by every later run (one per page): a node's
+ * block is read by the steps of that page before the node runs again. Only selected positions are meaningful.
+ */
+function reused<T>(make: () => T): () => T {
+  let b: T | undefined;
+  return () => (b ??= make());
 }
 
 function constantOf(e: Expr, ctx: VecContext): VecExpr | null {
@@ -148,18 +159,20 @@ function numView(b: Block, n: number): NumView {
 function arithmetic(op: ArithOp, l: VecExpr, r: VecExpr, n: number): VecExpr | null {
   if (!NUMERIC.has(l.type) || !NUMERIC.has(r.type)) return null;
   const type: DataType = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+  const outBuf = reused(() => new Float64Array(n));
+  const nullBuf = reused(() => new Uint8Array(n));
   return {
     type,
     eval(sel) {
       const a = numView(l.eval(sel), n);
       const b = numView(r.eval(sel), n);
-      const out = new Float64Array(n);
+      const out = outBuf();
       let nulls: Uint8Array | null = null;
       if (a.cNull || b.cNull) {
-        nulls = new Uint8Array(n).fill(1);
+        nulls = nullBuf().fill(1);
         return { kind: 'number', values: out, nulls };
       }
-      if (a.nulls || b.nulls) nulls = new Uint8Array(n);
+      if (a.nulls || b.nulls) nulls = nullBuf().fill(0);
       const av = a.values, bv = b.values, an = a.nulls, bn = b.nulls, ac = a.c, bc = b.c;
       if (op === '/' || op === '%') {
         for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
@@ -289,12 +302,13 @@ function comparison(op: CmpOp, l0: VecExpr, r0: VecExpr, n: number): VecExpr | n
   if (!fl || fl !== fr || ((l.type === 'date') !== (r.type === 'date'))) return null;
   const test = testFor(op);
   if (fl === 'string') return stringComparison(test, l, r, n);
+  const buf = reused(() => new Uint8Array(n));
   return {
     type: 'boolean',
     eval(sel) {
       const a = numView(l.eval(sel), n);
       const b = numView(r.eval(sel), n);
-      const out = new Uint8Array(n);
+      const out = buf();
       if (a.cNull || b.cNull) { out.fill(NULL_BOOL); return { kind: 'bool', values: out }; }
       const av = a.values, bv = b.values, an = a.nulls, bn = b.nulls, ac = a.c, bc = b.c;
       // The result for less, equal, greater: a table lookup instead of a call per row.
@@ -319,12 +333,13 @@ function comparison(op: CmpOp, l0: VecExpr, r0: VecExpr, n: number): VecExpr | n
 
 /** Per-dictionary-entry results: the comparison runs once per distinct value, then each row looks up its code. */
 function stringComparison(test: (c: number) => boolean, l: VecExpr, r: VecExpr, n: number): VecExpr {
+  const buf = reused(() => new Uint8Array(n));
   return {
     type: 'boolean',
     eval(sel) {
       const a = l.eval(sel);
       const b = r.eval(sel);
-      const out = new Uint8Array(n);
+      const out = buf();
       if (a.kind === 'dict' && b.kind === 'const' || a.kind === 'const' && b.kind === 'dict') {
         const dictBlock = (a.kind === 'dict' ? a : b) as Extract<Block, { kind: 'dict' }>;
         const c = (a.kind === 'const' ? a : b) as Extract<Block, { kind: 'const' }>;
@@ -370,12 +385,13 @@ export function boolView(b: Block): (i: number) => number {
 }
 
 function logical(op: 'and' | 'or', l: VecExpr, r: VecExpr, n: number): VecExpr {
+  const buf = reused(() => new Uint8Array(n));
   return {
     type: 'boolean',
     eval(sel) {
       const a = boolView(l.eval(sel));
       const b = boolView(r.eval(sel));
-      const out = new Uint8Array(n);
+      const out = buf();
       for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         const x = a(i), y = b(i);
@@ -419,11 +435,12 @@ function inList(e: Expr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
   const miss = sawNull ? NULL_BOOL : neg ? TRUE : FALSE;
   const hit = neg ? FALSE : TRUE;
   const n = ctx.n;
+  const buf = reused(() => new Uint8Array(n));
   return {
     type: 'boolean',
     eval(sel) {
       const a = arg.eval(sel);
-      const out = new Uint8Array(n);
+      const out = buf();
       if (fam === 'string') {
         const wanted = new Set(values.map(String));
         if (a.kind === 'dict') {

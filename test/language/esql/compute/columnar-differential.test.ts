@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../../../language/store/embedded';
 import { columnarCounters, setColumnarEnabled } from '../../../../language/esql/compute/columnar';
+import { setPageSize } from '../../../../language/esql/compute/pages';
 import { MAPPING, logDoc } from './columnar-data';
 
 const WRITER = path.join(__dirname, 'fixtures', 'columnar-writer.js');
@@ -58,6 +59,20 @@ const MIXED: Case[] = [
   { q: 'FROM mixed | STATS c = COUNT(*), s = SUM(n) BY k', path: 'columnar', unordered: true },
   { q: 'FROM mixed | WHERE n > 0 | SORT id | LIMIT 10', path: 'rows' },
   { q: 'FROM mixed | WHERE n > 0 | SORT id | KEEP id, n, k | LIMIT 10', path: 'columnar' },
+];
+
+/** Paging edges (run with tiny pages): groups and top-N spanning pages, filters that empty some or all pages,
+ * computed columns of every block kind carried out of the pages. */
+const PAGED: Case[] = [
+  { q: 'FROM logs | WHERE id >= 100 AND id < 120 | STATS c = COUNT(*), s = SUM(n) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM logs | WHERE id > 100000 | STATS c = COUNT(*), m = MAX(d)', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = n * 2 | WHERE x > 300 | STATS c = COUNT(*), m = MAX(x), s = SUM(x) BY small', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL r = d / 4 | WHERE small > 5 | SORT r DESC, id | LIMIT 9', path: 'columnar' },
+  { q: 'FROM logs | EVAL b = n > 100 | WHERE b OR small == 1 | KEEP id, b | SORT id | LIMIT 40', path: 'columnar' },
+  { q: 'FROM logs | EVAL k2 = k | WHERE k2 == "beta" OR k2 IS NULL | STATS c = COUNT(*) BY k2', path: 'columnar' },
+  { q: 'FROM logs | EVAL one = 1 | WHERE small > 1 | STATS s = SUM(one), c = COUNT(*) BY ok', path: 'columnar' },
+  { q: 'FROM logs | WHERE id % 50 == 3 | EVAL z = n + small | KEEP id, z | LIMIT 100', path: 'columnar' },
+  { q: 'FROM logs | EVAL q = n / small | WHERE id > 590 | KEEP id, q | SORT id', path: 'rows' },
 ];
 
 function check(store: EmbeddedStore, cases: Case[], phase: string): void {
@@ -114,6 +129,40 @@ describe('ES|QL columnar path against the row engine', function () {
     store.deleteSync('logs', 'new59');
     store.indexSync('logs', (({ multi: _m, big: _b, ...rest }) => rest)(logDoc(900)), { id: 'again' });
     check(store, LOGS, 'after changes');
+  });
+
+  for (const size of [1, 7, 64]) {
+    it(`gives the same answers in pages of ${size} rows (page edges inside groups, top-N, empty pages)`, () => {
+      setPageSize(size);
+      try {
+        const pages = columnarCounters.pages;
+        check(store, [...LOGS, ...PAGED], `pages of ${size}`);
+        check(store, MIXED, `pages of ${size}`);
+        expect(columnarCounters.pages - pages, 'pages run').to.be.greaterThan(600 / size);
+      } finally {
+        setPageSize(1 << 15);
+      }
+    });
+  }
+
+  it('checks the abort signal between pages', () => {
+    setPageSize(50);
+    try {
+      const q = 'FROM logs | EVAL x = n * 2 | WHERE x > 300 | STATS c = COUNT(*)';
+      const expected = store.esqlSync(q).values;
+      let reads = 0;
+      const reason = new Error('stopped');
+      const later = { get aborted() { return ++reads > 3; }, reason } as unknown as AbortSignal;
+      expect(() => store.esqlSync(q, undefined, later)).to.throw('stopped');
+      // 600 rows in pages of 50: stopped at a page boundary, not after the last page.
+      expect(reads).to.be.within(4, 11);
+      let quiet = 0;
+      const never = { get aborted() { quiet++; return false; }, reason } as unknown as AbortSignal;
+      expect(store.esqlSync(q, undefined, never).values).to.deep.equal(expected);
+      expect(quiet).to.be.at.least(11);
+    } finally {
+      setPageSize(1 << 15);
+    }
   });
 
   it('sees another process\'s writes to the same file', () => {
