@@ -18,7 +18,9 @@ export interface Span {
 export type TypeRef =
   | { kind: 'simple'; name: string }
   | { kind: 'array'; of?: TypeRef }
-  | { kind: 'map'; key?: TypeRef; value?: TypeRef };
+  | { kind: 'map'; key?: TypeRef; value?: TypeRef }
+  /** A user-defined record type (CREATE TYPE name AS RECORD (...)), looked up when a value is checked. */
+  | { kind: 'named'; name: string };
 
 /** An ES|QL fragment kept as raw text, with where it sits in the script. */
 export interface EsqlText {
@@ -153,6 +155,7 @@ export type Stmt =
   | { kind: 'executions'; where?: EsqlText; span: Span }
   | { kind: 'esql'; query: EsqlText; into?: Expr; process?: { procedure: string; batch?: Expr }; span: Span }
   | { kind: 'empty'; span: Span }
+  | DefinitionStmt
   | AgentStmt;
 
 // ------------------------------------------------------------------ intents, skills, profiler
@@ -205,6 +208,40 @@ export type AgentStmt =
   | { kind: 'runSkill'; name: string; args: Expr[]; names?: (ArgName | undefined)[]; span: Span }
   | { kind: 'profileCall'; call: Extract<Expr, { kind: 'callProc' }>; span: Span }
   | { kind: 'profiles'; op: 'show' | 'showAll' | 'analyze' | 'clear'; name?: string; span: Span };
+
+// ------------------------------------------------------------------ packages, record types, security
+/** A member declared in a package specification. */
+export interface PackageSpecItem {
+  readonly member: 'PROCEDURE' | 'FUNCTION' | 'VARIABLE';
+  readonly name: string;
+  readonly isPublic: boolean;
+  readonly params?: Param[];
+  readonly returns?: TypeRef;
+  readonly type?: TypeRef;
+  readonly init?: Expr;
+  readonly span: Span;
+}
+
+export interface Principal {
+  readonly type: 'ROLE' | 'USER';
+  readonly name: string;
+}
+
+export type SecuredObjectType = 'PROCEDURE' | 'FUNCTION' | 'PACKAGE' | 'JOB' | 'TRIGGER';
+
+export type DefinitionStmt =
+  | { kind: 'createPackage'; name: string; items: PackageSpecItem[]; span: Span }
+  | { kind: 'createPackageBody'; name: string; routines: RoutineDecl[]; span: Span }
+  | { kind: 'dropPackage'; name: string; span: Span }
+  | { kind: 'showPackage'; name: string; span: Span }
+  | { kind: 'createType'; name: string; fields: { name: string; type: TypeRef; span: Span }[]; span: Span }
+  | { kind: 'dropType'; name: string; span: Span }
+  | { kind: 'showTypes'; name?: string; span: Span }
+  | { kind: 'grant'; revoke: boolean; privileges: string[]; objectType: SecuredObjectType; objectName: string; principal: Principal; span: Span }
+  | { kind: 'createRole'; name: string; description?: string; span: Span }
+  | { kind: 'dropRole'; name: string; span: Span }
+  | { kind: 'showPermissions'; principal?: Principal; span: Span }
+  | { kind: 'showRole'; name: string; span: Span };
 
 export interface Program {
   readonly body: Stmt[];

@@ -60,6 +60,8 @@ export interface IntegrationSettings {
   readonly aws?: AwsSettings;
   readonly kubernetes?: KubernetesSettings;
   readonly github?: GitHubSettings;
+  /** ESCRIPT_HTTP_ALLOWED_HOSTS: hosts WEBHOOK and HTTP_* may reach beyond the configured integrations' (`*` any). */
+  readonly httpAllowedHosts?: readonly string[];
 }
 
 /** AWS (S3, Lambda): ESCRIPT_AWS_* else the standard AWS_* variables. Configured when both keys are set. */
@@ -99,6 +101,11 @@ export interface Config {
   readonly store: StoreSettings;
   readonly integrations: IntegrationSettings;
   readonly executions: ExecutionSettings;
+  /**
+   * ESCRIPT_USER and ESCRIPT_ROLES (comma-separated): who the session runs as, for the EXECUTE grants of
+   * security-permissions.md. No user: the store's owner, who may do everything and manage grants.
+   */
+  readonly principal?: { readonly user?: string; readonly roles: readonly string[] };
   /** ESCRIPT_PRINT_LIMIT: characters of PRINT output a cell may send; past it PRINTs are dropped with a note (0: no limit). */
   readonly printLimit: number;
   /** ESCRIPT_DISPLAY_LIMIT: displays and display updates a cell may send while it runs; past it displays are dropped with a note (0: no limit). */
@@ -155,11 +162,16 @@ export function readConfig(env: Env = process.env): Config {
         token: first(env, 'ESCRIPT_GITHUB_TOKEN', 'GITHUB_TOKEN'),
         apiUrl: httpUrl(env, 'ESCRIPT_GITHUB_API_URL') ?? 'https://api.github.com',
       },
+      httpAllowedHosts: (value(env, 'ESCRIPT_HTTP_ALLOWED_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     },
     executions: executionSettings(env),
     printLimit: wholeNumber(env, 'ESCRIPT_PRINT_LIMIT', DEFAULT_PRINT_LIMIT, 'a whole number of characters (0: no limit)'),
     displayLimit: wholeNumber(env, 'ESCRIPT_DISPLAY_LIMIT', DEFAULT_DISPLAY_LIMIT, 'a whole number of displays (0: no limit)'),
     notebook: env.JPY_SESSION_NAME ?? null,
+    principal: {
+      user: value(env, 'ESCRIPT_USER'),
+      roles: (value(env, 'ESCRIPT_ROLES') ?? '').split(',').map((r) => r.trim()).filter((r) => r !== ''),
+    },
     variables: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('ESCRIPT_') && e[1] !== undefined && !isCredentialVariable(e[0])),
     ),

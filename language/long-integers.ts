@@ -46,7 +46,8 @@ export function normalizeWhole(b: bigint): number | bigint {
   return b >= -SAFE_BIG && b <= SAFE_BIG ? Number(b) : b;
 }
 
-/** A number literal's value: a whole literal past 2^53 exactly, as a bigint (past the long range it is refused when compiled). */
+/** A number literal's value: whole digits past 2^53 exactly, as a bigint (one past the long range is refused
+ * when compiled); anything else as a double. */
 export function numberLiteral(text: string): number | bigint {
   if (text.length > 15 && /^\d+$/.test(text)) return normalizeWhole(BigInt(text));
   return Number(text);

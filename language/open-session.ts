@@ -8,6 +8,7 @@ import { openStore } from './store/open';
 import type { DataStore } from './store/store';
 import { LazyStore, dataServices } from './data/services';
 import { StoreRoutineRepository } from './data/routine-store';
+import { StoreSchemaRepository } from './data/schema-object-store';
 import { StoreOutbox } from './data/outbox-store';
 import { StoreDefinitionShelf } from './data/definition-store';
 
@@ -20,6 +21,7 @@ export function openSession(config: Config, open: (settings: OpenableStore) => D
     config,
     services: dataServices(store),
     routines: new StoreRoutineRepository(get),
+    schema: new StoreSchemaRepository(get),
     outbox: new StoreOutbox(get),
     definitions: new StoreDefinitionShelf(get),
   });

@@ -43,5 +43,6 @@ function typeTextOf(t: import('./ast').TypeRef): string {
     case 'simple': return t.name;
     case 'array': return t.of ? `ARRAY OF ${typeTextOf(t.of)}` : 'ARRAY';
     case 'map': return 'MAP';
+    case 'named': return t.name;
   }
 }

@@ -15,6 +15,8 @@ import { timeChartOf } from './builtins/charts';
 import { CappedOutput } from './print-cap';
 import { Config, Env, readConfig } from './config';
 import { MemoryRoutineRepository, RoutineRepository } from './routines';
+import { SchemaRepository, MemorySchemaRepository } from './schema-objects';
+import { SchemaCatalogs } from './session/schema-catalogs';
 import { MemoryOutbox, Outbox } from './outbox';
 import type { DefinitionShelf } from './definitions';
 import type { DataStore } from './store/store';
@@ -31,6 +33,8 @@ import { StoreNames } from './session/tooling/store-names';
 export interface SessionOptions {
   /** Where procedure and function definitions are kept (in memory by default). */
   routines?: RoutineRepository;
+  /** Where packages, record types, roles and grants are kept (default: in memory). */
+  schema?: SchemaRepository;
   /** Data store, ES|QL and async engine hooks, when available. */
   services?: Services;
   /** Where integrations record requests they do not send (in memory by default). */
@@ -86,8 +90,15 @@ export class Session implements Interpreter {
       ...options.executions,
     });
     const routines = new RoutineCatalog(options.routines ?? new MemoryRoutineRepository(), (decl) => this.compiler.compileRoutine(decl, null));
+    const schema = (host: HostState) => new SchemaCatalogs(options.schema ?? new MemorySchemaRepository(), {
+      compile: (decl) => this.compiler.compileRoutine(decl, null),
+      evaluate: (e) => this.compiler.evaluateDetached(e),
+      global: (name) => host.global(name),
+      types: (name) => host.schema.recordType(name),
+      principal: config.principal,
+    });
     this.host = new HostState({
-      routines, outbox: this.outbox, definitions: options.definitions, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
+      routines, schema, outbox: this.outbox, definitions: options.definitions, variables: config.variables, integrations: config.integrations, services: options.services, executions: this.executions,
     });
     this.compiler = new Compiler(this.host, options.compiler);
   }
@@ -127,6 +138,7 @@ export class Session implements Interpreter {
     try {
       const program = await this.parseCell(code, name, signal);
       await host.routines.sync(out, signal);
+      await host.schema.sync(out);
       const { run, frameSize } = this.compiler.compileCell(program);
       host.beginCell(capped, signal);
       const frame = newFrame(frameSize, null, host.rt);

@@ -5,6 +5,7 @@
 import type { MimeBundle } from '../contract';
 import { escapeHtml } from '../html';
 import { STATE_COLOURS, formatDuration, renderHtml, renderPlain } from './render';
+import { stringifyExact } from '../exact-json';
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ export function executionCard(doc: Json, now: number): MimeBundle {
   const shown = whole as Parameters<typeof renderPlain>[0];
   const options = { now, lines: 3 };
   const times = timesLine(whole, now);
-  const full = JSON.stringify(doc, null, 2);
+  const full = stringifyExact(doc, 2);
   const html =
     `<div class="escript-card" style="display:inline-block;border:1px solid #d1d5db;border-radius:6px;padding:6px 10px;max-width:720px">` +
     renderHtml(shown, options) +

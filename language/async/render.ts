@@ -5,6 +5,7 @@ import type { MimeBundle } from '../contract';
 import { msOf } from './clock';
 import type { ExecutionDocument } from './document';
 import { escapeHtml } from '../html';
+import { stringifyExact } from '../exact-json';
 
 type Renderable = Omit<ExecutionDocument, 'status'> & { status: string };
 
@@ -44,7 +45,7 @@ export function formatDuration(ms: number | null): string {
 
 function json(value: unknown): string {
   try {
-    return JSON.stringify(value, null, 2) ?? 'null';
+    return stringifyExact(value, 2) ?? 'null';
   } catch {
     return String(value);
   }

@@ -1,6 +1,6 @@
 // The data store as the evaluator sees it: opened on first use (a kernel starts without touching the disk or
 // the network), and one way to run ES|QL from compiled code and from built-ins.
-import type { DataStore, EsqlResult } from '../store/store';
+import type { DataStore, EsqlResult, EsqlRunOptions } from '../store/store';
 import type { Services } from '../evaluator/runtime';
 import { Value, isDoc, toJsonable } from '../values';
 import { ScriptError } from '../errors';
@@ -46,9 +46,10 @@ export function storeOf(services: Services): DataStore {
  * Runs ES|QL (text already in ES|QL's own syntax, parameters already converted) on the store, or through the
  * host's `esql` service when it has no store (then without column types or warnings).
  */
-export async function runQuery(services: Services, text: string, params: unknown[], signal: AbortSignal): Promise<EsqlResult> {
+export async function runQuery(services: Services, text: string, params: unknown[], signal: AbortSignal,
+  options?: EsqlRunOptions): Promise<EsqlResult> {
   if (!services.store && services.esql) return resultOfRows(await services.esql(text, params, signal));
-  return storeOf(services).esql(text, params, signal);
+  return storeOf(services).esql(text, params, signal, options);
 }
 
 function resultOfRows(rows: Value[]): EsqlResult {

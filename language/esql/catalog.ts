@@ -1,6 +1,7 @@
 // What the ES|QL engine needs from a store that holds documents locally: which indices a FROM names, their
 // fields, and a scan that can take a filter, an order and a limit (the part of the query the store runs itself).
 import { likeRegex } from './functions/patterns';
+import type { ColumnarSnapshot } from './compute/blocks';
 
 export interface CatalogField {
   name: string;
@@ -64,6 +65,13 @@ export interface EsqlCatalog {
   fields(indices: string[]): CatalogField[];
   /** Rows as arrays of values: null, a scalar (booleans as booleans, dates as epoch millis) or an array. */
   scan(request: ScanRequest): Iterable<unknown[]>;
+  /** The index's columns, current as of now, for the vectorised path (compute/); absent: rows only. */
+  columnar?(index: string): ColumnarSnapshot | null;
+  /**
+   * The same rows, read without blocking the event loop (a scan that would block before its first row, on
+   * another thread); null when `scan` is the better way for this request. Rejects as soon as `signal` aborts.
+   */
+  scanAsync?(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null;
 }
 
 export const METADATA_FIELDS: Record<string, string> = {

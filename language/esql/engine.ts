@@ -12,11 +12,12 @@ import { defineScalarFunctions } from './functions';
 import { toResponseValue } from './types';
 import { EsqlCatalog } from './catalog';
 import { bucketCompile } from './bucket';
+import { tryColumnar } from './compute/columnar';
 import { Plan } from './plan/logical';
 import { ESQL_VERSION, analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './plan/rules';
-import { PhysicalPlan, execute, lower } from './plan/physical';
+import { PhysicalPlan, execute, executeAsync, lower } from './plan/physical';
 import { explainLogical, explainPhysical } from './plan/explain';
 import type { EsqlResult } from '../store/store';
 
@@ -56,39 +57,60 @@ export interface RunOptions {
 type Row = unknown[];
 
 /**
- * Runs a query. The embedded executor is synchronous (a pushed-down plan over a million documents takes well
- * under a second); this entry point first lets the event loop run, so a host answering heartbeats or
- * interrupts gets its turn, and honours an already aborted signal.
+ * Runs a query without holding the event loop for long (heartbeats and interrupts get their turns): the rows
+ * are pulled in ~10 ms slices, a big blocking scan runs on the store's scan thread, and an abort of `signal`
+ * ends it with the signal's reason. The rows are those of runEsqlSync.
  */
 export async function runEsql(text: string, options: RunOptions = {}): Promise<EsqlResult> {
   await new Promise((resolve) => setImmediate(resolve));
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
   options.beforeRead?.();
-  return runEsqlSync(text, options);
+  const explain = explainPrefix(text);
+  const stages = plan(explain.queryText, options);
+  if (explain.found) return explainResult(stages);
+  let rows: Row[];
+  try {
+    // Queries the vectorised path supports run over the store's columns (compute/); the rest in slices.
+    rows = tryColumnar(stages.analysed, stages.env, options.catalog, options.signal) ?? await executeAsync(stages.physical, options.catalog, options.signal);
+  } catch (e) {
+    if (retryWithoutPushdown(e, options)) return runEsql(text, { ...options, noAggregatePushdown: true, beforeRead: undefined });
+    throw e;
+  }
+  return result(stages, rows, options);
 }
 
 export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult {
-  const explain = /^\s*explain\s+/i.exec(text);
-  // EXPLAIN is blanked out rather than cut off, so that positions in messages still point into the cell.
-  const queryText = explain ? ' '.repeat(explain[0].length) + text.slice(explain[0].length) : text;
-  const stages = plan(queryText, options);
-  if (explain) return explainResult(stages);
-  const { env } = stages;
+  const explain = explainPrefix(text);
+  const stages = plan(explain.queryText, options);
+  if (explain.found) return explainResult(stages);
   let rows: Row[];
   try {
-    rows = execute(stages.physical, options.catalog, options.signal);
+    // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
+    rows = tryColumnar(stages.analysed, stages.env, options.catalog, options.signal) ?? execute(stages.physical, options.catalog, options.signal);
   } catch (e) {
-    // SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead.
-    if (!options.noAggregatePushdown && /integer overflow/i.test((e as Error).message)) {
-      return runEsqlSync(text, { ...options, noAggregatePushdown: true });
-    }
+    if (retryWithoutPushdown(e, options)) return runEsqlSync(text, { ...options, noAggregatePushdown: true });
     throw e;
   }
+  return result(stages, rows, options);
+}
+
+/** EXPLAIN is blanked out rather than cut off, so that positions in messages still point into the cell. */
+function explainPrefix(text: string): { found: boolean; queryText: string } {
+  const explain = /^\s*explain\s+/i.exec(text);
+  return { found: !!explain, queryText: explain ? ' '.repeat(explain[0].length) + text.slice(explain[0].length) : text };
+}
+
+/** SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead. */
+function retryWithoutPushdown(e: unknown, options: RunOptions): boolean {
+  return !options.noAggregatePushdown && /integer overflow/i.test((e as Error)?.message ?? '');
+}
+
+function result(stages: QueryStages, rows: Row[], options: RunOptions): EsqlResult {
   const columns = stages.physical.columns;
   return {
     columns: columns.map((c) => ({ name: c.name, type: c.type })),
     values: rows.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type, options.exactLongs))),
-    warnings: env.warnings.list(),
+    warnings: stages.env.warnings.list(),
   };
 }
 

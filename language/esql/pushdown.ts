@@ -1,6 +1,6 @@
-// Decides which leading commands the store runs itself. Only what gives exactly the engine's answer is
-// pushed: comparisons of single-valued fields with constants, ORDER BY on single-valued fields, LIMIT, and
-// COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
+// Decides which leading plan steps (above a scan) the store runs itself (the push_to_scan rule). Only what
+// gives exactly the engine's answer is pushed: comparisons of single-valued fields with constants, ORDER BY on
+// single-valued fields, LIMIT, and COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
 import { Command, Expr } from './ast';
 import type { Order, UnaryPlan } from './plan/logical';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
@@ -11,12 +11,28 @@ import { toDatetime } from './values';
 
 type Row = unknown[];
 
+/** A pushed STATS output: a column of the store's row, or an average from its sum and count columns. */
+export type AggregateOutput = { at: number } | { sum: number; count: number };
+
+/** The STATS rows from the store's group rows (group values first, then the aggregates): outputs, then groups. */
+export function* finishAggregate(rows: Iterable<Row>, outputs: AggregateOutput[], groups: number): Iterable<Row> {
+  for (const row of rows) {
+    const out = outputs.map((o) => {
+      if ('at' in o) return row[o.at];
+      const n = row[o.count] as number;
+      return n ? Number(row[o.sum]) / n : null;
+    });
+    for (let g = 0; g < groups; g++) out.push(row[g]);
+    yield out;
+  }
+}
+
 export interface PushdownPlan {
   request: Pick<ScanRequest, 'filter' | 'sort' | 'limit' | 'aggregate'>;
   /** The plan steps the scan already does (they leave the plan). */
   consumed: Set<UnaryPlan>;
-  /** When STATS is pushed: turns the store's group rows into the STATS output rows. */
-  finish?: (rows: Iterable<Row>) => Iterable<Row>;
+  /** When STATS is pushed: how each STATS output is read from the store's group rows. */
+  outputs?: AggregateOutput[];
 }
 
 const PUSHABLE_TYPES = new Set<DataType>(['integer', 'long', 'double', 'keyword', 'text', 'boolean', 'date']);
@@ -98,7 +114,7 @@ export function planPushdown(steps: UnaryPlan[], fields: CatalogField[], compile
         const agg = translateStats(step.command, field, values, compiler);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
-        plan.finish = agg.finish;
+        plan.outputs = agg.outputs;
         for (let k = 0; k <= i; k++) consumed.add(steps[k]);
         break loop;
       }
@@ -265,7 +281,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
 }
 
 function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler):
-  { request: NonNullable<ScanRequest['aggregate']>; finish: (rows: Iterable<Row>) => Iterable<Row> } | null {
+  { request: NonNullable<ScanRequest['aggregate']>; outputs: AggregateOutput[] } | null {
   const groups: { value: PushValue; type: string }[] = [];
   for (const g of cmd.groups) {
     // A plain field, an EVAL result the store can compute, or a date bucket written in the BY clause.
@@ -281,7 +297,7 @@ function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, va
   }
   const aggs: PushAgg[] = [];
   // For each output aggregate: how to build it from the store's columns.
-  const builders: ((row: Row) => unknown)[] = [];
+  const builders: AggregateOutput[] = [];
   const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
   if (new Set(names).size !== names.length) return null;
   for (const { field: f, filter } of cmd.aggs) {
@@ -290,7 +306,7 @@ function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, va
     const base = groups.length;
     if (call.name === 'count' && (call.star || call.args.length === 0)) {
       const k = aggs.push({ fn: 'count_star' }) - 1;
-      builders.push((row) => row[base + k]);
+      builders.push({ at: base + k });
       continue;
     }
     if (call.args.length !== 1 || call.args[0].kind !== 'column') return null;
@@ -301,29 +317,26 @@ function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, va
     switch (call.name) {
       case 'count': {
         const k = aggs.push({ fn: 'count', field: src.name }) - 1;
-        builders.push((row) => row[base + k]);
+        builders.push({ at: base + k });
         break;
       }
       case 'sum': {
         if (!whole) return null;
         const k = aggs.push({ fn: 'sum', field: src.name }) - 1;
-        builders.push((row) => row[base + k]);
+        builders.push({ at: base + k });
         break;
       }
       case 'avg': {
         if (!whole) return null;
         const s = aggs.push({ fn: 'sum', field: src.name }) - 1;
         const c = aggs.push({ fn: 'count', field: src.name }) - 1;
-        builders.push((row) => {
-          const n = row[base + c] as number;
-          return n ? Number(row[base + s]) / n : null;
-        });
+        builders.push({ sum: base + s, count: base + c });
         break;
       }
       case 'min': case 'max': {
         if (!(whole || t === 'double' || t === 'date' || t === 'keyword' || t === 'boolean')) return null;
         const k = aggs.push({ fn: call.name, field: src.name }) - 1;
-        builders.push((row) => row[base + k]);
+        builders.push({ at: base + k });
         break;
       }
       default:
@@ -332,8 +345,6 @@ function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, va
   }
   return {
     request: { groups, aggs },
-    *finish(rows) {
-      for (const row of rows) yield [...builders.map((b) => b(row)), ...row.slice(0, groups.length)];
-    },
+    outputs: builders,
   };
 }

@@ -7,7 +7,7 @@ import type { Value } from '../values';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
 import { Completion, ExprFn, Frame, GlobalCell, R, StmtFn, frameAt, isPromise, upOf } from './runtime';
-import { checkerFor } from './types';
+import { checkerFor, defaultOf } from './types';
 import { getMember, setMember } from './members';
 import { LValueRef, evalAll, setAfter, storeAfter, then, thenF } from './steps';
 import { sequence } from './control-flow';
@@ -30,7 +30,7 @@ export class Bindings {
       const isConst = s.mode === 'CONST';
       if (scope.isCellRoot) {
         const cell = this.host.global(d.name);
-        const check = type ? checkerFor(type, label) : undefined;
+        const check = type ? checkerFor(type, label, this.host.schema.recordType) : undefined;
         const define = (v: Value) => {
           const stored = check && v !== null ? check(v, d.span) : v;
           cell.v = stored;
@@ -40,18 +40,23 @@ export class Bindings {
           cell.defined = true;
           return undefined;
         };
-        return init ? (f: Frame) => then(init(f), define) : () => define(null);
+        return init ? (f: Frame) => then(init(f), define) : () => define(this.startValue(type, d.span));
       }
       const slot = scope.declare(d.name, type, isConst).slot;
-      const check = type ? checkerFor(type, label) : undefined;
+      const check = type ? checkerFor(type, label, this.host.schema.recordType) : undefined;
       const store = (v: Value, f: Frame): undefined => {
         f[slot] = check && v !== null ? check(v, d.span) : v;
         return undefined;
       };
-      return init ? (f: Frame) => thenF(init(f), f, store) : (f: Frame) => store(null, f);
+      return init ? (f: Frame) => thenF(init(f), f, store) : (f: Frame) => store(this.startValue(type, d.span), f);
     });
     if (parts.length === 1) return parts[0];
     return sequence(parts, s.decls.map(() => s));
+  }
+
+  /** A variable declared without a value: NULL, but a record type's variable starts as its record of defaults. */
+  private startValue(type: A.TypeRef | undefined, span: A.Span): Value {
+    return type?.kind === 'named' ? defaultOf(type, this.host.schema.recordType, span) : null;
   }
 
   /** A variable as something to read and write (a local slot or a session variable). */
@@ -61,7 +66,7 @@ export class Bindings {
       const { depth, v } = local;
       const slot = v.slot;
       // typed locals check what is stored in them
-      const check = v.type ? checkerFor(v.type, `variable ${name}`) : undefined;
+      const check = v.type ? checkerFor(v.type, `variable ${name}`, this.host.schema.recordType) : undefined;
       if (depth === 0) {
         const set = check ? (f: Frame, x: Value) => { f[slot] = check(x, span); } : (f: Frame, x: Value) => { f[slot] = x; };
         return { get: (f) => f[slot], set, type: v.type, isConst: v.isConst };
@@ -168,7 +173,7 @@ export class Bindings {
       && !scope.resolve('ARRAY_APPEND') && !this.host.routine('ARRAY_APPEND', 'FUNCTION'))) return undefined;
     const items = v.args.slice(1).map((a) => this.c.expr(a, scope));
     const { get, set, type } = ref;
-    const element = type && type.kind === 'array' && type.of ? checkerFor(type.of, `element of ${s.name}`) : undefined;
+    const element = type && type.kind === 'array' && type.of ? checkerFor(type.of, `element of ${s.name}`, this.host.schema.recordType) : undefined;
     const sp = s.span;
     const pushAll = (xs: Value[], f: Frame): Completion => {
       const arr = get(f) as Value[];

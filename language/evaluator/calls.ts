@@ -44,8 +44,8 @@ export class Calls {
     const kind = this.c.fast ? kindOf : (t: A.TypeRef | undefined) => (kindOf(t) === KIND_ANY ? KIND_ANY : KIND_CHECKER);
     const routine: CompiledRoutine = {
       decl, scope: frame, paramSlots, body: NONE, required, defaults,
-      paramChecks: decl.params.map((p) => (p.type ? checkerFor(p.type, `parameter ${p.name} of ${decl.name}`) : undefined)),
-      returnCheck: decl.returns ? checkerFor(decl.returns, `return value of ${decl.name}`) : undefined,
+      paramChecks: decl.params.map((p) => (p.type ? checkerFor(p.type, `parameter ${p.name} of ${decl.name}`, this.host.schema.recordType) : undefined)),
+      returnCheck: decl.returns ? checkerFor(decl.returns, `return value of ${decl.name}`, this.host.schema.recordType) : undefined,
       hasOut: decl.params.some((p) => p.mode !== 'IN'),
       plain: decl.params.every((p) => p.mode === 'IN' && !p.default),
       typedParams: decl.params.some((p) => p.type && !(p.type.kind === 'simple' && p.type.name === 'ANY')),
@@ -200,11 +200,29 @@ export class Calls {
       if (e.callee.name.toUpperCase() === 'ESQL_QUERY' && !this.host.routine(e.callee.name, 'FUNCTION')) return this.c.data.esqlQueryCall(e, scope);
       return this.callByName(e.callee.name, e.args, e.span, scope, 'FUNCTION', e.names);
     }
+    const member = this.packageMember(e, scope);
+    if (member) return member;
     const refused = e.names && namesNotAccepted(e.callee.kind === 'var' ? e.callee.name : 'a function value', e.names);
     if (refused) return () => { throw refused; };
     const ns = this.namespacedBuiltin(e, scope);
     if (ns) return ns;
     return this.generalCall(e, scope);
+  }
+
+  /**
+   * `pkg.member(args)`: a package's procedure or function, when `pkg` names a package (and no variable) at the
+   * time of the call; otherwise the same call as without packages (a namespaced built-in, a function value).
+   */
+  private packageMember(e: CallExpr, scope: BlockScope): ExprFn | undefined {
+    const c = e.callee;
+    if (c.kind !== 'field' || c.object.kind !== 'var' || scope.resolve(c.object.name)) return undefined;
+    const pkg = c.object.name;
+    const member = this.callByName(`${pkg}.${c.name}`, e.args, e.span, scope, 'FUNCTION', e.names);
+    const refused = e.names && namesNotAccepted(pkg, e.names);
+    const other: ExprFn = refused ? () => { throw refused; } : this.namespacedBuiltin(e, scope) ?? this.generalCall(e, scope);
+    const cell = this.host.global(pkg);
+    const defs = this.host.schema;
+    return (f) => (!cell.defined && defs.isPackage(pkg) ? member(f) : other(f));
   }
 
   /**
@@ -265,6 +283,13 @@ export class Calls {
     const builtin = this.c.builtin(name);
     let version = -1;
     let routine: CompiledRoutine | undefined;
+    // looks the target up again (routines, packages or grants changed); a call the session may not make throws
+    const resolve = () => {
+      routine = this.c.routine(name, prefer);
+      version = host.routineVersion;
+      const denied = host.schema.callDenied(name, prefer, routine !== undefined, sp);
+      if (denied) { version = -1; throw denied; }
+    };
     const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
     const viaBuiltin = builtin ? (vs: Value[], f: Frame) => this.callBuiltin(builtin, vs, sp, ctxOf(f)) : undefined;
     const n = args.length;
@@ -288,10 +313,7 @@ export class Calls {
       return go(f, fr, r);
     };
     const general = (f: Frame): R<Value> => {
-      if (version !== host.routineVersion) {
-        routine = this.c.routine(name, prefer);
-        version = host.routineVersion;
-      }
+      if (version !== host.routineVersion) resolve();
       const r = routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
         // the frame has at least one slot per argument so that extra arguments have somewhere to go
@@ -311,10 +333,7 @@ export class Calls {
     const a0 = args[0];
     const fast = this.c.fast !== undefined;
     return (f) => {
-      if (version !== host.routineVersion) {
-        routine = this.c.routine(name, prefer);
-        version = host.routineVersion;
-      }
+      if (version !== host.routineVersion) resolve();
       const r = routine;
       if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) return general(f);
       const v = a0(f);
@@ -379,13 +398,17 @@ export class Calls {
     const builtin = this.c.builtin(name);
     let version = -1;
     let routine: CompiledRoutine | undefined;
+    // looks the target up again (routines, packages or grants changed); a call the session may not make throws
+    const resolve = () => {
+      routine = this.c.routine(name, prefer);
+      version = host.routineVersion;
+      const denied = host.schema.callDenied(name, prefer, routine !== undefined, sp);
+      if (denied) { version = -1; throw denied; }
+    };
     // the plan of the routine last seen, with its argument closures and write-back targets in parameter order
     let planned: { r: CompiledRoutine; plan: ArgPlan; fns: ExprFn[]; targets: (LValueRef | undefined)[] } | undefined;
     return (f) => {
-      if (version !== host.routineVersion) {
-        routine = this.c.routine(name, prefer);
-        version = host.routineVersion;
-      }
+      if (version !== host.routineVersion) resolve();
       const r = routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
         if (planned?.r !== r) {

@@ -10,7 +10,9 @@ import { toMimeBundle } from '../render';
 import { BlockScope, FrameScope } from './scope';
 import type { CompiledRoutine, Host } from './host';
 import type { ExprFn, StmtFn } from './runtime';
-import { ctxOf, isPromise } from './runtime';
+import { ctxOf, isPromise, newFrame } from './runtime';
+import type { R } from './runtime';
+import type { Value } from '../values';
 import { DataStatements } from './data-statements';
 import { compileAsyncExpr, compileAsyncStatement } from './async-forms';
 import { DONE, LValueRef, NONE, then } from './steps';
@@ -85,6 +87,13 @@ export class Compiler {
     return (f) => { host.lastValue = undefined; return fn(f); };
   }
 
+  /** Evaluates an expression on its own, as if it were a cell of its own (a package variable's initial value). */
+  evaluateDetached(e: A.Expr): R<Value> {
+    const frame = new FrameScope(null, true);
+    const fn = this.expr(e, new BlockScope(null, frame));
+    return fn(newFrame(frame.size, null, this.host.rt));
+  }
+
   compileRoutine(decl: A.RoutineDecl, enclosing: BlockScope | null): CompiledRoutine {
     return this.calls.compileRoutine(decl, enclosing);
   }
@@ -141,6 +150,9 @@ export class Compiler {
       case 'createRoutine': return () => host.defineRoutine(s.decl, s.orReplace, s.span);
       case 'dropRoutine': return () => host.dropRoutine(s.routine, s.name, s.span);
       case 'showRoutines': return () => { host.lastValue = host.showRoutines(s.routine, s.name, s.span); return undefined; };
+      case 'createPackage': case 'createPackageBody': case 'dropPackage': case 'showPackage': case 'createType':
+      case 'dropType': case 'showTypes': case 'grant': case 'createRole': case 'dropRole': case 'showPermissions': case 'showRole':
+        return (f) => then(host.schema.run(s, ctxOf(f)), (v) => { host.lastValue = v; return undefined; });
       case 'declareCursor':
       case 'declareFrom':
       case 'forEsql':

@@ -151,7 +151,7 @@ export class DataStatements {
 
   /** A new variable of a declared type (DECLARE ... CURSOR / DECLARE x T FROM). */
   private declared(name: string, type: A.TypeRef | undefined, span: A.Span, scope: BlockScope): (f: Frame, v: Value) => void {
-    const check = type ? checkerFor(type, `variable ${name}`) : undefined;
+    const check = type ? checkerFor(type, `variable ${name}`, this.c.host.schema.recordType) : undefined;
     if (scope.isCellRoot) {
       const cell = this.host.global(name);
       return (_f, v) => {

@@ -5,6 +5,7 @@ import { ScriptError } from '../errors';
 import type { DataStore, EsqlResult } from '../store/store';
 import { QueryOrigin, dataError } from '../data/errors';
 import { runQuery, storeOf } from '../data/services';
+import { progressDisplay } from '../data/query-progress';
 import { Frame, ctxOf } from './runtime';
 
 export function storeAt(f: Frame, span: A.Span): DataStore {
@@ -25,10 +26,14 @@ export function guard<T>(p: Promise<T>, span: A.Span): Promise<T> {
 export async function execute(f: Frame, text: string, params: unknown[], span: A.Span, origin?: QueryOrigin): Promise<EsqlResult> {
   const rt = ctxOf(f);
   let result: EsqlResult;
+  const progress = progressDisplay(rt.out);
   try {
-    result = await runQuery(rt.services, text, params, rt.signal);
+    result = await runQuery(rt.services, text, params, rt.signal, { onProgress: progress.onProgress });
   } catch (e) {
-    if (rt.signal.aborted) throw new ScriptError('interrupted', 'execution interrupted', span);
+    if (rt.signal.aborted) {
+      progress.interrupted();
+      throw new ScriptError('interrupted', 'execution interrupted', span);
+    }
     throw dataError(e, span, origin);
   }
   for (const w of result.warnings) rt.out.print(w, 'WARN');

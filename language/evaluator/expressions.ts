@@ -195,7 +195,13 @@ export class Expressions {
     const sp = e.span;
     const safe = e.safe;
     const read = (v: Value): Value => getMember(v, name, sp, safe);
-    return this.c.fast?.field(o, name, read) ?? ((f) => then(o(f), read));
+    const plain = this.c.fast?.field(o, name, read) ?? ((f) => then(o(f), read));
+    if (e.object.kind !== 'var' || scope.resolve(e.object.name)) return plain;
+    // `pkg.x`: a package's public variable, when `pkg` names a package and no variable
+    const pkg = e.object.name;
+    const cell = this.c.host.global(pkg);
+    const defs = this.c.host.schema;
+    return (f) => (!cell.defined && defs.isPackage(pkg) ? defs.packageVariable(pkg, name, sp).v : plain(f));
   }
 
   private binary(e: Expr<'binary'>, scope: BlockScope): ExprFn {

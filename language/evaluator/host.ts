@@ -1,9 +1,11 @@
 // What compiled code needs from the session around it: globals, routines, built-ins, output.
+import type * as A from '../ast';
 import type { RoutineDecl, Span } from '../ast';
 import type { Registry, CallContext } from '../builtins/registry';
 import type { Value } from '../values';
 import type { ExprFn, Frame, GlobalCell, Runtime, StmtFn } from './runtime';
-import type { Checker } from './types';
+import type { Checker, TypeResolver } from './types';
+import type { ScriptError } from '../errors';
 import type { FrameScope } from './scope';
 import type { AsyncServices } from './async-statements';
 import type { DefinitionShelf } from '../definitions';
@@ -36,6 +38,21 @@ export interface CompiledRoutine {
   readonly returnKind: number;
 }
 
+/** Packages, record types and security (session/definitions.ts): what compiled code asks of them. */
+export interface SchemaHost {
+  /** Runs CREATE/DROP/SHOW PACKAGE|TYPE|ROLE, GRANT, REVOKE, SHOW PERMISSIONS; the value is the statement's result. */
+  run(s: A.DefinitionStmt, rt: Runtime): Value | Promise<Value>;
+  readonly recordType: TypeResolver;
+  isPackage(name: string): boolean;
+  /** `pkg.x` read from outside the package: its cell, or a name_error (unknown or private member). */
+  packageVariable(pkg: string, name: string, span: Span): GlobalCell;
+  /**
+   * Whether this session may call the routine of that name (`pkg.member` for a package's): the error to throw
+   * (unknown or private member, permission denied), else undefined. Asked when a call site looks its target up.
+   */
+  callDenied(name: string, kind: 'PROCEDURE' | 'FUNCTION', found: boolean, span: Span): ScriptError | undefined;
+}
+
 export interface Host {
   readonly rt: Runtime;
   readonly builtins: Registry;
@@ -57,4 +74,6 @@ export interface Host {
   readonly definitions: DefinitionShelf;
   /** Async executions (pipelines, PARALLEL, EXECUTION verbs); absent in hosts without a data store. */
   readonly executions?: AsyncServices;
+  /** Packages, record types, roles and grants. */
+  readonly schema: SchemaHost;
 }

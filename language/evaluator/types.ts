@@ -9,7 +9,56 @@ export function typeText(t: TypeRef): string {
     case 'simple': return t.name;
     case 'array': return t.of ? `ARRAY OF ${typeText(t.of)}` : 'ARRAY';
     case 'map': return t.value ? `MAP OF ${t.key ? `${typeText(t.key)} TO ` : ''}${typeText(t.value)}` : 'MAP';
+    case 'named': return t.name;
   }
+}
+
+/** A user-defined record type (CREATE TYPE ... AS RECORD). */
+export interface RecordType {
+  readonly name: string;
+  readonly fields: readonly { readonly name: string; readonly type: TypeRef }[];
+}
+
+/** Finds a record type by name when a value is checked (types may be created after the code that uses them). */
+export type TypeResolver = (name: string) => RecordType | undefined;
+
+/** What a field of a record starts as when the value leaves it out (the reference's table of defaults). */
+export function defaultOf(t: TypeRef, types: TypeResolver | undefined, span: Span | undefined): Value {
+  switch (t.kind) {
+    case 'array': return [];
+    case 'map': return new Map();
+    case 'named': return checkRecord({}, t, `a ${t.name}`, span, types);
+  }
+  switch (t.name) {
+    case 'STRING': return '';
+    case 'NUMBER': return 0;
+    case 'BOOLEAN': return false;
+    case 'DOCUMENT': return {};
+    default: return null; // DATE, ANY
+  }
+}
+
+/**
+ * A document checked against a record type: every field it has must be declared and hold its type; the ones it
+ * leaves out get their defaults (in a copy: the document given is not changed).
+ */
+function checkRecord(v: Value, t: Extract<TypeRef, { kind: 'named' }>, label: string, span: Span | undefined, types: TypeResolver | undefined): Value {
+  const rec = types?.(t.name);
+  if (!rec) throw new ScriptError('type_error', `unknown type ${t.name} (${label})`, span);
+  if (!isDoc(v)) return mismatch(v, t, label, span);
+  for (const k of Object.keys(v)) {
+    if (!rec.fields.some((f) => f.name === k)) throw new ScriptError('type_error', `${label} is ${rec.name}, which has no field ${k}`, span);
+  }
+  let out: Record<string, Value> | undefined;
+  for (const f of rec.fields) {
+    const has = Object.prototype.hasOwnProperty.call(v, f.name);
+    const x = has ? checkType(v[f.name], f.type, `field ${f.name} of ${rec.name}`, span, types) : defaultOf(f.type, types, span);
+    if (!has || x !== v[f.name]) {
+      out ??= { ...v };
+      out[f.name] = x;
+    }
+  }
+  return out ?? v;
 }
 
 function mismatch(v: Value, t: TypeRef, label: string, span: Span | undefined): never {
@@ -17,12 +66,13 @@ function mismatch(v: Value, t: TypeRef, label: string, span: Span | undefined): 
 }
 
 /** Returns the value to store (a DATE from an ISO string, a MAP from a document), or throws type_error. */
-export function checkType(v: Value, t: TypeRef, label: string, span: Span | undefined): Value {
+export function checkType(v: Value, t: TypeRef, label: string, span: Span | undefined, types?: TypeResolver): Value {
   if (v === null) return v;
   switch (t.kind) {
+    case 'named': return checkRecord(v, t, label, span, types);
     case 'array':
       if (!Array.isArray(v)) return mismatch(v, t, label, span);
-      if (t.of) for (const x of v) checkType(x, t.of, `element of ${label}`, span);
+      if (t.of) for (const x of v) checkType(x, t.of, `element of ${label}`, span, types);
       return v;
     case 'map':
       if (v instanceof Map) return v;
@@ -50,7 +100,7 @@ export function checkType(v: Value, t: TypeRef, label: string, span: Span | unde
 export type Checker = (v: Value, span: Span | undefined) => Value;
 
 /** A checker specialised for one declared type (the common scalar types avoid the generic switch). */
-export function checkerFor(t: TypeRef, label: string): Checker {
+export function checkerFor(t: TypeRef, label: string, types?: TypeResolver): Checker {
   if (t.kind === 'simple') {
     switch (t.name) {
       case 'NUMBER': return (v, span) => (isNumeric(v) || v === null ? v : mismatch(v, t, label, span));
@@ -59,5 +109,5 @@ export function checkerFor(t: TypeRef, label: string): Checker {
       case 'ANY': return (v) => v;
     }
   }
-  return (v, span) => checkType(v, t, label, span);
+  return (v, span) => checkType(v, t, label, span, types);
 }

@@ -24,8 +24,10 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; failure: ParseFailure };
 
-/** `placed`: the statements' spans are already where they are in the cell (else relative to the piece). */
-type Piece = { ok: true; stmts: Stmt[]; placed?: boolean } | { ok: false; failure: ParseFailure };
+/** `placed`: the statements' spans are already where they are in the cell (else relative to the piece).
+ * `late`: the grammar matched but building the AST failed (e.g. a bad `${...}`): Ohm on the whole cell reports
+ * such a failure only when every later statement matches too, so a later grammar failure wins over it. */
+type Piece = { ok: true; stmts: Stmt[]; placed?: boolean } | { ok: false; failure: ParseFailure; late?: true };
 
 const CACHE_MAX_ENTRIES = 5_000;
 const CACHE_MAX_TEXT = 2_000;
@@ -61,6 +63,7 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
   const scan = scanCell(text);
   const { chunks, limit } = scan;
   const body: Stmt[] = [];
+  let deferred: ParseFailure | undefined;
   for (let k = 0; k < chunks.length; k++) {
     const start = chunks[k].start;
     if (limit && limit.offset < chunks[k].end) {
@@ -78,11 +81,13 @@ function* parseSteps(text: string, name: string): Generator<void, ParseResult> {
       }
       piece = parsePiece(text, start, chunks[last].end, source);
     }
-    if (!piece.ok) return piece;
-    for (const s of piece.stmts) body.push(piece.placed ? s : shifted(s, start, source));
+    if (!piece.ok && !piece.late) return { ok: false, failure: piece.failure };
+    if (!piece.ok) deferred ??= piece.failure;
+    else if (!deferred) for (const s of piece.stmts) body.push(piece.placed ? s : shifted(s, start, source));
     k = last;
     yield;
   }
+  if (deferred) return { ok: false, failure: deferred };
   return { ok: true, program: { body, source } };
 }
 
@@ -130,7 +135,7 @@ function ohmPiece(piece: string, start: number): Piece {
     }
     // e.g. an invalid `${...}` interpolation, reported at its offset
     const offset = (e as { offset?: number }).offset ?? 0;
-    return { ok: false, failure: { offset: start + offset, expected: (e as Error).message } };
+    return { ok: false, failure: { offset: start + offset, expected: (e as Error).message }, late: true };
   }
 }
 

@@ -109,14 +109,17 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta
     }
     if (typeof v === 'number') {
       const k = t.byNumber.get(v);
-      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end));
+      if (k !== undefined) return numberLiteral(text.slice(holes[k].start, holes[k].end)); // as to-ast reads it
       if (Math.abs(v) >= 975310000 && Math.abs(v) < 975320000) throw new Unshared(); // a sentinel changed
       return v;
     }
     if (Array.isArray(v)) return v.map(copy);
-    if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+    if (v === null || typeof v !== 'object') return v;
+    // the AST is plain objects and arrays; anything else could hold a sentinel the copy cannot see
+    if (Object.getPrototypeOf(v) !== Object.prototype) throw new Unshared();
     const out: Record<string, unknown> = {};
     for (const [key, x] of Object.entries(v)) {
+      if (SENTINEL.test(key)) throw new Unshared(); // a name used as a property name
       if (key === 'span' && x) {
         const s = x as { start: number; end: number; source: unknown };
         out[key] = { start: offset(s.start) + delta, end: offset(s.end) + delta, source: source ?? s.source };

@@ -3,7 +3,8 @@
 //
 // Ohm's cost and memory grow with the text it is given (a 1 MB cell took a minute and gigabytes whole), so
 // parse.ts hands it one statement at a time. The scanner only has to be right about *where it is safe to cut*:
-// after a `;` outside strings, comments, brackets and blocks (BEGIN/IF/LOOP/TRY/SWITCH/CASE/DEFINE INTENT ... END). When it
+// after a `;` outside strings, comments, brackets and blocks (BEGIN/IF/LOOP/TRY/SWITCH/CASE/DEFINE INTENT/CREATE
+// PACKAGE ... END). When it
 // guesses wrong the cut statement fails to parse and parse.ts re-parses the rest of the cell whole, so a wrong
 // guess costs time, never a different result.
 
@@ -162,6 +163,9 @@ export function scanCell(text: string): CellScan {
           if (word === 'CASE' ? caseOpensBlock(stack, prevWord, prevChar) : word !== 'BEGIN' || beginOpensBlock(prevWord, prevChar)) {
             stack.push(word);
           }
+        } else if (word === 'PACKAGE' && prevWord === 'CREATE') {
+          // CREATE PACKAGE [BODY] ... END PACKAGE: its members' `;` are inside it
+          stack.push(word);
         } else if (word === 'INTENT' && prevWord === 'DEFINE') {
           stack.push(word); // DEFINE INTENT ... END INTENT holds statements
         } else if (word === 'FROM' || (word === 'ROW' && (prevChar === 59 || i === chunkStart || prevWord === 'EXPLAIN'))) {

@@ -24,7 +24,8 @@ export function agentActions(h: AstHelpers): ohm.ActionDict<unknown> {
   const optString = (node: N): string | undefined => (node.numChildren ? h.stringValue(node.children[0]) : undefined);
   const optName = (node: N): string | undefined => (node.numChildren ? node.children[0].sourceString : undefined);
   return {
-    AgentStmt(_look, stmt) { return stmt.toAst(); },
+    AgentStmt_named(_letter, _look, stmt) { return stmt.toAst(); },
+    AgentStmt_esqlQuery(_letter, stmt) { return stmt.toAst(); },
     DefineIntent(_d, _i, name, _o, params, _c, _dk, desc, requires, _a, actions, onFailure, _e, _i2, _s) {
       const decl: A.IntentDecl = {
         name: name.sourceString, params: list(params), description: optString(desc),
@@ -74,6 +75,7 @@ export function agentActions(h: AstHelpers): ohm.ActionDict<unknown> {
       const callee: A.Expr = { kind: 'var', name: fn.sourceString, span: span(fn) };
       return { kind: 'expr', expr: { kind: 'call', callee, args: [text.toAst()], span: span(this) }, span: span(this) };
     },
+    PrimaryExp_typed(_look, literal) { return literal.toAst(); },
     TypedLiteral_document(_k, _o, fields, _c) { return { kind: 'document', fields: list(fields), span: span(this) }; },
     TypedLiteral_array(_k, _o, items, _c) { return { kind: 'array', items: list(items), span: span(this) }; },
     TypedDocField_arrow(key, _a, value) { return { key: h.stringValue(key), value: value.toAst() }; },

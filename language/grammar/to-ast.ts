@@ -2,6 +2,7 @@
 import * as ohm from 'ohm-js';
 import type * as A from '../ast';
 import { elasticScriptGrammar } from './grammar';
+import { definitionActions } from './to-ast-definitions';
 import { agentActions } from './to-ast-agents';
 import { normalizeWhole, numberLiteral } from '../long-integers';
 
@@ -324,6 +325,8 @@ const actions: ohm.ActionDict<unknown> = {
     return second ? { kind: 'map', key: first, value: second } : { kind: 'map', value: first };
   },
   Type_simple(t) { return { kind: 'simple', name: canonicalType(t.sourceString) }; },
+  Type_named(t) { return { kind: 'named', name: t.sourceString }; },
+  ...definitionActions(span, opt, list),
 
   // expressions
   TernaryExp_ternary(c, _q, a, _c, b) { return { kind: 'ternary', cond: c.toAst(), then: a.toAst(), else: b.toAst(), span: span(this) }; },
@@ -383,7 +386,10 @@ const actions: ohm.ActionDict<unknown> = {
     };
   },
   CaseWhen(_w, when, _t, then) { return { when: when.toAst(), then: then.toAst() }; },
-  CallExpr(_c, name, _o, args, _cl) { return { kind: 'callProc', name: name.sourceString, ...callArgs(args), span: span(this) }; },
+  CallExpr(_c, name, _dot, member, _o, args, _cl) {
+    const full = member.numChildren ? `${name.sourceString}.${member.children[0].sourceString}` : name.sourceString;
+    return { kind: 'callProc', name: full, ...callArgs(args), span: span(this) };
+  },
   MapEntry(k, _a, v) { return { key: k.toAst(), value: v.toAst() }; },
   DocField(k, _c, v) {
     const key = k.ctorName === 'stringLit' ? stringValue(k) : k.sourceString;

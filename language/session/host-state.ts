@@ -15,9 +15,13 @@ import type { IntegrationSettings } from '../config';
 import { DefinitionShelf, MemoryDefinitionShelf } from '../definitions';
 import { FunctionValue, Value, typeOf } from '../values';
 import type { RoutineCatalog, RoutineKind } from './routine-catalog';
+import { SchemaCatalogs } from './schema-catalogs';
+import { MemorySchemaRepository } from '../schema-objects';
 
 export interface HostStateOptions {
   readonly routines: RoutineCatalog;
+  /** Packages, record types, roles and grants (made once the host exists: they need its cells). */
+  readonly schema?: (host: HostState) => SchemaCatalogs;
   readonly outbox: Outbox;
   /** The ESCRIPT_* variables ENV() may read. */
   readonly variables: CallContext['env'];
@@ -32,6 +36,7 @@ export class HostState implements Host {
   readonly rt = new Runtime();
   readonly builtins: Registry = scriptBuiltins();
   readonly routines: RoutineCatalog;
+  readonly schema: SchemaCatalogs;
   /** Values a live display already shows (an execution's handle): not repeated as the cell's result. */
   readonly shownLive = new WeakSet<object>();
   readonly executions?: AsyncServices;
@@ -47,6 +52,7 @@ export class HostState implements Host {
 
   constructor(options: HostStateOptions) {
     this.routines = options.routines;
+    this.schema = options.schema?.(this) ?? withoutPackages(this);
     this.executions = options.executions;
     this.definitions = options.definitions ?? new MemoryDefinitionShelf();
     if (options.services) this.rt.services = options.services;
@@ -82,9 +88,9 @@ export class HostState implements Host {
     this.rt.unwindTo(err, 0);
   }
 
-  /** Session variables that hold a value, in order of first mention. */
+  /** Session variables that hold a value, in order of first mention (packages' own cells, `pkg::x`, are not). */
   variables(): GlobalCell[] {
-    return [...this.globals.values()].filter((c) => c.defined);
+    return [...this.globals.values()].filter((c) => c.defined && !c.name.includes('::'));
   }
 
   /** The session variable of that name when it holds a value. */
@@ -105,11 +111,12 @@ export class HostState implements Host {
   }
 
   get routineVersion(): number {
-    return this.routines.version;
+    return this.routines.version + this.schema.version;
   }
 
   routine(name: string, prefer: RoutineKind): CompiledRoutine | undefined {
-    return this.routines.find(name, prefer);
+    // `pkg.member` (a call from outside) and `pkg::member` (the package's own code) are packages' members
+    return name.includes('.') || name.includes('::') ? this.schema.routine(name) : this.routines.find(name, prefer);
   }
 
   defineRoutine(decl: RoutineDecl, _orReplace: boolean, span: Span): undefined | Promise<undefined> {
@@ -137,4 +144,12 @@ export class HostState implements Host {
       outbox: this.outbox,
     };
   }
+}
+
+/** Definitions for a host built without a compiler (tests of the host alone): types and grants, no package code. */
+function withoutPackages(host: HostState): SchemaCatalogs {
+  const none = (): never => { throw new Error('this host compiles no package code'); };
+  return new SchemaCatalogs(new MemorySchemaRepository(), {
+    compile: none, evaluate: none, global: (name) => host.global(name), types: (name) => host.schema.recordType(name),
+  });
 }

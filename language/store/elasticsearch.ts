@@ -1,20 +1,23 @@
-// The Elasticsearch store: a thin mapping of DataStore onto the official client. ES|QL goes to `_query`
-// with the variables as `params`; compare-and-set writes carry `if_seq_no`/`if_primary_term`; a 409 becomes
-// a VersionConflictError. Requests that fail for a passing reason are retried where that is safe (es-retry.ts);
-// every other failure becomes a StoreError that names its cause, with no credential in it.
+// The Elasticsearch store: a thin mapping of DataStore onto the official client. ES|QL goes to the async
+// `_query/async` API with the variables as `params` (elasticsearch-esql.ts); compare-and-set writes carry
+// `if_seq_no`/`if_primary_term`; a 409 becomes a VersionConflictError. Requests that fail for a passing reason
+// are retried where that is safe (es-retry.ts); every other failure becomes a StoreError that names its cause,
+// with no credential in it.
 import { Client, errors } from '@elastic/elasticsearch';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './es-retry';
 import {
-  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoreError, StoredDocument,
+  BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, EsqlRunOptions, IndexDefinition, Source, StoreError, StoredDocument,
   VersionConflictError, WriteOptions, WriteResult,
 } from './store';
 import { EsqlError } from '../esql/errors';
+import { ClusterEsqlOptions, runClusterEsql } from './elasticsearch-esql';
 
 export class ElasticsearchStore implements DataStore {
   readonly kind = 'elasticsearch' as const;
 
   /** `secrets`: the cluster's credentials, scrubbed from any message that would quote them. */
-  constructor(readonly client: Client, private readonly retry: RetryPolicy = DEFAULT_RETRY, private readonly secrets: string[] = []) {}
+  constructor(readonly client: Client, private readonly retry: RetryPolicy = DEFAULT_RETRY, private readonly secrets: string[] = [],
+    private readonly esqlOptions: ClusterEsqlOptions = {}) {}
 
   /** One request: a single attempt for the client (its own retries are method-blind), retried here if `safe`. */
   private call<T>(safe: boolean, request: (options: { maxRetries: 0 }) => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -148,19 +151,11 @@ export class ElasticsearchStore implements DataStore {
     }
   }
 
-  async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+  async esql(query: string, params?: EsqlParams, signal?: AbortSignal, options: EsqlRunOptions = {}): Promise<EsqlResult> {
     try {
-      const r = await this.call(true, (o) => this.client.esql.query(
-        { query, ...(params && params.length ? { params: params as never } : {}) },
-        { ...o, meta: true, ...(signal ? { signal } : {}) },
-      ), signal);
-      const body = r.body as unknown as { columns: { name: string; type: string }[]; values: unknown[][] };
-      if (!Array.isArray(body?.columns) || !Array.isArray(body?.values)) throw new MalformedResponse('an ES|QL answer without columns and values');
-      return {
-        columns: body.columns.map((c) => ({ name: c.name, type: c.type })),
-        values: body.values,
-        warnings: parseWarningHeaders(r.warnings ?? []),
-      };
+      // starting, polling and reading a query change nothing: all retry-safe
+      return await runClusterEsql(this.client, query, params, signal, options.onProgress,
+        { ...this.esqlOptions, call: (request, s) => this.call(true, request, s) });
     } catch (e) {
       const type = errorType(e);
       if (type === 'verification_exception' || type === 'parsing_exception') {
@@ -193,14 +188,6 @@ export class ElasticsearchStore implements DataStore {
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-/** `299 Elasticsearch-9.4.0-abc "Line 1:2: text \"quoted\""` -> `Line 1:2: text "quoted"`. */
-function parseWarningHeaders(headers: string[]): string[] {
-  return headers.map((h) => {
-    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(h);
-    return m ? m[1].replace(/\\(.)/g, '$1') : h;
-  });
 }
 
 function errorType(e: unknown): string | undefined {

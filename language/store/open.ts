@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import type { ClientOptions } from '@elastic/elasticsearch';
 import type { ClusterSettings, StoreSettings } from '../config';
 import { DataStore, StoreError } from './store';
-import { DEFAULT_RETRY } from './es-retry';
 import { EmbeddedStore } from './embedded';
 
 /** The official client's options for a cluster (reads the CA file, when one is named). */
@@ -32,9 +31,13 @@ export function openStore(settings: StoreSettings): DataStore {
       // Loaded only when a cluster is configured: the official client alone takes ~0.1 s to load.
       const { Client } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
       const { ElasticsearchStore } = require('./elasticsearch') as typeof import('./elasticsearch');
+      const { ExactSerializer } = require('./exact-serializer') as typeof import('./exact-serializer');
+      const { DEFAULT_RETRY } = require('./es-retry') as typeof import('./es-retry');
       const { cluster } = settings;
-      const secrets = [cluster.apiKey, cluster.password].filter((x): x is string => !!x);
-      return new ElasticsearchStore(new Client(elasticsearchOptions(cluster)), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
+      // the credentials as given, and as a Basic header carries them
+      const basic = cluster.username ? Buffer.from(`${cluster.username}:${cluster.password ?? ''}`).toString('base64') : undefined;
+      const secrets = [cluster.apiKey, cluster.password, basic].filter((x): x is string => !!x);
+      return new ElasticsearchStore(new Client({ ...elasticsearchOptions(cluster), Serializer: ExactSerializer }), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
     }
     case 'embedded':
       // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it

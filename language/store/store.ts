@@ -33,6 +33,8 @@ export interface WriteResult extends DocumentVersion {
 export interface BulkItem {
   id?: string;
   doc: Source;
+  /** `doc` as JSON text, when the caller has it (a line of a file): stored as `_source` without a re-encoding. */
+  sourceText?: string;
 }
 
 export interface BulkResult {
@@ -59,6 +61,21 @@ export interface EsqlResult {
 /** ES|QL parameters as Elasticsearch takes them: positional values, or `{name: value}` objects for `?name`. */
 export type EsqlParams = unknown[];
 
+/** How a long query on a cluster is doing (what the async ES|QL API reports while it runs). */
+export interface EsqlProgress {
+  id: string;
+  running: boolean;
+  elapsedMs: number;
+  documentsFound?: number;
+  valuesLoaded?: number;
+  clusters?: { total?: number; successful?: number; running?: number; partial?: number; skipped?: number; failed?: number };
+}
+
+export interface EsqlRunOptions {
+  /** Called while a long query runs (a cluster's async query), and once more when it ends. */
+  onProgress?: (progress: EsqlProgress) => void;
+}
+
 export interface DataStore {
   readonly kind: 'embedded' | 'elasticsearch';
   /** Creates the index if it does not exist; `created` says whether this call created it. */
@@ -82,7 +99,7 @@ export interface DataStore {
   othersCommitVersion?(): number;
   delete(index: string, id: string, options?: WriteOptions): Promise<WriteResult>;
   refresh(index: string): Promise<void>;
-  esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult>;
+  esql(query: string, params?: EsqlParams, signal?: AbortSignal, options?: EsqlRunOptions): Promise<EsqlResult>;
   /** Names of the indices (hidden ones included), sorted; for completion and listings. */
   listIndices(): Promise<string[]>;
   /** The index's mapping in Elasticsearch's shape (`{properties: {...}}`). */

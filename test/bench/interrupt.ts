@@ -5,7 +5,8 @@
 // <= 100 ms. The ES|QL case needs a store of 1M log documents: made once in a temporary directory (minutes), or
 // taken from BENCH_LOGS_STORE_DIR (a data directory whose store.db has the index `logs`, e.g. from an earlier run).
 //   node dist/test/bench/interrupt.js [--tries N] [--esql-tries N] [--heartbeat-seconds S]
-// (BENCH_INTERRUPT_CASES=TEXT runs only the kinds whose name holds TEXT; `heartbeat` only the heartbeat.)
+// (BENCH_INTERRUPT_CASES=TEXT runs only the kinds whose name holds TEXT; `heartbeat` only the heartbeat, `first`
+// only the first cell on a store with 2,000 stored procedures.)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,6 +14,7 @@ import { performance } from 'perf_hooks';
 import * as zmq from 'zeromq';
 import { EmbeddedStore } from '../../language/store/embedded';
 import { TestClient } from '../kernel/client';
+import { storeWithRoutines } from '../kernel/protocol/stored-routines';
 import { generateLogs } from './esql';
 
 interface Work {
@@ -93,6 +95,26 @@ async function heartbeatDuring(k: TestClient, code: string, seconds: number, eve
   return rtts;
 }
 
+/** A new kernel on a store with `n` stored procedures: kernel_info on control sent 500 ms into the first cell. */
+async function firstCell(n: number): Promise<void> {
+  const dir = await storeWithRoutines(n);
+  const k = await TestClient.start({ ESCRIPT_DATA_DIR: dir, ESCRIPT_DURABILITY: 'process' });
+  try {
+    const t0 = performance.now();
+    const cell = k.send('execute_request', { code: 'PRINT 1;' });
+    await until(() => seen(k, cell.msgId, (t) => t === 'execute_input'), 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const t1 = performance.now();
+    await k.request('kernel_info_request', {}, 'control');
+    const control = performance.now() - t1;
+    await cell.reply;
+    console.log(`first cell on a store with ${n} stored procedures: ${(performance.now() - t0).toFixed(0)} ms; kernel_info on control sent 500 ms into it answered in ${control.toFixed(0)} ms`);
+  } finally {
+    await k.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function logsStoreDir(): Promise<{ dir: string; made: boolean }> {
   const given = process.env.BENCH_LOGS_STORE_DIR;
   if (given) return { dir: given, made: false };
@@ -152,6 +174,7 @@ export async function run(): Promise<void> {
       const over = Math.max(...rtts) > 100 ? '  (over target)' : '';
       console.log(`heartbeat through a ${hbSeconds} s CPU-bound cell: ${rtts.length} pings, p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms, max ${Math.max(...rtts).toFixed(1)} ms (target <= 100 ms)${over}`);
     }
+    if (!only || 'first cell'.includes(only)) await firstCell(2000);
     console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     await k.stop();

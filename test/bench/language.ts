@@ -27,6 +27,15 @@ const WORKLOADS: Workload[] = [
     expected: '50000005000000',
   },
   {
+    // whole numbers past 2^53 are exact (bigints, language/long-integers.ts), as Python's int is
+    name: 'loop 1e6 past 2^53 (exact)',
+    setup: 'DECLARE s53 NUMBER = 0;',
+    escript: 'SET s53 = 9007199254740000; FOR i IN 1..1000000 LOOP SET s53 = s53 + i; END LOOP; s53',
+    pythonSetup: '',
+    python: 's = 9007199254740000\nfor i in range(1, 1000001):\n    s = s + i\nresult = s',
+    expected: '9007699255240000',
+  },
+  {
     name: 'fib(30) recursive',
     setup: 'CREATE FUNCTION fib(n NUMBER) RETURNS NUMBER AS BEGIN IF n < 2 THEN RETURN n; END IF; RETURN fib(n - 1) + fib(n - 2); END FUNCTION;',
     escript: 'fib(30)',

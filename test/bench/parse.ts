@@ -46,12 +46,14 @@ const VARIANTS: Record<string, (i: number, v: number) => string> = {
 /** `count` statements of one variant, joined by newlines. */
 const variant = (name: string, count: number) => (v: number) => Array.from({ length: count }, (_, i) => VARIANTS[name](i, v)).join('\n');
 
-/** The worst case for the shape cache: every statement's shape is new (a different number of terms and kinds). */
+/** The worst case for the shape cache: every statement's shape is new (its number of terms and of brackets). */
 function allShapesNew(count: number, v: number): string {
   const ops = ['+', '*', '-', '||', '/'];
   return Array.from({ length: count }, (_, i) => {
     const terms = Array.from({ length: 2 + (i % 40) }, (_x, k) => (k % 3 ? `a${k}` : String(k + v)));
-    return `PRINT ${terms.map((t, k) => (k ? `${ops[(i + k) % ops.length]} ${t}` : t)).join(' ')}${i % 2 ? `, ${['DEBUG', 'INFO', 'WARN'][i % 3]}` : ''}${'.f'.repeat(Math.floor(i / 40) % 3)};`;
+    const depth = Math.floor(i / 40) % 25;
+    const expr = terms.map((t, k) => (k ? `${ops[(i + k) % ops.length]} ${t}` : t)).join(' ');
+    return `PRINT ${'('.repeat(depth)}${expr}${')'.repeat(depth)}${i % 2 ? ', INFO' : ''};`;
   }).join('\n');
 }
 

@@ -41,11 +41,13 @@ describe('configuration', () => {
         aws: { accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined, region: 'us-east-1', endpoint: undefined },
         kubernetes: { apiServer: undefined, token: undefined, kubeconfig: undefined, inCluster: false },
         github: { token: undefined, apiUrl: 'https://api.github.com' },
+        httpAllowedHosts: [],
       },
       executions: {},
       printLimit: 1_000_000,
       displayLimit: 1_000,
       notebook: null,
+      principal: { user: undefined, roles: [] },
       variables: {},
     } satisfies Config);
     if (process.platform === 'linux') expect(dir).to.equal(path.join(os.homedir(), '.local', 'share', 'escript'));

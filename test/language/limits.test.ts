@@ -55,14 +55,14 @@ describe('resource limits', function () {
     expect(plus.evalue).to.match(/^line 1:53: string too long/);
     const pad = errorOf((await run(s, "PRINT LPAD('x', 1000000000, 'y');")).outcome);
     expect(pad.ename).to.equal('limit_error');
-    expect(pad.evalue).to.match(/^line 1:7: string too long/);
+    expect(pad.evalue).to.match(/^line 1:7: LPAD: string too long/);
   });
 
   it('an array past the limit is a limit_error', async () => {
     const s = session();
     const err = errorOf((await run(s, `PRINT ARRAY_LENGTH(SPLIT(LPAD('', ${MAX_ARRAY_LENGTH}, ','), ','));`)).outcome);
     expect(err.ename).to.equal('limit_error');
-    expect(err.evalue).to.equal(`line 1:20: array too long: ${MAX_ARRAY_LENGTH + 1} elements exceeds the limit of ${MAX_ARRAY_LENGTH}`);
+    expect(err.evalue).to.equal(`line 1:20: SPLIT: array too long: ${MAX_ARRAY_LENGTH + 1} elements exceeds the limit of ${MAX_ARRAY_LENGTH}`);
     expect((await run(s, 'PRINT 1;')).out.prints[0].text).to.equal('1');
   });
 

@@ -95,7 +95,7 @@ describe('integrations', () => {
     after(() => { server.closeAllConnections(); server.close(); });
 
     it('HTTP_GET returns the body', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const { outcome } = await run(s, `HTTP_GET('${base}/hello')`);
       expect(outcome.status).to.equal('ok');
       expect(JSON.parse(String((outcome as { result: Record<string, unknown> }).result['text/plain']))).to.deep.equal({ ok: true, echo: '' });
@@ -103,7 +103,7 @@ describe('integrations', () => {
     });
 
     it('HTTP_POST sends JSON and headers', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       await run(s, `HTTP_POST('${base}/post', {"k": [1, 2]}, {"Authorization": "Bearer t"});`);
       const last = seen[seen.length - 1];
       expect(last.method).to.equal('POST');
@@ -112,25 +112,25 @@ describe('integrations', () => {
     });
 
     it('an HTTP error status is an http_error with the status as code', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const { prints } = await run(s, `TRY HTTP_GET('${base}/fail'); CATCH http_error PRINT error.code || ' ' || error.message; END TRY;`);
       expect(prints).to.deep.equal(['HTTP_503 HTTP_GET: HTTP 503: unavailable']);
     });
 
     it('WEBHOOK reports success and status', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const { outcome } = await run(s, `WEBHOOK('${base}/hook', 'PUT', NULL, {"a": 1}).status_code`);
       expect(outcome).to.deep.equal({ status: 'ok', result: { 'text/plain': '200' } });
     });
 
     it('a request that takes too long is a timeout_error', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const { outcome } = await run(s, `WEBHOOK('${base}/hang', 'GET', NULL, NULL, 100);`);
       expect(outcome.status === 'error' && outcome.error.ename).to.equal('timeout_error');
     });
 
     it('an interrupt cancels a pending request', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 50);
       const outcome = await s.execute(`HTTP_GET('${base}/hang');`, quiet, ac.signal);
@@ -138,7 +138,7 @@ describe('integrations', () => {
     });
 
     it('an unreachable host is an http_error', async () => {
-      const s = new Session({ env: {} });
+      const s = new Session({ env: { ESCRIPT_HTTP_ALLOWED_HOSTS: '127.0.0.1' } });
       const { outcome } = await run(s, "HTTP_GET('http://127.0.0.1:1/nothing');");
       expect(outcome.status === 'error' && outcome.error.ename).to.equal('http_error');
     });

@@ -1,6 +1,7 @@
 // What every integration shares: the outbox (a request recorded and printed instead of sent, when its service is
 // not configured or ESCRIPT_INTEGRATIONS=dry-run), plain HTTP with timeout and interrupt, and turning a service
 // client's failure into a script error. The service families are the other files of this folder.
+import { checkAllowedHost } from './allowed-hosts';
 import type { CallContext } from '../registry';
 import { Doc, Value, isDoc, fromJson, toJsonable, toText } from '../../values';
 import { parseExact, stringifyExact } from '../../exact-json';
@@ -90,6 +91,7 @@ export async function toOutbox(intent: Intent, configured: boolean, ctx: CallCon
 /** Sends the request, or records it in the outbox (dry run, missing credentials). */
 export async function send(req: Request, ctx: CallContext): Promise<Response> {
   if (await toOutbox(req, !req.missingCredentials, ctx)) return { status: 0, body: '', sent: false };
+  if (req.integration === 'http' || req.integration === 'webhook') checkAllowedHost(req.fn, req.url, ctx.integrations);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });

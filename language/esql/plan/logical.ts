@@ -6,6 +6,7 @@ import { Column } from '../compile';
 import { CatalogField, ScanRequest } from '../catalog';
 import { DataType } from '../types';
 import { Span } from '../errors';
+import type { AggregateOutput } from '../pushdown';
 
 type Row = unknown[];
 
@@ -18,8 +19,8 @@ export interface Order {
 /** What the store does itself while scanning (set by the push-to-scan rule). */
 export interface PushedWork {
   request: Pick<ScanRequest, 'filter' | 'sort' | 'limit' | 'aggregate'>;
-  /** A pushed STATS: turns the store's group rows into the STATS output rows. */
-  finish?: (rows: Iterable<Row>) => Iterable<Row>;
+  /** A pushed STATS: how each output is read from the store's group rows. */
+  outputs?: AggregateOutput[];
 }
 
 interface Base {

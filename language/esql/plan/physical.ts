@@ -7,7 +7,9 @@ import { CatalogField, EsqlCatalog, ScanRequest } from '../catalog';
 import { EvalFailure, Failure } from '../errors';
 import { UnionValue, esqlTypeOf } from '../types';
 import { CommandContext, Operator, analyzeCommand, limit, projectColumns } from '../commands';
+import { performance } from 'perf_hooks';
 import { Plan, Scan, UnaryPlan, sameSchema, schemaText, toChain } from './logical';
+import { finishAggregate } from '../pushdown';
 
 type Row = unknown[];
 
@@ -52,32 +54,41 @@ export function lower(plan: Plan, env: CompileEnv, catalog?: EsqlCatalog): Physi
 }
 
 function lowerStep(node: UnaryPlan, input: Column[], ctx: CommandContext): Operator {
-  const { span } = node;
-  const command = (cmd: Command): Operator => analyzeCommand(cmd, input, ctx);
   switch (node.kind) {
-    case 'filter': return command({ kind: 'where', span, condition: node.condition });
-    case 'eval': return command({ kind: 'eval', span, fields: node.fields });
-    case 'aggregate': case 'inline_stats': case 'dissect': case 'grok': case 'lookup_join': return command(node.command);
-    case 'order_by': return command({ kind: 'sort', span, orders: node.orders });
+    case 'limit': return limit(node.count, input);
+    case 'project': return projectColumns(input, node.columns, node.from);
     case 'top_n': {
-      const op = command({ kind: 'sort', span, orders: node.orders }) as Operator & { topN?: number };
+      const op = analyzeCommand(commandOf(node), input, ctx) as Operator & { topN?: number };
       op.topN = node.count;
       return op;
     }
-    case 'limit': return limit(node.count, input);
-    case 'project': return projectColumns(input, node.columns, node.from);
-    case 'mv_expand': return command({ kind: 'mv_expand', span, column: { pattern: node.column, span } });
+    default: return analyzeCommand(commandOf(node), input, ctx);
+  }
+}
+
+/**
+ * The command a step runs as (a top-N as its SORT; a projection as KEEP of its resolved names, or RENAME of
+ * them): for executors that take commands, such as the row operators above.
+ */
+export function commandOf(node: UnaryPlan): Command {
+  const { span } = node;
+  switch (node.kind) {
+    case 'filter': return { kind: 'where', span, condition: node.condition };
+    case 'eval': return { kind: 'eval', span, fields: node.fields };
+    case 'aggregate': case 'inline_stats': case 'dissect': case 'grok': case 'lookup_join': return node.command;
+    case 'order_by': case 'top_n': return { kind: 'sort', span, orders: node.orders };
+    case 'limit': return { kind: 'limit', span, count: node.count };
+    case 'mv_expand': return { kind: 'mv_expand', span, column: { pattern: node.column, span } };
+    case 'project':
+      return node.from === 'rename'
+        ? { kind: 'rename', span, renames: node.columns.filter((c) => c.source !== c.name).map((c) => ({ from: { pattern: c.source, span }, to: { pattern: c.name, span } })) }
+        : { kind: 'keep', span, patterns: node.columns.map((c) => ({ pattern: c.name, span })) };
   }
 }
 
 /** Runs a physical plan: the scan (or rows), then each operator over the stream. */
 export function execute(physical: PhysicalPlan, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Row[] {
-  let stream: Iterable<Row>;
-  const { source } = physical;
-  if (source.kind === 'scan') {
-    if (!catalog) throw new Error('physical plan: a scan needs a data store');
-    stream = scanRows(source.scan, source.request, catalog);
-  } else stream = source.rows;
+  let stream = sourceRows(physical, catalog, (request) => catalog!.scan(request));
   for (const op of physical.operators) stream = op.run(stream);
   const out: Row[] = [];
   for (const row of stream) {
@@ -88,17 +99,82 @@ export function execute(physical: PhysicalPlan, catalog: EsqlCatalog | undefined
   return out;
 }
 
-function scanRows(scan: Scan, request: ScanRequest, catalog: EsqlCatalog): Iterable<Row> {
-  const finish = scan.pushed?.finish;
+/** Operators that read their whole input before giving a row: their input is gathered in slices first. */
+const BLOCKING = new Set<Operator['kind']>(['stats', 'inline_stats', 'sort']);
+/** How long the JavaScript part runs before it lets the event loop take a turn. */
+const SLICE_MS = 10;
+
+/**
+ * The same rows as `execute`, without holding the event loop: rows are pulled in slices of ~10 ms with a turn
+ * of the event loop (and a look at `signal`) between them, and a scan that blocks before its first row runs on
+ * the store's scan thread when it offers one (`scanAsync`).
+ */
+export async function executeAsync(physical: PhysicalPlan, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[]> {
+  const { source } = physical;
+  let read: Row[] | null = null;
+  if (source.kind === 'scan' && catalog?.scanAsync) {
+    const request = scanRequest(source.scan, source.request);
+    const pending = catalog.scanAsync(request, signal);
+    if (pending) read = await pending;
+  }
+  let stream = sourceRows(physical, catalog, (request) => read ?? catalog!.scan(request));
+  for (const op of physical.operators) {
+    if (BLOCKING.has(op.kind)) stream = await drain(stream, signal);
+    stream = op.run(stream);
+  }
+  return drain(stream, signal);
+}
+
+/** Pulls every row of `stream`, yielding to the event loop every SLICE_MS; throws once `signal` aborts. */
+async function drain(stream: Iterable<Row>, signal?: AbortSignal): Promise<Row[]> {
+  const aborted = (): never => { throw signal!.reason ?? new Error('aborted'); };
+  if (signal?.aborted) aborted();
+  if (Array.isArray(stream)) return stream as Row[];
+  const out: Row[] = [];
+  const it = stream[Symbol.iterator]();
+  let until = performance.now() + SLICE_MS;
+  for (;;) {
+    const next = it.next();
+    if (next.done) break;
+    out.push(next.value);
+    if ((out.length & 63) === 0 && performance.now() >= until) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) { it.return?.(); aborted(); }
+      until = performance.now() + SLICE_MS;
+    }
+  }
+  return out;
+}
+
+function sourceRows(physical: PhysicalPlan, catalog: EsqlCatalog | undefined, read: (request: ScanRequest) => Iterable<Row>): Iterable<Row> {
+  const { source } = physical;
+  if (source.kind === 'rows') return source.rows;
+  if (!catalog) throw new Error('physical plan: a scan needs a data store');
+  return scanRows(source.scan, source.request, read);
+}
+
+/** What the store is asked for: the request, plus `_index` when union-typed fields need it. */
+function scanRequest(scan: Scan, request: ScanRequest): ScanRequest {
+  const { columns, extra } = unionColumns(scan, request);
+  return extra ? { ...request, columns } : request;
+}
+
+function unionColumns(scan: Scan, request: ScanRequest) {
   // Union-typed fields are read with each row's index, which says what type the value has.
   const unionAt = request.aggregate ? [] : scan.fields.map((f, i) => (f.unionTypes ? i : -1)).filter((i) => i >= 0);
   let columns = request.columns;
   let indexAt = columns.indexOf('_index');
   const extra = unionAt.length > 0 && indexAt < 0;
   if (extra) { columns = [...columns, '_index']; indexAt = columns.length - 1; }
-  let rows: Iterable<Row> = catalog.scan({ ...request, columns });
+  return { unionAt, columns, indexAt, extra };
+}
+
+function scanRows(scan: Scan, request: ScanRequest, read: (request: ScanRequest) => Iterable<Row>): Iterable<Row> {
+  const outputs = scan.pushed?.outputs;
+  const { unionAt, indexAt, extra } = unionColumns(scan, request);
+  let rows: Iterable<Row> = read(scanRequest(scan, request));
   if (unionAt.length) rows = tagUnionValues(rows, unionAt, indexAt, extra, scan.fields);
-  if (finish) rows = finish(rows);
+  if (outputs && request.aggregate) rows = finishAggregate(rows, outputs, request.aggregate.groups.length);
   return rows;
 }
 

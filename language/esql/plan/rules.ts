@@ -145,7 +145,7 @@ export const pushToScan: Rule = {
     const pushed = planPushdown(chain.slice(1) as UnaryPlan[], scan.fields, new ExprCompiler({ ...ctx.env, failures: [] }), ctx.aggregatePushdown);
     if (!Object.keys(pushed.request).length) return plan;
     const aggregate = [...pushed.consumed].find((p) => p.kind === 'aggregate');
-    const newScan: Scan = { ...scan, pushed: { request: pushed.request, finish: pushed.finish }, schema: aggregate ? aggregate.schema : scan.schema };
+    const newScan: Scan = { ...scan, pushed: { request: pushed.request, ...(pushed.outputs ? { outputs: pushed.outputs } : {}) }, schema: aggregate ? aggregate.schema : scan.schema };
     return fromChain([newScan, ...chain.slice(1).filter((p) => !pushed.consumed.has(p as UnaryPlan))]);
   },
 };

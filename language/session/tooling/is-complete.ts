@@ -32,6 +32,9 @@ export function isComplete(code: string): Completeness {
   } catch {
     return { status: 'invalid' }; // too deeply nested for the parser: execution reports the limit
   }
+  // The scanner may have cut inside a statement (the parser then joins chunks again): a balanced input whose last
+  // chunk fails is tried from earlier chunks, twice as many each time, before it is called invalid.
+  if (!scan.openLiteral && scan.brackets === 0 && scan.blocks === 0 && joinedParses(code, scan.chunks)) return { status: 'complete' };
   // even with a lone quote the text may be complete: inside ES|QL text it can be a plain character
   if (scan.openLiteral) return { status: 'incomplete', indent: '' };
   // an open bracket also means the input merely stops early (`{"a": 1,`)
@@ -41,4 +44,18 @@ export function isComplete(code: string): Completeness {
     return { status: 'incomplete', indent: onlySemicolon ? '' : '  ' };
   }
   return { status: 'invalid' };
+}
+
+function joinedParses(code: string, chunks: readonly { start: number }[]): boolean {
+  for (let back = 2; back <= 2 * chunks.length; back *= 2) {
+    const from = chunks[Math.max(0, chunks.length - back)].start;
+    if (code.length - from > MAX_TAIL_PARSE) return false;
+    try {
+      if (elasticScriptGrammar().match(code.slice(from)).succeeded()) return true;
+    } catch {
+      return false;
+    }
+    if (from === 0) return false;
+  }
+  return false;
 }

@@ -6,10 +6,27 @@ import { CatalogField, EsqlCatalog, METADATA_FIELDS, ScanRequest, matchIndices }
 import { normalizeLong } from '../../esql/types';
 import { Connection } from './connection';
 import { IndexMeta, IndexMetadata } from './index-metadata';
-import { buildScanSql, releaseFailureSinks } from './scan-sql';
+import { buildScanSql, failureSinksOf, releaseFailureSinks } from './scan-sql';
+import { ScanThread } from './scan-thread';
+import { ColumnCache } from './columns';
+import type { ColumnarSnapshot } from '../../esql/compute/blocks';
 
 export class EmbeddedCatalog implements EsqlCatalog {
-  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata) {}
+  /** The columnar form of the indices scanned so far (columns.ts). */
+  readonly columns: ColumnCache;
+
+  /**
+   * `thread`: where big blocking scans run (none for a store in memory, which has no file to share);
+   * `workerRows`: the table size above which they go there.
+   */
+  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata,
+    private readonly thread: ScanThread | null = null, private readonly workerRows = 200_000) {
+    this.columns = new ColumnCache(conn, metadata);
+  }
+
+  columnar(index: string): ColumnarSnapshot | null {
+    return this.columns.snapshot(index);
+  }
 
   resolveIndices(patterns: string[]): string[] {
     const { indices, missing } = matchIndices(this.metadata.names(), patterns);
@@ -43,11 +60,37 @@ export class EmbeddedCatalog implements EsqlCatalog {
   }
 
   *scan(request: ScanRequest): Iterable<unknown[]> {
+    const prepared = this.prepare(request);
+    if (!prepared) return;
+    const { sql, decode } = prepared;
+    try {
+      for (const row of this.conn.stmt(sql.text).raw(true).iterate(...sql.params) as Iterable<unknown[]>) yield decode(row);
+    } finally {
+      releaseFailureSinks(sql.sinks);
+    }
+  }
+
+  /**
+   * On the scan thread when the SQL blocks before its first row (GROUP BY, ORDER BY) over more than
+   * `workerRows` rows; otherwise null (in-process scans need no thread hop).
+   */
+  scanAsync(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null {
+    const thread = this.thread;
+    if (!thread || !thread.available || (!request.aggregate && !request.sort?.length)) return null;
+    const prepared = this.prepare(request, true);
+    if (!prepared) return null;
+    if (this.rowCount(prepared.metas) <= this.workerRows) { releaseFailureSinks(prepared.sql.sinks); return null; }
+    const { sql, decode, sinks } = prepared;
+    const out: unknown[][] = [];
+    const done = thread.run(sql.text, sql.params, (rows) => { for (const r of rows) out.push(decode(r)); }, (sink) => sinks.get(sink)?.(), signal);
+    return done.then(() => out).finally(() => releaseFailureSinks(sql.sinks));
+  }
+
+  private prepare(request: ScanRequest, onScanThread = false) {
     const metas = request.indices.map((i) => this.metadata.read(i)).filter((m): m is IndexMeta => m !== null);
-    if (metas.length === 0) return;
+    if (metas.length === 0) return null;
     const types = new Map(this.fields(request.indices).map((f) => [f.name, f.type]));
-    const sql = buildScanSql(metas, request);
-    const stmt = this.conn.stmt(sql.text).raw(true);
+    const sql = buildScanSql(metas, request, onScanThread);
     const decoders = request.aggregate
       ? [...request.aggregate.groups.map((g) => decoderFor(g.type)),
         ...request.aggregate.aggs.map((a) => (a.fn === 'min' || a.fn === 'max') && a.field
@@ -56,15 +99,19 @@ export class EmbeddedCatalog implements EsqlCatalog {
     const needsDecode = decoders.some((d) => d !== identity);
     // SQL needs at least one output column: with none requested, each row is an empty array.
     const empty = !request.aggregate && request.columns.length === 0;
-    try {
-      for (const row of stmt.iterate(...sql.params) as Iterable<unknown[]>) {
-        if (empty) { yield []; continue; }
-        if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
-        yield row;
-      }
-    } finally {
-      releaseFailureSinks(sql.sinks);
-    }
+    const decode = (row: unknown[]): unknown[] => {
+      if (empty) return [];
+      if (needsDecode) for (let i = 0; i < row.length; i++) row[i] = decoders[i](row[i]);
+      return row;
+    };
+    return { metas, sql, decode, sinks: failureSinksOf(sql.sinks) };
+  }
+
+  /** About how many rows the tables hold (the largest rowid: no table scan). */
+  private rowCount(metas: IndexMeta[]): number {
+    let n = 0;
+    for (const m of metas) n += Number(this.conn.stmt(`SELECT max(rowid) FROM "${m.table.replace(/"/g, '""')}"`).pluck().get() ?? 0);
+    return n;
   }
 }
 

@@ -55,7 +55,7 @@ export class Documents {
   }
 
   /** Writes one document inside the caller's transaction. */
-  write(index: string, id: string | undefined, doc: Source, options: WriteOptions): WriteResult {
+  write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string): WriteResult {
     let meta = this.metadata.read(index) ?? this.metadata.create(index, []);
     const docId = id ?? generateId();
     const flat = flattenSource(doc);
@@ -97,7 +97,7 @@ export class Documents {
     }
     checkCas(index, docId, current, options);
     const seq = this.nextSeqNo(index);
-    const source = sourceText(doc);
+    const source = text ?? sourceText(doc);
     if (current) {
       this.updateStatement(meta, fields.length).run(seq, PRIMARY_TERM, source, ...values, docId);
     } else {
@@ -106,13 +106,29 @@ export class Documents {
     return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
   }
 
-  /** A bad document fails alone, as in Elasticsearch; the others are written. */
+  /**
+   * A bad document fails alone, as in Elasticsearch; the others are written. The whole batch is tried first in
+   * one savepoint (a savepoint per document costs two statements each); only when a document fails is the batch
+   * undone and written again one savepoint per document.
+   */
   writeMany(index: string, items: BulkItem[]): BulkResult {
+    const seqBefore = this.batchSeqNo.get(index);
+    try {
+      return this.commits.isolated(() => ({ errors: false, items: items.map((it) => this.write(index, it.id, it.doc, {}, it.sourceText)) }));
+    } catch {
+      // the undone writes handed out sequence numbers in memory: take them back
+      if (seqBefore === undefined) this.batchSeqNo.delete(index);
+      else this.batchSeqNo.set(index, seqBefore);
+    }
+    return this.writeEach(index, items);
+  }
+
+  private writeEach(index: string, items: BulkItem[]): BulkResult {
     const results: BulkResult['items'] = [];
     let errors = false;
     for (const item of items) {
       try {
-        results.push(this.commits.isolated(() => this.write(index, item.id, item.doc, {})));
+        results.push(this.commits.isolated(() => this.write(index, item.id, item.doc, {}, item.sourceText)));
       } catch (e) {
         errors = true;
         const err = e as Error & { type?: string };

@@ -24,6 +24,11 @@ export function registerFailureFunction(db: Database.Database): void {
   });
 }
 
+/** The callbacks behind `ids` (for a scan run on another thread, whose esql_fail reports the id back). */
+export function failureSinksOf(ids: number[]): Map<number, () => void> {
+  return new Map(ids.flatMap((id) => { const f = failureSinks.get(id); return f ? [[id, f] as const] : []; }));
+}
+
 export function releaseFailureSinks(ids: number[]): void {
   for (const id of ids) failureSinks.delete(id);
 }
@@ -32,7 +37,11 @@ function quoteIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export function buildScanSql(metas: IndexMeta[], req: ScanRequest): ScanSql {
+/**
+ * `cancelPoints`: the SQL calls `esql_alive()` (a JavaScript function of the scan thread) every 4,096th row of a
+ * single table, so that terminating that thread takes effect inside a long GROUP BY or ORDER BY, not after it.
+ */
+export function buildScanSql(metas: IndexMeta[], req: ScanRequest, cancelPoints = false): ScanSql {
   const params: unknown[] = [];
   const sinks: number[] = [];
   const wanted = new Set<string>(req.columns);
@@ -74,7 +83,10 @@ export function buildScanSql(metas: IndexMeta[], req: ScanRequest): ScanSql {
   } else {
     text = `SELECT ${req.columns.map(ref).join(', ') || '1'} FROM ${from}`;
   }
-  if (req.filter) text += ` WHERE ${filterSql(req.filter, ref, params, sinks)}`;
+  const where: string[] = [];
+  if (req.filter) where.push(filterSql(req.filter, ref, params, sinks));
+  if (cancelPoints && metas.length === 1) where.push('(rowid % 4096 <> 0 OR esql_alive())');
+  if (where.length) text += ` WHERE ${where.join(' AND ')}`;
   if (req.aggregate && req.aggregate.groups.length) text += ` GROUP BY ${req.aggregate.groups.map((_g, i) => i + 1).join(', ')}`;
   if (req.sort?.length) {
     text += ' ORDER BY ' + req.sort.map((s) => `${ref(s.field)} ${s.desc ? 'DESC' : 'ASC'} NULLS ${s.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');

@@ -17,6 +17,7 @@ import { Documents, docKey } from './documents';
 import { GroupCommit } from './group-commit';
 import { IndexMetadata, noSuchIndex, validateIndexName } from './index-metadata';
 import { registerFailureFunction } from './scan-sql';
+import { ScanThread } from './scan-thread';
 import { createStoreTables } from './schema';
 
 interface EmbeddedOptions {
@@ -24,6 +25,8 @@ interface EmbeddedOptions {
   exactLongs?: boolean;
   /** `os` (default): every commit is fsynced; `process`: cheaper, survives a killed process only. */
   durability?: Durability;
+  /** ES|QL scans that GROUP or ORDER more rows than this run on the store's scan thread (default 200,000). */
+  scanWorkerRows?: number;
 }
 
 export class EmbeddedStore implements DataStore, EsqlCatalog {
@@ -35,6 +38,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   private readonly metadata: IndexMetadata;
   private readonly documents: Documents;
   private readonly catalog: EmbeddedCatalog;
+  /** Big blocking scans run here, so that the event loop (heartbeats, interrupts) keeps its turns. */
+  private readonly scanThread: ScanThread | null;
 
   constructor(file: string, private readonly options: EmbeddedOptions = {}) {
     this.file = file;
@@ -56,7 +61,8 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     registerFailureFunction(this.conn.db);
     this.metadata = new IndexMetadata(this.conn, this.commits);
     this.documents = new Documents(this.conn, this.commits, this.metadata);
-    this.catalog = new EmbeddedCatalog(this.conn, this.metadata);
+    this.scanThread = file === ':memory:' ? null : new ScanThread(file);
+    this.catalog = new EmbeddedCatalog(this.conn, this.metadata, this.scanThread, options.scanWorkerRows);
   }
 
   /** What the ES|QL engine reads of this store (its planner tests build plans against it). */
@@ -184,6 +190,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async close(): Promise<void> {
+    this.scanThread?.close();
     if (this.conn.db.open) this.commits.flush();
     if (this.conn.db.open) this.conn.db.close();
   }

@@ -45,6 +45,8 @@ describe('data: ES|QL in the language (embedded store)', () => {
       expect(lines, lines.join('\n')).to.include('\\_ScanExec[logs-sample; columns=level; filter=level == "ERROR"; limit=1000] -> [level:keyword]');
       const row = await h.ok('EXPLAIN ROW a = 1');
       expect(String(row.result!['text/plain'])).to.contain('LocalSourceExec[1 row] -> [a:integer]');
+      const text = await h.ok("ESQL_QUERY('EXPLAIN ROW a = 1')");
+      expect(String(text.result!['text/plain'])).to.contain('== optimised logical plan (rules applied: add_implicit_limit) ==');
     });
 
     it('a ROW query alone in a cell works too', async () => {

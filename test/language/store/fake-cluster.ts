@@ -180,12 +180,13 @@ export function createFakeCluster(): { client: Client; requests: RecordedRequest
     record(p);
     return { _shards: { total: 2, successful: 1, failed: 0 } };
   });
-  route({ method: 'POST', path: '/_query' }, (p: MockParams) => {
+  // `_query/async` answers within its wait_for_completion_timeout here: the fake cluster is never slow
+  route({ method: 'POST', path: ['/_query', '/_query/async'] }, (p: MockParams) => {
     record(p);
     const body = p.body as { query: string; params?: unknown[] };
     try {
       const r = state.esqlSync(body.query, body.params);
-      return { took: 1, is_partial: false, documents_found: r.values.length, values_loaded: 0, columns: r.columns, values: r.values };
+      return { took: 1, is_running: false, is_partial: false, documents_found: r.values.length, values_loaded: 0, columns: r.columns, values: r.values };
     } catch (e) {
       const err = e as Error & { type?: string };
       return errorResponse(400, err.type ?? 'verification_exception', err.message);

@@ -1,0 +1,270 @@
+// Hash aggregation over blocks: each selected row gets a group id (dictionary codes and bucketed or small-range
+// numbers index arrays directly; other numbers go through a Map), then COUNT / SUM / AVG / MIN / MAX accumulate
+// into per-group typed arrays. Results equal the row engine's: first-appearance group order (null group first,
+// false before true for one boolean key), Kahan sums of doubles in row order, exact whole-number sums.
+import { DataType, isString } from '../types';
+import { compareUtf8 } from '../../store/mapping';
+import { Bail, Block, NULL_BOOL, Selection, valueAt } from './blocks';
+import { nullTest } from './expressions';
+
+export type AggFn = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+export interface AggInput {
+  fn: AggFn;
+  /** The argument's block and type (absent for COUNT(*)). */
+  block?: Block;
+  argType?: DataType;
+}
+
+export interface GroupInput {
+  block: Block;
+  type: DataType;
+}
+
+export interface Grouped {
+  /** Per group: its key values. */
+  keys: unknown[][];
+  /** Per group: each aggregate's result. */
+  results: unknown[][];
+}
+
+const DENSE_LIMIT = 1 << 22;
+
+/** Group ids from dictionary codes: returns the slots (code + 1, 0 for null) in first-appearance order. */
+function dictIds(codes: Int32Array, sel: Selection, table: Int32Array, ids: Int32Array): number[] {
+  const order: number[] = [];
+  for (let k = 0, m = sel.length; k < m; k++) {
+    const slot = codes[sel[k]] + 1;
+    let id = table[slot];
+    if (id < 0) { id = table[slot] = order.length; order.push(slot); }
+    ids[k] = id;
+  }
+  return order;
+}
+
+/** Group ids of one key for each selected row, and each id's key value, in first-appearance order. */
+function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unknown[] } {
+  const ids = new Int32Array(sel.length);
+  const values: unknown[] = [];
+  const b = g.block;
+  const boolean = g.type === 'boolean';
+  let nullId = -1;
+  const nullGroup = (): number => {
+    if (nullId < 0) { nullId = values.length; values.push(null); }
+    return nullId;
+  };
+  switch (b.kind) {
+    case 'const': {
+      values.push(b.value);
+      return { ids, values };
+    }
+    case 'dict': {
+      // Slot 0 is the null group, slot c + 1 the code c.
+      const table = new Int32Array(b.dict.length + 1).fill(-1);
+      const order = dictIds(b.codes, sel, table, ids);
+      for (let j = 0; j < order.length; j++) values.push(order[j] === 0 ? null : b.dict[order[j] - 1]);
+      return { ids, values };
+    }
+    case 'bool': {
+      const table = new Int32Array(3).fill(-1);
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+        const v = b.values[sel[k]];
+        let id = table[v];
+        if (id < 0) { id = table[v] = values.length; values.push(v === NULL_BOOL ? null : v === 1); }
+        ids[k] = id;
+      }
+      return { ids, values };
+    }
+    case 'number': {
+      const { values: nums, nulls } = b;
+      let min = Infinity, max = -Infinity, whole = true;
+      const step = b.step ?? 1;
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+        const i = sel[k];
+        if (nulls && nulls[i]) continue;
+        const v = nums[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+        if (whole && !Number.isInteger(v / step)) whole = false;
+      }
+      const span = (max - min) / step;
+      if (whole && span < DENSE_LIMIT) {
+        const table = new Int32Array(span + 1).fill(-1);
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+          const i = sel[k];
+          if (nulls && nulls[i]) { ids[k] = nullGroup(); continue; }
+          const v = nums[i];
+          const slot = Math.round((v - min) / step);
+          let id = table[slot];
+          if (id < 0) { id = table[slot] = values.length; values.push(boolean ? v === 1 : v); }
+          ids[k] = id;
+        }
+        return { ids, values };
+      }
+      const map = new Map<number, number>();
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+        const i = sel[k];
+        if (nulls && nulls[i]) { ids[k] = nullGroup(); continue; }
+        const v = nums[i];
+        let id = map.get(v);
+        if (id === undefined) { id = values.length; map.set(v, id); values.push(boolean ? v === 1 : v); }
+        ids[k] = id;
+      }
+      return { ids, values };
+    }
+  }
+}
+
+/** Group id of each selected row over all keys, and each group's key values. */
+function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][] } {
+  if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]] };
+  const parts = groups.map((g) => keyIds(g, sel));
+  if (parts.length === 1) return { ids: parts[0].ids, keys: parts[0].values.map((v) => [v]) };
+  let cardinality = 1;
+  for (const p of parts) cardinality *= Math.max(1, p.values.length);
+  if (cardinality > Number.MAX_SAFE_INTEGER) throw new Bail('too many key combinations');
+  const ids = new Int32Array(sel.length);
+  const keys: unknown[][] = [];
+  const map = new Map<number, number>();
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+    let code = 0;
+    for (const p of parts) code = code * Math.max(1, p.values.length) + p.ids[k];
+    let id = map.get(code);
+    if (id === undefined) {
+      id = keys.length;
+      map.set(code, id);
+      keys.push(parts.map((p) => p.values[p.ids[k]]));
+    }
+    ids[k] = id;
+  }
+  return { ids, keys };
+}
+
+/** Rows per group (small functions: V8 optimises their loops far better than one large function's). */
+function countRows(ids: Int32Array, m: number, groups: number): Float64Array {
+  const counts = new Float64Array(groups);
+  if (groups === 1) { counts[0] = m; return counts; }
+  for (let k = 0; k < m; k++) counts[ids[k]] += 1;
+  return counts;
+}
+
+/** Whole-number sums of a column without nulls, exact while within 2^53 (else Bail). */
+function sumWhole(values: Float64Array, ids: Int32Array, sel: Selection, sums: Float64Array, counts: Float64Array): void {
+  const max = Number.MAX_SAFE_INTEGER;
+  for (let k = 0, m = sel.length; k < m; k++) {
+    const g = ids[k];
+    const s = sums[g] + values[sel[k]];
+    if (s > max || s < -max) throw new Bail('sum beyond 2^53');
+    sums[g] = s;
+    counts[g] += 1;
+  }
+}
+
+/** Ranks of dictionary entries in byte-wise UTF-8 order (MIN/MAX of keywords compare ranks). */
+function dictRanks(dict: readonly unknown[]): Int32Array {
+  const order = dict.map((_d, i) => i).sort((a, b) => compareUtf8(String(dict[a]), String(dict[b])));
+  const rank = new Int32Array(dict.length);
+  order.forEach((d, r) => { rank[d] = r; });
+  return rank;
+}
+
+function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: number): unknown[] {
+  const out: unknown[] = new Array(groups).fill(null);
+  if (agg.fn === 'count_star') {
+    const counts = countRows(ids, sel.length, groups);
+    for (let g = 0; g < groups; g++) out[g] = counts[g];
+    return out;
+  }
+  const b = agg.block!;
+  const isNull = nullTest(b);
+  const counts = new Float64Array(groups);
+  if (agg.fn === 'count') {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) if (!isNull(sel[k])) counts[ids[k]] += 1;
+    for (let g = 0; g < groups; g++) out[g] = counts[g];
+    return out;
+  }
+  const type = agg.argType!;
+  if ((agg.fn === 'min' || agg.fn === 'max') && isString(type)) {
+    if (b.kind !== 'dict') throw new Bail('MIN/MAX of a computed string');
+    const rank = dictRanks(b.dict);
+    const best = new Int32Array(groups).fill(-1);
+    const sign = agg.fn === 'max' ? 1 : -1;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const c = b.codes[sel[k]];
+      if (c < 0) continue;
+      const g = ids[k];
+      if (best[g] < 0 || sign * (rank[c] - rank[best[g]]) > 0) best[g] = c;
+    }
+    for (let g = 0; g < groups; g++) out[g] = best[g] < 0 ? null : b.dict[best[g]];
+    return out;
+  }
+  if (b.kind !== 'number' && b.kind !== 'const') throw new Bail(`${agg.fn} of a ${b.kind} block`);
+  const read = (i: number): number => valueAt(b, i, false) as number;
+  if (agg.fn === 'min' || agg.fn === 'max') {
+    const best = new Float64Array(groups);
+    const sign = agg.fn === 'max' ? 1 : -1;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const i = sel[k];
+      if (isNull(i)) continue;
+      const v = b.kind === 'number' ? b.values[i] : read(i);
+      const g = ids[k];
+      if (counts[g] === 0 || (sign > 0 ? v > best[g] : v < best[g])) best[g] = v;
+      counts[g] += 1;
+    }
+    for (let g = 0; g < groups; g++) out[g] = counts[g] === 0 ? null : type === 'boolean' ? best[g] === 1 : best[g];
+    return out;
+  }
+  // SUM and AVG
+  const sums = new Float64Array(groups);
+  if (type !== 'double' && b.kind === 'number' && !b.nulls) sumWhole(b.values, ids, sel, sums, counts);
+  else if (type === 'double') {
+    // The row engine's compensated (Kahan) summation, step for step.
+    const comp = new Float64Array(groups);
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const i = sel[k];
+      if (isNull(i)) continue;
+      const v = b.kind === 'number' ? b.values[i] : read(i);
+      const g = ids[k];
+      const y = v - comp[g];
+      const t = sums[g] + y;
+      comp[g] = t - sums[g] - y;
+      sums[g] = t;
+      counts[g] += 1;
+    }
+  } else {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const i = sel[k];
+      if (isNull(i)) continue;
+      const g = ids[k];
+      const s = sums[g] + (b.kind === 'number' ? b.values[i] : read(i));
+      // Exact while within 2^53; beyond it the row engine's bigint sum (or overflow warning) decides.
+      if (s > Number.MAX_SAFE_INTEGER || s < -Number.MAX_SAFE_INTEGER) throw new Bail('sum beyond 2^53');
+      sums[g] = s;
+      counts[g] += 1;
+    }
+  }
+  for (let g = 0; g < groups; g++) {
+    if (counts[g] === 0) continue;
+    out[g] = agg.fn === 'avg' ? sums[g] / counts[g] : sums[g] === 0 ? 0 : sums[g];
+  }
+  return out;
+}
+
+export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
+  const { ids, keys } = groupIds(groups, sel);
+  const count = keys.length;
+  const columns = aggs.map((a) => accumulate(a, ids, sel, count));
+  let order = keys.map((_k, g) => g);
+  if (groups.length === 1) {
+    // The row engine's block-hash order for one key: the null group first, false before true, else as seen.
+    const boolean = groups[0].type === 'boolean';
+    const rank = (g: number): number => { const k = keys[g][0]; return k === null ? 0 : boolean ? (k ? 2 : 1) : 1; };
+    order = order.map((g) => ({ g, r: rank(g) })).sort((a, b) => a.r - b.r || a.g - b.g).map((x) => x.g);
+  }
+  // No rows and no groups: one row of empty aggregates (COUNT 0, others null).
+  if (groups.length === 0 && sel.length === 0) {
+    return { keys: [[]], results: [aggs.map((a) => (a.fn === 'count' || a.fn === 'count_star' ? 0 : null))] };
+  }
+  if (groups.length > 0 && sel.length === 0) return { keys: [], results: [] };
+  return { keys: order.map((g) => keys[g]), results: order.map((g) => columns.map((c) => c[g])) };
+}

@@ -1,0 +1,311 @@
+// The vectorised path for queries on one index of a store that keeps columns: runs the longest leading part of
+// the plan it supports (WHERE, EVAL, KEEP / DROP / RENAME, SORT, LIMIT, top-N, then possibly one STATS) over
+// blocks and hands the resulting rows to the row operators for the rest. Anything it cannot do exactly as the row
+// engine does — an unsupported expression, a multivalued field, a row that would warn — gives undefined, and
+// the row engine runs the whole query as before.
+import { Command, Expr } from '../ast';
+import { Column, CompileEnv, ExprCompiler } from '../compile';
+import type { Operator } from '../commands';
+import { EsqlCatalog, METADATA_FIELDS } from '../catalog';
+import { Plan, Scan, UnaryPlan, toChain } from '../plan/logical';
+import { optimize } from '../plan/optimize';
+import { RULES, pushToScan } from '../plan/rules';
+import { lower } from '../plan/physical';
+import { DataType, Duration, Period, isString } from '../types';
+import { truncateDate } from '../values';
+import { Bail, Block, NumberBlock, Selection, TRUE, allPositions, valueAt } from './blocks';
+import { LayoutColumn, VecContext, boolView, compileVector } from './expressions';
+import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
+import { SortKey, sortSelection } from './topn';
+import { runPaged } from './pages';
+
+type Row = unknown[];
+
+let enabled = true;
+let pagesEnabled = true;
+/** Turns paged execution of the leading steps off (the bench measures both ways). */
+export function setPagesEnabled(on: boolean): void {
+  pagesEnabled = on;
+}
+/** Turns the vectorised path off (the differential test and the bench run the row engine on the same data). */
+export function setColumnarEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
+export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
+
+/**
+ * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
+ * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
+ * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
+ */
+export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Row[] | undefined {
+  if (!enabled || !catalog?.columnar) return undefined;
+  const first = toChain(analysed)[0];
+  if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
+  if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
+  try {
+    const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+    const chain = toChain(optimized);
+    const scan = chain[0] as Scan;
+    const physical = lower(optimized, env, catalog);
+    if (scan.schema.some((c, i) => c.name !== scan.fields[i]?.name)) return undefined;
+    const snap = catalog.columnar(scan.indices[0]);
+    if (!snap) return undefined;
+    const layout: LayoutColumn[] = scan.schema.map((c, i) => {
+      const field = scan.fields[i];
+      let block: Block | null = null;
+      return {
+        name: c.name, type: c.type,
+        block: () => {
+          if (block) return block;
+          if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
+          block = snap.block(field.name);
+          if (!block) throw new Bail(`no block for ${field.name}`);
+          return block;
+        },
+        fetch: (positions) => {
+          if (block || snap.built(field.name)) return null;
+          if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
+          return snap.fetch(field.name, positions);
+        },
+      };
+    });
+    // Checked between pages: an aborted query stops at the next page boundary.
+    const onPage = signal ? (): void => { if (signal.aborted) throw signal.reason ?? new Error('aborted'); } : undefined;
+    const result = run(physical.steps, physical.operators, layout, snap.length, env, onPage);
+    if (!result) { columnarCounters.declined++; return undefined; }
+    columnarCounters.runs++;
+    columnarCounters.commands += result.consumed;
+    let stream: Iterable<Row> = result.rows;
+    for (const op of physical.operators.slice(result.consumed)) stream = op.run(stream);
+    return [...stream];
+  } catch (e) {
+    if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
+    throw e;
+  }
+}
+
+interface Prefix {
+  rows: Iterable<Row>;
+  /** Steps (and operators) already applied: the row operators run the rest. */
+  consumed: number;
+}
+
+function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv,
+  onPage?: () => void): Prefix | undefined {
+  const scratch = new ExprCompiler({ ...env, failures: [] });
+  let layout = layout0;
+  let sel: Selection = allPositions(n);
+  let i = 0;
+  // Leading WHERE / EVAL / KEEP steps run fused, page by page; the steps after them over whole-index blocks.
+  const paged = pagesEnabled ? runPaged(steps, ops, layout0, n, scratch, sameColumns, onPage) : undefined;
+  if (paged) {
+    ({ layout, sel } = paged);
+    i = paged.consumed;
+    columnarCounters.pages += paged.pages;
+  }
+  loop:
+  for (; i < steps.length; i++) {
+    const step = steps[i];
+    const op = ops[i];
+    const ctx: VecContext = { scratch, layout, n };
+    switch (step.kind) {
+      case 'filter': {
+        const c = compileVector(step.condition, ctx);
+        if (!c || c.type !== 'boolean') break loop;
+        sel = keepTrue(sel, c.eval(sel));
+        break;
+      }
+      case 'eval': {
+        let next = layout;
+        for (const f of step.fields) {
+          const c = compileVector(f.expr, { scratch, layout: next, n });
+          if (!c) break loop;
+          const block = c.eval(sel);
+          next = [...next.filter((l) => l.name !== f.name), { name: f.name, type: c.type, block: () => block }];
+        }
+        if (!sameColumns(next, op.columns)) break loop;
+        layout = next;
+        break;
+      }
+      case 'project': {
+        const byName = new Map(layout.map((l) => [l.name, l]));
+        if (byName.size !== layout.length) break loop;
+        const next = step.columns.map(({ source, name }) => {
+          const l = byName.get(source);
+          return l && { ...l, name };
+        });
+        if (!sameColumns(next as LayoutColumn[], op.columns)) break loop;
+        layout = next as LayoutColumn[];
+        break;
+      }
+      case 'order_by': case 'top_n': {
+        const keys: SortKey[] = [];
+        for (const o of step.orders) {
+          const c = compileVector(o.expr, ctx);
+          if (!c) break loop;
+          keys.push({ block: c.eval(sel), type: c.type, desc: o.desc, nullsFirst: o.nullsFirst });
+        }
+        sel = sortSelection(sel, keys, step.kind === 'top_n' ? step.count : Infinity);
+        break;
+      }
+      case 'limit':
+        if (sel.length > step.count) sel = sel.slice(0, Math.max(0, step.count));
+        break;
+      case 'aggregate': {
+        const rows = stats(step.command, op, { scratch, layout, n }, sel, env);
+        if (!rows) break loop;
+        return { rows, consumed: i + 1 };
+      }
+      default:
+        break loop;
+    }
+  }
+  if (i === 0) return undefined;
+  if (!sameColumns(layout, ops[i - 1].columns)) return undefined;
+  return { rows: materialize(layout, sel), consumed: i };
+}
+
+function sameColumns(layout: LayoutColumn[], columns: Column[]): boolean {
+  return layout.length === columns.length && layout.every((l, k) => l && l.name === columns[k].name && l.type === columns[k].type);
+}
+
+/** The selected positions whose condition is true (null and false drop the row). */
+function keepTrue(sel: Selection, b: Block): Selection {
+  if (b.kind === 'const') return b.value === true ? sel : new Int32Array(0);
+  const out = new Int32Array(sel.length);
+  let m = 0;
+  if (b.kind === 'bool') {
+    const v = b.values;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
+    return out.subarray(0, m);
+  }
+  const read = boolView(b);
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (read(i) === TRUE) out[m++] = i; }
+  return out.subarray(0, m);
+}
+
+/** Few output rows read unbuilt columns by row instead of building them (the first query stays cheap). */
+const FETCH_LIMIT = 10000;
+
+function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
+  // Everything is read now, so that a field that cannot be read falls back before any row is handed over.
+  const fetched = layout.map((l) => (sel.length <= FETCH_LIMIT && l.fetch ? l.fetch(sel) : null));
+  const blocks = layout.map((l, j) => (fetched[j] ? null : l.block()));
+  const booleans = layout.map((l) => l.type === 'boolean');
+  return (function* rows() {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const pos = sel[k];
+      const row = new Array(blocks.length);
+      for (let j = 0; j < blocks.length; j++) {
+        const b = blocks[j];
+        row[j] = b ? valueAt(b, pos, booleans[j]) : fetched[j]![k];
+      }
+      yield row;
+    }
+  })();
+}
+
+const AGGS: Record<string, AggFn> = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' };
+
+/** STATS with plain aggregates (no per-aggregate WHERE) and no shadowed names, or null. */
+function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Row[] | null {
+  const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
+  if (new Set(names).size !== names.length) return null;
+  if (op.columns.length !== names.length || op.columns.some((c, k) => c.name !== names[k])) return null;
+  const groups: GroupInput[] = [];
+  for (const [k, g] of cmd.groups.entries()) {
+    const group = groupBlock(g.expr, ctx, sel, env);
+    if (!group) return null;
+    const outType = group.type === 'text' ? 'keyword' : group.type;
+    if (outType !== op.columns[cmd.aggs.length + k].type) return null;
+    groups.push(group);
+  }
+  const aggs: AggInput[] = [];
+  for (const [k, a] of cmd.aggs.entries()) {
+    const e = a.field.expr;
+    if (a.filter || e.kind !== 'call') return null;
+    const def = env.registry.lookup(e.name);
+    const fn = def?.kind === 'aggregate' ? AGGS[def.name] : undefined;
+    if (!fn) return null;
+    const want = op.columns[k].type;
+    if (fn === 'count' && (e.star || e.args.length === 0)) {
+      if (want !== 'long') return null;
+      aggs.push({ fn: 'count_star' });
+      continue;
+    }
+    if (e.args.length !== 1) return null;
+    const arg = compileVector(e.args[0], ctx);
+    if (!arg) return null;
+    if (!aggregateType(fn, arg.type, want)) return null;
+    aggs.push({ fn, block: arg.eval(sel), argType: arg.type });
+  }
+  const { keys, results } = hashAggregate(groups, aggs, sel);
+  return results.map((r, g) => [...r, ...keys[g]]);
+}
+
+/** True when the vectorised aggregate gives the row engine's result type for this argument type. */
+function aggregateType(fn: AggFn, arg: DataType, want: DataType): boolean {
+  const numeric = arg === 'integer' || arg === 'long' || arg === 'double';
+  switch (fn) {
+    case 'count': return want === 'long';
+    case 'sum': return numeric && want === (arg === 'double' ? 'double' : 'long');
+    case 'avg': return numeric && want === 'double';
+    default: return (numeric || arg === 'date' || arg === 'boolean' || isString(arg)) && want === (arg === 'text' ? 'keyword' : arg);
+  }
+}
+
+/** A grouping's values: BUCKET(field, span) computed here, any other supported expression as compiled. */
+function groupBlock(e: Expr, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
+  if (e.kind === 'call' && env.registry.lookup(e.name)?.name === 'bucket') return bucket(e, ctx, sel, env);
+  const c = compileVector(e, ctx);
+  if (!c) return null;
+  return { block: c.eval(sel), type: c.type };
+}
+
+function bucket(e: Expr & { kind: 'call' }, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
+  if (e.args.length !== 2) return null;
+  let rowType: DataType;
+  try {
+    rowType = ctx.scratch.compile(e, ctx.layout.map((l) => ({ name: l.name, type: l.type }))).type;
+  } catch {
+    return null;
+  }
+  const field = compileVector(e.args[0], ctx);
+  const span = ctx.scratch.compile(e.args[1], []);
+  if (!field || !span.constant) return null;
+  const src = field.eval(sel);
+  if (src.kind !== 'number') return null;
+  const out = new Float64Array(ctx.n);
+  const block: NumberBlock = { kind: 'number', values: out, nulls: src.nulls };
+  if (field.type === 'date' && rowType === 'date' && (span.type === 'time_duration' || span.type === 'date_period')) {
+    const interval = span.constant.value as Duration | Period;
+    const zone = env.timeZone;
+    if (interval.kind === 'duration' && zone === undefined && interval.ms > 0) {
+      const unit = interval.ms;
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / unit) * unit; }
+      block.step = unit;
+    } else {
+      for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+        const i = sel[k];
+        if (src.nulls && src.nulls[i]) continue;
+        try {
+          out[i] = truncateDate(src.values[i], interval, zone);
+        } catch {
+          throw new Bail('BUCKET failed');
+        }
+      }
+    }
+    return { block, type: 'date' };
+  }
+  if ((field.type === 'integer' || field.type === 'long' || field.type === 'double') && rowType === 'double' && typeof span.constant.value === 'number') {
+    const s = span.constant.value;
+    if (!(s > 0) || !Number.isFinite(s)) return null;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src.values[i] / s) * s; }
+    return { block, type: 'double' };
+  }
+  return null;
+}
+

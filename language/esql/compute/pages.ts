@@ -1,0 +1,223 @@
+// The leading WHERE / EVAL / KEEP / DROP / RENAME steps of a plan, fused and run one page of rows at a time:
+// every compiled node writes into a page-sized buffer it reuses for every page, so `EVAL | WHERE | STATS COUNT`
+// allocates no array as long as the index. What leaves the pages is the selection (absolute positions) and the
+// computed columns that later steps read, gathered into whole-index blocks. Between pages the caller's hook
+// runs (an abort check), so a long vectorised query can be stopped at a page boundary.
+import { columnsOf } from '../ast';
+import type { Operator } from '../commands';
+import type { UnaryPlan } from '../plan/logical';
+import type { ExprCompiler } from '../compile';
+import { Bail, Block, BoolBlock, NumberBlock, Selection, TRUE, allPositions } from './blocks';
+import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
+
+let pageSize = 1 << 15;
+/** Rows per page (tests use tiny pages so that every paging edge is crossed). */
+export function setPageSize(rows: number): void {
+  pageSize = Math.max(1, Math.floor(rows));
+}
+
+export interface PagedResult {
+  layout: LayoutColumn[];
+  sel: Selection;
+  /** Steps consumed. */
+  consumed: number;
+  pages: number;
+}
+
+/** The current page: stored columns are read as views of their blocks over [base, end). */
+interface Page { base: number; end: number; views: (Block | null)[] }
+
+type PagedStep =
+  | { kind: 'filter'; cond: VecExpr; buf: Int32Array | null }
+  | { kind: 'eval'; fields: { name: string; expr: VecExpr; slot: { block: Block | null } }[] };
+
+/**
+ * Compiles the longest run of leading filter / eval / project steps against page views of the stored
+ * columns and runs it page by page; undefined when that run holds no filter or eval (nothing to fuse).
+ */
+export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColumn[], n: number,
+  scratch: ExprCompiler, sameColumns: (l: LayoutColumn[], c: Operator['columns']) => boolean,
+  onPage?: () => void): PagedResult | undefined {
+  const size = Math.min(pageSize, Math.max(1, n));
+  const page: Page = { base: 0, end: 0, views: stored.map(() => null) };
+  // Each layout entry remembers where it came from: a stored column (index into `stored`) or an EVAL slot.
+  type Entry = { col: LayoutColumn; storedAt: number; slot?: { block: Block | null } };
+  let layout: Entry[] = stored.map((s, j) => ({
+    storedAt: j,
+    col: { name: s.name, type: s.type, block: () => page.views[j] ?? (page.views[j] = view(s.block(), page.base, page.end)) },
+  }));
+  const compiled: PagedStep[] = [];
+  let i = 0;
+  let fused = false;
+  loop:
+  for (; i < steps.length; i++) {
+    const step = steps[i];
+    const op = ops[i];
+    const cols = (): LayoutColumn[] => layout.map((e) => e.col);
+    switch (step.kind) {
+      case 'filter': {
+        const c = compileVector(step.condition, { scratch, layout: cols(), n: size });
+        if (!c || c.type !== 'boolean') break loop;
+        compiled.push({ kind: 'filter', cond: c, buf: null });
+        fused = true;
+        break;
+      }
+      case 'eval': {
+        let next = layout;
+        const fields: { name: string; expr: VecExpr; slot: { block: Block | null } }[] = [];
+        for (const f of step.fields) {
+          const c = compileVector(f.expr, { scratch, layout: next.map((e) => e.col), n: size });
+          if (!c) break loop;
+          const slot = { block: null as Block | null };
+          fields.push({ name: f.name, expr: c, slot });
+          next = [...next.filter((e) => e.col.name !== f.name),
+            { storedAt: -1, slot, col: { name: f.name, type: c.type, block: () => slot.block! } }];
+        }
+        if (!sameColumns(next.map((e) => e.col), op.columns)) break loop;
+        compiled.push({ kind: 'eval', fields });
+        layout = next;
+        fused = true;
+        break;
+      }
+      case 'project': {
+        const byName = new Map(layout.map((e) => [e.col.name, e]));
+        if (byName.size !== layout.length) break loop;
+        const next = step.columns.map(({ source, name }) => {
+          const e = byName.get(source);
+          return e && { ...e, col: { ...e.col, name } };
+        });
+        if (next.some((e) => !e) || !sameColumns(next.map((e) => e!.col), op.columns)) break loop;
+        layout = next as Entry[];
+        break;
+      }
+      default:
+        break loop;
+    }
+  }
+  if (!fused) return undefined;
+  // Computed columns that survive the fused steps are gathered into whole-index blocks, but only those a
+  // following STATS reads (all of them when rows or sort keys are made from the layout).
+  const rest = steps[i];
+  const wanted = rest?.kind === 'aggregate'
+    ? new Set([...rest.command.aggs.flatMap((a) => [...columnsOf(a.field.expr), ...(a.filter ? columnsOf(a.filter) : [])]),
+      ...rest.command.groups.flatMap((g) => [...columnsOf(g.expr)])])
+    : null;
+  // A STATS without groups that reads no column (COUNT(*)) needs only how many rows were kept, not where.
+  const countOnly = wanted !== null && wanted.size === 0 && rest?.kind === 'aggregate' && rest.command.groups.length === 0;
+  const gathers = layout.map((e) => (e.slot && (!wanted || wanted.has(e.col.name)) ? new Gather(n, e.col.type === 'boolean') : null));
+  const chunks: Int32Array[] = [];
+  let total = 0;
+  let pages = 0;
+  for (let base = 0; base < n; base += size) {
+    if (pages > 0 && onPage) onPage();
+    pages++;
+    page.base = base;
+    page.end = Math.min(n, base + size);
+    page.views.fill(null);
+    let sel: Selection = allPositions(page.end - base);
+    for (const s of compiled) {
+      if (s.kind === 'filter') {
+        s.buf ??= new Int32Array(size);
+        sel = keepTrueInto(sel, s.cond.eval(sel), s.buf);
+      } else {
+        for (const f of s.fields) f.slot.block = f.expr.eval(sel);
+      }
+      if (sel.length === 0) break;
+    }
+    if (sel.length === 0) continue;
+    total += sel.length;
+    if (countOnly) continue;
+    gathers.forEach((g, k) => g?.add(layout[k].slot!.block!, sel, base));
+    const abs = new Int32Array(sel.length);
+    for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
+    chunks.push(abs);
+  }
+  // The identity view serves as a selection of the right length when positions are not read.
+  const sel = countOnly ? allPositions(total) : chunks.length === 1 ? chunks[0] : new Int32Array(total);
+  if (chunks.length !== 1) { let at = 0; for (const c of chunks) { sel.set(c, at); at += c.length; } }
+  const out: LayoutColumn[] = layout.map((e, k) => {
+    if (e.storedAt >= 0) return { ...stored[e.storedAt], name: e.col.name };
+    const g = gathers[k];
+    return { name: e.col.name, type: e.col.type, block: () => { if (!g) throw new Error(`column ${e.col.name} was not gathered`); return g.block(); } };
+  });
+  return { layout: out, sel, consumed: i, pages };
+}
+
+/** A view of a stored block over positions [base, end): page positions are 0-based. */
+function view(b: Block, base: number, end: number): Block {
+  switch (b.kind) {
+    case 'number': return { kind: 'number', values: b.values.subarray(base, end), nulls: b.nulls ? b.nulls.subarray(base, end) : null, step: b.step };
+    case 'dict': return { kind: 'dict', codes: b.codes.subarray(base, end), dict: b.dict };
+    case 'bool': return { kind: 'bool', values: b.values.subarray(base, end) };
+    case 'const': return b;
+  }
+}
+
+/** Writes the page positions whose condition is true into `out` (null and false drop the row). */
+function keepTrueInto(sel: Selection, b: Block, out: Int32Array): Selection {
+  if (b.kind === 'const') return b.value === true ? sel : out.subarray(0, 0);
+  let m = 0;
+  if (b.kind === 'bool') {
+    const v = b.values;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
+    return out.subarray(0, m);
+  }
+  const read = boolView(b);
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (read(i) === TRUE) out[m++] = i; }
+  return out.subarray(0, m);
+}
+
+/** A computed column copied page by page into a whole-index block at the selected positions. */
+class Gather {
+  private values: Float64Array | null = null;
+  private nulls: Uint8Array | null = null;
+  private bools: Uint8Array | null = null;
+  private codes: Int32Array | null = null;
+  private dict: readonly unknown[] | null = null;
+  private constant: { value: unknown } | null = null;
+  private mixed = false;
+
+  constructor(private readonly n: number, private readonly boolean: boolean) {}
+
+  add(b: Block, sel: Selection, base: number): void {
+    if (b.kind === 'const') {
+      if (!this.constant && !this.values && !this.bools && !this.codes) { this.constant = { value: b.value }; return; }
+      if (this.constant && Object.is(this.constant.value, b.value)) return;
+      this.mixed = true;
+      return;
+    }
+    if (this.constant) { this.mixed = true; return; }
+    if (b.kind === 'number') {
+      this.values ??= new Float64Array(this.n);
+      const v = b.values, out = this.values;
+      for (let k = 0; k < sel.length; k++) out[sel[k] + base] = v[sel[k]];
+      if (b.nulls) {
+        this.nulls ??= new Uint8Array(this.n);
+        const nl = b.nulls, on = this.nulls;
+        for (let k = 0; k < sel.length; k++) on[sel[k] + base] = nl[sel[k]];
+      }
+    } else if (b.kind === 'bool') {
+      this.bools ??= new Uint8Array(this.n);
+      const v = b.values, out = this.bools;
+      for (let k = 0; k < sel.length; k++) out[sel[k] + base] = v[sel[k]];
+    } else {
+      if (this.dict && this.dict !== b.dict) { this.mixed = true; return; }
+      this.dict = b.dict;
+      this.codes ??= new Int32Array(this.n);
+      const c = b.codes, out = this.codes;
+      for (let k = 0; k < sel.length; k++) out[sel[k] + base] = c[sel[k]];
+    }
+    if ([this.values, this.bools, this.codes].filter((x) => x).length > 1) this.mixed = true;
+  }
+
+  block(): Block {
+    // Pages that produced different block kinds cannot be one block: the row engine runs the query instead.
+    if (this.mixed) throw new Bail('pages gave different block kinds');
+    if (this.constant) return { kind: 'const', value: this.constant.value };
+    if (this.values) return { kind: 'number', values: this.values, nulls: this.nulls } as NumberBlock;
+    if (this.bools) return { kind: 'bool', values: this.bools } as BoolBlock;
+    if (this.codes) return { kind: 'dict', codes: this.codes, dict: this.dict! };
+    // No row selected anywhere: an all-null block of the column's kind.
+    return this.boolean ? { kind: 'bool', values: new Uint8Array(this.n).fill(2) } : { kind: 'const', value: null };
+  }
+}

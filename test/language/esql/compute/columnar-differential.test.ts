@@ -1,0 +1,177 @@
+// The vectorised path against the row engine: a grid of queries run both ways on the same store, after loads,
+// updates, deletes and another process's writes. Results (columns, values, warnings) must be identical; rows of
+// queries that leave the order open are compared as sorted lists. Each query also says which path must run it.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { expect } from 'chai';
+import { EmbeddedStore } from '../../../../language/store/embedded';
+import { columnarCounters, setColumnarEnabled } from '../../../../language/esql/compute/columnar';
+import { setPageSize } from '../../../../language/esql/compute/pages';
+import { MAPPING, logDoc } from './columnar-data';
+
+const WRITER = path.join(__dirname, 'fixtures', 'columnar-writer.js');
+
+interface Case { q: string; path: 'columnar' | 'rows'; unordered?: boolean }
+
+/** On `logs`: no multivalued field, so every supported query runs vectorised. */
+const LOGS: Case[] = [
+  { q: 'FROM logs | STATS c = COUNT(*), s = SUM(n), a = AVG(d), mn = MIN(k), mx = MAX(t), c2 = COUNT(d) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM logs | STATS c = COUNT(*) BY ok', path: 'columnar' },
+  { q: 'FROM logs | WHERE n > 100 AND k == "beta" | SORT n DESC, id | LIMIT 7', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = n * 2 | WHERE x > 300 | STATS c = COUNT(*)', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*) BY h = BUCKET(t, 1 hour) | SORT h | LIMIT 50', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*), s = SUM(small) BY b = BUCKET(d, 50.0) | SORT b', path: 'columnar' },
+  { q: 'FROM logs | WHERE k IS NULL OR small IN (1, 3, 5) | KEEP id, k, small, ok | SORT id | LIMIT 30', path: 'columnar' },
+  { q: 'FROM logs | WHERE NOT ok AND t >= "2024-01-03" | SORT t, id | LIMIT 20 | KEEP id, t', path: 'columnar' },
+  { q: 'FROM logs | WHERE txt < "delta" | STATS mx = MAX(txt), mn = MIN(n) BY ok', path: 'columnar' },
+  { q: 'FROM logs | EVAL r = d / 3, m = small % 4, z = n - small | WHERE m != 0 | SORT r DESC NULLS FIRST, id | LIMIT 15', path: 'columnar' },
+  { q: 'FROM logs | WHERE k != "alpha" | LIMIT 40', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*), a = AVG(n), s = SUM(d)', path: 'columnar' },
+  { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*), s = SUM(n)', path: 'columnar' },
+  { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*) BY k', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*) BY k, ok', path: 'columnar', unordered: true },
+  { q: 'FROM logs | WHERE d > 10.5 AND d <= 300 | STATS a = AVG(d), mn = MIN(d), mx = MAX(d) BY small', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL big2 = n * 100000000000 | WHERE big2 > 0 | STATS c = COUNT(*), m = MAX(big2)', path: 'columnar' },
+  // A long sum past 2^53 is the row engine's (exact bigint, or an overflow warning).
+  { q: 'FROM logs | EVAL big2 = n * 100000000000 | WHERE big2 > 0 | STATS s = SUM(big2)', path: 'rows' },
+  { q: 'FROM logs | WHERE ok == true | STATS c = COUNT(ok), x = MIN(ok), y = MAX(ok)', path: 'columnar' },
+  { q: 'FROM logs | SORT k DESC NULLS LAST, id | LIMIT 25 | KEEP id, k', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*) BY day = BUCKET(t, 1 day) | SORT day', path: 'columnar' },
+  { q: 'FROM logs | WHERE t IS NOT NULL | STATS mn = MIN(t), mx = MAX(t), c = COUNT(t)', path: 'columnar' },
+  { q: 'FROM logs | STATS s = SUM(n), c = COUNT(n) BY small | SORT small NULLS FIRST', path: 'columnar' },
+  { q: 'FROM logs | WHERE k IN ("beta", "Beta", "éta") AND n IS NOT NULL | DROP txt | SORT id DESC | LIMIT 12', path: 'columnar' },
+  // Partly vectorised: WHERE runs over blocks, CONCAT on the row engine.
+  { q: 'FROM logs | WHERE small > 2 | EVAL s = CONCAT(k, "!") | KEEP id, s | SORT id | LIMIT 10', path: 'columnar' },
+  // Rows that fail (integer overflow, division by zero) go to the row engine, which warns.
+  { q: 'FROM logs | EVAL x = small * 1000000 * 1000 | STATS s = SUM(x)', path: 'rows' },
+  { q: 'FROM logs | EVAL q = n / small | KEEP id, q | SORT id | LIMIT 50', path: 'rows' },
+  // Not supported by the vectorised compiler (functions, LIKE): the row engine.
+  { q: 'FROM logs | WHERE k LIKE "*eta" | STATS c = COUNT(*)', path: 'rows' },
+  { q: 'FROM logs | STATS c = COUNT(*) BY l = LENGTH(k) | SORT l', path: 'rows' },
+];
+
+/** On `mixed`: queries that read a multivalued field or a long past 2^53 belong to the row engine. */
+const MIXED: Case[] = [
+  { q: 'FROM mixed | STATS c = COUNT(*) BY multi', path: 'rows', unordered: true },
+  { q: 'FROM mixed | WHERE big > 5 | STATS c = COUNT(*)', path: 'rows' },
+  { q: 'FROM mixed | STATS c = COUNT(*), s = SUM(n) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM mixed | WHERE n > 0 | SORT id | LIMIT 10', path: 'rows' },
+  { q: 'FROM mixed | WHERE n > 0 | SORT id | KEEP id, n, k | LIMIT 10', path: 'columnar' },
+];
+
+/** Paging edges (run with tiny pages): groups and top-N spanning pages, filters that empty some or all pages,
+ * computed columns of every block kind carried out of the pages. */
+const PAGED: Case[] = [
+  { q: 'FROM logs | WHERE id >= 100 AND id < 120 | STATS c = COUNT(*), s = SUM(n) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM logs | WHERE id > 100000 | STATS c = COUNT(*), m = MAX(d)', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = n * 2 | WHERE x > 300 | STATS c = COUNT(*), m = MAX(x), s = SUM(x) BY small', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL r = d / 4 | WHERE small > 5 | SORT r DESC, id | LIMIT 9', path: 'columnar' },
+  { q: 'FROM logs | EVAL b = n > 100 | WHERE b OR small == 1 | KEEP id, b | SORT id | LIMIT 40', path: 'columnar' },
+  { q: 'FROM logs | EVAL k2 = k | WHERE k2 == "beta" OR k2 IS NULL | STATS c = COUNT(*) BY k2', path: 'columnar' },
+  { q: 'FROM logs | EVAL one = 1 | WHERE small > 1 | STATS s = SUM(one), c = COUNT(*) BY ok', path: 'columnar' },
+  { q: 'FROM logs | WHERE id % 50 == 3 | EVAL z = n + small | KEEP id, z | LIMIT 100', path: 'columnar' },
+  { q: 'FROM logs | EVAL q = n / small | WHERE id > 590 | KEEP id, q | SORT id', path: 'rows' },
+];
+
+function check(store: EmbeddedStore, cases: Case[], phase: string): void {
+  for (const c of cases) {
+    setColumnarEnabled(false);
+    const rows = store.esqlSync(c.q);
+    setColumnarEnabled(true);
+    const before = columnarCounters.runs;
+    const vectorised = store.esqlSync(c.q);
+    const ran = columnarCounters.runs > before ? 'columnar' : 'rows';
+    expect(ran, `${phase}: which path ran ${c.q}`).to.equal(c.path);
+    const canon = (r: typeof rows): unknown => (c.unordered ? { ...r, values: r.values.map((v) => JSON.stringify(v)).sort() } : r);
+    expect(canon(vectorised), `${phase}: ${c.q}`).to.deep.equal(canon(rows));
+  }
+}
+
+describe('ES|QL columnar path against the row engine', function () {
+  this.timeout(60000);
+  let dir: string;
+  let file: string;
+  let store: EmbeddedStore;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'columnar-diff-'));
+    file = path.join(dir, 'store.db');
+    store = new EmbeddedStore(file);
+    await store.createIndex('logs', MAPPING);
+    await store.createIndex('mixed', MAPPING);
+    const plain = (i: number, seed?: number): Record<string, unknown> => {
+      const { multi: _m, big: _b, ...rest } = logDoc(i, seed);
+      return rest;
+    };
+    store.bulkSync('logs', Array.from({ length: 600 }, (_v, i) => ({ id: `d${i}`, doc: plain(i) })));
+    store.bulkSync('mixed', Array.from({ length: 300 }, (_v, i) => ({ id: `d${i}`, doc: logDoc(i) })));
+  });
+
+  afterEach(async () => {
+    setColumnarEnabled(true);
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the row engine\'s answers on freshly loaded data', () => {
+    check(store, LOGS, 'loaded');
+    check(store, MIXED, 'loaded');
+  });
+
+  it('stays equal after updates, deletes and inserts between queries', () => {
+    check(store, LOGS.slice(0, 6), 'before changes');
+    for (let i = 0; i < 50; i++) store.indexSync('logs', (({ multi: _m, big: _b, ...rest }) => rest)(logDoc(i * 3, 5)), { id: `d${i * 3}` });
+    for (let i = 1; i < 400; i += 10) store.deleteSync('logs', `d${i}`);
+    store.bulkSync('logs', Array.from({ length: 60 }, (_v, i) => ({ id: `new${i}`, doc: (({ multi: _m, big: _b, ...rest }) => rest)(logDoc(700 + i)) })));
+    // The highest rowid deleted, then a new document (SQLite may hand the rowid out again).
+    store.deleteSync('logs', 'new59');
+    store.indexSync('logs', (({ multi: _m, big: _b, ...rest }) => rest)(logDoc(900)), { id: 'again' });
+    check(store, LOGS, 'after changes');
+  });
+
+  for (const size of [1, 7, 64]) {
+    it(`gives the same answers in pages of ${size} rows (page edges inside groups, top-N, empty pages)`, () => {
+      setPageSize(size);
+      try {
+        const pages = columnarCounters.pages;
+        check(store, [...LOGS, ...PAGED], `pages of ${size}`);
+        check(store, MIXED, `pages of ${size}`);
+        expect(columnarCounters.pages - pages, 'pages run').to.be.greaterThan(600 / size);
+      } finally {
+        setPageSize(1 << 15);
+      }
+    });
+  }
+
+  it('checks the abort signal between pages', () => {
+    setPageSize(50);
+    try {
+      const q = 'FROM logs | EVAL x = n * 2 | WHERE x > 300 | STATS c = COUNT(*)';
+      const expected = store.esqlSync(q).values;
+      let reads = 0;
+      const reason = new Error('stopped');
+      const later = { get aborted() { return ++reads > 3; }, reason } as unknown as AbortSignal;
+      expect(() => store.esqlSync(q, undefined, later)).to.throw('stopped');
+      // 600 rows in pages of 50: stopped at a page boundary, not after the last page.
+      expect(reads).to.be.within(4, 11);
+      let quiet = 0;
+      const never = { get aborted() { quiet++; return false; }, reason } as unknown as AbortSignal;
+      expect(store.esqlSync(q, undefined, never).values).to.deep.equal(expected);
+      expect(quiet).to.be.at.least(11);
+    } finally {
+      setPageSize(1 << 15);
+    }
+  });
+
+  it('sees another process\'s writes to the same file', () => {
+    check(store, LOGS.slice(0, 4), 'before the other process');
+    const r = spawnSync(process.execPath, [WRITER, file, 'logs', '2000', '2150', '3'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const count = store.esqlSync('FROM logs | STATS c = COUNT(*)').values[0][0];
+    // 600 loaded + 150 written there - 60 of d20..d199 deleted there.
+    expect(count).to.equal(600 + 150 - 60);
+    check(store, LOGS, 'after the other process');
+  });
+});

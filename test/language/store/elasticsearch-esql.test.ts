@@ -1,0 +1,139 @@
+// ES|QL on a cluster through the async API: the official client against @elastic/elasticsearch-mock, and against
+// a real HTTP server on loopback playing `_query/async` (running -> done; an interrupt must DELETE the query).
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { expect } from 'chai';
+import { Client } from '@elastic/elasticsearch';
+import Mock from '@elastic/elasticsearch-mock';
+import { ElasticsearchStore } from '../../../language/store/elasticsearch';
+import { asyncAfterMsFrom } from '../../../language/store/elasticsearch-esql';
+import { DEFAULT_RETRY } from '../../../language/store/es-retry';
+import type { EsqlProgress } from '../../../language/store/store';
+
+const COLUMNS = [{ name: 'n', type: 'long' }, { name: 'level', type: 'keyword' }];
+const VALUES = [[20, 'ERROR'], [5, 'WARN']];
+
+describe('store: ES|QL on a cluster through the async API', () => {
+  describe('with the client mock', () => {
+    it('a quick query is answered by the one POST /_query/async, with no progress', async () => {
+      const mock = new Mock();
+      const bodies: Record<string, unknown>[] = [];
+      mock.add({ method: 'POST', path: '/_query/async' }, (p) => {
+        bodies.push(p.body as Record<string, unknown>);
+        return { is_running: false, took: 3, columns: COLUMNS, values: VALUES };
+      });
+      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), DEFAULT_RETRY, [], { asyncAfterMs: 250 });
+      const progress: EsqlProgress[] = [];
+      const r = await store.esql('FROM logs | STATS n = COUNT(*) BY level', [], undefined, { onProgress: (p) => progress.push(p) });
+      expect(r.columns).to.deep.equal(COLUMNS);
+      expect(r.values).to.deep.equal(VALUES);
+      expect(progress).to.deep.equal([]);
+      expect(bodies[0]).to.include({ query: 'FROM logs | STATS n = COUNT(*) BY level', wait_for_completion_timeout: '250ms', keep_on_completion: false });
+    });
+
+    it('a long query is polled by id until is_running is false, reporting progress', async () => {
+      const mock = new Mock();
+      let polls = 0;
+      mock.add({ method: 'POST', path: '/_query/async' }, () => ({ id: 'Q1', is_running: true, documents_found: 10, values_loaded: 30 }));
+      mock.add({ method: 'GET', path: '/_query/async/Q1' }, () => (++polls < 3
+        ? { id: 'Q1', is_running: true, documents_found: 10 * (polls + 1), _clusters: { total: 2, successful: polls - 1, running: 3 - polls } }
+        : { id: 'Q1', is_running: false, columns: COLUMNS, values: VALUES, documents_found: 40 }));
+      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }), DEFAULT_RETRY, [], { asyncAfterMs: 10, pollMs: 20 });
+      const progress: EsqlProgress[] = [];
+      const r = await store.esql('FROM logs', [], undefined, { onProgress: (p) => progress.push(p) });
+      expect(r.values).to.deep.equal(VALUES);
+      expect(polls).to.equal(3);
+      expect(progress.map((p) => [p.running, p.documentsFound])).to.deep.equal([[true, 10], [true, 20], [true, 30], [false, 40]]);
+      expect(progress[2].clusters).to.deep.equal({ total: 2, successful: 1, running: 1 });
+      expect(progress.every((p) => p.id === 'Q1')).to.equal(true);
+    });
+
+    it('an ES|QL error on the POST is an EsqlError, as with _query', async () => {
+      const mock = new Mock();
+      mock.add({ method: 'POST', path: '/_query/async' }, () => new (require('@elastic/elasticsearch').errors.ResponseError)({
+        body: { error: { type: 'verification_exception', reason: 'Found 1 problem\nline 1:13: Unknown column [nope]' }, status: 400 },
+        statusCode: 400, headers: {}, warnings: null, meta: {},
+      }));
+      const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }));
+      const err = await store.esql('FROM t | KEEP nope').then(() => null, (e: Error) => e);
+      expect(err?.name).to.equal('EsqlError');
+    });
+
+    it('ESCRIPT_ESQL_ASYNC_AFTER_MS sets the threshold; a bad value is a configuration error', () => {
+      expect(asyncAfterMsFrom({})).to.equal(1000);
+      expect(asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: '200' })).to.equal(200);
+      expect(() => asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: 'soon' })).to.throw(/whole number/);
+    });
+  });
+
+  describe('over real HTTP on loopback', () => {
+    let server: http.Server;
+    let seen: { method: string; path: string; body: string }[];
+    let pollsUntilDone: number;
+    let client: Client;
+
+    beforeEach(async () => {
+      seen = [];
+      let polls = 0;
+      server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => {
+          const path = (req.url ?? '').split('?')[0];
+          seen.push({ method: req.method ?? '', path, body });
+          const send = (status: number, value: unknown) => {
+            res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+            res.end(JSON.stringify(value));
+          };
+          if (req.method === 'POST' && path === '/_query/async') return send(200, { id: 'A1', is_running: true, documents_found: 0 });
+          if (req.method === 'GET' && path === '/_query/async/A1') {
+            polls++;
+            // the cluster holds the poll for a while, as wait_for_completion_timeout asks
+            return setTimeout(() => send(200, polls < pollsUntilDone
+              ? { id: 'A1', is_running: true, documents_found: polls * 1000 }
+              : { id: 'A1', is_running: false, columns: COLUMNS, values: VALUES }), 30);
+          }
+          if (req.method === 'DELETE' && path === '/_query/async/A1') return send(200, { acknowledged: true });
+          send(404, { error: { type: 'not_found', reason: `no route ${req.method} ${path}` }, status: 404 });
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      client = new Client({ node: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+    afterEach(async () => {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('running -> done: polls GET /_query/async/{id} and returns the final columns and values', async () => {
+      pollsUntilDone = 3;
+      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
+      const progress: EsqlProgress[] = [];
+      const r = await store.esql('FROM logs | STATS n = COUNT(*) BY level', [], undefined, { onProgress: (p) => progress.push(p) });
+      expect(r.values).to.deep.equal(VALUES);
+      expect(seen.map((s) => `${s.method} ${s.path}`)).to.deep.equal(
+        ['POST /_query/async', 'GET /_query/async/A1', 'GET /_query/async/A1', 'GET /_query/async/A1']);
+      expect(JSON.parse(seen[0].body)).to.include({ wait_for_completion_timeout: '5ms', keep_alive: '5m' });
+      expect(progress.map((p) => p.documentsFound)).to.deep.equal([0, 1000, 2000, undefined]);
+      expect(progress[progress.length - 1].running).to.equal(false);
+    });
+
+    it('an interrupt mid-way sends DELETE /_query/async/{id} and fails as interrupted', async () => {
+      pollsUntilDone = Infinity;
+      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
+      const controller = new AbortController();
+      const progress: EsqlProgress[] = [];
+      const run = store.esql('FROM logs', [], controller.signal, {
+        onProgress: (p) => { progress.push(p); if (progress.length === 3) controller.abort(); },
+      });
+      const err = await run.then(() => null, (e: Error & { type?: string }) => e);
+      expect(err?.type).to.equal('interrupted');
+      expect(err?.message).to.match(/async query \[A1\] deleted/);
+      expect(seen.filter((s) => s.method === 'DELETE').map((s) => s.path)).to.deep.equal(['/_query/async/A1']);
+      const polls = seen.filter((s) => s.method === 'GET').length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen.filter((s) => s.method === 'GET').length).to.equal(polls); // no polling after the interrupt
+    });
+  });
+});
