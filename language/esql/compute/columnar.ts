@@ -13,11 +13,11 @@ import { RULES, pushToScan } from '../plan/rules';
 import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
-import { Bail, Block, NumberBlock, Selection, TRUE, allPositions, valueAt } from './blocks';
-import { LayoutColumn, VecContext, boolView, compileVector } from './expressions';
+import { Bail, Block, NumberBlock, Selection, allPositions, valueAt } from './blocks';
+import { LayoutColumn, VecContext, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
-import { runPaged } from './pages';
+import { keepTrueInto, runPaged } from './pages';
 
 type Row = unknown[];
 
@@ -115,7 +115,7 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
       case 'filter': {
         const c = compileVector(step.condition, ctx);
         if (!c || c.type !== 'boolean') break loop;
-        sel = keepTrue(sel, c.eval(sel));
+        sel = keepTrueInto(sel, c.eval(sel), new Int32Array(sel.length));
         break;
       }
       case 'eval': {
@@ -170,21 +170,6 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
 
 function sameColumns(layout: LayoutColumn[], columns: Column[]): boolean {
   return layout.length === columns.length && layout.every((l, k) => l && l.name === columns[k].name && l.type === columns[k].type);
-}
-
-/** The selected positions whose condition is true (null and false drop the row). */
-function keepTrue(sel: Selection, b: Block): Selection {
-  if (b.kind === 'const') return b.value === true ? sel : new Int32Array(0);
-  const out = new Int32Array(sel.length);
-  let m = 0;
-  if (b.kind === 'bool') {
-    const v = b.values;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
-    return out.subarray(0, m);
-  }
-  const read = boolView(b);
-  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (read(i) === TRUE) out[m++] = i; }
-  return out.subarray(0, m);
 }
 
 /** Few output rows read unbuilt columns by row instead of building them (the first query stays cheap). */

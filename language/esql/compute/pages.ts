@@ -154,7 +154,7 @@ function view(b: Block, base: number, end: number): Block {
 }
 
 /** Writes the page positions whose condition is true into `out` (null and false drop the row). */
-function keepTrueInto(sel: Selection, b: Block, out: Int32Array): Selection {
+export function keepTrueInto(sel: Selection, b: Block, out: Int32Array): Selection {
   if (b.kind === 'const') return b.value === true ? sel : out.subarray(0, 0);
   let m = 0;
   if (b.kind === 'bool') {

@@ -178,13 +178,18 @@ export class ColumnCache {
    * came in between (then null: this query reads rows, the next one catches up first).
    */
   private buildLater(index: string, entry: IndexColumns, kind: Kind, sqlColumn: string): StoredColumn | null {
+    return this.whileCurrent(index, entry, () => this.buildColumn(entry, kind, sqlColumn));
+  }
+
+  /** Runs `read` in a read transaction if no write came in since the snapshot `entry` (else null). */
+  private whileCurrent<T>(index: string, entry: IndexColumns, read: () => T): T | null {
     const db = this.conn.db;
     if (db.inTransaction) return null;
     db.exec('BEGIN');
     try {
       const seqNo = (this.conn.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number } | undefined)?.seq_no;
       if (seqNo !== entry.seqNo || this.indices.get(index) !== entry) return null;
-      return this.buildColumn(entry, kind, sqlColumn);
+      return read();
     } finally {
       db.exec('COMMIT');
     }
@@ -192,12 +197,7 @@ export class ColumnCache {
 
   /** Values of one column at some positions, by rowid, if no write came in since the snapshot. */
   private fetchRows(index: string, entry: IndexColumns, sqlColumn: string, boolean: boolean, positions: Int32Array): unknown[] | null {
-    const db = this.conn.db;
-    if (db.inTransaction) return null;
-    db.exec('BEGIN');
-    try {
-      const seqNo = (this.conn.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number } | undefined)?.seq_no;
-      if (seqNo !== entry.seqNo || this.indices.get(index) !== entry) return null;
+    return this.whileCurrent(index, entry, (): unknown[] | null => {
       const rowids = Array.from(positions, (p) => entry.rowids[p]);
       const rows = this.conn.stmt(`SELECT rowid, "${sqlColumn}" FROM "${entry.table}" WHERE rowid IN (SELECT value FROM json_each(?))`)
         .raw(true).all(JSON.stringify(rowids)) as unknown[][];
@@ -207,9 +207,7 @@ export class ColumnCache {
         byRowid.set(rowid, boolean && (v === 0 || v === 1) ? v === 1 : v);
       }
       return rowids.map((r) => (byRowid.has(r) ? byRowid.get(r) : null));
-    } finally {
-      db.exec('COMMIT');
-    }
+    });
   }
 
   private readRowids(entry: IndexColumns): void {
