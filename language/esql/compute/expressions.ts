@@ -425,8 +425,9 @@ function inList(e: Expr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
     if (!c) return null;
     if (arg.type === 'date' && isString(c.type)) c = asDateConstant(c);
     if (!c) return null;
-    const b = c.eval(new Int32Array(0));
-    if (b.kind !== 'const') return null;
+    // only constants (a column made by an earlier EVAL has no block yet while a page is compiled)
+    const b = c.eval(new Int32Array(0)) as Block | null;
+    if (!b || b.kind !== 'const') return null;
     if (b.value === null) { sawNull = true; continue; }
     if (family(c.type) !== fam || (arg.type === 'date') !== (c.type === 'date')) return null;
     values.push(b.value);

@@ -47,6 +47,9 @@ const LOGS: Case[] = [
   // Rows that fail (integer overflow, division by zero) go to the row engine, which warns.
   { q: 'FROM logs | EVAL x = small * 1000000 * 1000 | STATS s = SUM(x)', path: 'rows' },
   { q: 'FROM logs | EVAL q = n / small | KEEP id, q | SORT id | LIMIT 50', path: 'rows' },
+  // an IN list holding a column an earlier EVAL made (null here)
+  { q: 'FROM logs | EVAL x = NULL | WHERE small IN (3, x) | KEEP id, small | SORT id | LIMIT 20', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = NULL | WHERE t IN (TO_DATETIME("2024-01-03T00:00:00Z"), x) | KEEP id, t | SORT id | LIMIT 20', path: 'columnar' },
   // Not supported by the vectorised compiler (functions, LIKE): the row engine.
   { q: 'FROM logs | WHERE k LIKE "*eta" | STATS c = COUNT(*)', path: 'rows' },
   { q: 'FROM logs | STATS c = COUNT(*) BY l = LENGTH(k) | SORT l', path: 'rows' },
