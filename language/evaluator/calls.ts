@@ -23,6 +23,14 @@ import { ArgPlan, namesNotAccepted, planArgs } from './named-args';
 type Setters = (((v: Value) => void) | undefined)[];
 type CallExpr = Extract<A.Expr, { kind: 'call' }>;
 
+/** What `Calls.target` keeps for one call site. */
+interface RoutineTarget {
+  routine: CompiledRoutine | undefined;
+  version: number;
+  resolve(): void;
+  unknown(): ScriptError;
+}
+
 export class Calls {
   constructor(private readonly c: Compiler) {}
 
@@ -269,6 +277,27 @@ export class Calls {
   }
 
   /**
+   * A call site's user routine, looked up again whenever routines, packages or grants change (`version` is the
+   * host's routineVersion it was read at); a call the session may not make throws from `resolve`.
+   */
+  private target(name: string, prefer: 'PROCEDURE' | 'FUNCTION', sp: A.Span): RoutineTarget {
+    const host = this.host;
+    const c = this.c;
+    const t: RoutineTarget = {
+      routine: undefined,
+      version: -1,
+      resolve() {
+        t.routine = c.routine(name, prefer);
+        t.version = host.routineVersion;
+        const denied = host.schema.callDenied(name, prefer, t.routine !== undefined, sp);
+        if (denied) { t.version = -1; throw denied; }
+      },
+      unknown: () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp),
+    };
+    return t;
+  }
+
+  /**
    * A call by name: a session variable holding a function, a user routine, or a built-in, looked up when the
    * call runs (and cached until routines change). A routine's arguments are evaluated straight into its frame.
    */
@@ -281,16 +310,7 @@ export class Calls {
     const host = this.host;
     const cell = host.global(name);
     const builtin = this.c.builtin(name);
-    let version = -1;
-    let routine: CompiledRoutine | undefined;
-    // looks the target up again (routines, packages or grants changed); a call the session may not make throws
-    const resolve = () => {
-      routine = this.c.routine(name, prefer);
-      version = host.routineVersion;
-      const denied = host.schema.callDenied(name, prefer, routine !== undefined, sp);
-      if (denied) { version = -1; throw denied; }
-    };
-    const unknown = () => new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+    const target = this.target(name, prefer, sp);
     const viaBuiltin = builtin ? (vs: Value[], f: Frame) => this.callBuiltin(builtin, vs, sp, ctxOf(f)) : undefined;
     const n = args.length;
     const go = (f: Frame, fr: Frame, r: CompiledRoutine): R<Value> => {
@@ -313,8 +333,8 @@ export class Calls {
       return go(f, fr, r);
     };
     const general = (f: Frame): R<Value> => {
-      if (version !== host.routineVersion) resolve();
-      const r = routine;
+      if (target.version !== host.routineVersion) target.resolve();
+      const r = target.routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
         // the frame has at least one slot per argument so that extra arguments have somewhere to go
         const fr = n <= r.paramSlots.length ? acquire(r, ctxOf(f)) : newFrame(FIRST_SLOT + n, null, ctxOf(f));
@@ -325,7 +345,7 @@ export class Calls {
         if (fn instanceof FunctionValue) return then(evalAll(args, f), (vs) => fn.call(vs, ctxOf(f)));
       }
       if (viaBuiltin) return thenF(evalAll(args, f), f, viaBuiltin);
-      throw unknown();
+      throw target.unknown();
     };
     if (n !== 1) return general;
     // One argument to a routine with one plain parameter (recursive code: fib(n - 1)): the argument goes
@@ -333,8 +353,8 @@ export class Calls {
     const a0 = args[0];
     const fast = this.c.fast !== undefined;
     return (f) => {
-      if (version !== host.routineVersion) resolve();
-      const r = routine;
+      if (target.version !== host.routineVersion) target.resolve();
+      const r = target.routine;
       if (r === undefined || !r.plain || r.paramSlots.length !== 1 || (cell.defined && cell.v instanceof FunctionValue)) return general(f);
       const v = a0(f);
       const rt = ctxOf(f);
@@ -396,20 +416,12 @@ export class Calls {
     const host = this.host;
     const cell = host.global(name);
     const builtin = this.c.builtin(name);
-    let version = -1;
-    let routine: CompiledRoutine | undefined;
-    // looks the target up again (routines, packages or grants changed); a call the session may not make throws
-    const resolve = () => {
-      routine = this.c.routine(name, prefer);
-      version = host.routineVersion;
-      const denied = host.schema.callDenied(name, prefer, routine !== undefined, sp);
-      if (denied) { version = -1; throw denied; }
-    };
+    const target = this.target(name, prefer, sp);
     // the plan of the routine last seen, with its argument closures and write-back targets in parameter order
     let planned: { r: CompiledRoutine; plan: ArgPlan; fns: ExprFn[]; targets: (LValueRef | undefined)[] } | undefined;
     return (f) => {
-      if (version !== host.routineVersion) resolve();
-      const r = routine;
+      if (target.version !== host.routineVersion) target.resolve();
+      const r = target.routine;
       if (r !== undefined && !(cell.defined && cell.v instanceof FunctionValue)) {
         if (planned?.r !== r) {
           const plan = planArgs(r.decl, argExprs, names, sp);
@@ -438,7 +450,7 @@ export class Calls {
         return then(evalAll(asWritten, f), (vs) => fn.call(vs, ctxOf(f)));
       }
       if (builtin) return then(evalAll(asWritten, f), (vs) => this.callBuiltin(builtin, vs, sp, ctxOf(f)));
-      throw new ScriptError('not_found_error', `unknown ${prefer === 'PROCEDURE' ? 'procedure' : 'function'} ${name}`, sp);
+      throw target.unknown();
     };
   }
 
