@@ -1,7 +1,5 @@
 // ES|QL on a cluster through the async API: the official client against @elastic/elasticsearch-mock, and against
 // a real HTTP server on loopback playing `_query/async` (running -> done; an interrupt must DELETE the query).
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import { expect } from 'chai';
 import { Client } from '@elastic/elasticsearch';
 import Mock from '@elastic/elasticsearch-mock';
@@ -9,6 +7,7 @@ import { ElasticsearchStore } from '../../../language/store/elasticsearch';
 import { asyncAfterMsFrom } from '../../../language/store/elasticsearch-esql';
 import { DEFAULT_RETRY } from '../../../language/store/es-retry';
 import type { EsqlProgress } from '../../../language/store/store';
+import { AsyncEsqlCluster, startAsyncEsqlCluster } from './async-esql-cluster';
 
 const COLUMNS = [{ name: 'n', type: 'long' }, { name: 'level', type: 'keyword' }];
 const VALUES = [[20, 'ERROR'], [5, 'WARN']];
@@ -67,61 +66,29 @@ describe('store: ES|QL on a cluster through the async API', () => {
   });
 
   describe('over real HTTP on loopback', () => {
-    let server: http.Server;
-    let seen: { method: string; path: string; body: string }[];
-    let pollsUntilDone: number;
-    let client: Client;
+    let cluster: AsyncEsqlCluster;
 
     beforeEach(async () => {
-      seen = [];
-      let polls = 0;
-      server = http.createServer((req, res) => {
-        let body = '';
-        req.on('data', (c) => { body += c; });
-        req.on('end', () => {
-          const path = (req.url ?? '').split('?')[0];
-          seen.push({ method: req.method ?? '', path, body });
-          const send = (status: number, value: unknown) => {
-            res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-            res.end(JSON.stringify(value));
-          };
-          if (req.method === 'POST' && path === '/_query/async') return send(200, { id: 'A1', is_running: true, documents_found: 0 });
-          if (req.method === 'GET' && path === '/_query/async/A1') {
-            polls++;
-            // the cluster holds the poll for a while, as wait_for_completion_timeout asks
-            return setTimeout(() => send(200, polls < pollsUntilDone
-              ? { id: 'A1', is_running: true, documents_found: polls * 1000 }
-              : { id: 'A1', is_running: false, columns: COLUMNS, values: VALUES }), 30);
-          }
-          if (req.method === 'DELETE' && path === '/_query/async/A1') return send(200, { acknowledged: true });
-          send(404, { error: { type: 'not_found', reason: `no route ${req.method} ${path}` }, status: 404 });
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      client = new Client({ node: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      cluster = await startAsyncEsqlCluster({ id: 'A1', answer: { columns: COLUMNS, values: VALUES }, documentsPerPoll: 1000, pollDelayMs: 30 });
     });
-    afterEach(async () => {
-      await client.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    });
+    afterEach(() => cluster.close());
 
     it('running -> done: polls GET /_query/async/{id} and returns the final columns and values', async () => {
-      pollsUntilDone = 3;
-      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
+      cluster.pollsUntilDone = 3;
+      const store = new ElasticsearchStore(cluster.client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
       const progress: EsqlProgress[] = [];
       const r = await store.esql('FROM logs | STATS n = COUNT(*) BY level', [], undefined, { onProgress: (p) => progress.push(p) });
       expect(r.values).to.deep.equal(VALUES);
-      expect(seen.map((s) => `${s.method} ${s.path}`)).to.deep.equal(
+      expect(cluster.seen.map((s) => `${s.method} ${s.path}`)).to.deep.equal(
         ['POST /_query/async', 'GET /_query/async/A1', 'GET /_query/async/A1', 'GET /_query/async/A1']);
-      expect(JSON.parse(seen[0].body)).to.include({ wait_for_completion_timeout: '5ms', keep_alive: '5m' });
+      expect(JSON.parse(cluster.seen[0].body)).to.include({ wait_for_completion_timeout: '5ms', keep_alive: '5m' });
       expect(progress.map((p) => p.documentsFound)).to.deep.equal([0, 1000, 2000, undefined]);
       expect(progress[progress.length - 1].running).to.equal(false);
     });
 
     it('an interrupt mid-way sends DELETE /_query/async/{id} and fails as interrupted', async () => {
-      pollsUntilDone = Infinity;
-      const store = new ElasticsearchStore(client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
+      cluster.pollsUntilDone = Infinity;
+      const store = new ElasticsearchStore(cluster.client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
       const controller = new AbortController();
       const progress: EsqlProgress[] = [];
       const run = store.esql('FROM logs', [], controller.signal, {
@@ -130,10 +97,10 @@ describe('store: ES|QL on a cluster through the async API', () => {
       const err = await run.then(() => null, (e: Error & { type?: string }) => e);
       expect(err?.type).to.equal('interrupted');
       expect(err?.message).to.match(/async query \[A1\] deleted/);
-      expect(seen.filter((s) => s.method === 'DELETE').map((s) => s.path)).to.deep.equal(['/_query/async/A1']);
-      const polls = seen.filter((s) => s.method === 'GET').length;
+      expect(cluster.seen.filter((s) => s.method === 'DELETE').map((s) => s.path)).to.deep.equal(['/_query/async/A1']);
+      const polls = cluster.seen.filter((s) => s.method === 'GET').length;
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(seen.filter((s) => s.method === 'GET').length).to.equal(polls); // no polling after the interrupt
+      expect(cluster.seen.filter((s) => s.method === 'GET').length).to.equal(polls); // no polling after the interrupt
     });
   });
 });

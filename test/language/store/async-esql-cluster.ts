@@ -1,0 +1,71 @@
+// A fake cluster over real HTTP on loopback playing Elasticsearch's async ES|QL API for one query id: POST
+// /_query/async answers "running", each GET poll (held a while, as wait_for_completion_timeout asks) answers
+// "running" until `pollsUntilDone` polls, then the answer; DELETE acknowledges. Every other route is a 404.
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { Client } from '@elastic/elasticsearch';
+
+export interface SeenRequest { method: string; path: string; body: string }
+
+export interface AsyncEsqlCluster {
+  /** The official client pointed at the fake. */
+  readonly client: Client;
+  /** The requests of the async query, in order (not those `passThrough` answered). */
+  readonly seen: SeenRequest[];
+  /** Polls answered "running" before the answer (Infinity: never done). */
+  pollsUntilDone: number;
+  close(): Promise<void>;
+}
+
+export interface AsyncEsqlClusterOptions {
+  id: string;
+  answer: { columns: { name: string; type: string }[]; values: unknown[][] };
+  /** `documents_found` grows by this much per poll. */
+  documentsPerPoll: number;
+  pollDelayMs: number;
+  /** Queries answered at once as finished and empty, and not recorded (a session's own reads). */
+  passThrough?: (query: string) => boolean;
+}
+
+export async function startAsyncEsqlCluster(options: AsyncEsqlClusterOptions): Promise<AsyncEsqlCluster> {
+  const { id, answer, documentsPerPoll, pollDelayMs, passThrough } = options;
+  const seen: SeenRequest[] = [];
+  let polls = 0;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const method = req.method ?? '';
+      const path = (req.url ?? '').split('?')[0];
+      const send = (status: number, value: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+        res.end(JSON.stringify(value));
+      };
+      const query = method === 'POST' && body ? String(JSON.parse(body).query ?? '') : '';
+      if (path === '/_query/async' && passThrough?.(query)) return send(200, { is_running: false, columns: [], values: [] });
+      seen.push({ method, path, body });
+      if (method === 'POST' && path === '/_query/async') return send(200, { id, is_running: true, documents_found: 0 });
+      if (method === 'GET' && path === `/_query/async/${id}`) {
+        polls++;
+        return setTimeout(() => send(200, polls < cluster.pollsUntilDone
+          ? { id, is_running: true, documents_found: polls * documentsPerPoll }
+          : { id, is_running: false, ...answer }), pollDelayMs);
+      }
+      if (method === 'DELETE' && path === `/_query/async/${id}`) return send(200, { acknowledged: true });
+      send(404, { error: { type: 'index_not_found_exception', reason: `no such index or route [${method} ${path}]` }, status: 404 });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new Client({ node: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const cluster: AsyncEsqlCluster = {
+    client,
+    seen,
+    pollsUntilDone: Infinity,
+    async close() {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  return cluster;
+}
