@@ -14,15 +14,11 @@ import { EsqlCatalog } from './catalog';
 import { bucketCompile } from './bucket';
 import { tryColumnar } from './compute/columnar';
 import { Plan } from './plan/logical';
-import { ESQL_VERSION, analyse, normalize } from './plan/analyse';
+import { analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './plan/rules';
 import { PhysicalPlan, execute, executeAsync, lower } from './plan/physical';
 import { explainLogical, explainPhysical } from './plan/explain';
 import type { EsqlResult } from '../store/store';
-
-export { DEFAULT_LIMIT, ESQL_VERSION, MAX_LIMIT };
-export { limit } from './commands';
 
 let registry: FunctionRegistry | null = null;
 
