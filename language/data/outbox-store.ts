@@ -1,9 +1,11 @@
 // The integrations' outbox in the data store (`.escript_outbox`): what Slack, PagerDuty, webhooks and HTTP
 // calls would have sent, so tests and other kernels can read it. The body is kept as JSON text (it is a
-// document for some integrations and a string for others, which one mapping cannot hold).
+// document for some integrations and a string for others, which one mapping cannot hold), written and read
+// with the exact JSON of exact-json.ts so that whole numbers past 2^53 come back as they went in.
 import type { Outbox, OutboxEntry } from '../outbox';
 import type { DataStore } from '../store/store';
 import { fromJson } from '../values';
+import { parseExact, stringifyExact } from '../exact-json';
 import type { Doc } from '../values';
 
 export const OUTBOX_INDEX = '.escript_outbox';
@@ -30,7 +32,7 @@ export class StoreOutbox implements Outbox {
       await this.store().createIndex(OUTBOX_INDEX, { mappings: MAPPINGS, settings: HIDDEN });
       this.ready = true;
     }
-    await this.store().index(OUTBOX_INDEX, { ...entry, body: JSON.stringify(entry.body) }, { id: entry.id, refresh: true });
+    await this.store().index(OUTBOX_INDEX, { ...entry, body: stringifyExact(entry.body) }, { id: entry.id, refresh: true });
   }
 
   async list(): Promise<OutboxEntry[]> {
@@ -47,7 +49,7 @@ export class StoreOutbox implements Outbox {
         function: String(get(3)),
         method: String(get(4)),
         url: String(get(5)),
-        body: typeof body === 'string' ? (fromJson(JSON.parse(body)) as Doc | string | null) : null,
+        body: typeof body === 'string' ? (fromJson(parseExact(body)) as Doc | string | null) : null,
         reason: get(7) === 'dry-run' ? 'dry-run' : 'no-credentials',
       };
     });

@@ -1,9 +1,11 @@
 // SEARCH's query DSL, run as ES|QL so that it works the same on the embedded store and on a cluster:
-// `FROM idx METADATA _id | WHERE <translated query> | LIMIT size`, every value a parameter. The common
+// `FROM idx METADATA _id, _index | WHERE <translated query> | LIMIT size | KEEP _index, _id`, every value a
+// parameter; the documents themselves are then read by id (search-hits.ts). The common
 // leaf queries are supported (match_all, term, terms, match, match_phrase, range, exists, prefix, wildcard,
 // ids) inside `bool` (must, filter, should, must_not). `match` is approximated by case-insensitive substring
 // tests of its words (any word, like match's default OR).
 import { Value, toJsonable } from '../values';
+import { KEEP_IDS } from './search-hits';
 
 export interface SearchQuery {
   text: string;
@@ -21,10 +23,10 @@ export function searchQuery(index: string, dsl: Value): SearchQuery {
   const params: unknown[] = [];
   const where = translate(query, params);
   const from = /^[A-Za-z0-9_.*\-]+$/.test(index) ? index : JSON.stringify(index);
-  let text = `FROM ${from} METADATA _id`;
+  let text = `FROM ${from} METADATA _id, _index`;
   if (where !== 'true') text += ` | WHERE ${where}`;
   if (size !== undefined) text += ` | LIMIT ${Math.max(0, Math.floor(size))}`;
-  return { text, params };
+  return { text: `${text} | ${KEEP_IDS}`, params };
 }
 
 function isPlainObject(v: Json): v is Record<string, Json> {

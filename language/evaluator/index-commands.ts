@@ -4,8 +4,9 @@ import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Doc, Value, isDoc, typeOf } from '../values';
 import { isNumeric } from '../long-integers';
-import { rowsOf, sourceOf } from '../data/rows';
+import { sourceOf } from '../data/rows';
 import { searchQuery } from '../data/search';
+import { KEEP_IDS, documentsOf } from '../data/search-hits';
 import { createIndexDefinition } from '../data/commands';
 import type { Compiler } from './compile';
 import type { DataStatements } from './data-statements';
@@ -82,7 +83,7 @@ export class IndexCommands {
     }));
   }
 
-  /** The ids of the documents for which `cond` is TRUE, the document's fields bound to the names it uses. */
+  /** The ids of the documents for which `cond` is TRUE, the stored document's fields bound to the names it uses. */
   private matchingIds(cond: A.Expr, index: (f: Frame) => R<string>, span: A.Span, scope: BlockScope): (f: Frame) => R<string[]> {
     const inner = scope.child();
     const fields = [...freeNames(cond)].filter((n) => !scope.resolve(n));
@@ -90,9 +91,10 @@ export class IndexCommands {
     const test = this.c.expr(cond, inner);
     return (f) => then(index(f), async (name) => {
       const from = /^[A-Za-z0-9_.*\-]+$/.test(name) ? name : JSON.stringify(name);
-      const rows = rowsOf(await execute(f, `FROM ${from} METADATA _id | LIMIT 10000`, [], span));
+      const found = await execute(f, `FROM ${from} METADATA _id, _index | LIMIT 10000 | ${KEEP_IDS}`, [], span);
+      const docs = await guard(documentsOf(storeAt(f, span), found), span);
       const ids: string[] = [];
-      for (const row of rows) {
+      for (const row of docs) {
         const doc = nested(row);
         for (const s of slots) {
           const outer = s.outer(f);
@@ -106,7 +108,7 @@ export class IndexCommands {
     });
   }
 
-  /** `SEARCH idx QUERY {query DSL} [INTO v]`: the DSL runs as ES|QL on either store; rows carry `_id`. */
+  /** `SEARCH idx QUERY {query DSL} [INTO v]`: the DSL runs as ES|QL on either store; hits are `{_id, ..._source}`. */
   search(s: Extract<A.Stmt, { kind: 'search' }>, scope: BlockScope): StmtFn {
     const rows = this.searchRows(s.target, s.query, s.span, scope);
     if (s.into) {
@@ -131,7 +133,7 @@ export class IndexCommands {
       } catch (err) {
         throw new ScriptError('argument_error', `SEARCH: ${(err as Error).message}`, query.span);
       }
-      return execute(f, q.text, q.params, span).then(rowsOf);
+      return execute(f, q.text, q.params, span).then((r) => guard(documentsOf(storeAt(f, span), r), span));
     }));
   }
 
@@ -188,8 +190,8 @@ function freeNames(e: A.Expr, out = new Set<string>(), bound = new Set<string>()
 }
 
 /**
- * A row with dotted column names (`user.name`) also as nested documents, so `user.name` reads it in a
- * condition. A name that is itself a column keeps its value (`level` beside its multi-field `level.keyword`).
+ * A document with dotted field names (`{"user.name": ...}`, as Elasticsearch accepts them) also as nested
+ * documents, so `user.name` reads it in a condition. A name that is itself a field keeps its value.
  */
 function nested(row: Doc): Doc {
   const out: Doc = { ...row };

@@ -83,7 +83,7 @@ export async function toOutbox(intent: Intent, configured: boolean, ctx: CallCon
     reason: dryRun ? 'dry-run' : 'no-credentials',
   };
   await ctx.outbox.record(entry);
-  const what = typeof entry.body === 'string' ? entry.body : entry.body ? JSON.stringify(entry.body) : '';
+  const what = typeof entry.body === 'string' ? entry.body : entry.body ? stringifyExact(entry.body) : '';
   ctx.out.print(`[dry-run] ${intent.fn}: ${intent.method} ${entry.url}${what ? ` ${what}` : ''}`, 'INFO');
   return true;
 }

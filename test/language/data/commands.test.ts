@@ -120,11 +120,36 @@ PRINT ARRAY_LENGTH(all_logs);
 DECLARE some ARRAY = SEARCH 'logs-sample' QUERY {'terms': {'level': ['WARN', 'ERROR']}};
 PRINT ARRAY_LENGTH(some);`);
     expect(printed(r)).to.deep.equal(['true', 'true', 'true', '7', '37']);
-    const shown = await h.ok("SEARCH 'logs-sample' QUERY {'ids': {'values': ['nope']}};");
+    const shown = await h.ok("SEARCH 'logs-sample' QUERY {'query': {'match_all': {}}, 'size': 2};");
     expect(String(shown.result!['text/plain'])).to.contain('_id');
+    const none = await h.ok("SEARCH 'logs-sample' QUERY {'ids': {'values': ['nope']}};");
+    expect(String(none.result!['text/plain'])).to.equal('[]');
     const bad = await h.run("SEARCH 'logs-sample' QUERY {'geo_shape': {}};");
     expect(bad.error!.ename).to.equal('argument_error');
     expect(bad.error!.evalue).to.contain('query type geo_shape is not supported');
+  });
+
+  it('SEARCH returns the documents as stored (_source): a float field keeps 29.99, objects stay nested', async () => {
+    await h.ok(`CREATE INDEX 'prices' WITH MAPPINGS {'properties': {'price': {'type': 'float'}, 'big': {'type': 'long'}}};
+INDEX {'_id': 'p1', 'price': 29.99, 'big': 9007199254740993, 'maker': {'name': 'acme'}} INTO 'prices';
+REFRESH 'prices';`);
+    const r = await h.ok(`SEARCH 'prices' QUERY {'term': {'maker.name': 'acme'}} INTO hits;
+PRINT hits;
+DECLARE rows ARRAY = ESQL_QUERY('FROM prices | KEEP price');
+PRINT rows[0].price;`);
+    // ES|QL itself reads the float's doc value, widened as Elasticsearch's ES|QL does
+    expect(printed(r)).to.deep.equal(['[{"_id":"p1","price":29.99,"big":9007199254740993,"maker":{"name":"acme"}}]', '29.989999771118164']);
+  });
+
+  it('DELETE FROM ... WHERE tests the stored values (a float field equals the 29.99 indexed)', async () => {
+    await h.ok(`CREATE INDEX 'prices' WITH MAPPINGS {'properties': {'price': {'type': 'float'}}};
+INDEX {'_id': 'a', 'price': 29.99} INTO 'prices';
+INDEX {'_id': 'b', 'price': 5} INTO 'prices';
+REFRESH 'prices';
+DELETE FROM 'prices' WHERE price == 29.99;
+REFRESH 'prices';`);
+    const r = await h.ok("PRINT ARRAY_MAP(SEARCH 'prices' QUERY {'match_all': {}}, (d) => d._id);");
+    expect(printed(r)).to.deep.equal(['["b"]']);
   });
 
   it('the outbox of the integrations goes to .escript_outbox', async () => {
@@ -137,6 +162,18 @@ PRINT ARRAY_LENGTH(some);`);
     expect(entries[0].function).to.equal('SLACK_SEND');
     expect(entries[0].body).to.not.equal(null);
     await other.shutdown();
+  });
+
+  it('the outbox keeps whole numbers past 2^53 exact (written and read back)', async () => {
+    const r = await h.ok("HTTP_POST('https://example.test/hook', {'order': 9007199254740993, 'ids': [-9223372036854775808]});");
+    expect(printed(r)[0]).to.contain('{"order":9007199254740993,"ids":[-9223372036854775808]}');
+    const other = openSession(readConfig({ ESCRIPT_DATA_DIR: dir, ESCRIPT_INTEGRATIONS: 'dry-run' }));
+    try {
+      const entries = await other.outbox.list();
+      expect(entries.map((e) => e.body)).to.deep.equal([{ order: 9007199254740993n, ids: [-9223372036854775808n] }]);
+    } finally {
+      await other.shutdown();
+    }
   });
 
   it('the store opens on first use, not when the session is made', async () => {

@@ -90,7 +90,7 @@ PRINT GET_DOCUMENT('notes', 'n1').title;`);
   it('SEARCH sends the DSL as an ES|QL query with params', async () => {
     const r = await h.ok("DECLARE hits ARRAY = SEARCH 'logs-sample' QUERY {'term': {'level': 'ERROR'}}; PRINT ARRAY_LENGTH(hits);");
     expect(printed(r)).to.deep.equal(['20']);
-    expect(queries()).to.deep.equal([{ query: 'FROM logs-sample METADATA _id | WHERE `level` == ?1', params: ['ERROR'] }]);
+    expect(queries()).to.deep.equal([{ query: 'FROM logs-sample METADATA _id, _index | WHERE `level` == ?1 | KEEP _index, _id', params: ['ERROR'] }]);
   });
 
   it("the reference's ES_INDEX / ES_GET / ES_UPDATE / ES_DELETE map to the cluster's document API", async () => {

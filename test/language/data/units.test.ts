@@ -81,18 +81,18 @@ describe('data: SEARCH query DSL as ES|QL', () => {
         must_not: [{ exists: { field: 'x' } }], should: [{ match: { message: 'ignored' } }],
       },
     });
-    expect(q.text).to.equal('FROM logs-* METADATA _id | WHERE (`level` == ?1) AND ((`ms` >= ?2 AND `ms` < ?3)) AND (NOT (`x` IS NOT NULL))');
+    expect(q.text).to.equal('FROM logs-* METADATA _id, _index | WHERE (`level` == ?1) AND ((`ms` >= ?2 AND `ms` < ?3)) AND (NOT (`x` IS NOT NULL)) | KEEP _index, _id');
     expect(q.params).to.deep.equal(['ERROR', 10, 20]);
   });
 
   it('should alone is a disjunction; match tests each word; size is a LIMIT', () => {
     const q = searchQuery('idx', { query: { bool: { should: [{ terms: { a: [1, 2] } }, { match: { m: 'Disk FULL' } }] } }, size: 3 });
-    expect(q.text).to.equal('FROM idx METADATA _id | WHERE ((`a` IN (?1, ?2) OR (TO_LOWER(`m`) LIKE ?3 OR TO_LOWER(`m`) LIKE ?4))) | LIMIT 3');
+    expect(q.text).to.equal('FROM idx METADATA _id, _index | WHERE ((`a` IN (?1, ?2) OR (TO_LOWER(`m`) LIKE ?3 OR TO_LOWER(`m`) LIKE ?4))) | LIMIT 3 | KEEP _index, _id');
     expect(q.params).to.deep.equal([1, 2, '*disk*', '*full*']);
   });
 
   it('match_all has no WHERE; odd index names are quoted; unsupported types are named', () => {
-    expect(searchQuery('my index', { match_all: {} }).text).to.equal('FROM "my index" METADATA _id');
+    expect(searchQuery('my index', { match_all: {} }).text).to.equal('FROM "my index" METADATA _id, _index | KEEP _index, _id');
     expect(() => searchQuery('i', { geo_distance: {} })).to.throw(/query type geo_distance is not supported/);
     expect(() => searchQuery('i', 'text')).to.throw(/needs a DOCUMENT/);
   });
