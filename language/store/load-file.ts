@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { BulkItem, DataStore, Source, StoreError } from './store';
 import { esqlTypeOf } from '../esql/types';
+import { parseExact } from '../exact-json';
 
 export interface LoadResult {
   index: string;
@@ -100,7 +101,7 @@ export async function loadFile(store: DataStore, file: string, index: string): P
         if (line.trim() === '') continue;
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = parseExact(line); // whole numbers past 2^53 stay exact in the doc values too
         } catch (e) {
           throw new StoreError(`${name}:${lineNo}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
         }
@@ -125,7 +126,7 @@ function jsonArray(file: string): Source[] | null {
   const text = fs.readFileSync(file, 'utf8').trim();
   if (!text.startsWith('[')) return null;
   try {
-    return JSON.parse(text) as Source[];
+    return parseExact(text) as Source[];
   } catch (e) {
     throw new StoreError(`${path.basename(file)}: invalid JSON: ${(e as Error).message}`, 'parse_exception', 400);
   }

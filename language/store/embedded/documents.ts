@@ -56,6 +56,7 @@ export class Documents {
 
   /** Writes one document inside the caller's transaction. */
   write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string): WriteResult {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw notAnObject(doc);
     let meta = this.metadata.read(index) ?? this.metadata.create(index, []);
     const docId = id ?? generateId();
     const flat = flattenSource(doc);
@@ -202,6 +203,12 @@ function sourceText(doc: Source): string {
 }
 
 const EMPTY: unknown[] = [];
+
+/** Elasticsearch refuses a document that is not a JSON object (an array, a string, a number) when it parses it. */
+function notAnObject(doc: unknown): StoreError {
+  const what = Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc === 'bigint' ? 'number' : typeof doc}`;
+  return new StoreError(`failed to parse: a document must be a JSON object ({...}), got ${what}`, 'document_parsing_exception', 400);
+}
 
 function checkCas(index: string, id: string, current: { _seq_no: number; _primary_term: number } | undefined,
   options: WriteOptions): void {

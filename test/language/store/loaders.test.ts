@@ -21,6 +21,42 @@ describe('loading files and sample data', () => {
     expect((await store.esql('FROM nd | STATS s = SUM(n)')).values).to.deep.equal([[3]]);
   });
 
+  it('refuses a line that is not a JSON object (an array, a number), naming its line; the others load', async () => {
+    const file = path.join(dir, 'mixed.ndjson');
+    fs.writeFileSync(file, '{"a":1}\n[1,2]\n5\n{"a":2}\n');
+    const r = await loadFile(store, file, 'mixed');
+    expect(r).to.include({ loaded: 2, failed: 2 });
+    expect(r.errors).to.deep.equal([
+      'mixed.ndjson:2: failed to parse: a document must be a JSON object ({...}), got an array',
+      'mixed.ndjson:3: failed to parse: a document must be a JSON object ({...}), got a number',
+    ]);
+    const array = path.join(dir, 'mixed.json');
+    fs.writeFileSync(array, '[{"a":1}, "x"]');
+    expect((await loadFile(store, array, 'mixed2')).errors).to.deep.equal(['mixed.json:2: failed to parse: a document must be a JSON object ({...}), got a string']);
+  });
+
+  it('the embedded store refuses a non-object document as Elasticsearch does (document_parsing_exception)', async () => {
+    for (const doc of [[1, 2], 'text', 7, null]) {
+      const err = await store.index('plain', doc as never).then(() => null, (e: Error & { type?: string }) => e);
+      expect(err?.type, JSON.stringify(doc)).to.equal('document_parsing_exception');
+    }
+    const bulk = await store.bulk('plain', [{ doc: { a: 1 } }, { doc: [3] as never }]);
+    expect(bulk.items.map((it) => ('error' in it ? it.error.type : 'ok'))).to.deep.equal(['ok', 'document_parsing_exception']);
+  });
+
+  it('keeps whole numbers past 2^53 of a loaded line exact in queries', async () => {
+    const file = path.join(dir, 'big.ndjson');
+    fs.writeFileSync(file, '{"n": 9007199254740993}\n');
+    // a session's store keeps longs exact in ES|QL results (exactLongs); the loaded doc value must be exact too
+    const exact = new EmbeddedStore(path.join(dir, 'exact.db'), { exactLongs: true });
+    try {
+      await loadFile(exact, file, 'big');
+      expect((await exact.esql('FROM big | KEEP n')).values).to.deep.equal([[9007199254740993n]]);
+    } finally {
+      await exact.close();
+    }
+  });
+
   it('loads a JSON array of documents', async () => {
     const file = path.join(dir, 'docs.json');
     fs.writeFileSync(file, JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]));
