@@ -11,6 +11,8 @@ import type { BlockScope } from './scope';
 import { CONTINUE, Completion, EXIT, ExprFn, Frame, R, RET, RETURN, StmtFn, ctxOf, isPromise, loop } from './runtime';
 import { NONE, Sequence, ifAfter, resumeSequence, returnAfter, then } from './steps';
 import { asScriptError, bulkError, errorDocument } from './error-values';
+import { rangePlan } from './for-range';
+import { normalizeWhole } from '../long-integers';
 import { cursorLoopRows } from './data-statements';
 
 type Stmt<K extends A.Stmt['kind']> = Extract<A.Stmt, { kind: K }>;
@@ -154,12 +156,6 @@ export class ControlFlow {
     const body = this.c.block(s.body, inner);
     const span = s.span;
     const reverse = s.reverse;
-    const num = (v: Value, what: string): number => {
-      // the loop variable counts in doubles: a bound past 2^53 (a bigint) would not count one by one
-      if (typeof v === 'bigint') throw new ScriptError('value_error', `FOR range ${what} must be within ±9007199254740991, got ${v}`, span);
-      if (typeof v !== 'number') throw new ScriptError('type_error', `FOR range ${what} must be a NUMBER, got ${typeOf(v)}`, span);
-      return v;
-    };
     // Runs iterations from `i` on; `d` is the signed step, `end` the inclusive bound.
     const run = (f: Frame, i: number, end: number, d: number): R<Completion> => {
       for (; d > 0 ? i <= end : i >= end; i += d) {
@@ -186,16 +182,32 @@ export class ControlFlow {
       }
       return undefined;
     };
+    // The same, counting exactly in BigInt (a bound past 2^53); the variable holds each value in its usual form.
+    const runExact = (f: Frame, i: bigint, end: bigint, d: bigint): R<Completion> => {
+      for (; d > 0n ? i <= end : i >= end; i += d) {
+        f[slot] = normalizeWhole(i);
+        const c = body(f);
+        const next = i + d;
+        if (c !== undefined) {
+          if (isPromise(c)) {
+            return c.then((c2) => {
+              if (c2 === EXIT) return undefined;
+              if (c2 === RETURN) return RETURN;
+              const t = ctxOf(f).tick(span);
+              return t ? t.then(() => runExact(f, next, end, d)) : runExact(f, next, end, d);
+            });
+          }
+          if (c === EXIT) return undefined;
+          if (c === RETURN) return RETURN;
+        }
+        const t = ctxOf(f).tick(span);
+        if (t) return t.then(() => runExact(f, next, end, d));
+      }
+      return undefined;
+    };
     return (f) => then(from(f), (a) => then(to(f), (b) => then(step ? step(f) : 1, (st) => {
-      const lo = num(a, 'start');
-      const hi = num(b, 'end');
-      const by = num(st, 'STEP');
-      if (by <= 0) throw new ScriptError('value_error', 'FOR STEP must be positive', span);
-      // Like the reference, a range runs from its first bound to its second, downwards when the first is
-      // larger (3..1 is 3, 2, 1); REVERSE swaps the bounds; STEP is the size of each step, never its sign.
-      const start = reverse ? hi : lo;
-      const end = reverse ? lo : hi;
-      return run(f, start, end, start <= end ? by : -by);
+      const plan = rangePlan(a, b, st, reverse, span);
+      return plan.exact ? runExact(f, plan.start, plan.end, plan.step) : run(f, plan.start, plan.end, plan.step);
     })));
   }
 

@@ -133,6 +133,27 @@ PRINT CEIL(b); PRINT FLOOR(b); PRINT POWER(3, 39); PRINT POWER(-2, 63); PRINT PO
       expect(await prints("PRINT TO_JSON({'a': [9223372036854775807]}, TRUE);")).to.deep.equal(['{\n  "a": [\n    9223372036854775807\n  ]\n}']);
     });
 
+    it('an index past 2^53 is the ordinary out-of-range error, for reads and writes, arrays and strings', async () => {
+      const err = async (code: string) => (await run(s, `DECLARE a ARRAY = [10, 20, 30];\nDECLARE big NUMBER = 9007199254740993;\n${code}`)).error;
+      expect(await err('PRINT a[big];')).to.deep.equal({ ename: 'index_error', evalue: 'line 3:7: array index 9007199254740993 out of range (length 3)' });
+      expect(await err('SET a[-big] = 1;')).to.deep.equal({ ename: 'index_error', evalue: 'line 3:6: array index -9007199254740993 out of range (length 3)' });
+      expect(await err("PRINT 'abc'[big];")).to.deep.equal({ ename: 'index_error', evalue: 'line 3:7: string index 9007199254740993 out of range (length 3)' });
+      expect(await prints('DECLARE a ARRAY = [10, 20, 30]; DECLARE big NUMBER = 9007199254740993; PRINT a[big - 9007199254740992];')).to.deep.equal(['20']);
+    });
+
+    it('FOR over bounds past 2^53 counts exactly, both ways; an impossible range is a clear error', async () => {
+      expect(await prints(`FOR i IN 9007199254740991..9007199254740994 LOOP PRINT i; END LOOP;
+FOR i IN ${LONG_MAX}..9223372036854775800 STEP 3 LOOP PRINT i; END LOOP;
+FOR i IN REVERSE ${LONG_MIN}..-9223372036854775807 LOOP PRINT i; END LOOP;`)).to.deep.equal([
+        '9007199254740991', '9007199254740992', '9007199254740993', '9007199254740994',
+        LONG_MAX, '9223372036854775804', '9223372036854775801',
+        '-9223372036854775807', LONG_MIN,
+      ]);
+      expect((await run(s, 'FOR i IN 0..1e300 LOOP EXIT; END LOOP;')).error?.ename).to.equal('limit_error');
+      expect((await run(s, 'FOR i IN 0.5..9007199254740993 LOOP EXIT; END LOOP;')).error?.evalue).to.contain('must be a whole NUMBER');
+      expect((await run(s, 'FOR i IN 1e15..1e15 + 1 STEP 0.01 LOOP EXIT; END LOOP;')).error?.evalue).to.contain('too small');
+    });
+
     it('round-trips a long field through a stored document and ES|QL, as parameters too', async () => {
       expect(await prints(`PRINT ES_INDEX('longs', 'a', {'n': ${LONG_MAX}, 'm': -9007199254740993, 'small': 7});
 PRINT ES_INDEX('longs', 'b', {'n': 9007199254740993, 'm': 1, 'small': 8});
@@ -156,3 +177,17 @@ PRINT ESQL_QUERY('FROM longs | STATS s = SUM(m), top = MAX(n)');`)).to.deep.equa
     });
   });
 }
+
+describe('long integers: a whole NUMBER handed over as a bigint', () => {
+  it('indexes arrays and strings like the same double (a store or built-in may give 1n)', async () => {
+    const { getMember, setMember } = await import('../../../language/evaluator/members');
+    const span = undefined as never;
+    const a = [10, 20, 30];
+    expect(getMember(a, 1n, span, false)).to.equal(20);
+    expect(getMember(a, -1n, span, false)).to.equal(30);
+    expect(getMember('abc', 2n, span, false)).to.equal('c');
+    setMember(a, 0n, 5, span);
+    expect(a).to.deep.equal([5, 20, 30]);
+    expect(() => getMember(a, 3n, span, false)).to.throw('array index 3 out of range (length 3)');
+  });
+});
