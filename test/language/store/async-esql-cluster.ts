@@ -14,6 +14,10 @@ export interface SeenRequest { method: string; path: string; body: string }
 export interface AsyncEsqlCluster {
   /** The official client pointed at the fake. */
   readonly client: Client;
+  /** Where it listens (for an `escript` process). */
+  readonly url: string;
+  /** An Elasticsearch error the POST answers with instead (e.g. a verification_exception). */
+  failWith?: { status: number; type: string; reason: string };
   /** The requests of the async query, in order (not those `passThrough` answered). */
   readonly seen: SeenRequest[];
   /** Polls answered "running" before the answer (Infinity: never done; 0: the POST answers). */
@@ -49,6 +53,8 @@ export async function startAsyncEsqlCluster(options: AsyncEsqlClusterOptions): P
       if (path === '/_query/async' && passThrough?.(query)) return send(200, { is_running: false, columns: [], values: [] });
       seen.push({ method, path, body });
       if (method === 'POST' && path === '/_query/async') {
+        const f = cluster.failWith;
+        if (f) return send(f.status, { error: { root_cause: [{ type: f.type, reason: f.reason }], type: f.type, reason: f.reason }, status: f.status });
         return send(200, cluster.pollsUntilDone === 0 ? { is_running: false, ...answer } : { id, is_running: true, documents_found: 0 });
       }
       if (method === 'GET' && path === `/_query/async/${id}`) {
@@ -62,9 +68,11 @@ export async function startAsyncEsqlCluster(options: AsyncEsqlClusterOptions): P
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new Client({ node: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, Serializer: ExactSerializer });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new Client({ node: url, Serializer: ExactSerializer });
   const cluster: AsyncEsqlCluster = {
     client,
+    url,
     seen,
     pollsUntilDone: Infinity,
     async close() {

@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { Client } from '@elastic/elasticsearch';
 import Mock from '@elastic/elasticsearch-mock';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
-import { asyncAfterMsFrom } from '../../../language/store/elasticsearch-esql';
 import { DEFAULT_RETRY } from '../../../language/store/es-retry';
 import type { EsqlProgress } from '../../../language/store/store';
 import { AsyncEsqlCluster, startAsyncEsqlCluster } from './async-esql-cluster';
@@ -56,12 +55,6 @@ describe('store: ES|QL on a cluster through the async API', () => {
       const store = new ElasticsearchStore(new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() }));
       const err = await store.esql('FROM t | KEEP nope').then(() => null, (e: Error) => e);
       expect(err?.name).to.equal('EsqlError');
-    });
-
-    it('ESCRIPT_ESQL_ASYNC_AFTER_MS sets the threshold; a bad value is a configuration error', () => {
-      expect(asyncAfterMsFrom({})).to.equal(1000);
-      expect(asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: '200' })).to.equal(200);
-      expect(() => asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: 'soon' })).to.throw(/whole number/);
     });
   });
 
