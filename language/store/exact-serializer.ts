@@ -23,9 +23,8 @@ export class ExactSerializer extends Serializer {
   override deserialize<T = unknown>(json: string): T {
     if (!LONG_DIGITS.test(json)) return super.deserialize<T>(json);
     try {
-      // a "__proto__" key becomes a plain property, never the prototype
       const wide = ULONG_DIGITS.test(json);
-      const body = parseExact(json, { unsignedLongs: wide });
+      const body = parseExact(json, { unsignedLongs: wide }); // a "__proto__" key is a plain property, never the prototype
       if (isEsqlAnswer(body)) return typeByColumns(body) as T;
       // any other body: a number past the long range is a double, as Elasticsearch maps it (read again: rare)
       return (wide ? parseExact(json) : body) as T;

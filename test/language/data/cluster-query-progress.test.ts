@@ -78,6 +78,7 @@ CREATE PROCEDURE as_value() BEGIN DECLARE q = ESQL_QUERY; PRINT q('FROM logs | S
   const FROM_CODE: Record<string, string> = {
     'ESQL_QUERY in a cell': "PRINT ESQL_QUERY('FROM logs | STATS n = COUNT(*)')[0].n;",
     'ESQL_QUERY passed as a value': "DECLARE q = ESQL_QUERY;\nPRINT q('FROM logs | STATS n = COUNT(*)')[0].n;",
+    'a cursor': 'DECLARE c CURSOR FOR FROM logs | STATS n = COUNT(*);\nDECLARE row DOCUMENT;\nOPEN c;\nFETCH c INTO row;\nCLOSE c;\nPRINT row.n;',
     'FOR over a query in a procedure': 'CALL loop_over();',
     'EXECUTE IMMEDIATE in a procedure': 'CALL immediate();',
     'ESQL_QUERY in a function': 'PRINT counted();',
