@@ -7,7 +7,7 @@ import type { Value } from '../values';
 import type { Compiler } from './compile';
 import type { BlockScope } from './scope';
 import { Completion, ExprFn, Frame, GlobalCell, R, StmtFn, frameAt, isPromise, upOf } from './runtime';
-import { checkerFor, defaultOf } from './types';
+import { checkType, checkerFor, defaultOf, memberType } from './types';
 import { getMember, setMember } from './members';
 import { LValueRef, evalAll, setAfter, storeAfter, then, thenF } from './steps';
 import { sequence } from './control-flow';
@@ -122,12 +122,47 @@ export class Bindings {
   }
 
   set(s: Stmt<'set'>, scope: BlockScope): StmtFn {
-    const ref = this.variable(s.name, s.span, scope);
     const value = this.c.expr(s.value, scope);
-    if (s.path.length === 0) {
+    const first = s.path[0];
+    if (first?.kind === 'field' && !scope.resolve(s.name)) {
+      // `SET pkg.x = v` from outside the package: its public variable, when pkg names a package and no variable
+      // (PL/SQL lets any code assign a package's public variables; private ones are refused by packageVariable)
+      const plain = this.assign(s, this.variable(s.name, s.span, scope), s.path, value, `variable ${s.name}`, scope);
+      const member = this.assign(s, this.packageVariable(s.name, first.name, s.span), s.path.slice(1), value,
+        `variable ${first.name} of package ${s.name}`, scope);
+      const cell = this.host.global(s.name);
+      const schema = this.host.schema;
+      const pkg = s.name;
+      return (f) => (!cell.defined && schema.isPackage(pkg) ? member(f) : plain(f));
+    }
+    return this.assign(s, this.variable(s.name, s.span, scope), s.path, value, `variable ${s.name}`, scope);
+  }
+
+  /** A package's public variable as something to read and write, checked against its declared type. */
+  private packageVariable(pkg: string, name: string, span: A.Span): LValueRef {
+    const schema = this.host.schema;
+    const cell = () => schema.packageVariable(pkg, name, span);
+    return {
+      get: () => cell().v,
+      set: (_f, x) => {
+        const c = cell();
+        c.v = c.check !== undefined && x !== null ? c.check(x, span) : x;
+      },
+      isConst: false,
+      get type() { return cell().type; },
+    };
+  }
+
+  /**
+   * Stores the value in `ref`, or along `path` inside it. A path into a declared type (a record's field, an
+   * `ARRAY OF` element) checks the value as the declaration does, with the same error kind and position.
+   */
+  private assign(s: Stmt<'set'>, ref: LValueRef, path: A.Accessor[], value: ExprFn, label: string, scope: BlockScope): StmtFn {
+    if (path.length === 0) {
       if (ref.isConst) throw new ScriptError('const_error', `cannot assign to constant ${s.name}`, s.span);
       const set = ref.set;
-      return this.appendInPlace(s, ref, scope, value) ?? ((f) => {
+      const inPlace = path === s.path ? this.appendInPlace(s, ref, scope, value) : undefined;
+      return inPlace ?? ((f) => {
         const x = value(f);
         if (isPromise(x)) return setAfter(x, f, set);
         set(f, x);
@@ -136,19 +171,31 @@ export class Bindings {
     }
     // path assignment: walk to the container, then set its last key in place
     const get = ref.get;
-    const keys = s.path.map((a) => (a.kind === 'field' ? ((() => a.name) as ExprFn) : this.c.expr(a.index, scope)));
-    const spans = s.path.map((a) => a.span);
+    const keys = path.map((a) => (a.kind === 'field' ? ((() => a.name) as ExprFn) : this.c.expr(a.index, scope)));
+    const spans = path.map((a) => a.span);
+    const sp = s.span;
+    const types = this.host.schema.recordType;
+    const typed = (x: Value, ks: Value[]): Value => {
+      const t = ref.type;
+      if (t === undefined || x === null) return x;
+      const m = memberType(t, ks, label, sp, types);
+      return m ? checkType(x, m.type, m.label, sp, types) : x;
+    };
     const assign = (ks: Value[], f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => {
+      const stored = typed(x, ks);
       let target = get(f2);
       for (let i = 0; i < ks.length - 1; i++) target = getMember(target, ks[i], spans[i], false);
-      setMember(target, ks[ks.length - 1], x, spans[ks.length - 1]);
+      setMember(target, ks[ks.length - 1], stored, spans[ks.length - 1]);
       return undefined;
     });
     if (keys.length === 1) {
       // SET d.k = v / SET a[i] = v: no key array, no closures
       const key = keys[0];
       const sp0 = spans[0];
-      const store = (x: Value, f: Frame, k: Value): Completion => { setMember(get(f), k, x, sp0); return undefined; };
+      const store = (x: Value, f: Frame, k: Value): Completion => {
+        setMember(get(f), k, ref.type === undefined ? x : typed(x, [k]), sp0);
+        return undefined;
+      };
       const later = (k: Value, f: Frame): R<Completion> => thenF(value(f), f, (x, f2) => store(x, f2, k));
       return (f) => {
         const k = key(f);

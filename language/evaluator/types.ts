@@ -111,3 +111,29 @@ export function checkerFor(t: TypeRef, label: string, types?: TypeResolver): Che
   }
   return (v, span) => checkType(v, t, label, span, types);
 }
+
+/**
+ * What `SET v.a[i].b = x` stores into, by declaration: the path walked from the variable's type through record
+ * fields and `ARRAY OF` elements, with the label its errors use (the ones construction gives). Undefined where
+ * nothing more is declared (DOCUMENT, ANY, a plain ARRAY or MAP). A field the record does not declare is a
+ * type_error, as it is when the record is built.
+ */
+export function memberType(t: TypeRef, keys: readonly Value[], label: string, span: Span | undefined, types: TypeResolver | undefined): { type: TypeRef; label: string } | undefined {
+  let at: TypeRef = t;
+  let what = label;
+  for (const key of keys) {
+    if (at.kind === 'named') {
+      const rec = types?.(at.name);
+      if (!rec) return undefined; // the value's own check reports an unknown type
+      const name = typeof key === 'string' ? key : String(key);
+      const field = rec.fields.find((f) => f.name === name);
+      if (!field) throw new ScriptError('type_error', `${what} is ${rec.name}, which has no field ${name}`, span);
+      at = field.type;
+      what = `field ${name} of ${rec.name}`;
+    } else if (at.kind === 'array' && at.of) {
+      at = at.of;
+      what = `element of ${what}`;
+    } else return undefined;
+  }
+  return { type: at, label: what };
+}

@@ -85,6 +85,23 @@ describe('packages', () => {
     expect((await cell(s, "CREATE PACKAGE bad AS n NUMBER = 'x'; END PACKAGE")).error?.ename).to.equal('type_error');
   });
 
+  it('SET pkg.x from outside assigns a public variable, checked against its type; a private one is refused', async () => {
+    const s = await shop();
+    const r = await cell(s, "SET shop.currency = 'USD';\nCALL shop.add_item('pen', 2);\nPRINT shop.total() || ' ' || shop.currency;");
+    expect(r.error).to.equal(undefined);
+    expect(r.lines).to.deep.equal(['added pen (1 items, shadowed)', '2 USD']);
+    expect((await cell(s, 'PRINT 1;\n  SET shop.currency = 5;')).error)
+      .to.deep.equal({ ename: 'type_error', evalue: 'line 2:3: variable currency of package shop is STRING, cannot hold NUMBER' });
+    expect((await cell(s, 'PRINT 1;\nSET shop.sum = 100;')).error).to.deep.equal({ ename: 'name_error', evalue: 'line 2:1: sum is private to package shop' });
+    expect((await cell(s, 'SET shop.discount = 1;')).error).to.deep.equal({ ename: 'name_error', evalue: 'line 1:1: package shop has no member discount' });
+    expect((await cell(s, 'SET shop.total = 1;')).error?.ename).to.equal('type_error');
+    // from inside a routine too, and along a path into the variable
+    await cell(s, 'CREATE PACKAGE cfg AS opts DOCUMENT = {}; END PACKAGE');
+    await cell(s, "CREATE PROCEDURE configure() BEGIN SET cfg.opts.mode = 'fast'; SET shop.currency = 'GBP'; END PROCEDURE");
+    const inside = await cell(s, 'CALL configure(); PRINT cfg.opts; PRINT shop.currency;');
+    expect(inside.lines).to.deep.equal(['{"mode":"fast"}', 'GBP']);
+  });
+
   it('a body needs its specification, every declared member, and the declared parameters', async () => {
     const s = new Session();
     const none = await cell(s, 'CREATE PACKAGE BODY ghost AS PROCEDURE p() BEGIN PRINT 1; END PROCEDURE; END PACKAGE');

@@ -38,6 +38,27 @@ describe('record types', () => {
     expect((await cell(s, 'DECLARE u unknown_type;')).error?.ename).to.equal('type_error');
   });
 
+  it('SET r.field = v checks the field as construction does (type_error at the SET), nested fields and elements too', async () => {
+    const s = new Session();
+    await cell(s, 'CREATE TYPE pet_type AS RECORD (name STRING, age NUMBER, tags ARRAY OF STRING) END TYPE');
+    await cell(s, 'CREATE TYPE owner_type AS RECORD (pet pet_type, since DATE) END TYPE');
+    await cell(s, 'DECLARE p pet_type; DECLARE o owner_type;');
+    expect((await cell(s, "PRINT 1;\n  SET p.age = 'old';")).error)
+      .to.deep.equal({ ename: 'type_error', evalue: 'line 2:3: field age of pet_type is NUMBER, cannot hold STRING' });
+    expect((await cell(s, 'SET p.colour = 1;')).error)
+      .to.deep.equal({ ename: 'type_error', evalue: 'line 1:1: variable p is pet_type, which has no field colour' });
+    expect((await cell(s, "SET p.tags = ['a'];\nSET p.tags[0] = 7;")).error)
+      .to.deep.equal({ ename: 'type_error', evalue: 'line 2:1: element of field tags of pet_type is STRING, cannot hold NUMBER' });
+    expect((await cell(s, 'SET o.pet.age = TRUE;')).error?.evalue).to.equal('line 1:1: field age of pet_type is NUMBER, cannot hold BOOLEAN');
+    // what passes is stored as construction stores it: a DATE from its text, a record with its defaults
+    const ok = await cell(s, "SET p.age = 3; SET o.since = '2020-01-02'; SET o.pet = {name: 'Rex'}; PRINT p.age; PRINT DATE_FORMAT(o.since, 'yyyy'); PRINT o.pet;");
+    expect(ok.error).to.equal(undefined);
+    expect(ok.lines).to.deep.equal(['3', '2020', '{"name":"Rex","age":0,"tags":[]}']);
+    // a record-typed local in a routine is checked the same way
+    await cell(s, "CREATE PROCEDURE rename(v NUMBER) BEGIN DECLARE q pet_type; SET q.name = v; END PROCEDURE");
+    expect((await cell(s, 'CALL rename(5);')).error?.evalue).to.contain('field name of pet_type is STRING, cannot hold NUMBER');
+  });
+
   it('parameters, results and nested fields are checked too', async () => {
     const s = new Session();
     await cell(s, 'CREATE TYPE point_type AS RECORD (x NUMBER, y NUMBER) END TYPE');
