@@ -3,22 +3,20 @@
 
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import { Clock, isoAt, msOf, systemClock, delay, untilSettledOr } from './clock';
+import { Clock, isoAt, systemClock, delay, untilSettledOr } from './clock';
 import {
   ConflictPolicy,
   ErrorInfo,
-  EXECUTIONS_INDEX,
   ExecutionDocument,
   ExecutionKind,
   isActive,
-  isTerminal,
   Owner,
   TrackDocument,
 } from './document';
 import { Documents, UpdateOutcome, Versioned } from './documents';
 import { newExecutionDocument } from './new-document';
 import { describeError as defaultDescribe, ExecutionError, RecordedFailure } from './errors';
-import { executionIdTime, ExecutionIdGenerator, isExecutionId } from './ids';
+import { ExecutionIdGenerator, isExecutionId } from './ids';
 import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
 import { BranchStrategy, ProcedureStrategy } from './procedure';
 import * as q from './queries';
@@ -26,6 +24,7 @@ import { ExecutionEvent, Run, RunHost, RunStrategy } from './run';
 import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
 import * as t from './transitions';
 import { Upkeep, UpkeepHost } from './upkeep';
+import { ExecutionLookup } from './lookups';
 import { ENGINE_DEFAULTS, handleOf } from './api';
 import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOptions, WaitOutcome } from './api';
 export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOptions, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
@@ -48,6 +47,8 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
   private readonly waitEveryMs: number;
   /** Lease renewal, the control and lease watches, the sweep. */
   readonly upkeep: Upkeep;
+  /** Names and ids to stored documents, and documents as STATUS shows them. */
+  private readonly find: ExecutionLookup;
   private readonly resolvePipeline?: ResolvePipeline;
   private readonly describe: (err: unknown, procedure: string | null) => ErrorInfo;
   private isHalted = false;
@@ -74,6 +75,11 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
       sweepEveryMs: options.sweepEveryMs ?? ENGINE_DEFAULTS.sweepEveryMs,
       watchEveryMs: options.watchEveryMs ?? (told ? ENGINE_DEFAULTS.watchEveryMs.told : ENGINE_DEFAULTS.watchEveryMs.asked),
       lostCheckEveryMs: options.lostCheckEveryMs ?? Math.min(ENGINE_DEFAULTS.lostCheckMaxMs, Math.floor(this.leaseMs / 3)),
+    });
+    this.find = new ExecutionLookup({
+      documents: this.documents, clock: this.clock, retentionMs: this.retentionMs,
+      localRun: (id) => this.runs.get(id),
+      noteLease: (doc) => this.upkeep.leases.note(doc),
     });
   }
 
@@ -331,7 +337,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   private async activeRunOf(track: TrackDocument): Promise<Versioned | null> {
     const stored = await this.documents.read(track.execution_id);
-    if (!stored || !isActive(stored.doc) || this.isExpired(stored.doc)) return null;
+    if (!stored || !isActive(stored.doc) || this.find.isExpired(stored.doc)) return null;
     if (t.leaseExpired(stored.doc, this.clock.now()) && !this.runs.has(stored.doc.execution_id)) {
       await this.recover(stored);
       const again = await this.documents.read(track.execution_id);
@@ -344,8 +350,8 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   /** STATUS: the document, or NOT_FOUND, or EXPIRED. Reads by id are authoritative. */
   async status(nameOrId: string): Promise<StatusView | Lookup> {
-    const found = await this.lookup(nameOrId);
-    return typeof found === 'string' ? found : this.view(found.doc);
+    const found = await this.find.lookup(nameOrId);
+    return typeof found === 'string' ? found : this.find.view(found.doc);
   }
 
   /**
@@ -359,18 +365,18 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     for (;;) {
       // The waiter went away (an interrupted cell): stop polling; the execution itself goes on.
       if (signal?.aborted) throw signal.reason;
-      let found = await this.mustFind(nameOrId);
+      let found = await this.find.mustFind(nameOrId);
       const local = this.runs.get(found.doc.execution_id);
       // Not in the map but unsettled: if it was ours, it settled (and was forgotten) after the read.
-      if (!local && found.doc.settled_at === null) found = await this.mustFind(nameOrId);
+      if (!local && found.doc.settled_at === null) found = await this.find.mustFind(nameOrId);
       const doc = found.doc;
       if (doc.settled_at !== null) {
-        const document = await this.view(doc);
+        const document = await this.find.view(doc);
         return doc.status === 'COMPLETED' ? { kind: 'result', value: doc.result, document } : { kind: 'settled', document };
       }
       const remaining = deadline === null ? Infinity : deadline - this.clock.now();
-      if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.view(doc)), wait_timed_out: true } };
-      const leaseHolder = local ? null : await this.leaseHolderOf(found);
+      if (remaining <= 0) return { kind: 'timed_out', document: { ...(await this.find.view(doc)), wait_timed_out: true } };
+      const leaseHolder = local ? null : await this.find.leaseHolderOf(found);
       if (local) {
         await untilSettledOr(this.clock, local.settled, remaining, signal);
       } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
@@ -383,37 +389,37 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
 
   /** CANCEL [FORCE]: cooperative unless forced; idempotent; the first decision wins. */
   async cancel(nameOrId: string, options: { force?: boolean } = {}): Promise<ControlOutcome> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     return this.control(await this.cancelStored(found, 'CANCELLED_BY_USER', options.force ?? false));
   }
 
   /** COMPLETE(value): external completion; first wins, later calls change nothing. */
   async complete(nameOrId: string, value: unknown): Promise<ControlOutcome> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     return this.control(await this.decide(found, (d, finish) => t.completeExternally(d, value, this.actor(), finish)));
   }
 
   /** FAIL(message): external failure; first wins. */
   async fail(nameOrId: string, message: string): Promise<ControlOutcome> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     return this.control(await this.decide(found, (d, finish) => t.failExternally(d, message, this.actor(), finish)));
   }
 
   /** PING: pushes the deadline out to now + TIMEOUT. */
   async ping(nameOrId: string): Promise<ControlOutcome> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     return this.control(await this.decide(found, (d) => t.ping(d, this.actor())));
   }
 
   /** RESULT: the return value of a COMPLETED run (`result`), null while it runs or when it did not complete. */
   async result(nameOrId: string): Promise<unknown> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     return found.doc.status === 'COMPLETED' && found.doc.settled_at !== null ? found.doc.result : null;
   }
 
   /** RETRY: runs the stored pipeline again as a new execution linked by `retry_of`; the old one is kept. */
   async retry(nameOrId: string): Promise<ExecutionHandle> {
-    const found = await this.mustFind(nameOrId);
+    const found = await this.find.mustFind(nameOrId);
     const old = found.doc;
     if (old.kind === 'BRANCH') throw new ExecutionError('invalid_argument', `${old.execution_id} is a PARALLEL branch: retry its parent`);
     if (old.settled_at === null) throw new ExecutionError('execution_active', `${old.execution_id} has not finished (${old.state}): cancel it first`);
@@ -428,16 +434,16 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     let track = trackOrId;
     if (isExecutionId(trackOrId)) {
       // An execution id: the history of its track, or the run alone when it has none.
-      const found = await this.mustFind(trackOrId);
-      if (found.doc.track_name === null) return [await this.view(found.doc)];
+      const found = await this.find.mustFind(trackOrId);
+      if (found.doc.track_name === null) return [await this.find.view(found.doc)];
       track = found.doc.track_name;
     }
-    return this.viewsOf(await this.queryIds(q.historyQuery(), [track]));
+    return this.find.viewsOf(await this.find.queryIds(q.historyQuery(), [track]));
   }
 
   /** EXECUTIONS [WHERE cond]: top-level executions, newest first (through ES|QL: near-real-time). */
   async list(where?: string, limit = 100): Promise<StatusView[]> {
-    return this.viewsOf(await this.queryIds(q.listQuery(where, limit)));
+    return this.find.viewsOf(await this.find.queryIds(q.listQuery(where, limit)));
   }
 
   /** PROGRESS(percent, message) for a run of this engine (the body's own ctx.progress does the same). */
@@ -457,9 +463,9 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     const recovered = await this.recoverStale();
     const nowIso = isoAt(this.clock.now());
     let expired = 0;
-    for (const id of await this.queryIds(q.expiredQuery(), [nowIso])) {
+    for (const id of await this.find.queryIds(q.expiredQuery(), [nowIso])) {
       const stored = await this.documents.read(id);
-      if (stored && this.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
+      if (stored && this.find.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
     }
     return { recovered, expired };
   }
@@ -468,7 +474,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
   async recoverStale(): Promise<number> {
     await this.documents.ensureIndices();
     let recovered = 0;
-    for (const id of await this.queryIds(q.staleLeaseQuery(), [isoAt(this.clock.now())])) {
+    for (const id of await this.find.queryIds(q.staleLeaseQuery(), [isoAt(this.clock.now())])) {
       if (this.runs.has(id)) continue;
       const stored = await this.documents.read(id);
       if (stored && (await this.recover(stored))) recovered++;
@@ -522,37 +528,6 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     this.upkeep.startOwn();
   }
 
-  private isExpired(doc: ExecutionDocument): boolean {
-    const at = msOf(doc.expires_at);
-    return at !== null && at <= this.clock.now();
-  }
-
-  private async lookup(nameOrId: string): Promise<Versioned | Lookup> {
-    await this.documents.ensureIndices();
-    let id: string | null = null;
-    if (isExecutionId(nameOrId)) {
-      id = nameOrId;
-    } else {
-      const track = await this.documents.readTrack(nameOrId);
-      if (!track) return 'NOT_FOUND';
-      id = track.doc.execution_id;
-    }
-    const stored = await this.documents.read(id);
-    if (stored) this.upkeep.leases.note(stored.doc);
-    if (stored) return this.isExpired(stored.doc) ? 'EXPIRED' : stored;
-    // Deleted by retention. A track still points at it; an id carries its creation time.
-    const created = executionIdTime(id);
-    if (!isExecutionId(nameOrId) || (created !== null && created <= this.clock.now() - this.retentionMs)) return 'EXPIRED';
-    return 'NOT_FOUND';
-  }
-
-  private async mustFind(nameOrId: string): Promise<Versioned> {
-    const found = await this.lookup(nameOrId);
-    if (found === 'NOT_FOUND') throw new ExecutionError('execution_not_found', `no execution or track named '${nameOrId}'`);
-    if (found === 'EXPIRED') throw new ExecutionError('execution_expired', `execution '${nameOrId}' has expired (its retention period is over)`);
-    return found;
-  }
-
   private cancelStored(found: Versioned, reason: 'CANCELLED_BY_USER' | 'REPLACED', force: boolean): Promise<UpdateOutcome> {
     return this.decide(found, (d, finish) => t.requestCancel(d, this.actor(), force, reason, finish));
   }
@@ -571,40 +546,6 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     if (!outcome.current) throw new ExecutionError('execution_not_found', 'the execution disappeared');
     const doc = outcome.current.doc;
     if (outcome.applied && !this.runs.has(doc.execution_id)) this.emit({ type: 'state', execution_id: doc.execution_id, document: doc });
-    return { changed: outcome.applied, document: await this.view(doc) };
-  }
-
-  /** Whose lease decides whether a run's owner is alive: its own, or its parent's for a branch. */
-  private async leaseHolderOf(found: Versioned): Promise<Versioned | null> {
-    if (found.doc.kind !== 'BRANCH' || !found.doc.parent_execution_id) return found;
-    return this.documents.read(found.doc.parent_execution_id);
-  }
-
-  /** The document as STATUS shows it: a live local copy when this engine runs it, owner reachability. */
-  private async view(stored: ExecutionDocument): Promise<StatusView> {
-    const local = this.runs.get(stored.execution_id);
-    const doc = local ? { ...stored, output: local.document.output, progress: local.document.progress } : stored;
-    const leaseHolder = local ? doc : (await this.leaseHolderOf({ doc, seqNo: 0, primaryTerm: 0 }))?.doc ?? null;
-    const unreachable = !isTerminal(doc.state) && leaseHolder !== null && leaseHolder.settled_at === null && t.leaseExpired(leaseHolder, this.clock.now());
-    return {
-      ...doc,
-      status: unreachable && doc.status === 'RUNNING' ? 'RUNNING (owner unreachable)' : doc.status,
-      owner_reachable: !unreachable,
-    };
-  }
-
-  private async viewsOf(ids: string[]): Promise<StatusView[]> {
-    const docs = await Promise.all(ids.map((id) => this.documents.read(id)));
-    const views: StatusView[] = [];
-    for (const stored of docs) if (stored && !this.isExpired(stored.doc)) views.push(await this.view(stored.doc));
-    return views;
-  }
-
-  private async queryIds(query: string, params: unknown[] = []): Promise<string[]> {
-    await this.documents.ensureIndices();
-    const result = await this.documents.esql(query, params);
-    const column = result.columns.findIndex((c) => c.name === 'execution_id');
-    if (column < 0) throw new Error(`ES|QL over ${EXECUTIONS_INDEX} returned no execution_id column`);
-    return result.values.map((row) => String(row[column]));
+    return { changed: outcome.applied, document: await this.find.view(doc) };
   }
 }
