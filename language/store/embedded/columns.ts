@@ -3,8 +3,9 @@
 // write and delete bumps `es_indices.seq_no` (documents.ts), so one read of it per query says whether
 // anything changed, in this process or another one writing the same file. Changed rows are those with a
 // larger `_seq_no` (updates keep their rowid, inserts get a larger one); a delete shows as a row count lower
-// than ours, and then the live rowids are read once and the columns compacted.
-import type { ColumnarSnapshot, DictBlock, NumberBlock } from '../../esql/compute/blocks';
+// than ours, and then the live rowids are read once and the columns compacted. A multivalue (a BLOB holding the
+// JSON list) is kept as a list per position, and the block's multivalue offsets are made from those lists.
+import type { ColumnarSnapshot, DictBlock, MultiValues, NumberBlock } from '../../esql/compute/blocks';
 import { Connection } from './connection';
 import { IndexMetadata } from './index-metadata';
 
@@ -30,9 +31,12 @@ class StoredColumn {
   codes = new Int32Array(0);
   dict: unknown[] = [];
   private index = new Map<unknown, number>();
-  /** A value no block can hold (a multivalue or a whole number past 2^53, stored as a BLOB): not used. */
+  /** A value no block can hold (a whole number past 2^53, stored as a BLOB): not used. */
   poisoned = false;
   anyNull = false;
+  /** Positions holding several values (numbers or dictionary codes, in stored order); the offsets are made from it. */
+  private multi = new Map<number, number[]>();
+  private offsets: { n: number; mv: MultiValues<Float64Array> | MultiValues<Int32Array> } | null = null;
 
   constructor(readonly kind: Kind, readonly sqlColumn: string) {}
 
@@ -48,6 +52,10 @@ class StoredColumn {
   }
 
   set(pos: number, v: unknown): void {
+    // Every position's values are copied into the offsets' values: any change makes them again.
+    this.offsets = null;
+    if (this.multi.size > 0) this.multi.delete(pos);
+    if (v instanceof Uint8Array) { this.setMulti(pos, JSON.parse(Buffer.from(v).toString('utf8')) as unknown[]); return; }
     if (this.kind === 'number') {
       if (v === null || v === undefined) { this.nulls[pos] = 1; this.values[pos] = 0; this.anyNull = true; return; }
       this.nulls[pos] = 0;
@@ -55,15 +63,68 @@ class StoredColumn {
       else { this.poisoned = true; this.values[pos] = 0; }
       return;
     }
-    if (v === null || v === undefined) { this.codes[pos] = -1; return; }
-    if (v instanceof Uint8Array) { this.poisoned = true; this.codes[pos] = -1; return; }
+    this.codes[pos] = v === null || v === undefined ? -1 : this.code(v);
+  }
+
+  private code(v: unknown): number {
     let code = this.index.get(v);
     if (code === undefined) { code = this.dict.length; this.dict.push(v); this.index.set(v, code); }
-    this.codes[pos] = code;
+    return code;
+  }
+
+  /** A BLOB's list: several values; whole numbers past 2^53 come as decimal strings, which no block holds. */
+  private setMulti(pos: number, list: unknown[]): void {
+    if (this.kind === 'number') {
+      if (list.length < 2 || list.some((x) => typeof x !== 'number')) { this.poisoned = true; this.values[pos] = 0; this.nulls[pos] = 0; return; }
+      this.values[pos] = list[0] as number;
+      this.nulls[pos] = 0;
+      this.multi.set(pos, list as number[]);
+    } else {
+      if (list.length < 2) { this.poisoned = true; this.codes[pos] = -1; return; }
+      const codes = list.map((x) => this.code(x));
+      this.codes[pos] = codes[0];
+      this.multi.set(pos, codes);
+    }
+    this.offsets = null;
+  }
+
+  /** The multivalue offsets over positions 0..n-1, made again after a change (null when no position holds several). */
+  private multiValues(n: number): MultiValues<Float64Array> | MultiValues<Int32Array> | null {
+    if (this.multi.size === 0) return null;
+    if (this.offsets?.n === n) return this.offsets.mv;
+    const first = new Int32Array(n + 1);
+    let total = 0;
+    for (let p = 0; p < n; p++) {
+      first[p] = total;
+      const list = this.multi.get(p);
+      total += list ? list.length : this.isNull(p) ? 0 : 1;
+    }
+    first[n] = total;
+    const values = this.kind === 'number' ? new Float64Array(total) : new Int32Array(total);
+    for (let p = 0; p < n; p++) {
+      const at = first[p];
+      if (first[p + 1] === at) continue;
+      const list = this.multi.get(p);
+      if (list) values.set(list, at);
+      else values[at] = this.kind === 'number' ? this.values[p] : this.codes[p];
+    }
+    const mv = this.kind === 'number' ? { first, values: values as Float64Array } : { first, values: values as Int32Array };
+    this.offsets = { n, mv };
+    return mv;
+  }
+
+  private isNull(p: number): boolean {
+    return this.kind === 'number' ? this.nulls[p] === 1 : this.codes[p] < 0;
   }
 
   /** Keeps the positions in `keep` (ascending), in order. */
   compact(keep: Int32Array): void {
+    if (this.multi.size > 0) {
+      const moved = new Map<number, number[]>();
+      for (let i = 0; i < keep.length; i++) { const list = this.multi.get(keep[i]); if (list) moved.set(i, list); }
+      this.multi = moved;
+      this.offsets = null;
+    }
     if (this.kind === 'number') {
       const v = new Float64Array(keep.length);
       const n = new Uint8Array(keep.length);
@@ -77,16 +138,22 @@ class StoredColumn {
   }
 
   block(n: number): NumberBlock | DictBlock {
-    return this.kind === 'number'
+    const mv = this.multiValues(n);
+    const block: NumberBlock | DictBlock = this.kind === 'number'
       ? { kind: 'number', values: this.values.subarray(0, n), nulls: this.anyNull ? this.nulls.subarray(0, n) : null }
       : { kind: 'dict', codes: this.codes.subarray(0, n), dict: this.dict };
+    if (mv) block.mv = mv as MultiValues<Float64Array> & MultiValues<Int32Array>;
+    return block;
   }
 
   bytes(): number {
     let strings = 0;
     for (const v of this.dict) strings += typeof v === 'string' ? 16 + 2 * v.length : 16;
-    return this.kind === 'number' ? this.values.byteLength + this.nulls.byteLength
-      : this.codes.byteLength + strings + this.dict.length * 40; // the value-to-code map: about 40 bytes an entry
+    // Multivalues: the offsets and every value, plus the lists they are made from (about 16 + 8 bytes a value).
+    let multi = this.offsets ? this.offsets.mv.first.byteLength + this.offsets.mv.values.byteLength : 0;
+    for (const list of this.multi.values()) multi += 64 + 8 * list.length;
+    return multi + (this.kind === 'number' ? this.values.byteLength + this.nulls.byteLength
+      : this.codes.byteLength + strings + this.dict.length * 40); // the value-to-code map: about 40 bytes an entry
   }
 }
 
