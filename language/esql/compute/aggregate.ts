@@ -51,33 +51,41 @@ interface KeyIds { ids: Int32Array; values: unknown[]; starts?: Int32Array }
  * (in stored order), a null row the null group, as the row engine's STATS does.
  */
 function multiKeyIds(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | Int32Array>, sel: Selection, boolean: boolean): KeyIds {
+  const { first, values: all } = mv;
+  let total = 0;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) total += Math.max(1, first[sel[k] + 1] - first[sel[k]]);
   const starts = new Int32Array(sel.length + 1);
-  const out: number[] = [];
+  const ids = new Int32Array(total);
   const values: unknown[] = [];
+  // Dictionary codes index a table; numbers go through a Map.
+  const table = b.kind === 'dict' ? new Int32Array(b.dict.length).fill(-1) : null;
   const byValue = new Map<number, number>();
   let nullId = -1;
+  let m = 0;
   for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
     const p = sel[k];
-    const rowStart = starts[k] = out.length;
-    const from = mv.first[p], to = mv.first[p + 1];
+    const rowStart = starts[k] = m;
+    const from = first[p], to = first[p + 1];
     if (from === to) {
       if (nullId < 0) { nullId = values.length; values.push(null); }
-      out.push(nullId);
+      ids[m++] = nullId;
       continue;
     }
     for (let j = from; j < to; j++) {
-      const v = mv.values[j];
-      let id = byValue.get(v);
-      if (id === undefined) {
+      const v = all[j];
+      let id = table ? table[v] : byValue.get(v) ?? -1;
+      if (id < 0) {
         id = values.length;
-        byValue.set(v, id);
+        if (table) table[v] = id; else byValue.set(v, id);
         values.push(b.kind === 'dict' ? b.dict[v] : boolean ? v === 1 : v);
       }
-      if (out.indexOf(id, rowStart) < 0) out.push(id);
+      let seen = false;
+      for (let x = rowStart; x < m && !seen; x++) seen = ids[x] === id;
+      if (!seen) ids[m++] = id;
     }
   }
-  starts[sel.length] = out.length;
-  return { ids: Int32Array.from(out), values, starts };
+  starts[sel.length] = m;
+  return { ids: ids.subarray(0, m), values, starts };
 }
 
 /** Group ids of one key for each selected row, and each id's key value, in first-appearance order. */
@@ -161,7 +169,10 @@ function keyIds(g: GroupInput, sel: Selection): KeyIds {
 function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][]; sel: Selection } {
   if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]], sel };
   const parts = groups.map((g) => keyIds(g, sel));
-  if (parts.length === 1 && !parts[0].starts) return { ids: parts[0].ids, keys: parts[0].values.map((v) => [v]), sel };
+  if (parts.length === 1) {
+    const { ids, values, starts } = parts[0];
+    return { ids, keys: values.map((v) => [v]), sel: starts ? repeatRows(sel, starts) : sel };
+  }
   let cardinality = 1;
   for (const p of parts) cardinality *= Math.max(1, p.values.length);
   if (cardinality > Number.MAX_SAFE_INTEGER) throw new Bail('too many key combinations');
@@ -183,6 +194,13 @@ function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys
   return { ids, keys, sel };
 }
 
+/** Row k of `sel` once for each of its entries starts[k]..starts[k+1]. */
+function repeatRows(sel: Selection, starts: Int32Array): Selection {
+  const rows = new Int32Array(starts[sel.length]);
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) for (let x = starts[k], end = starts[k + 1]; x < end; x++) rows[x] = sel[k];
+  return rows;
+}
+
 /** Group ids when some key holds multivalues: each row joins every combination of its keys' groups, in order. */
 function expandedGroupIds(parts: KeyIds[], sel: Selection): { ids: Int32Array; keys: unknown[][]; sel: Selection } {
   const rows: number[] = [];
@@ -190,14 +208,19 @@ function expandedGroupIds(parts: KeyIds[], sel: Selection): { ids: Int32Array; k
   const keys: unknown[][] = [];
   const map = new Map<number, number>();
   const at = new Int32Array(parts.length);
-  const span = (p: KeyIds, k: number): [number, number] => (p.starts ? [p.starts[k], p.starts[k + 1]] : [k, k + 1]);
+  const from = new Int32Array(parts.length);
+  const to = new Int32Array(parts.length);
+  const sizes = parts.map((p) => Math.max(1, p.values.length));
   for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
-    const spans = parts.map((p) => span(p, k));
-    spans.forEach(([from], j) => { at[j] = from; });
+    for (let j = 0; j < parts.length; j++) {
+      const starts = parts[j].starts;
+      at[j] = from[j] = starts ? starts[k] : k;
+      to[j] = starts ? starts[k + 1] : k + 1;
+    }
     // An odometer over the keys' id lists, the last key turning fastest.
     for (;;) {
       let code = 0;
-      for (let j = 0; j < parts.length; j++) code = code * Math.max(1, parts[j].values.length) + parts[j].ids[at[j]];
+      for (let j = 0; j < parts.length; j++) code = code * sizes[j] + parts[j].ids[at[j]];
       let id = map.get(code);
       if (id === undefined) {
         id = keys.length;
@@ -207,7 +230,7 @@ function expandedGroupIds(parts: KeyIds[], sel: Selection): { ids: Int32Array; k
       rows.push(sel[k]);
       ids.push(id);
       let j = parts.length - 1;
-      while (j >= 0 && ++at[j] === spans[j][1]) { at[j] = spans[j][0]; j--; }
+      while (j >= 0 && ++at[j] === to[j]) { at[j] = from[j]; j--; }
       if (j < 0) break;
     }
   }

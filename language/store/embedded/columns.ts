@@ -4,12 +4,14 @@
 // anything changed, in this process or another one writing the same file. Changed rows are those with a
 // larger `_seq_no` (updates keep their rowid, inserts get a larger one); a delete shows as a row count lower
 // than ours, and then the live rowids are read once and the columns compacted. A multivalue (a BLOB holding the
-// JSON list) is kept as a list per position, and the block's multivalue offsets are made from those lists.
+// JSON list) goes into the column's multivalue offsets; positions written since they were made are kept aside
+// and merged in when a block is next asked for.
 import type { ColumnarSnapshot, DictBlock, MultiValues, NumberBlock } from '../../esql/compute/blocks';
 import { Connection } from './connection';
 import { IndexMetadata } from './index-metadata';
 
 type Kind = 'number' | 'dict';
+type AnyMultiValues = MultiValues<Float64Array> | MultiValues<Int32Array>;
 
 /** How a mapping type is held, or null when it is not (scans of such fields use SQLite). */
 function kindOf(type: string): Kind | null {
@@ -34,9 +36,10 @@ class StoredColumn {
   /** A value no block can hold (a whole number past 2^53, stored as a BLOB): not used. */
   poisoned = false;
   anyNull = false;
-  /** Positions holding several values (numbers or dictionary codes, in stored order); the offsets are made from it. */
-  private multi = new Map<number, number[]>();
-  private offsets: { n: number; mv: MultiValues<Float64Array> | MultiValues<Int32Array> } | null = null;
+  /** The multivalue offsets last made over positions 0..n-1; null when no position held several values. */
+  private offsets: { n: number; mv: AnyMultiValues } | null = null;
+  /** Positions written since: their values (numbers or dictionary codes) when several, else null. */
+  private changed = new Map<number, number[] | null>();
 
   constructor(readonly kind: Kind, readonly sqlColumn: string) {}
 
@@ -52,9 +55,9 @@ class StoredColumn {
   }
 
   set(pos: number, v: unknown): void {
-    // Every position's values are copied into the offsets' values: any change makes them again.
-    this.offsets = null;
-    if (this.multi.size > 0) this.multi.delete(pos);
+    // The offsets copy every position's values: a write to any position is merged in when they are next made.
+    if (this.offsets) this.changed.set(pos, null);
+    else if (this.changed.size > 0) this.changed.delete(pos);
     if (v instanceof Uint8Array) { this.setMulti(pos, JSON.parse(Buffer.from(v).toString('utf8')) as unknown[]); return; }
     if (this.kind === 'number') {
       if (v === null || v === undefined) { this.nulls[pos] = 1; this.values[pos] = 0; this.anyNull = true; return; }
@@ -78,38 +81,59 @@ class StoredColumn {
       if (list.length < 2 || list.some((x) => typeof x !== 'number')) { this.poisoned = true; this.values[pos] = 0; this.nulls[pos] = 0; return; }
       this.values[pos] = list[0] as number;
       this.nulls[pos] = 0;
-      this.multi.set(pos, list as number[]);
+      this.changed.set(pos, list as number[]);
     } else {
       if (list.length < 2) { this.poisoned = true; this.codes[pos] = -1; return; }
       const codes = list.map((x) => this.code(x));
       this.codes[pos] = codes[0];
-      this.multi.set(pos, codes);
+      this.changed.set(pos, codes);
     }
-    this.offsets = null;
   }
 
-  /** The multivalue offsets over positions 0..n-1, made again after a change (null when no position holds several). */
-  private multiValues(n: number): MultiValues<Float64Array> | MultiValues<Int32Array> | null {
-    if (this.multi.size === 0) return null;
-    if (this.offsets?.n === n) return this.offsets.mv;
+  /** The multivalue offsets over positions 0..n-1 (null when no position holds several values). */
+  private multiValues(n: number): AnyMultiValues | null {
+    if (!this.offsets && this.changed.size === 0) return null;
+    if (this.offsets && this.offsets.n === n && this.changed.size === 0) return this.offsets.mv;
+    return this.remake(n, null);
+  }
+
+  /**
+   * New offsets over n positions, position i being the old position `from[i]` (or i): the written positions'
+   * values, the old offsets' multivalues elsewhere, the single-value arrays for the rest. Two passes: counts, values.
+   */
+  private remake(n: number, from: Int32Array | null): AnyMultiValues | null {
+    const old = this.offsets?.mv;
+    const oldN = this.offsets?.n ?? 0;
+    const listAt = (p: number): ArrayLike<number> | null => {
+      if (this.changed.has(p)) return this.changed.get(p)!;
+      if (!old || p >= oldN || old.first[p + 1] - old.first[p] < 2) return null;
+      return old.values.subarray(old.first[p], old.first[p + 1]);
+    };
     const first = new Int32Array(n + 1);
     let total = 0;
-    for (let p = 0; p < n; p++) {
-      first[p] = total;
-      const list = this.multi.get(p);
-      total += list ? list.length : this.isNull(p) ? 0 : 1;
+    let several = false;
+    for (let i = 0; i < n; i++) {
+      const p = from ? from[i] : i;
+      first[i] = total;
+      const list = listAt(p);
+      if (list) { total += list.length; several = true; } else if (!this.isNull(p)) total += 1;
     }
     first[n] = total;
-    const values = this.kind === 'number' ? new Float64Array(total) : new Int32Array(total);
-    for (let p = 0; p < n; p++) {
-      const at = first[p];
-      if (first[p + 1] === at) continue;
-      const list = this.multi.get(p);
-      if (list) values.set(list, at);
-      else values[at] = this.kind === 'number' ? this.values[p] : this.codes[p];
+    let mv: AnyMultiValues | null = null;
+    if (several) {
+      const values = this.kind === 'number' ? new Float64Array(total) : new Int32Array(total);
+      for (let i = 0; i < n; i++) {
+        const p = from ? from[i] : i;
+        const at = first[i];
+        if (first[i + 1] === at) continue;
+        const list = listAt(p);
+        if (list) values.set(list, at);
+        else values[at] = this.kind === 'number' ? this.values[p] : this.codes[p];
+      }
+      mv = { first, values } as AnyMultiValues;
     }
-    const mv = this.kind === 'number' ? { first, values: values as Float64Array } : { first, values: values as Int32Array };
-    this.offsets = { n, mv };
+    this.offsets = mv && { n, mv };
+    this.changed.clear();
     return mv;
   }
 
@@ -119,12 +143,8 @@ class StoredColumn {
 
   /** Keeps the positions in `keep` (ascending), in order. */
   compact(keep: Int32Array): void {
-    if (this.multi.size > 0) {
-      const moved = new Map<number, number[]>();
-      for (let i = 0; i < keep.length; i++) { const list = this.multi.get(keep[i]); if (list) moved.set(i, list); }
-      this.multi = moved;
-      this.offsets = null;
-    }
+    // Before the single-value arrays move: the offsets are made from them.
+    if (this.offsets || this.changed.size > 0) this.remake(keep.length, keep);
     if (this.kind === 'number') {
       const v = new Float64Array(keep.length);
       const n = new Uint8Array(keep.length);
@@ -149,9 +169,9 @@ class StoredColumn {
   bytes(): number {
     let strings = 0;
     for (const v of this.dict) strings += typeof v === 'string' ? 16 + 2 * v.length : 16;
-    // Multivalues: the offsets and every value, plus the lists they are made from (about 16 + 8 bytes a value).
+    // Multivalues: the offsets and every value, plus the positions written since (about 64 + 8 bytes a value).
     let multi = this.offsets ? this.offsets.mv.first.byteLength + this.offsets.mv.values.byteLength : 0;
-    for (const list of this.multi.values()) multi += 64 + 8 * list.length;
+    for (const list of this.changed.values()) multi += 64 + 8 * (list?.length ?? 0);
     return multi + (this.kind === 'number' ? this.values.byteLength + this.nulls.byteLength
       : this.codes.byteLength + strings + this.dict.length * 40); // the value-to-code map: about 40 bytes an entry
   }

@@ -171,8 +171,12 @@ describe('ES|QL columnar path against the row engine', function () {
     check(store, MV.slice(0, 5), 'mv before changes');
     // Updates change which positions hold several values; deletes compact the offsets; inserts extend them.
     for (let i = 0; i < 400; i += 7) store.indexSync('mv', mvDoc(i, 2), { id: `d${i}` });
+    check(store, MV.slice(0, 8), 'mv after updates');
     for (let i = 3; i < 400; i += 11) store.deleteSync('mv', `d${i}`);
+    check(store, MV.slice(0, 8), 'mv after deletes');
     store.bulkSync('mv', Array.from({ length: 40 }, (_v, i) => ({ id: `new${i}`, doc: mvDoc(500 + i, 3) })));
+    for (let i = 1; i < 400; i += 13) store.indexSync('mv', mvDoc(i, 4), { id: `d${i}` });
+    for (let i = 5; i < 400; i += 17) store.deleteSync('mv', `d${i}`);
     check(store, MV, 'mv after changes');
   });
 
