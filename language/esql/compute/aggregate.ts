@@ -265,12 +265,14 @@ function dictRanks(dict: readonly unknown[]): Int32Array {
   return rank;
 }
 
+/** What an aggregate reads: a block, and for each entry of `sel` (its positions) the group `ids` says. */
+type ValueList = { block: Block; ids: Int32Array; sel: Selection };
+
 /**
  * An aggregate over a multivalued argument reads every value: the block of all values, each value's group,
  * and the value indexes as the selection (a null row has none), in row order and stored order within a row.
  */
-function allValues(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | Int32Array>, ids: Int32Array, sel: Selection):
-  { block: Block; ids: Int32Array; sel: Selection } {
+function allValues(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | Int32Array>, ids: Int32Array, sel: Selection): ValueList {
   let total = 0;
   for (let k = 0, kEnd = sel.length; k < kEnd; k++) total += mv.first[sel[k] + 1] - mv.first[sel[k]];
   const valueIds = new Int32Array(total);
@@ -284,7 +286,7 @@ function allValues(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | In
   return { block, ids: valueIds, sel: at };
 }
 
-function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: number): unknown[] {
+function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: number, lists: Map<Block, ValueList>): unknown[] {
   const out: unknown[] = new Array(groups).fill(null);
   if (agg.fn === 'count_star') {
     const counts = countRows(ids0, sel0.length, groups);
@@ -292,8 +294,14 @@ function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: nu
     return out;
   }
   const given = agg.block!;
-  const { block: b, ids, sel } = (given.kind === 'number' || given.kind === 'dict') && given.mv && multiAt(given, sel0)
-    ? allValues(given, given.mv, ids0, sel0) : { block: given, ids: ids0, sel: sel0 };
+  let list = lists.get(given);
+  if (!list) {
+    // Aggregates of the same multivalued column share one list of its values.
+    list = (given.kind === 'number' || given.kind === 'dict') && given.mv && multiAt(given, sel0)
+      ? allValues(given, given.mv, ids0, sel0) : { block: given, ids: ids0, sel: sel0 };
+    lists.set(given, list);
+  }
+  const { block: b, ids, sel } = list;
   const isNull = nullTest(b);
   const counts = new Float64Array(groups);
   if (agg.fn === 'count') {
@@ -371,7 +379,8 @@ function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: nu
 export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
   const { ids, keys, sel: rows } = groupIds(groups, sel);
   const count = keys.length;
-  const columns = aggs.map((a) => accumulate(a, ids, rows, count));
+  const lists = new Map<Block, ValueList>();
+  const columns = aggs.map((a) => accumulate(a, ids, rows, count, lists));
   let order = keys.map((_k, g) => g);
   if (groups.length === 1) {
     // The row engine's block-hash order for one key: the null group first, false before true, else as seen.
