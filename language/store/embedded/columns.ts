@@ -26,6 +26,16 @@ function kindOf(type: string): Kind | null {
   }
 }
 
+/**
+ * A BLOB's JSON list, when a block can hold it: several values, numbers for a number column (whole numbers past
+ * 2^53 are decimal strings, and a single one is a list of one). Null otherwise.
+ */
+function multivalue(blob: Uint8Array, kind: Kind): unknown[] | null {
+  const list = JSON.parse(Buffer.from(blob).toString('utf8')) as unknown[];
+  if (list.length < 2 || (kind === 'number' && list.some((x) => typeof x !== 'number'))) return null;
+  return list;
+}
+
 /** One field's column, with room to grow. */
 class StoredColumn {
   values = new Float64Array(0);
@@ -58,7 +68,7 @@ class StoredColumn {
     // The offsets copy every position's values: a write to any position is merged in when they are next made.
     if (this.offsets) this.changed.set(pos, null);
     else if (this.changed.size > 0) this.changed.delete(pos);
-    if (v instanceof Uint8Array) { this.setMulti(pos, JSON.parse(Buffer.from(v).toString('utf8')) as unknown[]); return; }
+    if (v instanceof Uint8Array) { this.setMulti(pos, multivalue(v, this.kind)); return; }
     if (this.kind === 'number') {
       if (v === null || v === undefined) { this.nulls[pos] = 1; this.values[pos] = 0; this.anyNull = true; return; }
       this.nulls[pos] = 0;
@@ -75,15 +85,14 @@ class StoredColumn {
     return code;
   }
 
-  /** A BLOB's list: several values; whole numbers past 2^53 come as decimal strings, which no block holds. */
-  private setMulti(pos: number, list: unknown[]): void {
+  /** A BLOB's values, or null for one no block holds (then the field is read by rows). */
+  private setMulti(pos: number, list: unknown[] | null): void {
+    if (!list) { this.poisoned = true; return; }
     if (this.kind === 'number') {
-      if (list.length < 2 || list.some((x) => typeof x !== 'number')) { this.poisoned = true; this.values[pos] = 0; this.nulls[pos] = 0; return; }
       this.values[pos] = list[0] as number;
       this.nulls[pos] = 0;
       this.changed.set(pos, list as number[]);
     } else {
-      if (list.length < 2) { this.poisoned = true; this.codes[pos] = -1; return; }
       const codes = list.map((x) => this.code(x));
       this.codes[pos] = codes[0];
       this.changed.set(pos, codes);
@@ -243,7 +252,8 @@ export class ColumnCache {
       const fetch = (field: string, positions: Int32Array): unknown[] | null => {
         const sqlColumn = meta.columns.get(field);
         if (!sqlColumn) return null;
-        return this.fetchRows(index, current, sqlColumn, types.get(field) === 'boolean', positions);
+        const type = types.get(field) ?? '';
+        return this.fetchRows(index, current, sqlColumn, kindOf(type), type === 'boolean', positions);
       };
       return { length: current.n, block, built, fetch };
     } finally {
@@ -283,14 +293,21 @@ export class ColumnCache {
   }
 
   /** Values of one column at some positions, by rowid, if no write came in since the snapshot. */
-  private fetchRows(index: string, entry: IndexColumns, sqlColumn: string, boolean: boolean, positions: Int32Array): unknown[] | null {
+  private fetchRows(index: string, entry: IndexColumns, sqlColumn: string, kind: Kind | null, boolean: boolean,
+    positions: Int32Array): unknown[] | null {
     return this.whileCurrent(index, entry, (): unknown[] | null => {
       const rowids = Array.from(positions, (p) => entry.rowids[p]);
       const rows = this.conn.stmt(`SELECT rowid, "${sqlColumn}" FROM "${entry.table}" WHERE rowid IN (SELECT value FROM json_each(?))`)
         .raw(true).all(JSON.stringify(rowids)) as unknown[][];
       const byRowid = new Map<unknown, unknown>();
       for (const [rowid, v] of rows) {
-        if (v instanceof Uint8Array) return null; // a multivalue: the row engine decodes those
+        if (v instanceof Uint8Array) {
+          // A multivalue is a list, as the row engine reads it; a long past 2^53 is the row engine's to decode.
+          const list = kind && multivalue(v, kind);
+          if (!list) return null;
+          byRowid.set(rowid, boolean ? list.map((x) => x === 1) : list);
+          continue;
+        }
         byRowid.set(rowid, boolean && (v === 0 || v === 1) ? v === 1 : v);
       }
       return rowids.map((r) => (byRowid.has(r) ? byRowid.get(r) : null));
