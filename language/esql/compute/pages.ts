@@ -146,7 +146,8 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
 /** A view of a stored block over positions [base, end): page positions are 0-based. */
 function view(b: Block, base: number, end: number): Block {
   switch (b.kind) {
-    case 'number': return { kind: 'number', values: b.values.subarray(base, end), nulls: b.nulls ? b.nulls.subarray(base, end) : null, step: b.step, mv: pageOffsets(b.mv, base, end) };
+    case 'number': return { kind: 'number', values: b.values.subarray(base, end), nulls: b.nulls ? b.nulls.subarray(base, end) : null,
+      step: b.step, mv: pageOffsets(b.mv, base, end) };
     case 'dict': return { kind: 'dict', codes: b.codes.subarray(base, end), dict: b.dict, mv: pageOffsets(b.mv, base, end) };
     case 'bool': return { kind: 'bool', values: b.values.subarray(base, end) };
     case 'const': return b;
@@ -154,7 +155,8 @@ function view(b: Block, base: number, end: number): Block {
 }
 
 /** A page's multivalue offsets: a view of the positions' offsets (one more than positions) into all values. */
-function pageOffsets<T extends Float64Array | Int32Array>(mv: MultiValues<T> | undefined, base: number, end: number): MultiValues<T> | undefined {
+function pageOffsets<T extends Float64Array | Int32Array>(mv: MultiValues<T> | undefined, base: number, end: number):
+  MultiValues<T> | undefined {
   return mv && { first: mv.first.subarray(base, end + 1), values: mv.values };
 }
 
