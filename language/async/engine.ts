@@ -21,10 +21,11 @@ import { branchIds, joinPolicyOf, ParallelStrategy } from './parallel';
 import { BranchStrategy, ProcedureStrategy } from './procedure';
 import * as q from './queries';
 import { ExecutionEvent, Run, RunHost, RunStrategy } from './run';
-import { isParallelSpec, ParallelSpec, PipelineSpec, ProcedureSpec, ResolvePipeline } from './spec';
+import { isParallelSpec, ParallelSpec, ProcedureSpec } from './spec';
 import * as t from './transitions';
 import { Upkeep, UpkeepHost } from './upkeep';
 import { ExecutionLookup } from './lookups';
+import { Takeover } from './takeover';
 import { ENGINE_DEFAULTS, handleOf } from './api';
 import type { ControlOutcome, EngineOptions, ExecutionHandle, Lookup, StartOptions, StatusView, SweepReport, WaitOptions, WaitOutcome } from './api';
 export type { EngineOptions, ExecutionHandle, Lookup, StatusView, WaitOptions, WaitOutcome, ControlOutcome, SweepReport, StartOptions } from './api';
@@ -49,7 +50,8 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
   readonly upkeep: Upkeep;
   /** Names and ids to stored documents, and documents as STATUS shows them. */
   private readonly find: ExecutionLookup;
-  private readonly resolvePipeline?: ResolvePipeline;
+  /** Runs of dead kernels taken over; retention. */
+  private readonly takeover: Takeover;
   private readonly describe: (err: unknown, procedure: string | null) => ErrorInfo;
   private isHalted = false;
   private closing = false;
@@ -61,7 +63,6 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     this.retentionMs = options.retentionMs ?? ENGINE_DEFAULTS.retentionMs;
     this.cancelGraceMs = options.cancelGraceMs ?? ENGINE_DEFAULTS.cancelGraceMs;
     this.waitEveryMs = options.waitEveryMs ?? ENGINE_DEFAULTS.waitEveryMs;
-    this.resolvePipeline = options.resolve;
     const describe = options.describeError ?? defaultDescribe;
     // A PARALLEL fails with its failing branch's own description (kind, line, procedure), whatever the
     // session's describer makes of an error it does not know.
@@ -80,6 +81,11 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
       documents: this.documents, clock: this.clock, retentionMs: this.retentionMs,
       localRun: (id) => this.runs.get(id),
       noteLease: (doc) => this.upkeep.leases.note(doc),
+    });
+    this.takeover = new Takeover({
+      host: this, find: this.find, resolve: options.resolve,
+      runsHere: (id) => this.runs.has(id),
+      adopt: (stored, strategy) => this.adopt(stored, strategy),
     });
   }
 
@@ -339,7 +345,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     const stored = await this.documents.read(track.execution_id);
     if (!stored || !isActive(stored.doc) || this.find.isExpired(stored.doc)) return null;
     if (t.leaseExpired(stored.doc, this.clock.now()) && !this.runs.has(stored.doc.execution_id)) {
-      await this.recover(stored);
+      await this.takeover.recover(stored);
       const again = await this.documents.read(track.execution_id);
       return again && isActive(again.doc) ? again : null;
     }
@@ -380,7 +386,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
       if (local) {
         await untilSettledOr(this.clock, local.settled, remaining, signal);
       } else if (leaseHolder && leaseHolder.doc.settled_at === null && t.leaseExpired(leaseHolder.doc, this.clock.now())) {
-        await this.recover(leaseHolder);
+        await this.takeover.recover(leaseHolder);
       } else {
         await delay(this.clock, Math.min(every, remaining), signal);
       }
@@ -423,7 +429,7 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     const old = found.doc;
     if (old.kind === 'BRANCH') throw new ExecutionError('invalid_argument', `${old.execution_id} is a PARALLEL branch: retry its parent`);
     if (old.settled_at === null) throw new ExecutionError('execution_active', `${old.execution_id} has not finished (${old.state}): cancel it first`);
-    const spec = await this.resolveFor(old);
+    const spec = await this.takeover.resolveFor(old);
     const track = old.track_name !== null ? { name: old.track_name, onConflict: spec.track?.onConflict ?? 'REJECT' } : spec.track;
     const again = { ...spec, track };
     return isParallelSpec(again) ? this.parallel(again, { retryOf: old.execution_id }) : this.start(again, { retryOf: old.execution_id });
@@ -453,61 +459,19 @@ export class ExecutionEngine implements RunHost, UpkeepHost {
     await run.setProgress(percent, message);
   }
 
-  // ----- leases, takeover, retention -----
+  // ----- leases, takeover, retention (takeover.ts) -----
 
   /**
    * Takes over runs whose owner stopped renewing (LOST, then ON_FAIL/FINALLY at most once, or a retry)
    * and deletes runs past their retention. Safe to run from several kernels at once.
    */
-  async sweep(): Promise<SweepReport> {
-    const recovered = await this.recoverStale();
-    const nowIso = isoAt(this.clock.now());
-    let expired = 0;
-    for (const id of await this.find.queryIds(q.expiredQuery(), [nowIso])) {
-      const stored = await this.documents.read(id);
-      if (stored && this.find.isExpired(stored.doc) && (await this.documents.remove(stored))) expired++;
-    }
-    return { recovered, expired };
+  sweep(): Promise<SweepReport> {
+    return this.takeover.sweep();
   }
 
   /** Takes over every run whose lease expired (the lease watch calls this as the earliest known lease runs out). */
-  async recoverStale(): Promise<number> {
-    await this.documents.ensureIndices();
-    let recovered = 0;
-    for (const id of await this.find.queryIds(q.staleLeaseQuery(), [isoAt(this.clock.now())])) {
-      if (this.runs.has(id)) continue;
-      const stored = await this.documents.read(id);
-      if (stored && (await this.recover(stored))) recovered++;
-    }
-    return recovered;
-  }
-
-  /** Takes one stale run over (compare-and-set on its lease). False when another engine got there first. */
-  private async recover(stored: Versioned): Promise<boolean> {
-    const canRetry = this.resolvePipeline !== undefined;
-    const outcome = await this.documents.update(stored, (d) => t.takeOver(d, this.actor(), canRetry));
-    if (!outcome.applied || !outcome.current) return false;
-    const taken = outcome.current;
-    this.emit({ type: 'takeover', execution_id: taken.doc.execution_id, document: taken.doc });
-    if (taken.doc.settled_at !== null) return true;
-    let spec: PipelineSpec;
-    try {
-      spec = await this.resolveFor(taken.doc);
-      if (isParallelSpec(spec) !== (taken.doc.kind === 'PARALLEL')) throw new Error('the stored pipeline is of another kind');
-    } catch (err) {
-      const info = { ...this.describe(err, taken.doc.procedure_name), type: 'pipeline_unavailable' };
-      const closed = await this.documents.update(taken, (d) => t.abandonUnresolvable(d, this.actor(), info));
-      if (closed.current) this.emit({ type: 'state', execution_id: taken.doc.execution_id, document: closed.current.doc });
-      return true;
-    }
-    const strategy = isParallelSpec(spec) ? new ParallelStrategy(spec, [], this) : new ProcedureStrategy(spec, this.describe);
-    this.adopt(taken, strategy).begin();
-    return true;
-  }
-
-  private async resolveFor(doc: ExecutionDocument): Promise<PipelineSpec> {
-    if (!this.resolvePipeline) throw new ExecutionError('pipeline_unavailable', 'this session cannot re-run stored pipelines');
-    return this.resolvePipeline(doc.pipeline);
+  recoverStale(): Promise<number> {
+    return this.takeover.recoverStale();
   }
 
   /** Renews the lease of every top-level run this engine owns (a write: it also notices changes made by others). */
