@@ -156,14 +156,16 @@ export class ControlFlow {
     const body = this.c.block(s.body, inner);
     const span = s.span;
     const reverse = s.reverse;
-    // Runs iterations from `i` on; `d` is the signed step, `end` the inclusive bound.
-    const run = (f: Frame, i: number, end: number, d: number): R<Completion> => {
-      for (; d > 0 ? i <= end : i >= end; i += d) {
-        f[slot] = i;
+    // Runs iterations from `i` on; `d` is the signed step, `end` the inclusive bound. All three are doubles, or
+    // all bigints for a range past 2^53 (for-range.ts): `<=`, `>=` and `+` mean the same on both, and the
+    // variable holds each value in its usual form (a bigint only past 2^53).
+    const run = (f: Frame, i: number | bigint, end: number | bigint, d: number | bigint): R<Completion> => {
+      for (; d > 0 ? i <= end : i >= end; i = (i as number) + (d as number)) {
+        f[slot] = typeof i === 'number' ? i : normalizeWhole(i);
         const c = body(f);
         if (c !== undefined) {
           if (isPromise(c)) {
-            const next = i + d;
+            const next = (i as number) + (d as number);
             return c.then((c2) => {
               if (c2 === EXIT) return undefined;
               if (c2 === RETURN) return RETURN;
@@ -176,38 +178,15 @@ export class ControlFlow {
         }
         const t = ctxOf(f).tick(span);
         if (t) {
-          const next = i + d;
+          const next = (i as number) + (d as number);
           return t.then(() => run(f, next, end, d));
         }
       }
       return undefined;
     };
-    // The same, counting exactly in BigInt (a bound past 2^53); the variable holds each value in its usual form.
-    const runExact = (f: Frame, i: bigint, end: bigint, d: bigint): R<Completion> => {
-      for (; d > 0n ? i <= end : i >= end; i += d) {
-        f[slot] = normalizeWhole(i);
-        const c = body(f);
-        const next = i + d;
-        if (c !== undefined) {
-          if (isPromise(c)) {
-            return c.then((c2) => {
-              if (c2 === EXIT) return undefined;
-              if (c2 === RETURN) return RETURN;
-              const t = ctxOf(f).tick(span);
-              return t ? t.then(() => runExact(f, next, end, d)) : runExact(f, next, end, d);
-            });
-          }
-          if (c === EXIT) return undefined;
-          if (c === RETURN) return RETURN;
-        }
-        const t = ctxOf(f).tick(span);
-        if (t) return t.then(() => runExact(f, next, end, d));
-      }
-      return undefined;
-    };
     return (f) => then(from(f), (a) => then(to(f), (b) => then(step ? step(f) : 1, (st) => {
       const plan = rangePlan(a, b, st, reverse, span);
-      return plan.exact ? runExact(f, plan.start, plan.end, plan.step) : run(f, plan.start, plan.end, plan.step);
+      return run(f, plan.start, plan.end, plan.step);
     })));
   }
 
