@@ -1,18 +1,15 @@
-// The documents a search returns: ES|QL says which match (`KEEP _index, _id`, data/search.ts), the store gives
+// The documents a search returns: ES|QL says which match (`METADATA _id, _index`, data/search.ts), the store gives
 // them by id as they are stored. ES|QL's own values are doc values (a `float` field widens, 29.99 ->
 // 29.989999771118164; objects come out as dotted columns); a search returns `_source`, as Elasticsearch's
 // _search does, so SEARCH and DELETE ... WHERE read what was indexed.
 import type { DataStore, EsqlResult, StoredDocument } from '../store/store';
 import { Doc, fromJson, isDoc } from '../values';
 
-/** The ES|QL tail that keeps only what `documentsOf` needs. */
-export const KEEP_IDS = 'KEEP _index, _id';
-
 /**
- * The stored documents of the rows of a `... METADATA _id, _index | KEEP _index, _id` query, in row order, each
- * `{_id, ...its _source}` (GET_DOCUMENT's shape). A document deleted since the query is left out.
+ * The stored documents of the rows of a `... METADATA _id, _index` query, in row order, each `{_id, ...its
+ * _source}` (GET_DOCUMENT's shape); null for a document deleted since the query.
  */
-export async function documentsOf(store: DataStore, result: EsqlResult): Promise<Doc[]> {
+export async function documentsOf(store: DataStore, result: EsqlResult): Promise<(Doc | null)[]> {
   const indexAt = result.columns.findIndex((c) => c.name === '_index');
   const idAt = result.columns.findIndex((c) => c.name === '_id');
   // one multi-get per index, the answers put back in row order
@@ -29,11 +26,14 @@ export async function documentsOf(store: DataStore, result: EsqlResult): Promise
     const docs = store.getMany ? await store.getMany(index, w.ids) : await Promise.all(w.ids.map((id) => store.get(index, id)));
     docs.forEach((d, k) => { found[w.rows[k]] = d; });
   }
-  const out: Doc[] = [];
-  for (const d of found) {
-    if (!d) continue;
+  return found.map((d) => {
+    if (!d) return null;
     const source = fromJson(d._source);
-    out.push(isDoc(source) ? { _id: d._id, ...source } : { _id: d._id });
-  }
-  return out;
+    return isDoc(source) ? { _id: d._id, ...source } : { _id: d._id };
+  });
+}
+
+/** SEARCH's hits: the documents still there. */
+export async function hitsOf(store: DataStore, result: EsqlResult): Promise<Doc[]> {
+  return (await documentsOf(store, result)).filter((d): d is Doc => d !== null);
 }

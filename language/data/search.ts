@@ -5,7 +5,6 @@
 // ids) inside `bool` (must, filter, should, must_not). `match` is approximated by case-insensitive substring
 // tests of its words (any word, like match's default OR).
 import { Value, toJsonable } from '../values';
-import { KEEP_IDS } from './search-hits';
 
 export interface SearchQuery {
   text: string;
@@ -26,7 +25,7 @@ export function searchQuery(index: string, dsl: Value): SearchQuery {
   let text = `FROM ${from} METADATA _id, _index`;
   if (where !== 'true') text += ` | WHERE ${where}`;
   if (size !== undefined) text += ` | LIMIT ${Math.max(0, Math.floor(size))}`;
-  return { text: `${text} | ${KEEP_IDS}`, params };
+  return { text: `${text} | KEEP _index, _id`, params };
 }
 
 function isPlainObject(v: Json): v is Record<string, Json> {

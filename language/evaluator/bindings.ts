@@ -161,6 +161,7 @@ export class Bindings {
     if (path.length === 0) {
       if (ref.isConst) throw new ScriptError('const_error', `cannot assign to constant ${s.name}`, s.span);
       const set = ref.set;
+      // in place only for `SET v = ARRAY_APPEND(v, x)` itself, not for a package variable reached by `pkg.v`
       const inPlace = path === s.path ? this.appendInPlace(s, ref, scope, value) : undefined;
       return inPlace ?? ((f) => {
         const x = value(f);

@@ -4,9 +4,9 @@ import type * as A from '../ast';
 import { ScriptError } from '../errors';
 import { Doc, Value, isDoc, typeOf } from '../values';
 import { isNumeric } from '../long-integers';
-import { sourceOf } from '../data/rows';
+import { rowsOf, sourceOf } from '../data/rows';
 import { searchQuery } from '../data/search';
-import { KEEP_IDS, documentsOf } from '../data/search-hits';
+import { documentsOf, hitsOf } from '../data/search-hits';
 import { createIndexDefinition } from '../data/commands';
 import type { Compiler } from './compile';
 import type { DataStatements } from './data-statements';
@@ -91,18 +91,24 @@ export class IndexCommands {
     const test = this.c.expr(cond, inner);
     return (f) => then(index(f), async (name) => {
       const from = /^[A-Za-z0-9_.*\-]+$/.test(name) ? name : JSON.stringify(name);
-      const found = await execute(f, `FROM ${from} METADATA _id, _index | LIMIT 10000 | ${KEEP_IDS}`, [], span);
+      const found = await execute(f, `FROM ${from} METADATA _id, _index | LIMIT 10000`, [], span);
       const docs = await guard(documentsOf(storeAt(f, span), found), span);
+      // the stored document, its date fields as DATE values (what the query read them as), so `ts < NOW()` works
+      const rows = rowsOf(found);
+      const dates = found.columns.filter((c) => c.type === 'date' || c.type === 'date_nanos').map((c) => c.name);
       const ids: string[] = [];
-      for (const row of docs) {
-        const doc = nested(row);
+      for (let r = 0; r < docs.length; r++) {
+        const stored = docs[r];
+        if (!stored) continue;
+        for (const name of dates) if (rows[r][name] !== null) replaceAt(stored, name, rows[r][name]);
+        const doc = nested(stored);
         for (const s of slots) {
           const outer = s.outer(f);
           f[s.slot] = Object.prototype.hasOwnProperty.call(doc, s.name) ? doc[s.name] : outer === undefined ? null : outer;
         }
         let v = test(f);
         if (isPromise(v)) v = await v;
-        if (v === true) ids.push(String(row._id));
+        if (v === true) ids.push(String(stored._id));
       }
       return ids;
     });
@@ -133,7 +139,7 @@ export class IndexCommands {
       } catch (err) {
         throw new ScriptError('argument_error', `SEARCH: ${(err as Error).message}`, query.span);
       }
-      return execute(f, q.text, q.params, span).then((r) => guard(documentsOf(storeAt(f, span), r), span));
+      return execute(f, q.text, q.params, span).then((r) => guard(hitsOf(storeAt(f, span), r), span));
     }));
   }
 
@@ -187,6 +193,18 @@ function freeNames(e: A.Expr, out = new Set<string>(), bound = new Set<string>()
     default: break;
   }
   return out;
+}
+
+/** Replaces the value at a dotted field path (`user.since`) where the document has one, as a key or nested. */
+function replaceAt(doc: Doc, path: string, v: Value): void {
+  if (Object.prototype.hasOwnProperty.call(doc, path)) {
+    if (doc[path] !== null) doc[path] = v;
+    return;
+  }
+  for (let dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+    const inner = doc[path.slice(0, dot)];
+    if (isDoc(inner)) replaceAt(inner, path.slice(dot + 1), v);
+  }
 }
 
 /**

@@ -150,6 +150,15 @@ DELETE FROM 'prices' WHERE price == 29.99;
 REFRESH 'prices';`);
     const r = await h.ok("PRINT ARRAY_MAP(SEARCH 'prices' QUERY {'match_all': {}}, (d) => d._id);");
     expect(printed(r)).to.deep.equal(['["b"]']);
+    // date fields are DATE values in the condition, at the top and nested, as the query reads them
+    await h.ok(`CREATE INDEX 'events' WITH MAPPINGS {'properties': {'ts': {'type': 'date'}, 'user': {'properties': {'since': {'type': 'date'}}}}};
+INDEX {'_id': 'old', 'ts': '2020-01-01T00:00:00Z', 'user': {'since': '2020-01-01T00:00:00Z'}} INTO 'events';
+INDEX {'_id': 'new', 'ts': '2090-01-01T00:00:00Z', 'user': {'since': '2010-01-01T00:00:00Z'}} INTO 'events';
+REFRESH 'events';
+DELETE FROM 'events' WHERE ts < NOW() AND user.since > DATE_PARSE('2015-01-01', 'yyyy-MM-dd');
+REFRESH 'events';`);
+    const left = await h.ok("PRINT ARRAY_MAP(SEARCH 'events' QUERY {'match_all': {}}, (d) => d._id || ' ' || d.ts);");
+    expect(printed(left)).to.deep.equal(['["new 2090-01-01T00:00:00Z"]']);
   });
 
   it('the outbox of the integrations goes to .escript_outbox', async () => {
