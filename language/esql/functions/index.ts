@@ -10,6 +10,7 @@ import { defineMultivalueFunctions } from './multivalue';
 import { defineIpFunctions } from './ip';
 import { defineFullTextFunctions } from './full-text';
 import { defineGeoFunctions } from './geo';
+import { defineSpatialFunctions } from './spatial';
 
 export { coerceNumber, noText, standardEvaluator, widenNumeric, kahanSum, roundHalfUp } from './common';
 
@@ -23,5 +24,6 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   defineIpFunctions(r);
   defineFullTextFunctions(r);
   defineGeoFunctions(r);
+  defineSpatialFunctions(r);
   registerAggregates(r);
 }

@@ -1,0 +1,88 @@
+// Bounds and centroids of spatial values: ST_ENVELOPE, ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX and the
+// ST_CENTROID_AGG aggregate. Geometries are WKT; geo_point coordinates are read as the index stores them.
+import { DataType, formatPoint, javaDouble, parsePoint } from '../types';
+import { EvalFailure } from '../errors';
+import { AggregateFunction, typeError } from '../registry';
+import { DoubleSum } from '../aggregates';
+import { expect, scalar } from './common';
+import { storedPoint } from './geo';
+import type { FunctionRegistry } from '../registry';
+
+const SPATIAL: DataType[] = ['geo_point', 'geo_shape', 'cartesian_point', 'cartesian_shape'];
+const isSpatial = (t: DataType): boolean => SPATIAL.includes(t);
+const isPoint = (t: DataType): boolean => t === 'geo_point' || t === 'cartesian_point';
+
+interface Bounds { minX: number; maxX: number; minY: number; maxY: number }
+
+/** The bounding box of a WKT geometry (a BBOX's own bounds), or null for EMPTY. */
+export function wktBounds(wkt: string, type: DataType): Bounds | null {
+  if (isPoint(type)) {
+    const p = parsePoint(wkt);
+    if (!p) throw new EvalFailure('java.lang.IllegalArgumentException', `not a point: [${wkt}]`);
+    const { x, y } = storedPoint(p, type);
+    return { minX: x, maxX: x, minY: y, maxY: y };
+  }
+  const nums = (wkt.match(/[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? []).map(Number);
+  if (nums.length === 0) return null;
+  if (/^\s*bbox\b/i.test(wkt)) return { minX: nums[0], maxX: nums[1], maxY: nums[2], minY: nums[3] };
+  // Pairs, or triples when the WKT carries a z (POINT Z, 3 numbers a coordinate).
+  const dims = /\b(?:z|m)\s*\(/i.test(wkt) ? 3 : /\bzm\s*\(/i.test(wkt) ? 4 : 2;
+  const b: Bounds = { minX: Infinity, maxX: -Infinity, minY: Infinity, maxY: -Infinity };
+  for (let i = 0; i + 1 < nums.length; i += dims) {
+    b.minX = Math.min(b.minX, nums[i]); b.maxX = Math.max(b.maxX, nums[i]);
+    b.minY = Math.min(b.minY, nums[i + 1]); b.maxY = Math.max(b.maxY, nums[i + 1]);
+  }
+  return b;
+}
+
+/** Elasticsearch's WKT for a rectangle: `BBOX (minX, maxX, maxY, minY)`. */
+export function formatBbox(b: Bounds): string {
+  return `BBOX (${javaDouble(b.minX)}, ${javaDouble(b.maxX)}, ${javaDouble(b.maxY)}, ${javaDouble(b.minY)})`;
+}
+
+export function defineSpatialFunctions(r: FunctionRegistry): void {
+  const expected = 'geo_point, geo_shape, cartesian_point or cartesian_shape';
+  r.define(scalar({
+    name: 'st_envelope', category: 'spatial', args: 1, signature: 'ST_ENVELOPE(geometry) -> geo_shape | cartesian_shape',
+    doc: 'The bounding box of a geometry, as a BBOX shape.',
+    resolve: (t, a) => expect(`ST_ENVELOPE(${a[0].text})`, a, 0, isSpatial, expected) ?? (t[0].startsWith('geo') ? 'geo_shape' : t[0] === 'null' ? 'geo_shape' : 'cartesian_shape'),
+    impl: ([v], [t]) => {
+      const b = wktBounds(String(v), t);
+      return b ? formatBbox(b) : null;
+    },
+  }));
+  for (const [name, key] of [['st_xmin', 'minX'], ['st_xmax', 'maxX'], ['st_ymin', 'minY'], ['st_ymax', 'maxY']] as const) {
+    r.define(scalar({
+      name, category: 'spatial', args: 1, signature: `${name.toUpperCase()}(geometry) -> double`,
+      doc: `The ${key.startsWith('min') ? 'smallest' : 'largest'} ${key.endsWith('X') ? 'x (longitude)' : 'y (latitude)'} coordinate of a geometry.`,
+      resolve: (_t, a) => expect(`${name.toUpperCase()}(${a[0].text})`, a, 0, isSpatial, expected) ?? 'double',
+      impl: ([v], [t]) => wktBounds(String(v), t)?.[key] ?? null,
+    }));
+  }
+  r.define(centroidAggregate());
+}
+
+/** ST_CENTROID_AGG: the mean of the points, each axis summed with compensation as Elasticsearch sums doubles. */
+function centroidAggregate(): AggregateFunction {
+  return {
+    kind: 'aggregate', name: 'st_centroid_agg', category: 'aggregate', minArgs: 1, maxArgs: 1,
+    signature: 'ST_CENTROID_AGG(point) -> geo_point | cartesian_point', doc: 'The centroid of the points.',
+    resolve: (t, a) => (t[0] === 'geo_point' || t[0] === 'cartesian_point' ? t[0]
+      : typeError(`ST_CENTROID_AGG(${a[0].text})`, 0, 1, 'geo_point or cartesian_point', a[0])),
+    create: (type) => {
+      const xs = new DoubleSum();
+      const ys = new DoubleSum();
+      let n = 0;
+      const one = (v: unknown): void => {
+        const p = parsePoint(String(v));
+        if (!p) return;
+        const { x, y } = storedPoint(p, type);
+        xs.add(x); ys.add(y); n++;
+      };
+      return {
+        add: (v) => { if (Array.isArray(v)) v.forEach(one); else if (v !== null && v !== undefined) one(v); },
+        result: () => (n === 0 ? null : formatPoint(xs.sum / n, ys.sum / n)),
+      };
+    },
+  };
+}
