@@ -1,5 +1,5 @@
-// Bounds and centroids of spatial values: ST_ENVELOPE, ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX and the
-// ST_CENTROID_AGG aggregate. Geometries are WKT; geo_point coordinates are read as the index stores them.
+// Bounds, distances and centroids of spatial values: ST_ENVELOPE, ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX,
+// ST_DISTANCE and the ST_CENTROID_AGG aggregate. Geometries are WKT; geo_point coordinates are read as the index stores them.
 import { DataType, formatPoint, javaDouble, parsePoint } from '../types';
 import { EvalFailure } from '../errors';
 import { AggregateFunction, typeError } from '../registry';
@@ -59,7 +59,43 @@ export function defineSpatialFunctions(r: FunctionRegistry): void {
       impl: ([v], [t]) => wktBounds(String(v), t)?.[key] ?? null,
     }));
   }
+  r.define(scalar({
+    name: 'st_distance', category: 'spatial', args: 2, signature: 'ST_DISTANCE(point, point) -> double',
+    doc: 'The distance between two points: metres along the great circle for geo_point, straight-line for cartesian_point.',
+    resolve: (t, a) => {
+      const call = `ST_DISTANCE(${a[0].text}, ${a[1].text})`;
+      const bad = expect(call, a, 0, isPoint, 'geo_point or cartesian_point') ?? expect(call, a, 1, isPoint, 'geo_point or cartesian_point');
+      if (bad) return bad;
+      if (t[0] !== 'null' && t[1] !== 'null' && t[0] !== t[1]) return typeError(call, 1, 2, t[0], a[1]);
+      return 'double';
+    },
+    impl: ([v, w], [t]) => {
+      const p = parsePoint(String(v));
+      const q = parsePoint(String(w));
+      if (!p || !q) throw new EvalFailure('java.lang.IllegalArgumentException', `not a point: [${String(p ? w : v)}]`);
+      if (t === 'cartesian_point') return Math.hypot(p.x - q.x, p.y - q.y);
+      const a = storedPoint(p, t);
+      const b = storedPoint(q, t);
+      return haversineMeters(a.y, a.x, b.y, b.x);
+    },
+  }));
   r.define(centroidAggregate());
+}
+
+// The mean earth radius Lucene measures geo distances with.
+const EARTH_MEAN_RADIUS_METERS = 6371008.7714;
+const SORT_KEY = new Float64Array(1);
+const SORT_KEY_BITS = new BigUint64Array(SORT_KEY.buffer);
+
+/**
+ * Great-circle distance by the haversine formula in Lucene's form (1 - cos terms, the sum's last 3 bits dropped);
+ * Lucene's own cosine is a table-based approximation, so the last digits can differ from Elasticsearch's.
+ */
+export function haversineMeters(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  SORT_KEY[0] = 1 - Math.cos((lat1 - lat2) * rad) + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * (1 - Math.cos((lon1 - lon2) * rad));
+  SORT_KEY_BITS[0] &= 0xFFFFFFFFFFFFFFF8n;
+  return 2 * EARTH_MEAN_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(SORT_KEY[0] * 0.5)));
 }
 
 /** ST_CENTROID_AGG: the mean of the points, each axis summed with compensation as Elasticsearch sums doubles. */

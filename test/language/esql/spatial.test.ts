@@ -1,5 +1,5 @@
-// Spatial bounds and centroids: ST_ENVELOPE and ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX of points and shapes,
-// ST_CENTROID_AGG of geo and cartesian points (geo_point coordinates as the index quantizes them).
+// Spatial bounds, distances and centroids: ST_ENVELOPE and ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX of points and
+// shapes, ST_DISTANCE, ST_CENTROID_AGG of geo and cartesian points (geo_point coordinates as the index quantizes them).
 import { expect } from 'chai';
 import { runEsqlSync } from '../../../language/esql/engine';
 
@@ -22,6 +22,13 @@ describe('ES|QL spatial bounds and centroids', () => {
     const g = one('ROW p = TO_GEOPOINT("POINT (10 20)"), k = 1 | STATS c = ST_CENTROID_AGG(p) WHERE k > 1, d = ST_CENTROID_AGG(p)');
     expect(g.values[0][0]).to.equal(null);
     expect(g.values[0][1]).to.match(/^POINT \(9\.99999\d+ 19\.99999\d+\)$/); // quantized to Lucene's 32-bit grid
+  });
+
+  it('ST_DISTANCE: straight-line for cartesian points, great-circle metres for geo points', () => {
+    expect(one('ROW d = ST_DISTANCE(TO_CARTESIANPOINT("POINT (0 0)"), TO_CARTESIANPOINT("POINT (3 4)"))').values[0]).to.deep.equal([5]);
+    const d = one('ROW d = ST_DISTANCE(TO_GEOPOINT("POINT (0 0)"), TO_GEOPOINT("POINT (90 0)"))').values[0][0] as number;
+    expect(Math.abs(d - Math.PI * 6371008.7714 / 2)).to.be.lessThan(1); // a quarter of the equator
+    expect(() => one('ROW d = ST_DISTANCE(TO_GEOPOINT("POINT (0 0)"), TO_CARTESIANPOINT("POINT (0 0)"))')).to.throw(/second argument of \[ST_DISTANCE/);
   });
 
   it('refuses non-spatial arguments', () => {
