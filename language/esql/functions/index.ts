@@ -11,6 +11,7 @@ import { defineIpFunctions } from './ip';
 import { defineFullTextFunctions } from './full-text';
 import { defineGeoFunctions } from './geo';
 import { defineSpatialFunctions } from './spatial';
+import { defineSpatialRelations } from './spatial-relate';
 
 export { coerceNumber, noText, standardEvaluator, widenNumeric, kahanSum, roundHalfUp } from './common';
 
@@ -25,5 +26,6 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   defineFullTextFunctions(r);
   defineGeoFunctions(r);
   defineSpatialFunctions(r);
+  defineSpatialRelations(r);
   registerAggregates(r);
 }
