@@ -1,5 +1,5 @@
 // Bounds, distances and centroids of spatial values: ST_ENVELOPE, ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX,
-// ST_DISTANCE and the ST_CENTROID_AGG aggregate. Geometries are WKT; geo_point coordinates are read as the index stores them.
+// ST_DISTANCE and the ST_CENTROID_AGG and ST_EXTENT_AGG aggregates. Geometries are WKT; geo_point coordinates are read as the index stores them.
 import { DataType, formatPoint, javaDouble, parsePoint } from '../types';
 import { EvalFailure } from '../errors';
 import { AggregateFunction, typeError } from '../registry';
@@ -80,6 +80,44 @@ export function defineSpatialFunctions(r: FunctionRegistry): void {
     },
   }));
   r.define(centroidAggregate());
+  r.define(extentAggregate());
+}
+
+/**
+ * ST_EXTENT_AGG: the bounding box of every geometry. For geo types the box may cross the dateline: of the two
+ * boxes that hold both the eastern and the western longitudes, the narrower is chosen (the one not crossing on a tie).
+ */
+function extentAggregate(): AggregateFunction {
+  return {
+    kind: 'aggregate', name: 'st_extent_agg', category: 'aggregate', minArgs: 1, maxArgs: 1,
+    signature: 'ST_EXTENT_AGG(geometry) -> geo_shape | cartesian_shape', doc: 'The bounding box of all the geometries.',
+    resolve: (t, a) => (isSpatial(t[0]) ? (t[0].startsWith('geo') ? 'geo_shape' : 'cartesian_shape')
+      : typeError(`ST_EXTENT_AGG(${a[0].text})`, 0, 1, 'geo_point, cartesian_point, geo_shape or cartesian_shape', a[0])),
+    create: (_type, [argType]) => {
+      const geo = argType.startsWith('geo');
+      let minY = Infinity; let maxY = -Infinity;
+      // Longitudes east and west of the meridian apart, to choose whether the box crosses the dateline.
+      let minPos = Infinity; let maxPos = -Infinity; let minNeg = Infinity; let maxNeg = -Infinity;
+      const one = (v: unknown): void => {
+        const b = wktBounds(String(v), argType);
+        if (!b) return;
+        minY = Math.min(minY, b.minY); maxY = Math.max(maxY, b.maxY);
+        for (const x of [b.minX, b.maxX]) {
+          if (x >= 0 || !geo) { minPos = Math.min(minPos, x); maxPos = Math.max(maxPos, x); } else { minNeg = Math.min(minNeg, x); maxNeg = Math.max(maxNeg, x); }
+        }
+      };
+      return {
+        add: (v) => { if (Array.isArray(v)) v.forEach(one); else if (v !== null && v !== undefined) one(v); },
+        result: () => {
+          if (minY === Infinity) return null;
+          if (minNeg === Infinity) return formatBbox({ minX: minPos, maxX: maxPos, minY, maxY });
+          if (minPos === Infinity) return formatBbox({ minX: minNeg, maxX: maxNeg, minY, maxY });
+          const crossing = 360 + maxNeg - minPos < maxPos - minNeg;
+          return formatBbox(crossing ? { minX: minPos, maxX: maxNeg, minY, maxY } : { minX: minNeg, maxX: maxPos, minY, maxY });
+        },
+      };
+    },
+  };
 }
 
 // The mean earth radius Lucene measures geo distances with.

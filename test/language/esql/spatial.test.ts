@@ -1,5 +1,5 @@
 // Spatial bounds, distances and centroids: ST_ENVELOPE and ST_XMIN / ST_XMAX / ST_YMIN / ST_YMAX of points and
-// shapes, ST_DISTANCE, ST_CENTROID_AGG of geo and cartesian points (geo_point coordinates as the index quantizes them).
+// shapes, ST_DISTANCE, ST_EXTENT_AGG, ST_CENTROID_AGG of geo and cartesian points (geo_point coordinates as the index quantizes them).
 import { expect } from 'chai';
 import { runEsqlSync } from '../../../language/esql/engine';
 
@@ -29,6 +29,14 @@ describe('ES|QL spatial bounds and centroids', () => {
     const d = one('ROW d = ST_DISTANCE(TO_GEOPOINT("POINT (0 0)"), TO_GEOPOINT("POINT (90 0)"))').values[0][0] as number;
     expect(Math.abs(d - Math.PI * 6371008.7714 / 2)).to.be.lessThan(1); // a quarter of the equator
     expect(() => one('ROW d = ST_DISTANCE(TO_GEOPOINT("POINT (0 0)"), TO_CARTESIANPOINT("POINT (0 0)"))')).to.throw(/second argument of \[ST_DISTANCE/);
+  });
+
+  it('ST_EXTENT_AGG boxes all geometries; a geo box crosses the dateline when that is narrower', () => {
+    const box = (points: string[], to = 'TO_CARTESIANPOINT') => one(
+      `ROW p = [${points.map((p) => `"${p}"`).join(', ')}] | MV_EXPAND p | EVAL p = ${to}(p) | STATS e = ST_EXTENT_AGG(p)`).values[0][0];
+    expect(box(['POINT (1 5)', 'POINT (-3 2)', 'POINT (4 -1)'])).to.equal('BBOX (-3.0, 4.0, 5.0, -1.0)');
+    expect(box(['POINT (170 0)', 'POINT (-170 10)'], 'TO_GEOSHAPE')).to.equal('BBOX (170.0, -170.0, 10.0, 0.0)');
+    expect(box(['POINT (10 0)', 'POINT (-10 10)'], 'TO_GEOSHAPE')).to.equal('BBOX (-10.0, 10.0, 10.0, 0.0)');
   });
 
   it('refuses non-spatial arguments', () => {
