@@ -25,7 +25,7 @@ export function defineDateFunctions(r: FunctionRegistry): void {
     resolve: (t, a) => {
       if (isDate(t[0]) && (t[1] === 'time_duration' || t[1] === 'date_period')) return t[0]; // older (date, interval) order
       return expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 0, (x) => x === 'time_duration' || x === 'date_period', 'dateperiod or timeduration') ??
-        expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, (x) => isDate(x) || x === 'null', 'date_nanos or datetime') ?? (t[1] === 'date_nanos' ? 'date_nanos' : 'date');
+        expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, isDate, 'date_nanos or datetime') ?? (t[1] === 'date_nanos' ? 'date_nanos' : 'date');
     },
     build: (args, ctx) => standardEvaluator(args, ctx, ([i, d], [t0]) => (isDate(t0)
       ? truncateDate(i as number, d as Duration | Period, ctx.timeZone)
