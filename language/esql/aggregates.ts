@@ -23,7 +23,7 @@ function numericArg(name: string, args: Compiled[]): string | null {
 }
 
 /** Compensated (Kahan) summation, as Elasticsearch's double sums use. */
-class DoubleSum {
+export class DoubleSum {
   sum = 0;
   private c = 0;
   add(v: number): void {
@@ -36,7 +36,8 @@ class DoubleSum {
 
 /** Percentile with linear interpolation between closest ranks (exact for the data sizes t-digest keeps whole). */
 export function percentileOf(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
+  // Elasticsearch answers null, without a warning, for a percentile outside 0..100.
+  if (sorted.length === 0 || !(p >= 0 && p <= 100)) return null;
   if (sorted.length === 1) return sorted[0];
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);

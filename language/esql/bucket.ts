@@ -3,7 +3,7 @@
 import { Expr } from './ast';
 import { Column, ExprCompiler } from './compile';
 import { Compiled } from './registry';
-import { Duration, Period, isNumeric, isString } from './types';
+import { Duration, Period, isDate, isNumeric, isString } from './types';
 import { makeInterval, toDatetime, truncateDate } from './values';
 import { EvalFailure } from './errors';
 import { standardEvaluator } from './functions';
@@ -25,7 +25,7 @@ export function bucketCompile(e: Expr & { kind: 'call' }, columns: Column[], com
   if (args.length !== 2 && args.length !== 4) return compiler.fail(e.span, `error building [bucket]: expects 2 or 4 arguments`);
   const field = args[0];
   const ctx = compiler.context(e);
-  if (field.type === 'date') {
+  if (isDate(field.type)) {
     let interval: Duration | Period;
     if (args.length === 2) {
       // A string literal span ("1 week") is read as a date_period or time_duration (implicit casting).
@@ -41,7 +41,7 @@ export function bucketCompile(e: Expr & { kind: 'call' }, columns: Column[], com
       const to = toDatetime(args[3].constant?.value, args[3].type === 'date' ? 'date' : 'keyword');
       interval = DATE_CANDIDATES.find((c) => Math.ceil((to - from) / approxMs(c)) <= n) ?? DATE_CANDIDATES[DATE_CANDIDATES.length - 1];
     }
-    return { type: 'date', text: e.text, fn: standardEvaluator([field], ctx, ([v]) => truncateDate(v as number, interval)) };
+    return { type: field.type, text: e.text, fn: standardEvaluator([field], ctx, ([v]) => truncateDate(v as number, interval)) };
   }
   if (isNumeric(field.type) || field.type === 'null') {
     let span: number;

@@ -4,8 +4,8 @@
 import { Expr } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
-import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
-import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDatetime } from './values';
+import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
+import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDateNanos, toDatetime } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
 import { combineDisjunctions } from './disjunctions';
 import { arithmeticImpl } from './arithmetic';
@@ -303,14 +303,14 @@ export class ExprCompiler {
   /** Makes a string constant comparable with a date/ip/version operand (ES|QL's implicit casting). */
   private coerceLiteral(other: Compiled, c: Compiled, span: Span): Compiled {
     if (!c.constant || !isString(c.type)) return c;
-    if (other.type === 'date') {
+    if (isDate(other.type)) {
       const v = c.constant.value;
-      const conv = (s: unknown): number => toDatetime(s, 'keyword');
+      const conv = (s: unknown): number => (other.type === 'date' ? toDatetime(s, 'keyword') : toDateNanos(s, 'keyword'));
       try {
         const value = Array.isArray(v) ? v.map(conv) : v === null ? null : conv(v);
-        return constant(value, 'date', c.text);
+        return constant(value, other.type, c.text);
       } catch (err) {
-        this.fail(span, `Cannot convert string [${String(v)}] to [DATETIME], error [${(err as Error).message}]`);
+        this.fail(span, `Cannot convert string [${String(v)}] to [${other.type === 'date' ? 'DATETIME' : 'DATE_NANOS'}], error [${(err as Error).message}]`);
         return c;
       }
     }
@@ -331,11 +331,11 @@ export class ExprCompiler {
     let cmpType: DataType = lt === 'null' ? rt : lt;
     if (lt !== 'null' && rt !== 'null') {
       const compatible = lt === rt || (isNumeric(lt) && isNumeric(rt) && widenNumeric([lt, rt]) !== null) ||
-        (isString(lt) && isString(rt));
+        (isString(lt) && isString(rt)) || (isDate(lt) && isDate(rt));
       if (!compatible) {
         return this.fail(e.span, `first argument of [${e.text}] is [${lt}] so second argument must also be [${lt}] but was [${rt}]`);
       }
-      cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : noText(lt);
+      cmpType = isNumeric(lt) && isNumeric(rt) ? (widenNumeric([lt, rt]) as DataType) : isDate(lt) ? 'date' : noText(lt);
     }
     if (lt === 'null' || rt === 'null') return constant(null, 'boolean', e.text);
     if (op === '=~') {
@@ -362,14 +362,14 @@ export class ExprCompiler {
     if (lt === 'unsupported' || rt === 'unsupported') return { ...DUMMY, type: 'unsupported' };
     const temporal = (t: DataType): boolean => t === 'time_duration' || t === 'date_period';
     // Date math with a null operand is null, typed as the other side.
-    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (lt === 'date' || rt === 'date' || temporal(lt) || temporal(rt))) {
+    if ((op === '+' || op === '-') && (lt === 'null' || rt === 'null') && (isDate(lt) || isDate(rt) || temporal(lt) || temporal(rt))) {
       return constant(null, lt === 'null' ? rt : lt, e.text);
     }
-    // date +/- interval
-    if ((op === '+' || op === '-') && (lt === 'date' && temporal(rt) || (op === '+' && temporal(lt) && rt === 'date'))) {
-      const [d, iv] = lt === 'date' ? [l, r] : [r, l];
+    // date +/- interval (a date_nanos stays one)
+    if ((op === '+' || op === '-') && (isDate(lt) && temporal(rt) || (op === '+' && temporal(lt) && isDate(rt)))) {
+      const [d, iv] = isDate(lt) ? [l, r] : [r, l];
       const sign = op === '-' ? -1 : 1;
-      return this.foldable([l, r], { type: 'date', text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign)) });
+      return this.foldable([l, r], { type: d.type, text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign)) });
     }
     if ((op === '+' || op === '-') && temporal(lt) && lt === rt && l.constant && r.constant) {
       const sign = op === '-' ? -1 : 1;
@@ -545,7 +545,7 @@ export class ExprCompiler {
 
 const CAST_FUNCTIONS: Partial<Record<DataType, string>> = {
   boolean: 'to_boolean', integer: 'to_integer', long: 'to_long', double: 'to_double', keyword: 'to_string',
-  text: 'to_string', date: 'to_datetime', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
+  text: 'to_string', date: 'to_datetime', date_nanos: 'to_date_nanos', ip: 'to_ip', version: 'to_version', unsigned_long: 'to_unsigned_long',
   date_period: 'to_dateperiod', time_duration: 'to_timeduration', geo_point: 'to_geopoint', geo_shape: 'to_geoshape',
   cartesian_point: 'to_cartesianpoint', cartesian_shape: 'to_cartesianshape',
 };

@@ -27,6 +27,10 @@ export function isNumeric(t: DataType): boolean {
 export function isString(t: DataType): boolean {
   return t === 'keyword' || t === 'text';
 }
+/** A point in time: datetime, or date_nanos (held to the millisecond, as datetime is). */
+export function isDate(t: DataType): boolean {
+  return t === 'date' || t === 'date_nanos';
+}
 export function isWholeNumber(t: DataType): boolean {
   return t === 'integer' || t === 'long' || t === 'unsigned_long';
 }

@@ -256,6 +256,35 @@ export function toDatetime(v: unknown, from: DataType): number {
   }
 }
 
+// date_nanos values are held as epoch millis, as dates are; a nanosecond long covers 1970 to 2262-04-11.
+const NANOS_MAX_MILLIS = 9223372036854;
+
+/** TO_DATE_NANOS: a date, date text, or a count of nanoseconds since the epoch, within the nanosecond range. */
+export function toDateNanos(v: unknown, from: DataType): number {
+  switch (from) {
+    case 'date_nanos': return v as number;
+    case 'integer': case 'long': case 'unsigned_long': case 'double': {
+      const nanos = from === 'double' ? BigInt(Math.trunc(v as number)) : BigInt(v as number | bigint);
+      if (nanos < 0n) throw new EvalFailure('java.lang.IllegalArgumentException', 'Nanosecond dates before 1970-01-01T00:00:00.000Z are not supported.');
+      if (nanos > LONG_MAX) throw outOfRange(v, 'long');
+      return Number(nanos / 1000000n);
+    }
+    case 'date': {
+      const ms = v as number;
+      if (ms < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `milliSeconds [${ms}] are before the epoch in 1970 and cannot be processed in nanosecond resolution`);
+      if (ms > NANOS_MAX_MILLIS) throw new EvalFailure('java.lang.IllegalArgumentException', `milliSeconds [${ms}] are after 2262-04-11T23:47:16.854775807 and cannot be processed in nanosecond resolution`);
+      return ms;
+    }
+    default: {
+      const ms = toDatetime(v, from);
+      const text = () => new Date(ms).toISOString();
+      if (ms < 0) throw new EvalFailure('java.lang.IllegalArgumentException', `date[${text()}] is before the epoch in 1970 and cannot be stored in nanosecond resolution`);
+      if (ms > NANOS_MAX_MILLIS) throw new EvalFailure('java.lang.IllegalArgumentException', `date[${text()}] is after 2262-04-11T23:47:16.854775807 and cannot be stored in nanosecond resolution`);
+      return ms;
+    }
+  }
+}
+
 const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
 
 /** java.time refuses a day the month does not have (`2026-04-31`) instead of rolling over. */

@@ -1,7 +1,7 @@
 // Conversion functions (TO_*), applied to each value of a multivalue.
 import { DataType, Duration, Period, isNumeric, isString } from '../types';
 import { ScalarFunction, typeError } from '../registry';
-import { makeInterval, toBoolean, toDatetime, toDouble, toInteger, toLong, toStringValue, toUnsignedLong } from '../values';
+import { makeInterval, toBoolean, toDateNanos, toDatetime, toDouble, toInteger, toLong, toStringValue, toUnsignedLong } from '../values';
 import { conversion, conversionEvaluator, scalar } from './common';
 import { localIfUnzoned } from './zone';
 import type { FunctionRegistry } from '../registry';
@@ -23,6 +23,14 @@ export function defineConversionFunctions(r: FunctionRegistry): void {
     build: (args, ctx) => conversionEvaluator(args[0], ctx, (v) => {
       const ms = toDatetime(v, args[0].type);
       return isString(args[0].type) ? localIfUnzoned(ms, String(v), ctx.timeZone) : ms;
+    }),
+  });
+  const toNanos = conversion('to_date_nanos', [], 'date_nanos', convertible('date', 'date_nanos', 'keyword', 'text', 'double', 'long', 'unsigned_long'), toDateNanos, 'Converts to a nanosecond-resolution date (held to the millisecond here); text without an offset is read in the query\'s time zone.');
+  r.define({
+    ...toNanos,
+    build: (args, ctx) => conversionEvaluator(args[0], ctx, (v) => {
+      const ms = toDateNanos(v, args[0].type);
+      return isString(args[0].type) ? toDateNanos(localIfUnzoned(ms, String(v), ctx.timeZone), 'date') : ms;
     }),
   });
   const numeric = (t: DataType): boolean => isNumeric(t);

@@ -23,11 +23,11 @@ export function defineDateFunctions(r: FunctionRegistry): void {
     name: 'date_trunc', category: 'date', args: 2, signature: 'DATE_TRUNC(interval, date) -> date',
     doc: 'Rounds a date down to the interval (`1 hour`, `1 month`, ...) on the local time of the query\'s time zone.',
     resolve: (t, a) => {
-      if (t[0] === 'date' && (t[1] === 'time_duration' || t[1] === 'date_period')) return 'date'; // older (date, interval) order
+      if (isDate(t[0]) && (t[1] === 'time_duration' || t[1] === 'date_period')) return t[0]; // older (date, interval) order
       return expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 0, (x) => x === 'time_duration' || x === 'date_period', 'dateperiod or timeduration') ??
-        expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, (x) => x === 'date', 'datetime') ?? 'date';
+        expect(`DATE_TRUNC(${a[0].text}, ${a[1].text})`, a, 1, isDate, 'date_nanos or datetime') ?? (t[1] === 'date_nanos' ? 'date_nanos' : 'date');
     },
-    build: (args, ctx) => standardEvaluator(args, ctx, ([i, d], [t0]) => (t0 === 'date'
+    build: (args, ctx) => standardEvaluator(args, ctx, ([i, d], [t0]) => (isDate(t0)
       ? truncateDate(i as number, d as Duration | Period, ctx.timeZone)
       : truncateDate(d as number, i as Duration | Period, ctx.timeZone))),
   }));

@@ -15,6 +15,11 @@ function quantize(v: number, decode: number, max: number): number {
   return Math.floor(w / decode) * decode;
 }
 
+/** A point's coordinates as the index keeps them: quantized for geo_point, exact for cartesian_point. */
+export function storedPoint(p: { x: number; y: number }, type: DataType): { x: number; y: number } {
+  return type === 'geo_point' ? { x: quantize(p.x, LON_DECODE, 180), y: quantize(p.y, LAT_DECODE, 90) } : p;
+}
+
 export function defineGeoFunctions(r: FunctionRegistry): void {
   r.define(scalar({
     name: 'to_geopoint', category: 'conversion', args: 1, signature: 'TO_GEOPOINT(field) -> geo_point',
@@ -57,8 +62,7 @@ export function defineGeoFunctions(r: FunctionRegistry): void {
       impl: ([v], [t]) => {
         const p = parsePoint(String(v));
         if (!p) throw new EvalFailure('java.lang.IllegalArgumentException', `not a point: [${String(v)}]`);
-        if (t !== 'geo_point') return p[axis];
-        return axis === 'x' ? quantize(p.x, LON_DECODE, 180) : quantize(p.y, LAT_DECODE, 90);
+        return storedPoint(p, t)[axis];
       },
     }));
   }

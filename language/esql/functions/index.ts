@@ -10,6 +10,8 @@ import { defineMultivalueFunctions } from './multivalue';
 import { defineIpFunctions } from './ip';
 import { defineFullTextFunctions } from './full-text';
 import { defineGeoFunctions } from './geo';
+import { defineSpatialFunctions } from './spatial';
+import { defineSpatialRelations } from './spatial-relate';
 
 export { coerceNumber, noText, standardEvaluator, widenNumeric, kahanSum, roundHalfUp } from './common';
 
@@ -23,5 +25,7 @@ export function defineScalarFunctions(r: FunctionRegistry): void {
   defineIpFunctions(r);
   defineFullTextFunctions(r);
   defineGeoFunctions(r);
+  defineSpatialFunctions(r);
+  defineSpatialRelations(r);
   registerAggregates(r);
 }

@@ -2,7 +2,7 @@
 import type { DataType } from '../types';
 import { EsqlError, EvalFailure } from '../errors';
 import { createHash } from 'crypto';
-import { codePointLength, codePoints, fromList, javaRegex, noText, scalar, stringArgs } from './common';
+import { codePointLength, codePoints, conversionEvaluator, fromList, javaRegex, noText, scalar, stringArgs } from './common';
 import type { FunctionRegistry } from '../registry';
 
 /** Elasticsearch's ceiling on a string REPEAT, SPACE or CONCAT builds: 1 MB of UTF-8. */
@@ -40,8 +40,15 @@ export function defineStringFunctions(r: FunctionRegistry): void {
   str1('trim', 'Removes leading and trailing whitespace.', 'same', (s) => s.replace(JAVA_LEADING_SPACE, '').replace(JAVA_TRAILING_SPACE, ''));
   str1('ltrim', 'Removes leading whitespace.', 'same', (s) => s.replace(JAVA_LEADING_SPACE, ''));
   str1('rtrim', 'Removes trailing whitespace.', 'same', (s) => s.replace(JAVA_TRAILING_SPACE, ''));
-  str1('to_upper', 'Upper case.', 'same', (s) => s.toUpperCase());
-  str1('to_lower', 'Lower case.', 'same', (s) => s.toLowerCase());
+  // Case changes apply to each value of a multivalue (Elasticsearch 9.1 on), not null with a warning.
+  for (const [name, doc, f] of [['to_upper', 'Upper case (each value of a multivalue).', (s: string) => s.toUpperCase()],
+    ['to_lower', 'Lower case (each value of a multivalue).', (s: string) => s.toLowerCase()]] as const) {
+    r.define(scalar({
+      name, category: 'string', args: 1, doc, signature: `${name.toUpperCase()}(string) -> keyword`,
+      resolve: (t, a) => stringArgs(`${name.toUpperCase()}(${a[0].text})`, a, [0]) ?? noText(t[0] === 'null' ? 'keyword' : t[0]),
+      build: (args, ctx) => conversionEvaluator(args[0], ctx, (v) => f(String(v))),
+    }));
+  }
   str1('reverse', 'The characters in reverse order (grapheme clusters such as emoji sequences kept whole).', 'same', reverseGraphemes);
   r.define(scalar({
     name: 'concat', category: 'string', args: [2, 255], signature: 'CONCAT(string1, string2, ...) -> keyword',

@@ -47,9 +47,10 @@ export class EmbeddedCatalog implements EsqlCatalog {
         } else {
           const a = esqlFamily(known.type);
           const b = esqlFamily(f.type);
-          // text and keyword read the same strings: a field mapped as both is queried as keyword. Other
-          // differing types make a union type: unsupported unless a conversion function reads it per index.
-          if (known.type !== f.type) known.type = (a === 'text' || a === 'keyword') && (b === 'text' || b === 'keyword') ? 'keyword' : 'unsupported';
+          // date and date_nanos are read as date_nanos (Elasticsearch casts that union implicitly). Other
+          // differing types, text and keyword too, make a union type: unsupported unless a conversion function
+          // reads it per index.
+          if (known.type !== f.type) known.type = implicitUnion(a, b) ?? 'unsupported';
           known.unionTypes![index] = f.type;
           known.multiValued ||= mv;
         }
@@ -113,6 +114,11 @@ export class EmbeddedCatalog implements EsqlCatalog {
     for (const m of metas) n += Number(this.conn.stmt(`SELECT max(rowid) FROM "${m.table.replace(/"/g, '""')}"`).pluck().get() ?? 0);
     return n;
   }
+}
+
+/** The type a field mapped as both `a` and `b` (ES|QL families) is read as without a conversion, if any. */
+function implicitUnion(a: string, b: string): string | undefined {
+  return (a === 'date' || a === 'date_nanos') && (b === 'date' || b === 'date_nanos') ? 'date_nanos' : undefined;
 }
 
 function esqlFamily(type: string): string {

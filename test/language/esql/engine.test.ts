@@ -99,7 +99,7 @@ describe('ES|QL engine', () => {
   });
 
   it('METADATA adds _id and _index', () => {
-    const r = q('FROM logs-* METADATA _id, _index | WHERE level == "WARN" | KEEP _id, _index');
+    const r = q('FROM logs-* METADATA _id, _index | WHERE duration_ms == 1000 | KEEP _id, _index');
     expect(r.values).to.deep.equal([['b1', 'logs-b']]);
     expect(r.columns.map((c) => c.type)).to.deep.equal(['keyword', 'keyword']);
   });
