@@ -346,14 +346,14 @@ const actions: ohm.ActionDict<unknown> = {
   ConcatExp(head, ops, rights) { return fold(head, ops, rights, binary); },
   AddExp(head, ops, rights) { return fold(head, ops, rights, binary); },
   MulExp(head, ops, rights) { return fold(head, ops, rights, binary); },
-  UnaryExp_neg(_m, e) {
+  UnaryExp_sign(sign, e) {
+    if (sign.sourceString === '+') return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) };
     const inner = e.toAst() as A.Expr;
     if (inner.kind === 'literal' && (typeof inner.value === 'number' || typeof inner.value === 'bigint')) {
       return { ...inner, value: negateLiteral(inner.value), span: span(this) };
     }
     return { kind: 'unary', op: '-', operand: inner, span: span(this) };
   },
-  UnaryExp_pos(_p, e) { return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) }; },
   PostfixExp(head, _guards, ops) {
     let acc = head.toAst() as A.Expr;
     const start = base + head.source.startIdx;
