@@ -1,7 +1,8 @@
 // The elastic-script grammar object. The `.ohm` file writes keywords as `kw<"IF">`; this module expands that
 // shorthand into an application of a generated lexical rule `kw_IF = ci_IF ~idChar` (a case-insensitive,
 // whole-word match; spaces are skipped before it like any lexical rule), where `ci_IF = ("i" | "I") ("f" | "F")`
-// also replaces every `caseInsensitive<"IF">` of the file, and compiles the result once.
+// also replaces every `caseInsensitive<"IF">` of the file; `anyWord<...>` becomes nested letter tests (see
+// anyWord). It compiles the result once.
 import type * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from './load';
 

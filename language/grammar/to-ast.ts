@@ -327,9 +327,9 @@ const actions: ohm.ActionDict<unknown> = {
 
   // expressions
   TernaryExp_ternary(c, _q, a, _c, b) { return { kind: 'ternary', cond: c.toAst(), then: a.toAst(), else: b.toAst(), span: span(this) }; },
-  CoalesceExp(head, _ops, rights) { return fold(head, _ops, rights, logical('??')); },
-  OrExp(head, _ops, rights) { return fold(head, _ops, rights, logical('OR')); },
-  AndExp(head, _ops, rights) { return fold(head, _ops, rights, logical('AND')); },
+  CoalesceExp(head, ops, rights) { return fold(head, ops, rights, logical('??')); },
+  OrExp(head, ops, rights) { return fold(head, ops, rights, logical('OR')); },
+  AndExp(head, ops, rights) { return fold(head, ops, rights, logical('AND')); },
   NotExp_not(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
   NotExp_bang(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
   CmpExp(head, ops, rights) { return fold(head, ops, rights, binary); },

@@ -133,7 +133,7 @@ function inChild<T = Measured>(args: string[]): Promise<T> {
 /** Statements for Ohm alone: the same kinds as the cases above. */
 const OHM_SETS: Record<string, () => string[]> = {
   'distinct statements (VAR/SET/IF/PRINT)': () => distinct(400, 1).split('\n'),
-  'each a new shape (2-41 terms, 0-24 brackets)': () => allShapesNew(200, 1).split('\n'),
+  'each a new shape (2-41 terms, 0-24 brackets)': () => allShapesNew(1000, 1).split('\n'),
   'ES|QL statements': () => variant('ES|QL statements', 200)(1).split('\n'),
   documents: () => variant('documents', 200)(1).split('\n'),
 };
