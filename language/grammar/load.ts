@@ -2,7 +2,7 @@
 // them), so the folder is found from the package root both when running from `dist/` and from sources.
 //
 // Building a grammar from its text takes Ohm 0.1-0.25 s (it parses the grammar with its own grammar); building it
-// from a recipe (Ohm's serialised grammar) takes a few milliseconds. `npm run build` writes a recipe beside the
+// from a recipe (Ohm's serialised grammar) takes tens of milliseconds. `npm run build` writes a recipe beside the
 // compiled code for each grammar (write-recipes.ts); a recipe is used only when it was made from the very text
 // being loaded (its hash), so an edited `.ohm` file never runs with stale rules.
 import * as crypto from 'crypto';
@@ -51,6 +51,28 @@ export function grammarFrom(name: string, text: string, dir = RECIPE_DIR): { gra
 
 /** Builds the grammar from `text` and saves its recipe for `grammarFrom`. */
 export function writeRecipe(name: string, text: string, dir = RECIPE_DIR): void {
-  const recipe = JSON.parse((ohm.grammar(text) as WithRecipe).toRecipe()) as unknown;
+  const recipe = withoutSource(JSON.parse((ohm.grammar(text) as WithRecipe).toRecipe()) as unknown);
   fs.writeFileSync(recipeFile(name, dir), JSON.stringify({ hash: hashOf(text), recipe } satisfies SavedRecipe));
+}
+
+/**
+ * The recipe without the grammar's text and each expression's place in it (Ohm uses them only to show a grammar
+ * in its own error messages and tools, never in matching or in a match's failures): making the grammar from the
+ * recipe then skips an interval object per expression (measured: ~135 -> ~70 ms).
+ */
+function withoutSource(recipe: unknown): unknown {
+  if (!Array.isArray(recipe)) {
+    if (recipe && typeof recipe === 'object') {
+      return Object.fromEntries(Object.entries(recipe).map(([k, v]) => [k, withoutSource(v)]));
+    }
+    return recipe;
+  }
+  return recipe.map((part, k) => {
+    // [kind, metaInfo, ...]: a metaInfo holds `sourceInterval` (every expression) or `source` (the grammar)
+    if (k === 1 && part && typeof part === 'object' && !Array.isArray(part) && ('sourceInterval' in part || 'source' in part)) {
+      const { sourceInterval: _i, source: _s, ...rest } = part as Record<string, unknown>;
+      return Object.keys(rest).length ? rest : null;
+    }
+    return withoutSource(part);
+  });
 }

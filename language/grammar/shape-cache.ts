@@ -14,7 +14,15 @@ interface Template {
   /** A sentinel as it appears among the AST's strings (a string's value has no quotes) -> its hole index. */
   readonly byText: Map<string, number>;
   readonly byNumber: Map<number, number>;
+  /** What `instantiate` learnt of the template's other strings (the same for every statement of the shape):
+   * VERBATIM, UNSHARED, or where the string (a slice of the text holding sentinels) is in the canonical text. */
+  readonly strings: Map<string, number>;
+  /** Property names seen to hold no sentinel. */
+  readonly keys: Set<string>;
 }
+
+const VERBATIM = -1;
+const UNSHARED = -2;
 
 const MAX_SHAPES = 5_000;
 const shapes = new Map<string, Template | null>();
@@ -73,7 +81,7 @@ function build(shape: Shape, ohm: (canonical: string) => Stmt[] | undefined): Te
     else byText.set(h.sentinel, k);
     if (h.kind === 'int' || h.kind === 'dec') byNumber.set(Number(h.sentinel), k);
   });
-  return { stmts, canonical: shape.canonical, holes: shape.holes, byText, byNumber };
+  return { stmts, canonical: shape.canonical, holes: shape.holes, byText, byNumber, strings: new Map(), keys: new Set() };
 }
 
 const SENTINEL = /zq7|97531\d{4}/i;
@@ -101,10 +109,18 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta
     if (typeof v === 'string') {
       const k = t.byText.get(v);
       if (k !== undefined) return value(k);
-      if (!SENTINEL.test(v)) return v;
-      // a slice of the text holding sentinels (ES|QL text): the same slice of this statement
-      const at = t.canonical.indexOf(v);
-      if (at < 0 || t.canonical.indexOf(v, at + 1) >= 0) throw new Unshared();
+      let at = t.strings.get(v);
+      if (at === undefined) {
+        // a slice of the text holding sentinels (ES|QL text) is the same slice of this statement
+        if (!SENTINEL.test(v)) at = VERBATIM;
+        else {
+          at = t.canonical.indexOf(v);
+          if (at < 0 || t.canonical.indexOf(v, at + 1) >= 0) at = UNSHARED;
+        }
+        t.strings.set(v, at);
+      }
+      if (at === VERBATIM) return v;
+      if (at === UNSHARED) throw new Unshared();
       return text.slice(offset(at), offset(at + v.length));
     }
     if (typeof v === 'number') {
@@ -118,8 +134,14 @@ function instantiate<T>(node: T, t: Template, text: string, holes: Hole[], delta
     // the AST is plain objects and arrays; anything else could hold a sentinel the copy cannot see
     if (Object.getPrototypeOf(v) !== Object.prototype) throw new Unshared();
     const out: Record<string, unknown> = {};
-    for (const [key, x] of Object.entries(v)) {
-      if (SENTINEL.test(key)) throw new Unshared(); // a name used as a property name
+    const object = v as Record<string, unknown>;
+    // (plain objects: `in` walks the own keys, in Object.entries' order, without an array per node)
+    for (const key in object) {
+      const x = object[key];
+      if (!t.keys.has(key)) {
+        if (SENTINEL.test(key)) throw new Unshared(); // a name used as a property name
+        t.keys.add(key);
+      }
       if (key === 'span' && x) {
         const s = x as { start: number; end: number; source: unknown };
         out[key] = { start: offset(s.start) + delta, end: offset(s.end) + delta, source: source ?? s.source };

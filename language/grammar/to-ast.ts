@@ -86,45 +86,42 @@ function parseInterpolation(text: string, offset: number): A.Expr {
   }
 }
 
-// A left-recursive operator chain (`1 + 2 + ... + n`) is one CST level per operator; building it recursively
-// takes ~10 stack frames per level and overflowed at ~1,000 terms, so chains are walked down their left spine.
-const CHAIN: Record<string, (left: A.Expr, op: N, right: N, self: N) => A.Expr> = {
-  CoalesceExp_coalesce: (l, _o, r, self) => ({ kind: 'logical', op: '??', left: l, right: r.toAst(), span: span(self) }),
-  OrExp_or: (l, _o, r, self) => ({ kind: 'logical', op: 'OR', left: l, right: r.toAst(), span: span(self) }),
-  AndExp_and: (l, _o, r, self) => ({ kind: 'logical', op: 'AND', left: l, right: r.toAst(), span: span(self) }),
-  CmpExp_binary: (l, o, r, self) => ({ kind: 'binary', op: CMP[o.sourceString], left: l, right: r.toAst(), span: span(self) }),
-  ConcatExp_concat: (l, _o, r, self) => ({ kind: 'binary', op: '||', left: l, right: r.toAst(), span: span(self) }),
-  AddExp_plus: (l, _o, r, self) => ({ kind: 'binary', op: '+', left: l, right: r.toAst(), span: span(self) }),
-  AddExp_minus: (l, _o, r, self) => ({ kind: 'binary', op: '-', left: l, right: r.toAst(), span: span(self) }),
-  MulExp_times: (l, _o, r, self) => ({ kind: 'binary', op: '*', left: l, right: r.toAst(), span: span(self) }),
-  MulExp_divide: (l, _o, r, self) => ({ kind: 'binary', op: '/', left: l, right: r.toAst(), span: span(self) }),
-  MulExp_mod: (l, _o, r, self) => ({ kind: 'binary', op: '%', left: l, right: r.toAst(), span: span(self) }),
-};
-
-/** The action of every rule in CHAIN (Ohm checks an action's arity: left, operator, right). */
-function chained(this: N, _l: N, _o: N, _r: N): A.Expr {
-  return chain(this);
-}
-
-function chain(top: N): A.Expr {
-  const spine: N[] = [];
-  let node: N = top;
-  for (;;) {
-    spine.push(node);
-    const left = node.children[0]; // e.g. AddExp, whose one child is the alternative it matched
-    const inner = left.numChildren === 1 ? left.children[0] : undefined;
-    if (!inner || !(inner.ctorName in CHAIN)) break;
-    node = inner;
-  }
-  let acc = spine[spine.length - 1].children[0].toAst() as A.Expr;
-  for (let k = spine.length - 1; k >= 0; k--) {
-    const n = spine[k];
-    acc = CHAIN[n.ctorName](acc, n.children[1], n.children[2], n);
+// An operator chain (`1 + 2 - 3`) is matched as its first operand and an iteration of (operator, operand); it is
+// folded to the left here, each node spanning from the chain's first operand to its own right operand (what the
+// left-recursive grammar's nodes spanned). A loop, not recursion: a 1,000-term chain needs no deep stack.
+function fold(head: N, ops: N, rights: N, make: (left: A.Expr, op: string, right: A.Expr, sp: A.Span) => A.Expr): A.Expr {
+  let acc = head.toAst() as A.Expr;
+  const start = base + head.source.startIdx;
+  for (let k = 0; k < rights.numChildren; k++) {
+    const r = rights.children[k];
+    const sp: A.Span = { start, end: base + r.source.endIdx, source: current };
+    acc = make(acc, ops.children[k].sourceString, r.toAst() as A.Expr, sp);
   }
   return acc;
 }
 
-const CMP: Record<string, A.BinaryOp> = { '==': '==', '=': '==', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const logical = (op: 'AND' | 'OR' | '??') => (left: A.Expr, _o: string, right: A.Expr, sp: A.Span): A.Expr => ({ kind: 'logical', op, left, right, span: sp });
+const binary = (left: A.Expr, op: string, right: A.Expr, sp: A.Span): A.Expr => ({ kind: 'binary', op: BINARY[op], left, right, span: sp });
+
+type CursorAttr = Extract<A.Expr, { kind: 'cursorAttr' }>['attr'];
+
+/** A postfix operation (call, field, index, cursor attribute) applied to `object`. */
+function postfix(object: A.Expr, op: N, sp: A.Span): A.Expr {
+  const alt = op.children[0];
+  const c = alt.children;
+  switch (alt.ctorName) {
+    case 'PostfixOp_call': return { kind: 'call', callee: object, ...callArgs(c[1]), span: sp };
+    case 'PostfixOp_safeField': return { kind: 'field', object, name: c[1].sourceString, safe: true, span: sp };
+    case 'PostfixOp_field': return { kind: 'field', object, name: c[1].sourceString, safe: false, span: sp };
+    case 'PostfixOp_index': return { kind: 'index', object, index: c[1].toAst() as A.Expr, span: sp };
+    default: return { kind: 'cursorAttr', cursor: object, attr: upper(c[1]) as CursorAttr, span: sp };
+  }
+}
+
+const BINARY: Record<string, A.BinaryOp> = {
+  '==': '==', '=': '==', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '||': '||', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%',
+};
 
 const actions: ohm.ActionDict<unknown> = {
   Program(stmts) { return stmts.children.map((s) => s.toAst()); },
@@ -330,41 +327,39 @@ const actions: ohm.ActionDict<unknown> = {
 
   // expressions
   TernaryExp_ternary(c, _q, a, _c, b) { return { kind: 'ternary', cond: c.toAst(), then: a.toAst(), else: b.toAst(), span: span(this) }; },
-  CoalesceExp_coalesce: chained,
-  OrExp_or: chained,
-  AndExp_and: chained,
+  CoalesceExp(head, ops, rights) { return fold(head, ops, rights, logical('??')); },
+  OrExp(head, ops, rights) { return fold(head, ops, rights, logical('OR')); },
+  AndExp(head, ops, rights) { return fold(head, ops, rights, logical('AND')); },
   NotExp_not(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
   NotExp_bang(_n, e) { return { kind: 'unary', op: 'NOT', operand: e.toAst(), span: span(this) }; },
-  CmpExp_binary: chained,
-  CmpExp_isNotNull(e, _i, _n, _null) { return { kind: 'isNull', negated: true, operand: e.toAst(), span: span(this) }; },
-  CmpExp_isNull(e, _i, _null) { return { kind: 'isNull', negated: false, operand: e.toAst(), span: span(this) }; },
-  CmpExp_notInList(e, _n, _i, _o, l, _c) { return { kind: 'in', negated: true, operand: e.toAst(), list: list(l), span: span(this) }; },
-  CmpExp_inList(e, _i, _o, l, _c) { return { kind: 'in', negated: false, operand: e.toAst(), list: list(l), span: span(this) }; },
-  CmpExp_notIn(e, _n, _i, r) { return { kind: 'in', negated: true, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
-  CmpExp_in(e, _i, r) { return { kind: 'in', negated: false, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
-  CmpExp_notLike(e, _n, _l, p) { return { kind: 'like', negated: true, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
-  CmpExp_like(e, _l, p) { return { kind: 'like', negated: false, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
-  CmpExp_notBetween(e, _n, _b, lo, _a, hi) { return { kind: 'between', negated: true, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
-  CmpExp_between(e, _b, lo, _a, hi) { return { kind: 'between', negated: false, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
-  ConcatExp_concat: chained,
-  AddExp_plus: chained,
-  AddExp_minus: chained,
-  MulExp_times: chained,
-  MulExp_divide: chained,
-  MulExp_mod: chained,
-  UnaryExp_neg(_m, e) {
+  CmpExp(head, ops, rights) { return fold(head, ops, rights, binary); },
+  CmpTest_isNotNull(e, _i, _n, _null) { return { kind: 'isNull', negated: true, operand: e.toAst(), span: span(this) }; },
+  CmpTest_isNull(e, _i, _null) { return { kind: 'isNull', negated: false, operand: e.toAst(), span: span(this) }; },
+  CmpTest_notInList(e, _n, _i, _o, l, _c) { return { kind: 'in', negated: true, operand: e.toAst(), list: list(l), span: span(this) }; },
+  CmpTest_inList(e, _i, _o, l, _c) { return { kind: 'in', negated: false, operand: e.toAst(), list: list(l), span: span(this) }; },
+  CmpTest_notIn(e, _n, _i, r) { return { kind: 'in', negated: true, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
+  CmpTest_in(e, _i, r) { return { kind: 'in', negated: false, operand: e.toAst(), list: r.toAst(), span: span(this) }; },
+  CmpTest_notLike(e, _n, _l, p) { return { kind: 'like', negated: true, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
+  CmpTest_like(e, _l, p) { return { kind: 'like', negated: false, operand: e.toAst(), pattern: p.toAst(), span: span(this) }; },
+  CmpTest_notBetween(e, _n, _b, lo, _a, hi) { return { kind: 'between', negated: true, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
+  CmpTest_between(e, _b, lo, _a, hi) { return { kind: 'between', negated: false, operand: e.toAst(), low: lo.toAst(), high: hi.toAst(), span: span(this) }; },
+  ConcatExp(head, ops, rights) { return fold(head, ops, rights, binary); },
+  AddExp(head, ops, rights) { return fold(head, ops, rights, binary); },
+  MulExp(head, ops, rights) { return fold(head, ops, rights, binary); },
+  UnaryExp_sign(sign, e) {
+    if (sign.sourceString === '+') return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) };
     const inner = e.toAst() as A.Expr;
     if (inner.kind === 'literal' && (typeof inner.value === 'number' || typeof inner.value === 'bigint')) {
       return { ...inner, value: negateLiteral(inner.value), span: span(this) };
     }
     return { kind: 'unary', op: '-', operand: inner, span: span(this) };
   },
-  UnaryExp_pos(_p, e) { return { kind: 'unary', op: '+', operand: e.toAst(), span: span(this) }; },
-  PostfixExp_call(callee, _o, args, _c) { return { kind: 'call', callee: callee.toAst(), ...callArgs(args), span: span(this) }; },
-  PostfixExp_safeField(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: true, span: span(this) }; },
-  PostfixExp_field(o, _d, name) { return { kind: 'field', object: o.toAst(), name: name.sourceString, safe: false, span: span(this) }; },
-  PostfixExp_index(o, _o, i, _c) { return { kind: 'index', object: o.toAst(), index: i.toAst(), span: span(this) }; },
-  PostfixExp_cursorAttr(o, _p, attr) { return { kind: 'cursorAttr', cursor: o.toAst(), attr: upper(attr), span: span(this) }; },
+  PostfixExp(head, _guards, ops) {
+    let acc = head.toAst() as A.Expr;
+    const start = base + head.source.startIdx;
+    for (const op of ops.children) acc = postfix(acc, op, { start, end: base + op.source.endIdx, source: current });
+    return acc;
+  },
   PrimaryExp_lambda(_o, params, _c, _a, body) {
     return { kind: 'lambda', params: params.asIteration().children.map((p) => p.sourceString), body: body.toAst(), span: span(this) };
   },

@@ -121,13 +121,59 @@ async function child(index: number): Promise<void> {
   process.send!(m);
 }
 
-function inChild(index: number): Promise<Measured> {
+function inChild<T = Measured>(args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const p = fork(__filename, ['--case', String(index)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let got: Measured | undefined;
-    p.on('message', (m) => { got = m as Measured; });
-    p.on('exit', (code) => (got ? resolve(got) : reject(new Error(`case ${index} exited with ${code}`))));
+    const p = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let got: T | undefined;
+    p.on('message', (m) => { got = m as T; });
+    p.on('exit', (code) => (got ? resolve(got) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
   });
+}
+
+/** Statements for Ohm alone: the same kinds as the cases above. */
+const OHM_SETS: Record<string, () => string[]> = {
+  'distinct statements (VAR/SET/IF/PRINT)': () => distinct(400, 1).split('\n'),
+  'each a new shape (2-41 terms, 0-24 brackets)': () => allShapesNew(1000, 1).split('\n'),
+  'ES|QL statements': () => variant('ES|QL statements', 200)(1).split('\n'),
+  documents: () => variant('documents', 200)(1).split('\n'),
+};
+
+interface OhmAlone {
+  /** CPU ms of loading the grammar (the module, its recipe, Ohm) in a fresh process, and of its first match. */
+  load: number;
+  firstMatch: number;
+  /** Name -> CPU ms per statement (best of three passes after one warm-up pass). */
+  perStatement: Record<string, number>;
+}
+
+/** In the child: Ohm alone, without the statement and shape caches: match each statement and build its AST. */
+async function ohmChild(): Promise<void> {
+  const t0 = process.cpuUsage();
+  const { elasticScriptGrammar } = await import('../../language/grammar/grammar');
+  const { toProgram } = await import('../../language/grammar/to-ast');
+  const grammar = elasticScriptGrammar();
+  const load = process.cpuUsage(t0);
+  const t1 = process.cpuUsage();
+  grammar.match('PRINT 1;', 'Statement');
+  const first = process.cpuUsage(t1);
+  const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+  const source = { name: '<bench>', text: '' };
+  const perStatement: Record<string, number> = {};
+  for (const [name, make] of Object.entries(OHM_SETS)) {
+    const statements = make();
+    const pass = () => {
+      const u = process.cpuUsage();
+      for (const s of statements) {
+        const m = grammar.match(s, 'Statement');
+        if (m.failed()) throw new Error(`no match: ${s}`);
+        toProgram(m, source);
+      }
+      return ms(process.cpuUsage(u)) / statements.length;
+    };
+    pass();
+    perStatement[name] = Math.min(pass(), pass(), pass());
+  }
+  process.send!({ load: ms(load), firstMatch: ms(first), perStatement } satisfies OhmAlone);
 }
 
 export async function run(): Promise<void> {
@@ -138,17 +184,25 @@ export async function run(): Promise<void> {
   for (let i = 0; i < CASES.length; i++) {
     const c = CASES[i];
     if (only && !c.name.includes(only)) continue;
-    const m = await inChild(i);
+    const m = await inChild(['--case', String(i)]);
     const ok = c.expect(m.result) ? '' : '  UNEXPECTED RESULT';
     const s = (t: { wall: number; cpu: number }) => `${(t.wall / 1000).toFixed(3)} / ${(t.cpu / 1000).toFixed(3)}`.padEnd(16);
     const over = m.warm.cpu / 1000 > c.target ? ' (over target)' : ''; // CPU: on a shared machine wall time is mostly waiting
     console.log(`${c.name.padEnd(43)} ≤${String(c.target).padEnd(6)} ${s(m.cold)}  ${s(m.warm)}  ${m.extraRss.toFixed(0).padStart(6)}     ${m.result.slice(0, 60)}${over}${ok}`);
   }
+  if (only && only !== 'ohm') return;
+  // Ohm's own cost, which the caches hide: what a statement of a new shape pays (BENCH_PARSE_CASES=ohm: only this)
+  const o = await inChild<OhmAlone>(['--ohm']);
+  console.log(`\nOhm alone (fresh process): grammar load ${o.load.toFixed(1)} ms CPU, first match ${o.firstMatch.toFixed(1)} ms`);
+  console.log('Ohm alone, warm, no statement or shape cache (match + AST), CPU per statement:');
+  for (const [name, t] of Object.entries(o.perStatement)) console.log(`  ${name.padEnd(46)} ${t.toFixed(3)} ms`);
 }
 
 if (require.main === module) {
   const at = process.argv.indexOf('--case');
-  if (at >= 0) {
+  if (process.argv.includes('--ohm')) {
+    ohmChild().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+  } else if (at >= 0) {
     child(Number(process.argv[at + 1])).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
   } else {
     run().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
