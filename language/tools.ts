@@ -6,13 +6,18 @@ import { stringifyExact } from './exact-json';
 import { formatText } from './esql/format';
 import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
 import { openStore } from './store/open';
-import { loadSampleData as loadSamplesIntoStore } from './store/sample-data';
 import type { DataStore } from './store/store';
+import type { Session } from './session';
 
-export { openSession } from './open-session';
 export { packageRoot } from './package-root';
 export { readConfig };
 export type { Config, LoadResult };
+
+// The session (the whole language) and the sample data are loaded only by the commands that use them: `escript
+// load` and `escript esql` start faster without them.
+export function openSession(...args: Parameters<typeof import('./open-session').openSession>): Session {
+  return (require('./open-session') as typeof import('./open-session')).openSession(...args);
+}
 
 /** An ES|QL answer ready to print: the table as text (or JSON) and the warnings to show beside it. */
 export interface EsqlOutput {
@@ -38,6 +43,7 @@ export function loadFile(file: string, index: string, config: Config = readConfi
 
 /** (Re)creates the tutorials' sample indices; the document count per index. */
 export function loadSampleData(config: Config = readConfig(process.env)): Promise<Record<string, number>> {
+  const { loadSampleData: loadSamplesIntoStore } = require('./store/sample-data') as typeof import('./store/sample-data');
   return withStore(config, (store) => loadSamplesIntoStore(store));
 }
 

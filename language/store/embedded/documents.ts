@@ -5,10 +5,11 @@ import { randomBytes } from 'crypto';
 import {
   BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
-import { FieldInfo, columnValue, docValues, dynamicFields, dynamicPolicy, flattenSource } from '../mapping';
+import { FieldInfo, columnOf, dynamicFields, dynamicPolicy, flattenSource } from '../mapping';
 import { Connection } from './connection';
 import { GroupCommit } from './group-commit';
 import { IndexMeta, IndexMetadata } from './index-metadata';
+import { RowInserts } from './row-inserts';
 import { parseExact, stringifyExact } from '../../exact-json';
 
 const PRIMARY_TERM = 1;
@@ -16,9 +17,12 @@ const PRIMARY_TERM = 1;
 export class Documents {
   /** In a batch, sequence numbers are handed out in memory and written back once, before the commit. */
   private readonly batchSeqNo = new Map<string, number>();
+  private readonly rows: RowInserts;
 
   constructor(private readonly conn: Connection, private readonly commits: GroupCommit,
-    private readonly metadata: IndexMetadata) {}
+    private readonly metadata: IndexMetadata) {
+    this.rows = new RowInserts(conn);
+  }
 
   /** Real-time get. A document the open batch wrote is read after the batch commits; any other is read at once. */
   get(index: string, id: string): StoredDocument | null {
@@ -54,8 +58,11 @@ export class Documents {
     }
   }
 
-  /** Writes one document inside the caller's transaction. */
-  write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string): WriteResult {
+  /**
+   * Writes one document inside the caller's transaction. `buffered`: a new document's row may wait in the row
+   * buffer (a bulk call flushes it before it returns).
+   */
+  write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string, buffered = false): WriteResult {
     let meta = this.metadata.read(index) ?? this.metadata.create(index, []);
     const docId = id ?? generateId();
     const flat = flattenSource(doc);
@@ -79,15 +86,17 @@ export class Documents {
     let newMulti: string[] | null = null;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
-      const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
-      const column = columnValue(dv);
+      const value = columnOf(f, flat.get(f.sourcePath) ?? EMPTY, docId);
       // A BLOB (multivalue or huge whole number) makes the field one the store no longer filters on.
-      if (column.blob && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
-      values[i] = column.value;
+      if (Buffer.isBuffer(value) && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
+      values[i] = value;
     }
     if (added || newMulti) {
+      this.rows.flush();
       meta = this.metadata.extend(meta, added ?? [], newMulti ?? []);
     }
+    // A buffered row of this batch must be in the table before a write that looks its id up.
+    if (id !== undefined) this.rows.flush();
     // A generated id is new by construction: no need to look for the current version.
     const current = id === undefined ? undefined : this.conn.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
       .get(docId) as { _seq_no: number; _primary_term: number; _version: number } | undefined;
@@ -100,8 +109,10 @@ export class Documents {
     const source = text ?? sourceText(doc);
     if (current) {
       this.updateStatement(meta, fields.length).run(seq, PRIMARY_TERM, source, ...values, docId);
+    } else if (buffered) {
+      this.rows.add(meta, docId, seq, PRIMARY_TERM, source, values);
     } else {
-      this.insertStatement(meta, fields.length).run(docId, seq, PRIMARY_TERM, source, ...values);
+      this.rows.insert(meta, docId, seq, PRIMARY_TERM, source, values);
     }
     return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
   }
@@ -114,8 +125,13 @@ export class Documents {
   writeMany(index: string, items: BulkItem[]): BulkResult {
     const seqBefore = this.batchSeqNo.get(index);
     try {
-      return this.commits.isolated(() => ({ errors: false, items: items.map((it) => this.write(index, it.id, it.doc, {}, it.sourceText)) }));
+      return this.commits.isolated(() => {
+        const written = items.map((it) => this.write(index, it.id, it.doc, {}, it.sourceText, true));
+        this.rows.flush();
+        return { errors: false, items: written };
+      });
     } catch {
+      this.rows.discard();
       // the undone writes handed out sequence numbers in memory: take them back
       if (seqBefore === undefined) this.batchSeqNo.delete(index);
       else this.batchSeqNo.set(index, seqBefore);
@@ -178,15 +194,6 @@ export class Documents {
     const stmt = this.conn.stmt(`UPDATE "${meta.table}" SET _seq_no = ?, _primary_term = ?, _version = _version + 1,
       _source = ?${sets} WHERE _id = ?`);
     meta.update = { width, stmt };
-    return stmt;
-  }
-
-  private insertStatement(meta: IndexMeta, width: number): Database.Statement {
-    if (meta.insert && meta.insert.width === width) return meta.insert.stmt;
-    const cols = meta.fields.slice(0, width).map((f) => meta.columns.get(f.name)!);
-    const stmt = this.conn.stmt(`INSERT INTO "${meta.table}" (_id, _seq_no, _primary_term, _version, _source${cols.map((c) => `, "${c}"`).join('')})
-      VALUES (?, ?, ?, 1, ?${cols.map(() => ', ?').join('')})`);
-    meta.insert = { width, stmt };
     return stmt;
   }
 }

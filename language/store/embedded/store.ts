@@ -10,7 +10,6 @@ import {
 } from '../store';
 import { fieldsFromMappings, mappingsFromFields, rulesFromMappings } from '../mapping';
 import { CatalogField, EsqlCatalog, ScanRequest } from '../../esql/catalog';
-import { runEsql, runEsqlSync } from '../../esql/engine';
 import { EmbeddedCatalog } from './catalog';
 import { Connection, Durability } from './connection';
 import { Documents, docKey } from './documents';
@@ -180,12 +179,14 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    const { runEsql } = esqlEngine();
     // Committed when the query actually runs (after its yield to the event loop), not when it was asked for.
     return runEsql(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs, beforeRead: () => this.commits.flush() });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
     this.commits.flush();
+    const { runEsqlSync } = esqlEngine();
     return runEsqlSync(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs });
   }
 
@@ -214,4 +215,9 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const meta = this.metadata.require(index);
     return { table: meta.table, column: field === undefined ? undefined : meta.columns.get(field) };
   }
+}
+
+/** The ES|QL engine, loaded on the first query: a process that only writes (`escript load`) never pays for it. */
+function esqlEngine(): typeof import('../../esql/engine') {
+  return require('../../esql/engine') as typeof import('../../esql/engine');
 }
