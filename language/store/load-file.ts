@@ -1,12 +1,13 @@
 // `escript load FILE --index NAME`: loads an `.ndjson` (one JSON document per line; Elasticsearch bulk
 // action lines are understood) or a `.csv` file (header row; `name:type` headers also set the mapping)
 // into an index, in batches.
-import { isAscii } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { BulkItem, DataStore, Source, StoreError } from './store';
+import { BulkItem, BulkResult, DataStore, Source, StoreError } from './store';
+import type { EmbeddedStore } from './embedded';
 import { esqlTypeOf } from '../esql/types';
+import { bulkAction, lineChunks } from './ndjson-lines';
 
 export interface LoadResult {
   index: string;
@@ -15,41 +16,17 @@ export interface LoadResult {
   errors: string[];
 }
 
+/** From this size an NDJSON file is parsed and mapped on a worker thread (embedded store only): below it,
+ * starting the thread costs more than it saves. */
+const WORKER_BYTES = 4 << 20;
+
+/** The embedded store loads NDJSON with a worker of its own (store.ts loadNdjson). */
+function isEmbedded(store: DataStore): store is DataStore & Pick<EmbeddedStore, 'loadNdjson'> {
+  return typeof (store as Partial<EmbeddedStore>).loadNdjson === 'function';
+}
+
 /** Documents per bulk call: one savepoint, one statement cache lookup per batch (see Documents.writeMany). */
 const BATCH = 20000;
-
-/**
- * Lines of a file, read in 4 MB chunks, with the number of the first (from 1); `\r\n` endings are trimmed. A
- * chunk is cut at its last newline byte (never inside a UTF-8 character) and decoded as Latin-1 when it is all
- * ASCII, which V8 turns into a string without a UTF-8 decoder's per-character work.
- */
-async function* lineChunks(file: string): AsyncGenerator<{ lines: string[]; first: number }> {
-  let rest: Buffer = Buffer.alloc(0);
-  let next = 1;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) {
-    const bytes = chunk as Buffer;
-    const end = bytes.lastIndexOf(NEWLINE);
-    if (end < 0) { rest = Buffer.concat([rest, bytes]); continue; }
-    // the line cut by the last chunk: its bytes joined before decoding (they may split a UTF-8 character)
-    const start = rest.length ? bytes.indexOf(NEWLINE) : 0;
-    const lines = decode(bytes.subarray(start, end)).split('\n');
-    if (rest.length) lines[0] = decode(Buffer.concat([rest, bytes.subarray(0, start)]));
-    rest = Buffer.from(bytes.subarray(end + 1)); // a copy, so that the 4 MB chunk is not kept alive by its tail
-    for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
-    yield { lines, first: next };
-    next += lines.length;
-  }
-  if (rest.length) {
-    const line = decode(rest);
-    yield { lines: [line.endsWith('\r') ? line.slice(0, -1) : line], first: next };
-  }
-}
-
-const NEWLINE = 0x0a;
-
-function decode(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}
 
 export async function loadFile(store: DataStore, file: string, index: string): Promise<LoadResult> {
   const ext = path.extname(file).toLowerCase();
@@ -59,18 +36,19 @@ export async function loadFile(store: DataStore, file: string, index: string): P
   const result: LoadResult = { index, loaded: 0, failed: 0, errors: [] };
   const name = path.basename(file);
   // each document keeps the line it came from, so a failure names `file:line` (the id, when set, follows it)
+  const report = (items: BulkResult['items'], lines: number[]): void => items.forEach((item, i) => {
+    if ('error' in item) {
+      result.failed++;
+      const id = item._id ? ` (_id ${item._id})` : '';
+      if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
+    } else result.loaded++;
+  });
   let batch: BulkItem[] = [];
   let lines: number[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
     const r = await store.bulk(index, batch);
-    r.items.forEach((item, i) => {
-      if ('error' in item) {
-        result.failed++;
-        const id = item._id ? ` (_id ${item._id})` : '';
-        if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
-      } else result.loaded++;
-    });
+    report(r.items, lines);
     batch = [];
     lines = [];
   };
@@ -108,6 +86,8 @@ export async function loadFile(store: DataStore, file: string, index: string): P
       });
       await add({ doc }, lineNo);
     }
+  } else if (isEmbedded(store) && fs.statSync(file).size >= WORKER_BYTES) {
+    await store.loadNdjson(file, index, report);
   } else {
     // Big chunks split by hand, and an await only when a batch is full: readline and an await per line cost
     // more than parsing the line.
@@ -182,17 +162,6 @@ function quoteOpen(text: string): boolean {
 
 function readLines(file: string): readline.Interface {
   return readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-}
-
-/** `{"index": {"_id": "1"}}` / `{"create": {...}}` lines of a bulk file. */
-function bulkAction(v: unknown): { id?: string } | null {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
-  const keys = Object.keys(v);
-  if (keys.length !== 1 || !['index', 'create'].includes(keys[0])) return null;
-  const meta = (v as Record<string, unknown>)[keys[0]];
-  if (!meta || typeof meta !== 'object') return null;
-  const id = (meta as Record<string, unknown>)._id;
-  return { id: id === undefined ? undefined : String(id) };
 }
 
 /** One CSV line: `"..."` quoting (`""` escapes a quote); commas inside `[...]` belong to a multivalue. */

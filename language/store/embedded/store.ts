@@ -4,6 +4,7 @@
 // get returns). Writes run in `BEGIN IMMEDIATE` transactions shared by the writes of one event-loop turn
 // (group-commit.ts) with synchronous=FULL, so several processes can share the file and an acknowledged write
 // survives a power cut. Get is real-time; refresh is a no-op (everything committed is searchable).
+import * as path from 'path';
 import {
   BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoredDocument,
   WriteOptions, WriteResult,
@@ -18,6 +19,11 @@ import { IndexMetadata, noSuchIndex, validateIndexName } from './index-metadata'
 import { registerFailureFunction } from './scan-sql';
 import { ScanThread } from './scan-thread';
 import { createStoreTables } from './schema';
+import { mapOnWorker } from './load-thread';
+import type { MapperInput } from './ndjson-mapper';
+
+/** Documents per transaction of loadNdjson (one savepoint, one commit). */
+const LOAD_BATCH = 20000;
 
 interface EmbeddedOptions {
   /** ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
@@ -144,6 +150,25 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     validateIndexName(index);
     const keys = items.flatMap((item) => (item.id === undefined ? [] : [docKey(index, item.id)]));
     return this.commits.submit(keys, () => this.documents.writeMany(index, items));
+  }
+
+  /**
+   * Loads an NDJSON file, its documents parsed and mapped on a worker thread while this one writes (see
+   * ndjson-mapper.ts); `report` gets each batch's results with the line of each document.
+   */
+  async loadNdjson(file: string, index: string, report: (items: BulkResult['items'], lines: number[]) => void): Promise<void> {
+    validateIndexName(index);
+    this.commits.flush();
+    const meta = this.metadata.read(index);
+    const input: MapperInput = {
+      file, name: path.basename(file), batch: LOAD_BATCH,
+      fields: meta?.fields ?? [], rules: JSON.stringify(meta?.rules ?? { dynamic: {}, disabled: [] }), multiValued: [...meta?.multiValued ?? []],
+    };
+    await mapOnWorker(input, async (batch) => {
+      const keys = batch.ids.map((id) => docKey(index, id));
+      const result = await this.commits.submit(keys, () => this.documents.writeMapped(index, batch));
+      report(result.items, batch.lines);
+    });
   }
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {
