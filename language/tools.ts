@@ -4,14 +4,14 @@
 import { readConfig, type Config } from './config';
 import { stringifyExact } from './exact-json';
 import { formatText } from './esql/format';
-import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
+import { loadFile as loadIntoStore, type LoadOptions, type LoadResult } from './store/load-file';
 import { openStore } from './store/open';
 import type { DataStore } from './store/store';
 import type { Session } from './session';
 
 export { packageRoot } from './package-root';
 export { readConfig };
-export type { Config, LoadResult };
+export type { Config, LoadOptions, LoadResult };
 
 // The session (the whole language) and the sample data are loaded only by the commands that use them: `escript
 // load` and `escript esql` start faster without them.
@@ -37,8 +37,8 @@ export async function explainEsql(query: string, config: Config = readConfig(pro
 }
 
 /** Loads an .ndjson/.json/.csv file into `index`. */
-export function loadFile(file: string, index: string, config: Config = readConfig(process.env)): Promise<LoadResult> {
-  return withStore(config, (store) => loadIntoStore(store, file, index));
+export function loadFile(file: string, index: string, config: Config = readConfig(process.env), options?: LoadOptions): Promise<LoadResult> {
+  return withStore(config, (store) => loadIntoStore(store, file, index, options));
 }
 
 /** (Re)creates the tutorials' sample indices; the document count per index. */

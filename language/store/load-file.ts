@@ -28,7 +28,12 @@ function isEmbedded(store: DataStore): store is DataStore & Pick<EmbeddedStore, 
 /** Documents per bulk call: one savepoint, one statement cache lookup per batch (see Documents.writeMany). */
 const BATCH = 20000;
 
-export async function loadFile(store: DataStore, file: string, index: string): Promise<LoadResult> {
+export interface LoadOptions {
+  /** A big NDJSON file is parsed and mapped on a worker thread (embedded store; default true). */
+  worker?: boolean;
+}
+
+export async function loadFile(store: DataStore, file: string, index: string, options: LoadOptions = {}): Promise<LoadResult> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.ndjson' && ext !== '.jsonl' && ext !== '.json' && ext !== '.csv') {
     throw new StoreError(`cannot load [${file}]: expected a .ndjson, .jsonl, .json or .csv file`, 'illegal_argument_exception', 400);
@@ -86,7 +91,7 @@ export async function loadFile(store: DataStore, file: string, index: string): P
       });
       await add({ doc }, lineNo);
     }
-  } else if (isEmbedded(store) && fs.statSync(file).size >= WORKER_BYTES) {
+  } else if (options.worker !== false && isEmbedded(store) && fs.statSync(file).size >= WORKER_BYTES) {
     await store.loadNdjson(file, index, report);
   } else {
     // Big chunks split by hand, and an await only when a batch is full: readline and an await per line cost

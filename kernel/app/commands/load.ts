@@ -4,9 +4,10 @@ import { loadFile } from '../../../language/tools';
 import { UsageError } from './command';
 
 export async function load(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { index: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { index: { type: 'string' }, threads: { type: 'string' } } });
   if (!positionals[0] || !values.index) throw new UsageError('load needs FILE and --index NAME');
-  const result = await loadFile(positionals[0], values.index);
+  if (values.threads !== undefined && values.threads !== '1' && values.threads !== '2') throw new UsageError('--threads is 1 or 2');
+  const result = await loadFile(positionals[0], values.index, undefined, { worker: values.threads !== '1' });
   console.log(JSON.stringify(result));
   // documents that failed to index are an error: the run did not do what it was asked
   if (result.failed === 0) return 0;

@@ -113,12 +113,16 @@ export class Documents {
         return { errors: false, items: written };
       });
     } catch {
-      this.rows.discard();
-      // the undone writes handed out sequence numbers in memory: take them back
-      if (seqBefore === undefined) this.batchSeqNo.delete(index);
-      else this.batchSeqNo.set(index, seqBefore);
+      this.undone(index, seqBefore);
     }
     return this.writeEach(index, items);
+  }
+
+  /** A bulk call's savepoint was undone: its buffered rows go, and the sequence numbers it handed out come back. */
+  private undone(index: string, seqBefore: number | undefined): void {
+    this.rows.discard();
+    if (seqBefore === undefined) this.batchSeqNo.delete(index);
+    else this.batchSeqNo.set(index, seqBefore);
   }
 
   private writeEach(index: string, items: BulkItem[]): BulkResult {
@@ -151,9 +155,7 @@ export class Documents {
         return { errors: items.some((r) => 'error' in r), items };
       });
     } catch {
-      this.rows.discard();
-      if (seqBefore === undefined) this.batchSeqNo.delete(index);
-      else this.batchSeqNo.set(index, seqBefore);
+      this.undone(index, seqBefore);
     }
     const items = this.putMapped(index, batch, true);
     return { errors: items.some((r) => 'error' in r), items };
