@@ -4,15 +4,20 @@
 import { readConfig, type Config } from './config';
 import { stringifyExact } from './exact-json';
 import { formatText } from './esql/format';
-import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
+import { loadFile as loadIntoStore, type LoadOptions, type LoadResult } from './store/load-file';
 import { openStore } from './store/open';
-import { loadSampleData as loadSamplesIntoStore } from './store/sample-data';
 import type { DataStore } from './store/store';
+import type { Session } from './session';
 
-export { openSession } from './open-session';
 export { packageRoot } from './package-root';
 export { readConfig };
-export type { Config, LoadResult };
+export type { Config, LoadOptions, LoadResult };
+
+// The session (the whole language) and the sample data are loaded only by the commands that use them: `escript
+// load` and `escript esql` start faster without them.
+export function openSession(...args: Parameters<typeof import('./open-session').openSession>): Session {
+  return (require('./open-session') as typeof import('./open-session')).openSession(...args);
+}
 
 /** An ES|QL answer ready to print: the table as text (or JSON) and the warnings to show beside it. */
 export interface EsqlOutput {
@@ -32,12 +37,13 @@ export async function explainEsql(query: string, config: Config = readConfig(pro
 }
 
 /** Loads an .ndjson/.json/.csv file into `index`. */
-export function loadFile(file: string, index: string, config: Config = readConfig(process.env)): Promise<LoadResult> {
-  return withStore(config, (store) => loadIntoStore(store, file, index));
+export function loadFile(file: string, index: string, config: Config = readConfig(process.env), options?: LoadOptions): Promise<LoadResult> {
+  return withStore(config, (store) => loadIntoStore(store, file, index, options));
 }
 
 /** (Re)creates the tutorials' sample indices; the document count per index. */
 export function loadSampleData(config: Config = readConfig(process.env)): Promise<Record<string, number>> {
+  const { loadSampleData: loadSamplesIntoStore } = require('./store/sample-data') as typeof import('./store/sample-data');
   return withStore(config, (store) => loadSamplesIntoStore(store));
 }
 

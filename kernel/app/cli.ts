@@ -14,8 +14,10 @@ commands:
   esql QUERY [--format txt|json] [--explain]
                                             run an ES|QL query against the configured store and print a table
                                             (--explain: its logical and physical plans instead)
-  load FILE --index NAME                    load documents into an index from FILE.ndjson, .jsonl, .json
-                                            (an array of documents) or .csv (a header row; name:type columns)
+  load FILE --index NAME [--threads 1|2]   load documents into an index from FILE.ndjson, .jsonl, .json
+                                            (an array of documents) or .csv (a header row; name:type columns);
+                                            NDJSON of 4 MB or more is parsed on a second thread when a core
+                                            is idle (--threads 2: always, --threads 1: never)
   sample-data                               (re)load the tutorials' sample indices (logs-sample, ...)
   tutorials [--out DIR] [--kernel NAME] [--markdown] [--data-dir DIR | --env-store] [NOTEBOOK ...]
                                             execute the notebooks in notebooks/ with nbconvert (default out: docs)

@@ -4,9 +4,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { BulkItem, DataStore, Source, StoreError } from './store';
+import { BulkItem, BulkResult, DataStore, Source, StoreError } from './store';
+import type { EmbeddedStore } from './embedded';
 import { esqlTypeOf } from '../esql/types';
 import { parseExact } from '../exact-json';
+import { bulkAction, lineChunks } from './ndjson-lines';
 
 export interface LoadResult {
   index: string;
@@ -15,25 +17,24 @@ export interface LoadResult {
   errors: string[];
 }
 
+/** From this size an NDJSON file is parsed and mapped on a worker thread (embedded store only): below it,
+ * starting the thread costs more than it saves. */
+const WORKER_BYTES = 4 << 20;
+
+/** The embedded store loads NDJSON with a worker of its own (store.ts loadNdjson). */
+function isEmbedded(store: DataStore): store is DataStore & Pick<EmbeddedStore, 'loadNdjson'> {
+  return typeof (store as Partial<EmbeddedStore>).loadNdjson === 'function';
+}
+
 /** Documents per bulk call: one savepoint, one statement cache lookup per batch (see Documents.writeMany). */
 const BATCH = 20000;
 
-/** Lines of a file, read in 4 MB chunks, with the number of the first (from 1); `\r\n` endings are trimmed. */
-async function* lineChunks(file: string): AsyncGenerator<{ lines: string[]; first: number }> {
-  let rest = '';
-  let next = 1;
-  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 22 })) {
-    const text = rest + (chunk as string);
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    for (let i = 0; i < lines.length; i++) if (lines[i].endsWith('\r')) lines[i] = lines[i].slice(0, -1);
-    yield { lines, first: next };
-    next += lines.length;
-  }
-  if (rest !== '') yield { lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest], first: next };
+export interface LoadOptions {
+  /** A big NDJSON file is parsed and mapped on a worker thread (embedded store; default true). */
+  worker?: boolean;
 }
 
-export async function loadFile(store: DataStore, file: string, index: string): Promise<LoadResult> {
+export async function loadFile(store: DataStore, file: string, index: string, options: LoadOptions = {}): Promise<LoadResult> {
   const ext = path.extname(file).toLowerCase();
   if (ext !== '.ndjson' && ext !== '.jsonl' && ext !== '.json' && ext !== '.csv') {
     throw new StoreError(`cannot load [${file}]: expected a .ndjson, .jsonl, .json or .csv file`, 'illegal_argument_exception', 400);
@@ -41,18 +42,19 @@ export async function loadFile(store: DataStore, file: string, index: string): P
   const result: LoadResult = { index, loaded: 0, failed: 0, errors: [] };
   const name = path.basename(file);
   // each document keeps the line it came from, so a failure names `file:line` (the id, when set, follows it)
+  const report = (items: BulkResult['items'], lines: number[]): void => items.forEach((item, i) => {
+    if ('error' in item) {
+      result.failed++;
+      const id = item._id ? ` (_id ${item._id})` : '';
+      if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
+    } else result.loaded++;
+  });
   let batch: BulkItem[] = [];
   let lines: number[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
     const r = await store.bulk(index, batch);
-    r.items.forEach((item, i) => {
-      if ('error' in item) {
-        result.failed++;
-        const id = item._id ? ` (_id ${item._id})` : '';
-        if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
-      } else result.loaded++;
-    });
+    report(r.items, lines);
     batch = [];
     lines = [];
   };
@@ -90,6 +92,8 @@ export async function loadFile(store: DataStore, file: string, index: string): P
       });
       await add({ doc }, lineNo);
     }
+  } else if (options.worker !== false && isEmbedded(store) && fs.statSync(file).size >= WORKER_BYTES) {
+    await store.loadNdjson(file, index, report);
   } else {
     // Big chunks split by hand, and an await only when a batch is full: readline and an await per line cost
     // more than parsing the line.
@@ -164,17 +168,6 @@ function quoteOpen(text: string): boolean {
 
 function readLines(file: string): readline.Interface {
   return readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
-}
-
-/** `{"index": {"_id": "1"}}` / `{"create": {...}}` lines of a bulk file. */
-function bulkAction(v: unknown): { id?: string } | null {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
-  const keys = Object.keys(v);
-  if (keys.length !== 1 || !['index', 'create'].includes(keys[0])) return null;
-  const meta = (v as Record<string, unknown>)[keys[0]];
-  if (!meta || typeof meta !== 'object') return null;
-  const id = (meta as Record<string, unknown>)._id;
-  return { id: id === undefined ? undefined : String(id) };
 }
 
 /** One CSV line: `"..."` quoting (`""` escapes a quote); commas inside `[...]` belong to a multivalue. */

@@ -1,6 +1,6 @@
 // `escript load FILE --index NAME` as a whole process (cold: start-up included) on an NDJSON file of log
-// documents, beside DuckDB's read_json of the same file in the same run. Reports docs/s (wall), CPU time and
-// peak RSS of each, and the load average (the machine is shared).
+// documents, with its worker thread and without (`--threads 1`), beside DuckDB's read_json of the same file in
+// the same run. Reports docs/s (wall), CPU time and peak RSS of each, and the load average (the machine is shared).
 //   node dist/test/bench/load.js [--docs N]
 import * as fs from 'fs';
 import * as os from 'os';
@@ -62,8 +62,10 @@ export async function run(options: { docs?: number } = {}): Promise<void> {
     delete env.ESCRIPT_STORE;
     delete env.ESCRIPT_ELASTICSEARCH_URL;
     const load1 = os.loadavg()[0];
-    const e = measure(process.execPath, [cli, 'load', file, '--index', 'logs'], env);
+    const e = measure(process.execPath, [cli, 'load', file, '--index', 'logs', '--threads', '2'], env);
     if (e.status !== 0) throw new Error(`escript load failed (${e.status}): ${e.stderr}`);
+    const one = measure(process.execPath, [cli, 'load', file, '--index', 'logs-one-thread', '--threads', '1'], env);
+    if (one.status !== 0) throw new Error(`escript load --threads 1 failed (${one.status}): ${one.stderr}`);
     const d = measure(process.execPath, ['-e', DUCK_SCRIPT, file, path.join(dir, 'duck.db')],
       { ...process.env, NODE_PATH: path.join(__dirname, '..', '..', '..', 'node_modules') });
     if (d.status !== 0) throw new Error(`duckdb failed (${d.status}): ${d.stderr}`);
@@ -71,7 +73,8 @@ export async function run(options: { docs?: number } = {}): Promise<void> {
     const row = (name: string, m: Measured): string =>
       `${name}: ${n} docs (${mb.toFixed(0)} MB) wall ${(m.wallMs / 1000).toFixed(2)} s = ${Math.round(n / (m.wallMs / 1000))} docs/s, ` +
       `cpu ${(m.cpuMs / 1000).toFixed(2)} s = ${Math.round(n / (m.cpuMs / 1000))} docs/cpu-s, peak RSS ${m.maxRssMb.toFixed(0)} MB`;
-    console.log(row('escript load (cold process)', e) + ' (target >= 150000 docs/s)');
+    console.log(row('escript load --threads 2 (cold process)', e) + ' (target >= 150000 docs/s)');
+    console.log(row('escript load --threads 1 (cold process)', one));
     console.log(row('duckdb read_json (cold process)', d) + ` (escript/duckdb cpu x${(e.cpuMs / d.cpuMs).toFixed(1)})`);
     console.log(`load average ${load1.toFixed(1)} -> ${load2.toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`escript said: ${e.stdout.trim().split('\n').slice(-1)[0]}`);

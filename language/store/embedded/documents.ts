@@ -3,12 +3,15 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'crypto';
 import {
-  BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
+  BulkItem, BulkResult, Source, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
-import { FieldInfo, columnValue, docValues, dynamicFields, dynamicPolicy, flattenSource } from '../mapping';
 import { Connection } from './connection';
+import { documentRow } from './document-row';
+import type { MappedBatch } from './ndjson-mapper';
+import type { FieldInfo } from '../mapping';
 import { GroupCommit } from './group-commit';
 import { IndexMeta, IndexMetadata } from './index-metadata';
+import { RowInserts } from './row-inserts';
 import { parseExact, stringifyExact } from '../../exact-json';
 
 const PRIMARY_TERM = 1;
@@ -16,9 +19,12 @@ const PRIMARY_TERM = 1;
 export class Documents {
   /** In a batch, sequence numbers are handed out in memory and written back once, before the commit. */
   private readonly batchSeqNo = new Map<string, number>();
+  private readonly rows: RowInserts;
 
   constructor(private readonly conn: Connection, private readonly commits: GroupCommit,
-    private readonly metadata: IndexMetadata) {}
+    private readonly metadata: IndexMetadata) {
+    this.rows = new RowInserts(conn);
+  }
 
   /** Real-time get. A document the open batch wrote is read after the batch commits; any other is read at once. */
   get(index: string, id: string): StoredDocument | null {
@@ -54,41 +60,27 @@ export class Documents {
     }
   }
 
-  /** Writes one document inside the caller's transaction. */
-  write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string): WriteResult {
+  /**
+   * Writes one document inside the caller's transaction. `buffered`: a new document's row may wait in the row
+   * buffer (a bulk call flushes it before it returns).
+   */
+  write(index: string, id: string | undefined, doc: Source, options: WriteOptions, text?: string, buffered = false): WriteResult {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw notAnObject(doc);
     let meta = this.metadata.read(index) ?? this.metadata.create(index, []);
     const docId = id ?? generateId();
-    const flat = flattenSource(doc);
-    // Dynamic mapping: the first non-null value of an unknown path decides its type.
-    let added: FieldInfo[] | null = null;
-    for (const [p, values] of flat) {
-      if (meta.sourcePaths.has(p) || meta.names.has(p)) continue;
-      const sample = values.find((v) => v !== null && v !== undefined);
-      if (sample === undefined) continue;
-      const policy = dynamicPolicy(meta.rules, p);
-      if (policy === 'ignore') continue;
-      if (policy === 'reject') {
-        const at = p.lastIndexOf('.');
-        throw new StoreError(`mapping set to strict, dynamic introduction of [${p.slice(at + 1)}] within [${at < 0 ? '_doc' : p.slice(0, at)}] is not allowed`,
-          'strict_dynamic_mapping_exception', 400);
-      }
-      (added ??= []).push(...dynamicFields(p, sample));
-    }
-    const fields = added ? [...meta.fields, ...added] : meta.fields;
-    const values: unknown[] = new Array(fields.length);
-    let newMulti: string[] | null = null;
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      const dv = docValues(f, flat.get(f.sourcePath) ?? EMPTY, docId);
-      const column = columnValue(dv);
-      // A BLOB (multivalue or huge whole number) makes the field one the store no longer filters on.
-      if (column.blob && !meta.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
-      values[i] = column.value;
-    }
+    const { values, added, newMulti } = documentRow(meta, doc, docId);
     if (added || newMulti) {
+      this.rows.flush();
       meta = this.metadata.extend(meta, added ?? [], newMulti ?? []);
     }
+    return this.put(index, meta, id, docId, values, text ?? sourceText(doc), options, buffered);
+  }
+
+  /** Writes a mapped row: the version lookup for a given id, compare-and-set, the sequence number, the row. */
+  private put(index: string, meta: IndexMeta, id: string | undefined, docId: string, values: unknown[], source: string,
+    options: WriteOptions, buffered: boolean): WriteResult {
+    // A buffered row of this batch must be in the table before a write that looks its id up.
+    if (id !== undefined) this.rows.flush();
     // A generated id is new by construction: no need to look for the current version.
     const current = id === undefined ? undefined : this.conn.stmt(`SELECT _seq_no, _primary_term, _version FROM "${meta.table}" WHERE _id = ?`)
       .get(docId) as { _seq_no: number; _primary_term: number; _version: number } | undefined;
@@ -98,11 +90,12 @@ export class Documents {
     }
     checkCas(index, docId, current, options);
     const seq = this.nextSeqNo(index);
-    const source = text ?? sourceText(doc);
     if (current) {
-      this.updateStatement(meta, fields.length).run(seq, PRIMARY_TERM, source, ...values, docId);
+      this.updateStatement(meta, values.length).run(seq, PRIMARY_TERM, source, ...values, docId);
+    } else if (buffered) {
+      this.rows.add(meta, docId, seq, PRIMARY_TERM, source, values);
     } else {
-      this.insertStatement(meta, fields.length).run(docId, seq, PRIMARY_TERM, source, ...values);
+      this.rows.insert(meta, docId, seq, PRIMARY_TERM, source, values);
     }
     return { _index: index, _id: docId, _seq_no: seq, _primary_term: PRIMARY_TERM, result: current ? 'updated' : 'created' };
   }
@@ -115,29 +108,100 @@ export class Documents {
   writeMany(index: string, items: BulkItem[]): BulkResult {
     const seqBefore = this.batchSeqNo.get(index);
     try {
-      return this.commits.isolated(() => ({ errors: false, items: items.map((it) => this.write(index, it.id, it.doc, {}, it.sourceText)) }));
+      return this.commits.isolated(() => {
+        const written = items.map((it) => this.write(index, it.id, it.doc, {}, it.sourceText, true));
+        this.rows.flush();
+        return { errors: false, items: written };
+      });
     } catch {
-      // the undone writes handed out sequence numbers in memory: take them back
-      if (seqBefore === undefined) this.batchSeqNo.delete(index);
-      else this.batchSeqNo.set(index, seqBefore);
+      this.undone(index, seqBefore);
     }
     return this.writeEach(index, items);
   }
 
+  /** A bulk call's savepoint was undone: its buffered rows go, and the sequence numbers it handed out come back. */
+  private undone(index: string, seqBefore: number | undefined): void {
+    this.rows.discard();
+    if (seqBefore === undefined) this.batchSeqNo.delete(index);
+    else this.batchSeqNo.set(index, seqBefore);
+  }
+
   private writeEach(index: string, items: BulkItem[]): BulkResult {
-    const results: BulkResult['items'] = [];
-    let errors = false;
-    for (const item of items) {
-      try {
-        results.push(this.commits.isolated(() => this.write(index, item.id, item.doc, {}, item.sourceText)));
-      } catch (e) {
-        errors = true;
-        const err = e as Error & { type?: string };
-        const type = e instanceof VersionConflictError ? 'version_conflict_engine_exception' : err.type ?? 'error';
-        results.push({ _id: item.id, error: { type, reason: err.message } });
-      }
+    const results = items.map((item) => this.attempt(item.id, () => this.write(index, item.id, item.doc, {}, item.sourceText)));
+    return { errors: results.some((r) => 'error' in r), items: results };
+  }
+
+  /** One write in a savepoint of its own: its failure is its bulk item's error. */
+  private attempt(id: string | undefined, write: () => WriteResult): BulkResult['items'][number] {
+    try {
+      return this.commits.isolated(write);
+    } catch (e) {
+      const err = e as Error & { type?: string };
+      const type = e instanceof VersionConflictError ? 'version_conflict_engine_exception' : err.type ?? 'error';
+      return { _id: id, error: { type, reason: err.message } };
     }
-    return { errors, items: results };
+  }
+
+  /**
+   * Writes a batch of documents the load worker mapped (ndjson-mapper.ts) as writeMany writes documents: the
+   * worker's rows as they are while the index's mapping is the worker's, a document again from its `_source`
+   * (in a savepoint of its own) where the worker could not map it or the mapping changed under it.
+   */
+  writeMapped(index: string, batch: MappedBatch): BulkResult {
+    const seqBefore = this.batchSeqNo.get(index);
+    try {
+      return this.commits.isolated(() => {
+        const items = this.putMapped(index, batch, false);
+        this.rows.flush();
+        return { errors: items.some((r) => 'error' in r), items };
+      });
+    } catch {
+      this.undone(index, seqBefore);
+    }
+    const items = this.putMapped(index, batch, true);
+    return { errors: items.some((r) => 'error' in r), items };
+  }
+
+  private putMapped(index: string, batch: MappedBatch, each: boolean): BulkResult['items'] {
+    let meta = this.adopt(this.metadata.read(index) ?? this.metadata.create(index, []), batch);
+    let fits = sameMapping(meta, batch);
+    const items: BulkResult['items'] = [];
+    const rows = batch.rows;
+    let at = 0;
+    for (let n = 0; n < batch.count; n++) {
+      const id = (rows[at] as string | null) ?? undefined;
+      const source = rows[at + 1] as string;
+      const width = rows[at + 2] as number;
+      at += 3;
+      if (width >= 0 && fits) {
+        const values = rows.slice(at, at + width);
+        if (batch.blobs) for (let i = 0; i < width; i++) if (values[i] instanceof Uint8Array) values[i] = Buffer.from(values[i] as Uint8Array);
+        const put = () => this.put(index, meta, id, id ?? generateId(), values, source, {}, !each);
+        items.push(each ? this.attempt(id, put) : put());
+      } else {
+        // in order: the rows before it are in the table first
+        this.rows.flush();
+        items.push(this.attempt(id, () => {
+          const doc = JSON.parse(source) as unknown;
+          const isObject = doc !== null && typeof doc === 'object' && !Array.isArray(doc);
+          return this.write(index, id, doc as Source, {}, isObject ? source : undefined);
+        }));
+        meta = this.metadata.read(index)!;
+        fits = sameMapping(meta, batch);
+      }
+      at += Math.max(width, 0);
+    }
+    return items;
+  }
+
+  /** The fields the worker mapped and the fields it made multivalued, added to the index's mapping. */
+  private adopt(meta: IndexMeta, batch: MappedBatch): IndexMeta {
+    if (!sameRules(meta, batch)) return meta;
+    const fields = batch.fields.filter((f) => !meta.names.has(f.name));
+    const multi = batch.multiValued.filter((name) => !meta.multiValued.has(name));
+    if (!fields.length && !multi.length) return meta;
+    this.rows.flush();
+    return this.metadata.extend(meta, fields, multi);
   }
 
   remove(index: string, id: string, options: WriteOptions): WriteResult {
@@ -181,15 +245,21 @@ export class Documents {
     meta.update = { width, stmt };
     return stmt;
   }
+}
 
-  private insertStatement(meta: IndexMeta, width: number): Database.Statement {
-    if (meta.insert && meta.insert.width === width) return meta.insert.stmt;
-    const cols = meta.fields.slice(0, width).map((f) => meta.columns.get(f.name)!);
-    const stmt = this.conn.stmt(`INSERT INTO "${meta.table}" (_id, _seq_no, _primary_term, _version, _source${cols.map((c) => `, "${c}"`).join('')})
-      VALUES (?, ?, ?, 1, ?${cols.map(() => ', ?').join('')})`);
-    meta.insert = { width, stmt };
-    return stmt;
-  }
+/** The worker's rows fit the index when its mapping is the worker's: the same rules, the same fields in order. */
+function sameMapping(meta: IndexMeta, batch: MappedBatch): boolean {
+  if (!sameRules(meta, batch) || meta.fields.length !== batch.fields.length) return false;
+  return meta.fields.every((f, i) => sameField(f, batch.fields[i]));
+}
+
+function sameRules(meta: IndexMeta, batch: MappedBatch): boolean {
+  return JSON.stringify(meta.rules) === batch.rules;
+}
+
+function sameField(a: FieldInfo, b: FieldInfo): boolean {
+  return a.name === b.name && a.type === b.type && a.sourcePath === b.sourcePath && a.scalingFactor === b.scalingFactor &&
+    a.ignoreAbove === b.ignoreAbove && a.constantValue === b.constantValue;
 }
 
 /** The group commit's name for one document. */
@@ -202,7 +272,6 @@ function sourceText(doc: Source): string {
   return stringifyExact(doc); // JSON.stringify first: the common case pays nothing for bigints
 }
 
-const EMPTY: unknown[] = [];
 
 /** Elasticsearch refuses a document that is not a JSON object (an array, a string, a number) when it parses it. */
 function notAnObject(doc: unknown): StoreError {

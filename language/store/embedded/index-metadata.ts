@@ -22,6 +22,8 @@ export interface IndexMeta {
   /** The write statements for the first `width` fields (documents.ts), prepared on first use. */
   insert?: { width: number; stmt: Database.Statement };
   update?: { width: number; stmt: Database.Statement };
+  /** The multi-row insert of row-inserts.ts, for the first `width` fields. */
+  insertMany?: { width: number; stmt: Database.Statement };
 }
 
 /** A field as `es_indices.fields` stores it: its mapping and its column. */

@@ -4,13 +4,13 @@
 // get returns). Writes run in `BEGIN IMMEDIATE` transactions shared by the writes of one event-loop turn
 // (group-commit.ts) with synchronous=FULL, so several processes can share the file and an acknowledged write
 // survives a power cut. Get is real-time; refresh is a no-op (everything committed is searchable).
+import * as path from 'path';
 import {
   BulkItem, BulkResult, DataStore, EsqlParams, EsqlResult, IndexDefinition, Source, StoredDocument,
   WriteOptions, WriteResult,
 } from '../store';
 import { fieldsFromMappings, mappingsFromFields, rulesFromMappings } from '../mapping';
 import { CatalogField, EsqlCatalog, ScanRequest } from '../../esql/catalog';
-import { runEsql, runEsqlSync } from '../../esql/engine';
 import { EmbeddedCatalog } from './catalog';
 import { Connection, Durability } from './connection';
 import { Documents, docKey } from './documents';
@@ -19,6 +19,11 @@ import { IndexMetadata, noSuchIndex, validateIndexName } from './index-metadata'
 import { registerFailureFunction } from './scan-sql';
 import { ScanThread } from './scan-thread';
 import { createStoreTables } from './schema';
+import { mapOnWorker } from './load-thread';
+import type { MapperInput } from './ndjson-mapper';
+
+/** Documents per transaction of loadNdjson (one savepoint, one commit). */
+const LOAD_BATCH = 20000;
 
 interface EmbeddedOptions {
   /** ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
@@ -147,6 +152,25 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     return this.commits.submit(keys, () => this.documents.writeMany(index, items));
   }
 
+  /**
+   * Loads an NDJSON file, its documents parsed and mapped on a worker thread while this one writes (see
+   * ndjson-mapper.ts); `report` gets each batch's results with the line of each document.
+   */
+  async loadNdjson(file: string, index: string, report: (items: BulkResult['items'], lines: number[]) => void): Promise<void> {
+    validateIndexName(index);
+    this.commits.flush();
+    const meta = this.metadata.read(index);
+    const input: MapperInput = {
+      file, name: path.basename(file), batch: LOAD_BATCH,
+      fields: meta?.fields ?? [], rules: JSON.stringify(meta?.rules ?? { dynamic: {}, disabled: [] }), multiValued: [...meta?.multiValued ?? []],
+    };
+    await mapOnWorker(input, async (batch) => {
+      const keys = batch.ids.map((id) => docKey(index, id));
+      const result = await this.commits.submit(keys, () => this.documents.writeMapped(index, batch));
+      report(result.items, batch.lines);
+    });
+  }
+
   bulkSync(index: string, items: BulkItem[]): BulkResult {
     validateIndexName(index);
     return this.commits.inOwnTransaction(() => this.documents.writeMany(index, items));
@@ -180,12 +204,14 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   async esql(query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> {
+    const { runEsql } = esqlEngine();
     // Committed when the query actually runs (after its yield to the event loop), not when it was asked for.
     return runEsql(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs, beforeRead: () => this.commits.flush() });
   }
 
   esqlSync(query: string, params?: EsqlParams, signal?: AbortSignal): EsqlResult {
     this.commits.flush();
+    const { runEsqlSync } = esqlEngine();
     return runEsqlSync(query, { catalog: this.catalog, params, signal, exactLongs: this.options.exactLongs });
   }
 
@@ -214,4 +240,9 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     const meta = this.metadata.require(index);
     return { table: meta.table, column: field === undefined ? undefined : meta.columns.get(field) };
   }
+}
+
+/** The ES|QL engine, loaded on the first query: a process that only writes (`escript load`) never pays for it. */
+function esqlEngine(): typeof import('../../esql/engine') {
+  return require('../../esql/engine') as typeof import('../../esql/engine');
 }

@@ -64,7 +64,7 @@ describe('escript command line: bad input', function () {
   });
 
   it('the usage names every format load reads', () => {
-    expect(escript(['help']).stderr).to.match(/load FILE --index NAME +load documents into an index from FILE\.ndjson, \.jsonl, \.json\n/);
+    expect(escript(['help']).stderr).to.match(/load FILE --index NAME \[--threads 1\|2\] +load documents into an index from FILE\.ndjson, \.jsonl, \.json\n/);
     const wrong = escript(['load', file('x.txt', 'a'), '--index', 'x']);
     expect(wrong).to.deep.equal({ status: 1, stdout: '', stderr: 'escript load: cannot load [' + path.join(dataDir, 'x.txt') + ']: expected a .ndjson, .jsonl, .json or .csv file\n' });
   });

@@ -91,6 +91,18 @@ describe('escript command line', function () {
     expect(JSON.parse(json.stdout)).to.deep.equal({ columns: [{ name: 'n', type: 'long' }], values: [[2]], warnings: [] });
   });
 
+  it('loads neither the language nor the ES|QL engine for `load` (start-up is part of what a load costs)', () => {
+    const probe = `require(${JSON.stringify(path.join(path.dirname(CLI), 'app', 'commands', 'load.js'))});
+      console.log(JSON.stringify(Object.keys(require.cache).map((f) => f.split(require('path').sep).join('/'))));`;
+    const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    expect(run.status, run.stderr).to.equal(0);
+    const loaded = JSON.parse(run.stdout) as string[];
+    expect(loaded.some((f) => f.endsWith('/language/store/embedded/store.js')), 'the store is loaded').to.equal(true);
+    for (const heavy of ['/language/session.js', '/language/esql/engine.js', '/language/store/sample-data.js']) {
+      expect(loaded.filter((f) => f.endsWith(heavy))).to.deep.equal([]);
+    }
+  });
+
   it('prints a query\'s plans with --explain instead of running it', () => {
     const run = escript(['esql', '--explain', 'FROM cli-docs | WHERE n > 1 | SORT n | LIMIT 1 | KEEP n']);
     expect(run.status, run.stderr).to.equal(0);

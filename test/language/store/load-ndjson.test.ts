@@ -52,6 +52,30 @@ describe('loading NDJSON in chunks and batches', () => {
     expect(ids.values).to.deep.equal([['d12345']]);
   });
 
+  it('a UTF-8 character cut by the 4 MB read is whole again, and ASCII and non-ASCII chunks read alike', async () => {
+    const file = path.join(dir, 'utf8.ndjson');
+    const head: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < (4 << 20) - 1000; i++) {
+      head.push(docLine(i));
+      bytes += Buffer.byteLength(docLine(i)) + 2;
+    }
+    // the euro signs (3 bytes each) of this line straddle byte 4 MB: the first read ends inside one of them
+    const prefix = `{"n": -1, "msg": "${'a'.repeat((4 << 20) - bytes - 19)}`;
+    const cut = `${prefix}€€€€ 𝄞 é"}`;
+    expect(Buffer.byteLength(prefix) + bytes).to.be.lessThan(4 << 20);
+    expect(Buffer.byteLength(prefix) + bytes + 12).to.be.greaterThan(4 << 20);
+    const tail = ['{"n": -2, "msg": "déjà vu"}', '{"n": "bad", "msg": "ü"}', '{"n": -3, "msg": "plain"}'];
+    fs.writeFileSync(file, [...head, cut, ...tail].join('\r\n'));
+    const r = await loadFile(store, file, 'utf8');
+    expect(r).to.include({ loaded: head.length + 3, failed: 1 });
+    expect(r.errors[0]).to.match(new RegExp(`^utf8\\.ndjson:${head.length + 3}: `));
+    const rows = await store.esql('FROM utf8 | WHERE n < 0 | SORT n DESC | KEEP n, msg');
+    expect(rows.values.map(([n, msg]) => [n, String(msg).replace(/^a+/, '')])).to.deep.equal([
+      [-1, '€€€€ 𝄞 é'], [-2, 'déjà vu'], [-3, 'plain'],
+    ]);
+  });
+
   it('invalid JSON stops the load with the line number', async () => {
     const file = path.join(dir, 'broken.ndjson');
     const lines = Array.from({ length: COUNT }, (_, i) => docLine(i));
