@@ -93,3 +93,13 @@ export class Bail extends Error {
     super(reason);
   }
 }
+
+/**
+ * Thrown when a query reads a column its store builds only when asked (in slices, off the query's step);
+ * `field` null: the index's row ids, which every column needs first.
+ */
+export class ColumnNeeded extends Error {
+  constructor(readonly field: string | null) {
+    super(`${field === null ? 'row ids' : `column ${field}`} not built yet`);
+  }
+}

@@ -3,7 +3,7 @@
 // blocks and hands the resulting rows to the row operators for the rest. Anything it cannot do exactly as the row
 // engine does — an unsupported expression, a multivalued field, a row that would warn — gives undefined, and
 // the row engine runs the whole query as before.
-import { Command, Expr } from '../ast';
+import { Command, Expr, columnsOf } from '../ast';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
 import type { Operator } from '../commands';
 import { EsqlCatalog, METADATA_FIELDS } from '../catalog';
@@ -13,7 +13,7 @@ import { RULES, pushToScan } from '../plan/rules';
 import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
-import { Bail, Block, NumberBlock, Selection, allPositions, valueAt } from './blocks';
+import { Bail, Block, ColumnNeeded, NumberBlock, Selection, allPositions, valueAt } from './blocks';
 import { LayoutColumn, VecContext, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
@@ -35,23 +35,91 @@ export function setColumnarEnabled(on: boolean): void {
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
 export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
 
+/** A query the vectorised path may run: its optimised physical plan and the index its scan reads. */
+interface ColumnarPlan {
+  scan: Scan;
+  physical: ReturnType<typeof lower>;
+}
+
 /**
  * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
  * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
  * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
  */
 export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Row[] | undefined {
-  if (!enabled || !catalog?.columnar) return undefined;
+  if (!catalog) return undefined;
+  const planned = columnarPlan(analysed, env, catalog);
+  if (!planned) return undefined;
+  return runColumnar(planned, catalog, env, signal, false);
+}
+
+/**
+ * The same rows as tryColumnar, for a store that builds columns in slices: a run that reaches a column not
+ * built yet stops, the store builds it (with the other fields the plan's expressions read, in one pass)
+ * while the event loop keeps its turns, and the run starts again. An abort during a build rejects with the
+ * signal's reason.
+ */
+export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[] | undefined> {
+  if (!catalog?.prepareColumnar) return tryColumnar(analysed, env, catalog, signal);
+  const planned = columnarPlan(analysed, env, catalog);
+  if (!planned) return undefined;
+  const index = planned.scan.indices[0];
+  // The fields the plan's expressions read, and row ids if none are held, in one pass before the first run.
+  const fields = new Set(fieldsRead(planned));
+  await catalog.prepareColumnar(index, [...fields], signal);
+  let deferBuild = true;
+  for (;;) {
+    try {
+      return runColumnar(planned, catalog, env, signal, deferBuild);
+    } catch (e) {
+      if (!(e instanceof ColumnNeeded)) throw e;
+      // Something a pass did not keep (a write came in meanwhile): built on the spot, as without passes.
+      if (e.field === null || fields.has(e.field)) { deferBuild = false; continue; }
+      fields.add(e.field);
+      await catalog.prepareColumnar(index, [...fields], signal);
+    }
+  }
+}
+
+/** The scan's fields that the plan's expressions read (the output alone may be read by row, unbuilt). */
+function fieldsRead({ scan, physical }: ColumnarPlan): string[] {
+  const names = new Set<string>();
+  const add = (e: Expr | undefined): void => { if (e) for (const c of columnsOf(e)) names.add(c); };
+  for (const step of physical.steps) {
+    switch (step.kind) {
+      case 'filter': add(step.condition); break;
+      case 'eval': step.fields.forEach((f) => add(f.expr)); break;
+      case 'order_by': case 'top_n': step.orders.forEach((o) => add(o.expr)); break;
+      case 'aggregate':
+        step.command.aggs.forEach((a) => { add(a.field.expr); add(a.filter); });
+        step.command.groups.forEach((g) => add(g.expr));
+        break;
+      default: break;
+    }
+  }
+  return scan.fields.map((f) => f.name).filter((f) => names.has(f));
+}
+
+function columnarPlan(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog): ColumnarPlan | undefined {
+  if (!enabled || !catalog.columnar) return undefined;
   const first = toChain(analysed)[0];
   if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
   if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
   try {
     const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
-    const chain = toChain(optimized);
-    const scan = chain[0] as Scan;
-    const physical = lower(optimized, env, catalog);
+    const scan = toChain(optimized)[0] as Scan;
     if (scan.schema.some((c, i) => c.name !== scan.fields[i]?.name)) return undefined;
-    const snap = catalog.columnar(scan.indices[0]);
+    return { scan, physical: lower(optimized, env, catalog) };
+  } catch (e) {
+    if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
+    throw e;
+  }
+}
+
+function runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, signal: AbortSignal | undefined,
+  deferBuild: boolean): Row[] | undefined {
+  try {
+    const snap = catalog.columnar!(scan.indices[0], { deferBuild });
     if (!snap) return undefined;
     const layout: LayoutColumn[] = scan.schema.map((c, i) => {
       const field = scan.fields[i];
