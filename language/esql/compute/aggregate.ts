@@ -6,6 +6,7 @@ import { DataType, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block, NULL_BOOL, Selection, valueAt } from './blocks';
 import { nullTest } from './expressions';
+import type { Steps } from './slices';
 
 export type AggFn = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -115,24 +116,30 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
   }
 }
 
-/** Group id of each selected row over all keys, and each group's key values. */
-function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][] } {
+/** Group id of each selected row over all keys, and each group's key values (yields between passes). */
+function* groupIds(groups: GroupInput[], sel: Selection): Steps<{ ids: Int32Array; keys: unknown[][] }> {
   if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]] };
-  const parts = groups.map((g) => keyIds(g, sel));
+  const parts: { ids: Int32Array; values: unknown[] }[] = [];
+  for (const g of groups) {
+    parts.push(keyIds(g, sel));
+    yield;
+  }
   if (parts.length === 1) return { ids: parts[0].ids, keys: parts[0].values.map((v) => [v]) };
   let cardinality = 1;
   for (const p of parts) cardinality *= Math.max(1, p.values.length);
   if (cardinality > Number.MAX_SAFE_INTEGER) throw new Bail('too many key combinations');
   const ids = new Int32Array(sel.length);
   const keys: unknown[][] = [];
+  // Few combinations (the usual case) index an array directly; many go through a Map.
+  const table = cardinality <= Math.max(1 << 16, sel.length) ? new Int32Array(cardinality).fill(-1) : null;
   const map = new Map<number, number>();
   for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
     let code = 0;
     for (const p of parts) code = code * Math.max(1, p.values.length) + p.ids[k];
-    let id = map.get(code);
-    if (id === undefined) {
+    let id = table ? table[code] : map.get(code) ?? -1;
+    if (id < 0) {
       id = keys.length;
-      map.set(code, id);
+      if (table) table[code] = id; else map.set(code, id);
       keys.push(parts.map((p) => p.values[p.ids[k]]));
     }
     ids[k] = id;
@@ -250,10 +257,15 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
   return out;
 }
 
-export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
-  const { ids, keys } = groupIds(groups, sel);
+/** The groups and their aggregates; yields between passes over the rows (slices.ts). */
+export function* hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Steps<Grouped> {
+  const { ids, keys } = yield* groupIds(groups, sel);
   const count = keys.length;
-  const columns = aggs.map((a) => accumulate(a, ids, sel, count));
+  const columns: unknown[][] = [];
+  for (const a of aggs) {
+    yield;
+    columns.push(accumulate(a, ids, sel, count));
+  }
   let order = keys.map((_k, g) => g);
   if (groups.length === 1) {
     // The row engine's block-hash order for one key: the null group first, false before true, else as seen.

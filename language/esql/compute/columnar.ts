@@ -18,6 +18,7 @@ import { LayoutColumn, VecContext, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
 import { keepTrueInto, runPaged } from './pages';
+import { Steps, runInSlices, runNow } from './slices';
 
 type Row = unknown[];
 
@@ -50,19 +51,20 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
   if (!catalog) return undefined;
   const planned = columnarPlan(analysed, env, catalog);
   if (!planned) return undefined;
-  return runColumnar(planned, catalog, env, signal, false);
+  return runNow(runColumnar(planned, catalog, env, false), signal);
 }
 
 /**
- * The same rows as tryColumnar, for a store that builds columns in slices: a run that reaches a column not
- * built yet stops, the store builds it (with the other fields the plan's expressions read, in one pass)
- * while the event loop keeps its turns, and the run starts again. An abort during a build rejects with the
- * signal's reason.
+ * The same rows as tryColumnar, computed in ~10 ms slices with turns of the event loop between them (between
+ * pages, between passes over the rows). A store that builds columns in slices builds those the plan's
+ * expressions read first, in one pass; a run that still reaches an unbuilt column stops, the store builds it,
+ * and the run starts again. An abort rejects with the signal's reason at the next slice.
  */
 export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[] | undefined> {
-  if (!catalog?.prepareColumnar) return tryColumnar(analysed, env, catalog, signal);
+  if (!catalog) return undefined;
   const planned = columnarPlan(analysed, env, catalog);
   if (!planned) return undefined;
+  if (!catalog.prepareColumnar) return runInSlices(runColumnar(planned, catalog, env, false), signal);
   const index = planned.scan.indices[0];
   // The fields the plan's expressions read, and row ids if none are held, in one pass before the first run.
   const fields = new Set(fieldsRead(planned));
@@ -70,7 +72,7 @@ export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog:
   let deferBuild = true;
   for (;;) {
     try {
-      return runColumnar(planned, catalog, env, signal, deferBuild);
+      return await runInSlices(runColumnar(planned, catalog, env, deferBuild), signal);
     } catch (e) {
       if (!(e instanceof ColumnNeeded)) throw e;
       // Something a pass did not keep (a write came in meanwhile): built on the spot, as without passes.
@@ -116,8 +118,7 @@ function columnarPlan(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog): Co
   }
 }
 
-function runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, signal: AbortSignal | undefined,
-  deferBuild: boolean): Row[] | undefined {
+function* runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, deferBuild: boolean): Steps<Row[] | undefined> {
   try {
     const snap = catalog.columnar!(scan.indices[0], { deferBuild });
     if (!snap) return undefined;
@@ -140,15 +141,18 @@ function runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, env
         },
       };
     });
-    // Checked between pages: an aborted query stops at the next page boundary.
-    const onPage = signal ? (): void => { if (signal.aborted) throw signal.reason ?? new Error('aborted'); } : undefined;
-    const result = run(physical.steps, physical.operators, layout, snap.length, env, onPage);
+    const result = yield* run(physical.steps, physical.operators, layout, snap.length, env);
     if (!result) { columnarCounters.declined++; return undefined; }
     columnarCounters.runs++;
     columnarCounters.commands += result.consumed;
     let stream: Iterable<Row> = result.rows;
     for (const op of physical.operators.slice(result.consumed)) stream = op.run(stream);
-    return [...stream];
+    const rows: Row[] = [];
+    for (const row of stream) {
+      rows.push(row);
+      if ((rows.length & 255) === 0) yield;
+    }
+    return rows;
   } catch (e) {
     if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
     throw e;
@@ -161,21 +165,20 @@ interface Prefix {
   consumed: number;
 }
 
-function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv,
-  onPage?: () => void): Prefix | undefined {
+function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): Steps<Prefix | undefined> {
   const scratch = new ExprCompiler({ ...env, failures: [] });
   let layout = layout0;
   let sel: Selection = allPositions(n);
   let i = 0;
   // Leading WHERE / EVAL / KEEP steps run fused, page by page; the steps after them over whole-index blocks.
-  const paged = pagesEnabled ? runPaged(steps, ops, layout0, n, scratch, sameColumns, onPage) : undefined;
+  const paged = pagesEnabled ? yield* runPaged(steps, ops, layout0, n, scratch, sameColumns) : undefined;
   if (paged) {
     ({ layout, sel } = paged);
     i = paged.consumed;
     columnarCounters.pages += paged.pages;
   }
   loop:
-  for (; i < steps.length; i++) {
+  for (; i < steps.length; i++, yield) {
     const step = steps[i];
     const op = ops[i];
     const ctx: VecContext = { scratch, layout, n };
@@ -223,7 +226,7 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
         if (sel.length > step.count) sel = sel.slice(0, Math.max(0, step.count));
         break;
       case 'aggregate': {
-        const rows = stats(step.command, op, { scratch, layout, n }, sel, env);
+        const rows = yield* stats(step.command, op, { scratch, layout, n }, sel, env);
         if (!rows) break loop;
         return { rows, consumed: i + 1 };
       }
@@ -264,7 +267,7 @@ function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
 const AGGS: Record<string, AggFn> = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' };
 
 /** STATS with plain aggregates (no per-aggregate WHERE) and no shadowed names, or null. */
-function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Row[] | null {
+function* stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Steps<Row[] | null> {
   const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
   if (new Set(names).size !== names.length) return null;
   if (op.columns.length !== names.length || op.columns.some((c, k) => c.name !== names[k])) return null;
@@ -295,7 +298,7 @@ function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, 
     if (!aggregateType(fn, arg.type, want)) return null;
     aggs.push({ fn, block: arg.eval(sel), argType: arg.type });
   }
-  const { keys, results } = hashAggregate(groups, aggs, sel);
+  const { keys, results } = yield* hashAggregate(groups, aggs, sel);
   return results.map((r, g) => [...r, ...keys[g]]);
 }
 
