@@ -105,6 +105,8 @@ class IndexColumns {
 export interface ColumnStats {
   /** Columns built from the whole table, rows read again after a change, compactions after deletes. */
   builds: number;
+  /** Sliced passes over the table started (`prepare`), kept or not. */
+  passes: number;
   refreshedRows: number;
   compactions: number;
 }
@@ -114,7 +116,7 @@ const SLICE_MS = 10;
 
 export class ColumnCache {
   private readonly indices = new Map<string, IndexColumns>();
-  readonly stats: ColumnStats = { builds: 0, refreshedRows: 0, compactions: 0 };
+  readonly stats: ColumnStats = { builds: 0, passes: 0, refreshedRows: 0, compactions: 0 };
   /** The read-only connection sliced builds read from (opened on first use), and the build running on it. */
   private reader: Database.Database | null = null;
   private building: Promise<void> = Promise.resolve();
@@ -207,6 +209,7 @@ export class ColumnCache {
       const seqNo = (reader.prepare('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number } | undefined)?.seq_no;
       // A write since the catch-up: the rows read here would not line up with those held.
       if (seqNo === undefined || (entry && entry.seqNo !== seqNo)) return;
+      this.stats.passes++;
       const fresh = entry ?? new IndexColumns(meta.table, seqNo);
       const select = ['rowid', ...wanted.map((w) => `"${w.column.sqlColumn}"`)].join(', ');
       const rows = reader.prepare(`SELECT ${select} FROM "${meta.table}" ORDER BY rowid`).raw(true).iterate() as IterableIterator<unknown[]>;
