@@ -13,7 +13,7 @@ import { RULES, pushToScan } from '../plan/rules';
 import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
-import { Bail, Block, ColumnNeeded, NumberBlock, Selection, allPositions, valueAt } from './blocks';
+import { Bail, Block, ColumnNeeded, NumberBlock, Selection, SnapshotChanged, allPositions, valueAt } from './blocks';
 import { LayoutColumn, VecContext, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
@@ -62,9 +62,12 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
  */
 export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[] | undefined> {
   if (!catalog) return undefined;
+  // Planning the query took a step of its own: a turn of the event loop before planning it again for here.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
   const planned = columnarPlan(analysed, env, catalog);
   if (!planned) return undefined;
-  if (!catalog.prepareColumnar) return runInSlices(runColumnar(planned, catalog, env, false), signal);
+  if (!catalog.prepareColumnar) return runSliced(planned, catalog, env, false, signal);
   const index = planned.scan.indices[0];
   // The fields the plan's expressions read, and row ids if none are held, in one pass before the first run.
   const fields = new Set(fieldsRead(planned));
@@ -72,7 +75,7 @@ export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog:
   let deferBuild = true;
   for (;;) {
     try {
-      return await runInSlices(runColumnar(planned, catalog, env, deferBuild), signal);
+      return await runSliced(planned, catalog, env, deferBuild, signal);
     } catch (e) {
       if (!(e instanceof ColumnNeeded)) throw e;
       // Something a pass did not keep (a write came in meanwhile): built on the spot, as without passes.
@@ -80,6 +83,16 @@ export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog:
       fields.add(e.field);
       await catalog.prepareColumnar(index, [...fields], signal);
     }
+  }
+}
+
+/** Runs in slices; when the columns changed while it paused (a write caught up), once more without pauses. */
+async function runSliced(planned: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, deferBuild: boolean, signal?: AbortSignal): Promise<Row[] | undefined> {
+  try {
+    return await runInSlices(runColumnar(planned, catalog, env, deferBuild), signal);
+  } catch (e) {
+    if (e instanceof SnapshotChanged) return runNow(runColumnar(planned, catalog, env, false), signal);
+    throw e;
   }
 }
 
@@ -152,6 +165,7 @@ function* runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, en
       rows.push(row);
       if ((rows.length & 255) === 0) yield;
     }
+    if (snap.unchanged && !snap.unchanged()) throw new SnapshotChanged();
     return rows;
   } catch (e) {
     if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }

@@ -109,7 +109,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   let total = 0;
   let pages = 0;
   for (let base = 0; base < n; base += size) {
-    if (pages > 0) yield;
+    yield;
     pages++;
     page.base = base;
     page.end = Math.min(n, base + size);

@@ -164,7 +164,10 @@ export class ColumnCache {
         if (!sqlColumn) return null;
         return this.fetchRows(index, current, sqlColumn, types.get(field) === 'boolean', positions);
       };
-      return { length: current.n, block, built, fetch };
+      const seqNo = current.seqNo;
+      // Catching up writes rows in place: a run that paused since may have read some pages before, some after.
+      const unchanged = (): boolean => this.indices.get(index) === current && current.seqNo === seqNo;
+      return { length: current.n, block, built, fetch, unchanged };
     } finally {
       db.exec('COMMIT');
     }
