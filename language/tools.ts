@@ -4,6 +4,7 @@
 import { readConfig, type Config } from './config';
 import { stringifyExact } from './exact-json';
 import { formatText } from './esql/format';
+import { parseQuery } from './esql/parse';
 import { loadFile as loadIntoStore, type LoadResult } from './store/load-file';
 import { openStore } from './store/open';
 import { loadSampleData as loadSamplesIntoStore } from './store/sample-data';
@@ -18,6 +19,11 @@ export type { Config, LoadResult };
 export interface EsqlOutput {
   text: string;
   warnings: string[];
+}
+
+/** Builds the ES|QL grammar and runs its parser once (a kernel does it at start, not in its first query). */
+export function warmUpEsqlParser(): void {
+  parseQuery('FROM warm_up | WHERE a > 1 | EVAL b = a * 2 | STATS c = COUNT(*) BY b | SORT c DESC | LIMIT 1');
 }
 
 export async function runEsql(query: string, format: 'txt' | 'json', config: Config = readConfig(process.env)): Promise<EsqlOutput> {

@@ -1,8 +1,7 @@
 // `escript kernel -f CONNECTION_FILE`: serves one Jupyter client over ZeroMQ until it asks for shutdown.
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { openSession, readConfig } from '../../../language/tools';
-import { parseQuery } from '../../../language/esql/parse';
+import { openSession, readConfig, warmUpEsqlParser } from '../../../language/tools';
 import { readConnectionFile } from '../../protocol/connection';
 import { Kernel } from '../../protocol/dispatch';
 import { History } from '../../protocol/history';
@@ -55,7 +54,7 @@ export async function runKernel(args: string[]): Promise<number> {
   // the frontend connects, not in cell 1 (where an interrupt would wait for them).
   setImmediate(() => {
     interpreter.isComplete('PRINT 0;');
-    parseQuery('FROM warm_up | WHERE a > 1 | EVAL b = a * 2 | STATS c = COUNT(*) BY b | SORT c DESC | LIMIT 1');
+    warmUpEsqlParser();
   });
   return new Promise<number>(() => undefined); // runs until shutdown_request
 }
