@@ -1,13 +1,13 @@
 // The columnar form of each index, for scans: built from the SQLite table on first use and kept in memory, then
-// kept current by sequence numbers. A query about to read unbuilt columns has them built first by `prepare`:
+// kept current by sequence numbers. A cell's query has the unbuilt columns it reads built first by `prepare`:
 // one pass over the table (row ids and every column it needs) on a read-only connection of its own, in slices
 // with turns of the event loop between them (the first query of a big index does not hold the loop for
-// seconds, and an interrupt lands during it). A store in memory has no second connection: its columns are
-// built in one step when a query first reads them. Every
-// write and delete bumps `es_indices.seq_no` (documents.ts), so one read of it per query says whether
-// anything changed, in this process or another one writing the same file. Changed rows are those with a
-// larger `_seq_no` (updates keep their rowid, inserts get a larger one); a delete shows as a row count lower
-// than ours, and then the live rowids are read once and the columns compacted.
+// seconds, and an interrupt lands during it). A store in memory, and the synchronous API, build a column in
+// one step when a query first reads it. Every write and delete bumps `es_indices.seq_no` (documents.ts), so
+// one read of it per query says whether anything changed, in this process or another one writing the same
+// file. Changed rows are those with a larger `_seq_no` (updates keep their rowid, inserts get a larger one); a
+// delete shows as a row count lower than ours, and then the live rowids are read once and the columns
+// compacted.
 import Database from 'better-sqlite3';
 import { ColumnNeeded, ColumnarSnapshot, DictBlock, NumberBlock } from '../../esql/compute/blocks';
 import { Connection } from './connection';
@@ -340,9 +340,12 @@ export class ColumnCache {
     this.stats.builds++;
     const column = new StoredColumn(kind, sqlColumn);
     column.reserve(entry.n);
-    const all = this.conn.stmt(`SELECT "${sqlColumn}" FROM "${entry.table}" ORDER BY rowid`).pluck(true).all() as unknown[];
-    const i = all.length;
-    for (let k = 0; k < i; k++) column.set(k, all[k]);
+    // Iterated: a million-value array from all() costs more in garbage collection than the reading itself.
+    let i = 0;
+    for (const v of this.conn.stmt(`SELECT "${sqlColumn}" FROM "${entry.table}" ORDER BY rowid`).pluck(true).iterate()) {
+      if (i < entry.n) column.set(i, v);
+      i++;
+    }
     if (i !== entry.n) throw new Error(`columnar build of ${entry.table}.${sqlColumn}: ${i} rows, expected ${entry.n}`);
     return column;
   }
