@@ -25,6 +25,13 @@ export interface EsqlOutput {
   warnings: string[];
 }
 
+/** Builds the ES|QL grammar and runs its parser once (a kernel does it at start, not in its first query). */
+export function warmUpEsqlParser(): void {
+  // required here, not imported: `escript load` must not load the ES|QL parser
+  const { parseQuery } = require('./esql/parse') as typeof import('./esql/parse');
+  parseQuery('FROM warm_up | WHERE a > 1 | EVAL b = a * 2 | STATS c = COUNT(*) BY b | SORT c DESC | LIMIT 1');
+}
+
 export async function runEsql(query: string, format: 'txt' | 'json', config: Config = readConfig(process.env)): Promise<EsqlOutput> {
   const result = await withStore(config, (store) => store.esql(query));
   return { text: format === 'json' ? stringifyExact(result, 2) : formatText(result), warnings: result.warnings };

@@ -65,8 +65,17 @@ export interface EsqlCatalog {
   fields(indices: string[]): CatalogField[];
   /** Rows as arrays of values: null, a scalar (booleans as booleans, dates as epoch millis) or an array. */
   scan(request: ScanRequest): Iterable<unknown[]>;
-  /** The index's columns, current as of now, for the vectorised path (compute/); absent: rows only. */
-  columnar?(index: string): ColumnarSnapshot | null;
+  /**
+   * The index's columns, current as of now, for the vectorised path (compute/); absent: rows only. With
+   * `deferBuild` a store that builds columns in slices (`prepareColumnar`) throws ColumnNeeded for a column
+   * it does not hold instead of building it on the spot.
+   */
+  columnar?(index: string, options?: { deferBuild?: boolean }): ColumnarSnapshot | null;
+  /**
+   * Builds the index's columns for `fields` without holding the event loop for long (slices with turns of
+   * the loop between them); rejects with the signal's reason when it aborts, keeping nothing half-built.
+   */
+  prepareColumnar?(index: string, fields: readonly string[], signal?: AbortSignal): Promise<void>;
   /**
    * The same rows, read without blocking the event loop (a scan that would block before its first row, on
    * another thread); null when `scan` is the better way for this request. Rejects as soon as `signal` aborts.

@@ -12,7 +12,7 @@ import { defineScalarFunctions } from './functions';
 import { toResponseValue } from './types';
 import { EsqlCatalog } from './catalog';
 import { bucketCompile } from './bucket';
-import { tryColumnar } from './compute/columnar';
+import { tryColumnar, tryColumnarAsync } from './compute/columnar';
 import { Plan } from './plan/logical';
 import { analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
@@ -67,7 +67,7 @@ export async function runEsql(text: string, options: RunOptions = {}): Promise<E
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest in slices.
-    rows = tryColumnar(stages.analysed, stages.env, options.catalog, options.signal) ?? await executeAsync(stages.physical, options.catalog, options.signal);
+    rows = await tryColumnarAsync(stages.analysed, stages.env, options.catalog, options.signal) ?? await executeAsync(stages.physical, options.catalog, options.signal);
   } catch (e) {
     if (retryWithoutPushdown(e, options)) return runEsql(text, { ...options, noAggregatePushdown: true, beforeRead: undefined });
     throw e;

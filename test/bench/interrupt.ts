@@ -6,7 +6,8 @@
 // taken from BENCH_LOGS_STORE_DIR (a data directory whose store.db has the index `logs`, e.g. from an earlier run).
 //   node dist/test/bench/interrupt.js [--tries N] [--esql-tries N] [--heartbeat-seconds S]
 // (BENCH_INTERRUPT_CASES=TEXT runs only the kinds whose name holds TEXT; `heartbeat` only the heartbeat, `first`
-// only the first cell on a store with 2,000 stored procedures.)
+// only the first cell on a store with 2,000 stored procedures, `fresh` only the first ES|QL query of a fresh
+// kernel: 20 tries (--fresh-tries N), each on a new kernel over the 1M-document store, its columns not built.)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -95,6 +96,31 @@ async function heartbeatDuring(k: TestClient, code: string, seconds: number, eve
   return rtts;
 }
 
+/** The first ES|QL query of a new kernel (its columns not built yet), interrupted 200-400 ms in; one per kernel. */
+async function freshKernelQueries(dir: string, tries: number): Promise<void> {
+  const times: number[] = [];
+  const endings = new Map<string, number>();
+  for (let t = 0; t < tries; t++) {
+    const k = await TestClient.start({ ESCRIPT_DATA_DIR: dir, ESCRIPT_DURABILITY: 'process' });
+    try {
+      const { ms, ended } = await interruptOnce(k, WORK.find((w) => w.name.startsWith('ES|QL'))!.cell(t), 200 + ((t * 37) % 200));
+      if (!Number.isNaN(ms)) times.push(ms);
+      endings.set(ended, (endings.get(ended) ?? 0) + 1);
+    } finally {
+      await k.stop();
+    }
+  }
+  report('first ES|QL query of a fresh kernel', times, endings);
+  console.log(`  each try, ms: ${times.map((x) => x.toFixed(0)).join(' ')}`);
+}
+
+function report(name: string, times: number[], endings: Map<string, number>): void {
+  const f = (x: number) => (times.length ? x.toFixed(0) : '-').padStart(7);
+  const ends = [...endings].map(([e, n]) => `${n} ${e}`).join(', ');
+  const over = times.length && percentile(times, 99) > 200 ? '  (over target)' : '';
+  console.log(`${name.padEnd(40)} ${f(percentile(times, 50))}  ${f(percentile(times, 99))}  ${f(Math.max(...times))}   ${ends}${over}`);
+}
+
 /** A new kernel on a store with `n` stored procedures: kernel_info on control sent 500 ms into the first cell. */
 async function firstCell(n: number): Promise<void> {
   const dir = await storeWithRoutines(n);
@@ -115,7 +141,8 @@ async function firstCell(n: number): Promise<void> {
   }
 }
 
-async function logsStoreDir(): Promise<{ dir: string; made: boolean }> {
+/** A data directory whose store.db has 1M log documents in `logs`: BENCH_LOGS_STORE_DIR, else made (minutes). */
+export async function logsStoreDir(): Promise<{ dir: string; made: boolean }> {
   const given = process.env.BENCH_LOGS_STORE_DIR;
   if (given) return { dir: given, made: false };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-interrupt-'));
@@ -164,11 +191,9 @@ export async function run(): Promise<void> {
         if (!Number.isNaN(ms)) times.push(ms);
         endings.set(ended, (endings.get(ended) ?? 0) + 1);
       }
-      const f = (x: number) => (times.length ? x.toFixed(0) : '-').padStart(7);
-      const ends = [...endings].map(([e, n]) => `${n} ${e}`).join(', ');
-      const over = times.length && percentile(times, 99) > 200 ? '  (over target)' : '';
-      console.log(`${w.name.padEnd(40)} ${f(percentile(times, 50))}  ${f(percentile(times, 99))}  ${f(Math.max(...times))}   ${ends}${over}`);
+      report(w.name, times, endings);
     }
+    if (!only || only === 'fresh' || 'ES|QL'.includes(only)) await freshKernelQueries(dir, option('--fresh-tries', tries));
     if (!only || 'heartbeat'.includes(only)) {
       const rtts = await heartbeatDuring(k, 'VAR hb_k = 0; LOOP SET hb_k = hb_k + 1; END LOOP;', hbSeconds);
       const over = Math.max(...rtts) > 100 ? '  (over target)' : '';

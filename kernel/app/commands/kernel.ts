@@ -1,7 +1,7 @@
 // `escript kernel -f CONNECTION_FILE`: serves one Jupyter client over ZeroMQ until it asks for shutdown.
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { openSession, readConfig } from '../../../language/tools';
+import { openSession, readConfig, warmUpEsqlParser } from '../../../language/tools';
 import { readConnectionFile } from '../../protocol/connection';
 import { Kernel } from '../../protocol/dispatch';
 import { History } from '../../protocol/history';
@@ -50,8 +50,11 @@ export async function runKernel(args: string[]): Promise<number> {
   watchParent((why) => void termination.terminate(0, why), { jupyterParent: Number(process.env.JPY_PARENT_PID) });
   await kernel.start();
   log(`kernel ${name} started (pid ${process.pid})`);
-  // Loading the grammar (from its recipe) and the parser's first run cost a few milliseconds: spend them while the
-  // frontend connects, not in cell 1.
-  setImmediate(() => interpreter.isComplete('PRINT 0;'));
+  // Loading the grammars (from their recipes) and the parsers' first runs cost tens of milliseconds: spend them while
+  // the frontend connects, not in cell 1 (where an interrupt would wait for them).
+  setImmediate(() => {
+    interpreter.isComplete('PRINT 0;');
+    warmUpEsqlParser();
+  });
   return new Promise<number>(() => undefined); // runs until shutdown_request
 }

@@ -7,6 +7,7 @@ import { DataType, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block, DictBlock, MultiValues, NULL_BOOL, NumberBlock, Selection, multiAt, valueAt } from './blocks';
 import { nullTest } from './expressions';
+import type { Steps } from './slices';
 
 export type AggFn = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -163,12 +164,17 @@ function keyIds(g: GroupInput, sel: Selection): KeyIds {
 }
 
 /**
- * Group id of each selected row over all keys, and each group's key values. With multivalued keys a row is in
- * several groups: `sel` then repeats it, once per group (`ids[k]` is the group of `sel[k]`).
+ * Group id of each selected row over all keys, and each group's key values; yields between passes (slices.ts).
+ * With multivalued keys a row is in several groups: `sel` then repeats it, once per group (`ids[k]` is the
+ * group of `sel[k]`).
  */
-function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][]; sel: Selection } {
+function* groupIds(groups: GroupInput[], sel: Selection): Steps<{ ids: Int32Array; keys: unknown[][]; sel: Selection }> {
   if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]], sel };
-  const parts = groups.map((g) => keyIds(g, sel));
+  const parts: KeyIds[] = [];
+  for (const g of groups) {
+    parts.push(keyIds(g, sel));
+    yield;
+  }
   if (parts.length === 1) {
     const { ids, values, starts } = parts[0];
     return { ids, keys: values.map((v) => [v]), sel: starts ? repeatRows(sel, starts) : sel };
@@ -179,14 +185,16 @@ function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys
   if (parts.some((p) => p.starts)) return expandedGroupIds(parts, sel);
   const ids = new Int32Array(sel.length);
   const keys: unknown[][] = [];
+  // Few combinations (the usual case) index an array directly; many go through a Map.
+  const table = cardinality <= Math.max(1 << 16, sel.length) ? new Int32Array(cardinality).fill(-1) : null;
   const map = new Map<number, number>();
   for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
     let code = 0;
     for (const p of parts) code = code * Math.max(1, p.values.length) + p.ids[k];
-    let id = map.get(code);
-    if (id === undefined) {
+    let id = table ? table[code] : map.get(code) ?? -1;
+    if (id < 0) {
       id = keys.length;
-      map.set(code, id);
+      if (table) table[code] = id; else map.set(code, id);
       keys.push(parts.map((p) => p.values[p.ids[k]]));
     }
     ids[k] = id;
@@ -376,11 +384,16 @@ function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: nu
   return out;
 }
 
-export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
-  const { ids, keys, sel: rows } = groupIds(groups, sel);
+/** The groups and their aggregates; yields between passes over the rows (slices.ts). */
+export function* hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Steps<Grouped> {
+  const { ids, keys, sel: rows } = yield* groupIds(groups, sel);
   const count = keys.length;
   const lists = new Map<Block, ValueList>();
-  const columns = aggs.map((a) => accumulate(a, ids, rows, count, lists));
+  const columns: unknown[][] = [];
+  for (const a of aggs) {
+    yield;
+    columns.push(accumulate(a, ids, rows, count, lists));
+  }
   let order = keys.map((_k, g) => g);
   if (groups.length === 1) {
     // The row engine's block-hash order for one key: the null group first, false before true, else as seen.

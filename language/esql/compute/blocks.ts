@@ -72,6 +72,8 @@ export interface ColumnarSnapshot {
    * that outputs 100 rows need not build every column it shows); null when that is not possible now.
    */
   fetch(field: string, positions: Selection): unknown[] | null;
+  /** False once the held columns changed after this snapshot was taken (a paused run may have read a mix). */
+  unchanged?(): boolean;
 }
 
 let identity = new Int32Array(0);
@@ -131,5 +133,18 @@ export function valueAt(block: Block, pos: number, boolean: boolean): unknown {
 export class Bail extends Error {
   constructor(reason: string) {
     super(reason);
+  }
+}
+
+/** Thrown when the columns a paused run read changed meanwhile: the caller runs it again without pauses. */
+export class SnapshotChanged extends Error {}
+
+/**
+ * Thrown when a query reads a column its store builds only when asked (in slices, off the query's step);
+ * `field` null: the index's row ids, which every column needs first.
+ */
+export class ColumnNeeded extends Error {
+  constructor(readonly field: string | null) {
+    super(`${field === null ? 'row ids' : `column ${field}`} not built yet`);
   }
 }

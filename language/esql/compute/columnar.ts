@@ -4,7 +4,8 @@
 // engine does — an unsupported expression, an operator meeting a multivalue, a row that would warn — gives
 // undefined, and the row engine runs the whole query as before. Multivalues are output as lists, sorted by
 // their smallest / largest value, aggregated value by value and grouped into each of their values' groups.
-import { Command, Expr } from '../ast';
+// The work yields between pages and passes over the rows: cells run it in slices (slices.ts).
+import { Command, Expr, columnsOf } from '../ast';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
 import type { Operator } from '../commands';
 import { EsqlCatalog, METADATA_FIELDS } from '../catalog';
@@ -14,11 +15,12 @@ import { RULES, pushToScan } from '../plan/rules';
 import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
-import { Bail, Block, NumberBlock, Selection, allPositions, valueAt } from './blocks';
+import { Bail, Block, ColumnNeeded, NumberBlock, Selection, SnapshotChanged, allPositions, valueAt } from './blocks';
 import { LayoutColumn, VecContext, VecExpr, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
 import { keepTrueInto, runPaged } from './pages';
+import { Steps, runInSlices, runNow } from './slices';
 
 type Row = unknown[];
 
@@ -36,23 +38,104 @@ export function setColumnarEnabled(on: boolean): void {
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
 export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
 
+/** A query the vectorised path may run: its optimised physical plan and the index its scan reads. */
+interface ColumnarPlan {
+  scan: Scan;
+  physical: ReturnType<typeof lower>;
+}
+
 /**
  * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
  * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
  * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
  */
 export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Row[] | undefined {
-  if (!enabled || !catalog?.columnar) return undefined;
+  if (!catalog) return undefined;
+  const planned = columnarPlan(analysed, env, catalog);
+  if (!planned) return undefined;
+  return runNow(runColumnar(planned, catalog, env, false), signal);
+}
+
+/**
+ * The same rows as tryColumnar, computed in ~10 ms slices with turns of the event loop between them (between
+ * pages, between passes over the rows). A store that builds columns in slices builds those the plan's
+ * expressions read first, in one pass; a run that still reaches an unbuilt column stops, the store builds it,
+ * and the run starts again. An abort rejects with the signal's reason at the next slice.
+ */
+export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[] | undefined> {
+  if (!catalog) return undefined;
+  // Planning the query took a step of its own: a turn of the event loop before planning it again for here.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+  const planned = columnarPlan(analysed, env, catalog);
+  if (!planned) return undefined;
+  if (!catalog.prepareColumnar) return runSliced(planned, catalog, env, false, signal);
+  const index = planned.scan.indices[0];
+  // The fields the plan's expressions read, and row ids if none are held, in one pass before the first run.
+  const fields = new Set(fieldsRead(planned));
+  await catalog.prepareColumnar(index, [...fields], signal);
+  let deferBuild = true;
+  for (;;) {
+    try {
+      return await runSliced(planned, catalog, env, deferBuild, signal);
+    } catch (e) {
+      if (!(e instanceof ColumnNeeded)) throw e;
+      // Something a pass did not keep (a write came in meanwhile): built on the spot, as without passes.
+      if (e.field === null || fields.has(e.field)) { deferBuild = false; continue; }
+      fields.add(e.field);
+      await catalog.prepareColumnar(index, [...fields], signal);
+    }
+  }
+}
+
+/** Runs in slices; when the columns changed while it paused (a write caught up), once more without pauses. */
+async function runSliced(planned: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, deferBuild: boolean, signal?: AbortSignal): Promise<Row[] | undefined> {
+  try {
+    return await runInSlices(runColumnar(planned, catalog, env, deferBuild), signal);
+  } catch (e) {
+    if (e instanceof SnapshotChanged) return runNow(runColumnar(planned, catalog, env, false), signal);
+    throw e;
+  }
+}
+
+/** The scan's fields that the plan's expressions read (the output alone may be read by row, unbuilt). */
+function fieldsRead({ scan, physical }: ColumnarPlan): string[] {
+  const names = new Set<string>();
+  const add = (e: Expr | undefined): void => { if (e) for (const c of columnsOf(e)) names.add(c); };
+  for (const step of physical.steps) {
+    switch (step.kind) {
+      case 'filter': add(step.condition); break;
+      case 'eval': step.fields.forEach((f) => add(f.expr)); break;
+      case 'order_by': case 'top_n': step.orders.forEach((o) => add(o.expr)); break;
+      case 'aggregate':
+        step.command.aggs.forEach((a) => { add(a.field.expr); add(a.filter); });
+        step.command.groups.forEach((g) => add(g.expr));
+        break;
+      default: break;
+    }
+  }
+  return scan.fields.map((f) => f.name).filter((f) => names.has(f));
+}
+
+function columnarPlan(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog): ColumnarPlan | undefined {
+  if (!enabled || !catalog.columnar) return undefined;
   const first = toChain(analysed)[0];
   if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
   if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
   try {
     const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
-    const chain = toChain(optimized);
-    const scan = chain[0] as Scan;
-    const physical = lower(optimized, env, catalog);
+    const scan = toChain(optimized)[0] as Scan;
     if (scan.schema.some((c, i) => c.name !== scan.fields[i]?.name)) return undefined;
-    const snap = catalog.columnar(scan.indices[0]);
+    return { scan, physical: lower(optimized, env, catalog) };
+  } catch (e) {
+    if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
+    throw e;
+  }
+}
+
+function* runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, env: CompileEnv, deferBuild: boolean): Steps<Row[] | undefined> {
+  try {
+    const snap = catalog.columnar!(scan.indices[0], { deferBuild });
     if (!snap) return undefined;
     const layout: LayoutColumn[] = scan.schema.map((c, i) => {
       const field = scan.fields[i];
@@ -71,15 +154,19 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
         },
       };
     });
-    // Checked between pages: an aborted query stops at the next page boundary.
-    const onPage = signal ? (): void => { if (signal.aborted) throw signal.reason ?? new Error('aborted'); } : undefined;
-    const result = run(physical.steps, physical.operators, layout, snap.length, env, onPage);
+    const result = yield* run(physical.steps, physical.operators, layout, snap.length, env);
     if (!result) { columnarCounters.declined++; return undefined; }
     columnarCounters.runs++;
     columnarCounters.commands += result.consumed;
     let stream: Iterable<Row> = result.rows;
     for (const op of physical.operators.slice(result.consumed)) stream = op.run(stream);
-    return [...stream];
+    const rows: Row[] = [];
+    for (const row of stream) {
+      rows.push(row);
+      if ((rows.length & 255) === 0) yield;
+    }
+    if (snap.unchanged && !snap.unchanged()) throw new SnapshotChanged();
+    return rows;
   } catch (e) {
     if (e instanceof Bail) { columnarCounters.bailed++; return undefined; }
     throw e;
@@ -92,21 +179,20 @@ interface Prefix {
   consumed: number;
 }
 
-function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv,
-  onPage?: () => void): Prefix | undefined {
+function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): Steps<Prefix | undefined> {
   const scratch = new ExprCompiler({ ...env, failures: [] });
   let layout = layout0;
   let sel: Selection = allPositions(n);
   let i = 0;
   // Leading WHERE / EVAL / KEEP steps run fused, page by page; the steps after them over whole-index blocks.
-  const paged = pagesEnabled ? runPaged(steps, ops, layout0, n, scratch, sameColumns, onPage) : undefined;
+  const paged = pagesEnabled ? yield* runPaged(steps, ops, layout0, n, scratch, sameColumns) : undefined;
   if (paged) {
     ({ layout, sel } = paged);
     i = paged.consumed;
     columnarCounters.pages += paged.pages;
   }
   loop:
-  for (; i < steps.length; i++) {
+  for (; i < steps.length; i++, yield) {
     const step = steps[i];
     const op = ops[i];
     const ctx: VecContext = { scratch, layout, n };
@@ -154,7 +240,7 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
         if (sel.length > step.count) sel = sel.slice(0, Math.max(0, step.count));
         break;
       case 'aggregate': {
-        const rows = stats(step.command, op, { scratch, layout, n }, sel, env);
+        const rows = yield* stats(step.command, op, { scratch, layout, n }, sel, env);
         if (!rows) break loop;
         return { rows, consumed: i + 1 };
       }
@@ -195,7 +281,7 @@ function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
 const AGGS: Record<string, AggFn> = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' };
 
 /** STATS with plain aggregates (no per-aggregate WHERE) and no shadowed names, or null. */
-function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Row[] | null {
+function* stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Steps<Row[] | null> {
   const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
   if (new Set(names).size !== names.length) return null;
   if (op.columns.length !== names.length || op.columns.some((c, k) => c.name !== names[k])) return null;
@@ -226,7 +312,7 @@ function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, 
     if (!aggregateType(fn, arg.type, want)) return null;
     aggs.push({ fn, block: valuesOf(arg, sel), argType: arg.type });
   }
-  const { keys, results } = hashAggregate(groups, aggs, sel);
+  const { keys, results } = yield* hashAggregate(groups, aggs, sel);
   return results.map((r, g) => [...r, ...keys[g]]);
 }
 

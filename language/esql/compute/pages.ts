@@ -1,14 +1,15 @@
 // The leading WHERE / EVAL / KEEP / DROP / RENAME steps of a plan, fused and run one page of rows at a time:
 // every compiled node writes into a page-sized buffer it reuses for every page, so `EVAL | WHERE | STATS COUNT`
 // allocates no array as long as the index. What leaves the pages is the selection (absolute positions) and the
-// computed columns that later steps read, gathered into whole-index blocks. Between pages the caller's hook
-// runs (an abort check), so a long vectorised query can be stopped at a page boundary.
+// computed columns that later steps read, gathered into whole-index blocks. It yields between pages
+// (slices.ts), so a long vectorised query gives the event loop its turns and can be stopped there.
 import { columnsOf } from '../ast';
 import type { Operator } from '../commands';
 import type { UnaryPlan } from '../plan/logical';
 import type { ExprCompiler } from '../compile';
 import { Bail, Block, BoolBlock, MultiValues, NumberBlock, Selection, TRUE, allPositions } from './blocks';
 import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
+import type { Steps } from './slices';
 
 let pageSize = 1 << 15;
 /** Rows per page (tests use tiny pages so that every paging edge is crossed). */
@@ -35,9 +36,8 @@ type PagedStep =
  * Compiles the longest run of leading filter / eval / project steps against page views of the stored
  * columns and runs it page by page; undefined when that run holds no filter or eval (nothing to fuse).
  */
-export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColumn[], n: number,
-  scratch: ExprCompiler, sameColumns: (l: LayoutColumn[], c: Operator['columns']) => boolean,
-  onPage?: () => void): PagedResult | undefined {
+export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColumn[], n: number,
+  scratch: ExprCompiler, sameColumns: (l: LayoutColumn[], c: Operator['columns']) => boolean): Steps<PagedResult | undefined> {
   const size = Math.min(pageSize, Math.max(1, n));
   const page: Page = { base: 0, end: 0, views: stored.map(() => null) };
   // Each layout entry remembers where it came from: a stored column (index into `stored`) or an EVAL slot.
@@ -109,7 +109,7 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
   let total = 0;
   let pages = 0;
   for (let base = 0; base < n; base += size) {
-    if (pages > 0 && onPage) onPage();
+    yield;
     pages++;
     page.base = base;
     page.end = Math.min(n, base + size);

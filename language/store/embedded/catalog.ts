@@ -17,15 +17,20 @@ export class EmbeddedCatalog implements EsqlCatalog {
 
   /**
    * `thread`: where big blocking scans run (none for a store in memory, which has no file to share);
-   * `workerRows`: the table size above which they go there.
+   * `workerRows`: the table size above which they go there; `file`: the store's file, which column builds
+   * read in slices on a connection of their own (null in memory).
    */
   constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata,
-    private readonly thread: ScanThread | null = null, private readonly workerRows = 200_000) {
-    this.columns = new ColumnCache(conn, metadata);
+    private readonly thread: ScanThread | null = null, private readonly workerRows = 200_000, file: string | null = null) {
+    this.columns = new ColumnCache(conn, metadata, file);
   }
 
-  columnar(index: string): ColumnarSnapshot | null {
-    return this.columns.snapshot(index);
+  columnar(index: string, options?: { deferBuild?: boolean }): ColumnarSnapshot | null {
+    return this.columns.snapshot(index, options);
+  }
+
+  prepareColumnar(index: string, fields: readonly string[], signal?: AbortSignal): Promise<void> {
+    return this.columns.prepare(index, fields, signal);
   }
 
   resolveIndices(patterns: string[]): string[] {

@@ -1,14 +1,18 @@
-// The columnar form of each index, for scans: built column by column from the SQLite table on first use (one
-// `.raw()` read per column, in rowid order) and kept in memory, then kept current by sequence numbers. Every
-// write and delete bumps `es_indices.seq_no` (documents.ts), so one read of it per query says whether
-// anything changed, in this process or another one writing the same file. Changed rows are those with a
-// larger `_seq_no` (updates keep their rowid, inserts get a larger one); a delete shows as a row count lower
-// than ours, and then the live rowids are read once and the columns compacted. A multivalue (a BLOB holding the
-// JSON list) goes into the column's multivalue offsets; positions written since they were made are kept aside
-// and merged in when a block is next asked for.
-import type { ColumnarSnapshot, DictBlock, MultiValues, NumberBlock } from '../../esql/compute/blocks';
+// The columnar form of each index, for scans: built from the SQLite table on first use and kept in memory, then
+// kept current by sequence numbers. A cell's query has the unbuilt columns it reads built first by `prepare`:
+// one pass over the table (row ids and every column it needs) on a read-only connection of its own, in slices
+// with turns of the event loop between them (the first query of a big index does not hold the loop for
+// seconds, and an interrupt lands during it). A store in memory, and the synchronous API, build a column in
+// one step when a query first reads it. Every write and delete bumps `es_indices.seq_no` (documents.ts), so
+// one read of it per query says whether anything changed, in this process or another one writing the same
+// file. Changed rows are those with a larger `_seq_no` (updates keep their rowid, inserts get a larger one); a
+// delete shows as a row count lower than ours, and then the live rowids are read once and the columns
+// compacted. A multivalue (a BLOB holding the JSON list) goes into the column's multivalue offsets; positions
+// written since they were made are kept aside and merged in when a block is next asked for.
+import Database from 'better-sqlite3';
+import { ColumnNeeded, ColumnarSnapshot, DictBlock, MultiValues, NumberBlock } from '../../esql/compute/blocks';
 import { Connection } from './connection';
-import { IndexMetadata } from './index-metadata';
+import { IndexMeta, IndexMetadata } from './index-metadata';
 
 type Kind = 'number' | 'dict';
 type AnyMultiValues = MultiValues<Float64Array> | MultiValues<Int32Array>;
@@ -196,42 +200,42 @@ class IndexColumns {
 export interface ColumnStats {
   /** Columns built from the whole table, rows read again after a change, compactions after deletes. */
   builds: number;
+  /** Sliced passes over the table started (`prepare`), kept or not. */
+  passes: number;
   refreshedRows: number;
   compactions: number;
 }
 
+/** How long a sliced build reads before the event loop gets a turn. */
+const SLICE_MS = 10;
+
 export class ColumnCache {
   private readonly indices = new Map<string, IndexColumns>();
-  readonly stats: ColumnStats = { builds: 0, refreshedRows: 0, compactions: 0 };
+  readonly stats: ColumnStats = { builds: 0, passes: 0, refreshedRows: 0, compactions: 0 };
+  /** The read-only connection sliced builds read from (opened on first use), and the build running on it. */
+  private reader: Database.Database | null = null;
+  private building: Promise<void> = Promise.resolve();
 
-  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata) {}
+  /** `file`: the store's file, for sliced builds; null for a store in memory. */
+  constructor(private readonly conn: Connection, private readonly metadata: IndexMetadata, private readonly file: string | null = null) {}
 
-  /** The index's columns as of now (caught up with every committed write), or null for an unknown index. */
-  snapshot(index: string): ColumnarSnapshot | null {
+  /**
+   * The index's columns as of now (caught up with every committed write), or null for an unknown index.
+   * With `deferBuild` (and a file to read from) a column not built yet is not built here: reading its block
+   * throws ColumnNeeded, and the caller awaits `prepare` for it and runs again.
+   */
+  snapshot(index: string, options: { deferBuild?: boolean } = {}): ColumnarSnapshot | null {
     const db = this.conn.db;
     // An open write batch has rows whose sequence numbers are not in `es_indices` yet: scan rows instead.
     if (db.inTransaction) return null;
+    const deferBuild = !!options.deferBuild && this.file !== null;
     // One read transaction: the sequence number, the changed rows and any new column come from one snapshot.
     db.exec('BEGIN');
     try {
       const meta = this.metadata.read(index);
       if (!meta) { this.indices.delete(index); return null; }
-      const seqNo = (this.conn.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
-      let entry = this.indices.get(index);
-      if (!entry || entry.table !== meta.table) {
-        entry = new IndexColumns(meta.table, seqNo);
-        this.readRowids(entry);
-        this.indices.set(index, entry);
-      } else if (entry.seqNo !== seqNo) {
-        if (this.catchUp(entry)) entry.seqNo = seqNo;
-        else {
-          // Rows the sequence numbers cannot place (should not happen): read everything again.
-          entry = new IndexColumns(meta.table, seqNo);
-          this.readRowids(entry);
-          this.indices.set(index, entry);
-        }
-      }
-      const current = entry;
+      const current = this.caughtUp(index, meta, !deferBuild);
+      if (!current) throw new ColumnNeeded(null);
       const types = new Map(meta.fields.map((f) => [f.name, f.type]));
       const blocks = new Map<string, NumberBlock | DictBlock | null>();
       const block = (field: string): NumberBlock | DictBlock | null => {
@@ -240,6 +244,7 @@ export class ColumnCache {
         if (!column) {
           const kind = kindOf(types.get(field) ?? '');
           const sqlColumn = meta.columns.get(field);
+          if (kind && sqlColumn && deferBuild) throw new ColumnNeeded(field);
           column = kind && sqlColumn ? this.buildLater(index, current, kind, sqlColumn) ?? undefined : undefined;
           if (!column) { blocks.set(field, null); return null; }
           current.columns.set(field, column);
@@ -255,10 +260,123 @@ export class ColumnCache {
         const type = types.get(field) ?? '';
         return this.fetchRows(index, current, sqlColumn, kindOf(type), type === 'boolean', positions);
       };
-      return { length: current.n, block, built, fetch };
+      const seqNo = current.seqNo;
+      // Catching up writes rows in place: a run that paused since may have read some pages before, some after.
+      const unchanged = (): boolean => this.indices.get(index) === current && current.seqNo === seqNo;
+      return { length: current.n, block, built, fetch, unchanged };
     } finally {
       db.exec('COMMIT');
     }
+  }
+
+  /**
+   * Builds what a query is about to read and is not held yet — the index's row ids, and the columns of
+   * `fields` — in one pass over the table on the cache's own read-only connection: one read transaction,
+   * iterated in slices of ~10 ms with a turn of the event loop between them. An abort of `signal` rejects
+   * with its reason and keeps nothing of the pass; so does a write landing meanwhile (the query then builds
+   * what it still lacks as before). Does nothing for a store in memory.
+   */
+  prepare(index: string, fields: readonly string[], signal?: AbortSignal): Promise<void> {
+    // One pass at a time on the reader (its transaction spans the slices).
+    const run = this.building.then(() => this.prepareNow(index, fields, signal));
+    this.building = run.catch(() => undefined);
+    return run;
+  }
+
+  private async prepareNow(index: string, fields: readonly string[], signal?: AbortSignal): Promise<void> {
+    if (!this.file || this.conn.db.inTransaction) return;
+    const db = this.conn.db;
+    let entry: IndexColumns | null;
+    let meta: IndexMeta | null;
+    db.exec('BEGIN');
+    try {
+      meta = this.metadata.read(index);
+      entry = meta && this.caughtUp(index, meta, false);
+    } finally {
+      db.exec('COMMIT');
+    }
+    if (!meta) return;
+    const wanted = fields.flatMap((f) => {
+      const kind = kindOf(meta!.fields.find((m) => m.name === f)?.type ?? '');
+      const sqlColumn = meta!.columns.get(f);
+      return kind && sqlColumn && !entry?.columns.has(f) ? [{ field: f, column: new StoredColumn(kind, sqlColumn) }] : [];
+    });
+    if (entry && wanted.length === 0) return;
+    const reader = this.reader ??= openReader(this.file);
+    reader.exec('BEGIN');
+    try {
+      const seqNo = (reader.prepare('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number } | undefined)?.seq_no;
+      // A write since the catch-up: the rows read here would not line up with those held.
+      if (seqNo === undefined || (entry && entry.seqNo !== seqNo)) return;
+      this.stats.passes++;
+      const fresh = entry ?? new IndexColumns(meta.table, seqNo);
+      const select = ['rowid', ...wanted.map((w) => `"${w.column.sqlColumn}"`)].join(', ');
+      const rows = reader.prepare(`SELECT ${select} FROM "${meta.table}" ORDER BY rowid`).raw(true).iterate() as IterableIterator<unknown[]>;
+      const capacity = entry ? entry.n : Number(reader.prepare(`SELECT max(rowid) FROM "${meta.table}"`).pluck(true).get() ?? 0);
+      for (const w of wanted) w.column.reserve(capacity);
+      if (!entry) fresh.rowids = new Float64Array(capacity);
+      let pos = 0;
+      let until = performance.now() + SLICE_MS;
+      try {
+        for (const row of rows) {
+          const rowid = row[0] as number;
+          if (entry) {
+            if (pos >= entry.n || entry.rowids[pos] !== rowid) return;
+          } else {
+            if (pos >= fresh.rowids.length) grow(fresh, pos + 1);
+            fresh.rowids[pos] = rowid;
+          }
+          for (let k = 0; k < wanted.length; k++) wanted[k].column.set(pos, row[k + 1]);
+          pos++;
+          if ((pos & 1023) === 0 && performance.now() >= until) {
+            await new Promise((resolve) => setImmediate(resolve));
+            if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+            until = performance.now() + SLICE_MS;
+          }
+        }
+      } finally {
+        rows.return?.();
+      }
+      if (entry ? pos !== entry.n : false) return;
+      // Kept only if the held entry is still the one this pass read against.
+      if ((this.indices.get(index) ?? null) !== entry || (entry && entry.seqNo !== seqNo)) return;
+      if (!entry) {
+        fresh.n = pos;
+        fresh.rowids = fresh.rowids.length > pos ? fresh.rowids.slice(0, pos) : fresh.rowids;
+        this.indices.set(index, fresh);
+      }
+      this.stats.builds += wanted.length;
+      for (const w of wanted) fresh.columns.set(w.field, w.column);
+    } finally {
+      reader.exec('COMMIT');
+    }
+  }
+
+  /** Closes the sliced builds' connection. */
+  close(): void {
+    this.reader?.close();
+    this.reader = null;
+  }
+
+  /**
+   * The index's entry caught up with the committed writes (inside the caller's read transaction): made with
+   * its row ids when there is none and `create`, else null.
+   */
+  private caughtUp(index: string, meta: IndexMeta, create: boolean): IndexColumns | null {
+    const seqNo = (this.conn.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
+    let entry = this.indices.get(index);
+    if (entry && entry.table === meta.table && entry.seqNo !== seqNo) {
+      if (this.catchUp(entry)) entry.seqNo = seqNo;
+      // Rows the sequence numbers cannot place (should not happen): read everything again.
+      else entry = undefined;
+    }
+    if (entry && entry.table === meta.table) return entry;
+    this.indices.delete(index);
+    if (!create) return null;
+    entry = new IndexColumns(meta.table, seqNo);
+    this.readRowids(entry);
+    this.indices.set(index, entry);
+    return entry;
   }
 
   /** Bytes held for an index's columns (typed arrays exactly; dictionaries estimated). */
@@ -325,9 +443,12 @@ export class ColumnCache {
     this.stats.builds++;
     const column = new StoredColumn(kind, sqlColumn);
     column.reserve(entry.n);
-    const all = this.conn.stmt(`SELECT "${sqlColumn}" FROM "${entry.table}" ORDER BY rowid`).pluck(true).all() as unknown[];
-    const i = all.length;
-    for (let k = 0; k < i; k++) column.set(k, all[k]);
+    // Iterated: a million-value array from all() costs more in garbage collection than the reading itself.
+    let i = 0;
+    for (const v of this.conn.stmt(`SELECT "${sqlColumn}" FROM "${entry.table}" ORDER BY rowid`).pluck(true).iterate()) {
+      if (i < entry.n) column.set(i, v);
+      i++;
+    }
     if (i !== entry.n) throw new Error(`columnar build of ${entry.table}.${sqlColumn}: ${i} rows, expected ${entry.n}`);
     return column;
   }
@@ -375,6 +496,18 @@ export class ColumnCache {
     for (const c of built) c.compact(keep);
     return true;
   }
+}
+
+function openReader(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+  return db;
+}
+
+function grow(entry: IndexColumns, capacity: number): void {
+  const r = new Float64Array(Math.max(capacity, Math.ceil(entry.rowids.length * 1.5)));
+  r.set(entry.rowids);
+  entry.rowids = r;
 }
 
 /** Position of `rowid` in the ascending `rowids`, or -1. */

@@ -67,7 +67,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     this.metadata = new IndexMetadata(this.conn, this.commits);
     this.documents = new Documents(this.conn, this.commits, this.metadata);
     this.scanThread = file === ':memory:' ? null : new ScanThread(file);
-    this.catalog = new EmbeddedCatalog(this.conn, this.metadata, this.scanThread, options.scanWorkerRows);
+    this.catalog = new EmbeddedCatalog(this.conn, this.metadata, this.scanThread, options.scanWorkerRows, file === ':memory:' ? null : file);
   }
 
   /** What the ES|QL engine reads of this store (its planner tests build plans against it). */
@@ -217,6 +217,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   async close(): Promise<void> {
     this.scanThread?.close();
+    this.catalog.columns.close();
     if (this.conn.db.open) this.commits.flush();
     if (this.conn.db.open) this.conn.db.close();
   }
