@@ -251,6 +251,8 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
 }
 
 export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
+  // COUNT(*) alone without groups is the number of positions: no group ids to make.
+  if (groups.length === 0 && aggs.every((a) => a.fn === 'count_star')) return { keys: [[]], results: [aggs.map(() => sel.length)] };
   const { ids, keys } = groupIds(groups, sel);
   const count = keys.length;
   const columns = aggs.map((a) => accumulate(a, ids, sel, count));

@@ -9,11 +9,18 @@ import type { UnaryPlan } from '../plan/logical';
 import type { ExprCompiler } from '../compile';
 import { Bail, Block, BoolBlock, NumberBlock, Selection, TRUE, allPositions } from './blocks';
 import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
+import { fuseSteps } from './fused';
 
 let pageSize = 1 << 15;
 /** Rows per page (tests use tiny pages so that every paging edge is crossed). */
 export function setPageSize(rows: number): void {
   pageSize = Math.max(1, Math.floor(rows));
+}
+
+let fusedEnabled = true;
+/** Turns the fused page loops off (the bench and the tests compare both ways). */
+export function setFusedEnabled(on: boolean): void {
+  fusedEnabled = on;
 }
 
 export interface PagedResult {
@@ -105,6 +112,11 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
   // A STATS without groups that reads no column (COUNT(*)) needs only how many rows were kept, not where.
   const countOnly = wanted !== null && wanted.size === 0 && rest?.kind === 'aggregate' && rest.command.groups.length === 0;
   const gathers = layout.map((e) => (e.slot && (!wanted || wanted.has(e.col.name)) ? new Gather(n, e.col.type === 'boolean') : null));
+  // The whole run as one loop per page when every node of it can be fused (fused.ts); else node by node.
+  const slots = compiled.flatMap((s) => (s.kind === 'eval' ? s.fields.map((f) => f.slot) : []));
+  const gathered = new Set(layout.filter((_e, k) => gathers[k]).map((e) => e.slot));
+  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, scratch, size, slots.map((s) => gathered.has(s)), countOnly) : null;
+  const kept = kernel ? new Int32Array(size) : null;
   const chunks: Int32Array[] = [];
   let total = 0;
   let pages = 0;
@@ -115,7 +127,10 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
     page.end = Math.min(n, base + size);
     page.views.fill(null);
     let sel: Selection = allPositions(page.end - base);
-    for (const s of compiled) {
+    if (kernel) {
+      sel = kept!.subarray(0, kernel.run(base, page.end, kept!));
+      slots.forEach((slot, q) => { slot.block = kernel.outputs[q]; });
+    } else for (const s of compiled) {
       if (s.kind === 'filter') {
         s.buf ??= new Int32Array(size);
         sel = keepTrueInto(sel, s.cond.eval(sel), s.buf);
