@@ -84,7 +84,10 @@ try:
 
     # the editor: highlighting, Tab completion, Shift-Tab help, Interrupt
     open_notebook('zz-editor.ipynb')
-    mode = js('return Jupyter.notebook.get_cell(0).code_mirror.getMode().name')
+    # Notebook loads the kernel's CodeMirror mode asynchronously after kernel_info: on a loaded machine it can
+    # arrive after the kernel is ready, so wait for a mode to be set and then require it to be sql.
+    mode_of_cell = "var m = Jupyter.notebook.get_cell(0).code_mirror.getMode().name; return m === 'null' ? null : m"
+    mode = wait_for('the editor mode', lambda: js(mode_of_cell), 30)
     if mode != 'sql':
         fail(f'editor mode is {mode!r}, expected sql')
     js("var c = Jupyter.notebook.get_cell(0); c.set_text(\"DECLARE x NUMBER = 1;\\nPRINT 'a';\\nLOOP EXIT; END LOOP;\"); c.code_mirror.refresh()")
