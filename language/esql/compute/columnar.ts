@@ -33,7 +33,7 @@ export function setColumnarEnabled(on: boolean): void {
 }
 
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
-export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
+export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0, fusedRuns: 0 };
 
 /**
  * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
@@ -105,6 +105,7 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
     ({ layout, sel } = paged);
     i = paged.consumed;
     columnarCounters.pages += paged.pages;
+    if (paged.fused) columnarCounters.fusedRuns++;
   }
   loop:
   for (; i < steps.length; i++) {

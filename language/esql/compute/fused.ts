@@ -57,6 +57,11 @@ const BAIL_REASONS = ['/ by zero', 'integer overflow', 'long beyond 2^53', 'not 
 const kernels = new Map<string, Function>();
 const MAX_KERNELS = 256;
 
+/** The sources compiled so far (tests check that no query text reached them). */
+export function kernelSources(): string[] {
+  return [...kernels.keys()];
+}
+
 /** The generated function for `source`, compiled once per distinct source. */
 function kernelFor(source: string): Function {
   let f = kernels.get(source);

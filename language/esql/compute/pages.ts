@@ -29,6 +29,8 @@ export interface PagedResult {
   /** Steps consumed. */
   consumed: number;
   pages: number;
+  /** True when the steps ran as one generated loop per page (fused.ts). */
+  fused: boolean;
 }
 
 /** The current page: stored columns are read as views of their blocks over [base, end). */
@@ -155,7 +157,7 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
     const g = gathers[k];
     return { name: e.col.name, type: e.col.type, block: () => { if (!g) throw new Error(`column ${e.col.name} was not gathered`); return g.block(); } };
   });
-  return { layout: out, sel, consumed: i, pages };
+  return { layout: out, sel, consumed: i, pages, fused: kernel !== null };
 }
 
 /** A view of a stored block over positions [base, end): page positions are 0-based. */
