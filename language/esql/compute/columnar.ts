@@ -36,6 +36,13 @@ export function setColumnarEnabled(on: boolean): void {
 export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0, fusedRuns: 0 };
 
 /**
+ * The plan optimised for this path, per analysed plan: a query whose analysis is kept (plan/cache.ts) is not
+ * optimised again. Without the push into SQLite these rules read only the plan, the query's length and the
+ * function table, all the same for the same analysed plan.
+ */
+const optimizedPlans = new WeakMap<Plan, Plan>();
+
+/**
  * The rows of an analysed query, computed by the vectorised path for as many leading steps as it supports and
  * by the row operators for the rest; undefined when it does not apply (then `execute` runs the usual plan).
  * The plan is optimised with every rule but the push into SQLite, so its steps stay steps here.
@@ -46,7 +53,11 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
   if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
   if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
   try {
-    const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+    let optimized = optimizedPlans.get(analysed);
+    if (!optimized) {
+      optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+      optimizedPlans.set(analysed, optimized);
+    }
     const chain = toChain(optimized);
     const scan = chain[0] as Scan;
     const physical = lower(optimized, env, catalog);
