@@ -67,7 +67,7 @@ function kernelFor(source: string): Function {
   let f = kernels.get(source);
   if (!f) {
     if (kernels.size >= MAX_KERNELS) kernels.clear();
-    f = new Function('io', 'base', 'end', 'sel', 'bail', source);
+    f = new Function('io', 'base', 'end', 'sel', source);
     kernels.set(source, f);
   }
   return f;
@@ -150,8 +150,15 @@ export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], scratch: E
   const source = [...g.prelude, 'let m = 0;', 'for (let i = base; i < end; i++) {', ...g.body.map((l) => `  ${l}`), `  ${keep}`, '}', 'return m;'].join('\n');
   const fn = kernelFor(source);
   const io = g.io;
-  const bail = (reason: number): never => { throw new Bail(BAIL_REASONS[reason]); };
-  return { run: (base, end, sel) => fn(io, base, end, sel, bail) as number, outputs, source };
+  const run = (base: number, end: number, sel: Int32Array): number => {
+    try {
+      return fn(io, base, end, sel) as number;
+    } catch (e) {
+      // A failing row throws the number of its reason: a call in the loop would cost more than the loop.
+      throw typeof e === 'number' ? new Bail(BAIL_REASONS[e]) : e;
+    }
+  };
+  return { run, outputs, source };
 }
 
 /** The row compiler's type of `e` over `cols` (null when it does not compile). */
@@ -275,14 +282,14 @@ function arithmetic(op: string, l: Value, r: Value, g: Gen): Value | null {
   // Computed for every row (no branch); a null row's value is never read, and never fails the checks.
   const v = `v${k}`;
   const valid = n ? ` && ${n} === 0` : '';
-  if (op === '/' || op === '%') g.body.push(`if (${r.v} === 0${valid}) bail(0);`);
+  if (op === '/' || op === '%') g.body.push(`if (${r.v} === 0${valid}) throw 0;`);
   if (op === '/') g.body.push(type === 'double' ? `let ${v} = ${l.v} / ${r.v};` : `let ${v} = Math.trunc(${l.v} / ${r.v});`);
   else g.body.push(`let ${v} = ${l.v} ${ARITH[op]} ${r.v};`);
   if (op === '%' && type === 'integer') g.body.push(`${v} += 0;`);
-  if (type === 'integer') g.body.push(`if ((${v} < -2147483648 || ${v} > 2147483647)${valid}) bail(1);`);
+  if (type === 'integer') g.body.push(`if ((${v} < -2147483648 || ${v} > 2147483647)${valid}) throw 1;`);
   // x + 0 turns -0 into 0 (longs have no -0)
-  else if (type === 'long') g.body.push(`if ((${v} > 9007199254740991 || ${v} < -9007199254740991)${valid}) bail(2);`, `${v} += 0;`);
-  else g.body.push(`if (${v} - ${v} !== 0${valid}) bail(3);`);
+  else if (type === 'long') g.body.push(`if ((${v} > 9007199254740991 || ${v} < -9007199254740991)${valid}) throw 2;`, `${v} += 0;`);
+  else g.body.push(`if (${v} - ${v} !== 0${valid}) throw 3;`);
   return { kind: 'num', type, v, n };
 }
 

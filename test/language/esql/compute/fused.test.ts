@@ -14,7 +14,7 @@ const EVIL_FLAG = 'a"b`${globalThis.pwned = 2}`';
 const EVIL_KEYWORD = '*/ globalThis.pwned = 3; /*';
 
 /** Every token a generated loop may hold: keywords, the parameters, numbered locals, digits, operators. */
-const ALLOWED = /\b(?:const|let|for|if|return|continue|io|base|end|sel|bail|m|i|Math|trunc|[avnbc]\d+)\b|\b\d+\b|[\s=;+\-*/%<>!&|^()[\]{}.,?:~]/g;
+const ALLOWED = /\b(?:const|let|for|if|return|continue|throw|io|base|end|sel|m|i|Math|trunc|[avnbc]\d+)\b|\b\d+\b|[\s=;+\-*/%<>!&|^()[\]{}.,?:~]/g;
 
 describe('ES|QL fused page loops and query text', function () {
   this.timeout(60000);
