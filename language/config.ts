@@ -28,6 +28,8 @@ export interface ClusterSettings {
   readonly retries?: number;
   /** ESCRIPT_ELASTICSEARCH_RETRY_MS: the time one request's attempts and waits may take in all. */
   readonly retryMs?: number;
+  /** ESCRIPT_ESQL_ASYNC_AFTER_MS: how long an ES|QL query may run before it is polled by id and shown as progress. */
+  readonly esqlAsyncAfterMs?: number;
 }
 
 /** The data store a session uses (ESCRIPT_STORE, ESCRIPT_ELASTICSEARCH_*, ESCRIPT_DATA_DIR, ESCRIPT_DURABILITY). */
@@ -182,11 +184,13 @@ export function readConfig(env: Env = process.env): Config {
 function storeSettings(env: Env, dataDir: string): StoreSettings {
   const cluster = clusterSettings(env);
   const durability = oneOf(env, 'ESCRIPT_DURABILITY', ['os', 'process'] as const) ?? 'os';
+  // checked whatever the store, as ESCRIPT_DURABILITY is: a typo shows at start, not at the first cluster query
+  const esqlAsyncAfterMs = wholeNumber(env, 'ESCRIPT_ESQL_ASYNC_AFTER_MS', DEFAULT_ESQL_ASYNC_AFTER_MS, 'a whole number of milliseconds');
   const kind = oneOf(env, 'ESCRIPT_STORE', ['embedded', 'elasticsearch', 'memory', 'none'] as const) ?? (cluster ? 'elasticsearch' : 'embedded');
   switch (kind) {
     case 'elasticsearch':
       if (!cluster) throw new ConfigError('ESCRIPT_STORE', 'ESCRIPT_STORE=elasticsearch needs ESCRIPT_ELASTICSEARCH_URL or ESCRIPT_ELASTICSEARCH_CLOUD_ID');
-      return { kind, cluster };
+      return { kind, cluster: { ...cluster, esqlAsyncAfterMs } };
     case 'embedded':
       return { kind, file: path.join(dataDir, 'store.db'), durability };
     default:
@@ -270,6 +274,9 @@ function httpUrl(env: Env, name: string): string | undefined {
 
 /** PRINT output per cell before the rest is dropped: a million characters, far more than a notebook shows well. */
 export const DEFAULT_PRINT_LIMIT = 1_000_000;
+
+/** A cluster's ES|QL query still running after a second is polled and shown as progress. */
+export const DEFAULT_ESQL_ASYNC_AFTER_MS = 1000;
 
 /** Displays per cell before the rest are dropped: each may be up to ~1 MB (render.ts), so a thousand is plenty. */
 export const DEFAULT_DISPLAY_LIMIT = 1_000;

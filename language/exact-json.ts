@@ -2,6 +2,7 @@
 // on them), and big whole numbers in a text are read back as bigints (JSON.parse rounds them). Both take the
 // built-in JSON path first and do the slower work only when a bigint or a long digit run is really there.
 import { LONG_MAX, LONG_MIN, normalizeWhole } from './long-integers';
+import { ULONG_MAX } from './esql/types';
 
 /** JSON.stringify, with bigints written as plain digits. */
 export function stringifyExact(v: unknown, indent?: number): string {
@@ -36,15 +37,21 @@ function write(v: unknown, step: string, pad: string): string {
 /** A whole number of 16 or more digits: may be past 2^53. */
 const LONG_DIGITS = /\d{16}/;
 
+export interface ParseOptions {
+  /** Keep whole numbers past the long range, up to unsigned_long's 2^64-1, as bigints too (an ES|QL answer,
+   * whose column types say what each is); by default they are doubles, as Elasticsearch maps such a number. */
+  readonly unsignedLongs?: boolean;
+}
+
 /** JSON.parse, with whole numbers beyond 2^53 read as bigints (the rest as JSON.parse reads it). */
-export function parseExact(text: string): unknown {
+export function parseExact(text: string, options: ParseOptions = {}): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  return new Reader(text).document();
+  return new Reader(text, options.unsignedLongs ? ULONG_MAX : LONG_MAX).document();
 }
 
 class Reader {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(private readonly s: string, private readonly max: bigint) {}
 
   document(): unknown {
     const v = this.value();
@@ -129,8 +136,8 @@ class Reader {
     this.i += m[0].length;
     if (m[2] === undefined && m[3] === undefined && m[0].length > 15) {
       const b = BigInt(m[0]);
-      // past the long range a number is a double, as Elasticsearch maps it
-      if (b >= LONG_MIN && b <= LONG_MAX) return normalizeWhole(b);
+      // past the range a number is a double, as Elasticsearch maps it
+      if (b >= LONG_MIN && b <= this.max) return normalizeWhole(b);
     }
     return Number(m[0]);
   }

@@ -7,7 +7,8 @@ import { str } from './core';
 import type { DataStore, Source } from '../store/store';
 import { StoreError, VersionConflictError } from '../store/store';
 import { loadSampleData } from '../store/sample-data';
-import { runQuery, storeOf } from '../data/services';
+import { storeOf } from '../data/services';
+import { runShownQuery } from '../data/query-progress';
 import { prepareQuery } from '../data/query-text';
 import { dataError } from '../data/errors';
 import { paramValue, rowsOf, sourceOf } from '../data/rows';
@@ -69,7 +70,7 @@ function esqlQuery([q, params]: Value[], ctx: CallContext): Promise<Value> {
   if (Array.isArray(params)) list = params.map(paramValue);
   else if (isDoc(params)) list = Object.entries(params).map(([k, v]) => ({ [k]: paramValue(v) }));
   else if (params !== undefined && params !== null) throw new ScriptError('type_error', `ESQL_QUERY: params must be a DOCUMENT or an ARRAY, got ${typeOf(params)}`);
-  return guarded(ctx, async () => rowsOf(await runQuery(ctx.services, prepared.text, list, ctx.signal)));
+  return guarded(ctx, async () => rowsOf(await runShownQuery(ctx.services, ctx.out, prepared.text, list, ctx.signal)));
 }
 
 function indexDocument([index, doc, id]: Value[], ctx: CallContext, fn = 'INDEX_DOCUMENT'): Promise<Value> {

@@ -1,11 +1,10 @@
 // What the data statements share at run time: running a query on the frame's store (warnings printed, failures as
 // script errors) and store calls with their errors at the statement.
 import type * as A from '../ast';
-import { ScriptError } from '../errors';
 import type { DataStore, EsqlResult } from '../store/store';
 import { QueryOrigin, dataError } from '../data/errors';
-import { runQuery, storeOf } from '../data/services';
-import { progressDisplay } from '../data/query-progress';
+import { storeOf } from '../data/services';
+import { runShownQuery } from '../data/query-progress';
 import { Frame, ctxOf } from './runtime';
 
 export function storeAt(f: Frame, span: A.Span): DataStore {
@@ -22,21 +21,13 @@ export function guard<T>(p: Promise<T>, span: A.Span): Promise<T> {
   return p.catch((e) => { throw dataError(e, span); });
 }
 
-/** Runs a query on the frame's store; warnings are printed as WARN; failures become script errors. */
+/** Runs a query on the frame's store, its progress shown; warnings are printed as WARN; failures become script errors. */
 export async function execute(f: Frame, text: string, params: unknown[], span: A.Span, origin?: QueryOrigin): Promise<EsqlResult> {
   const rt = ctxOf(f);
-  let result: EsqlResult;
-  const progress = progressDisplay(rt.out);
   try {
-    result = await runQuery(rt.services, text, params, rt.signal, { onProgress: progress.onProgress });
+    return await runShownQuery(rt.services, rt.out, text, params, rt.signal);
   } catch (e) {
-    if (rt.signal.aborted) {
-      progress.interrupted();
-      throw new ScriptError('interrupted', 'execution interrupted', span);
-    }
     throw dataError(e, span, origin);
   }
-  for (const w of result.warnings) rt.out.print(w, 'WARN');
-  return result;
 }
 

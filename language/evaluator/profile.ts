@@ -5,7 +5,7 @@
 import { performance } from 'perf_hooks';
 import type * as A from '../ast';
 import type { BuiltinDef } from '../builtins/registry';
-import type { DataStore, EsqlParams, EsqlResult } from '../store/store';
+import type { DataStore, EsqlParams, EsqlResult, EsqlRunOptions } from '../store/store';
 import type { Doc, Value } from '../values';
 import type { Compiler } from './compile';
 import type { CompiledRoutine } from './host';
@@ -171,9 +171,9 @@ export class Profile {
     return new Proxy(store, {
       get: (target, prop, receiver) => {
         if (prop === 'esql') {
-          return async (query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> => {
+          return async (query: string, params?: EsqlParams, signal?: AbortSignal, options?: EsqlRunOptions): Promise<EsqlResult> => {
             const t0 = performance.now();
-            const r = await target.esql(query, params, signal);
+            const r = await target.esql(query, params, signal, options); // options: the progress line of a long query
             const took = performance.now() - t0;
             this.queryCount++;
             this.queryMs += took;

@@ -7,9 +7,11 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { EsqlParams, EsqlProgress, EsqlResult } from './store';
 import { StoreError } from './store';
+import { DEFAULT_ESQL_ASYNC_AFTER_MS } from '../config';
 
 export interface ClusterEsqlOptions {
-  /** How long a query may run before it is treated as a long one (polled, shown as progress). */
+  /** How long a query may run before it is treated as a long one (polled, shown as progress): the configuration's
+   * ESCRIPT_ESQL_ASYNC_AFTER_MS, checked at start. */
   asyncAfterMs?: number;
   /** How long each poll waits on the cluster for completion before reporting progress again. */
   pollMs?: number;
@@ -29,24 +31,12 @@ interface AsyncBody {
   _clusters?: EsqlProgress['clusters'];
 }
 
-const DEFAULT_ASYNC_AFTER_MS = 1000;
 const DEFAULT_POLL_MS = 500;
-
-/** ESCRIPT_ESQL_ASYNC_AFTER_MS (a whole number of milliseconds), else 1 s. */
-export function asyncAfterMsFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.ESCRIPT_ESQL_ASYNC_AFTER_MS;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_ASYNC_AFTER_MS;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new StoreError(`ESCRIPT_ESQL_ASYNC_AFTER_MS must be a whole number of milliseconds, got [${raw}]`, 'configuration_error');
-  }
-  return n;
-}
 
 export async function runClusterEsql(client: Client, query: string, params: EsqlParams | undefined,
   signal: AbortSignal | undefined, onProgress: ((p: EsqlProgress) => void) | undefined,
   options: ClusterEsqlOptions = {}): Promise<EsqlResult> {
-  const asyncAfterMs = options.asyncAfterMs ?? asyncAfterMsFrom(process.env);
+  const asyncAfterMs = options.asyncAfterMs ?? DEFAULT_ESQL_ASYNC_AFTER_MS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const keepAlive = options.keepAlive ?? '5m';
   const call = options.call ?? (<T>(request: (o: { maxRetries: 0 }) => Promise<T>) => request({ maxRetries: 0 }));

@@ -275,7 +275,8 @@ function convertOne(field: FieldInfo, v: unknown): unknown {
       return normalizeLong(b);
     }
     case 'double': case 'float': case 'half_float': case 'scaled_float': {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      // a bigint is a whole number read exactly (past 2^53); Elasticsearch takes it as the nearest double
+      const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
       if (!Number.isFinite(n)) return INVALID;
       if (field.type === 'float') { f32[0] = n; return f32[0]; }
       if (field.type === 'half_float') return toHalfFloat(n);

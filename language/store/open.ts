@@ -37,7 +37,8 @@ export function openStore(settings: StoreSettings): DataStore {
       // the credentials as given, and as a Basic header carries them
       const basic = cluster.username ? Buffer.from(`${cluster.username}:${cluster.password ?? ''}`).toString('base64') : undefined;
       const secrets = [cluster.apiKey, cluster.password, basic].filter((x): x is string => !!x);
-      return new ElasticsearchStore(new Client({ ...elasticsearchOptions(cluster), Serializer: ExactSerializer }), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets);
+      return new ElasticsearchStore(new Client({ ...elasticsearchOptions(cluster), Serializer: ExactSerializer }), { ...DEFAULT_RETRY, ...(cluster.retries !== undefined ? { retries: cluster.retries } : {}), ...(cluster.retryMs !== undefined ? { totalMs: cluster.retryMs } : {}) }, secrets,
+        { asyncAfterMs: cluster.esqlAsyncAfterMs });
     }
     case 'embedded':
       // exactLongs: a long past 2^53 reaches scripts exact (a bigint NUMBER), as Elasticsearch's JSON writes it

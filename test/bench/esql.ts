@@ -41,7 +41,7 @@ export function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
 }
 
 /** Best of `repeat` runs: wall time, and the CPU time (user + system) of that run. */
-function time<T>(f: () => T, repeat = 3): { ms: number; cpuMs: number; result: T } {
+export function time<T>(f: () => T, repeat = 3): { ms: number; cpuMs: number; result: T } {
   let best = Infinity;
   let cpuMs = Infinity;
   let result!: T;

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-const BENCHES = ['kernel', 'language', 'completion', 'parse', 'interrupt', 'esql', 'load', 'data', 'async'];
+const BENCHES = ['kernel', 'language', 'completion', 'parse', 'interrupt', 'esql', 'esql-multivalue', 'load', 'data', 'async'];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -121,9 +121,9 @@ describe('configuration', () => {
   describe('ESCRIPT_ELASTICSEARCH_*', () => {
     it('a URL or a cloud id, with an API key or a user name and password, and a CA file', () => {
       expect(readConfig({ ESCRIPT_ELASTICSEARCH_URL: 'https://es:9200', ESCRIPT_ELASTICSEARCH_API_KEY: 'k', ESCRIPT_ELASTICSEARCH_CA_FILE: '/ca.pem' }).store)
-        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: 'https://es:9200', cloudId: undefined, apiKey: 'k', username: undefined, password: undefined, caFile: '/ca.pem', timeoutMs: 30_000, retries: 3, retryMs: 30_000 } });
+        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: 'https://es:9200', cloudId: undefined, apiKey: 'k', username: undefined, password: undefined, caFile: '/ca.pem', timeoutMs: 30_000, retries: 3, retryMs: 30_000, esqlAsyncAfterMs: 1000 } });
       expect(readConfig({ ESCRIPT_ELASTICSEARCH_CLOUD_ID: 'c:xyz', ESCRIPT_ELASTICSEARCH_USERNAME: 'u', ESCRIPT_ELASTICSEARCH_PASSWORD: 'p' }).store)
-        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: undefined, cloudId: 'c:xyz', apiKey: undefined, username: 'u', password: 'p', caFile: undefined, timeoutMs: 30_000, retries: 3, retryMs: 30_000 } });
+        .to.deep.equal({ kind: 'elasticsearch', cluster: { url: undefined, cloudId: 'c:xyz', apiKey: undefined, username: 'u', password: 'p', caFile: undefined, timeoutMs: 30_000, retries: 3, retryMs: 30_000, esqlAsyncAfterMs: 1000 } });
     });
 
     it('rejects a URL that is not http(s), both a URL and a cloud id, and mixed or stray credentials', () => {
@@ -137,6 +137,21 @@ describe('configuration', () => {
         .to.equal('ESCRIPT_ELASTICSEARCH_PASSWORD is set without ESCRIPT_ELASTICSEARCH_USERNAME');
       expect(rejection({ ESCRIPT_ELASTICSEARCH_API_KEY: 'k' }).message)
         .to.equal('ESCRIPT_ELASTICSEARCH_API_KEY is set but no cluster is: set ESCRIPT_ELASTICSEARCH_URL or ESCRIPT_ELASTICSEARCH_CLOUD_ID');
+    });
+  });
+
+  describe('ESCRIPT_ESQL_ASYNC_AFTER_MS', () => {
+    it('whole milliseconds for the cluster store, 1000 when unset', () => {
+      const cluster = (env: Record<string, string>) => (readConfig({ ESCRIPT_ELASTICSEARCH_URL: 'http://es', ...env }).store as { cluster: { esqlAsyncAfterMs: number } }).cluster;
+      expect(cluster({}).esqlAsyncAfterMs).to.equal(1000);
+      expect(cluster({ ESCRIPT_ESQL_ASYNC_AFTER_MS: '250' }).esqlAsyncAfterMs).to.equal(250);
+      expect(cluster({ ESCRIPT_ESQL_ASYNC_AFTER_MS: '0' }).esqlAsyncAfterMs).to.equal(0);
+    });
+
+    it('rejects anything else at start, even when the store is not a cluster', () => {
+      expect(rejection({ ESCRIPT_ELASTICSEARCH_URL: 'http://es', ESCRIPT_ESQL_ASYNC_AFTER_MS: 'soon' }).message)
+        .to.equal('ESCRIPT_ESQL_ASYNC_AFTER_MS=soon: expected a whole number of milliseconds');
+      for (const raw of ['1.5', '-1', '1e3', '2s']) expect(rejection({ ESCRIPT_ESQL_ASYNC_AFTER_MS: raw }).variable).to.equal('ESCRIPT_ESQL_ASYNC_AFTER_MS');
     });
   });
 

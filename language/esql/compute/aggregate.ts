@@ -2,9 +2,10 @@
 // numbers index arrays directly; other numbers go through a Map), then COUNT / SUM / AVG / MIN / MAX accumulate
 // into per-group typed arrays. Results equal the row engine's: first-appearance group order (null group first,
 // false before true for one boolean key), Kahan sums of doubles in row order, exact whole-number sums.
+// Multivalues as the row engine reads them: an aggregate takes every value, a row joins each of its keys' groups.
 import { DataType, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
-import { Bail, Block, NULL_BOOL, Selection, valueAt } from './blocks';
+import { Bail, Block, DictBlock, MultiValues, NULL_BOOL, NumberBlock, Selection, multiAt, valueAt } from './blocks';
 import { nullTest } from './expressions';
 
 export type AggFn = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
@@ -42,12 +43,58 @@ function dictIds(codes: Int32Array, sel: Selection, table: Int32Array, ids: Int3
   return order;
 }
 
+/** One key's group ids: one per selected row, or (`starts`) row k's ids at ids[starts[k]..starts[k+1]). */
+interface KeyIds { ids: Int32Array; values: unknown[]; starts?: Int32Array }
+
+/**
+ * Group ids of a key whose rows may hold multivalues: a row joins the group of each of its distinct values
+ * (in stored order), a null row the null group, as the row engine's STATS does.
+ */
+function multiKeyIds(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | Int32Array>, sel: Selection, boolean: boolean): KeyIds {
+  const { first, values: all } = mv;
+  let total = 0;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) total += Math.max(1, first[sel[k] + 1] - first[sel[k]]);
+  const starts = new Int32Array(sel.length + 1);
+  const ids = new Int32Array(total);
+  const values: unknown[] = [];
+  // Dictionary codes index a table; numbers go through a Map.
+  const table = b.kind === 'dict' ? new Int32Array(b.dict.length).fill(-1) : null;
+  const byValue = new Map<number, number>();
+  let nullId = -1;
+  let m = 0;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+    const p = sel[k];
+    const rowStart = starts[k] = m;
+    const from = first[p], to = first[p + 1];
+    if (from === to) {
+      if (nullId < 0) { nullId = values.length; values.push(null); }
+      ids[m++] = nullId;
+      continue;
+    }
+    for (let j = from; j < to; j++) {
+      const v = all[j];
+      let id = table ? table[v] : byValue.get(v) ?? -1;
+      if (id < 0) {
+        id = values.length;
+        if (table) table[v] = id; else byValue.set(v, id);
+        values.push(b.kind === 'dict' ? b.dict[v] : boolean ? v === 1 : v);
+      }
+      let seen = false;
+      for (let x = rowStart; x < m && !seen; x++) seen = ids[x] === id;
+      if (!seen) ids[m++] = id;
+    }
+  }
+  starts[sel.length] = m;
+  return { ids: ids.subarray(0, m), values, starts };
+}
+
 /** Group ids of one key for each selected row, and each id's key value, in first-appearance order. */
-function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unknown[] } {
+function keyIds(g: GroupInput, sel: Selection): KeyIds {
   const ids = new Int32Array(sel.length);
   const values: unknown[] = [];
   const b = g.block;
   const boolean = g.type === 'boolean';
+  if ((b.kind === 'number' || b.kind === 'dict') && b.mv && multiAt(b, sel)) return multiKeyIds(b, b.mv, sel, boolean);
   let nullId = -1;
   const nullGroup = (): number => {
     if (nullId < 0) { nullId = values.length; values.push(null); }
@@ -115,14 +162,21 @@ function keyIds(g: GroupInput, sel: Selection): { ids: Int32Array; values: unkno
   }
 }
 
-/** Group id of each selected row over all keys, and each group's key values. */
-function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][] } {
-  if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]] };
+/**
+ * Group id of each selected row over all keys, and each group's key values. With multivalued keys a row is in
+ * several groups: `sel` then repeats it, once per group (`ids[k]` is the group of `sel[k]`).
+ */
+function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys: unknown[][]; sel: Selection } {
+  if (groups.length === 0) return { ids: new Int32Array(sel.length), keys: [[]], sel };
   const parts = groups.map((g) => keyIds(g, sel));
-  if (parts.length === 1) return { ids: parts[0].ids, keys: parts[0].values.map((v) => [v]) };
+  if (parts.length === 1) {
+    const { ids, values, starts } = parts[0];
+    return { ids, keys: values.map((v) => [v]), sel: starts ? repeatRows(sel, starts) : sel };
+  }
   let cardinality = 1;
   for (const p of parts) cardinality *= Math.max(1, p.values.length);
   if (cardinality > Number.MAX_SAFE_INTEGER) throw new Bail('too many key combinations');
+  if (parts.some((p) => p.starts)) return expandedGroupIds(parts, sel);
   const ids = new Int32Array(sel.length);
   const keys: unknown[][] = [];
   const map = new Map<number, number>();
@@ -137,7 +191,50 @@ function groupIds(groups: GroupInput[], sel: Selection): { ids: Int32Array; keys
     }
     ids[k] = id;
   }
-  return { ids, keys };
+  return { ids, keys, sel };
+}
+
+/** Row k of `sel` once for each of its entries starts[k]..starts[k+1]. */
+function repeatRows(sel: Selection, starts: Int32Array): Selection {
+  const rows = new Int32Array(starts[sel.length]);
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) for (let x = starts[k], end = starts[k + 1]; x < end; x++) rows[x] = sel[k];
+  return rows;
+}
+
+/** Group ids when some key holds multivalues: each row joins every combination of its keys' groups, in order. */
+function expandedGroupIds(parts: KeyIds[], sel: Selection): { ids: Int32Array; keys: unknown[][]; sel: Selection } {
+  const rows: number[] = [];
+  const ids: number[] = [];
+  const keys: unknown[][] = [];
+  const map = new Map<number, number>();
+  const at = new Int32Array(parts.length);
+  const from = new Int32Array(parts.length);
+  const to = new Int32Array(parts.length);
+  const sizes = parts.map((p) => Math.max(1, p.values.length));
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+    for (let j = 0; j < parts.length; j++) {
+      const starts = parts[j].starts;
+      at[j] = from[j] = starts ? starts[k] : k;
+      to[j] = starts ? starts[k + 1] : k + 1;
+    }
+    // An odometer over the keys' id lists, the last key turning fastest.
+    for (;;) {
+      let code = 0;
+      for (let j = 0; j < parts.length; j++) code = code * sizes[j] + parts[j].ids[at[j]];
+      let id = map.get(code);
+      if (id === undefined) {
+        id = keys.length;
+        map.set(code, id);
+        keys.push(parts.map((p, j) => p.values[p.ids[at[j]]]));
+      }
+      rows.push(sel[k]);
+      ids.push(id);
+      let j = parts.length - 1;
+      while (j >= 0 && ++at[j] === to[j]) { at[j] = from[j]; j--; }
+      if (j < 0) break;
+    }
+  }
+  return { ids: Int32Array.from(ids), keys, sel: Int32Array.from(rows) };
 }
 
 /** Rows per group (small functions: V8 optimises their loops far better than one large function's). */
@@ -168,14 +265,43 @@ function dictRanks(dict: readonly unknown[]): Int32Array {
   return rank;
 }
 
-function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: number): unknown[] {
+/** What an aggregate reads: a block, and for each entry of `sel` (its positions) the group `ids` says. */
+type ValueList = { block: Block; ids: Int32Array; sel: Selection };
+
+/**
+ * An aggregate over a multivalued argument reads every value: the block of all values, each value's group,
+ * and the value indexes as the selection (a null row has none), in row order and stored order within a row.
+ */
+function allValues(b: NumberBlock | DictBlock, mv: MultiValues<Float64Array | Int32Array>, ids: Int32Array, sel: Selection): ValueList {
+  let total = 0;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) total += mv.first[sel[k] + 1] - mv.first[sel[k]];
+  const valueIds = new Int32Array(total);
+  const at = new Int32Array(total);
+  let m = 0;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+    for (let j = mv.first[sel[k]], end = mv.first[sel[k] + 1]; j < end; j++) { valueIds[m] = ids[k]; at[m++] = j; }
+  }
+  const block: Block = b.kind === 'dict' ? { kind: 'dict', codes: mv.values as Int32Array, dict: b.dict }
+    : { kind: 'number', values: mv.values as Float64Array, nulls: null };
+  return { block, ids: valueIds, sel: at };
+}
+
+function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: number, lists: Map<Block, ValueList>): unknown[] {
   const out: unknown[] = new Array(groups).fill(null);
   if (agg.fn === 'count_star') {
-    const counts = countRows(ids, sel.length, groups);
+    const counts = countRows(ids0, sel0.length, groups);
     for (let g = 0; g < groups; g++) out[g] = counts[g];
     return out;
   }
-  const b = agg.block!;
+  const given = agg.block!;
+  let list = lists.get(given);
+  if (!list) {
+    // Aggregates of the same multivalued column share one list of its values.
+    list = (given.kind === 'number' || given.kind === 'dict') && given.mv && multiAt(given, sel0)
+      ? allValues(given, given.mv, ids0, sel0) : { block: given, ids: ids0, sel: sel0 };
+    lists.set(given, list);
+  }
+  const { block: b, ids, sel } = list;
   const isNull = nullTest(b);
   const counts = new Float64Array(groups);
   if (agg.fn === 'count') {
@@ -253,9 +379,10 @@ function accumulate(agg: AggInput, ids: Int32Array, sel: Selection, groups: numb
 export function hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Grouped {
   // COUNT(*) alone without groups is the number of positions: no group ids to make.
   if (groups.length === 0 && aggs.every((a) => a.fn === 'count_star')) return { keys: [[]], results: [aggs.map(() => sel.length)] };
-  const { ids, keys } = groupIds(groups, sel);
+  const { ids, keys, sel: rows } = groupIds(groups, sel);
   const count = keys.length;
-  const columns = aggs.map((a) => accumulate(a, ids, sel, count));
+  const lists = new Map<Block, ValueList>();
+  const columns = aggs.map((a) => accumulate(a, ids, rows, count, lists));
   let order = keys.map((_k, g) => g);
   if (groups.length === 1) {
     // The row engine's block-hash order for one key: the null group first, false before true, else as seen.

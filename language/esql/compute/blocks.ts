@@ -2,6 +2,7 @@
 // Numbers (whole numbers within 2^53, doubles, dates, booleans as 0/1) are a Float64Array with a null mask;
 // keyword-like values are dictionary codes (-1 for null) into a list of distinct values; a condition's result
 // is a three-valued byte per position. Positions that survive a filter are a selection vector.
+// A stored field that holds multivalues also carries multivalue offsets (Elasticsearch's firstValueIndexes).
 
 export interface NumberBlock {
   kind: 'number';
@@ -10,6 +11,19 @@ export interface NumberBlock {
   nulls: Uint8Array | null;
   /** Set when every non-null value is a multiple of `step` (BUCKET results): grouping can index them densely. */
   step?: number;
+  /** Present when some position holds several values (then `values[p]` is only meaningful where it holds one). */
+  mv?: MultiValues<Float64Array>;
+}
+
+/**
+ * Multivalue offsets: position p's values are `values[first[p]..first[p+1])` — none for null, one for a single
+ * value, several for a multivalue, in the stored (doc values) order. `first` has one entry per position plus one.
+ * The positional arrays stay the single-value view: operators that do not read multivalues check (`multiAt`)
+ * that no selected position holds several, and read them as before.
+ */
+export interface MultiValues<T extends Float64Array | Int32Array> {
+  first: Int32Array;
+  values: T;
 }
 
 export interface DictBlock {
@@ -17,6 +31,8 @@ export interface DictBlock {
   codes: Int32Array;
   /** Distinct values in first-seen order (strings, or the raw stored value of ip/version fields). */
   dict: readonly unknown[];
+  /** As NumberBlock's: the values are dictionary codes. */
+  mv?: MultiValues<Int32Array>;
 }
 
 /** 0 false, 1 true, 2 null. */
@@ -44,7 +60,10 @@ export type Selection = Int32Array;
 export interface ColumnarSnapshot {
   /** Number of live documents (positions 0..length-1, in the store's row order). */
   length: number;
-  /** The field's block, or null when it cannot be read as a block (multivalues, huge numbers, other types). */
+  /**
+   * The field's block (with multivalue offsets when it holds multivalues), or null when it cannot be read as a
+   * block (whole numbers past 2^53, other types).
+   */
   block(field: string): NumberBlock | DictBlock | null;
   /** True when the field's column is already in memory. */
   built(field: string): boolean;
@@ -66,8 +85,29 @@ export function allPositions(n: number): Selection {
   return identity.subarray(0, n);
 }
 
-/** The value at `pos` as the row engine holds it (booleans as booleans, nulls as null). */
+/** True when some selected position holds more than one value (a cheap pass over the offsets). */
+export function multiAt(block: Block, sel: Selection): boolean {
+  const mv = block.kind === 'number' || block.kind === 'dict' ? block.mv : undefined;
+  if (!mv) return false;
+  const first = mv.first;
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const p = sel[k]; if (first[p + 1] - first[p] > 1) return true; }
+  return false;
+}
+
+/** The value at `pos` as the row engine holds it (booleans as booleans, nulls as null, multivalues as lists). */
 export function valueAt(block: Block, pos: number, boolean: boolean): unknown {
+  if ((block.kind === 'number' || block.kind === 'dict') && block.mv) {
+    const { first, values } = block.mv;
+    const from = first[pos], to = first[pos + 1];
+    if (to - from > 1) {
+      const list = new Array(to - from);
+      for (let j = from; j < to; j++) {
+        const v = values[j];
+        list[j - from] = block.kind === 'dict' ? block.dict[v] : boolean ? v === 1 : v;
+      }
+      return list;
+    }
+  }
   switch (block.kind) {
     case 'number': {
       if (block.nulls && block.nulls[pos]) return null;

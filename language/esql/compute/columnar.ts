@@ -1,8 +1,9 @@
 // The vectorised path for queries on one index of a store that keeps columns: runs the longest leading part of
 // the plan it supports (WHERE, EVAL, KEEP / DROP / RENAME, SORT, LIMIT, top-N, then possibly one STATS) over
 // blocks and hands the resulting rows to the row operators for the rest. Anything it cannot do exactly as the row
-// engine does — an unsupported expression, a multivalued field, a row that would warn — gives undefined, and
-// the row engine runs the whole query as before.
+// engine does — an unsupported expression, an operator meeting a multivalue, a row that would warn — gives
+// undefined, and the row engine runs the whole query as before. Multivalues are output as lists, sorted by
+// their smallest / largest value, aggregated value by value and grouped into each of their values' groups.
 import { Command, Expr } from '../ast';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
 import type { Operator } from '../commands';
@@ -14,7 +15,7 @@ import { lower } from '../plan/physical';
 import { DataType, Duration, Period, isString } from '../types';
 import { truncateDate } from '../values';
 import { Bail, Block, NumberBlock, Selection, allPositions, valueAt } from './blocks';
-import { LayoutColumn, VecContext, compileVector } from './expressions';
+import { LayoutColumn, VecContext, VecExpr, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
 import { keepTrueInto, runPaged } from './pages';
@@ -71,14 +72,12 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
         name: c.name, type: c.type,
         block: () => {
           if (block) return block;
-          if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
           block = snap.block(field.name);
           if (!block) throw new Bail(`no block for ${field.name}`);
           return block;
         },
         fetch: (positions) => {
           if (block || snap.built(field.name)) return null;
-          if (field.multiValued) throw new Bail(`${field.name} is multivalued`);
           return snap.fetch(field.name, positions);
         },
       };
@@ -158,7 +157,7 @@ function run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: nu
         for (const o of step.orders) {
           const c = compileVector(o.expr, ctx);
           if (!c) break loop;
-          keys.push({ block: c.eval(sel), type: c.type, desc: o.desc, nullsFirst: o.nullsFirst });
+          keys.push({ block: valuesOf(c, sel), type: c.type, desc: o.desc, nullsFirst: o.nullsFirst });
         }
         sel = sortSelection(sel, keys, step.kind === 'top_n' ? step.count : Infinity);
         break;
@@ -237,7 +236,7 @@ function stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, 
     const arg = compileVector(e.args[0], ctx);
     if (!arg) return null;
     if (!aggregateType(fn, arg.type, want)) return null;
-    aggs.push({ fn, block: arg.eval(sel), argType: arg.type });
+    aggs.push({ fn, block: valuesOf(arg, sel), argType: arg.type });
   }
   const { keys, results } = hashAggregate(groups, aggs, sel);
   return results.map((r, g) => [...r, ...keys[g]]);
@@ -259,7 +258,12 @@ function groupBlock(e: Expr, ctx: VecContext, sel: Selection, env: CompileEnv): 
   if (e.kind === 'call' && env.registry.lookup(e.name)?.name === 'bucket') return bucket(e, ctx, sel, env);
   const c = compileVector(e, ctx);
   if (!c) return null;
-  return { block: c.eval(sel), type: c.type };
+  return { block: valuesOf(c, sel), type: c.type };
+}
+
+/** A column's block with its multivalues, for the operators that read them (SORT, STATS); else the values. */
+function valuesOf(c: VecExpr, sel: Selection): Block {
+  return c.evalValues ? c.evalValues(sel) : c.eval(sel);
 }
 
 function bucket(e: Expr & { kind: 'call' }, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {

@@ -7,7 +7,7 @@ import { Column, ExprCompiler } from '../compile';
 import { DataType, INT_MAX, INT_MIN, isString } from '../types';
 import { toDatetime } from '../values';
 import { compareUtf8 } from '../../store/mapping';
-import { Bail, Block, BoolBlock, FALSE, NULL_BOOL, NumberBlock, Selection, TRUE } from './blocks';
+import { Bail, Block, BoolBlock, FALSE, NULL_BOOL, NumberBlock, Selection, TRUE, multiAt } from './blocks';
 
 /** A column of the current layout: its name, type and block (read on first use). */
 export interface LayoutColumn {
@@ -28,7 +28,10 @@ export interface VecContext {
 
 export interface VecExpr {
   type: DataType;
+  /** The values at the selected positions; Bail when one of them holds a multivalue (the row engine warns). */
   eval(sel: Selection): Block;
+  /** Column references only: the block with its multivalues, for operators that read them (STATS, SORT). */
+  evalValues?(sel: Selection): Block;
 }
 
 const NUMERIC = new Set<DataType>(['integer', 'long', 'double']);
@@ -58,7 +61,16 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
       for (let k = ctx.layout.length - 1; k >= 0 && !col; k--) if (ctx.layout[k].name === e.name) col = ctx.layout[k];
       if (!col) return null;
       const c = col;
-      return { type: c.type, eval: () => c.block() };
+      return {
+        type: c.type,
+        eval(sel) {
+          // An operator on a multivalue gives null and a warning whose text and cap the row engine owns.
+          const b = c.block();
+          if (sel.length > 0 && multiAt(b, sel)) throw new Bail(`${c.name} holds a multivalue`);
+          return b;
+        },
+        evalValues: () => c.block(),
+      };
     }
     case 'binary': {
       const l = compileVector(e.left, ctx);
@@ -96,7 +108,8 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
       return {
         type: 'boolean',
         eval(sel) {
-          const isNull = nullTest(a.eval(sel));
+          // A multivalue is not null: its single-value view says so.
+          const isNull = nullTest(a.evalValues ? a.evalValues(sel) : a.eval(sel));
           const out = buf();
           for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = isNull(i) !== neg ? TRUE : FALSE; }
           return { kind: 'bool', values: out };

@@ -232,7 +232,9 @@ function storedColumn(at: number, type: DataType, g: Gen, stored: LayoutColumn[]
   if (!storedArgs.has(at)) {
     const b = stored[at].block();
     let v: Value | null = null;
-    if (b.kind === 'number' && (NUMERIC.has(type) || type === 'date' || type === 'boolean')) {
+    // A field holding multivalues is left to the node-by-node path (which hands such rows to the row engine).
+    if ((b.kind === 'number' || b.kind === 'dict') && b.mv) v = null;
+    else if (b.kind === 'number' && (NUMERIC.has(type) || type === 'date' || type === 'boolean')) {
       v = { kind: 'num', type, v: g.arg(b.values), n: b.nulls ? g.arg(b.nulls) : null };
     } else if (b.kind === 'dict' && isString(type)) {
       v = { kind: 'dict', codes: g.arg(b.codes), dict: b.dict, stored: at };

@@ -7,7 +7,7 @@ import { columnsOf } from '../ast';
 import type { Operator } from '../commands';
 import type { UnaryPlan } from '../plan/logical';
 import type { ExprCompiler } from '../compile';
-import { Bail, Block, BoolBlock, NumberBlock, Selection, TRUE, allPositions } from './blocks';
+import { Bail, Block, BoolBlock, MultiValues, NumberBlock, Selection, TRUE, allPositions } from './blocks';
 import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
 import { fuseSteps } from './fused';
 
@@ -163,11 +163,18 @@ export function runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColu
 /** A view of a stored block over positions [base, end): page positions are 0-based. */
 function view(b: Block, base: number, end: number): Block {
   switch (b.kind) {
-    case 'number': return { kind: 'number', values: b.values.subarray(base, end), nulls: b.nulls ? b.nulls.subarray(base, end) : null, step: b.step };
-    case 'dict': return { kind: 'dict', codes: b.codes.subarray(base, end), dict: b.dict };
+    case 'number': return { kind: 'number', values: b.values.subarray(base, end), nulls: b.nulls ? b.nulls.subarray(base, end) : null,
+      step: b.step, mv: pageOffsets(b.mv, base, end) };
+    case 'dict': return { kind: 'dict', codes: b.codes.subarray(base, end), dict: b.dict, mv: pageOffsets(b.mv, base, end) };
     case 'bool': return { kind: 'bool', values: b.values.subarray(base, end) };
     case 'const': return b;
   }
+}
+
+/** A page's multivalue offsets: a view of the positions' offsets (one more than positions) into all values. */
+function pageOffsets<T extends Float64Array | Int32Array>(mv: MultiValues<T> | undefined, base: number, end: number):
+  MultiValues<T> | undefined {
+  return mv && { first: mv.first.subarray(base, end + 1), values: mv.values };
 }
 
 /** Writes the page positions whose condition is true into `out` (null and false drop the row). */

@@ -1,9 +1,9 @@
 // SORT (and SORT + LIMIT as top-N) over a selection: positions ordered by their keys as the row engine's SORT
 // orders rows — nulls first or last as asked (whatever the direction), strings in UTF-8 byte order, ties in
-// input order (the sort is stable).
+// input order (the sort is stable); a multivalue by its smallest value ascending, its largest descending.
 import { DataType, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
-import { Bail, Block, NULL_BOOL, Selection } from './blocks';
+import { Bail, Block, MultiValues, NULL_BOOL, Selection } from './blocks';
 
 export interface SortKey {
   block: Block;
@@ -33,16 +33,31 @@ function keyReader(k: SortKey): { isNull: (i: number) => boolean; num: (i: numbe
     case 'number': {
       const nulls = b.nulls;
       const v = b.values;
+      if (b.mv) return { isNull: nulls ? (i) => nulls[i] === 1 : () => false, num: multiKey(b.mv, (x) => x, k.desc) };
       return { isNull: nulls ? (i) => nulls[i] === 1 : () => false, num: (i) => v[i] };
     }
     case 'dict': {
       if (!isString(k.type)) throw new Bail(`sorting ${k.type} values`);
       const rank = ranks(b.dict);
+      if (b.mv) return { isNull: (i) => b.codes[i] < 0, num: multiKey(b.mv, (c) => rank[c], k.desc) };
       return { isNull: (i) => b.codes[i] < 0, num: (i) => rank[b.codes[i]] };
     }
     case 'bool': return { isNull: (i) => b.values[i] === NULL_BOOL, num: (i) => b.values[i] };
     case 'const': return { isNull: () => b.value === null, num: () => 0 };
   }
+}
+
+/** A multivalue sorts by its smallest value ascending and its largest descending, as the row engine's SORT. */
+function multiKey(mv: MultiValues<Float64Array | Int32Array>, num: (v: number) => number, desc: boolean): (i: number) => number {
+  const { first, values } = mv;
+  return (i) => {
+    let best = num(values[first[i]]);
+    for (let j = first[i] + 1, end = first[i + 1]; j < end; j++) {
+      const x = num(values[j]);
+      if (desc ? x > best : x < best) best = x;
+    }
+    return best;
+  };
 }
 
 function comparator(keys: SortKey[], seq: Int32Array): (a: number, b: number) => number {

@@ -3,12 +3,15 @@
 // write and delete bumps `es_indices.seq_no` (documents.ts), so one read of it per query says whether
 // anything changed, in this process or another one writing the same file. Changed rows are those with a
 // larger `_seq_no` (updates keep their rowid, inserts get a larger one); a delete shows as a row count lower
-// than ours, and then the live rowids are read once and the columns compacted.
-import type { ColumnarSnapshot, DictBlock, NumberBlock } from '../../esql/compute/blocks';
+// than ours, and then the live rowids are read once and the columns compacted. A multivalue (a BLOB holding the
+// JSON list) goes into the column's multivalue offsets; positions written since they were made are kept aside
+// and merged in when a block is next asked for.
+import type { ColumnarSnapshot, DictBlock, MultiValues, NumberBlock } from '../../esql/compute/blocks';
 import { Connection } from './connection';
 import { IndexMetadata } from './index-metadata';
 
 type Kind = 'number' | 'dict';
+type AnyMultiValues = MultiValues<Float64Array> | MultiValues<Int32Array>;
 
 /** How a mapping type is held, or null when it is not (scans of such fields use SQLite). */
 function kindOf(type: string): Kind | null {
@@ -23,6 +26,16 @@ function kindOf(type: string): Kind | null {
   }
 }
 
+/**
+ * A BLOB's JSON list, when a block can hold it: several values, numbers for a number column (whole numbers past
+ * 2^53 are decimal strings, and a single one is a list of one). Null otherwise.
+ */
+function multivalue(blob: Uint8Array, kind: Kind): unknown[] | null {
+  const list = JSON.parse(Buffer.from(blob).toString('utf8')) as unknown[];
+  if (list.length < 2 || (kind === 'number' && list.some((x) => typeof x !== 'number'))) return null;
+  return list;
+}
+
 /** One field's column, with room to grow. */
 class StoredColumn {
   values = new Float64Array(0);
@@ -30,9 +43,13 @@ class StoredColumn {
   codes = new Int32Array(0);
   dict: unknown[] = [];
   private index = new Map<unknown, number>();
-  /** A value no block can hold (a multivalue or a whole number past 2^53, stored as a BLOB): not used. */
+  /** A value no block can hold (a whole number past 2^53, stored as a BLOB): not used. */
   poisoned = false;
   anyNull = false;
+  /** The multivalue offsets last made over positions 0..n-1; null when no position held several values. */
+  private offsets: { n: number; mv: AnyMultiValues } | null = null;
+  /** Positions written since: their values (numbers or dictionary codes) when several, else null. */
+  private changed = new Map<number, number[] | null>();
 
   constructor(readonly kind: Kind, readonly sqlColumn: string) {}
 
@@ -48,6 +65,10 @@ class StoredColumn {
   }
 
   set(pos: number, v: unknown): void {
+    // The offsets copy every position's values: a write to any position is merged in when they are next made.
+    if (this.offsets) this.changed.set(pos, null);
+    else if (this.changed.size > 0) this.changed.delete(pos);
+    if (v instanceof Uint8Array) { this.setMulti(pos, multivalue(v, this.kind)); return; }
     if (this.kind === 'number') {
       if (v === null || v === undefined) { this.nulls[pos] = 1; this.values[pos] = 0; this.anyNull = true; return; }
       this.nulls[pos] = 0;
@@ -55,15 +76,84 @@ class StoredColumn {
       else { this.poisoned = true; this.values[pos] = 0; }
       return;
     }
-    if (v === null || v === undefined) { this.codes[pos] = -1; return; }
-    if (v instanceof Uint8Array) { this.poisoned = true; this.codes[pos] = -1; return; }
+    this.codes[pos] = v === null || v === undefined ? -1 : this.code(v);
+  }
+
+  private code(v: unknown): number {
     let code = this.index.get(v);
     if (code === undefined) { code = this.dict.length; this.dict.push(v); this.index.set(v, code); }
-    this.codes[pos] = code;
+    return code;
+  }
+
+  /** A BLOB's values, or null for one no block holds (then the field is read by rows). */
+  private setMulti(pos: number, list: unknown[] | null): void {
+    if (!list) { this.poisoned = true; return; }
+    if (this.kind === 'number') {
+      this.values[pos] = list[0] as number;
+      this.nulls[pos] = 0;
+      this.changed.set(pos, list as number[]);
+    } else {
+      const codes = list.map((x) => this.code(x));
+      this.codes[pos] = codes[0];
+      this.changed.set(pos, codes);
+    }
+  }
+
+  /** The multivalue offsets over positions 0..n-1 (null when no position holds several values). */
+  private multiValues(n: number): AnyMultiValues | null {
+    if (!this.offsets && this.changed.size === 0) return null;
+    if (this.offsets && this.offsets.n === n && this.changed.size === 0) return this.offsets.mv;
+    return this.remake(n, null);
+  }
+
+  /**
+   * New offsets over n positions, position i being the old position `from[i]` (or i): the written positions'
+   * values, the old offsets' multivalues elsewhere, the single-value arrays for the rest. Two passes: counts, values.
+   */
+  private remake(n: number, from: Int32Array | null): AnyMultiValues | null {
+    const old = this.offsets?.mv;
+    const oldN = this.offsets?.n ?? 0;
+    const listAt = (p: number): ArrayLike<number> | null => {
+      if (this.changed.has(p)) return this.changed.get(p)!;
+      if (!old || p >= oldN || old.first[p + 1] - old.first[p] < 2) return null;
+      return old.values.subarray(old.first[p], old.first[p + 1]);
+    };
+    const first = new Int32Array(n + 1);
+    let total = 0;
+    let several = false;
+    for (let i = 0; i < n; i++) {
+      const p = from ? from[i] : i;
+      first[i] = total;
+      const list = listAt(p);
+      if (list) { total += list.length; several = true; } else if (!this.isNull(p)) total += 1;
+    }
+    first[n] = total;
+    let mv: AnyMultiValues | null = null;
+    if (several) {
+      const values = this.kind === 'number' ? new Float64Array(total) : new Int32Array(total);
+      for (let i = 0; i < n; i++) {
+        const p = from ? from[i] : i;
+        const at = first[i];
+        if (first[i + 1] === at) continue;
+        const list = listAt(p);
+        if (list) values.set(list, at);
+        else values[at] = this.kind === 'number' ? this.values[p] : this.codes[p];
+      }
+      mv = { first, values } as AnyMultiValues;
+    }
+    this.offsets = mv && { n, mv };
+    this.changed.clear();
+    return mv;
+  }
+
+  private isNull(p: number): boolean {
+    return this.kind === 'number' ? this.nulls[p] === 1 : this.codes[p] < 0;
   }
 
   /** Keeps the positions in `keep` (ascending), in order. */
   compact(keep: Int32Array): void {
+    // Before the single-value arrays move: the offsets are made from them.
+    if (this.offsets || this.changed.size > 0) this.remake(keep.length, keep);
     if (this.kind === 'number') {
       const v = new Float64Array(keep.length);
       const n = new Uint8Array(keep.length);
@@ -77,16 +167,22 @@ class StoredColumn {
   }
 
   block(n: number): NumberBlock | DictBlock {
-    return this.kind === 'number'
+    const mv = this.multiValues(n);
+    const block: NumberBlock | DictBlock = this.kind === 'number'
       ? { kind: 'number', values: this.values.subarray(0, n), nulls: this.anyNull ? this.nulls.subarray(0, n) : null }
       : { kind: 'dict', codes: this.codes.subarray(0, n), dict: this.dict };
+    if (mv) block.mv = mv as MultiValues<Float64Array> & MultiValues<Int32Array>;
+    return block;
   }
 
   bytes(): number {
     let strings = 0;
     for (const v of this.dict) strings += typeof v === 'string' ? 16 + 2 * v.length : 16;
-    return this.kind === 'number' ? this.values.byteLength + this.nulls.byteLength
-      : this.codes.byteLength + strings + this.dict.length * 40; // the value-to-code map: about 40 bytes an entry
+    // Multivalues: the offsets and every value, plus the positions written since (about 64 + 8 bytes a value).
+    let multi = this.offsets ? this.offsets.mv.first.byteLength + this.offsets.mv.values.byteLength : 0;
+    for (const list of this.changed.values()) multi += 64 + 8 * (list?.length ?? 0);
+    return multi + (this.kind === 'number' ? this.values.byteLength + this.nulls.byteLength
+      : this.codes.byteLength + strings + this.dict.length * 40); // the value-to-code map: about 40 bytes an entry
   }
 }
 
@@ -156,7 +252,8 @@ export class ColumnCache {
       const fetch = (field: string, positions: Int32Array): unknown[] | null => {
         const sqlColumn = meta.columns.get(field);
         if (!sqlColumn) return null;
-        return this.fetchRows(index, current, sqlColumn, types.get(field) === 'boolean', positions);
+        const type = types.get(field) ?? '';
+        return this.fetchRows(index, current, sqlColumn, kindOf(type), type === 'boolean', positions);
       };
       return { length: current.n, block, built, fetch };
     } finally {
@@ -196,14 +293,21 @@ export class ColumnCache {
   }
 
   /** Values of one column at some positions, by rowid, if no write came in since the snapshot. */
-  private fetchRows(index: string, entry: IndexColumns, sqlColumn: string, boolean: boolean, positions: Int32Array): unknown[] | null {
+  private fetchRows(index: string, entry: IndexColumns, sqlColumn: string, kind: Kind | null, boolean: boolean,
+    positions: Int32Array): unknown[] | null {
     return this.whileCurrent(index, entry, (): unknown[] | null => {
       const rowids = Array.from(positions, (p) => entry.rowids[p]);
       const rows = this.conn.stmt(`SELECT rowid, "${sqlColumn}" FROM "${entry.table}" WHERE rowid IN (SELECT value FROM json_each(?))`)
         .raw(true).all(JSON.stringify(rowids)) as unknown[][];
       const byRowid = new Map<unknown, unknown>();
       for (const [rowid, v] of rows) {
-        if (v instanceof Uint8Array) return null; // a multivalue: the row engine decodes those
+        if (v instanceof Uint8Array) {
+          // A multivalue is a list, as the row engine reads it; a long past 2^53 is the row engine's to decode.
+          const list = kind && multivalue(v, kind);
+          if (!list) return null;
+          byRowid.set(rowid, boolean ? list.map((x) => x === 1) : list);
+          continue;
+        }
         byRowid.set(rowid, boolean && (v === 0 || v === 1) ? v === 1 : v);
       }
       return rowids.map((r) => (byRowid.has(r) ? byRowid.get(r) : null));

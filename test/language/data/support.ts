@@ -9,7 +9,7 @@ import { openSession } from '../../../language/open-session';
 import { readConfig } from '../../../language/config';
 import type { Session } from '../../../language/session';
 import { openStore } from '../../../language/store/open';
-import type { DataStore, EsqlParams, EsqlResult } from '../../../language/store/store';
+import type { DataStore, EsqlParams, EsqlResult, EsqlRunOptions } from '../../../language/store/store';
 
 export interface CellRun {
   prints: { text: string; level?: PrintLevel }[];
@@ -28,10 +28,10 @@ export function recording(store: DataStore, calls: EsqlCall[]): DataStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'esql') {
-        return (query: string, params?: EsqlParams, signal?: AbortSignal): Promise<EsqlResult> => {
+        return (query: string, params?: EsqlParams, signal?: AbortSignal, options?: EsqlRunOptions): Promise<EsqlResult> => {
           // the session's own reads of stored routines and the outbox are not what tests look at
           if (!/^FROM \.(elastic_script|escript)_/.test(query)) calls.push({ query, params });
-          return target.esql(query, params, signal);
+          return target.esql(query, params, signal, options);
         };
       }
       const v = Reflect.get(target, prop, receiver);

@@ -1,5 +1,6 @@
-// One DataStore contract, run over both backends: the embedded SQLite store (a temporary file) and the
-// Elasticsearch store talking to a fake cluster through @elastic/elasticsearch-mock.
+// One DataStore contract, run over both backends as openStore opens them: the embedded SQLite store (a temporary
+// file, exact longs) and the Elasticsearch store (the ExactSerializer) talking to a fake cluster over loopback HTTP
+// (fake-cluster-http.ts: the routes of fake-cluster.ts, JSON as Elasticsearch writes it).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,6 +10,7 @@ import { EmbeddedStore } from '../../../language/store/embedded';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
 import { EsqlError } from '../../../language/esql/errors';
 import { RecordedRequest, createFakeCluster } from './fake-cluster';
+import { startFakeClusterOverHttp } from './fake-cluster-http';
 
 interface Backend {
   store: DataStore;
@@ -17,16 +19,15 @@ interface Backend {
   dispose(): Promise<void>;
 }
 
-const backends: Record<string, () => Backend> = {
-  embedded: () => {
+const backends: Record<string, () => Promise<Backend>> = {
+  embedded: async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-contract-'));
-    const store = new EmbeddedStore(path.join(dir, 'store.db'));
+    const store = new EmbeddedStore(path.join(dir, 'store.db'), { exactLongs: true });
     return { store, dispose: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
   },
-  elasticsearch: () => {
-    const fake = createFakeCluster();
+  elasticsearch: async () => {
+    const fake = await startFakeClusterOverHttp();
     const store = new ElasticsearchStore(fake.client);
-    // The mock connection cannot be closed (it has no sockets), so only the fake cluster is disposed.
     return { store, requests: fake.requests, dispose: async () => { fake.close(); } };
   },
 };
@@ -43,7 +44,7 @@ async function expectRejection(p: Promise<unknown>): Promise<Error> {
 for (const [name, make] of Object.entries(backends)) {
   describe(`DataStore contract: ${name}`, () => {
     let b: Backend;
-    beforeEach(() => { b = make(); });
+    beforeEach(async () => { b = await make(); });
     afterEach(async () => { await b.dispose(); });
 
     it('creates an index once', async () => {
@@ -112,6 +113,29 @@ for (const [name, make] of Object.entries(backends)) {
       const r = await b.store.esql('FROM people | WHERE age > ? AND name != ?name | SORT age DESC | KEEP name, age', [20, { name: 'cy' }]);
       expect(r.columns).to.deep.equal([{ name: 'name', type: 'keyword' }, { name: 'age', type: 'integer' }]);
       expect(r.values).to.deep.equal([['ada', 36]]);
+    });
+
+    it('answers ES|QL with exact longs, dates as ISO strings, nulls and multivalues as arrays', async () => {
+      await b.store.createIndex('events', { mappings: { properties: {
+        i: { type: 'integer' }, n: { type: 'long' }, u: { type: 'unsigned_long' }, d: { type: 'double' }, at: { type: 'date' }, tags: { type: 'keyword' },
+      } } });
+      await b.store.bulk('events', [
+        { id: '1', doc: { i: 1, n: 9007199254740993n, u: 18446744073709551615n, d: 1.5, at: '2024-05-01T10:00:00Z', tags: ['b', 'a'] } },
+        { id: '2', doc: { i: 2, n: [-9007199254740993n, 9223372036854775807n], d: 12345678901234567, at: null, tags: null } },
+      ]);
+      await b.store.refresh('events');
+      expect((await b.store.get('events', '1'))?._source).to.deep.include({ n: 9007199254740993n });
+      const rows = await b.store.esql('FROM events | SORT i | KEEP n, u, d, at, tags');
+      expect(rows.columns).to.deep.equal([
+        { name: 'n', type: 'long' }, { name: 'u', type: 'unsigned_long' }, { name: 'd', type: 'double' }, { name: 'at', type: 'date' }, { name: 'tags', type: 'keyword' },
+      ]);
+      expect(rows.values).to.deep.equal([
+        [9007199254740993n, 18446744073709551615n, 1.5, '2024-05-01T10:00:00.000Z', ['a', 'b']],
+        [[-9007199254740993n, 9223372036854775807n], null, 12345678901234568, null, null],
+      ]);
+      const stats = await b.store.esql('FROM events | STATS top = MAX(n), c = COUNT(*), bumped = MAX(n) - 1 + ?', [1]);
+      expect(stats.columns.map((c) => c.type)).to.deep.equal(['long', 'long', 'long']);
+      expect(stats.values).to.deep.equal([[9223372036854775807n, 2, 9223372036854775807n]]);
     });
 
     it('lists indices and returns mappings', async () => {

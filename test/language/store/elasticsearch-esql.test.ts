@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import { Client } from '@elastic/elasticsearch';
 import Mock from '@elastic/elasticsearch-mock';
 import { ElasticsearchStore } from '../../../language/store/elasticsearch';
-import { asyncAfterMsFrom } from '../../../language/store/elasticsearch-esql';
 import { DEFAULT_RETRY } from '../../../language/store/es-retry';
 import type { EsqlProgress } from '../../../language/store/store';
 import { AsyncEsqlCluster, startAsyncEsqlCluster } from './async-esql-cluster';
@@ -57,12 +56,6 @@ describe('store: ES|QL on a cluster through the async API', () => {
       const err = await store.esql('FROM t | KEEP nope').then(() => null, (e: Error) => e);
       expect(err?.name).to.equal('EsqlError');
     });
-
-    it('ESCRIPT_ESQL_ASYNC_AFTER_MS sets the threshold; a bad value is a configuration error', () => {
-      expect(asyncAfterMsFrom({})).to.equal(1000);
-      expect(asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: '200' })).to.equal(200);
-      expect(() => asyncAfterMsFrom({ ESCRIPT_ESQL_ASYNC_AFTER_MS: 'soon' })).to.throw(/whole number/);
-    });
   });
 
   describe('over real HTTP on loopback', () => {
@@ -84,6 +77,33 @@ describe('store: ES|QL on a cluster through the async API', () => {
       expect(JSON.parse(cluster.seen[0].body)).to.include({ wait_for_completion_timeout: '5ms', keep_alive: '5m' });
       expect(progress.map((p) => p.documentsFound)).to.deep.equal([0, 1000, 2000, undefined]);
       expect(progress[progress.length - 1].running).to.equal(false);
+    });
+
+    it('longs, counter_longs and unsigned_longs come back exact, answered at once or after polls; a double stays a double', async () => {
+      // as Elasticsearch writes them: digits past 2^53 (and an unsigned_long past 2^63); a whole number in a
+      // double column, a multivalue, nulls
+      const answer = {
+        columns: [{ name: 'l', type: 'long' }, { name: 'u', type: 'unsigned_long' }, { name: 'c', type: 'counter_long' },
+          { name: 'd', type: 'double' }, { name: 'm', type: 'long' }],
+        values: [
+          [9007199254740993n, 18446744073709551615n, 9223372036854775807n, 12345678901234567n, [9007199254740993n, 1]],
+          [-9007199254740993n, 9223372036854775808n, null, 1.5, null],
+        ],
+      };
+      const expected = [
+        [9007199254740993n, 18446744073709551615n, 9223372036854775807n, 12345678901234568, [9007199254740993n, 1]],
+        [-9007199254740993n, 9223372036854775808n, null, 1.5, null],
+      ];
+      await cluster.close();
+      for (const pollsUntilDone of [0, 2]) {
+        cluster = await startAsyncEsqlCluster({ id: 'A1', answer, documentsPerPoll: 1, pollDelayMs: 5 });
+        cluster.pollsUntilDone = pollsUntilDone;
+        const store = new ElasticsearchStore(cluster.client, DEFAULT_RETRY, [], { asyncAfterMs: 5, pollMs: 10 });
+        const r = await store.esql('FROM longs');
+        expect(r.values, `pollsUntilDone ${pollsUntilDone}`).to.deep.equal(expected);
+        expect(cluster.seen.length).to.equal(pollsUntilDone + 1);
+        if (pollsUntilDone === 0) await cluster.close();
+      }
     });
 
     it('an interrupt mid-way sends DELETE /_query/async/{id} and fails as interrupted', async () => {

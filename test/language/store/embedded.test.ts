@@ -173,4 +173,17 @@ describe('EmbeddedStore whole numbers', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('takes a whole number past 2^53 in a double field as the nearest double, as Elasticsearch does', async () => {
+    const store = new EmbeddedStore(':memory:', { exactLongs: true });
+    try {
+      await store.createIndex('d', { mappings: { properties: { d: { type: 'double' }, f: { type: 'float' } } } });
+      const r = await store.bulk('d', [{ doc: { d: 12345678901234567n, f: [9007199254740993n, 1] } }]);
+      expect(r.errors).to.equal(false);
+      await store.refresh('d');
+      expect((await store.esql('FROM d | KEEP d, f')).values).to.deep.equal([[12345678901234568, [1, 9007199254740992]]]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -22,7 +22,7 @@ describe('ExactSerializer (the Elasticsearch client)', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
         // the response text as Elasticsearch writes it: the long as digits, a small number, a long-looking string
         res.end(`{"_index":"longs","_id":"a","_version":1,"_seq_no":0,"_primary_term":1,"found":true,
-          "_source":{"n":${BIG},"m":-9007199254740993,"small":7,"s":"12345678901234567890","f":1.5}}`);
+          "_source":{"n":${BIG},"m":-9007199254740993,"small":7,"s":"12345678901234567890","f":1.5,"past":18446744073709551615}}`);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,10 +37,10 @@ describe('ExactSerializer (the Elasticsearch client)', () => {
     await client.close();
   });
 
-  it('reads a long past 2^53 as a bigint and leaves every other value as JSON.parse reads it', async () => {
+  it('reads a long past 2^53 as a bigint and leaves every other value (one past the long range too) as JSON.parse reads it', async () => {
     const client = new Client({ node: url, Serializer: ExactSerializer });
     const doc = await client.get<Record<string, unknown>>({ index: 'longs', id: 'a' });
-    expect(doc._source).to.deep.equal({ n: BigInt(BIG), m: -9007199254740993n, small: 7, s: '12345678901234567890', f: 1.5 });
+    expect(doc._source).to.deep.equal({ n: BigInt(BIG), m: -9007199254740993n, small: 7, s: '12345678901234567890', f: 1.5, past: 18446744073709551615 });
     expect(doc._seq_no).to.equal(0);
     await client.close();
   });

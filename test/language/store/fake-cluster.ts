@@ -34,9 +34,18 @@ function errorResponse(status: number, type: string, reason: string, extra: Reco
   });
 }
 
-export function createFakeCluster(): { client: Client; requests: RecordedRequest[]; close(): void } {
+export interface FakeCluster {
+  client: Client;
+  requests: RecordedRequest[];
+  /** The routes (fake-cluster-http.ts serves them over HTTP). */
+  mock: InstanceType<typeof Mock>;
+  close(): void;
+}
+
+/** `exactLongs`: longs past 2^53 kept exact in the state and its ES|QL answers (bigints: HTTP bodies only). */
+export function createFakeCluster(options: { exactLongs?: boolean } = {}): FakeCluster {
   const mock = new Mock();
-  const state = new EmbeddedStore(':memory:');
+  const state = new EmbeddedStore(':memory:', { exactLongs: options.exactLongs ?? false });
   const requests: RecordedRequest[] = [];
   const versions = new Map<string, number>();
   const route = (pattern: { method: string | string[]; path: string | string[] }, handler: (p: MockParams) => unknown): void => {
@@ -193,5 +202,5 @@ export function createFakeCluster(): { client: Client; requests: RecordedRequest
     }
   });
   const client = new Client({ node: 'http://localhost:9200', Connection: mock.getConnection() });
-  return { client, requests, close: () => { void state.close(); } };
+  return { client, requests, mock, close: () => { void state.close(); } };
 }

@@ -107,11 +107,31 @@ describe('embedded store: columnar form of an index', () => {
     expect(values(snap, 'n').slice(0, 3)).to.deep.equal([1, 2, 100]);
   });
 
-  it('marks a field unreadable once it holds a multivalue, and starts over for a re-created index', async () => {
+  it('keeps multivalue offsets current through writes and deletes; a long past 2^53 makes a field unreadable', async () => {
     const cache = cacheOf(store);
     values(cache.snapshot('t')!, 'k');
-    store.indexSync('t', { k: ['p', 'q'] }, { id: 'mv' });
-    expect(cache.snapshot('t')!.block('k')).to.equal(null);
+    values(cache.snapshot('t')!, 'n');
+    store.indexSync('t', { k: ['q', 'p', 'r'], n: [7, 3, 7] }, { id: 'mv' });
+    let snap = cache.snapshot('t')!;
+    // keyword doc values come sorted and deduplicated, numbers sorted
+    expect(values(snap, 'k')).to.deep.equal(['p', 'q', 'p', ['p', 'q', 'r']]);
+    expect(values(snap, 'n')).to.deep.equal([1, 2, null, [3, 7, 7]]);
+    const n = snap.block('n')!;
+    expect(Array.from(n.mv!.first)).to.deep.equal([0, 1, 2, 2, 5]);
+    expect(Array.from(n.mv!.values)).to.deep.equal([1, 2, 3, 7, 7]);
+    // a multivalue written over a single value and back; a delete before it moves the offsets
+    store.indexSync('t', { k: ['s', 'p'], n: [5, 6] }, { id: 'a' });
+    store.indexSync('t', { k: 'z', n: 9 }, { id: 'mv' });
+    store.deleteSync('t', 'b');
+    snap = cache.snapshot('t')!;
+    expect(values(snap, 'k')).to.deep.equal([['p', 's'], 'p', 'z']);
+    expect(values(snap, 'n')).to.deep.equal([[5, 6], null, 9]);
+    expect(Array.from(snap.block('n')!.mv!.first)).to.deep.equal([0, 2, 2, 3]);
+    // no multivalue left: no offsets
+    store.indexSync('t', { k: 'a', n: 1 }, { id: 'a' });
+    expect(cache.snapshot('t')!.block('n')!.mv).to.equal(undefined);
+    store.indexSync('t', { n: 9007199254740993n }, { id: 'big' });
+    expect(cache.snapshot('t')!.block('n')).to.equal(null);
     await store.deleteIndex('t');
     expect(cache.snapshot('t')).to.equal(null);
     await store.createIndex('t', { mappings: { properties: { k: { type: 'keyword' } } } });
