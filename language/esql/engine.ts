@@ -1,7 +1,8 @@
 // The embedded ES|QL engine, a driver over the stages in plan/: parse -> analyse into a logical plan (names,
 // types, functions; all failures collected) -> optimize with the ordered rules (plan/rules.ts: implicit limit,
 // combined filters, top-N, pruned fields, work pushed into the store's scan) -> lower to row operators
-// (plan/physical.ts) -> execute. `EXPLAIN query` prints the plans instead of running them.
+// (plan/physical.ts) -> execute. `EXPLAIN query` prints the plans instead of running them. A repeated query's
+// analysis is reused (plan/cache.ts); the last two stages are made only when the row engine runs.
 import { Command, Expr, Query } from './ast';
 import { parseQuery } from './parse';
 import { EsqlError, lineColumn } from './errors';
