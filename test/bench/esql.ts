@@ -40,42 +40,46 @@ export function* generateLogs(n: number, seed = 1): Generator<LogDoc> {
   }
 }
 
+/** The fastest of several runs: its wall time, and its CPU time (user + system, every thread of the process). */
+class Fastest {
+  ms = Infinity;
+  cpuMs = Infinity;
+
+  start(): { c0: NodeJS.CpuUsage; t0: bigint } {
+    return { c0: process.cpuUsage(), t0: process.hrtime.bigint() };
+  }
+
+  stop({ c0, t0 }: { c0: NodeJS.CpuUsage; t0: bigint }): void {
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms >= this.ms) return;
+    this.ms = ms;
+    const c = process.cpuUsage(c0);
+    this.cpuMs = (c.user + c.system) / 1000;
+  }
+}
+
 /** Best of `repeat` runs: wall time, and the CPU time (user + system) of that run. */
 export function time<T>(f: () => T, repeat = 3): { ms: number; cpuMs: number; result: T } {
-  let best = Infinity;
-  let cpuMs = Infinity;
+  const best = new Fastest();
   let result!: T;
   for (let i = 0; i < repeat; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
+    const at = best.start();
     result = f();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms < best) {
-      best = ms;
-      const c = process.cpuUsage(c0);
-      cpuMs = (c.user + c.system) / 1000;
-    }
+    best.stop(at);
   }
-  return { ms: best, cpuMs, result };
+  return { ms: best.ms, cpuMs: best.cpuMs, result };
 }
 
 /** As `time`, for DuckDB's promises; its CPU time counts every thread of the process (DuckDB runs several). */
 async function timeAsync<T>(f: () => Promise<T>, repeat = 3): Promise<{ ms: number; cpuMs: number; result: T }> {
-  let best = Infinity;
-  let cpuMs = Infinity;
+  const best = new Fastest();
   let result!: T;
   for (let i = 0; i < repeat; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
+    const at = best.start();
     result = await f();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (ms < best) {
-      best = ms;
-      const c = process.cpuUsage(c0);
-      cpuMs = (c.user + c.system) / 1000;
-    }
+    best.stop(at);
   }
-  return { ms: best, cpuMs, result };
+  return { ms: best.ms, cpuMs: best.cpuMs, result };
 }
 
 export async function run(options: { docs?: number } = {}): Promise<void> {
