@@ -1,7 +1,8 @@
 // The embedded ES|QL engine, a driver over the stages in plan/: parse -> analyse into a logical plan (names,
 // types, functions; all failures collected) -> optimize with the ordered rules (plan/rules.ts: implicit limit,
 // combined filters, top-N, pruned fields, work pushed into the store's scan) -> lower to row operators
-// (plan/physical.ts) -> execute. `EXPLAIN query` prints the plans instead of running them.
+// (plan/physical.ts) -> execute. `EXPLAIN query` prints the plans instead of running them. A repeated query's
+// analysis is reused (plan/cache.ts); the last two stages are made only when the row engine runs.
 import { Command, Expr, Query } from './ast';
 import { parseQuery } from './parse';
 import { EsqlError, lineColumn } from './errors';
@@ -18,6 +19,7 @@ import { analyse, normalize } from './plan/analyse';
 import { Optimized, optimize } from './plan/optimize';
 import { PhysicalPlan, execute, executeAsync, lower } from './plan/physical';
 import { explainLogical, explainPhysical } from './plan/explain';
+import { RecordingCatalog, planCacheFor } from './plan/cache';
 import type { EsqlResult } from '../store/store';
 
 let registry: FunctionRegistry | null = null;
@@ -102,7 +104,8 @@ function retryWithoutPushdown(e: unknown, options: RunOptions): boolean {
 }
 
 function result(stages: QueryStages, rows: Row[], options: RunOptions): EsqlResult {
-  const columns = stages.physical.columns;
+  // Every rule and the lowering keep the analysed output columns (names and types; both check it).
+  const columns = stages.analysed.schema;
   return {
     columns: columns.map((c) => ({ name: c.name, type: c.type })),
     values: rows.map((row) => columns.map((c, i) => toResponseValue(normalize(row[i]), c.type, options.exactLongs))),
@@ -110,27 +113,50 @@ function result(stages: QueryStages, rows: Row[], options: RunOptions): EsqlResu
   };
 }
 
-/** A query through every stage up to execution: parse -> analyse -> optimize -> physical. */
+/**
+ * A query through every stage up to execution: parse -> analyse -> optimize -> physical. The last two are
+ * made on first use: when the vectorised path answers, the row engine's plan is never built.
+ */
 export interface QueryStages {
   env: CompileEnv;
   analysed: Plan;
-  optimized: Optimized;
-  physical: PhysicalPlan;
+  readonly optimized: Optimized;
+  readonly physical: PhysicalPlan;
 }
 
 export function plan(text: string, options: RunOptions = {}): QueryStages {
-  const query = parseQuery(text);
-  numberPositionalParams(query);
-  const env: CompileEnv = {
-    query: text, registry: esqlFunctions(), params: options.params ?? [], warnings: new Warnings(text),
+  const params = options.params ?? [];
+  const cache = planCacheFor(options.catalog);
+  const makeEnv = (query: Query): CompileEnv => ({
+    query: text, registry: esqlFunctions(), params, warnings: new Warnings(text),
     failures: [], now: options.now ?? Date.now(), timeZone: utcOrZone(query.settings.time_zone),
-  };
-  const { plan: analysed, failures } = analyse(query, env, options.catalog);
-  if (failures.length) throw EsqlError.verification(text, failures);
+  });
+  let env: CompileEnv;
+  let query: Query;
+  let analysed: Plan;
+  const kept = cache.lookup(text, params, options.catalog);
+  if (kept) {
+    ({ query, analysed } = kept);
+    env = makeEnv(query);
+  } else {
+    query = parseQuery(text);
+    numberPositionalParams(query);
+    env = makeEnv(query);
+    const recorder = options.catalog && new RecordingCatalog(options.catalog);
+    const analysis = analyse(query, env, recorder);
+    if (analysis.failures.length) throw EsqlError.verification(text, analysis.failures);
+    analysed = analysis.plan;
+    cache.store(text, params, recorder, query, analysed, env.warnings.list().length > 0);
+  }
   for (const w of query.warnings) env.warnings.note(`parse:${w}`, w);
   noteSortBeforeJoin(query.commands.slice(1), env);
-  const optimized = optimize(analysed, { env, aggregatePushdown: !options.noAggregatePushdown });
-  return { env, analysed, optimized, physical: lower(optimized.plan, env, options.catalog) };
+  let optimized: Optimized | undefined;
+  let physical: PhysicalPlan | undefined;
+  return {
+    env, analysed,
+    get optimized() { return (optimized ??= optimize(analysed, { env, aggregatePushdown: !options.noAggregatePushdown })); },
+    get physical() { return (physical ??= lower(this.optimized.plan, env, options.catalog)); },
+  };
 }
 
 function noteSortBeforeJoin(commands: Command[], env: CompileEnv): void {

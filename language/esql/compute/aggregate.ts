@@ -386,6 +386,8 @@ function accumulate(agg: AggInput, ids0: Int32Array, sel0: Selection, groups: nu
 
 /** The groups and their aggregates; yields between passes over the rows (slices.ts). */
 export function* hashAggregate(groups: GroupInput[], aggs: AggInput[], sel: Selection): Steps<Grouped> {
+  // COUNT(*) alone without groups is the number of positions: no group ids to make.
+  if (groups.length === 0 && aggs.every((a) => a.fn === 'count_star')) return { keys: [[]], results: [aggs.map(() => sel.length)] };
   const { ids, keys, sel: rows } = yield* groupIds(groups, sel);
   const count = keys.length;
   const lists = new Map<Block, ValueList>();

@@ -36,7 +36,14 @@ export function setColumnarEnabled(on: boolean): void {
 }
 
 /** How often the path ran (and how many commands it took) or handed the query back: tests check it ran. */
-export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0 };
+export const columnarCounters = { runs: 0, commands: 0, declined: 0, bailed: 0, pages: 0, fusedRuns: 0 };
+
+/**
+ * The plan optimised for this path, per analysed plan: a query whose analysis is kept (plan/cache.ts) is not
+ * optimised again. Without the push into SQLite these rules read only the plan, the query's length and the
+ * function table, all the same for the same analysed plan.
+ */
+const optimizedPlans = new WeakMap<Plan, Plan>();
 
 /** A query the vectorised path may run: its optimised physical plan and the index its scan reads. */
 interface ColumnarPlan {
@@ -123,7 +130,11 @@ function columnarPlan(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog): Co
   if (first.kind !== 'scan' || first.indices.length !== 1) return undefined;
   if (first.schema.some((c) => c.union) || first.fields.some((f) => f.name in METADATA_FIELDS || f.unionTypes)) return undefined;
   try {
-    const optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+    let optimized = optimizedPlans.get(analysed);
+    if (!optimized) {
+      optimized = optimize(analysed, { env, aggregatePushdown: false }, RULES.filter((r) => r !== pushToScan)).plan;
+      optimizedPlans.set(analysed, optimized);
+    }
     const scan = toChain(optimized)[0] as Scan;
     if (scan.schema.some((c, i) => c.name !== scan.fields[i]?.name)) return undefined;
     return { scan, physical: lower(optimized, env, catalog) };
@@ -190,6 +201,7 @@ function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: n
     ({ layout, sel } = paged);
     i = paged.consumed;
     columnarCounters.pages += paged.pages;
+    if (paged.fused) columnarCounters.fusedRuns++;
   }
   loop:
   for (; i < steps.length; i++, yield) {

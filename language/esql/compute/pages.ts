@@ -10,11 +10,18 @@ import type { ExprCompiler } from '../compile';
 import { Bail, Block, BoolBlock, MultiValues, NumberBlock, Selection, TRUE, allPositions } from './blocks';
 import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
 import type { Steps } from './slices';
+import { fuseSteps } from './fused';
 
 let pageSize = 1 << 15;
 /** Rows per page (tests use tiny pages so that every paging edge is crossed). */
 export function setPageSize(rows: number): void {
   pageSize = Math.max(1, Math.floor(rows));
+}
+
+let fusedEnabled = true;
+/** Turns the fused page loops off (the bench and the tests compare both ways). */
+export function setFusedEnabled(on: boolean): void {
+  fusedEnabled = on;
 }
 
 export interface PagedResult {
@@ -23,6 +30,8 @@ export interface PagedResult {
   /** Steps consumed. */
   consumed: number;
   pages: number;
+  /** True when the steps ran as one generated loop per page (fused.ts). */
+  fused: boolean;
 }
 
 /** The current page: stored columns are read as views of their blocks over [base, end). */
@@ -105,6 +114,11 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   // A STATS without groups that reads no column (COUNT(*)) needs only how many rows were kept, not where.
   const countOnly = wanted !== null && wanted.size === 0 && rest?.kind === 'aggregate' && rest.command.groups.length === 0;
   const gathers = layout.map((e) => (e.slot && (!wanted || wanted.has(e.col.name)) ? new Gather(n, e.col.type === 'boolean') : null));
+  // The whole run as one loop per page when every node of it can be fused (fused.ts); else node by node.
+  const slots = compiled.flatMap((s) => (s.kind === 'eval' ? s.fields.map((f) => f.slot) : []));
+  const gathered = new Set(layout.filter((_e, k) => gathers[k]).map((e) => e.slot));
+  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, scratch, size, slots.map((s) => gathered.has(s)), countOnly) : null;
+  const kept = kernel ? new Int32Array(size) : null;
   const chunks: Int32Array[] = [];
   let total = 0;
   let pages = 0;
@@ -115,7 +129,10 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     page.end = Math.min(n, base + size);
     page.views.fill(null);
     let sel: Selection = allPositions(page.end - base);
-    for (const s of compiled) {
+    if (kernel) {
+      sel = kept!.subarray(0, kernel.run(base, page.end, kept!));
+      slots.forEach((slot, q) => { slot.block = kernel.outputs[q]; });
+    } else for (const s of compiled) {
       if (s.kind === 'filter') {
         s.buf ??= new Int32Array(size);
         sel = keepTrueInto(sel, s.cond.eval(sel), s.buf);
@@ -140,7 +157,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     const g = gathers[k];
     return { name: e.col.name, type: e.col.type, block: () => { if (!g) throw new Error(`column ${e.col.name} was not gathered`); return g.block(); } };
   });
-  return { layout: out, sel, consumed: i, pages };
+  return { layout: out, sel, consumed: i, pages, fused: kernel !== null };
 }
 
 /** A view of a stored block over positions [base, end): page positions are 0-based. */

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'crypto';
 import {
-  BulkItem, BulkResult, Source, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
+  BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
 import { Connection } from './connection';
 import { documentRow } from './document-row';

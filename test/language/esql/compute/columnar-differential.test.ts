@@ -8,12 +8,12 @@ import { spawnSync } from 'child_process';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../../../language/store/embedded';
 import { columnarCounters, setColumnarEnabled } from '../../../../language/esql/compute/columnar';
-import { setPageSize } from '../../../../language/esql/compute/pages';
+import { setFusedEnabled, setPageSize } from '../../../../language/esql/compute/pages';
 import { MAPPING, MV_MAPPING, logDoc, mvDoc } from './columnar-data';
 
 const WRITER = path.join(__dirname, 'fixtures', 'columnar-writer.js');
 
-interface Case { q: string; path: 'columnar' | 'rows'; unordered?: boolean }
+interface Case { q: string; path: 'columnar' | 'rows'; unordered?: boolean; fused?: boolean }
 
 /** On `logs`: no multivalued field, so every supported query runs vectorised. */
 const LOGS: Case[] = [
@@ -119,15 +119,39 @@ const PAGED: Case[] = [
   { q: 'FROM logs | EVAL q = n / small | WHERE id > 590 | KEEP id, q | SORT id', path: 'rows' },
 ];
 
+/** Fused page loops (compute/fused.ts): every node kind they compile, with nulls, against the row engine. */
+const FUSED: Case[] = [
+  { q: 'FROM logs | WHERE n > 100 AND NOT ok OR small IS NULL | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE (n < 0 OR d >= 10.5) AND k IS NOT NULL | STATS c = COUNT(*), s = SUM(n) BY k', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | EVAL a = n + small, b = n - small * 3, c = d * 2.5 | WHERE a > b | STATS c2 = COUNT(*), s = SUM(a), m = MAX(c)', path: 'columnar', fused: true },
+  { q: 'FROM logs | EVAL z = small * -1, w = n * 0 | WHERE z <= 0 | KEEP id, z, w | SORT id | LIMIT 30', path: 'columnar', fused: true },
+  { q: 'FROM logs | EVAL q = d / 4, r = n % 7, s2 = small % 3 | WHERE r != 0 AND s2 >= 0 | STATS c = COUNT(*), a = AVG(q), x = MIN(r), y = MAX(s2)', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE t >= "2024-01-03" AND t < "2024-01-04T12:00:00Z" | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE ok == false OR ok IS NULL | STATS c = COUNT(*) BY small | SORT small NULLS FIRST', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE k >= "beta" AND txt != "alpha beta" AND "gamma" > k | STATS c = COUNT(*) BY k', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | EVAL big = n > 500, neg = NOT ok | WHERE big OR neg | STATS c = COUNT(*) BY big, neg', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | WHERE small > 2 | EVAL e = n * small | WHERE e > 1000 | KEEP id, e | SORT id | LIMIT 25', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE n == small OR d < n | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | RENAME n AS m | EVAL x = m * 3 | KEEP x, id | WHERE x > 0 | SORT id | LIMIT 10', path: 'columnar', fused: true },
+  // a null literal (type null) is not fused: node by node
+  { q: 'FROM logs | WHERE k == null OR n > null | STATS c = COUNT(*)', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = id * 1000000 | WHERE x > 10 | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  // a row that fails (integer overflow, division by zero) inside a fused loop: the row engine, which warns
+  { q: 'FROM logs | EVAL x = id * 10000000 | WHERE x > 10 | STATS c = COUNT(*)', path: 'rows' },
+  { q: 'FROM logs | WHERE small IS NOT NULL AND n IS NOT NULL | EVAL q = n / small | STATS c = COUNT(*)', path: 'rows' },
+];
+
 function check(store: EmbeddedStore, cases: Case[], phase: string): void {
   for (const c of cases) {
     setColumnarEnabled(false);
     const rows = store.esqlSync(c.q);
     setColumnarEnabled(true);
     const before = columnarCounters.runs;
+    const fusedBefore = columnarCounters.fusedRuns;
     const vectorised = store.esqlSync(c.q);
     const ran = columnarCounters.runs > before ? 'columnar' : 'rows';
     expect(ran, `${phase}: which path ran ${c.q}`).to.equal(c.path);
+    if (c.fused) expect(columnarCounters.fusedRuns, `${phase}: fused ${c.q}`).to.equal(fusedBefore + 1);
     const canon = (r: typeof rows): unknown => (c.unordered ? { ...r, values: r.values.map((v) => JSON.stringify(v)).sort() } : r);
     expect(canon(vectorised), `${phase}: ${c.q}`).to.deep.equal(canon(rows));
   }
@@ -205,6 +229,23 @@ describe('ES|QL columnar path against the row engine', function () {
       }
     });
   }
+
+  it('gives the same answers in fused loops as node by node and as the row engine', () => {
+    for (const size of [1 << 15, 7]) {
+      setPageSize(size);
+      try {
+        check(store, FUSED, `fused, pages of ${size}`);
+        setFusedEnabled(false);
+        check(store, FUSED.map((c) => ({ ...c, fused: false })), `node by node, pages of ${size}`);
+      } finally {
+        setFusedEnabled(true);
+        setPageSize(1 << 15);
+      }
+    }
+    check(store, FUSED.map((c) => ({ ...c, q: c.q.replace('FROM logs', 'FROM mixed') })).filter((c) => c.path === 'columnar'), 'fused on mixed');
+    // a multivalued field is never read by a fused loop: node by node, whose comparison hands it to the row engine
+    check(store, [{ q: 'FROM mixed | WHERE multi == "beta" OR n > 100 | STATS c = COUNT(*)', path: 'rows' }], 'fused, multivalues');
+  });
 
   it('checks the abort signal between pages', () => {
     setPageSize(50);
