@@ -49,7 +49,7 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
       if (i === 31000) doc.tags = ['z', 'a', 'z']; // a multivalue: a BLOB from the worker
       if (i % 10000 === 5) { lines.push(JSON.stringify({ index: { _id: `given-${i % 3}` } })); }
       if (i === 40000) doc.n = 'not a number';
-      if (i === 41000) lines.push('[1, 2]'); // not an object: the worker leaves it to the store
+      if (i === 41000) lines.push('[1, 2]'); // not an object: the worker leaves it to the store, which refuses it
       if (i === 42000) lines.push(`{"n": 1152921504606846977, "pad": "${pad}"}`); // beyond 2^53: a BLOB too
       lines.push(JSON.stringify(doc));
     }
@@ -62,6 +62,8 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
     expect({ ...viaWorker, errors: viaWorker.errors.map(withoutId) }).to.deep.equal({ ...inProcess, index: 'worker', errors: inProcess.errors.map(withoutId) });
     expect(viaWorker.errors.map(withoutId)).to.deep.equal([
       `docs.ndjson:${40000 + 5}: failed to parse field [n] of type [long] in document with id '?'. Preview of field's value: 'not a number'`,
+      // the '[1, 2]' line: a document must be an object, on both paths
+      `docs.ndjson:${41000 + 6}: failed to parse: a document must be a JSON object ({...}), got an array`,
     ]);
     expect(tableRows(store, file, 'worker')).to.deep.equal(tableRows(store, file, 'plain'));
     expect(await store.getMapping('worker')).to.deep.equal(await store.getMapping('plain'));
