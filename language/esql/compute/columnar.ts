@@ -71,7 +71,7 @@ export function tryColumnar(analysed: Plan, env: CompileEnv, catalog: EsqlCatalo
  */
 export async function tryColumnarAsync(analysed: Plan, env: CompileEnv, catalog: EsqlCatalog | undefined, signal?: AbortSignal): Promise<Row[] | undefined> {
   if (!catalog) return undefined;
-  // Planning the query took a step of its own: a turn of the event loop before planning it again for here.
+  // Parsing and analysing took a step of their own: a turn of the event loop before optimising for this path.
   await new Promise((resolve) => setImmediate(resolve));
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
   const planned = columnarPlan(analysed, env, catalog);
