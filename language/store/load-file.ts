@@ -21,7 +21,7 @@ export interface LoadResult {
  * starting the thread costs more than it saves. */
 const WORKER_BYTES = 4 << 20;
 
-/** The embedded store loads NDJSON with a worker of its own (store.ts loadNdjson). */
+/** The embedded store maps NDJSON to rows itself, on a worker of its own for a big file (store.ts loadNdjson). */
 function isEmbedded(store: DataStore): store is DataStore & Pick<EmbeddedStore, 'loadNdjson'> {
   return typeof (store as Partial<EmbeddedStore>).loadNdjson === 'function';
 }
@@ -42,12 +42,13 @@ export async function loadFile(store: DataStore, file: string, index: string, op
   const result: LoadResult = { index, loaded: 0, failed: 0, errors: [] };
   const name = path.basename(file);
   // each document keeps the line it came from, so a failure names `file:line` (the id, when set, follows it)
+  const failed = (line: number | undefined, id: string | undefined, reason: string): void => {
+    result.failed++;
+    if (result.errors.length < 10) result.errors.push(`${name}:${line ?? '?'}${id ? ` (_id ${id})` : ''}: ${reason}`);
+  };
   const report = (items: BulkResult['items'], lines: number[]): void => items.forEach((item, i) => {
-    if ('error' in item) {
-      result.failed++;
-      const id = item._id ? ` (_id ${item._id})` : '';
-      if (result.errors.length < 10) result.errors.push(`${name}:${lines[i] ?? '?'}${id}: ${item.error.reason}`);
-    } else result.loaded++;
+    if ('error' in item) failed(lines[i], item._id, item.error.reason);
+    else result.loaded++;
   });
   let batch: BulkItem[] = [];
   let lines: number[] = [];
@@ -92,8 +93,12 @@ export async function loadFile(store: DataStore, file: string, index: string, op
       });
       await add({ doc }, lineNo);
     }
-  } else if (options.worker !== false && isEmbedded(store) && fs.statSync(file).size >= WORKER_BYTES) {
-    await store.loadNdjson(file, index, report);
+  } else if (isEmbedded(store)) {
+    const thread = options.worker !== false && fs.statSync(file).size >= WORKER_BYTES;
+    await store.loadNdjson(file, index, { thread }, (batch) => {
+      result.loaded += batch.written;
+      for (const f of batch.failures) failed(f.line, f.id, f.reason);
+    });
   } else {
     // Big chunks split by hand, and an await only when a batch is full: readline and an await per line cost
     // more than parsing the line.

@@ -1,13 +1,13 @@
 // Documents of the embedded store: writes (dynamic mapping, doc values into columns, compare-and-set, sequence
 // numbers), deletes and the real-time get, each inside the caller's transaction.
 import type Database from 'better-sqlite3';
-import { randomBytes } from 'crypto';
 import {
   BulkItem, BulkResult, Source, StoreError, StoredDocument, VersionConflictError, WriteOptions, WriteResult,
 } from '../store';
 import { Connection } from './connection';
 import { documentRow } from './document-row';
-import type { MappedBatch } from './ndjson-mapper';
+import { LEADING, LoneDocument, MappedBatch, RowRun, isRun } from './mapped-batch';
+import { generateId } from './generated-ids';
 import type { FieldInfo } from '../mapping';
 import { GroupCommit } from './group-commit';
 import { IndexMeta, IndexMetadata } from './index-metadata';
@@ -15,6 +15,12 @@ import { RowInserts } from './row-inserts';
 import { parseExact, stringifyExact } from '../../exact-json';
 
 const PRIMARY_TERM = 1;
+
+/** What a mapped batch came to: the documents written, and each one refused with its place in the batch. */
+export interface MappedOutcome {
+  written: number;
+  failures: { at: number; id?: string; reason: string }[];
+}
 
 export class Documents {
   /** In a batch, sequence numbers are handed out in memory and written back once, before the commit. */
@@ -143,55 +149,72 @@ export class Documents {
   }
 
   /**
-   * Writes a batch of documents the load worker mapped (ndjson-mapper.ts) as writeMany writes documents: the
-   * worker's rows as they are while the index's mapping is the worker's, a document again from its `_source`
-   * (in a savepoint of its own) where the worker could not map it or the mapping changed under it.
+   * Writes a batch of mapped documents (mapped-batch.ts) as writeMany writes documents: its rows as they are while
+   * the index's mapping is the one they were mapped with, a document again from its `_source` (in a savepoint of
+   * its own) where the mapper could not map it or the mapping changed under it.
    */
-  writeMapped(index: string, batch: MappedBatch): BulkResult {
+  writeMapped(index: string, batch: MappedBatch): MappedOutcome {
     const seqBefore = this.batchSeqNo.get(index);
     try {
       return this.commits.isolated(() => {
-        const items = this.putMapped(index, batch, false);
+        const outcome = this.putMapped(index, batch, false);
         this.rows.flush();
-        return { errors: items.some((r) => 'error' in r), items };
+        return outcome;
       });
     } catch {
       this.undone(index, seqBefore);
     }
-    const items = this.putMapped(index, batch, true);
-    return { errors: items.some((r) => 'error' in r), items };
+    return this.putMapped(index, batch, true);
   }
 
-  private putMapped(index: string, batch: MappedBatch, each: boolean): BulkResult['items'] {
+  /** `each`: every document in a savepoint of its own (a document of the batch failed the first try). */
+  private putMapped(index: string, batch: MappedBatch, each: boolean): MappedOutcome {
     let meta = this.adopt(this.metadata.read(index) ?? this.metadata.create(index, []), batch);
     let fits = sameMapping(meta, batch);
-    const items: BulkResult['items'] = [];
-    const rows = batch.rows;
+    const failures: MappedOutcome['failures'] = [];
     let at = 0;
-    for (let n = 0; n < batch.count; n++) {
-      const id = (rows[at] as string | null) ?? undefined;
-      const source = rows[at + 1] as string;
-      const width = rows[at + 2] as number;
-      at += 3;
-      if (width >= 0 && fits) {
-        const values = rows.slice(at, at + width);
-        if (batch.blobs) for (let i = 0; i < width; i++) if (values[i] instanceof Uint8Array) values[i] = Buffer.from(values[i] as Uint8Array);
-        const put = () => this.put(index, meta, id, id ?? generateId(), values, source, {}, !each);
-        items.push(each ? this.attempt(id, put) : put());
-      } else {
-        // in order: the rows before it are in the table first
-        this.rows.flush();
-        items.push(this.attempt(id, () => {
-          const doc = JSON.parse(source) as unknown;
-          const isObject = doc !== null && typeof doc === 'object' && !Array.isArray(doc);
-          return this.write(index, id, doc as Source, {}, isObject ? source : undefined);
-        }));
-        meta = this.metadata.read(index)!;
-        fits = sameMapping(meta, batch);
+    const record = (result: BulkResult['items'][number]): void => {
+      if ('error' in result) failures.push({ at, id: result._id, reason: result.error.reason });
+    };
+    for (const item of batch.items) {
+      if (isRun(item) && fits && !each) {
+        at += this.insertRun(index, meta, item);
+        continue;
       }
-      at += Math.max(width, 0);
+      for (const doc of isRun(item) ? runDocuments(item) : [item as MappedDocument]) {
+        const id = doc.id ?? undefined;
+        if (doc.width >= 0 && fits) {
+          // a run's row has the id the mapper generated: new, so never looked up
+          const put = () => this.put(index, meta, id, id ?? doc.generated ?? generateId(), doc.values, doc.source, {}, !each);
+          if (each) record(this.attempt(id, put));
+          else put();
+        } else {
+          // in order: the rows before it are in the table first
+          this.rows.flush();
+          record(this.attempt(id, () => {
+            const value = JSON.parse(doc.source) as unknown;
+            const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+            return this.write(index, id, value as Source, {}, isObject ? doc.source : undefined);
+          }));
+          meta = this.metadata.read(index)!;
+          fits = sameMapping(meta, batch);
+        }
+        at++;
+      }
     }
-    return items;
+    return { written: batch.count - failures.length, failures };
+  }
+
+  /** A run's rows as they are, with the next sequence numbers; returns how many. */
+  private insertRun(index: string, meta: IndexMeta, run: RowRun): number {
+    this.rows.flush(); // rows buffered before it go in first
+    const { params, width } = run;
+    const stride = LEADING + width;
+    const rows = params.length / stride;
+    let seq = this.nextSeqNo(index, rows);
+    for (let i = 1; i < params.length; i += stride) params[i] = seq++;
+    this.rows.insertRun(meta, width, params, rows);
+    return rows;
   }
 
   /** The fields the worker mapped and the fields it made multivalued, added to the index's mapping. */
@@ -226,14 +249,15 @@ export class Documents {
     this.batchSeqNo.clear();
   }
 
-  private nextSeqNo(index: string): number {
+  /** The next `count` sequence numbers of the index: returns the first. */
+  private nextSeqNo(index: string, count = 1): number {
     if (!this.commits.inBatch) {
-      return (this.conn.stmt('UPDATE es_indices SET seq_no = seq_no + 1 WHERE name = ? RETURNING seq_no')
-        .get(index) as { seq_no: number }).seq_no;
+      return (this.conn.stmt('UPDATE es_indices SET seq_no = seq_no + ? WHERE name = ? RETURNING seq_no')
+        .get(count, index) as { seq_no: number }).seq_no - count + 1;
     }
     const last = this.batchSeqNo.get(index)
       ?? (this.conn.stmt('SELECT seq_no FROM es_indices WHERE name = ?').get(index) as { seq_no: number }).seq_no;
-    this.batchSeqNo.set(index, last + 1);
+    this.batchSeqNo.set(index, last + count);
     return last + 1;
   }
 
@@ -260,6 +284,20 @@ function sameRules(meta: IndexMeta, batch: MappedBatch): boolean {
 function sameField(a: FieldInfo, b: FieldInfo): boolean {
   return a.name === b.name && a.type === b.type && a.sourcePath === b.sourcePath && a.scalingFactor === b.scalingFactor &&
     a.ignoreAbove === b.ignoreAbove && a.constantValue === b.constantValue;
+}
+
+/** A document of a mapped batch; `generated`: the id the mapper made for it. */
+type MappedDocument = LoneDocument & { generated?: string };
+
+/** A run's rows one by one (when each needs a savepoint of its own, or the mapping changed under them). */
+function runDocuments(run: RowRun): MappedDocument[] {
+  const { params, width } = run;
+  const stride = LEADING + width;
+  const docs: MappedDocument[] = [];
+  for (let at = 0; at < params.length; at += stride) {
+    docs.push({ id: null, generated: params[at] as string, source: params[at + 3] as string, width, values: params.slice(at + LEADING, at + stride) });
+  }
+  return docs;
 }
 
 /** The group commit's name for one document. */
@@ -293,16 +331,4 @@ function checkCas(index: string, id: string, current: { _seq_no: number; _primar
       `primary term [${wantTerm}]. current document has seqNo [${current._seq_no}] and primary term ` +
       `[${current._primary_term}]`);
   }
-}
-
-let idCounter = 0;
-let lastTime = '';
-// Distinguishes ids generated in the same millisecond by different processes sharing the file.
-const PROCESS_TAG = (randomBytes(4).readUInt32BE(0) % 36 ** 6).toString(36).padStart(6, '0');
-/** Time-ordered, URL-safe ids of 20 characters, the shape of Elasticsearch's auto-generated ones, so that
- * documents look alike on both backends (UUIDs would be 36). */
-function generateId(): string {
-  const time = Date.now().toString(36).padStart(9, '0');
-  if (time !== lastTime) { lastTime = time; idCounter = 0; }
-  return time + (idCounter++).toString(36).padStart(5, '0') + PROCESS_TAG;
 }

@@ -3,7 +3,9 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { StoreError } from '../store';
-import type { MappedBatch, MapperInput, MapperMessage } from './ndjson-mapper';
+import type { MappedBatch } from './mapped-batch';
+import type { MapperInput } from './ndjson-batches';
+import type { MapperMessage } from './ndjson-mapper';
 
 export function mapOnWorker(input: MapperInput, write: (batch: MappedBatch) => Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -4,12 +4,7 @@
 import type Database from 'better-sqlite3';
 import { Connection } from './connection';
 import { IndexMeta } from './index-metadata';
-
-/** Rows per multi-row INSERT: past ~32 the statement step is no longer what a row costs. */
-const ROWS = 32;
-
-/** `_id, _seq_no, _primary_term, _source`: the parameters before the field columns. */
-const LEADING = 4;
+import { LEADING, RUN_ROWS as ROWS } from './mapped-batch';
 
 export class RowInserts {
   private meta: IndexMeta | null = null;
@@ -43,6 +38,17 @@ export class RowInserts {
       this.statement(meta, this.width, ROWS).run(params);
       this.rows = 0;
     }
+  }
+
+  /** Inserts `rows` rows laid out as `add` lays them out (a RowRun of mapped-batch.ts), now. */
+  insertRun(meta: IndexMeta, width: number, params: unknown[], rows: number): void {
+    if (rows === ROWS) {
+      this.statement(meta, width, ROWS).run(params);
+      return;
+    }
+    const stride = LEADING + width;
+    const one = this.statement(meta, width, 1);
+    for (let at = 0; at < params.length; at += stride) one.run(params.slice(at, at + stride));
   }
 
   /** Inserts the buffered rows. */

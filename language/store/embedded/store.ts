@@ -20,10 +20,18 @@ import { registerFailureFunction } from './scan-sql';
 import { ScanThread } from './scan-thread';
 import { createStoreTables } from './schema';
 import { mapOnWorker } from './load-thread';
-import type { MapperInput } from './ndjson-mapper';
+import type { MappedBatch } from './mapped-batch';
+import { MapperInput, mapNdjson } from './ndjson-batches';
 
-/** Documents per transaction of loadNdjson (one savepoint, one commit). */
-const LOAD_BATCH = 20000;
+/** Documents per transaction of loadNdjson (one savepoint, one commit): small enough that a batch dies young
+ * (20,000 lived long enough to be promoted, and garbage collection took ~2 s of the 1M-document load). */
+const LOAD_BATCH = 2000;
+
+/** One batch of loadNdjson, committed: the documents written, and each refused one with its line. */
+export interface LoadedBatch {
+  written: number;
+  failures: { line: number; id?: string; reason: string }[];
+}
 
 interface EmbeddedOptions {
   /** ES|QL results keep longs beyond 2^53 as bigints (the csv-spec harness needs exact values). */
@@ -153,10 +161,10 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
   }
 
   /**
-   * Loads an NDJSON file, its documents parsed and mapped on a worker thread while this one writes (see
-   * ndjson-mapper.ts); `report` gets each batch's results with the line of each document.
+   * Loads an NDJSON file in batches mapped to rows before they are written (mapped-batch.ts); `thread`: parsed
+   * and mapped on a worker thread while this one writes (ndjson-mapper.ts). `report` gets each committed batch.
    */
-  async loadNdjson(file: string, index: string, report: (items: BulkResult['items'], lines: number[]) => void): Promise<void> {
+  async loadNdjson(file: string, index: string, options: { thread: boolean }, report: (batch: LoadedBatch) => void): Promise<void> {
     validateIndexName(index);
     this.commits.flush();
     const meta = this.metadata.read(index);
@@ -164,11 +172,12 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       file, name: path.basename(file), batch: LOAD_BATCH,
       fields: meta?.fields ?? [], rules: JSON.stringify(meta?.rules ?? { dynamic: {}, disabled: [] }), multiValued: [...meta?.multiValued ?? []],
     };
-    await mapOnWorker(input, async (batch) => {
+    const write = async (batch: MappedBatch): Promise<void> => {
       const keys = batch.ids.map((id) => docKey(index, id));
-      const result = await this.commits.submit(keys, () => this.documents.writeMapped(index, batch));
-      report(result.items, batch.lines);
-    });
+      const { written, failures } = await this.commits.submit(keys, () => this.documents.writeMapped(index, batch));
+      report({ written, failures: failures.map(({ at, id, reason }) => ({ line: batch.lines[at], id, reason })) });
+    };
+    await (options.thread ? mapOnWorker(input, write) : mapNdjson(input, write));
   }
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {

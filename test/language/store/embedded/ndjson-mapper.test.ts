@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { EmbeddedStore } from '../../../../language/store/embedded';
 import { loadFile } from '../../../../language/store/load-file';
-import type { MappedBatch } from '../../../../language/store/embedded/ndjson-mapper';
+import type { MappedBatch } from '../../../../language/store/embedded/mapped-batch';
 import type { DataStore } from '../../../../language/store/store';
 import { storePerTest } from '../support';
 
@@ -79,11 +79,11 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
     const line = '{"n": 7}';
     const batch: MappedBatch = {
       fields: [{ name: 'n', type: 'keyword', sourcePath: 'n' }], rules: JSON.stringify({ dynamic: {}, disabled: [] }),
-      multiValued: [], blobs: false, rows: [null, line, 1, '7'], count: 1, lines: [1], ids: [],
+      multiValued: [], items: [{ width: 1, params: ['mapped-id', 0, 1, line, '7'] }], count: 1, lines: [1], ids: [],
     };
-    const documents = (store as unknown as { documents: { writeMapped(index: string, b: MappedBatch): { errors: boolean } } }).documents;
+    const documents = (store as unknown as { documents: { writeMapped(index: string, b: MappedBatch): { failures: unknown[] } } }).documents;
     const commits = (store as unknown as { commits: { inOwnTransaction<T>(work: () => T): T } }).commits;
-    expect(commits.inOwnTransaction(() => documents.writeMapped('t', batch)).errors).to.equal(false);
+    expect(commits.inOwnTransaction(() => documents.writeMapped('t', batch)).failures).to.deep.equal([]);
     expect(tableRows(store, file, 't').map((r) => r.c0)).to.deep.equal([7]);
     expect(((store.getMappingSync('t').properties as Record<string, { type: string }>).n).type).to.equal('long');
   });
