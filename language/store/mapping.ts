@@ -187,6 +187,8 @@ export function parseDateMillis(value: unknown): number {
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.getTime();
   const s = String(value).trim();
+  const canonical = s.length === 24 ? canonicalIsoMillis(s) : -1;
+  if (canonical >= 0) return canonical;
   if (CANONICAL_ISO.test(s)) return Date.parse(s); // what toISOString() writes: the engine's own parser is exact
   if (/^-?\d+$/.test(s)) return Number(s);
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
@@ -201,6 +203,37 @@ export function parseDateMillis(value: unknown): number {
     ms -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60000;
   }
   return ms;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` from 1970 on, every part in range, read digit by digit (a bulk load's dates, and
+ * ~3x cheaper than a regular expression and Date.parse); -1 for anything else, which Date.parse reads as before.
+ */
+function canonicalIsoMillis(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return -1;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const milli = digits(s, 20, 3);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
+    minute > 59 || second < 0 || second > 59 || milli < 0) return -1;
+  // Date.parse rolls a day past the month's end over (February 30th is March 1st), as Date.UTC does
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
+}
+
+/** The number written by `n` decimal digits at `at`; -1 when one is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 const f32 = new Float32Array(1);
@@ -243,16 +276,19 @@ export function docValues(field: FieldInfo, values: unknown[], id: string | unde
  * field. A BLOB (multivalue, whole number beyond 2^53) is the only Buffer it returns.
  */
 export function columnOf(field: FieldInfo, values: unknown[], id: string | undefined): unknown {
-  if (values.length === 1 && field.constantValue === undefined) {
-    const v = values[0];
-    if (v !== null && v !== undefined) {
-      const c = convertOne(field, v);
-      if (c === INVALID) throw unparsable(field, v, id);
-      if (c === undefined) return null;
-      if (typeof c !== 'bigint') return c;
-    }
-  }
+  if (values.length === 1) return columnOfValue(field, values[0], id);
   return columnValue(docValues(field, values, id)).value;
+}
+
+/** `columnOf` of a field with one value in `_source` (undefined: none), without a list for it. */
+export function columnOfValue(field: FieldInfo, v: unknown, id: string | undefined): unknown {
+  if (v !== null && v !== undefined && field.constantValue === undefined) {
+    const c = convertOne(field, v);
+    if (c === INVALID) throw unparsable(field, v, id);
+    if (c === undefined) return null;
+    if (typeof c !== 'bigint') return c;
+  }
+  return columnValue(docValues(field, v === undefined ? [] : [v], id)).value;
 }
 
 /** Elasticsearch refuses a document whose value does not fit the field's type. */

@@ -2,7 +2,7 @@
 // (fields mapped dynamically, fields that became multivalued). Pure: the store's writes and the load worker
 // (ndjson-mapper.ts) both call it, against the index's metadata or the worker's copy of it.
 import { StoreError, type Source } from '../store';
-import { FieldInfo, MappingRules, columnOf, dynamicFields, dynamicPolicy, flattenSource } from '../mapping';
+import { FieldInfo, MappingRules, columnOf, columnOfValue, dynamicFields, dynamicPolicy, flattenSource } from '../mapping';
 
 /** What mapping a document reads of its index (IndexMeta has it all). */
 export interface MappingState {
@@ -25,12 +25,14 @@ const EMPTY: unknown[] = [];
 
 /** Throws what Elasticsearch refuses a document with (a value that does not fit, a field a strict mapping refuses). */
 export function documentRow(state: MappingState, doc: Source, id: string | undefined): DocumentRow {
-  const flat = flattenSource(doc);
+  // A document of scalars only (most log lines) is its own flattened form: no map of one-value lists to build.
+  const keys = Object.keys(doc);
+  const flat = scalarsOnly(doc, keys) ? null : flattenSource(doc);
   // Dynamic mapping: the first non-null value of an unknown path decides its type.
   let added: FieldInfo[] | null = null;
-  for (const [p, values] of flat) {
+  for (const p of flat ? flat.keys() : keys) {
     if (state.sourcePaths.has(p) || state.names.has(p)) continue;
-    const sample = values.find((v) => v !== null && v !== undefined);
+    const sample = flat ? flat.get(p)!.find((v) => v !== null && v !== undefined) : doc[p];
     if (sample === undefined) continue;
     const policy = dynamicPolicy(state.rules, p);
     if (policy === 'ignore') continue;
@@ -46,10 +48,25 @@ export function documentRow(state: MappingState, doc: Source, id: string | undef
   let newMulti: string[] | null = null;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const value = columnOf(f, flat.get(f.sourcePath) ?? EMPTY, id);
+    const value = flat ? columnOf(f, flat.get(f.sourcePath) ?? EMPTY, id) : columnOfValue(f, ownScalar(doc, f.sourcePath), id);
     // A BLOB makes the field one the store no longer filters on.
     if (Buffer.isBuffer(value) && !state.multiValued.has(f.name)) (newMulti ??= []).push(f.name);
     values[i] = value;
   }
   return { values, added, newMulti };
+}
+
+/** Whether every value of the document is a string, a number or a boolean (no object, array or null). */
+function scalarsOnly(doc: Source, keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const t = typeof doc[keys[i]];
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+  }
+  return true;
+}
+
+/** The document's own value at `key` (not one its prototype gives, such as `constructor`). */
+function ownScalar(doc: Source, key: string): unknown {
+  const v = doc[key];
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
 }

@@ -25,6 +25,8 @@ export class GroupCommit {
   /** Keys (index + id) written by the open batch: reading one of them commits the batch first. */
   private readonly dirty = new Set<string>();
   private open = false;
+  /** Set: the end of an event-loop turn leaves the batch open (see hold). */
+  private held = false;
   /** Transactions committed so far (for benchmarks: fsyncs, with durability `os`). */
   committed = 0;
   private readonly savepoint: { enter: Database.Statement; leave: Database.Statement; undo: Database.Statement };
@@ -101,6 +103,15 @@ export class GroupCommit {
     return this.db.transaction(work).immediate();
   }
 
+  /**
+   * While on, the open batch stays open across event-loop turns until `flush`: a bulk load then commits every so
+   * many documents though its batches arrive one a turn (each commit waits for an fsync). Off commits at once.
+   */
+  hold(on: boolean): void {
+    this.held = on;
+    if (!on) this.flush();
+  }
+
   /** Commits the open batch now (before reads that need it, DDL, and close); a no-op without one. */
   flush(): void {
     if (!this.open) return;
@@ -124,7 +135,9 @@ export class GroupCommit {
     if (this.open) return;
     this.db.exec('BEGIN IMMEDIATE');
     this.open = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => {
+      if (!this.held) this.flush();
+    });
   }
 
   private fail(error: unknown): void {

@@ -23,9 +23,13 @@ import { mapOnWorker } from './load-thread';
 import type { MappedBatch } from './mapped-batch';
 import { MapperInput, mapNdjson } from './ndjson-batches';
 
-/** Documents per transaction of loadNdjson (one savepoint, one commit): small enough that a batch dies young
- * (20,000 lived long enough to be promoted, and garbage collection took ~2 s of the 1M-document load). */
+/** Documents per batch of loadNdjson: small enough that a batch dies young (at 20,000 a batch lived long enough to
+ * be promoted, and garbage collection took ~2 s CPU of a 1M-document load). */
 const LOAD_BATCH = 2000;
+
+/** Documents per commit of loadNdjson: a commit waits for its fsyncs (WAL, checkpoint), up to 50 ms each on a
+ * busy disk. */
+const LOAD_COMMIT = 20000;
 
 /** One batch of loadNdjson, committed: the documents written, and each refused one with its line. */
 export interface LoadedBatch {
@@ -172,12 +176,31 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
       file, name: path.basename(file), batch: LOAD_BATCH,
       fields: meta?.fields ?? [], rules: JSON.stringify(meta?.rules ?? { dynamic: {}, disabled: [] }), multiValued: [...meta?.multiValued ?? []],
     };
+    // Each batch is written at once; the transaction is committed every LOAD_COMMIT documents (and at the end).
+    const written: Promise<void>[] = [];
+    let uncommitted = 0;
+    const commit = async (): Promise<void> => {
+      this.commits.flush();
+      uncommitted = 0;
+      await Promise.all(written.splice(0));
+    };
     const write = async (batch: MappedBatch): Promise<void> => {
       const keys = batch.ids.map((id) => docKey(index, id));
-      const { written, failures } = await this.commits.submit(keys, () => this.documents.writeMapped(index, batch));
-      report({ written, failures: failures.map(({ at, id, reason }) => ({ line: batch.lines[at], id, reason })) });
+      const done = this.commits.submit(keys, () => this.documents.writeMapped(index, batch)).then((outcome) => report({
+        written: outcome.written, failures: outcome.failures.map(({ at, id, reason }) => ({ line: batch.lines[at], id, reason })),
+      }));
+      done.catch(() => undefined); // awaited by the next commit; a load stopped before it ends with its own error
+      written.push(done);
+      uncommitted += batch.count;
+      if (uncommitted >= LOAD_COMMIT) await commit();
     };
-    await (options.thread ? mapOnWorker(input, write) : mapNdjson(input, write));
+    this.commits.hold(true);
+    try {
+      await (options.thread ? mapOnWorker(input, write) : mapNdjson(input, write));
+      await commit();
+    } finally {
+      this.commits.hold(false);
+    }
   }
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {
