@@ -131,4 +131,29 @@ describe('embedded store group commit', () => {
     expect((await query).values).to.deep.equal([[1]]);
     expect((await Promise.allSettled([late]))[0].status).to.equal('rejected');
   });
+
+  it('keeps a held batch open across event-loop turns until it is flushed (a bulk load commits every N documents)', async () => {
+    const commits = (store as unknown as { commits: { hold(on: boolean): void; flush(): void } }).commits;
+    const other = new EmbeddedStore(path.join(dir, 'store.db'));
+    try {
+      commits.hold(true);
+      let acknowledged = 0;
+      const first = store.index('held', { n: 1 }, { id: 'h1' }).then(() => acknowledged++);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // several turns
+      const second = store.index('held', { n: 2 }, { id: 'h2' }).then(() => acknowledged++);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(acknowledged).to.equal(0);
+      expect(await other.get('held', 'h1')).to.equal(null);
+      commits.flush();
+      await Promise.all([first, second]);
+      expect((await other.get('held', 'h2'))?._source).to.deep.equal({ n: 2 });
+      const third = store.index('held', { n: 3 }, { id: 'h3' });
+      commits.hold(false); // commits what is open
+      await third;
+      expect((await other.get('held', 'h3'))?._source).to.deep.equal({ n: 3 });
+    } finally {
+      commits.hold(false);
+      await other.close();
+    }
+  });
 });

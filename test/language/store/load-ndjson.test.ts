@@ -84,4 +84,19 @@ describe('loading NDJSON in chunks and batches', () => {
     const err = await loadFile(store, file, 'broken').then(() => null, (e: Error) => e);
     expect(err?.message).to.match(/^broken\.ndjson:25001: invalid JSON/);
   });
+
+  it('writes a big file in batches of 2,000 documents, committed every 20,000', async () => {
+    const file = path.join(dir, 'many.ndjson');
+    fs.writeFileSync(file, Array.from({ length: 45000 }, (_, i) => JSON.stringify({ n: i })).join('\n'));
+    const documents = (store as unknown as { documents: { writeMapped(index: string, batch: { count: number }): unknown } }).documents;
+    const sizes: number[] = [];
+    const writeMapped = documents.writeMapped.bind(documents);
+    documents.writeMapped = (index, batch) => { sizes.push(batch.count); return writeMapped(index, batch); };
+    const before = store.commitCount;
+    const r = await loadFile(store, file, 'many');
+    expect(r).to.include({ loaded: 45000, failed: 0 });
+    expect(sizes).to.deep.equal([...Array(22).fill(2000), 1000]);
+    expect(store.commitCount - before).to.equal(3);
+    expect((await store.esql('FROM many | STATS c = COUNT(*), s = SUM(n)')).values).to.deep.equal([[45000, (45000 * 44999) / 2]]);
+  });
 });

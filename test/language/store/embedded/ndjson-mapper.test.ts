@@ -47,6 +47,7 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
       const doc: Record<string, unknown> = { n: i, level: i % 7 === 0 ? 'WARN' : 'INFO', '@timestamp': new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(), pad };
       if (i >= 30000) doc.late = i / 4; // a field first seen in the second batch of 20,000
       if (i === 31000) doc.tags = ['z', 'a', 'z']; // a multivalue: a BLOB from the worker
+      if (i === 32000) doc['constructor'] = 'own'; // the documents after it have none (not Object's function)
       if (i % 10000 === 5) { lines.push(JSON.stringify({ index: { _id: `given-${i % 3}` } })); }
       if (i === 40000) doc.n = 'not a number';
       if (i === 41000) lines.push('[1, 2]'); // not an object: the worker leaves it to the store, which refuses it
@@ -58,8 +59,11 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
     expect(fs.statSync(ndjson).size).to.be.greaterThan(4 << 20);
 
     const viaWorker = await loadFile(store, ndjson, 'worker');
+    const oneThread = await loadFile(store, ndjson, 'one', { worker: false }); // mapped batches, in the process
     const inProcess = await loadFile(withoutWorker(store), ndjson, 'plain');
     expect({ ...viaWorker, errors: viaWorker.errors.map(withoutId) }).to.deep.equal({ ...inProcess, index: 'worker', errors: inProcess.errors.map(withoutId) });
+    expect({ ...oneThread, errors: oneThread.errors.map(withoutId) }).to.deep.equal({ ...inProcess, index: 'one', errors: inProcess.errors.map(withoutId) });
+    expect(tableRows(store, file, 'one')).to.deep.equal(tableRows(store, file, 'plain'));
     expect(viaWorker.errors.map(withoutId)).to.deep.equal([
       `docs.ndjson:${40000 + 5}: failed to parse field [n] of type [long] in document with id '?'. Preview of field's value: 'not a number'`,
       // the '[1, 2]' line: a document must be an object, on both paths
@@ -69,6 +73,9 @@ describe('embedded store: NDJSON mapped on the load worker', function () {
     expect(await store.getMapping('worker')).to.deep.equal(await store.getMapping('plain'));
     const stats = (index: string) => store.esql(`FROM ${index} | STATS c = COUNT(*), n = SUM(n), l = COUNT(late), t = COUNT(tags) BY level | SORT level`);
     expect((await stats('worker')).values).to.deep.equal((await stats('plain')).values);
+    // only the document that has a `constructor` has one in its column (not Object's function, for the others)
+    const column = store.physicalName('one', 'constructor').column!;
+    expect(tableRows(store, file, 'one').map((r) => r[column]).filter((v) => v !== null)).to.deep.equal(['own']);
     // the same next sequence number: none handed out to the refused documents
     expect((await store.index('worker', { n: 0 }))._seq_no).to.equal((await store.index('plain', { n: 0 }))._seq_no);
   });
