@@ -20,8 +20,9 @@ export async function load(args: string[]): Promise<number> {
 }
 
 /**
- * Whether a second thread would find a core of its own: it costs a third more CPU in all (the rows cross between
- * threads), so it is worth it only where a core is idle (measured in README, "`escript load` speed").
+ * Whether a second thread would find a core of its own: it costs more CPU in all (~6%: the rows cross between
+ * threads), taken from the other work of a busy machine, so it is used only where a core is idle (measured in
+ * README, "`escript load` speed").
  */
 function coreToSpare(): boolean {
   const cores = os.availableParallelism();
