@@ -24,7 +24,7 @@ import type { MappedBatch } from './mapped-batch';
 import { MapperInput, mapNdjson } from './ndjson-batches';
 
 /** Documents per batch of loadNdjson: small enough that a batch dies young (at 20,000 a batch lived long enough to
- * be promoted, and garbage collection took ~2 s CPU of a 1M-document load). */
+ * be promoted, and garbage collection took ~2.5 s CPU of a 1M-document load). */
 const LOAD_BATCH = 2000;
 
 /** Documents per commit of loadNdjson: a commit waits for its fsyncs (WAL, checkpoint), up to 50 ms each on a
