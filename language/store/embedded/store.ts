@@ -186,8 +186,9 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
     };
     const write = async (batch: MappedBatch): Promise<void> => {
       const keys = batch.ids.map((id) => docKey(index, id));
+      const { lines } = batch; // not the batch: its rows are garbage once written, before the commit
       const done = this.commits.submit(keys, () => this.documents.writeMapped(index, batch)).then((outcome) => report({
-        written: outcome.written, failures: outcome.failures.map(({ at, id, reason }) => ({ line: batch.lines[at], id, reason })),
+        written: outcome.written, failures: outcome.failures.map(({ at, id, reason }) => ({ line: lines[at], id, reason })),
       }));
       done.catch(() => undefined); // awaited by the next commit; a load stopped before it ends with its own error
       written.push(done);
