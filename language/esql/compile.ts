@@ -21,6 +21,8 @@ export interface Column {
   constant?: { value: unknown };
   /** A union-typed field: the ES|QL types of its indices; its values are UnionValues that only a conversion reads. */
   union?: DataType[];
+  /** Set on a source field no expression may read: the rest of "Cannot use field [x] ..." (unusable-fields.ts). */
+  unusable?: string;
 }
 
 type Row = unknown[];
@@ -97,6 +99,7 @@ export class ExprCompiler {
         let i = -1;
         for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
         if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]${didYouMean(e.name, columns.map((c) => c.name))}`);
+        if (columns[i].unusable) return this.fail(e.span, `Cannot use field [${e.name}] ${columns[i].unusable}`);
         const type = columns[i].type;
         // Elasticsearch propagates foldable ROW and EVAL values into later expressions (PropagateEvalFoldables).
         const known = columns[i].constant;
