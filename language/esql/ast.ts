@@ -26,6 +26,14 @@ export type Expr =
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
 
+export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export const COMPARISONS: ReadonlySet<BinaryOp> = new Set<ComparisonOp>(['==', '!=', '<', '<=', '>', '>=']);
+
+/** The parts of an AND chain (`a AND b AND c` -> a, b, c). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
 export interface Field {
   name: string;
   expr: Expr;
@@ -53,7 +61,11 @@ export type Command =
   | { kind: 'dissect'; span: Span; input: Expr; pattern: string; patternSpan: Span; appendSeparator: string }
   | { kind: 'grok'; span: Span; input: Expr; pattern: string; patterns: string[]; patternSpan: Span }
   | { kind: 'mv_expand'; span: Span; column: NamePattern }
-  | { kind: 'lookup_join'; span: Span; index: string; indexSpan: Span; on: NamePattern[] };
+  /**
+   * `ON a, b`: fields of the same name on both sides. `ON x == y AND ...` (`condition`): comparisons of a left
+   * field with a lookup field; `on` then lists every field the condition names.
+   */
+  | { kind: 'lookup_join'; span: Span; index: string; indexSpan: Span; on: NamePattern[]; condition?: Expr };
 
 export interface Query {
   text: string;

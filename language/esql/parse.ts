@@ -1,7 +1,7 @@
 // Text -> Query: Ohm matches `language/grammar/esql.ohm`, the semantics below build the AST with spans.
 import * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from '../grammar/load';
-import { Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp } from './ast';
+import { COMPARISONS, Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp, conjuncts } from './ast';
 import { EsqlError, Span, lineColumn, withParseHint } from './errors';
 import { validTimeZone } from './functions/zone';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
@@ -241,11 +241,26 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   MvExpand(_kw, name) {
     return { kind: 'mv_expand', span: span(this), column: { pattern: name.ast(), span: span(name) } } satisfies Command;
   },
-  LookupJoin(_lookup, _join, index, _on, keys) {
-    return {
-      kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index),
-      on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })),
-    } satisfies Command;
+  LookupJoin(_lookup, _join, index, _on, condition) {
+    return { kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index), ...condition.ast() } satisfies Command;
+  },
+  JoinCondition_fields(keys, _end) {
+    return { on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })) };
+  },
+  JoinCondition_expr(e) {
+    // `ON a == b AND c >= d [AND filter]`: comparisons of a left field with a lookup field, and conditions on
+    // lookup fields alone, joined by AND; a bare field or constant among them is refused.
+    const condition = e.ast() as Expr;
+    const on: NamePattern[] = [];
+    for (const part of conjuncts(condition)) {
+      if (part.kind === 'column' || part.kind === 'literal' || part.kind === 'param') {
+        throw EsqlError.at(pending!.text, part.span, `JOIN ON clause only supports fields or AND of Binary Expressions at the moment, found [${part.text}]`, 'parsing_exception');
+      }
+      if (part.kind === 'binary' && COMPARISONS.has(part.op) && part.left.kind === 'column' && part.right.kind === 'column') {
+        on.push({ pattern: part.left.name, span: part.left.span }, { pattern: part.right.name, span: part.right.span });
+      }
+    }
+    return { on, condition };
   },
   Field_named(name, _eq, e) {
     return { name: name.ast(), expr: e.ast(), span: span(this) } satisfies Field;
