@@ -28,7 +28,10 @@ export function analyse(query: Query, env: CompileEnv, catalog?: EsqlCatalog): A
     fail: (span, message) => env.failures.push({ span, message }),
     warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
   };
-  for (const cmd of query.commands.slice(1)) plan = analyseCommand(cmd, plan, ctx);
+  for (const cmd of query.commands.slice(1)) {
+    plan = analyseCommand(cmd, plan, ctx);
+    if (cmd.kind === 'limit') ctx.afterLimit = true;
+  }
   return { plan, failures: dedupeFailures(env.failures) };
 }
 
@@ -112,7 +115,7 @@ function analyseSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Comp
       const schema: Column[] = fields.map((f) => {
         const column: Column = f.unionTypes
           ? { name: f.name, type: 'unsupported', union: [...new Set(Object.values(f.unionTypes).map(esqlTypeOf))] }
-          : { name: f.name, type: esqlTypeOf(f.type) };
+          : { name: f.name, type: esqlTypeOf(f.type), ...(esqlTypeOf(f.type) !== 'text' ? { indexed: true } : {}) };
         const unusable = unusableReason(f);
         return unusable ? { ...column, unusable } : column;
       });
