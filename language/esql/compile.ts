@@ -420,7 +420,9 @@ export class ExprCompiler {
     if ((op === '+' || op === '-') && (isDate(lt) && temporal(rt) || (op === '+' && temporal(lt) && isDate(rt)))) {
       const [d, iv] = isDate(lt) ? [l, r] : [r, l];
       const sign = op === '-' ? -1 : 1;
-      return this.foldable([l, r], { type: d.type, text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign)) });
+      // A date_period moves the local calendar date in the query's time zone (`SET time_zone`).
+      const zone = this.env.timeZone;
+      return this.foldable([l, r], { type: d.type, text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign, zone)) });
     }
     if ((op === '+' || op === '-') && temporal(lt) && lt === rt && l.constant && r.constant) {
       const sign = op === '-' ? -1 : 1;
