@@ -26,6 +26,9 @@ export type Expr =
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
 
+/** The condition SAMPLE filters on: a name no query can write (`$`), drawn at random per row (compile.ts). */
+export const SAMPLE_CALL = '$sample';
+
 export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export const COMPARISONS: ReadonlySet<BinaryOp> = new Set<ComparisonOp>(['==', '!=', '<', '<=', '>', '>=']);
 

@@ -1,7 +1,7 @@
 // Expression analysis and compilation: resolves names, types and functions against the input columns, and
 // turns each expression into a closure over a row. Failures are collected (not thrown) so that a query
 // reports all of its problems at once, as Elasticsearch does.
-import { COMPARISONS, Expr } from './ast';
+import { COMPARISONS, Expr, SAMPLE_CALL } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
@@ -542,6 +542,10 @@ export class ExprCompiler {
   }
 
   private call(e: Expr & { kind: 'call' }, columns: Column[], agg?: AggregateHook): Compiled {
+    if (e.name === SAMPLE_CALL) {
+      const p = e.args[0].kind === 'literal' ? e.args[0].value as number : 0;
+      return { type: 'boolean', text: e.text, fn: () => Math.random() < p };
+    }
     const f = this.env.registry.lookup(e.name);
     if (!f) return this.fail(e.span, `Unknown function [${e.name}]`);
     if (f.kind === 'scalar' && f.category === 'conversion' && e.args.length === 1) {
