@@ -21,7 +21,7 @@ function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
 
 /** The keywords of ES|QL commands, for completion. */
 export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'STATS', 'BY', 'SORT', 'LIMIT', 'KEEP',
-  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
+  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'SAMPLE', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
   'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
 
 /** Warnings found while building the current query's AST (the semantics actions have no other outlet). */
