@@ -32,9 +32,29 @@ export const SAMPLE_CALL = '$sample';
 export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export const COMPARISONS: ReadonlySet<BinaryOp> = new Set<ComparisonOp>(['==', '!=', '<', '<=', '>', '>=']);
 
+/** The same comparison with its operands swapped (`a < b` is `b > a`). */
+export const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Whether `op` holds for operands that compare as `c` (negative: left first, 0: equal, positive: left last). */
+export function comparisonHolds(op: ComparisonOp, c: number): boolean {
+  switch (op) {
+    case '==': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    default: return c >= 0;
+  }
+}
+
 /** The parts of an AND chain (`a AND b AND c` -> a, b, c). */
 export function conjuncts(e: Expr): Expr[] {
   return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** The parts of an OR chain. */
+export function disjuncts(e: Expr): Expr[] {
+  return e.kind === 'logical' && e.op === 'or' ? [...disjuncts(e.left), ...disjuncts(e.right)] : [e];
 }
 
 export interface Field {

@@ -1,7 +1,7 @@
 // Expression analysis and compilation: resolves names, types and functions against the input columns, and
 // turns each expression into a closure over a row. Failures are collected (not thrown) so that a query
 // reports all of its problems at once, as Elasticsearch does.
-import { COMPARISONS, Expr, SAMPLE_CALL } from './ast';
+import { COMPARISONS, ComparisonOp, Expr, SAMPLE_CALL, comparisonHolds } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
@@ -377,9 +377,7 @@ export class ExprCompiler {
       return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
     }
     const cmp = comparatorFor(cmpType);
-    const test: (c: number) => boolean =
-      op === '==' ? (c) => c === 0 : op === '!=' ? (c) => c !== 0 : op === '<' ? (c) => c < 0 :
-        op === '<=' ? (c) => c <= 0 : op === '>' ? (c) => c > 0 : (c) => c >= 0;
+    const test = (c: number): boolean => comparisonHolds(op as ComparisonOp, c);
     const fn = standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b)));
     const field = l.indexed && r.constant ? l : r.indexed && l.constant ? r : undefined;
     if (this.inFilterQuery && field && op !== '!=') {

@@ -1,5 +1,5 @@
 // LOOKUP JOIN idx ON key[, key...] | ON a == b [AND ...]: a left join with another index of the catalog.
-import { COMPARISONS, Command, ComparisonOp, Expr, NamePattern, columnsOf, conjuncts } from './ast';
+import { COMPARISONS, Command, ComparisonOp, Expr, FLIPPED, NamePattern, columnsOf, comparisonHolds, conjuncts } from './ast';
 import type { CatalogField } from './catalog';
 import { comparatorFor } from './values';
 import { Column } from './compile';
@@ -126,8 +126,6 @@ interface JoinPredicate {
   holds: (l: unknown, r: unknown) => boolean;
 }
 
-const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-
 /**
  * The join's comparisons (left field first) and its conditions on lookup fields alone; failures (unknown or
  * incompatible fields, a condition that reads the left side) go to `ctx`.
@@ -170,17 +168,7 @@ function joinCondition(cmd: Command & { kind: 'lookup_join' }, input: Column[], 
     const compatible = lt === rt || (isString(lt) && isString(rt)) || numeric;
     if (!compatible) ctx.fail(left.span, `JOIN left field [${left.pattern}] of type [${lt.toUpperCase()}] is incompatible with right field [${right.pattern}] of type [${rt.toUpperCase()}]`);
     const compare = comparatorFor(lt === 'double' || rt === 'double' ? 'double' : lt);
-    const holds = (l: unknown, r: unknown): boolean => {
-      const c = compare(l, r);
-      switch (op) {
-        case '!=': return c !== 0;
-        case '<': return c < 0;
-        case '<=': return c <= 0;
-        case '>': return c > 0;
-        case '>=': return c >= 0;
-        default: return c === 0;
-      }
-    };
+    const holds = (l: unknown, r: unknown): boolean => comparisonHolds(op, compare(l, r));
     out.push({ left: i, right: f.name, op, term: numeric && f.type !== 'unsigned_long' ? numericTerm(f.type, f.scalingFactor) : keyString, holds });
   }
   return { predicates: out, filters };

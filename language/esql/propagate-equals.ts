@@ -1,7 +1,7 @@
 // Elasticsearch's PropagateEquals optimizer rule, OR half: an equality with a constant that a comparison of
 // the same field in the same OR already accepts is dropped (`a == 2 OR a > 1` is `a > 1`). The comparison that
 // stays keeps its text and position, which is how Elasticsearch words the warning on a multivalued field.
-import { COMPARISONS, ComparisonOp, Expr } from './ast';
+import { COMPARISONS, ComparisonOp, Expr, FLIPPED, comparisonHolds, disjuncts } from './ast';
 import { compareValues } from './values';
 
 export interface EqualsContext {
@@ -11,21 +11,19 @@ export interface EqualsContext {
 
 /** The OR without the equalities another of its comparisons already accepts; `e` itself when none is. */
 export function dropSubsumedEqualities(e: Expr & { kind: 'logical' }, ctx: EqualsContext): Expr {
-  const parts = splitOr(e);
+  const parts = disjuncts(e);
   const ranges = parts.map((p) => fieldComparison(p, ctx)).filter((c) => c && c.op !== '==' && c.op !== '!=') as FieldComparison[];
   if (ranges.length === 0) return e;
   const kept = parts.filter((p) => {
     const eq = fieldComparison(p, ctx);
     if (!eq || eq.op !== '==') return true;
-    return !ranges.some((r) => r.field === eq.field && accepts(r.op, compareValues(eq.value, r.value)));
+    return !ranges.some((r) => r.field === eq.field && comparisonHolds(r.op, compareValues(eq.value, r.value)));
   });
   if (kept.length === parts.length) return e;
   return kept.reduce((l, r) => ({ kind: 'logical', op: 'or', left: l, right: r, span: e.span, text: e.text }));
 }
 
 interface FieldComparison { field: string; op: ComparisonOp; value: unknown }
-
-const FLIP: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 /** `field op constant` (either way round), or undefined. */
 function fieldComparison(p: Expr, ctx: EqualsContext): FieldComparison | undefined {
@@ -37,7 +35,7 @@ function fieldComparison(p: Expr, ctx: EqualsContext): FieldComparison | undefin
   }
   if (p.right.kind === 'column') {
     const c = ctx.constant(p.left);
-    if (c && isNumber(c.value)) return { field: p.right.name, op: FLIP[op], value: c.value };
+    if (c && isNumber(c.value)) return { field: p.right.name, op: FLIPPED[op], value: c.value };
   }
   return undefined;
 }
@@ -45,19 +43,4 @@ function fieldComparison(p: Expr, ctx: EqualsContext): FieldComparison | undefin
 // Numbers only: a text constant compared with a date or an IP is not compared as text.
 function isNumber(v: unknown): boolean {
   return typeof v === 'number' || typeof v === 'bigint';
-}
-
-/** Whether `x op bound` holds, given compare(x, bound). */
-function accepts(op: ComparisonOp, c: number): boolean {
-  switch (op) {
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '>=': return c >= 0;
-    default: return false;
-  }
-}
-
-function splitOr(e: Expr): Expr[] {
-  return e.kind === 'logical' && e.op === 'or' ? [...splitOr(e.left), ...splitOr(e.right)] : [e];
 }
