@@ -26,6 +26,37 @@ export type Expr =
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
 
+/** The condition SAMPLE filters on: a name no query can write (`$`), drawn at random per row (compile.ts). */
+export const SAMPLE_CALL = '$sample';
+
+export type ComparisonOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export const COMPARISONS: ReadonlySet<BinaryOp> = new Set<ComparisonOp>(['==', '!=', '<', '<=', '>', '>=']);
+
+/** The same comparison with its operands swapped (`a < b` is `b > a`). */
+export const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** Whether `op` holds for operands that compare as `c` (negative: left first, 0: equal, positive: left last). */
+export function comparisonHolds(op: ComparisonOp, c: number): boolean {
+  switch (op) {
+    case '==': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    default: return c >= 0;
+  }
+}
+
+/** The parts of an AND chain (`a AND b AND c` -> a, b, c). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** The parts of an OR chain. */
+export function disjuncts(e: Expr): Expr[] {
+  return e.kind === 'logical' && e.op === 'or' ? [...disjuncts(e.left), ...disjuncts(e.right)] : [e];
+}
+
 export interface Field {
   name: string;
   expr: Expr;
@@ -53,7 +84,11 @@ export type Command =
   | { kind: 'dissect'; span: Span; input: Expr; pattern: string; patternSpan: Span; appendSeparator: string }
   | { kind: 'grok'; span: Span; input: Expr; pattern: string; patterns: string[]; patternSpan: Span }
   | { kind: 'mv_expand'; span: Span; column: NamePattern }
-  | { kind: 'lookup_join'; span: Span; index: string; indexSpan: Span; on: NamePattern[] };
+  /**
+   * `ON a, b`: fields of the same name on both sides. `ON x == y AND ...` (`condition`): comparisons of a left
+   * field with a lookup field; `on` then lists every field the condition names.
+   */
+  | { kind: 'lookup_join'; span: Span; index: string; indexSpan: Span; on: NamePattern[]; condition?: Expr };
 
 export interface Query {
   text: string;

@@ -29,6 +29,8 @@ export interface CommandContext {
   catalog?: EsqlCatalog;
   fail(span: Span, message: string): void;
   warn(span: Span, text: string, e: EvalFailure): void;
+  /** Set once a LIMIT (or top-N) has run: the commands after it read the limited rows. */
+  afterLimit?: boolean;
 }
 
 export function analyzeCommand(cmd: Command, input: Column[], ctx: CommandContext): Operator {
@@ -63,7 +65,8 @@ export function limitParam(cmd: Command & { kind: 'limit' }, ctx: CommandContext
 }
 
 function where(cmd: Command & { kind: 'where' }, input: Column[], ctx: CommandContext): Operator {
-  const cond = ctx.compiler.compile(cmd.condition, input);
+  // Elasticsearch pushes no filter below a LIMIT: past one, a WHERE is evaluated like any expression.
+  const cond = ctx.afterLimit ? ctx.compiler.compile(cmd.condition, input) : ctx.compiler.compileFilter(cmd.condition, input);
   if (cond.type !== 'boolean' && cond.type !== 'null' && cond.type !== 'unsupported') {
     ctx.fail(cmd.condition.span, `Condition expression needs to be boolean, found [${cond.type.toUpperCase()}]`);
   }

@@ -1,13 +1,14 @@
 // Expression analysis and compilation: resolves names, types and functions against the input columns, and
 // turns each expression into a closure over a row. Failures are collected (not thrown) so that a query
 // reports all of its problems at once, as Elasticsearch does.
-import { Expr } from './ast';
+import { COMPARISONS, ComparisonOp, Expr, SAMPLE_CALL, comparisonHolds } from './ast';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDateNanos, toDatetime } from './values';
 import { coerceNumber, noText, standardEvaluator, widenNumeric } from './functions';
 import { combineDisjunctions } from './disjunctions';
+import { dropSubsumedEqualities } from './propagate-equals';
 import { arithmeticImpl } from './arithmetic';
 import { didYouMean } from './names';
 import { likeRegex, rlikeRegex } from './functions/patterns';
@@ -21,6 +22,13 @@ export interface Column {
   constant?: { value: unknown };
   /** A union-typed field: the ES|QL types of its indices; its values are UnionValues that only a conversion reads. */
   union?: DataType[];
+  /**
+   * A field of the FROM, unchanged: before any LIMIT, Elasticsearch runs a WHERE comparison of it with a
+   * constant as a Lucene query (see ExprCompiler.compileFilter).
+   */
+  indexed?: boolean;
+  /** Set on a source field no expression may read: the rest of "Cannot use field [x] ..." (unusable-fields.ts). */
+  unusable?: string;
 }
 
 type Row = unknown[];
@@ -82,9 +90,32 @@ export class ExprCompiler {
     return { ...DUMMY, type: 'unsupported' };
   }
 
+  /** True while compiling the AND/OR/comparison spine of a WHERE condition (the part Lucene would run). */
+  private inFilterQuery = false;
+
   compile(e: Expr, columns: Column[], aggregate?: AggregateHook): Compiled {
-    const c = this.compileInner(e, columns, aggregate);
-    return { ...c, text: e.text };
+    const outer = this.inFilterQuery;
+    if (e.kind !== 'logical' && !(e.kind === 'binary' && COMPARISONS.has(e.op))) this.inFilterQuery = false;
+    try {
+      const c = this.compileInner(e, columns, aggregate);
+      return { ...c, text: e.text };
+    } finally {
+      this.inFilterQuery = outer;
+    }
+  }
+
+  /**
+   * A WHERE condition. Its comparisons of an indexed field with a constant are Lucene queries in Elasticsearch,
+   * which only look at a multivalued document when one of its values matches: then the document is dropped
+   * with the multivalue warning; a document none of whose values match is dropped without one.
+   */
+  compileFilter(e: Expr, columns: Column[]): Compiled {
+    this.inFilterQuery = true;
+    try {
+      return this.compile(e, columns);
+    } finally {
+      this.inFilterQuery = false;
+    }
   }
 
   private compileInner(e: Expr, columns: Column[], agg?: AggregateHook): Compiled {
@@ -97,11 +128,12 @@ export class ExprCompiler {
         let i = -1;
         for (let k = columns.length - 1; k >= 0; k--) if (columns[k].name === e.name) { i = k; break; }
         if (i < 0) return this.fail(e.span, `Unknown column [${e.name}]${didYouMean(e.name, columns.map((c) => c.name))}`);
+        if (columns[i].unusable) return this.fail(e.span, `Cannot use field [${e.name}] ${columns[i].unusable}`);
         const type = columns[i].type;
         // Elasticsearch propagates foldable ROW and EVAL values into later expressions (PropagateEvalFoldables).
         const known = columns[i].constant;
         if (known) return { ...constant(known.value, type, e.text), column: true };
-        return { type, fn: (row) => row[i], text: e.text };
+        return { type, fn: (row) => row[i], text: e.text, ...(columns[i].indexed ? { indexed: true } : {}) };
       }
       case 'array':
         return this.array(e);
@@ -131,6 +163,8 @@ export class ExprCompiler {
       case 'logical': {
         if (e.op === 'or' && !e.combined) {
           const scratch = new ExprCompiler({ ...this.env, failures: [] });
+          const narrowed = dropSubsumedEqualities(e, { constant: (x) => scratch.compile(x, columns).constant });
+          if (narrowed !== e) return this.compile(narrowed, columns, agg);
           const r = combineDisjunctions(e, {
             foldable: (x) => !!scratch.compile(x, columns).constant,
             isIp: (x) => scratch.compile(x, columns).type === 'ip',
@@ -343,10 +377,25 @@ export class ExprCompiler {
       return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => String(a).toLowerCase() === String(b).toLowerCase()) });
     }
     const cmp = comparatorFor(cmpType);
-    const test: (c: number) => boolean =
-      op === '==' ? (c) => c === 0 : op === '!=' ? (c) => c !== 0 : op === '<' ? (c) => c < 0 :
-        op === '<=' ? (c) => c <= 0 : op === '>' ? (c) => c > 0 : (c) => c >= 0;
-    return this.foldable([l, r], { type: 'boolean', text: e.text, fn: standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b))) });
+    const test = (c: number): boolean => comparisonHolds(op as ComparisonOp, c);
+    const fn = standardEvaluator([l, r], ctx, ([a, b]) => test(cmp(a, b)));
+    const field = l.indexed && r.constant ? l : r.indexed && l.constant ? r : undefined;
+    if (this.inFilterQuery && field && op !== '!=') {
+      // As a Lucene query: a multivalued document warns only when one of its values matches.
+      const k = (field === l ? r : l).constant!.value;
+      const holds = field === l ? (x: unknown) => test(cmp(x, k)) : (x: unknown) => test(cmp(k, x));
+      const read = field.fn;
+      return {
+        type: 'boolean', text: e.text,
+        fn: (row) => {
+          const v = read(row);
+          if (!Array.isArray(v)) return fn(row);
+          if (k !== null && v.some((x) => x !== null && holds(x))) ctx.fail(MV_FAILURE());
+          return null;
+        },
+      };
+    }
+    return this.foldable([l, r], { type: 'boolean', text: e.text, fn });
   }
 
   private arithmetic(e: Expr & { kind: 'binary' }, l0: Compiled, r0: Compiled): Compiled {
@@ -369,7 +418,9 @@ export class ExprCompiler {
     if ((op === '+' || op === '-') && (isDate(lt) && temporal(rt) || (op === '+' && temporal(lt) && isDate(rt)))) {
       const [d, iv] = isDate(lt) ? [l, r] : [r, l];
       const sign = op === '-' ? -1 : 1;
-      return this.foldable([l, r], { type: d.type, text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign)) });
+      // A date_period moves the local calendar date in the query's time zone (`SET time_zone`).
+      const zone = this.env.timeZone;
+      return this.foldable([l, r], { type: d.type, text: e.text, fn: standardEvaluator([d, iv], ctx, ([dv, ivv]) => addInterval(dv as number, ivv as Duration | Period, sign, zone)) });
     }
     if ((op === '+' || op === '-') && temporal(lt) && lt === rt && l.constant && r.constant) {
       const sign = op === '-' ? -1 : 1;
@@ -489,6 +540,10 @@ export class ExprCompiler {
   }
 
   private call(e: Expr & { kind: 'call' }, columns: Column[], agg?: AggregateHook): Compiled {
+    if (e.name === SAMPLE_CALL) {
+      const p = e.args[0].kind === 'literal' ? e.args[0].value as number : 0;
+      return { type: 'boolean', text: e.text, fn: () => Math.random() < p };
+    }
     const f = this.env.registry.lookup(e.name);
     if (!f) return this.fail(e.span, `Unknown function [${e.name}]`);
     if (f.kind === 'scalar' && f.category === 'conversion' && e.args.length === 1) {

@@ -2,7 +2,7 @@
 // same expression become one IN, CIDR_MATCHes on the same field one CIDR_MATCH (taking that field's IP equalities
 // along). The combined test is named after the field (its text and position), which is how Elasticsearch words
 // the warning when the field is multivalued: `evaluation of [salary_change] failed`.
-import { Expr } from './ast';
+import { Expr, disjuncts } from './ast';
 
 interface Group { key: Expr; values: Expr[]; members: number; inSingle: boolean }
 
@@ -15,7 +15,7 @@ export interface DisjunctionContext {
 
 /** The rewritten OR, or `e` itself when nothing combines. */
 export function combineDisjunctions(e: Expr & { kind: 'logical' }, ctx: DisjunctionContext): Expr {
-  const parts = splitOr(e);
+  const parts = disjuncts(e);
   const ins = new Map<string, Group>();
   const cidrs = new Map<string, Group>();
   const ips = new Map<string, Expr[]>();
@@ -74,10 +74,6 @@ export function combineDisjunctions(e: Expr & { kind: 'logical' }, ctx: Disjunct
     combined.push({ kind: 'call', name: 'cidr_match', args: [g.key, ...g.values], star: false, span: g.key.span, text: g.key.text });
   }
   return combined.reduce((l, r) => ({ kind: 'logical', op: 'or', left: l, right: r, span: e.span, text: e.text, combined: true }));
-}
-
-function splitOr(e: Expr): Expr[] {
-  return e.kind === 'logical' && e.op === 'or' ? [...splitOr(e.left), ...splitOr(e.right)] : [e];
 }
 
 function keyOf(e: Expr): string {

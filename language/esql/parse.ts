@@ -1,7 +1,7 @@
 // Text -> Query: Ohm matches `language/grammar/esql.ohm`, the semantics below build the AST with spans.
 import * as ohm from 'ohm-js';
 import { grammarFrom, grammarText } from '../grammar/load';
-import { Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp } from './ast';
+import { COMPARISONS, Command, Expr, Field, NamePattern, Query, QuerySettings, BinaryOp, SAMPLE_CALL, conjuncts } from './ast';
 import { EsqlError, Span, lineColumn, withParseHint } from './errors';
 import { validTimeZone } from './functions/zone';
 import { INT_MAX, INT_MIN, LONG_MAX, LONG_MIN, ULONG_MAX, normalizeLong } from './types';
@@ -21,7 +21,7 @@ function grammar(): { grammar: ohm.Grammar; semantics: ohm.Semantics } {
 
 /** The keywords of ES|QL commands, for completion. */
 export const COMMAND_KEYWORDS = ['FROM', 'ROW', 'SHOW INFO', 'WHERE', 'EVAL', 'STATS', 'BY', 'SORT', 'LIMIT', 'KEEP',
-  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
+  'DROP', 'RENAME', 'DISSECT', 'GROK', 'MV_EXPAND', 'LOOKUP JOIN', 'SAMPLE', 'ON', 'METADATA', 'ASC', 'DESC', 'NULLS FIRST', 'NULLS LAST', 'AS',
   'AND', 'OR', 'NOT', 'IN', 'LIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
 
 /** Warnings found while building the current query's AST (the semantics actions have no other outlet). */
@@ -238,14 +238,38 @@ const ACTIONS: ohm.ActionDict<unknown> = {
   CommandOption(name, _eq, value) {
     return { name: identifierText(name.sourceString), value: value.ast() };
   },
+  Sample(_kw, probability) {
+    // SAMPLE p keeps each row with probability p: it runs as a WHERE on a random draw (SAMPLE_CALL).
+    const p = probability.ast() as Expr;
+    if (p.kind !== 'literal' || p.literalType !== 'double' || !((p.value as number) > 0 && (p.value as number) < 1)) {
+      throw EsqlError.at(pending!.text, span(probability), `invalid value for SAMPLE probability [${p.text}], expecting a number between 0 and 1, exclusive`, 'parsing_exception');
+    }
+    const at = node(this);
+    return { kind: 'where', span: at.span, condition: { kind: 'call', name: SAMPLE_CALL, args: [p], star: false, ...at } } satisfies Command;
+  },
   MvExpand(_kw, name) {
     return { kind: 'mv_expand', span: span(this), column: { pattern: name.ast(), span: span(name) } } satisfies Command;
   },
-  LookupJoin(_lookup, _join, index, _on, keys) {
-    return {
-      kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index),
-      on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })),
-    } satisfies Command;
+  LookupJoin(_lookup, _join, index, _on, condition) {
+    return { kind: 'lookup_join', span: span(this), index: index.ast(), indexSpan: span(index), ...condition.ast() } satisfies Command;
+  },
+  JoinCondition_fields(keys, _end) {
+    return { on: keys.asIteration().children.map((k) => ({ pattern: k.ast(), span: span(k) })) };
+  },
+  JoinCondition_expr(e) {
+    // `ON a == b AND c >= d [AND filter]`: comparisons of a left field with a lookup field, and conditions on
+    // lookup fields alone, joined by AND; a bare field or constant among them is refused.
+    const condition = e.ast() as Expr;
+    const on: NamePattern[] = [];
+    for (const part of conjuncts(condition)) {
+      if (part.kind === 'column' || part.kind === 'literal' || part.kind === 'param') {
+        throw EsqlError.at(pending!.text, part.span, `JOIN ON clause only supports fields or AND of Binary Expressions at the moment, found [${part.text}]`, 'parsing_exception');
+      }
+      if (part.kind === 'binary' && COMPARISONS.has(part.op) && part.left.kind === 'column' && part.right.kind === 'column') {
+        on.push({ pattern: part.left.name, span: part.left.span }, { pattern: part.right.name, span: part.right.span });
+      }
+    }
+    return { on, condition };
   },
   Field_named(name, _eq, e) {
     return { name: name.ast(), expr: e.ast(), span: span(this) } satisfies Field;

@@ -13,6 +13,8 @@ export interface Compiled {
   text: string;
   /** A column reference whose value is known (a propagated ROW or EVAL constant): still a field to MATCH. */
   column?: boolean;
+  /** A field read straight from the index (a filter on it is a Lucene query in Elasticsearch). */
+  indexed?: boolean;
 }
 
 export interface BuildContext {

@@ -19,6 +19,11 @@ export interface FieldInfo {
   ignoreAbove?: number;
   /** A `constant_keyword`'s `value`: what every document reads, whether or not its source has the field. */
   constantValue?: string;
+  /**
+   * A text field with a plain keyword multi-field: Elasticsearch reads its values from that field's doc values
+   * (sorted, deduplicated) when it holds them all, i.e. none is longer than its `ignore_above` (Infinity: none).
+   */
+  keywordIgnoreAbove?: number;
 }
 
 /** Reads an Elasticsearch `mappings` object (`{properties: {...}}`) into leaf fields. */
@@ -38,8 +43,13 @@ function walkProperties(props: Record<string, Record<string, unknown>>, prefix: 
       continue;
     }
     if (type === 'alias') continue;
-    out.push(leaf(name, type, name, def));
+    const parent = leaf(name, type, name, def);
+    out.push(parent);
     const subFields = (def.fields ?? {}) as Record<string, Record<string, unknown>>;
+    if (type === 'text' || type === 'match_only_text') {
+      const kw = Object.values(subFields).find((d) => (d.type ?? 'keyword') === 'keyword' && d.normalizer === undefined);
+      if (kw) parent.keywordIgnoreAbove = typeof kw.ignore_above === 'number' ? kw.ignore_above : Infinity;
+    }
     for (const [sub, subDef] of Object.entries(subFields)) {
       out.push(leaf(`${name}.${sub}`, (subDef.type as string) ?? 'keyword', name, subDef));
     }
@@ -173,7 +183,7 @@ export function dynamicFields(path: string, sample: unknown): FieldInfo[] {
   const s = String(sample);
   if (ISO_DATE.test(s) && !Number.isNaN(parseDateMillis(s))) return [{ name: path, type: 'date', sourcePath: path }];
   return [
-    { name: path, type: 'text', sourcePath: path },
+    { name: path, type: 'text', sourcePath: path, keywordIgnoreAbove: 256 },
     { name: `${path}.keyword`, type: 'keyword', sourcePath: path, ignoreAbove: 256 },
   ];
 }
@@ -267,7 +277,10 @@ export function docValues(field: FieldInfo, values: unknown[], id: string | unde
     if (c === INVALID) throw unparsable(field, v, id);
     out.push(c);
   }
-  if (out.length > 1) sortDocValues(field.type, out);
+  if (out.length > 1) {
+    const viaKeyword = field.keywordIgnoreAbove !== undefined && out.every((v) => String(v).length <= field.keywordIgnoreAbove!);
+    sortDocValues(viaKeyword ? 'keyword' : field.type, out);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import { Column, CompileEnv, ExprCompiler } from '../compile';
 import { EsqlError, EvalFailure, Failure } from '../errors';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS } from '../catalog';
 import { DataType, esqlTypeOf } from '../types';
+import { unusableReason } from '../unusable-fields';
 import { CommandContext, analyzeCommand, limitParam } from '../commands';
 import { Plan, UnaryPlan, outputOf, sameSchema, schemaText } from './logical';
 
@@ -27,7 +28,10 @@ export function analyse(query: Query, env: CompileEnv, catalog?: EsqlCatalog): A
     fail: (span, message) => env.failures.push({ span, message }),
     warn: (span, t, e: EvalFailure) => env.warnings.record(span, t, e),
   };
-  for (const cmd of query.commands.slice(1)) plan = analyseCommand(cmd, plan, ctx);
+  for (const cmd of query.commands.slice(1)) {
+    plan = analyseCommand(cmd, plan, ctx);
+    if (cmd.kind === 'limit') ctx.afterLimit = true;
+  }
   return { plan, failures: dedupeFailures(env.failures) };
 }
 
@@ -108,9 +112,13 @@ function analyseSource(cmd: Command, catalog: EsqlCatalog | undefined, env: Comp
         throw EsqlError.verification(text, [{ span: at, message: `Unknown index [${cmd.sources.join(',')}]` }]);
       }
       const fields: CatalogField[] = catalog.fields(indices).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const schema: Column[] = fields.map((f) => (f.unionTypes
-        ? { name: f.name, type: 'unsupported', union: [...new Set(Object.values(f.unionTypes).map(esqlTypeOf))] }
-        : { name: f.name, type: esqlTypeOf(f.type) }));
+      const schema: Column[] = fields.map((f) => {
+        const column: Column = f.unionTypes
+          ? { name: f.name, type: 'unsupported', union: [...new Set(Object.values(f.unionTypes).map(esqlTypeOf))] }
+          : { name: f.name, type: esqlTypeOf(f.type), ...(esqlTypeOf(f.type) !== 'text' ? { indexed: true } : {}) };
+        const unusable = unusableReason(f);
+        return unusable ? { ...column, unusable } : column;
+      });
       for (const m of cmd.metadata) {
         if (!(m in METADATA_FIELDS)) {
           env.failures.push({ span: cmd.span, message: `unsupported metadata field [${m}]` });

@@ -55,7 +55,7 @@ function unaryLabel(p: UnaryPlan): string {
     case 'project': return `Project[${p.columns.map((c) => (c.source === c.name ? c.name : `${c.source} AS ${c.name}`)).join(', ')}]`;
     case 'dissect': case 'grok': return `${p.kind === 'dissect' ? 'Dissect' : 'Grok'}[${p.command.input.text}, ${JSON.stringify(p.command.pattern)}]`;
     case 'mv_expand': return `MvExpand[${p.column}]`;
-    case 'lookup_join': return `LookupJoin[${p.index} ON ${p.command.on.map((k) => k.pattern).join(', ')}]`;
+    case 'lookup_join': return `LookupJoin[${p.index} ON ${p.command.condition?.text ?? p.command.on.map((k) => k.pattern).join(', ')}]`;
   }
 }
 

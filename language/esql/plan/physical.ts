@@ -48,6 +48,7 @@ export function lower(plan: Plan, env: CompileEnv, catalog?: EsqlCatalog): Physi
     }
     operators.push(op);
     columns = op.columns;
+    if (node.kind === 'limit' || node.kind === 'top_n') ctx.afterLimit = true;
   }
   if (failures.length) throw new Error(`physical plan: ${failures.map((f) => f.message).join('; ')}`);
   return { source, operators, steps: chain.slice(1) as UnaryPlan[], columns };

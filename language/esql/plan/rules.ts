@@ -1,7 +1,7 @@
 // The optimizer's rules, in the order they run (optimize.ts runs them and checks each keeps the output schema).
 // Each rewrites a logical plan into one that gives the same rows, as Elasticsearch's LogicalPlanOptimizer
 // rules do; the names are the ones EXPLAIN and the tests use.
-import { Expr, columnsOf, exprChildren } from '../ast';
+import { Expr, columnsOf, conjuncts, exprChildren } from '../ast';
 import { CompileEnv, ExprCompiler } from '../compile';
 import { FunctionRegistry } from '../registry';
 import { planPushdown } from '../pushdown';
@@ -208,10 +208,6 @@ export function readsEveryField(e: Expr, registry: FunctionRegistry): boolean {
     if (f?.kind === 'scalar' && f.readsEveryField) return true;
   }
   return exprChildren(e).some((c) => readsEveryField(c, registry));
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.kind === 'logical' && e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
 function andOf(parts: Expr[]): Expr {

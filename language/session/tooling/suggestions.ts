@@ -50,7 +50,8 @@ export function keywordCase(typed: string, before: string, isKeyword: (word: str
     const rest = lastLetter === lastLetter.toLowerCase() ? (w: string) => w.toLowerCase() : (w: string) => w.toUpperCase();
     return (w) => (w.toLowerCase().startsWith(typed.toLowerCase()) ? typed + rest(w.slice(typed.length)) : w);
   }
-  const words = before.match(/[A-Za-z_]+/g) ?? [];
+  // Whole words only: `sample` in an index name `logs-sample` is not a keyword the user typed.
+  const words = before.match(/(?<![\w.-])[A-Za-z_]+(?![\w.-])/g) ?? [];
   for (let i = words.length - 1; i >= 0 && i >= words.length - 40; i--) {
     if (isKeyword(words[i])) return words[i] === words[i].toLowerCase() ? (w) => w.toLowerCase() : (w) => w.toUpperCase();
   }
