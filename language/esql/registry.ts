@@ -4,6 +4,7 @@ import { DataType } from './types';
 import { EvalFailure } from './errors';
 import type { Expr } from './ast';
 import type { Column, ExprCompiler } from './compile';
+import type { TypedExpr } from './plan/typed';
 
 /** A compiled argument or result: its type, its per-row evaluator, and its value when it is a constant. */
 export interface Compiled {
@@ -13,6 +14,9 @@ export interface Compiled {
   text: string;
   /** A column reference whose value is known (a propagated ROW or EVAL constant): still a field to MATCH. */
   column?: boolean;
+  /** Set by ExprCompiler.compile: the parse node compiled and its typed node (plan/typed.ts). */
+  source?: Expr;
+  node?: TypedExpr;
 }
 
 export interface BuildContext {
