@@ -119,6 +119,8 @@ export class ExprCompiler {
   private bind(e: Expr, c: Compiled, columns: Column[]): TypedExpr {
     const kids = exprChildren(e).map((k) => this.typed(k, columns));
     const node = { ...withChildren(e, kids), ...typing(c.type, c.constant) } as TypedExpr;
+    // (a typed node compiled again keeps only what this compile decided)
+    if (!c.constant) delete node.constant;
     if (node.kind === 'call') {
       const f = this.env.registry.lookup(node.name);
       if (f) node.function = f;
