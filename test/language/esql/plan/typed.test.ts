@@ -116,6 +116,8 @@ describe('ES|QL typed expression tree', function () {
           expect(r.columns, `${name}: ${q}`).to.deep.equal(expected.columns);
         }
         expect(vectorised.warnings, q).to.deep.equal(pushed.warnings);
+        // what those paths read: the condition is typed boolean, an EVAL its column's type
+        if (q.includes('KEEP')) expect(typedOf(e)!.type, q).to.equal(bool ? 'boolean' : expected.columns[1].type);
       }
     }
   });
