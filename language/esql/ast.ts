@@ -117,6 +117,21 @@ export function exprChildren(e: Expr): Expr[] {
   }
 }
 
+/** `x` with its children replaced (in `exprChildren` order). */
+export function withChildren<E extends Expr>(x: E, kids: Expr[]): E;
+export function withChildren(x: Expr, kids: Expr[]): Expr {
+  switch (x.kind) {
+    case 'call': return { ...x, args: kids };
+    case 'binary': case 'logical': return { ...x, left: kids[0], right: kids[1] };
+    case 'not': case 'neg': case 'isNull': case 'cast': return { ...x, arg: kids[0] };
+    case 'in': return { ...x, arg: kids[0], list: kids.slice(1) };
+    case 'like': return { ...x, arg: kids[0], patterns: kids.slice(1) };
+    case 'interval': return { ...x, amount: kids[0] };
+    case 'array': return { ...x, items: kids };
+    default: return { ...x };
+  }
+}
+
 /** Column names `e` reads. */
 export function columnsOf(e: Expr, out = new Set<string>()): Set<string> {
   if (e.kind === 'column') out.add(e.name);

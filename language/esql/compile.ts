@@ -1,7 +1,8 @@
 // Expression analysis and compilation: resolves names, types and functions against the input columns, and
 // turns each expression into a closure over a row. Failures are collected (not thrown) so that a query
 // reports all of its problems at once, as Elasticsearch does.
-import { COMPARISONS, ComparisonOp, Expr, SAMPLE_CALL, comparisonHolds } from './ast';
+import { COMPARISONS, ComparisonOp, Expr, SAMPLE_CALL, comparisonHolds, exprChildren, withChildren } from './ast';
+import { TypedExpr, typing } from './plan/typed';
 import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
@@ -82,8 +83,33 @@ const DUMMY: Compiled = { type: 'null', fn: () => null, text: '' };
 
 export class ExprCompiler {
   private positional = 0;
+  /** Each parse node's typed node, as last compiled (the analyser reads them into the plan). */
+  private readonly typedNodes = new WeakMap<Expr, TypedExpr>();
+  /** Anonymous parameters keep the position they first took, however often their node is compiled. */
+  private readonly positions = new WeakMap<Expr, number>();
 
   constructor(readonly env: CompileEnv) {}
+
+  /**
+   * The typed node of `e` as compiled over `columns`: the one this compiler made, else `e` compiled now
+   * (for its type only: failures it meets are not recorded).
+   */
+  typed(e: Expr, columns: Column[]): TypedExpr {
+    const known = this.typedNodes.get(e);
+    if (known) return known;
+    const failures = this.env.failures.length;
+    try {
+      return this.compile(e, columns).node!;
+    } finally {
+      this.env.failures.length = failures;
+    }
+  }
+
+  /** `e` reads as `as` (an expression the command rewrote before compiling it). */
+  typedAs(e: Expr, as: Expr): void {
+    const t = this.typedNodes.get(as);
+    if (t && e !== as) this.typedNodes.set(e, { ...t, text: e.text, span: e.span });
+  }
 
   fail(span: Span, message: string): Compiled {
     this.env.failures.push({ span, message });
@@ -98,7 +124,9 @@ export class ExprCompiler {
     if (e.kind !== 'logical' && !(e.kind === 'binary' && COMPARISONS.has(e.op))) this.inFilterQuery = false;
     try {
       const c = this.compileInner(e, columns, aggregate);
-      return { ...c, text: e.text };
+      const node = this.bind(e, c, columns);
+      this.typedNodes.set(e, node);
+      return { ...c, text: e.text, node, source: e };
     } finally {
       this.inFilterQuery = outer;
     }
@@ -116,6 +144,31 @@ export class ExprCompiler {
     } finally {
       this.inFilterQuery = false;
     }
+  }
+
+  /** The typed node of `e` compiled as `c`: its children's typed nodes (compiled just before it) and its typing. */
+  private bind(e: Expr, c: Compiled, columns: Column[]): TypedExpr {
+    const kids = exprChildren(e).map((k) => this.typed(k, columns));
+    const node = { ...withChildren(e, kids), ...typing(c.type, c.constant) } as TypedExpr;
+    // (a typed node compiled again keeps only what this compile decided)
+    if (!c.constant) delete node.constant;
+    if (node.kind === 'call') {
+      const f = this.env.registry.lookup(node.name);
+      if (f) node.function = f;
+    }
+    return node;
+  }
+
+  /** A compiled operand now read as another type or value (implicit casting): its typed node says so too. */
+  private retyped(from: Compiled, to: Compiled): Compiled {
+    const node = from.source && this.typedNodes.get(from.source);
+    if (node) {
+      const retyped = { ...node, ...typing(to.type, to.constant) } as TypedExpr;
+      if (!to.constant) delete retyped.constant;
+      this.typedNodes.set(from.source!, retyped);
+      return { ...to, node: retyped, source: from.source };
+    }
+    return to;
   }
 
   private compileInner(e: Expr, columns: Column[], agg?: AggregateHook): Compiled {
@@ -161,17 +214,24 @@ export class ExprCompiler {
         } });
       }
       case 'logical': {
+        const failures = this.env.failures.length;
+        const l = this.compile(e.left, columns, agg);
+        const r = this.compile(e.right, columns, agg);
         if (e.op === 'or' && !e.combined) {
-          const scratch = new ExprCompiler({ ...this.env, failures: [] });
-          const narrowed = dropSubsumedEqualities(e, { constant: (x) => scratch.compile(x, columns).constant });
-          if (narrowed !== e) return this.compile(narrowed, columns, agg);
-          const r = combineDisjunctions(e, {
-            foldable: (x) => !!scratch.compile(x, columns).constant,
-            isIp: (x) => scratch.compile(x, columns).type === 'ip',
+          // The parts' typed nodes say which are constants, foldable and ips (an aggregate inside is not compiled twice).
+          const typed = (x: Expr): TypedExpr => this.typed(x, columns);
+          const narrowed = agg ? e : dropSubsumedEqualities(e, { constant: (x) => typed(x).constant });
+          const rewritten = narrowed !== e || agg ? narrowed : combineDisjunctions(e, {
+            foldable: (x) => !!typed(x).constant,
+            isIp: (x) => typed(x).type === 'ip',
           });
-          if (r !== e) return this.compile(r, columns, agg);
+          if (rewritten !== e) {
+            // The rewritten OR reports its own failures (worded after its parts).
+            this.env.failures.length = failures;
+            return this.compile(rewritten, columns, agg);
+          }
         }
-        return this.logical(e, this.compile(e.left, columns, agg), this.compile(e.right, columns, agg));
+        return this.logical(e, l, r);
       }
       case 'isNull': {
         const a = this.compile(e.arg, columns, agg);
@@ -242,7 +302,8 @@ export class ExprCompiler {
       if (!found) return this.fail(e.span, `Unknown query parameter [${e.name}]`);
       value = (found as Record<string, unknown>)[e.name];
     } else {
-      const index = e.index ?? ++this.positional;
+      const index = e.index ?? this.positions.get(e) ?? ++this.positional;
+      this.positions.set(e, index);
       if (index < 1 || index > params.length) {
         return this.fail(e.span, `No parameter is defined for position ${index}, did you mean any position between 1 and ${params.length}?`);
       }
@@ -342,13 +403,13 @@ export class ExprCompiler {
       const conv = (s: unknown): number => (other.type === 'date' ? toDatetime(s, 'keyword') : toDateNanos(s, 'keyword'));
       try {
         const value = Array.isArray(v) ? v.map(conv) : v === null ? null : conv(v);
-        return constant(value, other.type, c.text);
+        return this.retyped(c, constant(value, other.type, c.text));
       } catch (err) {
         this.fail(span, `Cannot convert string [${String(v)}] to [${other.type === 'date' ? 'DATETIME' : 'DATE_NANOS'}], error [${(err as Error).message}]`);
         return c;
       }
     }
-    if (other.type === 'ip' || other.type === 'version') return { ...c, type: other.type };
+    if (other.type === 'ip' || other.type === 'version') return this.retyped(c, { ...c, type: other.type });
     return c;
   }
 

@@ -65,7 +65,7 @@ export async function runEsql(text: string, options: RunOptions = {}): Promise<E
   options.beforeRead?.();
   const explain = explainPrefix(text);
   const stages = plan(explain.queryText, options);
-  if (explain.found) return explainResult(stages);
+  if (explain.found) return explainResult(stages, explain.typed);
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest in slices.
@@ -80,7 +80,7 @@ export async function runEsql(text: string, options: RunOptions = {}): Promise<E
 export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult {
   const explain = explainPrefix(text);
   const stages = plan(explain.queryText, options);
-  if (explain.found) return explainResult(stages);
+  if (explain.found) return explainResult(stages, explain.typed);
   let rows: Row[];
   try {
     // Queries the vectorised path supports run over the store's columns (compute/); the rest as planned.
@@ -93,9 +93,9 @@ export function runEsqlSync(text: string, options: RunOptions = {}): EsqlResult 
 }
 
 /** EXPLAIN is blanked out rather than cut off, so that positions in messages still point into the cell. */
-function explainPrefix(text: string): { found: boolean; queryText: string } {
-  const explain = /^\s*explain\s+/i.exec(text);
-  return { found: !!explain, queryText: explain ? ' '.repeat(explain[0].length) + text.slice(explain[0].length) : text };
+function explainPrefix(text: string): { found: boolean; typed: boolean; queryText: string } {
+  const explain = /^\s*explain\s+(typed\s+)?/i.exec(text);
+  return { found: !!explain, typed: !!explain?.[1], queryText: explain ? ' '.repeat(explain[0].length) + text.slice(explain[0].length) : text };
 }
 
 /** SQLite's SUM fails on a 64-bit overflow where ES|QL answers null with a warning: aggregate here instead. */
@@ -167,12 +167,15 @@ function noteSortBeforeJoin(commands: Command[], env: CompileEnv): void {
   }
 }
 
-/** EXPLAIN's answer: one `plan` column, one row per line of the three plans. */
-function explainResult(stages: QueryStages): EsqlResult {
+/**
+ * EXPLAIN's answer: one `plan` column, one row per line of the three plans; EXPLAIN TYPED prints the two
+ * logical plans with the type of every expression node.
+ */
+function explainResult(stages: QueryStages, typed = false): EsqlResult {
   const lines = [
-    '== analysed logical plan ==', ...explainLogical(stages.analysed).split('\n'),
-    `== optimised logical plan (rules applied: ${stages.optimized.applied.join(', ') || 'none'}) ==`, ...explainLogical(stages.optimized.plan).split('\n'),
-    '== physical plan ==', ...explainPhysical(stages.physical).split('\n'),
+    '== analysed logical plan ==', ...explainLogical(stages.analysed, true, typed).split('\n'),
+    `== optimised logical plan (rules applied: ${stages.optimized.applied.join(', ') || 'none'}) ==`, ...explainLogical(stages.optimized.plan, true, typed).split('\n'),
+    ...(typed ? [] : ['== physical plan ==', ...explainPhysical(stages.physical).split('\n')]),
   ];
   return { columns: [{ name: 'plan', type: 'keyword' }], values: lines.map((l) => [l]), warnings: stages.env.warnings.list() };
 }

@@ -1,13 +1,13 @@
 // Decides which leading plan steps (above a scan) the store runs itself (the push_to_scan rule). Only what
 // gives exactly the engine's answer is pushed: comparisons of single-valued fields with constants, ORDER BY on
 // single-valued fields, LIMIT, and COUNT/SUM/AVG/MIN/MAX over single-valued whole-number (or, for MIN/MAX, ordered) fields grouped by plain fields.
-import { Command, Expr } from './ast';
-import type { Order, UnaryPlan } from './plan/logical';
+// Types and constants are the typed tree's (plan/typed.ts): nothing here types an expression.
+import type { Order, TypedStats, UnaryPlan } from './plan/logical';
+import { TypedExpr } from './plan/typed';
 import { CatalogField, PushAgg, PushFilter, PushSort, PushValue, ScanRequest } from './catalog';
 import { EvalFailure } from './errors';
 import { ExprCompiler } from './compile';
 import { DataType, esqlTypeOf, isNumeric, isString } from './types';
-import { toDatetime } from './values';
 
 type Row = unknown[];
 
@@ -89,7 +89,7 @@ export function planPushdown(steps: UnaryPlan[], fields: CatalogField[], compile
         break; // the limit step stays: harmless, and it ends the stream early
       case 'eval':
         for (const f of step.fields) {
-          const v = translateValue(f.expr, field, values, compiler) ?? dateBucket(f.expr, field, compiler);
+          const v = translateValue(f.expr, field, values, compiler) ?? dateBucket(f.expr, field);
           names.delete(f.name);
           if (v) values.set(f.name, v);
           else values.delete(f.name);
@@ -111,7 +111,7 @@ export function planPushdown(steps: UnaryPlan[], fields: CatalogField[], compile
       }
       case 'aggregate': {
         if (limit !== undefined || sort || !aggregate) break loop;
-        const agg = translateStats(step.command, field, values, compiler);
+        const agg = translateStats(step.command, field, values);
         if (!agg) break loop;
         plan.request.aggregate = agg.request;
         plan.outputs = agg.outputs;
@@ -130,25 +130,16 @@ export function planPushdown(steps: UnaryPlan[], fields: CatalogField[], compile
 
 type FieldLookup = (name: string) => CatalogField | null;
 
-function constantOf(e: Expr, compiler: ExprCompiler): { value: unknown; type: DataType } | null {
-  if (e.kind !== 'literal' && e.kind !== 'param') return null;
-  const failures = compiler.env.failures.length;
-  const c = compiler.compile(e, []);
-  if (compiler.env.failures.length !== failures || !c.constant) return null;
-  return { value: c.constant.value, type: c.type };
-}
-
 /** The store-side value for comparing a field of `fieldType` with a constant, or undefined if not exact. */
-function storeValue(fieldType: DataType, c: { value: unknown; type: DataType }): number | string | undefined {
-  const v = c.value;
+function storeValue(fieldType: DataType, c: TypedExpr): number | string | undefined {
+  if (!c.constant) return undefined;
+  const v = c.constant.value;
   if (v === null || Array.isArray(v) || typeof v === 'bigint') return undefined;
   if (isNumeric(fieldType) && isNumeric(c.type) && typeof v === 'number') return v;
   if (isString(fieldType) && isString(c.type)) return String(v);
   if (fieldType === 'boolean' && c.type === 'boolean') return v ? 1 : 0;
+  // (a string compared with a date is already a date constant: implicit casting is the analyser's)
   if (fieldType === 'date' && c.type === 'date' && typeof v === 'number') return v;
-  if (fieldType === 'date' && isString(c.type)) {
-    try { return toDatetime(v, 'keyword'); } catch { return undefined; }
-  }
   return undefined;
 }
 
@@ -165,16 +156,14 @@ const DAY_MS = 86400000;
  * DATE_TRUNC(interval, date) or BUCKET(date, interval) over a single-valued date field, when the interval is a
  * fixed number of milliseconds (durations, days, weeks starting on Monday). Months and years stay in JavaScript.
  */
-function dateBucket(e: Expr, field: FieldLookup, compiler: ExprCompiler): TypedValue | null {
+function dateBucket(e: TypedExpr, field: FieldLookup): TypedValue | null {
   if (e.kind !== 'call' || (e.name !== 'date_trunc' && e.name !== 'bucket' && e.name !== 'auto_bucket') || e.args.length !== 2) return null;
   const [dateArg, intervalArg] = e.name === 'date_trunc' ? [e.args[1], e.args[0]] : [e.args[0], e.args[1]];
   if (dateArg.kind !== 'column') return null;
   const f = field(dateArg.name);
   if (!f || esqlTypeOf(f.type) !== 'date') return null;
-  const failures = compiler.env.failures.length;
-  const interval = compiler.compile(intervalArg, []);
-  if (compiler.env.failures.length !== failures || !interval.constant) return null;
-  const v = interval.constant.value as { kind?: string; ms?: number; months?: number; days?: number } | null;
+  if (!intervalArg.constant) return null;
+  const v = intervalArg.constant.value as { kind?: string; ms?: number; months?: number; days?: number } | null;
   if (!v || typeof v !== 'object') return null;
   let unit: number;
   let offset = 0;
@@ -188,7 +177,12 @@ function dateBucket(e: Expr, field: FieldLookup, compiler: ExprCompiler): TypedV
 }
 
 /** A numeric expression the store can compute exactly (fields, constants, + - * with overflow checks). */
-function translateValue(e: Expr, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler): TypedValue | null {
+function translateValue(e: TypedExpr, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler): TypedValue | null {
+  if (e.constant) {
+    const v = e.constant.value;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (e.type !== 'integer' && e.type !== 'long' && e.type !== 'double')) return null;
+    return { value: { kind: 'const', value: v, double: e.type === 'double' }, type: e.type };
+  }
   switch (e.kind) {
     case 'column': {
       const computed = values.get(e.name);
@@ -198,18 +192,12 @@ function translateValue(e: Expr, field: FieldLookup, values: Map<string, TypedVa
       const t = esqlTypeOf(f.type);
       return t === 'integer' || t === 'long' || t === 'double' ? { value: { kind: 'field', field: f.name }, type: t } : null;
     }
-    case 'literal': case 'param': {
-      const c = constantOf(e, compiler);
-      if (!c || typeof c.value !== 'number' || !Number.isFinite(c.value)) return null;
-      if (c.type !== 'integer' && c.type !== 'long' && c.type !== 'double') return null;
-      return { value: { kind: 'const', value: c.value, double: c.type === 'double' }, type: c.type };
-    }
     case 'binary': {
       if (e.op !== '+' && e.op !== '-' && e.op !== '*') return null;
       const l = translateValue(e.left, field, values, compiler);
       const r = l && translateValue(e.right, field, values, compiler);
-      if (!l || !r || l.type === 'date' || r.type === 'date') return null;
-      const type = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+      const type = e.type;
+      if (!l || !r || l.type === 'date' || r.type === 'date' || (type !== 'integer' && type !== 'long' && type !== 'double')) return null;
       const ctx = compiler.context(e);
       const message = type === 'double' ? null : overflowMessage(type);
       const onFailure = (): void => ctx.fail(message ?? new EvalFailure('java.lang.ArithmeticException', 'not a finite double number'));
@@ -224,7 +212,7 @@ function overflowMessage(type: 'integer' | 'long'): EvalFailure {
   return new EvalFailure('java.lang.ArithmeticException', `${type} overflow`);
 }
 
-function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: Map<string, TypedValue>): PushFilter | null {
+function translate(e: TypedExpr, field: FieldLookup, compiler: ExprCompiler, values: Map<string, TypedValue>): PushFilter | null {
   switch (e.kind) {
     case 'logical': {
       const l = translate(e.left, field, compiler, values);
@@ -245,7 +233,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
     }
     case 'binary': {
       if (!(e.op in FLIP)) return null;
-      const usesComputed = (x: Expr): boolean => x.kind === 'binary' || (x.kind === 'column' && values.has(x.name));
+      const usesComputed = (x: TypedExpr): boolean => x.kind === 'binary' || (x.kind === 'column' && values.has(x.name));
       if (usesComputed(e.left) || usesComputed(e.right)) {
         const l = translateValue(e.left, field, values, compiler);
         const r = l && translateValue(e.right, field, values, compiler);
@@ -257,9 +245,8 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
       if (col.kind !== 'column') { [col, lit] = [lit, col]; op = FLIP[op]; }
       if (col.kind !== 'column') return null;
       const f = field(col.name);
-      const c = f && constantOf(lit, compiler);
-      if (!f || !c) return null;
-      const v = storeValue(esqlTypeOf(f.type), c);
+      if (!f) return null;
+      const v = storeValue(esqlTypeOf(f.type), lit);
       return v === undefined ? null : { op: 'cmp', cmp: op, field: f.name, value: v };
     }
     case 'in': {
@@ -267,8 +254,7 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
       if (!f) return null;
       const values: (number | string)[] = [];
       for (const item of e.list) {
-        const c = constantOf(item, compiler);
-        const v = c && storeValue(esqlTypeOf(f.type), c);
+        const v = storeValue(esqlTypeOf(f.type), item);
         if (v === undefined || v === null) return null;
         values.push(v);
       }
@@ -280,12 +266,12 @@ function translate(e: Expr, field: FieldLookup, compiler: ExprCompiler, values: 
   }
 }
 
-function translateStats(cmd: Command & { kind: 'stats' }, field: FieldLookup, values: Map<string, TypedValue>, compiler: ExprCompiler):
+function translateStats(cmd: TypedStats<'stats'>, field: FieldLookup, values: Map<string, TypedValue>):
   { request: NonNullable<ScanRequest['aggregate']>; outputs: AggregateOutput[] } | null {
   const groups: { value: PushValue; type: string }[] = [];
   for (const g of cmd.groups) {
     // A plain field, an EVAL result the store can compute, or a date bucket written in the BY clause.
-    const computed = g.expr.kind === 'column' ? values.get(g.expr.name) : dateBucket(g.expr, field, compiler);
+    const computed = g.expr.kind === 'column' ? values.get(g.expr.name) : dateBucket(g.expr, field);
     if (computed) {
       groups.push({ value: computed.value, type: computed.type });
       continue;

@@ -4,6 +4,7 @@ import { DataType } from './types';
 import { EvalFailure } from './errors';
 import type { Expr } from './ast';
 import type { Column, ExprCompiler } from './compile';
+import type { TypedExpr } from './plan/typed';
 
 /** A compiled argument or result: its type, its per-row evaluator, and its value when it is a constant. */
 export interface Compiled {
@@ -15,6 +16,9 @@ export interface Compiled {
   column?: boolean;
   /** A field read straight from the index (a filter on it is a Lucene query in Elasticsearch). */
   indexed?: boolean;
+  /** Set by ExprCompiler.compile: the parse node compiled and its typed node (plan/typed.ts). */
+  source?: Expr;
+  node?: TypedExpr;
 }
 
 export interface BuildContext {

@@ -1,6 +1,6 @@
 // STATS ... [WHERE filter] BY ...: aggregates first, then the groups. Aggregate calls may sit inside scalar
 // expressions (`ROUND(AVG(x)) + 1`), which are evaluated per group over the aggregate results and the groups.
-import { Command, Expr, Field, columnsOf, exprChildren } from './ast';
+import { Command, Expr, Field, columnsOf, exprChildren, withChildren } from './ast';
 import { Column } from './compile';
 import { Accumulator, AggregateFunction, Compiled } from './registry';
 import { DataType } from './types';
@@ -79,6 +79,7 @@ export function stats(cmd: Command & { kind: 'stats' | 'inline_stats' }, input: 
       return { type: resolved, fn: (row) => row[index], text: call.text };
     };
     const compiled = compiler.compile(field.expr, groupColumns, hook);
+    compiler.typedAs(field0.expr, field.expr);
     const refs = [...columnsOf(field.expr)];
     if (!containsAggregate(field.expr, compiler.env.registry) && (refs.length === 0 || refs.some((r) => !groupNames.has(r)))) {
       ctx.fail(field.expr.span, `expected an aggregate function but found [${field.expr.text}]`);
@@ -189,23 +190,9 @@ function referToGroups(e: Expr, groups: Field[], registry: { lookup(name: string
     if (kids.length === 0) return x;
     const mapped = kids.map(visit);
     if (mapped.every((m, i) => m === kids[i])) return x;
-    return rebuild(x, mapped);
+    return withChildren(x, mapped);
   };
   return visit(e);
-}
-
-/** `x` with its children replaced (in `exprChildren` order). */
-function rebuild(x: Expr, kids: Expr[]): Expr {
-  switch (x.kind) {
-    case 'call': return { ...x, args: kids };
-    case 'binary': case 'logical': return { ...x, left: kids[0], right: kids[1] };
-    case 'not': case 'neg': case 'isNull': case 'cast': return { ...x, arg: kids[0] };
-    case 'in': return { ...x, arg: kids[0], list: kids.slice(1) };
-    case 'like': return { ...x, arg: kids[0], patterns: kids.slice(1) };
-    case 'interval': return { ...x, amount: kids[0] };
-    case 'array': return { ...x, items: kids };
-    default: return x;
-  }
 }
 
 /** Elasticsearch's block hashes: the null group first; booleans false before true; else first appearance. */

@@ -5,11 +5,12 @@
 // undefined, and the row engine runs the whole query as before. Multivalues are output as lists, sorted by
 // their smallest / largest value, aggregated value by value and grouped into each of their values' groups.
 // The work yields between pages and passes over the rows: cells run it in slices (slices.ts).
-import { Command, Expr, columnsOf } from '../ast';
+import { Expr, columnsOf } from '../ast';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
+import { TypedCall, TypedExpr } from '../plan/typed';
 import type { Operator } from '../commands';
 import { EsqlCatalog, METADATA_FIELDS } from '../catalog';
-import { Plan, Scan, UnaryPlan, toChain } from '../plan/logical';
+import { Plan, Scan, TypedStats, UnaryPlan, toChain } from '../plan/logical';
 import { optimize } from '../plan/optimize';
 import { RULES, pushToScan } from '../plan/rules';
 import { lower } from '../plan/physical';
@@ -293,7 +294,7 @@ function materialize(layout: LayoutColumn[], sel: Selection): Iterable<Row> {
 const AGGS: Record<string, AggFn> = { count: 'count', sum: 'sum', avg: 'avg', min: 'min', max: 'max' };
 
 /** STATS with plain aggregates (no per-aggregate WHERE) and no shadowed names, or null. */
-function* stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Steps<Row[] | null> {
+function* stats(cmd: TypedStats<'stats'>, op: Operator, ctx: VecContext, sel: Selection, env: CompileEnv): Steps<Row[] | null> {
   const names = [...cmd.aggs.map((a) => a.field.name), ...cmd.groups.map((g) => g.name)];
   if (new Set(names).size !== names.length) return null;
   if (op.columns.length !== names.length || op.columns.some((c, k) => c.name !== names[k])) return null;
@@ -309,7 +310,7 @@ function* stats(cmd: Command & { kind: 'stats' }, op: Operator, ctx: VecContext,
   for (const [k, a] of cmd.aggs.entries()) {
     const e = a.field.expr;
     if (a.filter || e.kind !== 'call') return null;
-    const def = env.registry.lookup(e.name);
+    const def = e.function;
     const fn = def?.kind === 'aggregate' ? AGGS[def.name] : undefined;
     if (!fn) return null;
     const want = op.columns[k].type;
@@ -340,8 +341,8 @@ function aggregateType(fn: AggFn, arg: DataType, want: DataType): boolean {
 }
 
 /** A grouping's values: BUCKET(field, span) computed here, any other supported expression as compiled. */
-function groupBlock(e: Expr, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
-  if (e.kind === 'call' && env.registry.lookup(e.name)?.name === 'bucket') return bucket(e, ctx, sel, env);
+function groupBlock(e: TypedExpr, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
+  if (e.kind === 'call' && e.function?.name === 'bucket') return bucket(e, ctx, sel, env);
   const c = compileVector(e, ctx);
   if (!c) return null;
   return { block: valuesOf(c, sel), type: c.type };
@@ -352,16 +353,11 @@ function valuesOf(c: VecExpr, sel: Selection): Block {
   return c.evalValues ? c.evalValues(sel) : c.eval(sel);
 }
 
-function bucket(e: Expr & { kind: 'call' }, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
+function bucket(e: TypedCall, ctx: VecContext, sel: Selection, env: CompileEnv): GroupInput | null {
   if (e.args.length !== 2) return null;
-  let rowType: DataType;
-  try {
-    rowType = ctx.scratch.compile(e, ctx.layout.map((l) => ({ name: l.name, type: l.type }))).type;
-  } catch {
-    return null;
-  }
+  const rowType = e.type;
   const field = compileVector(e.args[0], ctx);
-  const span = ctx.scratch.compile(e.args[1], []);
+  const span = e.args[1];
   if (!field || !span.constant) return null;
   const src = field.eval(sel);
   if (src.kind !== 'number') return null;

@@ -1,11 +1,11 @@
 // The vectorised expression compiler: an ES|QL expression over blocks, for the forms scans need most —
 // constants, columns, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, IN. Anything else gives null
-// (not supported) and the row engine runs the query. Each node's type must be the row engine's type for it,
-// and a row that would fail there (overflow, division by zero) stops the vectorised run (Bail).
-import { Expr, columnsOf } from '../ast';
+// (not supported) and the row engine runs the query. Each node's type is the one the analyser gave it (the
+// typed tree, plan/typed.ts), and a row that would fail there (overflow, division by zero) stops the
+// vectorised run (Bail).
 import { Column, ExprCompiler } from '../compile';
+import { TypedExpr } from '../plan/typed';
 import { DataType, INT_MAX, INT_MIN, isString } from '../types';
-import { toDatetime } from '../values';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block, BoolBlock, FALSE, NULL_BOOL, NumberBlock, Selection, TRUE, multiAt } from './blocks';
 
@@ -19,7 +19,7 @@ export interface LayoutColumn {
 }
 
 export interface VecContext {
-  /** A compiler whose failures are thrown away: it gives the row engine's type of each node, and constants. */
+  /** A compiler whose failures are thrown away (for nodes run as the row engine's closures). */
   scratch: ExprCompiler;
   layout: LayoutColumn[];
   /** Positions in the snapshot (blocks are this long). */
@@ -42,19 +42,14 @@ export function layoutColumns(layout: LayoutColumn[]): Column[] {
   return layout.map((c) => ({ name: c.name, type: c.type }));
 }
 
-export function compileVector(e: Expr, ctx: VecContext): VecExpr | null {
-  let rowType: DataType;
-  try {
-    rowType = ctx.scratch.compile(e, layoutColumns(ctx.layout)).type;
-  } catch {
-    return null;
-  }
+export function compileVector(e: TypedExpr, ctx: VecContext): VecExpr | null {
   const v = compileNode(e, ctx);
-  return v && v.type === rowType ? v : null;
+  // A layout column of another type than the analyser saw (never expected): the row engine runs the query.
+  return v && v.type === e.type ? v : null;
 }
 
-function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
-  if (columnsOf(e).size === 0) return constantOf(e, ctx);
+function compileNode(e: TypedExpr, ctx: VecContext): VecExpr | null {
+  if (e.constant) return constantOf(e);
   switch (e.kind) {
     case 'column': {
       let col: LayoutColumn | undefined;
@@ -76,7 +71,7 @@ function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
       const l = compileVector(e.left, ctx);
       const r = compileVector(e.right, ctx);
       if (!l || !r) return null;
-      if (ARITH.has(e.op)) return arithmetic(e.op as ArithOp, l, r, ctx.n);
+      if (ARITH.has(e.op)) return arithmetic(e.op as ArithOp, e.type, l, r, ctx.n);
       if (e.op === '=~') return null;
       return comparison(e.op as CmpOp, l, r, ctx.n);
     }
@@ -132,18 +127,11 @@ function reused<T>(make: () => T): () => T {
   return () => (b ??= make());
 }
 
-function constantOf(e: Expr, ctx: VecContext): VecExpr | null {
-  let c;
-  try {
-    c = ctx.scratch.compile(e, []);
-  } catch {
-    return null;
-  }
-  if (!c.constant) return null;
-  const value = c.constant.value;
+function constantOf(e: TypedExpr): VecExpr | null {
+  const value = e.constant?.value;
   if (value !== null && typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean') return null;
   const block: Block = { kind: 'const', value };
-  return { type: c.type, eval: () => block };
+  return { type: e.type, eval: () => block };
 }
 
 // ---- numbers -------------------------------------------------------------------------------------------
@@ -169,9 +157,9 @@ function numView(b: Block, n: number): NumView {
   }
 }
 
-function arithmetic(op: ArithOp, l: VecExpr, r: VecExpr, n: number): VecExpr | null {
-  if (!NUMERIC.has(l.type) || !NUMERIC.has(r.type)) return null;
-  const type: DataType = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+/** `type`: the node's (the analyser promoted the operands to it). */
+function arithmetic(op: ArithOp, type: DataType, l: VecExpr, r: VecExpr, n: number): VecExpr | null {
+  if (!NUMERIC.has(l.type) || !NUMERIC.has(r.type) || !NUMERIC.has(type)) return null;
   const outBuf = reused(() => new Float64Array(n));
   const nullBuf = reused(() => new Uint8Array(n));
   return {
@@ -293,24 +281,8 @@ function testFor(op: CmpOp): (c: number) => boolean {
   }
 }
 
-/** A string constant compared with a date is read as a date, as the row compiler's implicit cast does. */
-function asDateConstant(e: VecExpr): VecExpr | null {
-  const b = e.eval(new Int32Array(0));
-  if (b.kind !== 'const' || typeof b.value !== 'string') return null;
-  let ms: number;
-  try {
-    ms = toDatetime(b.value, 'keyword');
-  } catch {
-    return null;
-  }
-  const block: Block = { kind: 'const', value: ms };
-  return { type: 'date', eval: () => block };
-}
-
-function comparison(op: CmpOp, l0: VecExpr, r0: VecExpr, n: number): VecExpr | null {
-  let l = l0, r = r0;
-  if (l.type === 'date' && isString(r.type)) r = asDateConstant(r) ?? r;
-  if (r.type === 'date' && isString(l.type)) l = asDateConstant(l) ?? l;
+/** A string compared with a date is already a date constant in the typed tree (implicit casting). */
+function comparison(op: CmpOp, l: VecExpr, r: VecExpr, n: number): VecExpr | null {
   const fl = family(l.type), fr = family(r.type);
   if (!fl || fl !== fr || ((l.type === 'date') !== (r.type === 'date'))) return null;
   const test = testFor(op);
@@ -426,7 +398,7 @@ export function nullTest(b: Block): (i: number) => boolean {
 }
 
 /** `x [NOT] IN (constants)`: a match is true (false negated), no match false, unless the list holds a null. */
-function inList(e: Expr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
+function inList(e: TypedExpr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
   const arg = compileVector(e.arg, ctx);
   if (!arg) return null;
   const fam = family(arg.type);
@@ -434,9 +406,7 @@ function inList(e: Expr & { kind: 'in' }, ctx: VecContext): VecExpr | null {
   const values: unknown[] = [];
   let sawNull = false;
   for (const item of e.list) {
-    let c = compileVector(item, ctx);
-    if (!c) return null;
-    if (arg.type === 'date' && isString(c.type)) c = asDateConstant(c);
+    const c = compileVector(item, ctx);
     if (!c) return null;
     // only constants (a column made by an earlier EVAL has no block yet while a page is compiled)
     const b = c.eval(new Int32Array(0)) as Block | null;

@@ -11,11 +11,9 @@
 // the `io` array, numeric constants as values in it, keyword comparisons as per-dictionary-code result tables.
 // One source therefore serves every query of the same shape, and compiled functions are cached by their source
 // (V8 keeps them optimised from one query to the next).
-import { Expr, columnsOf } from '../ast';
-import { ExprCompiler } from '../compile';
 import type { UnaryPlan } from '../plan/logical';
+import { TypedExpr } from '../plan/typed';
 import { DataType, isString } from '../types';
-import { toDatetime } from '../values';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block } from './blocks';
 import type { LayoutColumn } from './expressions';
@@ -97,7 +95,7 @@ class Gen {
  * node this file does not compile. `wanted[q]` says whether EVAL field q's values must be written for later
  * steps; with `countOnly` kept positions are only counted.
  */
-export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], scratch: ExprCompiler, pageSize: number,
+export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], pageSize: number,
   wanted: boolean[], countOnly: boolean): FusedKernel | null {
   const g = new Gen();
   let cols: Col[] = stored.map((s, at) => ({ name: s.name, type: s.type, src: { kind: 'stored', at } }));
@@ -110,13 +108,13 @@ export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], scratch: E
   let keep = countOnly ? 'm++;' : 'sel[m++] = i - base;';
   for (const [at, step] of steps.entries()) {
     if (step.kind === 'filter') {
-      const c = compile(step.condition, cols, g, scratch, stored, storedArgs);
+      const c = compile(step.condition, cols, g, stored, storedArgs);
       if (!c || c.kind !== 'bool') return null;
       if (at === last) keep = `${countOnly ? '' : 'sel[m] = i - base; '}m += +(${c.b} === 1);`;
       else g.body.push(`if (${c.b} !== 1) continue;`);
     } else if (step.kind === 'eval') {
       for (const f of step.fields) {
-        const c = compile(f.expr, cols, g, scratch, stored, storedArgs);
+        const c = compile(f.expr, cols, g, stored, storedArgs);
         if (!c || (c.kind !== 'num' && c.kind !== 'bool')) return null;
         const type = c.kind === 'num' ? c.type : 'boolean';
         if (wanted[field]) {
@@ -161,28 +159,19 @@ export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], scratch: E
   return { run, outputs, source };
 }
 
-/** The row compiler's type of `e` over `cols` (null when it does not compile). */
-function rowType(e: Expr, cols: Col[], scratch: ExprCompiler): DataType | null {
-  try {
-    return scratch.compile(e, cols.map((c) => ({ name: c.name, type: c.type }))).type;
-  } catch {
-    return null;
-  }
-}
-
-function compile(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
-  const want = rowType(e, cols, scratch);
-  if (want === null) return null;
-  const v = node(e, cols, g, scratch, stored, storedArgs, want);
+/** `e` as generated code, of the type the analyser gave it (null when this file does not compile it). */
+function compile(e: TypedExpr, cols: Col[], g: Gen, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
+  const want = e.type;
+  const v = node(e, cols, g, stored, storedArgs);
   if (!v) return null;
   const type = v.kind === 'num' ? v.type : v.kind === 'bool' ? 'boolean' : null;
   // Strings and dictionary columns are only operands of comparisons: their row type is checked by the caller.
   return type === null ? (isString(want) ? v : null) : type === want ? v : null;
 }
 
-function node(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[], storedArgs: Map<number, Value | null>, want: DataType): Value | null {
-  const sub = (x: Expr): Value | null => compile(x, cols, g, scratch, stored, storedArgs);
-  if (columnsOf(e).size === 0) return constant(e, g, scratch);
+function node(e: TypedExpr, cols: Col[], g: Gen, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
+  const sub = (x: TypedExpr): Value | null => compile(x, cols, g, stored, storedArgs);
+  if (e.constant) return constant(e, g);
   switch (e.kind) {
     case 'column': {
       let col: Col | undefined;
@@ -194,7 +183,7 @@ function node(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: Layou
       const l = sub(e.left);
       const r = sub(e.right);
       if (!l || !r) return null;
-      if (e.op in ARITH) return arithmetic(e.op, l, r, g);
+      if (e.op in ARITH) return arithmetic(e.op, e.type, l, r, g);
       if (e.op in CMP) return comparison(e.op, l, r, g);
       return null;
     }
@@ -222,7 +211,6 @@ function node(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: Layou
       return { kind: 'bool', b: `b${k}` };
     }
     default:
-      void want;
       return null;
   }
 }
@@ -254,15 +242,8 @@ function storedColumn(at: number, type: DataType, g: Gen, stored: LayoutColumn[]
   return { kind: 'num', type, v: `v${k}`, n: v.n ? `n${k}` : null };
 }
 
-function constant(e: Expr, g: Gen, scratch: ExprCompiler): Value | null {
-  let c;
-  try {
-    c = scratch.compile(e, []);
-  } catch {
-    return null;
-  }
-  if (!c.constant) return null;
-  const value = c.constant.value;
+function constant(c: TypedExpr, g: Gen): Value | null {
+  const value = c.constant?.value;
   if (c.type === 'boolean' && (value === null || typeof value === 'boolean')) return { kind: 'bool', b: value === null ? '2' : value ? '1' : '0' };
   if ((NUMERIC.has(c.type) || c.type === 'date') && (value === null || typeof value === 'number')) {
     // NaN never reaches a comparison here (the branch-free tests below would read it differently)
@@ -273,10 +254,9 @@ function constant(e: Expr, g: Gen, scratch: ExprCompiler): Value | null {
   return null;
 }
 
-/** `a OP b` with the node-by-node path's result type, null rule and Bail cases (expressions.ts `apply`). */
-function arithmetic(op: string, l: Value, r: Value, g: Gen): Value | null {
-  if (l.kind !== 'num' || r.kind !== 'num' || !NUMERIC.has(l.type) || !NUMERIC.has(r.type)) return null;
-  const type: DataType = l.type === 'double' || r.type === 'double' ? 'double' : l.type === 'long' || r.type === 'long' ? 'long' : 'integer';
+/** `a OP b` of the node's `type`, with the node-by-node path's null rule and Bail cases (expressions.ts `apply`). */
+function arithmetic(op: string, type: DataType, l: Value, r: Value, g: Gen): Value | null {
+  if (l.kind !== 'num' || r.kind !== 'num' || !NUMERIC.has(l.type) || !NUMERIC.has(r.type) || !NUMERIC.has(type)) return null;
   const k = g.local();
   const nulls = [l.n, r.n].filter((x) => x !== null);
   const n = nulls.length ? `n${k}` : null;
@@ -295,26 +275,26 @@ function arithmetic(op: string, l: Value, r: Value, g: Gen): Value | null {
   return { kind: 'num', type, v, n };
 }
 
-function comparison(op: string, l0: Value, r0: Value, g: Gen): Value | null {
+function comparison(op: string, l: Value, r: Value, g: Gen): Value | null {
   const [lt, eq, gt] = CMP[op];
   const k = g.local();
   // keyword column against a keyword constant: one result per dictionary entry, looked up by code
-  if ((l0.kind === 'dict' && r0.kind === 'str') || (l0.kind === 'str' && r0.kind === 'dict')) {
-    const d = (l0.kind === 'dict' ? l0 : r0) as Extract<Value, { kind: 'dict' }>;
-    const s = (l0.kind === 'str' ? l0 : r0) as Extract<Value, { kind: 'str' }>;
+  if ((l.kind === 'dict' && r.kind === 'str') || (l.kind === 'str' && r.kind === 'dict')) {
+    const d = (l.kind === 'dict' ? l : r) as Extract<Value, { kind: 'dict' }>;
+    const s = (l.kind === 'str' ? l : r) as Extract<Value, { kind: 'str' }>;
     if (s.value === null) return { kind: 'bool', b: '2' };
     const table = new Uint8Array(d.dict.length);
     for (let c = 0; c < table.length; c++) {
-      const cmp = l0.kind === 'dict' ? compareUtf8(String(d.dict[c]), s.value) : compareUtf8(s.value, String(d.dict[c]));
+      const cmp = l.kind === 'dict' ? compareUtf8(String(d.dict[c]), s.value) : compareUtf8(s.value, String(d.dict[c]));
       table[c] = cmp < 0 ? lt : cmp > 0 ? gt : eq;
     }
     const t = g.arg(table);
     g.body.push(`const c${k} = ${d.codes}[i];`, `const b${k} = c${k} < 0 ? 2 : ${t}[c${k}];`);
     return { kind: 'bool', b: `b${k}` };
   }
-  const l = dateOperand(l0, r0, g), r = dateOperand(r0, l0, g);
+  // (a string compared with a date is already a date constant in the typed tree)
   const nl = asNumber(l), nr = asNumber(r);
-  if (!l || !r || !nl || !nr) return null;
+  if (!nl || !nr) return null;
   const fl = family(l), fr = family(r);
   if (!fl || fl !== fr || ((l.kind === 'num' && l.type === 'date') !== (r.kind === 'num' && r.type === 'date'))) return null;
   const nulls = [nl.n, nr.n].filter((x) => x !== null);
@@ -322,16 +302,6 @@ function comparison(op: string, l0: Value, r0: Value, g: Gen): Value | null {
   // null (1) gives 2, else the test's 0 / 1: (test & ~null) | null << 1, without a branch
   g.body.push(nulls.length ? `const n${k} = ${nulls.join(' | ')};` : '', `const b${k} = ${nulls.length ? `(${test} & (n${k} ^ 1)) | (n${k} << 1)` : test};`);
   return { kind: 'bool', b: `b${k}` };
-}
-
-/** A string constant compared with a date is read as a date, as the row compiler's implicit cast does. */
-function dateOperand(v: Value, other: Value, g: Gen): Value | null {
-  if (v.kind !== 'str' || other.kind !== 'num' || other.type !== 'date' || v.value === null) return v;
-  try {
-    return { kind: 'num', type: 'date', v: g.arg(toDatetime(v.value, 'keyword')), n: null };
-  } catch {
-    return null;
-  }
 }
 
 function family(v: Value): 'number' | 'boolean' | null {

@@ -117,7 +117,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   // The whole run as one loop per page when every node of it can be fused (fused.ts); else node by node.
   const slots = compiled.flatMap((s) => (s.kind === 'eval' ? s.fields.map((f) => f.slot) : []));
   const gathered = new Set(layout.filter((_e, k) => gathers[k]).map((e) => e.slot));
-  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, scratch, size, slots.map((s) => gathered.has(s)), countOnly) : null;
+  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, size, slots.map((s) => gathered.has(s)), countOnly) : null;
   const kept = kernel ? new Int32Array(size) : null;
   const chunks: Int32Array[] = [];
   let total = 0;

@@ -1,14 +1,15 @@
 // The analyser: resolves a parsed query against the catalog into a logical plan, in one pass over the
 // commands. Names, types and functions are checked by the same code that later builds the operators
 // (commands.ts), so the failures and their wording are Elasticsearch's; all of them are collected.
-import { Command, Query } from '../ast';
+import { Command, Expr, Field, Query } from '../ast';
+import { TypedExpr, TypedField } from './typed';
 import { Column, CompileEnv, ExprCompiler } from '../compile';
 import { EsqlError, EvalFailure, Failure } from '../errors';
 import { CatalogField, EsqlCatalog, METADATA_FIELDS } from '../catalog';
 import { DataType, esqlTypeOf } from '../types';
 import { unusableReason } from '../unusable-fields';
 import { CommandContext, analyzeCommand, limitParam } from '../commands';
-import { Plan, UnaryPlan, outputOf, sameSchema, schemaText } from './logical';
+import { Plan, TypedStats, UnaryPlan, outputOf, sameSchema, schemaText } from './logical';
 
 export const ESQL_VERSION = '9.1.0-escript';
 
@@ -39,17 +40,20 @@ function analyseCommand(cmd: Command, child: Plan, ctx: CommandContext): Plan {
   const failures = ctx.compiler.env.failures.length;
   const op = analyzeCommand(cmd, child.schema, ctx);
   const base = { child, span: cmd.span, schema: op.columns };
+  // The typed nodes the compiler made while checking the command (each over the columns it was compiled over).
+  const typed = (e: Expr): TypedExpr => ctx.compiler.typed(e, child.schema);
+  const fields = (fs: Field[]): TypedField[] => fs.map((f) => ({ ...f, expr: typed(f.expr) }));
   let node: UnaryPlan;
   switch (cmd.kind) {
-    case 'where': {
-      const probe = new ExprCompiler({ ...ctx.compiler.env, failures: [] }).compile(cmd.condition, child.schema);
-      node = { ...base, kind: 'filter', condition: cmd.condition, ...(probe.constant ? { constant: probe.constant } : {}) };
+    case 'where': node = { ...base, kind: 'filter', condition: typed(cmd.condition) }; break;
+    case 'eval': node = { ...base, kind: 'eval', fields: fields(cmd.fields), added: op.added ?? [] }; break;
+    case 'stats': case 'inline_stats': {
+      const command = { ...cmd, groups: fields(cmd.groups), aggs: cmd.aggs.map((a) => ({ field: { ...a.field, expr: typed(a.field.expr) }, ...(a.filter ? { filter: typed(a.filter) } : {}) })) };
+      node = cmd.kind === 'stats' ? { ...base, kind: 'aggregate', command: command as TypedStats<'stats'> }
+        : { ...base, kind: 'inline_stats', command: command as TypedStats<'inline_stats'>, added: op.added ?? [] };
       break;
     }
-    case 'eval': node = { ...base, kind: 'eval', fields: cmd.fields, added: op.added ?? [] }; break;
-    case 'stats': node = { ...base, kind: 'aggregate', command: cmd }; break;
-    case 'inline_stats': node = { ...base, kind: 'inline_stats', command: cmd, added: op.added ?? [] }; break;
-    case 'sort': node = { ...base, kind: 'order_by', orders: cmd.orders }; break;
+    case 'sort': node = { ...base, kind: 'order_by', orders: cmd.orders.map((o) => ({ ...o, expr: typed(o.expr) })) }; break;
     case 'limit': {
       const count = typeof cmd.count === 'number' ? cmd.count : limitParam(cmd, { ...ctx, fail: () => undefined });
       node = { ...base, kind: 'limit', count };
@@ -58,7 +62,7 @@ function analyseCommand(cmd: Command, child: Plan, ctx: CommandContext): Plan {
     case 'keep': case 'drop': case 'rename':
       node = { ...base, kind: 'project', from: cmd.kind, columns: op.columns.map((c, i) => ({ source: op.projected?.[i] ?? c.name, name: c.name })) };
       break;
-    case 'dissect': case 'grok': node = { ...base, kind: cmd.kind, command: cmd, added: op.added ?? [] }; break;
+    case 'dissect': case 'grok': node = { ...base, kind: cmd.kind, command: cmd, input: typed(cmd.input), added: op.added ?? [] }; break;
     case 'mv_expand': node = { ...base, kind: 'mv_expand', column: cmd.column.pattern }; break;
     case 'lookup_join': node = { ...base, kind: 'lookup_join', command: cmd, index: cmd.index, added: op.added ?? [] }; break;
     default:

@@ -1,7 +1,8 @@
 // The logical plan: one node per step of a query, each with its resolved output schema. Nodes hold data only
-// (parsed expressions already checked by the analyser, resolved names, numbers): no closures, so rules can
-// rewrite them and EXPLAIN can print them. The physical layer (physical.ts) turns a plan into row operators.
-import { Command, Expr, Field } from '../ast';
+// (typed expressions as the analyser resolved them — typed.ts —, resolved names, numbers): no closures, so
+// rules can rewrite them and EXPLAIN can print them. The physical layer (physical.ts) turns a plan into row operators.
+import { Command } from '../ast';
+import { TypedExpr, TypedField } from './typed';
 import { Column } from '../compile';
 import { CatalogField, ScanRequest } from '../catalog';
 import { DataType } from '../types';
@@ -11,7 +12,7 @@ import type { AggregateOutput } from '../pushdown';
 type Row = unknown[];
 
 export interface Order {
-  expr: Expr;
+  expr: TypedExpr;
   desc: boolean;
   nullsFirst: boolean;
 }
@@ -46,18 +47,22 @@ interface Unary extends Base {
   child: Plan;
 }
 
-export interface Filter extends Unary { kind: 'filter'; condition: Expr; constant?: { value: unknown } }
+/** A constant condition is folded: `condition.constant`. */
+export interface Filter extends Unary { kind: 'filter'; condition: TypedExpr }
 /** `added`: the columns the EVAL produces, in output order (they replace same-named input columns). */
-export interface Eval extends Unary { kind: 'eval'; fields: Field[]; added: Column[] }
-export interface Aggregate extends Unary { kind: 'aggregate'; command: Command & { kind: 'stats' } }
-export interface InlineStats extends Unary { kind: 'inline_stats'; command: Command & { kind: 'inline_stats' }; added: Column[] }
+export interface Eval extends Unary { kind: 'eval'; fields: TypedField[]; added: Column[] }
+/** STATS and INLINE STATS as written, their groupings, aggregates and filters typed. */
+export type TypedStats<K extends 'stats' | 'inline_stats'> = Omit<Command & { kind: K }, 'aggs' | 'groups'> &
+  { aggs: { field: TypedField; filter?: TypedExpr }[]; groups: TypedField[] };
+export interface Aggregate extends Unary { kind: 'aggregate'; command: TypedStats<'stats'> }
+export interface InlineStats extends Unary { kind: 'inline_stats'; command: TypedStats<'inline_stats'>; added: Column[] }
 export interface OrderBy extends Unary { kind: 'order_by'; orders: Order[] }
 export interface Limit extends Unary { kind: 'limit'; count: number; implicit?: boolean }
 /** SORT directly followed by LIMIT: keeps only the top rows while sorting. */
 export interface TopN extends Unary { kind: 'top_n'; orders: Order[]; count: number }
 /** KEEP, DROP and RENAME resolved: each output column names the input column it reads. */
 export interface Project extends Unary { kind: 'project'; from: 'keep' | 'drop' | 'rename'; columns: { source: string; name: string }[] }
-export interface Extract extends Unary { kind: 'dissect' | 'grok'; command: Command & { kind: 'dissect' | 'grok' }; added: Column[] }
+export interface Extract extends Unary { kind: 'dissect' | 'grok'; command: Command & { kind: 'dissect' | 'grok' }; input: TypedExpr; added: Column[] }
 export interface MvExpand extends Unary { kind: 'mv_expand'; column: string }
 export interface LookupJoin extends Unary { kind: 'lookup_join'; command: Command & { kind: 'lookup_join' }; index: string; added: Column[] }
 

@@ -1,11 +1,12 @@
 // The optimizer's rules, in the order they run (optimize.ts runs them and checks each keeps the output schema).
 // Each rewrites a logical plan into one that gives the same rows, as Elasticsearch's LogicalPlanOptimizer
 // rules do; the names are the ones EXPLAIN and the tests use.
-import { Expr, columnsOf, conjuncts, exprChildren } from '../ast';
+import { Expr, columnsOf, exprChildren } from '../ast';
 import { CompileEnv, ExprCompiler } from '../compile';
 import { FunctionRegistry } from '../registry';
 import { planPushdown } from '../pushdown';
 import { Filter, Plan, Scan, UnaryPlan, fromChain, toChain } from './logical';
+import { TypedExpr, and, andAll, conjuncts } from './typed';
 
 export const DEFAULT_LIMIT = 1000;
 /** Elasticsearch's `esql.query.result_truncation_max_size`: a larger LIMIT is capped to it. */
@@ -41,7 +42,7 @@ export const combineFilters: Rule = {
     for (const node of chain) {
       const prev = out[out.length - 1];
       if (node.kind === 'filter' && prev?.kind === 'filter') {
-        const condition: Expr = { kind: 'logical', op: 'and', left: prev.condition, right: node.condition, span: prev.condition.span, text: `(${prev.condition.text}) AND (${node.condition.text})` };
+        const condition = and(prev.condition, node.condition, `(${prev.condition.text}) AND (${node.condition.text})`);
         out[out.length - 1] = { kind: 'filter', child: prev.child, span: prev.span, schema: prev.schema, condition };
       } else out.push(node);
     }
@@ -68,11 +69,11 @@ export const pushFiltersBelowJoins: Rule = {
       const below = parts.filter((p) => !readsEveryField(p, ctx.env.registry) && ![...columnsOf(p)].some((c) => added.has(c)));
       if (below.length === 0) continue;
       const above = parts.filter((p) => !below.includes(p));
-      const moved = filterOf(filter, andOf(below));
-      const rest = above.length ? [filterOf(filter, andOf(above))] : [];
+      const moved = filterOf(filter, andAll(below));
+      const rest = above.length ? [filterOf(filter, andAll(above))] : [];
       const prev = chain[i - 2];
       // Two filters in a row become one, as CombineFilters does for the query as written.
-      if (prev?.kind === 'filter') chain.splice(i - 2, 3, filterOf(prev, andOf([prev.condition, moved.condition])), join, ...rest);
+      if (prev?.kind === 'filter') chain.splice(i - 2, 3, filterOf(prev, and(prev.condition, moved.condition)), join, ...rest);
       else chain.splice(i - 1, 2, moved, join, ...rest);
       changed = true;
       i = 0;
@@ -89,9 +90,10 @@ export const foldConstantFilters: Rule = {
     let changed = false;
     const out: Plan[] = [];
     for (const node of chain) {
-      if (node.kind === 'filter' && node.constant && (node.constant.value === true || node.constant.value === false || node.constant.value === null)) {
+      const known = node.kind === 'filter' ? node.condition.constant : undefined;
+      if (node.kind === 'filter' && known && (known.value === true || known.value === false || known.value === null)) {
         changed = true;
-        if (node.constant.value !== true) out.push({ kind: 'limit', child: node.child, span: node.span, count: 0, schema: node.schema });
+        if (known.value !== true) out.push({ kind: 'limit', child: node.child, span: node.span, count: 0, schema: node.schema });
         continue;
       }
       out.push(node);
@@ -210,10 +212,6 @@ export function readsEveryField(e: Expr, registry: FunctionRegistry): boolean {
   return exprChildren(e).some((c) => readsEveryField(c, registry));
 }
 
-function andOf(parts: Expr[]): Expr {
-  return parts.reduce((l, r) => ({ kind: 'logical', op: 'and', left: l, right: r, span: l.span, text: `${l.text} AND ${r.text}` }));
-}
-
-function filterOf(like: Filter, condition: Expr): Filter {
+function filterOf(like: Filter, condition: TypedExpr): Filter {
   return { kind: 'filter', child: like.child, span: like.span, schema: like.schema, condition };
 }
