@@ -1,13 +1,15 @@
 // The vectorised expression compiler: an ES|QL expression over blocks, for the forms scans need most —
-// constants, columns, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, IN. Anything else gives null
-// (not supported) and the row engine runs the query. Each node's type must be the row engine's type for it,
-// and a row that would fail there (overflow, division by zero) stops the vectorised run (Bail).
+// constants, columns, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, IN. Anything else runs as the row
+// compiler's closure over blocks (functions.ts), or gives null (not supported) and the row engine runs the
+// query. Each node's type must be the row engine's type for it, and a row that would fail there (overflow,
+// division by zero) stops the vectorised run (Bail).
 import { Expr, columnsOf } from '../ast';
 import { Column, ExprCompiler } from '../compile';
 import { DataType, INT_MAX, INT_MIN, isString } from '../types';
 import { toDatetime } from '../values';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block, BoolBlock, FALSE, NULL_BOOL, NumberBlock, Selection, TRUE, multiAt } from './blocks';
+import { FunctionSinks, compileFunction } from './functions';
 
 /** A column of the current layout: its name, type and block (read on first use). */
 export interface LayoutColumn {
@@ -24,6 +26,8 @@ export interface VecContext {
   layout: LayoutColumn[];
   /** Positions in the snapshot (blocks are this long). */
   n: number;
+  /** Where function nodes record warnings (functions.ts); without it, functions are not compiled here. */
+  sinks?: FunctionSinks;
 }
 
 export interface VecExpr {
@@ -50,7 +54,8 @@ export function compileVector(e: Expr, ctx: VecContext): VecExpr | null {
     return null;
   }
   const v = compileNode(e, ctx);
-  return v && v.type === rowType ? v : null;
+  // Anything without a node of its own runs as the row compiler's closure over blocks (functions.ts).
+  return v && v.type === rowType ? v : compileFunction(e, ctx, rowType);
 }
 
 function compileNode(e: Expr, ctx: VecContext): VecExpr | null {
