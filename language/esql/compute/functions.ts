@@ -7,9 +7,11 @@
 // Warnings go to a sink per node; columnar.ts keeps them only when they are the row engine's (see settle).
 import { Expr, columnsOf, exprChildren } from '../ast';
 import { ExprCompiler, Warnings } from '../compile';
-import { DataType, isString } from '../types';
-import { Bail, Block, FALSE, MultiValues, NULL_BOOL, Selection, TRUE, multiAt, valueAt } from './blocks';
+import { DataType } from '../types';
+import { Bail, Block, Selection, multiAt, valueAt } from './blocks';
 import { LayoutColumn, VecContext, VecExpr, layoutColumns } from './expressions';
+import { BlockWriter, outputKind } from './function-blocks';
+import { specialise } from './function-kernels';
 
 /** The warning sinks of one vectorised run, one per compiled function node. */
 export class FunctionSinks {
@@ -19,25 +21,10 @@ export class FunctionSinks {
 
   constructor(readonly query: string) {}
 
-  add(): Warnings {
-    const w = new Warnings(this.query);
-    this.list.push(w);
-    return w;
-  }
-
   /** How many nodes recorded evaluation failures. */
   failing(): number {
     return this.list.filter((w) => w.failures() > 0).length;
   }
-}
-
-type Out = 'number' | 'bool' | 'dict';
-
-function outputKind(t: DataType): Out | null {
-  if (t === 'integer' || t === 'long' || t === 'double' || t === 'date') return 'number';
-  if (t === 'boolean') return 'bool';
-  if (isString(t) || t === 'ip' || t === 'version') return 'dict';
-  return null;
 }
 
 /** False when the expression holds something whose closure sees more than its named columns' values. */
@@ -75,14 +62,12 @@ export function compileFunction(e: Expr, ctx: VecContext, type: DataType): VecEx
   }
   const n = ctx.n;
   const writer = new BlockWriter(kind, n);
-  const memo = new DictionaryMemo(fn, ctx.layout.length, refs[0]?.at ?? 0);
   const row: unknown[] = new Array(ctx.layout.length).fill(null);
+  const memo = new DictionaryMemo(fn, row, refs);
   const compute = (sel: Selection): Block => {
     const blocks = refs.map((r) => r.col.block());
     writer.begin();
-    if (blocks.length === 1 && blocks[0].kind === 'dict') {
-      memo.run(blocks[0], sel, writer);
-    } else {
+    if (!memo.run(blocks, sel, writer)) {
       for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
         const i = sel[k];
         for (let j = 0; j < refs.length; j++) row[refs[j].at] = valueAt(blocks[j], i, refs[j].boolean);
@@ -91,7 +76,7 @@ export function compileFunction(e: Expr, ctx: VecContext, type: DataType): VecEx
     }
     return writer.finish(sel);
   };
-  return {
+  const general: VecExpr = {
     type,
     eval(sel) {
       const b = compute(sel);
@@ -101,158 +86,71 @@ export function compileFunction(e: Expr, ctx: VecContext, type: DataType): VecEx
     },
     evalValues: compute,
   };
+  return specialise(e, ctx, type, general, writer) ?? general;
 }
 
+/** Most combinations of dictionary entries a closure of several keyword columns is remembered for. */
+const MEMO_LIMIT = 1 << 16;
+
 /**
- * A closure of one keyword column evaluated once per distinct value: results are kept per dictionary entry
- * (and for null) and computed the first time a selected row holds that entry. Rows holding several values
- * are evaluated on their own.
+ * A closure of keyword columns evaluated once per distinct value (per combination of values, when there are
+ * few): results are kept per entry (null included) and computed the first time a selected row holds it, so
+ * failures are recorded in the order the rows meet them. Rows holding several values run on their own.
  */
 class DictionaryMemo {
-  private dict: readonly unknown[] | null = null;
+  private dicts: (readonly unknown[])[] = [];
+  private lengths: number[] = [];
   private results: unknown[] = [];
-  /** Per entry: the output dictionary code (dictionary outputs), -2 until computed or when not a single value. */
+  /** Per entry: the output dictionary code (dictionary outputs; -1 null), -2 when not a single value. */
   private codes: number[] = [];
-  private nullResult: { value: unknown } | null = null;
-  private readonly row: unknown[];
 
-  constructor(private readonly fn: (row: unknown[]) => unknown, width: number, private readonly at: number) {
-    this.row = new Array(width).fill(null);
-  }
+  constructor(private readonly fn: (row: unknown[]) => unknown, private readonly row: unknown[],
+    private readonly refs: { at: number; boolean: boolean }[]) {}
 
-  private call(v: unknown): unknown {
-    this.row[this.at] = v;
-    return this.fn(this.row);
-  }
-
-  run(b: Block & { kind: 'dict' }, sel: Selection, w: BlockWriter): void {
-    if (b.dict !== this.dict) { this.dict = b.dict; this.results = []; this.codes = []; }
-    const dict = b.dict, codes = b.codes, results = this.results, outCodes = this.codes;
-    const first = b.mv?.first;
+  /** False (nothing written) when some block is not a dictionary or the combinations are too many. */
+  run(blocks: Block[], sel: Selection, w: BlockWriter): boolean {
+    let size = 1;
+    for (const b of blocks) {
+      if (b.kind !== 'dict') return false;
+      size *= b.dict.length + 1;
+    }
+    if (blocks.length > 1 && size > MEMO_LIMIT) return false;
+    const dicts = blocks as (Block & { kind: 'dict' })[];
+    // A dictionary that changed or grew (a computed column's) changes the keys: start again.
+    if (dicts.some((b, j) => b.dict !== this.dicts[j] || b.dict.length !== this.lengths[j])) {
+      this.dicts = dicts.map((b) => b.dict);
+      this.lengths = dicts.map((b) => b.dict.length);
+      this.results = [];
+      this.codes = [];
+    }
+    const { fn, row, refs, results } = this;
+    const outCodes = this.codes;
+    const m = dicts.length;
     for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
-      if (first && first[i + 1] - first[i] > 1) { w.write(i, this.call(valueAt(b, i, false))); continue; }
-      const c = codes[i];
-      if (c < 0) {
-        this.nullResult ??= { value: this.call(null) };
-        w.write(i, this.nullResult.value);
+      let key = 0;
+      let several = false;
+      for (let j = 0; j < m; j++) {
+        const b = dicts[j];
+        const first = b.mv?.first;
+        if (first && first[i + 1] - first[i] > 1) { several = true; break; }
+        key = key * (b.dict.length + 1) + b.codes[i] + 1;
+      }
+      if (several) {
+        for (let j = 0; j < m; j++) row[refs[j].at] = valueAt(dicts[j], i, false);
+        w.write(i, fn(row));
         continue;
       }
-      const oc = outCodes[c];
+      const oc = outCodes[key];
       if (oc !== undefined && oc > -2) { w.codes![i] = oc; continue; }
-      let r = results[c];
+      let r = results[key];
       if (r === undefined) {
-        r = results[c] = this.call(dict[c]) ?? null;
-        outCodes[c] = w.kind === 'dict' ? w.codeOf(r) : -2;
+        for (let j = 0; j < m; j++) { const c = dicts[j].codes[i]; row[refs[j].at] = c < 0 ? null : dicts[j].dict[c]; }
+        r = results[key] = fn(row) ?? null;
+        outCodes[key] = w.kind === 'dict' ? w.codeOf(r) : -2;
       }
       w.write(i, r);
     }
-  }
-}
-
-/**
- * Writes row-engine values into a block of one kind. Buffers are reused from one evaluation to the next (a
- * page's block is read before the node runs again); a dictionary output keeps one dictionary for the node's
- * life, so that pages gathered into one block share it. Multivalues (lists) get offsets at `finish`.
- */
-class BlockWriter {
-  values: Float64Array | null = null;
-  nulls: Uint8Array | null = null;
-  bools: Uint8Array | null = null;
-  codes: Int32Array | null = null;
-  private readonly dict: unknown[] = [];
-  private readonly index = new Map<unknown, number>();
-  private lists: Map<number, unknown[]> | null = null;
-  private sawNull = false;
-
-  constructor(readonly kind: Out, private readonly n: number) {}
-
-  begin(): void {
-    this.lists = null;
-    this.sawNull = false;
-    if (this.kind === 'number') { this.values ??= new Float64Array(this.n); this.nulls ??= new Uint8Array(this.n); }
-    else if (this.kind === 'bool') this.bools ??= new Uint8Array(this.n);
-    else this.codes ??= new Int32Array(this.n);
-  }
-
-  /** The output code of a single value (dictionary outputs), -1 for null, -2 for a list. */
-  codeOf(v: unknown): number {
-    if (v === null || v === undefined) return -1;
-    if (Array.isArray(v)) return -2;
-    if (typeof v !== 'string') throw new Bail('a string function gave a value blocks do not hold');
-    let c = this.index.get(v);
-    if (c === undefined) { c = this.dict.length; this.dict.push(v); this.index.set(v, c); }
-    return c;
-  }
-
-  write(i: number, v: unknown): void {
-    if (Array.isArray(v)) {
-      // Lists of fewer than two values print differently from a value: the row engine keeps those.
-      if (v.length < 2 || this.kind === 'bool') throw new Bail('a function gave a short list');
-      (this.lists ??= new Map()).set(i, v);
-      v = v[0];
-    }
-    switch (this.kind) {
-      case 'number':
-        if (v === null || v === undefined) { this.nulls![i] = 1; this.sawNull = true; return; }
-        if (typeof v !== 'number') throw new Bail('a number function gave a value blocks do not hold');
-        this.nulls![i] = 0;
-        this.values![i] = v;
-        return;
-      case 'bool':
-        this.bools![i] = v === null || v === undefined ? NULL_BOOL : v === true ? TRUE : FALSE;
-        return;
-      case 'dict':
-        this.codes![i] = this.codeOf(v);
-    }
-  }
-
-  finish(sel: Selection): Block {
-    let block: Block;
-    if (this.kind === 'number') block = { kind: 'number', values: this.values!, nulls: this.sawNull || this.lists ? this.nulls : null };
-    else if (this.kind === 'bool') return { kind: 'bool', values: this.bools! };
-    else block = { kind: 'dict', codes: this.codes!, dict: this.dict };
-    if (this.lists) block.mv = this.offsets(sel) as never;
-    return block;
-  }
-
-  /** Multivalue offsets over every position (unselected ones hold none), in position order. */
-  private offsets(sel: Selection): MultiValues<Float64Array> | MultiValues<Int32Array> {
-    const n = this.n, lists = this.lists!;
-    const selected = new Uint8Array(n);
-    for (let k = 0; k < sel.length; k++) selected[sel[k]] = 1;
-    const first = new Int32Array(n + 1);
-    const isNull = (p: number): boolean => (this.kind === 'number' ? this.nulls![p] === 1 : this.codes![p] < 0);
-    let total = 0;
-    for (let p = 0; p < n; p++) {
-      first[p] = total;
-      if (selected[p]) total += lists.get(p)?.length ?? (isNull(p) ? 0 : 1);
-    }
-    first[n] = total;
-    if (this.kind === 'number') {
-      const values = new Float64Array(total);
-      for (let p = 0; p < n; p++) {
-        if (!selected[p]) continue;
-        const list = lists.get(p);
-        if (!list) { if (first[p + 1] > first[p]) values[first[p]] = this.values![p]; continue; }
-        list.forEach((x, j) => {
-          if (typeof x !== 'number') throw new Bail('a number function gave a value blocks do not hold');
-          values[first[p] + j] = x;
-        });
-      }
-      return { first, values };
-    }
-    const values = new Int32Array(total);
-    for (let p = 0; p < n; p++) {
-      if (!selected[p]) continue;
-      const list = lists.get(p);
-      if (!list) { if (first[p + 1] > first[p]) values[first[p]] = this.codes![p]; continue; }
-      list.forEach((x, j) => {
-        const c = this.codeOf(x);
-        if (c < 0) throw new Bail('a list holding null or a list');
-        values[first[p] + j] = c;
-      });
-    }
-    return { first, values };
+    return true;
   }
 }

@@ -157,7 +157,11 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   const out: LayoutColumn[] = layout.map((e, k) => {
     if (e.storedAt >= 0) return { ...stored[e.storedAt], name: e.col.name };
     const g = gathers[k];
-    return { name: e.col.name, type: e.col.type, block: () => { if (!g) throw new Error(`column ${e.col.name} was not gathered`); return g.block(); } };
+    return { name: e.col.name, type: e.col.type, block: () => {
+      // Only what the next STATS reads is gathered: a STATS this path does not run leaves the query to the rows.
+      if (!g) throw new Bail(`column ${e.col.name} was not gathered`);
+      return g.block();
+    } };
   });
   return { layout: out, sel, consumed: i, pages, fused: kernel !== null };
 }
