@@ -89,26 +89,36 @@ function like(e: Expr & { kind: 'like' }, ctx: VecContext, general: VecExpr): Ve
   const [hit, miss] = e.negated ? [FALSE, TRUE] : [TRUE, FALSE];
   const matches = (s: string): number => (tests.some((t) => t(s)) ? hit : miss);
   let buf: Uint8Array | null = null;
-  // Per dictionary entry: 0 not yet tested, else the result plus one.
+  // Per dictionary entry: the result plus one, 0 until a selected row holds it.
   let dict: readonly unknown[] | null = null;
-  let table: number[] = [];
+  let table = new Uint8Array(0);
   return withFallback('boolean', general, (sel) => {
     const b = single(arg, sel);
     if (!b || (b.kind !== 'dict' && b.kind !== 'const')) return null;
     if (b.kind === 'const') return { kind: 'const', value: b.value === null ? null : matches(String(b.value)) === TRUE };
     const out = (buf ??= new Uint8Array(ctx.n));
-    if (b.dict !== dict) { dict = b.dict; table = []; }
-    const codes = b.codes, d = b.dict, t = table;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
-      const i = sel[k];
-      const c = codes[i];
-      if (c < 0) { out[i] = NULL_BOOL; continue; }
-      let r = t[c];
-      if (r === undefined) r = t[c] = matches(String(d[c]));
-      out[i] = r;
+    if (b.dict !== dict || b.dict.length > table.length) {
+      // A computed column's dictionary grows in place: what was tested stays.
+      const grown = new Uint8Array(b.dict.length);
+      if (b.dict === dict) grown.set(table);
+      dict = b.dict;
+      table = grown;
     }
+    likeLoop(b.codes, b.dict, sel, table, out, matches);
     return { kind: 'bool', values: out };
   });
+}
+
+function likeLoop(codes: Int32Array, dict: readonly unknown[], sel: Selection, table: Uint8Array, out: Uint8Array,
+  matches: (s: string) => number): void {
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+    const i = sel[k];
+    const c = codes[i];
+    if (c < 0) { out[i] = NULL_BOOL; continue; }
+    let r = table[c];
+    if (r === 0) r = table[c] = matches(String(dict[c])) + 1;
+    out[i] = r - 1;
+  }
 }
 
 // ---- DATE_TRUNC ----------------------------------------------------------------------------------------
@@ -196,19 +206,43 @@ function caseOf(e: Expr & { kind: 'call' }, ctx: VecContext, type: DataType, gen
   }
   const hasElse = values.length > conds.length;
   const boolean = type === 'boolean';
+  let arms: Uint8Array | null = null;
+  if (conds.length > 254) return null;
   return withFallback(type, general, (sel) => {
-    const cb: ((i: number) => number)[] = [];
-    for (const c of conds) { const b = single(c, sel); if (!b) return null; cb.push(boolView(b)); }
+    const cb: Block[] = [];
+    for (const c of conds) { const b = single(c, sel); if (!b) return null; cb.push(b); }
     const vb: Block[] = [];
     for (const v of values) { const b = single(v, sel); if (!b) return null; vb.push(b); }
     writer.begin();
-    const elseBlock = hasElse ? vb[vb.length - 1] : null;
+    if (!hasElse) vb.push({ kind: 'const', value: null });
+    // A constant arm of a string CASE is looked up in the output dictionary once, not per row.
+    const constCodes = vb.map((b) => (b.kind === 'const' && writer.codes ? writer.codeOf(b.value) : -2));
+    const arm = (arms ??= new Uint8Array(ctx.n));
+    // Each row's arm: the else arm, then every condition from the last to the first, so the first true wins.
+    fillArm(arm, sel, cb.length);
+    for (let j = cb.length - 1; j >= 0; j--) markArm(arm, sel, cb[j], j);
+    const outs = writer.codes;
     for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
-      let from = elseBlock;
-      for (let j = 0; j < cb.length; j++) if (cb[j](i) === TRUE) { from = vb[j]; break; }
-      writer.write(i, from ? valueAt(from, i, boolean) : null);
+      const a = arm[i];
+      const code = constCodes[a];
+      if (code > -2) outs![i] = code;
+      else writer.write(i, valueAt(vb[a], i, boolean));
     }
     return writer.finish(sel);
   });
+}
+
+function fillArm(arm: Uint8Array, sel: Selection, value: number): void {
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) arm[sel[k]] = value;
+}
+
+function markArm(arm: Uint8Array, sel: Selection, cond: Block, j: number): void {
+  if (cond.kind === 'bool') {
+    const v = cond.values;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) arm[i] = j; }
+    return;
+  }
+  const read = boolView(cond);
+  for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (read(i) === TRUE) arm[i] = j; }
 }

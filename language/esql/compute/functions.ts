@@ -101,8 +101,8 @@ class DictionaryMemo {
   private dicts: (readonly unknown[])[] = [];
   private lengths: number[] = [];
   private results: unknown[] = [];
-  /** Per entry: the output dictionary code (dictionary outputs; -1 null), -2 when not a single value. */
-  private codes: number[] = [];
+  /** Per entry: the output dictionary code (dictionary outputs; -1 null), -2 when not a single value, -3 not yet. */
+  private codes = new Int32Array(0);
 
   constructor(private readonly fn: (row: unknown[]) => unknown, private readonly row: unknown[],
     private readonly refs: { at: number; boolean: boolean }[]) {}
@@ -120,9 +120,11 @@ class DictionaryMemo {
     if (dicts.some((b, j) => b.dict !== this.dicts[j] || b.dict.length !== this.lengths[j])) {
       this.dicts = dicts.map((b) => b.dict);
       this.lengths = dicts.map((b) => b.dict.length);
-      this.results = [];
-      this.codes = [];
+      // Preallocated: entries are filled in the order rows meet them, which a growing array would not like.
+      this.results = new Array(size);
+      this.codes = new Int32Array(size).fill(-3);
     }
+    if (dicts.length === 1) { this.runOne(dicts[0], sel, w); return true; }
     const { fn, row, refs, results } = this;
     const outCodes = this.codes;
     const m = dicts.length;
@@ -142,7 +144,7 @@ class DictionaryMemo {
         continue;
       }
       const oc = outCodes[key];
-      if (oc !== undefined && oc > -2) { w.codes![i] = oc; continue; }
+      if (oc > -2) { w.codes![i] = oc; continue; }
       let r = results[key];
       if (r === undefined) {
         for (let j = 0; j < m; j++) { const c = dicts[j].codes[i]; row[refs[j].at] = c < 0 ? null : dicts[j].dict[c]; }
@@ -152,5 +154,26 @@ class DictionaryMemo {
       w.write(i, r);
     }
     return true;
+  }
+
+  /** The same for one column: the common case (TO_LOWER(service), LIKE on a keyword) in a loop of its own. */
+  private runOne(b: Block & { kind: 'dict' }, sel: Selection, w: BlockWriter): void {
+    const { fn, row, results } = this;
+    const outCodes = this.codes, at = this.refs[0].at, codes = b.codes, dict = b.dict, first = b.mv?.first;
+    const outs = w.codes;
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
+      const i = sel[k];
+      if (first && first[i + 1] - first[i] > 1) { row[at] = valueAt(b, i, false); w.write(i, fn(row)); continue; }
+      const key = codes[i] + 1;
+      const oc = outCodes[key];
+      if (oc > -2) { outs![i] = oc; continue; }
+      let r = results[key];
+      if (r === undefined) {
+        row[at] = key === 0 ? null : dict[key - 1];
+        r = results[key] = fn(row) ?? null;
+        outCodes[key] = w.kind === 'dict' ? w.codeOf(r) : -2;
+      }
+      w.write(i, r);
+    }
   }
 }

@@ -147,9 +147,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     total += sel.length;
     if (countOnly) continue;
     gathers.forEach((g, k) => g?.add(layout[k].slot!.block!, sel, base));
-    const abs = new Int32Array(sel.length);
-    for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
-    chunks.push(abs);
+    chunks.push(absolute(sel, base));
   }
   // The identity view serves as a selection of the right length when positions are not read.
   const sel = countOnly ? allPositions(total) : chunks.length === 1 ? chunks[0] : new Int32Array(total);
@@ -164,6 +162,16 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     } };
   });
   return { layout: out, sel, consumed: i, pages, fused: kernel !== null };
+}
+
+/**
+ * A page's positions made absolute. Loops over rows live in plain functions, not in the generator above: V8
+ * cannot optimise a generator in the middle of a loop (no on-stack replacement), only on a later call.
+ */
+function absolute(sel: Selection, base: number): Int32Array {
+  const abs = new Int32Array(sel.length);
+  for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
+  return abs;
 }
 
 /** A view of a stored block over positions [base, end): page positions are 0-based. */
@@ -210,6 +218,8 @@ class Gather {
   private mvFirst: Int32Array | null = null;
   private mvValues: number[] = [];
   private mvTo = 0;
+  /** Every page's `step` while they agree (DATE_TRUNC's results group densely), else null. */
+  private step: number | null | undefined = undefined;
 
   constructor(private readonly n: number, private readonly boolean: boolean) {}
 
@@ -222,6 +232,7 @@ class Gather {
     }
     if (this.constant) { this.mixed = true; return; }
     if (b.kind === 'number') {
+      this.step = this.step === undefined || this.step === b.step ? b.step ?? null : null;
       this.values ??= new Float64Array(this.n);
       const v = b.values, out = this.values;
       for (let k = 0; k < sel.length; k++) out[sel[k] + base] = v[sel[k]];
@@ -276,7 +287,7 @@ class Gather {
     }
     if (this.values) {
       const mv = this.mvFirst ? { first: this.mvFirst, values: Float64Array.from(this.mvValues) } : undefined;
-      return { kind: 'number', values: this.values, nulls: this.nulls, mv } as NumberBlock;
+      return { kind: 'number', values: this.values, nulls: this.nulls, mv, step: this.step ?? undefined } as NumberBlock;
     }
     if (this.bools) return { kind: 'bool', values: this.bools } as BoolBlock;
     if (this.codes) {
