@@ -91,30 +91,25 @@ export class BlockWriter {
       if (selected[p]) total += lists.get(p)?.length ?? (isNull(p) ? 0 : 1);
     }
     first[n] = total;
-    if (this.kind === 'number') {
-      const values = new Float64Array(total);
-      for (let p = 0; p < n; p++) {
-        if (!selected[p]) continue;
-        const list = lists.get(p);
-        if (!list) { if (first[p + 1] > first[p]) values[first[p]] = this.values![p]; continue; }
-        list.forEach((x, j) => {
-          if (typeof x !== 'number') throw new Bail('a number function gave a value blocks do not hold');
-          values[first[p] + j] = x;
-        });
-      }
-      return { first, values };
-    }
-    const values = new Int32Array(total);
+    const values = this.kind === 'number' ? new Float64Array(total) : new Int32Array(total);
     for (let p = 0; p < n; p++) {
       if (!selected[p]) continue;
+      const at = first[p];
       const list = lists.get(p);
-      if (!list) { if (first[p + 1] > first[p]) values[first[p]] = this.codes![p]; continue; }
-      list.forEach((x, j) => {
-        const c = this.codeOf(x);
-        if (c < 0) throw new Bail('a list holding null or a list');
-        values[first[p] + j] = c;
-      });
+      if (list) list.forEach((x, j) => { values[at + j] = this.listValue(x); });
+      else if (first[p + 1] > at) values[at] = this.kind === 'number' ? this.values![p] : this.codes![p];
     }
-    return { first, values };
+    return { first, values } as MultiValues<Float64Array> | MultiValues<Int32Array>;
+  }
+
+  /** One value of a list as the block holds it. */
+  private listValue(x: unknown): number {
+    if (this.kind === 'number') {
+      if (typeof x !== 'number') throw new Bail('a number function gave a value blocks do not hold');
+      return x;
+    }
+    const c = this.codeOf(x);
+    if (c < 0) throw new Bail('a list holding null or a list');
+    return c;
   }
 }

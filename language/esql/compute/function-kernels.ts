@@ -135,14 +135,24 @@ function dateTrunc(e: Expr & { kind: 'call' }, ctx: VecContext, type: DataType, 
   if (!(unit > 0)) return null;
   const arg = compileVector(dateArg, ctx);
   if (!arg || arg.type !== 'date') return null;
+  return numberKernel(type, general, arg, ctx.n, ({ values: src }, out, sel) => {
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src[i] / unit) * unit; }
+  }, unit);
+}
+
+/**
+ * A node mapping one number argument to a number block (nulls stay nulls) with `loop`, its own tight loop, or
+ * the general closure when the argument is not a number block of single values.
+ */
+function numberKernel(type: DataType, general: VecExpr, arg: VecExpr, n: number,
+  loop: (src: NumberBlock, out: Float64Array, sel: Selection) => void, step?: number): VecExpr {
   let values: Float64Array | null = null;
   return withFallback(type, general, (sel) => {
     const b = single(arg, sel);
     if (!b || b.kind !== 'number') return null;
-    const out = (values ??= new Float64Array(ctx.n));
-    const src = b.values;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[i] = Math.floor(src[i] / unit) * unit; }
-    return { kind: 'number', values: out, nulls: b.nulls, step: unit } as NumberBlock;
+    const out = (values ??= new Float64Array(n));
+    loop(b, out, sel);
+    return { kind: 'number', values: out, nulls: b.nulls, step } as NumberBlock;
   });
 }
 
@@ -173,17 +183,11 @@ function round(e: Expr & { kind: 'call' }, ctx: VecContext, type: DataType, gene
   const f = 10 ** d;
   const arg = compileVector(e.args[0], ctx);
   if (!arg || arg.type !== 'double') return null;
-  let values: Float64Array | null = null;
-  return withFallback(type, general, (sel) => {
-    const b = single(arg, sel);
-    if (!b || b.kind !== 'number') return null;
-    const out = (values ??= new Float64Array(ctx.n));
-    const src = b.values, nulls = b.nulls;
+  return numberKernel(type, general, arg, ctx.n, ({ values: src, nulls }, out, sel) => {
     for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
       const i = sel[k];
       if (!(nulls && nulls[i])) out[i] = roundDouble(src[i], d, f);
     }
-    return { kind: 'number', values: out, nulls };
   });
 }
 
