@@ -2,7 +2,7 @@
 // `EVAL x = a * 2 | WHERE x > 3000 | STATS COUNT(*)` reads each row once (arithmetic, its overflow check, the
 // comparison and the count in one pass) instead of making one pass per expression node. It supports a subset
 // of what expressions.ts does (numbers, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, keyword
-// comparisons with a constant); for anything else the caller runs the node-by-node path. Every node keeps the
+// comparisons with a constant, IN lists of constants); for anything else the caller runs the node-by-node path. Every node keeps the
 // node-by-node path's meaning exactly: its type, three-valued logic, and Bail where a row would fail.
 //
 // Safety of the generated code: the source is assembled only from this file's own tokens — local names it
@@ -221,10 +221,64 @@ function node(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: Layou
       g.body.push(`const b${k} = ${e.negated ? '+!' : '+'}(${isNull});`);
       return { kind: 'bool', b: `b${k}` };
     }
+    case 'in': {
+      const a = sub(e.arg);
+      return a && inList(e, a, g, scratch);
+    }
     default:
       void want;
       return null;
   }
+}
+
+/** Most constants an IN list compiles to a chain of comparisons (a longer list runs node by node). */
+const MAX_IN = 16;
+
+/**
+ * `x [NOT] IN (constants)` as the node-by-node path's inList: null for a null x, a match true (false negated),
+ * no match false (true negated) or null when the list holds a null. Numbers compare with a chain of `===`
+ * against values passed in `io`; a keyword column looks its code up in a per-entry result table.
+ */
+function inList(e: Expr & { kind: 'in' }, a: Value, g: Gen, scratch: ExprCompiler): Value | null {
+  if (e.list.length > MAX_IN || (a.kind !== 'num' && a.kind !== 'dict') || (a.kind === 'num' && a.type === 'boolean')) return null;
+  const isDateArg = a.kind === 'num' && a.type === 'date';
+  const values: (number | string)[] = [];
+  let sawNull = false;
+  for (const item of e.list) {
+    let c;
+    try {
+      c = scratch.compile(item, []);
+    } catch {
+      return null;
+    }
+    if (!c.constant || columnsOf(item).size > 0) return null;
+    let v = c.constant.value;
+    if (v === null) { sawNull = true; continue; }
+    if (a.kind === 'dict') {
+      if (!isString(c.type) || typeof v !== 'string') return null;
+    } else if (isDateArg && isString(c.type) && typeof v === 'string') {
+      try {
+        v = toDatetime(v, 'keyword');
+      } catch {
+        return null;
+      }
+    } else if ((c.type === 'date') !== isDateArg || !(NUMERIC.has(c.type) || c.type === 'date')) return null;
+    if (a.kind === 'num' && (typeof v !== 'number' || !Number.isFinite(v))) return null;
+    values.push(v as number | string);
+  }
+  const hit = e.negated ? 0 : 1;
+  const miss = sawNull ? 2 : e.negated ? 1 : 0;
+  const k = g.local();
+  if (a.kind === 'dict') {
+    const wanted = new Set(values);
+    const table = Uint8Array.from(a.dict, (d) => (wanted.has(String(d)) ? hit : miss));
+    g.body.push(`const c${k} = ${a.codes}[i];`, `const b${k} = c${k} < 0 ? 2 : ${g.arg(table)}[c${k}];`);
+    return { kind: 'bool', b: `b${k}` };
+  }
+  const tests = values.map((v) => `${a.v} === ${g.arg(v)}`).join(' || ');
+  const found = tests ? `(${tests}) ? ${hit} : ${miss}` : `${miss}`;
+  g.body.push(`const b${k} = ${a.n ? `${a.n} === 1 ? 2 : ` : ''}${found};`);
+  return { kind: 'bool', b: `b${k}` };
 }
 
 /** A stored column read at row i: numbers (and booleans stored as 0/1) with their null mask, keywords as codes. */

@@ -31,6 +31,8 @@ const LOGS: Case[] = [
   { q: 'FROM logs | STATS c = COUNT(*), a = AVG(n), s = SUM(d)', path: 'columnar' },
   { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*), s = SUM(n)', path: 'columnar' },
   { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*) BY k', path: 'columnar' },
+  // no row kept, grouped by a number: no value to size a dense table by
+  { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*) BY small', path: 'columnar' },
   { q: 'FROM logs | STATS c = COUNT(*) BY k, ok', path: 'columnar', unordered: true },
   { q: 'FROM logs | WHERE d > 10.5 AND d <= 300 | STATS a = AVG(d), mn = MIN(d), mx = MAX(d) BY small', path: 'columnar', unordered: true },
   { q: 'FROM logs | EVAL big2 = n * 100000000000 | WHERE big2 > 0 | STATS c = COUNT(*), m = MAX(big2)', path: 'columnar' },
@@ -202,6 +204,10 @@ const FUSED: Case[] = [
   { q: 'FROM logs | WHERE small > 2 | EVAL e = n * small | WHERE e > 1000 | KEEP id, e | SORT id | LIMIT 25', path: 'columnar', fused: true },
   { q: 'FROM logs | WHERE n == small OR d < n | STATS c = COUNT(*)', path: 'columnar', fused: true },
   { q: 'FROM logs | RENAME n AS m | EVAL x = m * 3 | KEEP x, id | WHERE x > 0 | SORT id | LIMIT 10', path: 'columnar', fused: true },
+  // IN lists of constants: numbers, dates given as text, keywords, a null in the list, NOT IN
+  { q: 'FROM logs | WHERE small IN (1, 3, 5) OR n NOT IN (100, -20) AND d IN (1.5, 2.0, null) | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE k IN ("beta", "Beta", "éta") AND t NOT IN ("2024-01-03T00:00:00Z", null) | STATS c = COUNT(*) BY small', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | WHERE k NOT IN ("alpha", "zeta") AND id IN (3, 4, 5, 6, 70, 71, 72) | KEEP id, k | SORT id', path: 'columnar', fused: true },
   // a null literal (type null) is not fused: node by node
   { q: 'FROM logs | WHERE k == null OR n > null | STATS c = COUNT(*)', path: 'columnar' },
   { q: 'FROM logs | EVAL x = id * 1000000 | WHERE x > 10 | STATS c = COUNT(*)', path: 'columnar', fused: true },
