@@ -244,7 +244,7 @@ function fillArm(arm: Uint8Array, sel: Selection, value: number): void {
 function markArm(arm: Uint8Array, sel: Selection, cond: Block, j: number): void {
   if (cond.kind === 'bool') {
     const v = cond.values;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) arm[i] = j; }
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const t = +(v[i] === TRUE); arm[i] = t * j + (1 - t) * arm[i]; }
     return;
   }
   const read = boolView(cond);

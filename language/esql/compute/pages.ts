@@ -197,7 +197,8 @@ export function keepTrueInto(sel: Selection, b: Block, out: Int32Array): Selecti
   let m = 0;
   if (b.kind === 'bool') {
     const v = b.values;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
+    // branch-free: every position is written, and kept by moving on
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[m] = i; m += +(v[i] === TRUE); }
     return out.subarray(0, m);
   }
   const read = boolView(b);
