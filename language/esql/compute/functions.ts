@@ -2,9 +2,10 @@
 // LIKE / RLIKE, a cast, `=~`, a negation, an IN list holding columns) runs as the row compiler's own closure,
 // position by position over the blocks of the columns it reads, and writes a block of its type. So nulls,
 // multivalues, CASE's laziness and every function's quirks are the row engine's by construction. A closure that
-// reads one keyword column runs once per dictionary entry (in the order the rows first meet them, so the
-// warnings recorded are the ones the rows would record), not once per row.
-// Warnings go to a sink per node; columnar.ts keeps them only when they are the row engine's (see settle).
+// reads keyword columns only runs once per dictionary entry (per combination of entries), in the order the rows
+// first meet them, so the warnings recorded are the ones the rows would record. Warnings go to a sink per node;
+// columnar.ts keeps them only when they are the row engine's (settleWarnings). function-kernels.ts has faster
+// loops for a few functions.
 import { Expr, columnsOf, exprChildren } from '../ast';
 import { ExprCompiler, Warnings } from '../compile';
 import { DataType } from '../types';
