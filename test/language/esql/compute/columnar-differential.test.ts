@@ -84,6 +84,10 @@ const FUNCS: Case[] = [
   { q: 'FROM logs | EVAL x = CONCAT(k, txt) | WHERE x LIKE "*eta*" | EVAL y = LENGTH(x) | STATS c = COUNT(*) BY x, y', path: 'columnar', unordered: true },
   { q: 'FROM logs | EVAL l = TO_LOWER(k) | SORT l DESC, id | LIMIT 30 | KEEP id, l', path: 'columnar' },
   { q: 'FROM logs | STATS c = COUNT(*), m = MAX(LENGTH(txt)), s = SUM(ABS(n)) BY u = TO_UPPER(k)', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL ip = TO_IP(CONCAT("10.0.", TO_STRING(small), ".1")) | STATS c = COUNT(*) BY ip', path: 'columnar', unordered: true },
+  // SORT by an ip is the row engine's (topn.ts orders numbers and strings)
+  { q: 'FROM logs | EVAL ip = TO_IP(CONCAT("10.", TO_STRING(small), ".0.1")) | SORT ip DESC, id | KEEP id, ip | LIMIT 20', path: 'rows' },
+  { q: 'FROM logs | EVAL h = HASH("md5", k), x = MV_APPEND(k, txt) | KEEP id, h, x | SORT id', path: 'columnar' },
   // an EVAL column the STATS after it does not read, and a STATS this path does not run: the row engine
   { q: 'FROM logs | EVAL l = SUBSTRING(k, 0, 1) | STATS v = MV_SORT(VALUES(n)) BY k | SORT k', path: 'rows' },
   // the specialised loops (function-kernels.ts): LIKE with `*`, DATE_TRUNC by a fixed length, ROUND of doubles, CASE
