@@ -2,7 +2,8 @@
 // `EVAL x = a * 2 | WHERE x > 3000 | STATS COUNT(*)` reads each row once (arithmetic, its overflow check, the
 // comparison and the count in one pass) instead of making one pass per expression node. It supports a subset
 // of what expressions.ts does (numbers, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, keyword
-// comparisons with a constant, IN lists of constants); for anything else the caller runs the node-by-node path. Every node keeps the
+// comparisons with a constant, IN lists of constants, functions of one keyword column as a table per dictionary
+// entry); for anything else the caller runs the node-by-node path. Every node keeps the
 // node-by-node path's meaning exactly: its type, three-valued logic, and Bail where a row would fail.
 //
 // Safety of the generated code: the source is assembled only from this file's own tokens — local names it
@@ -19,6 +20,7 @@ import { toDatetime } from '../values';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block } from './blocks';
 import type { LayoutColumn } from './expressions';
+import { dictionaryTable } from './dictionary-tables';
 
 /** A compiled run of steps: `run` processes page [base, end) and leaves the EVAL results it was asked for. */
 export interface FusedKernel {
@@ -226,9 +228,38 @@ function node(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: Layou
       return a && inList(e, a, g, scratch);
     }
     default:
-      void want;
-      return null;
+      return dictionaryFunction(e, cols, g, scratch, stored, storedArgs, want);
   }
+}
+
+const MAX_TABLE = 1 << 16;
+
+/**
+ * Any other expression of one stored keyword column (LIKE, STARTS_WITH, LENGTH, ...) whose closure warns for no
+ * dictionary entry: a table per code (dictionary-tables.ts), read by the row's code.
+ */
+function dictionaryFunction(e: Expr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[],
+  storedArgs: Map<number, Value | null>, want: DataType): Value | null {
+  const names = [...columnsOf(e)];
+  if (names.length !== 1) return null;
+  let at = -1;
+  for (let k = cols.length - 1; k >= 0 && at < 0; k--) if (cols[k].name === names[0]) at = k;
+  const col = cols[at];
+  if (!col || col.src.kind !== 'stored') return null;
+  const v = storedColumn(col.src.at, col.type, g, stored, storedArgs);
+  // A dictionary nearly as long as the index (a text field) costs more as a table than the node path's memo.
+  if (!v || v.kind !== 'dict' || v.dict.length > MAX_TABLE) return null;
+  const t = dictionaryTable(e, cols.map((c) => ({ name: c.name, type: c.type })), at, v.dict, scratch, want);
+  if (!t) return null;
+  const k = g.local();
+  g.body.push(`const c${k} = ${v.codes}[i] + 1;`);
+  if (t.kind === 'bool') {
+    g.body.push(`const b${k} = ${g.arg(t.table)}[c${k}];`);
+    return { kind: 'bool', b: `b${k}` };
+  }
+  g.body.push(`const v${k} = ${g.arg(t.values)}[c${k}];`);
+  if (t.nulls) g.body.push(`const n${k} = ${g.arg(t.nulls)}[c${k}];`);
+  return { kind: 'num', type: want, v: `v${k}`, n: t.nulls ? `n${k}` : null };
 }
 
 /** Most constants an IN list compiles to a chain of comparisons (a longer list runs node by node). */

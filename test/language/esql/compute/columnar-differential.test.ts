@@ -212,6 +212,12 @@ const FUSED: Case[] = [
   { q: 'FROM logs | WHERE small IN (1, 3, 5) OR n NOT IN (100, -20) AND d IN (1.5, 2.0, null) | STATS c = COUNT(*)', path: 'columnar', fused: true },
   { q: 'FROM logs | WHERE k IN ("beta", "Beta", "éta") AND t NOT IN ("2024-01-03T00:00:00Z", null) | STATS c = COUNT(*) BY small', path: 'columnar', unordered: true, fused: true },
   { q: 'FROM logs | WHERE k NOT IN ("alpha", "zeta") AND id IN (3, 4, 5, 6, 70, 71, 72) | KEEP id, k | SORT id', path: 'columnar', fused: true },
+  // functions of one keyword column: a table per dictionary entry in the loop
+  { q: 'FROM logs | WHERE k LIKE "*eta" AND n > 100 OR STARTS_WITH(txt, "al") | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | EVAL len = LENGTH(k), up = TO_UPPER(k) LIKE "B*" | WHERE len > 4 OR up | STATS c = COUNT(*), s = SUM(len) BY up', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | WHERE LENGTH(txt) * 2 > small + 15 | KEEP id | SORT id | LIMIT 30', path: 'columnar', fused: true },
+  // ... unless an entry warns: node by node, which warns only for entries the rows hold
+  { q: 'FROM logs | WHERE TO_INTEGER(k) IS NULL AND n > 0 | STATS c = COUNT(*)', path: 'columnar' },
   // a null literal (type null) is not fused: node by node
   { q: 'FROM logs | WHERE k == null OR n > null | STATS c = COUNT(*)', path: 'columnar' },
   { q: 'FROM logs | EVAL x = id * 1000000 | WHERE x > 10 | STATS c = COUNT(*)', path: 'columnar', fused: true },
