@@ -6,6 +6,7 @@
 import type { Expr } from '../ast';
 import { Column, ExprCompiler, Warnings } from '../compile';
 import { DataType } from '../types';
+import { closureSafe } from './functions';
 
 /** Results per code + 1 (index 0 is null): three-valued booleans, or numbers with a null mask. */
 export type DictionaryTable =
@@ -16,6 +17,7 @@ export function dictionaryTable(e: Expr, columns: Column[], at: number, dict: re
   want: DataType): DictionaryTable | null {
   const bool = want === 'boolean';
   if (!bool && want !== 'integer' && want !== 'long' && want !== 'double' && want !== 'date') return null;
+  if (!closureSafe(e, scratch.env.registry)) return null;
   const sink = new Warnings(scratch.env.query);
   const compiler = new ExprCompiler({ ...scratch.env, warnings: sink, failures: [] });
   let fn: (row: unknown[]) => unknown;

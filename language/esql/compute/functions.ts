@@ -9,6 +9,7 @@
 import { Expr, columnsOf, exprChildren } from '../ast';
 import { ExprCompiler, Warnings } from '../compile';
 import { DataType } from '../types';
+import type { FunctionRegistry } from '../registry';
 import { Bail, Block, Selection, multiAt, valueAt } from './blocks';
 import { LayoutColumn, VecContext, VecExpr, layoutColumns } from './expressions';
 import { BlockWriter, outputKind } from './function-blocks';
@@ -29,19 +30,19 @@ export class FunctionSinks {
 }
 
 /** False when the expression holds something whose closure sees more than its named columns' values. */
-function closureSafe(e: Expr, ctx: VecContext): boolean {
+export function closureSafe(e: Expr, registry: FunctionRegistry): boolean {
   if (e.kind === 'call') {
-    const f = ctx.scratch.env.registry.lookup(e.name);
+    const f = registry.lookup(e.name);
     if (!f || f.kind !== 'scalar' || f.compileCall || f.readsEveryField) return false;
   }
-  return exprChildren(e).every((c) => closureSafe(c, ctx));
+  return exprChildren(e).every((c) => closureSafe(c, registry));
 }
 
 /** `e` as the row compiler's closure over blocks, or null (the caller then hands the query back). */
 export function compileFunction(e: Expr, ctx: VecContext, type: DataType): VecExpr | null {
   const sinks = ctx.sinks;
   const kind = outputKind(type);
-  if (!sinks || !kind || e.kind === 'column' || e.kind === 'literal' || e.kind === 'param' || !closureSafe(e, ctx)) return null;
+  if (!sinks || !kind || e.kind === 'column' || e.kind === 'literal' || e.kind === 'param' || !closureSafe(e, ctx.scratch.env.registry)) return null;
   const sink = new Warnings(sinks.query);
   const compiler = new ExprCompiler({ ...ctx.scratch.env, warnings: sink, failures: [] });
   let c;
