@@ -63,6 +63,25 @@ export class Warnings {
   list(): string[] {
     return [...this.entries.values()].flatMap((e) => [e.header, ...e.causes]);
   }
+
+  /** How many expressions recorded evaluation failures (notes not counted). */
+  failures(): number {
+    let n = 0;
+    for (const key of this.entries.keys()) if (/^\d+:\d+$/.test(key)) n++;
+    return n;
+  }
+
+  /**
+   * Takes in what another sink recorded, as if recorded here in the same order (the vectorised path evaluates
+   * into a sink of its own and keeps its warnings only when its run stands).
+   */
+  absorb(other: Warnings): void {
+    for (const [key, e] of other.entries) {
+      const mine = this.entries.get(key);
+      if (!mine) { this.entries.set(key, { header: e.header, causes: [...e.causes] }); continue; }
+      for (const c of e.causes) if (mine.causes.length < 20 && !mine.causes.includes(c)) mine.causes.push(c);
+    }
+  }
 }
 
 export interface CompileEnv {

@@ -160,11 +160,42 @@ export async function run(options: { docs?: number } = {}): Promise<void> {
         duck: 'SELECT COUNT(*), (ts // 3600000) * 3600000 AS h FROM logs GROUP BY h',
       },
       {
-        // Not pushed down (CONCAT runs in JavaScript): the cost of the row engine itself; no target.
-        name: 'EVAL CONCAT | STATS BY it (JavaScript path, informational)',
+        // Not pushed down (CONCAT runs in JavaScript): on the row engine, the cost of the engine itself.
+        name: 'EVAL CONCAT | STATS BY it (informational)',
         esql: 'FROM logs | EVAL k = CONCAT(service, "/", level) | STATS c = COUNT(*) BY k',
         sql: `SELECT COUNT(*), ${col('service')} || '/' || ${col('level')} AS k FROM "${table}" GROUP BY k`,
         duck: "SELECT COUNT(*), service || '/' || level AS k FROM logs GROUP BY k",
+      },
+      // Functions on the columnar path (compute/functions.ts), informational beside DuckDB.
+      {
+        name: 'EVAL TO_LOWER(service) | STATS BY it (informational)',
+        esql: 'FROM logs | EVAL l = TO_LOWER(service) | STATS c = COUNT(*) BY l',
+        sql: `SELECT COUNT(*), lower(${col('service')}) AS l FROM "${table}" GROUP BY l`,
+        duck: 'SELECT COUNT(*), lower(service) AS l FROM logs GROUP BY l',
+      },
+      {
+        name: 'WHERE message LIKE "*99*" | STATS COUNT (informational)',
+        esql: 'FROM logs | WHERE message LIKE "*99*" | STATS c = COUNT(*)',
+        sql: `SELECT COUNT(*) FROM "${table}" WHERE ${col('message')} GLOB '*99*'`,
+        duck: "SELECT COUNT(*) FROM logs WHERE message LIKE '%99%'",
+      },
+      {
+        name: 'EVAL DATE_TRUNC(1 hour) | STATS BY it (informational)',
+        esql: 'FROM logs | EVAL d = DATE_TRUNC(1 hour, @timestamp) | STATS c = COUNT(*) BY d | LIMIT 10000',
+        sql: `SELECT COUNT(*), (${col('@timestamp')} / 3600000) * 3600000 AS d FROM "${table}" GROUP BY d`,
+        duck: 'SELECT COUNT(*), (ts // 3600000) * 3600000 AS d FROM logs GROUP BY d',
+      },
+      {
+        name: 'EVAL CASE | STATS BY it (informational)',
+        esql: 'FROM logs | EVAL s = CASE(duration_ms > 1000, "slow", duration_ms > 100, "ok", "fast") | STATS c = COUNT(*) BY s',
+        sql: `SELECT COUNT(*), CASE WHEN ${col('duration_ms')} > 1000 THEN 'slow' WHEN ${col('duration_ms')} > 100 THEN 'ok' ELSE 'fast' END AS s FROM "${table}" GROUP BY s`,
+        duck: "SELECT COUNT(*), CASE WHEN duration_ms > 1000 THEN 'slow' WHEN duration_ms > 100 THEN 'ok' ELSE 'fast' END AS s FROM logs GROUP BY s",
+      },
+      {
+        name: 'EVAL ROUND(duration_ms / 7.0, 1) | STATS MAX (informational)',
+        esql: 'FROM logs | EVAL r = ROUND(duration_ms / 7.0, 1) | STATS m = MAX(r)',
+        sql: `SELECT MAX(ROUND(${col('duration_ms')} / 7.0, 1)) FROM "${table}"`,
+        duck: 'SELECT MAX(ROUND(duration_ms / 7.0, 1)) FROM logs',
       },
     ];
     // The columnar path: each case first on a store just opened on the file (cold: the columns it reads are

@@ -136,7 +136,8 @@ function keyIds(g: GroupInput, sel: Selection): KeyIds {
         if (whole && !Number.isInteger(v / step)) whole = false;
       }
       const span = (max - min) / step;
-      if (whole && span < DENSE_LIMIT) {
+      // (no non-null value selected: span is -Infinity and the Map below serves)
+      if (whole && span >= 0 && span < DENSE_LIMIT) {
         const table = new Int32Array(span + 1).fill(-1);
         for (let k = 0, kEnd = sel.length; k < kEnd; k++) {
           const i = sel[k];

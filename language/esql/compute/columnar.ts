@@ -20,6 +20,7 @@ import { Bail, Block, ColumnNeeded, NumberBlock, Selection, SnapshotChanged, all
 import { LayoutColumn, VecContext, VecExpr, compileVector } from './expressions';
 import { AggFn, AggInput, GroupInput, hashAggregate } from './aggregate';
 import { SortKey, sortSelection } from './topn';
+import { FunctionSinks } from './functions';
 import { keepTrueInto, runPaged } from './pages';
 import { Steps, runInSlices, runNow } from './slices';
 
@@ -166,8 +167,10 @@ function* runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, en
         },
       };
     });
-    const result = yield* run(physical.steps, physical.operators, layout, snap.length, env);
+    const sinks = new FunctionSinks(env.query);
+    const result = yield* run(physical.steps, physical.operators, layout, snap.length, env, sinks);
     if (!result) { columnarCounters.declined++; return undefined; }
+    settleWarnings(sinks, result, physical.steps.slice(result.consumed), env);
     columnarCounters.runs++;
     columnarCounters.commands += result.consumed;
     let stream: Iterable<Row> = result.rows;
@@ -187,17 +190,39 @@ function* runColumnar({ scan, physical }: ColumnarPlan, catalog: EsqlCatalog, en
 
 interface Prefix {
   rows: Iterable<Row>;
+  /** How many rows `rows` holds. */
+  count: number;
   /** Steps (and operators) already applied: the row operators run the rest. */
   consumed: number;
+  /** True when the last step applied was a STATS (it read every row before the rest runs). */
+  aggregated?: boolean;
 }
 
-function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv): Steps<Prefix | undefined> {
+/**
+ * Keeps the warnings function nodes recorded when they are exactly the row engine's, else Bail (the row engine
+ * runs the query). The row engine pulls rows one at a time through every step, so its warnings are ours only
+ * when one node warned (no interleaving to reproduce), every row it evaluated would have been pulled (no LIMIT
+ * cut the rows afterwards), and the row operators after this run cannot warn in between.
+ */
+function settleWarnings(sinks: FunctionSinks, prefix: Prefix, rest: UnaryPlan[], env: CompileEnv): void {
+  if (sinks.failing() > 0) {
+    if (sinks.failing() > 1 || sinks.truncated) throw new Bail('function warnings the row engine would interleave');
+    if (!prefix.aggregated) {
+      for (const step of rest) {
+        if (step.kind === 'limit' ? step.count < prefix.count : step.kind !== 'project') throw new Bail('function warnings before row steps');
+      }
+    }
+  }
+  for (const w of sinks.list) env.warnings.absorb(w);
+}
+
+function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: number, env: CompileEnv, sinks: FunctionSinks): Steps<Prefix | undefined> {
   const scratch = new ExprCompiler({ ...env, failures: [] });
   let layout = layout0;
   let sel: Selection = allPositions(n);
   let i = 0;
   // Leading WHERE / EVAL / KEEP steps run fused, page by page; the steps after them over whole-index blocks.
-  const paged = pagesEnabled ? yield* runPaged(steps, ops, layout0, n, scratch, sameColumns) : undefined;
+  const paged = pagesEnabled ? yield* runPaged(steps, ops, layout0, n, scratch, sameColumns, sinks) : undefined;
   if (paged) {
     ({ layout, sel } = paged);
     i = paged.consumed;
@@ -208,7 +233,7 @@ function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: n
   for (; i < steps.length; i++, yield) {
     const step = steps[i];
     const op = ops[i];
-    const ctx: VecContext = { scratch, layout, n };
+    const ctx: VecContext = { scratch, layout, n, sinks };
     switch (step.kind) {
       case 'filter': {
         const c = compileVector(step.condition, ctx);
@@ -219,9 +244,9 @@ function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: n
       case 'eval': {
         let next = layout;
         for (const f of step.fields) {
-          const c = compileVector(f.expr, { scratch, layout: next, n });
+          const c = compileVector(f.expr, { scratch, layout: next, n, sinks });
           if (!c) break loop;
-          const block = c.eval(sel);
+          const block = valuesOf(c, sel);
           next = [...next.filter((l) => l.name !== f.name), { name: f.name, type: c.type, block: () => block }];
         }
         if (!sameColumns(next, op.columns)) break loop;
@@ -250,12 +275,15 @@ function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: n
         break;
       }
       case 'limit':
-        if (sel.length > step.count) sel = sel.slice(0, Math.max(0, step.count));
+        if (sel.length > step.count) {
+          if (sinks.failing() > 0) sinks.truncated = true;
+          sel = sel.slice(0, Math.max(0, step.count));
+        }
         break;
       case 'aggregate': {
-        const rows = yield* stats(step.command, op, { scratch, layout, n }, sel, env);
+        const rows = yield* stats(step.command, op, { scratch, layout, n, sinks }, sel, env);
         if (!rows) break loop;
-        return { rows, consumed: i + 1 };
+        return { rows, count: rows.length, consumed: i + 1, aggregated: true };
       }
       default:
         break loop;
@@ -263,7 +291,7 @@ function* run(steps: UnaryPlan[], ops: Operator[], layout0: LayoutColumn[], n: n
   }
   if (i === 0) return undefined;
   if (!sameColumns(layout, ops[i - 1].columns)) return undefined;
-  return { rows: materialize(layout, sel), consumed: i };
+  return { rows: materialize(layout, sel), count: sel.length, consumed: i };
 }
 
 function sameColumns(layout: LayoutColumn[], columns: Column[]): boolean {

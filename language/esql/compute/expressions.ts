@@ -1,13 +1,14 @@
 // The vectorised expression compiler: an ES|QL expression over blocks, for the forms scans need most —
-// constants, columns, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, IN. Anything else gives null
-// (not supported) and the row engine runs the query. Each node's type is the one the analyser gave it (the
-// typed tree, plan/typed.ts), and a row that would fail there (overflow, division by zero) stops the
-// vectorised run (Bail).
+// constants, columns, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, IN. Anything else runs as the row
+// compiler's closure over blocks (functions.ts), or gives null (not supported) and the row engine runs the
+// query. Each node's type is the one the analyser gave it (the typed tree, plan/typed.ts), and a row that would
+// fail there (overflow, division by zero) stops the vectorised run (Bail).
 import { Column, ExprCompiler } from '../compile';
 import { TypedExpr } from '../plan/typed';
 import { DataType, INT_MAX, INT_MIN, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block, BoolBlock, FALSE, NULL_BOOL, NumberBlock, Selection, TRUE, multiAt } from './blocks';
+import { FunctionSinks, compileFunction } from './functions';
 
 /** A column of the current layout: its name, type and block (read on first use). */
 export interface LayoutColumn {
@@ -24,6 +25,8 @@ export interface VecContext {
   layout: LayoutColumn[];
   /** Positions in the snapshot (blocks are this long). */
   n: number;
+  /** Where function nodes record warnings (functions.ts); without it, functions are not compiled here. */
+  sinks?: FunctionSinks;
 }
 
 export interface VecExpr {
@@ -44,8 +47,8 @@ export function layoutColumns(layout: LayoutColumn[]): Column[] {
 
 export function compileVector(e: TypedExpr, ctx: VecContext): VecExpr | null {
   const v = compileNode(e, ctx);
-  // A layout column of another type than the analyser saw (never expected): the row engine runs the query.
-  return v && v.type === e.type ? v : null;
+  // Anything without a node of its own runs as the row compiler's closure over blocks (functions.ts).
+  return v && v.type === e.type ? v : compileFunction(e, ctx, e.type);
 }
 
 function compileNode(e: TypedExpr, ctx: VecContext): VecExpr | null {
@@ -299,9 +302,9 @@ function comparison(op: CmpOp, l: VecExpr, r: VecExpr, n: number): VecExpr | nul
       // The result for less, equal, greater: a table lookup instead of a call per row.
       const table = new Uint8Array([test(-1) ? TRUE : FALSE, test(0) ? TRUE : FALSE, test(1) ? TRUE : FALSE]);
       if (av && !an && !bv && !bn) {
-        // column against a constant without nulls: the common WHERE shape
-        const lt = table[0], eq = table[1], gt = table[2];
-        for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const x = av[i]; out[i] = x < bc ? lt : x > bc ? gt : eq; }
+        // column against a constant without nulls: the common WHERE shape, without a branch per row (on
+        // random data a mispredicted branch costs more than the rest of the loop)
+        for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; const x = av[i]; out[i] = table[1 + +(x > bc) - +(x < bc)]; }
         return { kind: 'bool', values: out };
       }
       for (let k = 0, kEnd = sel.length; k < kEnd; k++) {

@@ -2,7 +2,8 @@
 // `EVAL x = a * 2 | WHERE x > 3000 | STATS COUNT(*)` reads each row once (arithmetic, its overflow check, the
 // comparison and the count in one pass) instead of making one pass per expression node. It supports a subset
 // of what expressions.ts does (numbers, + - * / %, comparisons, AND / OR / NOT, IS [NOT] NULL, keyword
-// comparisons with a constant); for anything else the caller runs the node-by-node path. Every node keeps the
+// comparisons with a constant, IN lists of constants, functions of one keyword column as a table per dictionary
+// entry); for anything else the caller runs the node-by-node path. Every node keeps the
 // node-by-node path's meaning exactly: its type, three-valued logic, and Bail where a row would fail.
 //
 // Safety of the generated code: the source is assembled only from this file's own tokens — local names it
@@ -12,11 +13,15 @@
 // One source therefore serves every query of the same shape, and compiled functions are cached by their source
 // (V8 keeps them optimised from one query to the next).
 import type { UnaryPlan } from '../plan/logical';
+import { columnsOf } from '../ast';
 import { TypedExpr } from '../plan/typed';
+import type { ExprCompiler } from '../compile';
+import { toDatetime } from '../values';
 import { DataType, isString } from '../types';
 import { compareUtf8 } from '../../store/mapping';
 import { Bail, Block } from './blocks';
 import type { LayoutColumn } from './expressions';
+import { dictionaryTable } from './dictionary-tables';
 
 /** A compiled run of steps: `run` processes page [base, end) and leaves the EVAL results it was asked for. */
 export interface FusedKernel {
@@ -95,7 +100,7 @@ class Gen {
  * node this file does not compile. `wanted[q]` says whether EVAL field q's values must be written for later
  * steps; with `countOnly` kept positions are only counted.
  */
-export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], pageSize: number,
+export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], scratch: ExprCompiler, pageSize: number,
   wanted: boolean[], countOnly: boolean): FusedKernel | null {
   const g = new Gen();
   let cols: Col[] = stored.map((s, at) => ({ name: s.name, type: s.type, src: { kind: 'stored', at } }));
@@ -108,13 +113,13 @@ export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], pageSize: 
   let keep = countOnly ? 'm++;' : 'sel[m++] = i - base;';
   for (const [at, step] of steps.entries()) {
     if (step.kind === 'filter') {
-      const c = compile(step.condition, cols, g, stored, storedArgs);
+      const c = compile(step.condition, cols, g, scratch, stored, storedArgs);
       if (!c || c.kind !== 'bool') return null;
       if (at === last) keep = `${countOnly ? '' : 'sel[m] = i - base; '}m += +(${c.b} === 1);`;
       else g.body.push(`if (${c.b} !== 1) continue;`);
     } else if (step.kind === 'eval') {
       for (const f of step.fields) {
-        const c = compile(f.expr, cols, g, stored, storedArgs);
+        const c = compile(f.expr, cols, g, scratch, stored, storedArgs);
         if (!c || (c.kind !== 'num' && c.kind !== 'bool')) return null;
         const type = c.kind === 'num' ? c.type : 'boolean';
         if (wanted[field]) {
@@ -160,17 +165,17 @@ export function fuseSteps(steps: UnaryPlan[], stored: LayoutColumn[], pageSize: 
 }
 
 /** `e` as generated code, of the type the analyser gave it (null when this file does not compile it). */
-function compile(e: TypedExpr, cols: Col[], g: Gen, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
+function compile(e: TypedExpr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
   const want = e.type;
-  const v = node(e, cols, g, stored, storedArgs);
+  const v = node(e, cols, g, scratch, stored, storedArgs);
   if (!v) return null;
   const type = v.kind === 'num' ? v.type : v.kind === 'bool' ? 'boolean' : null;
   // Strings and dictionary columns are only operands of comparisons: their row type is checked by the caller.
   return type === null ? (isString(want) ? v : null) : type === want ? v : null;
 }
 
-function node(e: TypedExpr, cols: Col[], g: Gen, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
-  const sub = (x: TypedExpr): Value | null => compile(x, cols, g, stored, storedArgs);
+function node(e: TypedExpr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[], storedArgs: Map<number, Value | null>): Value | null {
+  const sub = (x: TypedExpr): Value | null => compile(x, cols, g, scratch, stored, storedArgs);
   if (e.constant) return constant(e, g);
   switch (e.kind) {
     case 'column': {
@@ -210,9 +215,90 @@ function node(e: TypedExpr, cols: Col[], g: Gen, stored: LayoutColumn[], storedA
       g.body.push(`const b${k} = ${e.negated ? '+!' : '+'}(${isNull});`);
       return { kind: 'bool', b: `b${k}` };
     }
+    case 'in': {
+      const a = sub(e.arg);
+      return a && inList(e, a, g);
+    }
     default:
-      return null;
+      return dictionaryFunction(e, cols, g, scratch, stored, storedArgs);
   }
+}
+
+const MAX_TABLE = 1 << 16;
+
+/**
+ * Any other expression of one stored keyword column (LIKE, STARTS_WITH, LENGTH, ...) whose closure warns for no
+ * dictionary entry: a table per code (dictionary-tables.ts), read by the row's code.
+ */
+function dictionaryFunction(e: TypedExpr, cols: Col[], g: Gen, scratch: ExprCompiler, stored: LayoutColumn[],
+  storedArgs: Map<number, Value | null>): Value | null {
+  const want = e.type;
+  const names = [...columnsOf(e)];
+  if (names.length !== 1) return null;
+  let at = -1;
+  for (let k = cols.length - 1; k >= 0 && at < 0; k--) if (cols[k].name === names[0]) at = k;
+  const col = cols[at];
+  if (!col || col.src.kind !== 'stored') return null;
+  const v = storedColumn(col.src.at, col.type, g, stored, storedArgs);
+  // A dictionary nearly as long as the index (a text field) costs more as a table than the node path's memo.
+  if (!v || v.kind !== 'dict' || v.dict.length > MAX_TABLE) return null;
+  const t = dictionaryTable(e, cols.map((c) => ({ name: c.name, type: c.type })), at, v.dict, scratch, want);
+  if (!t) return null;
+  const k = g.local();
+  g.body.push(`const c${k} = ${v.codes}[i] + 1;`);
+  if (t.kind === 'bool') {
+    g.body.push(`const b${k} = ${g.arg(t.table)}[c${k}];`);
+    return { kind: 'bool', b: `b${k}` };
+  }
+  g.body.push(`const v${k} = ${g.arg(t.values)}[c${k}];`);
+  if (t.nulls) g.body.push(`const n${k} = ${g.arg(t.nulls)}[c${k}];`);
+  return { kind: 'num', type: want, v: `v${k}`, n: t.nulls ? `n${k}` : null };
+}
+
+/** Most constants an IN list compiles to a chain of comparisons (a longer list runs node by node). */
+const MAX_IN = 16;
+
+/**
+ * `x [NOT] IN (constants)` as the node-by-node path's inList: null for a null x, a match true (false negated),
+ * no match false (true negated) or null when the list holds a null. Numbers compare with a chain of `===`
+ * against values passed in `io`; a keyword column looks its code up in a per-entry result table.
+ */
+function inList(e: TypedExpr & { kind: 'in' }, a: Value, g: Gen): Value | null {
+  if (e.list.length > MAX_IN || (a.kind !== 'num' && a.kind !== 'dict') || (a.kind === 'num' && a.type === 'boolean')) return null;
+  const isDateArg = a.kind === 'num' && a.type === 'date';
+  const values: (number | string)[] = [];
+  let sawNull = false;
+  for (const item of e.list) {
+    // The analyser's folded item (its implicit cast to the argument's type already applied when it made one).
+    const c = item;
+    if (!c.constant) return null;
+    let v = c.constant.value;
+    if (v === null) { sawNull = true; continue; }
+    if (a.kind === 'dict') {
+      if (!isString(c.type) || typeof v !== 'string') return null;
+    } else if (isDateArg && isString(c.type) && typeof v === 'string') {
+      try {
+        v = toDatetime(v, 'keyword');
+      } catch {
+        return null;
+      }
+    } else if ((c.type === 'date') !== isDateArg || !(NUMERIC.has(c.type) || c.type === 'date')) return null;
+    if (a.kind === 'num' && (typeof v !== 'number' || !Number.isFinite(v))) return null;
+    values.push(v as number | string);
+  }
+  const hit = e.negated ? 0 : 1;
+  const miss = sawNull ? 2 : e.negated ? 1 : 0;
+  const k = g.local();
+  if (a.kind === 'dict') {
+    const wanted = new Set(values);
+    const table = Uint8Array.from(a.dict, (d) => (wanted.has(String(d)) ? hit : miss));
+    g.body.push(`const c${k} = ${a.codes}[i];`, `const b${k} = c${k} < 0 ? 2 : ${g.arg(table)}[c${k}];`);
+    return { kind: 'bool', b: `b${k}` };
+  }
+  const tests = values.map((v) => `${a.v} === ${g.arg(v)}`).join(' || ');
+  const found = tests ? `(${tests}) ? ${hit} : ${miss}` : `${miss}`;
+  g.body.push(`const b${k} = ${a.n ? `${a.n} === 1 ? 2 : ` : ''}${found};`);
+  return { kind: 'bool', b: `b${k}` };
 }
 
 /** A stored column read at row i: numbers (and booleans stored as 0/1) with their null mask, keywords as codes. */

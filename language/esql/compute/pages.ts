@@ -9,6 +9,7 @@ import type { UnaryPlan } from '../plan/logical';
 import type { ExprCompiler } from '../compile';
 import { Bail, Block, BoolBlock, MultiValues, NumberBlock, Selection, TRUE, allPositions } from './blocks';
 import { LayoutColumn, VecExpr, boolView, compileVector } from './expressions';
+import type { FunctionSinks } from './functions';
 import type { Steps } from './slices';
 import { fuseSteps } from './fused';
 
@@ -46,7 +47,7 @@ type PagedStep =
  * columns and runs it page by page; undefined when that run holds no filter or eval (nothing to fuse).
  */
 export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutColumn[], n: number,
-  scratch: ExprCompiler, sameColumns: (l: LayoutColumn[], c: Operator['columns']) => boolean): Steps<PagedResult | undefined> {
+  scratch: ExprCompiler, sameColumns: (l: LayoutColumn[], c: Operator['columns']) => boolean, sinks?: FunctionSinks): Steps<PagedResult | undefined> {
   const size = Math.min(pageSize, Math.max(1, n));
   const page: Page = { base: 0, end: 0, views: stored.map(() => null) };
   // Each layout entry remembers where it came from: a stored column (index into `stored`) or an EVAL slot.
@@ -65,7 +66,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     const cols = (): LayoutColumn[] => layout.map((e) => e.col);
     switch (step.kind) {
       case 'filter': {
-        const c = compileVector(step.condition, { scratch, layout: cols(), n: size });
+        const c = compileVector(step.condition, { scratch, layout: cols(), n: size, sinks });
         if (!c || c.type !== 'boolean') break loop;
         compiled.push({ kind: 'filter', cond: c, buf: null });
         fused = true;
@@ -75,7 +76,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
         let next = layout;
         const fields: { name: string; expr: VecExpr; slot: { block: Block | null } }[] = [];
         for (const f of step.fields) {
-          const c = compileVector(f.expr, { scratch, layout: next.map((e) => e.col), n: size });
+          const c = compileVector(f.expr, { scratch, layout: next.map((e) => e.col), n: size, sinks });
           if (!c) break loop;
           const slot = { block: null as Block | null };
           fields.push({ name: f.name, expr: c, slot });
@@ -117,7 +118,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   // The whole run as one loop per page when every node of it can be fused (fused.ts); else node by node.
   const slots = compiled.flatMap((s) => (s.kind === 'eval' ? s.fields.map((f) => f.slot) : []));
   const gathered = new Set(layout.filter((_e, k) => gathers[k]).map((e) => e.slot));
-  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, size, slots.map((s) => gathered.has(s)), countOnly) : null;
+  const kernel = fusedEnabled ? fuseSteps(steps.slice(0, i), stored, scratch, size, slots.map((s) => gathered.has(s)), countOnly) : null;
   const kept = kernel ? new Int32Array(size) : null;
   const chunks: Int32Array[] = [];
   let total = 0;
@@ -137,7 +138,8 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
         s.buf ??= new Int32Array(size);
         sel = keepTrueInto(sel, s.cond.eval(sel), s.buf);
       } else {
-        for (const f of s.fields) f.slot.block = f.expr.eval(sel);
+        // An EVAL column keeps its multivalues (`EVAL y = mvfield`): what reads it later checks them.
+        for (const f of s.fields) f.slot.block = f.expr.evalValues ? f.expr.evalValues(sel) : f.expr.eval(sel);
       }
       if (sel.length === 0) break;
     }
@@ -145,9 +147,7 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
     total += sel.length;
     if (countOnly) continue;
     gathers.forEach((g, k) => g?.add(layout[k].slot!.block!, sel, base));
-    const abs = new Int32Array(sel.length);
-    for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
-    chunks.push(abs);
+    chunks.push(absolute(sel, base));
   }
   // The identity view serves as a selection of the right length when positions are not read.
   const sel = countOnly ? allPositions(total) : chunks.length === 1 ? chunks[0] : new Int32Array(total);
@@ -155,9 +155,23 @@ export function* runPaged(steps: UnaryPlan[], ops: Operator[], stored: LayoutCol
   const out: LayoutColumn[] = layout.map((e, k) => {
     if (e.storedAt >= 0) return { ...stored[e.storedAt], name: e.col.name };
     const g = gathers[k];
-    return { name: e.col.name, type: e.col.type, block: () => { if (!g) throw new Error(`column ${e.col.name} was not gathered`); return g.block(); } };
+    return { name: e.col.name, type: e.col.type, block: () => {
+      // Only what the next STATS reads is gathered: a STATS this path does not run leaves the query to the rows.
+      if (!g) throw new Bail(`column ${e.col.name} was not gathered`);
+      return g.block();
+    } };
   });
   return { layout: out, sel, consumed: i, pages, fused: kernel !== null };
+}
+
+/**
+ * A page's positions made absolute. Loops over rows live in plain functions, not in the generator above: V8
+ * cannot optimise a generator in the middle of a loop (no on-stack replacement), only on a later call.
+ */
+function absolute(sel: Selection, base: number): Int32Array {
+  const abs = new Int32Array(sel.length);
+  for (let k = 0; k < sel.length; k++) abs[k] = sel[k] + base;
+  return abs;
 }
 
 /** A view of a stored block over positions [base, end): page positions are 0-based. */
@@ -183,7 +197,8 @@ export function keepTrueInto(sel: Selection, b: Block, out: Int32Array): Selecti
   let m = 0;
   if (b.kind === 'bool') {
     const v = b.values;
-    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; if (v[i] === TRUE) out[m++] = i; }
+    // branch-free: every position is written, and kept by moving on
+    for (let k = 0, kEnd = sel.length; k < kEnd; k++) { const i = sel[k]; out[m] = i; m += +(v[i] === TRUE); }
     return out.subarray(0, m);
   }
   const read = boolView(b);
@@ -200,6 +215,12 @@ class Gather {
   private dict: readonly unknown[] | null = null;
   private constant: { value: unknown } | null = null;
   private mixed = false;
+  /** Multivalue offsets, kept from the first page that holds a multivalue on (`mvTo`: positions done). */
+  private mvFirst: Int32Array | null = null;
+  private mvValues: number[] = [];
+  private mvTo = 0;
+  /** Every page's `step` while they agree (DATE_TRUNC's results group densely), else null. */
+  private step: number | null | undefined = undefined;
 
   constructor(private readonly n: number, private readonly boolean: boolean) {}
 
@@ -212,6 +233,7 @@ class Gather {
     }
     if (this.constant) { this.mixed = true; return; }
     if (b.kind === 'number') {
+      this.step = this.step === undefined || this.step === b.step ? b.step ?? null : null;
       this.values ??= new Float64Array(this.n);
       const v = b.values, out = this.values;
       for (let k = 0; k < sel.length; k++) out[sel[k] + base] = v[sel[k]];
@@ -232,15 +254,47 @@ class Gather {
       for (let k = 0; k < sel.length; k++) out[sel[k] + base] = c[sel[k]];
     }
     if ([this.values, this.bools, this.codes].filter((x) => x).length > 1) this.mixed = true;
+    if (b.kind === 'bool' || (!b.mv && !this.mvFirst)) return;
+    this.mvFirst ??= new Int32Array(this.n + 1);
+    for (let k = 0; k < sel.length; k++) {
+      const p = sel[k] + base;
+      this.mvUpTo(p);
+      if (!b.mv) { this.mvUpTo(p + 1); continue; }
+      this.mvFirst[p] = this.mvValues.length;
+      const { first, values } = b.mv;
+      for (let j = first[sel[k]]; j < first[sel[k] + 1]; j++) this.mvValues.push(values[j]);
+      this.mvTo = p + 1;
+    }
+  }
+
+  /** Offsets of positions before `end` read from the single-value arrays (unselected ones are never read). */
+  private mvUpTo(end: number): void {
+    const first = this.mvFirst!, vals = this.mvValues;
+    for (let p = this.mvTo; p < end; p++) {
+      first[p] = vals.length;
+      if (this.codes) { if (this.codes[p] >= 0) vals.push(this.codes[p]); }
+      else if (!(this.nulls && this.nulls[p])) vals.push(this.values![p]);
+    }
+    if (end > this.mvTo) this.mvTo = end;
   }
 
   block(): Block {
     // Pages that produced different block kinds cannot be one block: the row engine runs the query instead.
     if (this.mixed) throw new Bail('pages gave different block kinds');
     if (this.constant) return { kind: 'const', value: this.constant.value };
-    if (this.values) return { kind: 'number', values: this.values, nulls: this.nulls } as NumberBlock;
+    if (this.mvFirst) {
+      this.mvUpTo(this.n);
+      this.mvFirst[this.n] = this.mvValues.length;
+    }
+    if (this.values) {
+      const mv = this.mvFirst ? { first: this.mvFirst, values: Float64Array.from(this.mvValues) } : undefined;
+      return { kind: 'number', values: this.values, nulls: this.nulls, mv, step: this.step ?? undefined } as NumberBlock;
+    }
     if (this.bools) return { kind: 'bool', values: this.bools } as BoolBlock;
-    if (this.codes) return { kind: 'dict', codes: this.codes, dict: this.dict! };
+    if (this.codes) {
+      const mv = this.mvFirst ? { first: this.mvFirst, values: Int32Array.from(this.mvValues) } : undefined;
+      return { kind: 'dict', codes: this.codes, dict: this.dict!, mv };
+    }
     // No row selected anywhere: an all-null block of the column's kind.
     return this.boolean ? { kind: 'bool', values: new Uint8Array(this.n).fill(2) } : { kind: 'const', value: null };
   }

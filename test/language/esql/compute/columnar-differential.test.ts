@@ -31,6 +31,8 @@ const LOGS: Case[] = [
   { q: 'FROM logs | STATS c = COUNT(*), a = AVG(n), s = SUM(d)', path: 'columnar' },
   { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*), s = SUM(n)', path: 'columnar' },
   { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*) BY k', path: 'columnar' },
+  // no row kept, grouped by a number: no value to size a dense table by
+  { q: 'FROM logs | WHERE id < 0 | STATS c = COUNT(*) BY small', path: 'columnar' },
   { q: 'FROM logs | STATS c = COUNT(*) BY k, ok', path: 'columnar', unordered: true },
   { q: 'FROM logs | WHERE d > 10.5 AND d <= 300 | STATS a = AVG(d), mn = MIN(d), mx = MAX(d) BY small', path: 'columnar', unordered: true },
   { q: 'FROM logs | EVAL big2 = n * 100000000000 | WHERE big2 > 0 | STATS c = COUNT(*), m = MAX(big2)', path: 'columnar' },
@@ -50,9 +52,82 @@ const LOGS: Case[] = [
   // an IN list holding a column an earlier EVAL made (null here)
   { q: 'FROM logs | EVAL x = NULL | WHERE small IN (3, x) | KEEP id, small | SORT id | LIMIT 20', path: 'columnar' },
   { q: 'FROM logs | EVAL x = NULL | WHERE t IN (TO_DATETIME("2024-01-03T00:00:00Z"), x) | KEEP id, t | SORT id | LIMIT 20', path: 'columnar' },
-  // Not supported by the vectorised compiler (functions, LIKE): the row engine.
-  { q: 'FROM logs | WHERE k LIKE "*eta" | STATS c = COUNT(*)', path: 'rows' },
-  { q: 'FROM logs | STATS c = COUNT(*) BY l = LENGTH(k) | SORT l', path: 'rows' },
+  // Functions and LIKE run as the row compiler's closures over blocks (functions.ts).
+  { q: 'FROM logs | WHERE k LIKE "*eta" | STATS c = COUNT(*)', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*) BY l = LENGTH(k) | SORT l', path: 'columnar' },
+];
+
+/**
+ * Scalar functions, LIKE / RLIKE, casts, CASE, IN lists with columns and MV_* functions over blocks: each must
+ * answer as the row engine does, warnings included (a warning the row engine would record differently, two
+ * warning expressions or a LIMIT cutting rows after one, hands the query back).
+ */
+const FUNCS: Case[] = [
+  { q: 'FROM logs | EVAL l = TO_LOWER(k), u = TO_UPPER(txt) | STATS c = COUNT(*) BY l, u', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL s = CONCAT(k, "-", txt) | STATS c = COUNT(*) BY s', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL len = LENGTH(txt), sw = STARTS_WITH(k, "b"), ew = ENDS_WITH(txt, "a") | KEEP id, len, sw, ew | SORT id | LIMIT 100', path: 'columnar' },
+  { q: 'FROM logs | WHERE txt RLIKE "(alpha|beta).*" AND NOT k LIKE "B*" | STATS c = COUNT(*) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM logs | WHERE k LIKE ("a*", "*ta") OR txt NOT LIKE "*a" | STATS c = COUNT(*)', path: 'columnar' },
+  { q: 'FROM logs | EVAL h = DATE_TRUNC(1 hour, t) | STATS c = COUNT(*) BY h | SORT h', path: 'columnar' },
+  { q: 'FROM logs | EVAL r = ROUND(d, 1), a = ABS(n), f = FLOOR(d), c2 = CEIL(d), r0 = ROUND(n, -2) | KEEP id, r, a, f, c2, r0 | SORT id | LIMIT 50', path: 'columnar' },
+  { q: 'FROM logs | EVAL c = CASE(n > 1000, "high", n > 0, "mid", "low") | STATS x = COUNT(*), s = SUM(n) BY c', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL c = CASE(ok, n, small) | WHERE c > 5 | STATS x = COUNT(*), s = SUM(c)', path: 'columnar' },
+  { q: 'FROM logs | EVAL y = COALESCE(k, txt, "none") | STATS c = COUNT(*) BY y', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL s = SUBSTRING(txt, 2, 3), tr = TRIM(CONCAT(" ", k, " ")), rv = REVERSE(k) | KEEP id, s, tr, rv | SORT id | LIMIT 60', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = DATE_EXTRACT("hour_of_day", t), dn = DAY_NAME(t) | STATS c = COUNT(*) BY x, dn', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL f = DATE_FORMAT("yyyy-MM-dd", t) | STATS c = COUNT(*) BY f | SORT f', path: 'columnar' },
+  { q: 'FROM logs | EVAL g = GREATEST(n, small), m = LEAST(d, 0.0), p = POW(small, 2) | KEEP id, g, m, p | SORT id | LIMIT 40', path: 'columnar' },
+  { q: 'FROM logs | EVAL s = small::keyword, dd = n::double, b = TO_STRING(ok) | STATS c = COUNT(*), m = MAX(dd) BY s, b', path: 'columnar', unordered: true },
+  { q: 'FROM logs | WHERE small IN (n, 3, id) | KEEP id, small | SORT id | LIMIT 20', path: 'columnar' },
+  { q: 'FROM logs | WHERE k =~ "beta" | STATS c = COUNT(*)', path: 'columnar' },
+  { q: 'FROM logs | EVAL m = -n | SORT m, id | LIMIT 10 | KEEP id, m', path: 'columnar' },
+  { q: 'FROM logs | EVAL x = CONCAT(k, txt) | WHERE x LIKE "*eta*" | EVAL y = LENGTH(x) | STATS c = COUNT(*) BY x, y', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL l = TO_LOWER(k) | SORT l DESC, id | LIMIT 30 | KEEP id, l', path: 'columnar' },
+  { q: 'FROM logs | STATS c = COUNT(*), m = MAX(LENGTH(txt)), s = SUM(ABS(n)) BY u = TO_UPPER(k)', path: 'columnar', unordered: true },
+  { q: 'FROM logs | EVAL ip = TO_IP(CONCAT("10.0.", TO_STRING(small), ".1")) | STATS c = COUNT(*) BY ip', path: 'columnar', unordered: true },
+  // SORT by an ip is the row engine's (topn.ts orders numbers and strings)
+  { q: 'FROM logs | EVAL ip = TO_IP(CONCAT("10.", TO_STRING(small), ".0.1")) | SORT ip DESC, id | KEEP id, ip | LIMIT 20', path: 'rows' },
+  { q: 'FROM logs | EVAL h = HASH("md5", k), x = MV_APPEND(k, txt) | KEEP id, h, x | SORT id', path: 'columnar' },
+  // an EVAL column the STATS after it does not read, and a STATS this path does not run: the row engine
+  { q: 'FROM logs | EVAL l = SUBSTRING(k, 0, 1) | STATS v = MV_SORT(VALUES(n)) BY k | SORT k', path: 'rows' },
+  // the specialised loops (function-kernels.ts): LIKE with `*`, DATE_TRUNC by a fixed length, ROUND of doubles, CASE
+  { q: 'FROM logs | EVAL a = k LIKE "al*ha", b = txt LIKE "*et*", c = k NOT LIKE "beta", d = txt LIKE "*a*a*", e = k LIKE "?eta" | KEEP id, a, b, c, d, e | SORT id | LIMIT 120', path: 'columnar' },
+  { q: 'FROM logs | EVAL d1 = DATE_TRUNC(1 day, t), d3 = DATE_TRUNC(3 days, t), w = DATE_TRUNC(1 week, t), m = DATE_TRUNC(15 minutes, t) | KEEP id, d1, d3, w, m | SORT id | LIMIT 80', path: 'columnar' },
+  { q: 'FROM logs | EVAL r0 = ROUND(d), r2 = ROUND(d / 3, 2), r5 = ROUND(d * 1.005, 5), rn = ROUND(-d / 7, 1) | KEEP id, r0, r2, r5, rn | SORT id', path: 'columnar' },
+  { q: 'FROM logs | EVAL c = CASE(ok, k, small > 5, txt), b = CASE(n > 0, ok, false), x = CASE(k == "beta", d, n) | KEEP id, c, b, x | SORT id | LIMIT 150', path: 'columnar' },
+  // warnings: one expression failing on some rows, recorded as the row engine records them
+  { q: 'FROM logs | EVAL q = SQRT(n) | STATS s = SUM(q), c = COUNT(q)', path: 'columnar' },
+  { q: 'FROM logs | EVAL i = TO_INTEGER(k), j = i + 1 | STATS c = COUNT(i), s = SUM(j)', path: 'columnar' },
+  { q: 'FROM logs | EVAL dt = TO_DATETIME(txt) | KEEP id, dt | SORT id', path: 'columnar' },
+  // two expressions warning, or a LIMIT after a warning: the row engine's order and count, so the row engine
+  { q: 'FROM logs | EVAL i = TO_INTEGER(k), j = TO_LONG(txt) | STATS c = COUNT(i), d = COUNT(j)', path: 'rows' },
+  { q: 'FROM logs | WHERE TO_INTEGER(k) IS NULL | KEEP id | LIMIT 5', path: 'rows' },
+  { q: 'FROM logs | EVAL q = LOG10(n) | WHERE small > 3 | LIMIT 7', path: 'rows' },
+  // ... but SORT + LIMIT reads every row first, on both engines
+  { q: 'FROM logs | EVAL q = LOG10(n) | WHERE small > 3 | SORT id | LIMIT 7', path: 'columnar' },
+];
+
+/** Multivalue functions and `EVAL y = mvfield` over blocks with multivalue offsets. */
+const MV_FUNCS: Case[] = [
+  { q: 'FROM mv | EVAL c = MV_COUNT(kw), mn = MV_MIN(lg), mx = MV_MAX(dt), f = MV_FIRST(kw), s = MV_SUM(db), l = MV_LAST(tx) | KEEP id, c, mn, mx, f, s, l | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL y = kw | STATS c = COUNT(*) BY y', path: 'columnar' },
+  { q: 'FROM mv | EVAL y = lg, z = kw, w = bo | KEEP id, y, z, w | SORT id | LIMIT 80', path: 'columnar' },
+  { q: 'FROM mv | EVAL y = db | STATS s = SUM(y), m = MIN(y) BY k', path: 'columnar', unordered: true },
+  { q: 'FROM mv | EVAL d = MV_DEDUPE(kw), j = MV_CONCAT(kw, "+"), a = MV_AVG(lg) | KEEP id, d, j, a | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL s = MV_SORT(lg, "DESC") | SORT s, id | KEEP id, s | LIMIT 50', path: 'columnar' },
+  { q: 'FROM mv | EVAL sp = SPLIT(k, "a") | KEEP id, sp | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL sp = SPLIT(k, "e") | STATS c = COUNT(*) BY sp', path: 'columnar', unordered: true },
+  { q: 'FROM mv | WHERE MV_COUNT(kw) > 1 | STATS c = COUNT(*) BY kw', path: 'columnar', unordered: true },
+  // the specialised loops meeting multivalues: the general closure for those pages
+  { q: 'FROM mv | EVAL a = kw LIKE "*a*" | KEEP id, a | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL t = DATE_TRUNC(1 day, dt) | KEEP id, t | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL r = ROUND(db, 1) | KEEP id, r | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL c = CASE(n > 100, kw, k) | KEEP id, c | SORT id', path: 'columnar' },
+  // several expressions warning: the row engine interleaves them row by row
+  { q: 'FROM mv | EVAL a = kw LIKE "*a*", t = DATE_TRUNC(1 day, dt) | KEEP id, a, t | SORT id', path: 'rows' },
+  // a function of one value meeting a multivalue: null and a warning, as on the row engine
+  { q: 'FROM mv | EVAL l = TO_UPPER(kw) | KEEP id, l | SORT id', path: 'columnar' },
+  { q: 'FROM mv | EVAL y = lg | WHERE y > 10 | KEEP id | SORT id', path: 'rows' },
 ];
 
 /** On `mixed`: queries that read a long past 2^53 belong to the row engine; multivalues are read here. */
@@ -133,6 +208,16 @@ const FUSED: Case[] = [
   { q: 'FROM logs | WHERE small > 2 | EVAL e = n * small | WHERE e > 1000 | KEEP id, e | SORT id | LIMIT 25', path: 'columnar', fused: true },
   { q: 'FROM logs | WHERE n == small OR d < n | STATS c = COUNT(*)', path: 'columnar', fused: true },
   { q: 'FROM logs | RENAME n AS m | EVAL x = m * 3 | KEEP x, id | WHERE x > 0 | SORT id | LIMIT 10', path: 'columnar', fused: true },
+  // IN lists of constants: numbers, dates given as text, keywords, a null in the list, NOT IN
+  { q: 'FROM logs | WHERE small IN (1, 3, 5) OR n NOT IN (100, -20) AND d IN (1.5, 2.0, null) | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | WHERE k IN ("beta", "Beta", "éta") AND t NOT IN ("2024-01-03T00:00:00Z", null) | STATS c = COUNT(*) BY small', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | WHERE k NOT IN ("alpha", "zeta") AND id IN (3, 4, 5, 6, 70, 71, 72) | KEEP id, k | SORT id', path: 'columnar', fused: true },
+  // functions of one keyword column: a table per dictionary entry in the loop
+  { q: 'FROM logs | WHERE k LIKE "*eta" AND n > 100 OR STARTS_WITH(txt, "al") | STATS c = COUNT(*)', path: 'columnar', fused: true },
+  { q: 'FROM logs | EVAL len = LENGTH(k), up = TO_UPPER(k) LIKE "B*" | WHERE len > 4 OR up | STATS c = COUNT(*), s = SUM(len) BY up', path: 'columnar', unordered: true, fused: true },
+  { q: 'FROM logs | WHERE LENGTH(txt) * 2 > small + 15 | KEEP id | SORT id | LIMIT 30', path: 'columnar', fused: true },
+  // ... unless an entry warns: node by node, which warns only for entries the rows hold
+  { q: 'FROM logs | WHERE TO_INTEGER(k) IS NULL AND n > 0 | STATS c = COUNT(*)', path: 'columnar' },
   // a null literal (type null) is not fused: node by node
   { q: 'FROM logs | WHERE k == null OR n > null | STATS c = COUNT(*)', path: 'columnar' },
   { q: 'FROM logs | EVAL x = id * 1000000 | WHERE x > 10 | STATS c = COUNT(*)', path: 'columnar', fused: true },
@@ -191,6 +276,12 @@ describe('ES|QL columnar path against the row engine', function () {
     check(store, MV, 'loaded');
   });
 
+  it('runs functions, LIKE, CASE and multivalue functions over blocks as the row engine does, warnings included', () => {
+    check(store, FUNCS, 'functions');
+    check(store, MV_FUNCS, 'multivalue functions');
+    check(store, FUNCS.filter((c) => c.path === 'columnar' && /KEEP|STATS/.test(c.q)).map((c) => ({ ...c, q: c.q.replace('FROM logs', 'FROM mixed') })), 'functions on mixed');
+  });
+
   it('reads multivalues after updates that add and remove them, deletes and inserts', () => {
     check(store, MV.slice(0, 5), 'mv before changes');
     // Updates change which positions hold several values; deletes compact the offsets; inserts extend them.
@@ -223,6 +314,7 @@ describe('ES|QL columnar path against the row engine', function () {
         check(store, [...LOGS, ...PAGED], `pages of ${size}`);
         check(store, MIXED, `pages of ${size}`);
         check(store, MV, `pages of ${size}`);
+        check(store, [...FUNCS, ...MV_FUNCS], `functions in pages of ${size}`);
         expect(columnarCounters.pages - pages, 'pages run').to.be.greaterThan(600 / size);
       } finally {
         setPageSize(1 << 15);

@@ -44,6 +44,8 @@ describe('ES|QL fused page loops and query text', function () {
     `FROM evil | EVAL ${q('y = 1; globalThis.pwned = 5; //')} = ${q(EVIL_NUMBER)} * 3 | WHERE ${q('y = 1; globalThis.pwned = 5; //')} > 10 AND ${q(EVIL_KEYWORD)} != "\\"); globalThis.pwned = 6; (\\"" | STATS c = COUNT(*)`,
     `FROM evil | WHERE ${q(EVIL_FLAG)} OR ${q(EVIL_KEYWORD)} == "\`\${globalThis.pwned = 7}\`" OR ${q(EVIL_NUMBER)} IS NULL | STATS c = COUNT(*) BY ${q(EVIL_KEYWORD)}`,
     `FROM evil | EVAL z = ${q(EVIL_NUMBER)} - 123456789 | WHERE NOT ${q(EVIL_FLAG)} | KEEP z | SORT z | LIMIT 5`,
+    `FROM evil | WHERE ${q(EVIL_KEYWORD)} IN ("plain", "\\"); globalThis.pwned = 8; (\\"") OR ${q(EVIL_NUMBER)} NOT IN (123456789, -300) | STATS c = COUNT(*)`,
+    `FROM evil | WHERE ${q(EVIL_KEYWORD)} LIKE "*globalThis.pwned = 9*" OR LENGTH(${q(EVIL_KEYWORD)}) > 7 | STATS c = COUNT(*)`,
   ];
 
   it('answers as the row engine does, through the fused loops, and runs nothing of the query', () => {
