@@ -83,7 +83,8 @@ export interface EsqlCatalog {
   scanAsync?(request: ScanRequest, signal?: AbortSignal): Promise<unknown[][]> | null;
 }
 
-export const METADATA_FIELDS: Record<string, string> = {
+/** No prototype: a field named `constructor` or `toString` is not a metadata field (`in` and lookups read it). */
+export const METADATA_FIELDS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   _id: 'keyword',
   _index: 'keyword',
   _version: 'long',
@@ -91,7 +92,7 @@ export const METADATA_FIELDS: Record<string, string> = {
   _primary_term: 'long',
   _score: 'double',
   _source: 'keyword',
-};
+});
 
 /** Elasticsearch's index-pattern matching: `*` wildcards; hidden indices only for patterns starting with `.`. */
 export function matchIndices(all: string[], patterns: string[]): { indices: string[]; missing: string[] } {
