@@ -25,6 +25,8 @@ export interface MappedOutcome {
 export class Documents {
   /** In a batch, sequence numbers are handed out in memory and written back once, before the commit. */
   private readonly batchSeqNo = new Map<string, number>();
+  /** Set while writeManyInTransaction runs: sequence numbers are counted in batchSeqNo outside a batch too. */
+  private seqInMemory = false;
   private readonly rows: RowInserts;
 
   constructor(private readonly conn: Connection, private readonly commits: GroupCommit,
@@ -123,6 +125,23 @@ export class Documents {
       this.undone(index, seqBefore);
     }
     return this.writeEach(index, items);
+  }
+
+  /**
+   * writeMany in a transaction of the caller's own (bulkSync), not a group-commit batch: sequence numbers are
+   * counted in memory as in a batch and written to `es_indices` once before the transaction ends — one UPDATE of
+   * that row per document had been three quarters of a bulk call's time.
+   */
+  writeManyInTransaction(index: string, items: BulkItem[]): BulkResult {
+    this.seqInMemory = true;
+    try {
+      const result = this.writeMany(index, items);
+      this.endBatch();
+      return result;
+    } finally {
+      this.seqInMemory = false;
+      this.batchSeqNo.clear();
+    }
   }
 
   /** A bulk call's savepoint was undone: its buffered rows go, and the sequence numbers it handed out come back. */
@@ -251,7 +270,7 @@ export class Documents {
 
   /** The next `count` sequence numbers of the index: returns the first. */
   private nextSeqNo(index: string, count = 1): number {
-    if (!this.commits.inBatch) {
+    if (!this.commits.inBatch && !this.seqInMemory) {
       return (this.conn.stmt('UPDATE es_indices SET seq_no = seq_no + ? WHERE name = ? RETURNING seq_no')
         .get(count, index) as { seq_no: number }).seq_no - count + 1;
     }

@@ -206,7 +206,7 @@ export class EmbeddedStore implements DataStore, EsqlCatalog {
 
   bulkSync(index: string, items: BulkItem[]): BulkResult {
     validateIndexName(index);
-    return this.commits.inOwnTransaction(() => this.documents.writeMany(index, items));
+    return this.commits.inOwnTransaction(() => this.documents.writeManyInTransaction(index, items));
   }
 
   async get(index: string, id: string): Promise<StoredDocument | null> {
