@@ -3,7 +3,7 @@
 // reports all of its problems at once, as Elasticsearch does.
 import { COMPARISONS, ComparisonOp, Expr, SAMPLE_CALL, comparisonHolds, exprChildren, withChildren } from './ast';
 import { TypedExpr, typing } from './plan/typed';
-import { EvalFailure, Failure, MV_FAILURE, Span, lineColumn } from './errors';
+import { Failure, MV_FAILURE, Span, lineColumn } from './errors';
 import { BuildContext, Compiled, FunctionRegistry, ScalarFunction } from './registry';
 import { DataType, Duration, Period, TYPE_ALIASES, UnionValue, isDate, isNumeric, isString, normalizeLong, INT_MAX, INT_MIN } from './types';
 import { addInterval, checkInt, comparatorFor, longOp, makeInterval, toDateNanos, toDatetime } from './values';
@@ -12,6 +12,7 @@ import { combineDisjunctions } from './disjunctions';
 import { dropSubsumedEqualities } from './propagate-equals';
 import { arithmeticImpl } from './arithmetic';
 import { didYouMean } from './names';
+import { Warnings } from './warnings';
 import { likeRegex, rlikeRegex } from './functions/patterns';
 
 export { didYouMean };
@@ -33,56 +34,6 @@ export interface Column {
 }
 
 type Row = unknown[];
-
-/** Warnings as Elasticsearch words them: one header per failing expression, then up to 20 distinct causes. */
-export class Warnings {
-  private readonly entries = new Map<string, { header: string; causes: string[] }>();
-  constructor(private readonly query: string) {}
-
-  record(span: Span, text: string, e: EvalFailure, treatedAs: 'null' | 'false' = 'null'): void {
-    const key = `${span.start}:${span.end}`;
-    let entry = this.entries.get(key);
-    const { line, column } = lineColumn(this.query, span.start);
-    const where = `Line ${line}:${column}: `;
-    if (!entry) {
-      entry = {
-        header: `${where}evaluation of [${text}] failed, treating result as ${treatedAs}. Only first 20 failures recorded.`,
-        causes: [],
-      };
-      this.entries.set(key, entry);
-    }
-    const cause = where + e.warning;
-    if (entry.causes.length < 20 && !entry.causes.includes(cause)) entry.causes.push(cause);
-  }
-
-  /** A warning that is not an evaluation failure (e.g. a null-typed expression). */
-  note(key: string, message: string): void {
-    if (!this.entries.has(key)) this.entries.set(key, { header: message, causes: [] });
-  }
-
-  list(): string[] {
-    return [...this.entries.values()].flatMap((e) => [e.header, ...e.causes]);
-  }
-
-  /** How many expressions recorded evaluation failures (notes not counted). */
-  failures(): number {
-    let n = 0;
-    for (const key of this.entries.keys()) if (/^\d+:\d+$/.test(key)) n++;
-    return n;
-  }
-
-  /**
-   * Takes in what another sink recorded, as if recorded here in the same order (the vectorised path evaluates
-   * into a sink of its own and keeps its warnings only when its run stands).
-   */
-  absorb(other: Warnings): void {
-    for (const [key, e] of other.entries) {
-      const mine = this.entries.get(key);
-      if (!mine) { this.entries.set(key, { header: e.header, causes: [...e.causes] }); continue; }
-      for (const c of e.causes) if (mine.causes.length < 20 && !mine.causes.includes(c)) mine.causes.push(c);
-    }
-  }
-}
 
 export interface CompileEnv {
   query: string;

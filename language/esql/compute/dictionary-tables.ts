@@ -4,7 +4,8 @@
 // for every entry would record warnings for values no selected row holds (the node-by-node path, which
 // evaluates entries as rows meet them, runs those queries instead).
 import type { Expr } from '../ast';
-import { Column, ExprCompiler, Warnings } from '../compile';
+import { Column, ExprCompiler } from '../compile';
+import { Warnings } from '../warnings';
 import { DataType } from '../types';
 import { closureSafe } from './functions';
 

@@ -7,7 +7,8 @@
 // columnar.ts keeps them only when they are the row engine's (settleWarnings). function-kernels.ts has faster
 // loops for a few functions.
 import { Expr, columnsOf, exprChildren } from '../ast';
-import { ExprCompiler, Warnings } from '../compile';
+import { ExprCompiler } from '../compile';
+import { Warnings } from '../warnings';
 import type { TypedExpr } from '../plan/typed';
 import { DataType } from '../types';
 import type { FunctionRegistry } from '../registry';
