@@ -268,9 +268,8 @@ function inList(e: TypedExpr & { kind: 'in' }, a: Value, g: Gen): Value | null {
   const isDateArg = a.kind === 'num' && a.type === 'date';
   const values: (number | string)[] = [];
   let sawNull = false;
-  for (const item of e.list) {
-    // The analyser's folded item (its implicit cast to the argument's type already applied when it made one).
-    const c = item;
+  // Each item as the analyser folded it (a string it cast to the argument's date type is a date already).
+  for (const c of e.list) {
     if (!c.constant) return null;
     let v = c.constant.value;
     if (v === null) { sawNull = true; continue; }
